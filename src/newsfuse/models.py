@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "REPORT_SCHEMA_VERSION",
     "Article",
     "CitedSentence",
     "Claim",
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 QuoteKind = Literal["direct", "partial", "indirect"]
+
+REPORT_SCHEMA_VERSION = "1.0"  # of the JSON report; see docs/report-schema.md for the policy
 
 
 def content_id(*parts: str | bytes, prefix: str = "", length: int = 16) -> str:

@@ -1,0 +1,219 @@
+"""The JSON report: newsfuse's canonical, versioned, machine-readable output.
+
+The layout is described by ``newsfuse/schema/report.schema.json`` (JSON Schema draft 2020-12) and
+documented, with its versioning policy, in ``docs/report-schema.md``.  Two properties matter most:
+
+* **Byte-identical for the same Report.**  Keys are written in a fixed order chosen here, lists keep
+  the order of the Report's tuples (which upstream stages build deterministically), nothing reads a
+  clock, and the text ends with exactly one newline.  A run can therefore be diffed against another.
+* **Every citation carries its passage.**  A reader should not need to slice ``articles[].text`` to
+  see what a brief sentence rests on, so each citation repeats ``text[start:end]`` as ``quote``.
+
+Spans inside an article are written without their ``article_id`` (it is the enclosing article's id);
+``articles_by_id`` checks that this is true, so the omission can never misattribute a span.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from newsfuse.errors import OutputError
+from newsfuse.models import (
+    REPORT_SCHEMA_VERSION,
+    Article,
+    CitedSentence,
+    Claim,
+    Mention,
+    Quote,
+    Rejection,
+    RemovedLine,
+    Report,
+    Span,
+    Story,
+)
+
+__all__ = ["articles_by_id", "load_report_schema", "render_json", "report_to_dict"]
+
+
+def load_report_schema() -> dict[str, Any]:
+    """Return the JSON Schema of the report, read from the installed package.
+
+    Read through ``importlib.resources`` so it works from a wheel or a zip as well as a checkout.
+    """
+    text = resources.files("newsfuse").joinpath("schema/report.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def articles_by_id(report: Report) -> dict[str, Article]:
+    """Index the report's articles by id, after checking every span the outputs will render.
+
+    All three formats slice ``Article.text`` with spans and link citations to articles, so a span
+    that points at another article, or past the end of the text, would silently show the wrong
+    passage.  That is a bug upstream; failing loudly here names it instead of publishing it.
+    """
+    index: dict[str, Article] = {}
+    for article in report.articles:
+        if article.id in index:
+            raise OutputError(f"report lists article {article.id} twice")
+        index[article.id] = article
+        for span in _spans_of(article):
+            _check_span(span, article)
+    for sentence in report.story.brief:
+        for span in sentence.citations:
+            cited = index.get(span.article_id)
+            if cited is None:
+                raise OutputError(
+                    f"brief cites article {span.article_id}, which is not in the report"
+                )
+            _check_span(span, cited)
+    return index
+
+
+def _spans_of(article: Article) -> list[Span]:
+    spans = list(article.sentences)
+    spans += [mention.span for mention in article.mentions]
+    for quote in article.quotes:
+        spans += _quote_spans(quote)
+    for claim in article.claims:
+        spans.append(claim.span)
+        spans += [mention.span for mention in claim.mentions]
+        if claim.quote is not None:
+            spans += _quote_spans(claim.quote)
+    return spans
+
+
+def _quote_spans(quote: Quote) -> list[Span]:
+    return [quote.span] if quote.speaker_span is None else [quote.span, quote.speaker_span]
+
+
+def _check_span(span: Span, article: Article) -> None:
+    if span.article_id != article.id:
+        raise OutputError(f"span {span} is filed under article {article.id}")
+    if span.end > len(article.text):
+        raise OutputError(
+            f"span {span.start}:{span.end} runs past the end of article {article.id} "
+            f"({len(article.text)} characters)"
+        )
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """Return the report as plain JSON-ready data, in the schema's layout and key order.
+
+    ``schema_version`` must be the version this code writes: the layout below *is* that version, so
+    stamping any other number on it would mislead every consumer.
+    """
+    if report.schema_version != REPORT_SCHEMA_VERSION:
+        raise OutputError(
+            f"report has schema_version {report.schema_version!r}, but this newsfuse writes "
+            f"{REPORT_SCHEMA_VERSION!r}; rebuild the report before rendering it"
+        )
+    index = articles_by_id(report)
+    return {
+        "schema_version": report.schema_version,
+        "settings_hash": report.settings_hash,
+        "story": _story(report.story, index),
+        "articles": [_article(article) for article in report.articles],
+        "rejections": [_rejection(rejection) for rejection in report.rejections],
+    }
+
+
+def render_json(report: Report) -> str:
+    """Return the report as JSON text: UTF-8-ready (no ``\\u`` escapes), indented, one final newline."""
+    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def _story(story: Story, index: dict[str, Article]) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "article_ids": list(story.article_ids),
+        "brief": [_cited_sentence(sentence, index) for sentence in story.brief],
+    }
+
+
+def _cited_sentence(sentence: CitedSentence, index: dict[str, Article]) -> dict[str, Any]:
+    return {
+        "text": sentence.text,
+        "citations": [
+            {
+                "article_id": span.article_id,
+                "start": span.start,
+                "end": span.end,
+                "quote": index[span.article_id].text[span.start : span.end],
+            }
+            for span in sentence.citations
+        ],
+        "outlets": list(sentence.outlets),
+        "single_source": sentence.single_source,
+    }
+
+
+def _article(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "raw_id": article.raw_id,
+        "origin": article.origin,
+        "url": article.url,
+        "outlet": article.outlet,
+        "title": article.title,
+        "byline": article.byline,
+        "dateline": article.dateline,
+        "published_at": article.published_at,
+        "language": article.language,
+        "extractor": article.extractor,
+        "text": article.text,
+        "sentences": [_offsets(span) for span in article.sentences],
+        "mentions": [_mention(mention) for mention in article.mentions],
+        "quotes": [_quote(quote) for quote in article.quotes],
+        "claims": [_claim(claim) for claim in article.claims],
+        "removed": [_removed(line) for line in article.removed],
+        "dup_group": article.dup_group,
+    }
+
+
+def _offsets(span: Span) -> dict[str, Any]:
+    return {"start": span.start, "end": span.end}
+
+
+def _mention(mention: Mention) -> dict[str, Any]:
+    return {
+        "start": mention.span.start,
+        "end": mention.span.end,
+        "text": mention.text,
+        "label": mention.label,
+        "norm": mention.norm,
+    }
+
+
+def _quote(quote: Quote) -> dict[str, Any]:
+    return {
+        "start": quote.span.start,
+        "end": quote.span.end,
+        "text": quote.text,
+        "kind": quote.kind,
+        "speaker": quote.speaker,
+        "speaker_span": None if quote.speaker_span is None else _offsets(quote.speaker_span),
+        "cue": quote.cue,
+    }
+
+
+def _claim(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "start": claim.span.start,
+        "end": claim.span.end,
+        "text": claim.text,
+        "mentions": [_mention(mention) for mention in claim.mentions],
+        "quote": None if claim.quote is None else _quote(claim.quote),
+    }
+
+
+def _removed(line: RemovedLine) -> dict[str, Any]:
+    return {"line_no": line.line_no, "text": line.text, "reason": line.reason}
+
+
+def _rejection(rejection: Rejection) -> dict[str, Any]:
+    return {"item": rejection.item, "stage": rejection.stage, "reason": rejection.reason}

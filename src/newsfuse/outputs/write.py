@@ -1,0 +1,100 @@
+"""Choose an output format and write the report, atomically.
+
+The CLI, the API and scripts all end here, so the rules live in one place: an explicit format wins,
+otherwise the file extension decides, and with neither (printing to stdout) the human-readable
+Markdown is the default.  A file is written to a temporary sibling and moved into place with
+``os.replace``, so a reader (or a crash half way) never sees a half-written report and an existing
+report is only replaced by a complete one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from newsfuse.errors import OutputError
+from newsfuse.models import Report
+from newsfuse.outputs.html import render_html
+from newsfuse.outputs.json import render_json
+from newsfuse.outputs.markdown import render_markdown
+
+__all__ = ["FORMATS", "format_for", "render", "write_report"]
+
+FORMATS: dict[str, Callable[[Report], str]] = {
+    "json": render_json,
+    "markdown": render_markdown,
+    "html": render_html,
+}
+_EXTENSIONS = {
+    ".json": "json",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+_DEFAULT_FORMAT = "markdown"
+
+
+def format_for(path: Path | None, fmt: str | None) -> str:
+    """Return the format to write: ``fmt`` if given, else from ``path``'s extension, else Markdown.
+
+    Raises :class:`OutputError` naming the path (or the format) and what is allowed, because a
+    report silently written in the wrong format is worse than no report.
+    """
+    allowed = ", ".join(FORMATS)
+    if fmt is not None:
+        name = fmt.strip().lower()
+        if name not in FORMATS:
+            where = f" for {path}" if path is not None else ""
+            raise OutputError(f"unknown output format {fmt!r}{where}; use one of: {allowed}")
+        return name
+    if path is None:
+        return _DEFAULT_FORMAT
+    name_for_suffix = _EXTENSIONS.get(path.suffix.lower())
+    if name_for_suffix is None:
+        suffixes = ", ".join(_EXTENSIONS)
+        raise OutputError(
+            f"cannot tell the output format of {path} from its extension; use one of {suffixes} "
+            f"or pass a format ({allowed})"
+        )
+    return name_for_suffix
+
+
+def render(report: Report, fmt: str) -> str:
+    """Render the report in a format named as in :data:`FORMATS`."""
+    return FORMATS[format_for(None, fmt)](report)
+
+
+def write_report(report: Report, path: Path | None, fmt: str | None = None) -> str:
+    """Render the report and, if ``path`` is given, write it there atomically as UTF-8.
+
+    Returns the rendered text in both cases, so a caller printing to stdout (``path=None``) and one
+    writing a file share one call.  Raises :class:`OutputError` for an unknown format or a path that
+    cannot be written, naming the path and the reason.
+    """
+    name = format_for(path, fmt)
+    text = FORMATS[name](report)
+    if path is not None:
+        _write_atomically(path, text)
+    return text
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # os.open with 0o666 lets the umask decide the final permissions, as a plain open() would;
+    # tempfile's 0o600 would leave reports unreadable to the group.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc

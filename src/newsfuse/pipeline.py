@@ -1,0 +1,139 @@
+"""The newsfuse pipeline, top to bottom.
+
+    ingest → clean → (exact duplicates) → extract → summarize → Report
+
+Per-article stages (clean, extract) run through an :class:`~newsfuse.executors.base.Executor`; the
+story-level stage (summarize) runs once over the story's articles.  Every per-item failure becomes a
+:class:`~newsfuse.models.Rejection` that is reported, and the rest of the input goes on.  Later
+stages (near-duplicate families, clustering, alignment into facts) slot in here, in this order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from newsfuse.config import CleanSettings, Settings, settings_hash
+from newsfuse.errors import InputError, ItemError
+from newsfuse.executors.base import Executor
+from newsfuse.executors.local import LocalExecutor
+from newsfuse.models import REPORT_SCHEMA_VERSION, Article, RawDocument, Rejection, Report
+from newsfuse.stages.clean.article import clean_document
+from newsfuse.stages.extract.annotate import Extractor
+from newsfuse.stages.ingest.files import read_inputs
+from newsfuse.stages.summarize import build_story
+
+__all__ = ["ProgressCallback", "RejectionCallback", "run"]
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as ``(stage, done, total)`` while a stage advances."""
+RejectionCallback = Callable[[Rejection], None]
+"""Called once for each rejected item, as soon as it is rejected."""
+
+_EXTRACT_BATCH = (
+    16  # articles per extract task: big enough for nlp.pipe batching, small for progress
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _CleanTask:
+    """Picklable per-document clean step that turns an ItemError into a Rejection."""
+
+    settings: CleanSettings
+    debug: bool = False
+
+    def __call__(self, raw: RawDocument) -> Article | Rejection:
+        try:
+            return clean_document(raw, self.settings)
+        except ItemError as exc:
+            return Rejection(raw.origin, "clean", exc.reason)
+        except Exception as exc:  # a bug on one page must not lose the other pages
+            if self.debug:
+                raise
+            return Rejection(raw.origin, "clean", f"unexpected {type(exc).__name__}: {exc}")
+
+
+def run(
+    sources: Sequence[str],
+    settings: Settings,
+    *,
+    stdin: BinaryIO | None = None,
+    executor: Executor | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_rejection: RejectionCallback | None = None,
+    debug: bool = False,
+) -> Report:
+    """Run the whole pipeline over ``sources`` and return the report.
+
+    Raises :class:`~newsfuse.errors.InputError` when no article could be produced at all.
+    """
+    executor = executor or LocalExecutor(settings.run.workers)
+    progress = on_progress or (lambda stage, done, total: None)
+    rejections: list[Rejection] = []
+
+    def reject(rejection: Rejection) -> None:
+        rejections.append(rejection)
+        if on_rejection is not None:
+            on_rejection(rejection)
+
+    raws: list[RawDocument] = []
+    for item in read_inputs(sources, settings.ingest, stdin=stdin):
+        if isinstance(item, Rejection):
+            reject(item)
+        else:
+            raws.append(item)
+        progress("ingest", len(raws), 0)
+
+    articles: list[Article] = []
+    task = _CleanTask(settings.clean, debug)
+    for done, result in enumerate(executor.map(task, raws), start=1):
+        if isinstance(result, Rejection):
+            reject(result)
+        else:
+            articles.append(result)
+        progress("clean", done, len(raws))
+
+    articles = _drop_exact_duplicates(articles, reject)
+    if not articles:
+        raise InputError(
+            f"nothing could be processed: {len(rejections)} input(s) rejected"
+            if rejections
+            else "no input files found"
+        )
+
+    extractor = Extractor(settings.extract)
+    batches = [articles[i : i + _EXTRACT_BATCH] for i in range(0, len(articles), _EXTRACT_BATCH)]
+    annotated: list[Article] = []
+    for batch in executor.map(extractor, batches):
+        annotated.extend(batch)
+        progress("extract", len(annotated), len(articles))
+
+    digest = settings_hash(settings)
+    story = build_story(annotated, settings.summarize, digest)
+    progress("summarize", 1, 1)
+    by_id = {a.id: a for a in annotated}
+    return Report(
+        schema_version=REPORT_SCHEMA_VERSION,
+        settings_hash=digest,
+        story=story,
+        articles=tuple(by_id[i] for i in story.article_ids),
+        rejections=tuple(sorted(rejections, key=lambda r: (r.item, r.stage, r.reason))),
+    )
+
+
+def _drop_exact_duplicates(articles: list[Article], reject: RejectionCallback) -> list[Article]:
+    """Keep one article per identical text: byte-identical copies are one source, not two."""
+    seen: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: (a.origin, a.id)):
+        if article.id in seen:
+            reject(
+                Rejection(
+                    article.origin,
+                    "dedupe",
+                    f"same article text as {seen[article.id].origin}; counted once",
+                )
+            )
+            continue
+        seen[article.id] = article
+    return list(seen.values())

@@ -1,0 +1,86 @@
+"""The extract stage: sentences, mentions, quotes and claims for a batch of articles.
+
+One :class:`Extractor` runs spaCy over the paragraphs of many articles in a single ``nlp.pipe`` call
+(batching is where spaCy's speed comes from), then hands each parsed paragraph to the mention and quote
+finders.  The object is light and picklable; the model loads in the process that first uses it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from newsfuse.config import ExtractSettings
+from newsfuse.models import Article, Claim, Mention, Quote, Span, content_id
+from newsfuse.stages.extract.entities import article_people, mentions_in_paragraph
+from newsfuse.stages.extract.nlp import load_nlp
+from newsfuse.stages.extract.paragraphs import paragraph_chunks
+from newsfuse.stages.extract.quotes import QuoteContext, quotes_in_paragraph
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["Extractor"]
+
+
+class Extractor:
+    """Annotates articles; call it with a batch, get the same articles back, annotated."""
+
+    def __init__(self, settings: ExtractSettings) -> None:
+        self.settings = settings
+
+    def __call__(self, articles: Sequence[Article]) -> list[Article]:
+        nlp = load_nlp(self.settings.spacy_model)
+        units: list[tuple[int, int, str]] = []
+        for index, article in enumerate(articles):
+            for offset, chunk in paragraph_chunks(article.text, self.settings.max_chars_per_chunk):
+                units.append((index, offset, chunk))
+        parsed: list[list[tuple[int, Doc]]] = [[] for _ in articles]
+        texts = (chunk for _, _, chunk in units)
+        for (index, offset, _), doc in zip(
+            units, nlp.pipe(texts, batch_size=self.settings.batch_size), strict=True
+        ):
+            parsed[index].append((offset, doc))
+        return [_annotate(article, docs) for article, docs in zip(articles, parsed, strict=True)]
+
+
+def _annotate(article: Article, docs: list[tuple[int, Doc]]) -> Article:
+    people = article_people(doc for _, doc in docs)
+    context = QuoteContext(people=people)
+    sentences: list[Span] = []
+    mentions: list[Mention] = []
+    quotes: list[Quote] = []
+    for offset, doc in docs:
+        for sentence in doc.sents:
+            text = sentence.text
+            stripped = text.strip()
+            if not stripped:
+                continue
+            start = offset + sentence.start_char + (len(text) - len(text.lstrip()))
+            sentences.append(Span(article.id, start, start + len(stripped)))
+        mentions.extend(mentions_in_paragraph(doc, offset, article.id, people))
+        quotes.extend(quotes_in_paragraph(doc, offset, article.id, context))
+    claims = tuple(_claim(article, span, mentions, quotes) for span in sentences)
+    return dataclasses.replace(
+        article,
+        sentences=tuple(sentences),
+        mentions=tuple(mentions),
+        quotes=tuple(quotes),
+        claims=claims,
+    )
+
+
+def _claim(article: Article, span: Span, mentions: list[Mention], quotes: list[Quote]) -> Claim:
+    inside = tuple(m for m in mentions if span.start <= m.span.start and m.span.end <= span.end)
+    quote = next(
+        (q for q in quotes if q.span.start < span.end and q.span.end > span.start and q.speaker),
+        None,
+    )
+    return Claim(
+        id=content_id(article.id, str(span.start), str(span.end), prefix="clm_"),
+        span=span,
+        text=article.text[span.start : span.end],
+        mentions=inside,
+        quote=quote,
+    )

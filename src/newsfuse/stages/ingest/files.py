@@ -1,0 +1,416 @@
+"""The file-ingest stage: paths, directories and stdin become RawDocuments, kept byte for byte.
+
+What a source may be:
+
+* a file: ``.txt`` and ``.md`` are ``text/plain``, ``.html`` and ``.htm`` are ``text/html``, ``.jsonl``
+  holds one record a line (see below).  A file named explicitly is read whatever ``ingest.include``
+  says; any other extension is rejected as an unsupported file type.
+* a directory: walked recursively in sorted order (by path component, so the order never depends on
+  the file system).  A file is read when its name or its path relative to the directory matches an
+  ``ingest.include`` glob and neither matches an ``ingest.exclude`` glob; a directory matching an
+  exclude glob is not entered.  Globs match case-insensitively.  Hidden files and directories (a name
+  starting with ".") are skipped, symbolic links to directories are not followed (no loops), and only
+  regular files are read (no FIFOs or devices found by a walk).
+* ``-``: standard input, read once; ``text/html`` when it looks like a page, else ``text/plain``.
+
+Size: a file larger than ``ingest.max_bytes`` is rejected from its ``stat`` size, without being read;
+reads are capped too, so a file that grows (or a pipe) cannot slip past the limit.  A JSONL file is
+streamed line by line and the limit applies to each *line* (each record is one document), so a
+large JSONL collection is fine while one oversized record is rejected on its own.
+
+JSONL: each non-blank line is a JSON object with ``text`` or ``html`` (a non-empty string; exactly one)
+and optionally ``url``, ``title``, ``outlet``, ``byline`` and ``published_at`` (strings or null;
+``published_at`` an ISO 8601 date or datetime).  Other keys are ignored, so scraper output with extra
+fields can be fed as is.  Lines must be UTF-8, as JSON requires.  A bad line is rejected as
+``path:LINE`` and the remaining lines are still read.
+
+Every per-item problem becomes a :class:`~newsfuse.models.Rejection` value; nothing here raises for
+one bad input.  Text inputs are checked with :func:`~newsfuse.stages.ingest.decode.check_text` (not
+binary, decodable, not empty) so such problems are reported at ingest, naming the file.  Identical
+inputs are all yielded: removing duplicates is a later stage's job.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import IO, Any, BinaryIO, Final
+
+from newsfuse.config import IngestSettings
+from newsfuse.errors import ItemError
+from newsfuse.models import DeclaredMetadata, RawDocument, Rejection, content_id
+from newsfuse.stages.ingest.decode import check_text
+
+__all__ = ["MEDIA_TYPES", "STAGE", "STDIN", "STDIN_ORIGIN", "read_inputs", "sniff_media_type"]
+
+STAGE: Final = "ingest"
+STDIN: Final = "-"
+STDIN_ORIGIN: Final = "<stdin>"
+
+MEDIA_TYPES: Final[dict[str, str]] = {
+    ".txt": "text/plain",
+    ".md": "text/plain",
+    ".html": "text/html",
+    ".htm": "text/html",
+}
+_JSONL: Final = ".jsonl"
+_SUPPORTED: Final = (*MEDIA_TYPES, _JSONL)
+
+_OPTIONAL_FIELDS: Final = ("url", "title", "outlet", "byline", "published_at")
+_BODY_FIELDS: Final = {"text": "text/plain", "html": "text/html"}
+
+_HTML_START: Final = re.compile(
+    rb"\s*(?:<!doctype\s+html|<html[\s>]|<\?xml[^>]*>\s*<(?:!doctype|html))", re.I
+)
+_HTML_TAG: Final = re.compile(rb"<(?:html|head|body)[\s>]", re.I)
+_SNIFF_BYTES: Final = 4096
+
+_CHUNK: Final = 1 << 20  # bytes read at a time when skipping the rest of an oversized JSONL line
+
+
+def read_inputs(
+    sources: Sequence[str], settings: IngestSettings, stdin: BinaryIO | None = None
+) -> Iterator[RawDocument | Rejection]:
+    """Yield a RawDocument for each input found in ``sources``, or a Rejection saying why not.
+
+    Sources are taken in the order given; ``"-"`` reads ``stdin`` (``sys.stdin.buffer`` by default).
+    """
+    stdin_read = False
+    for source in sources:
+        if source == STDIN:
+            if stdin_read:
+                yield Rejection(STDIN_ORIGIN, STAGE, "'-' given more than once; stdin is read once")
+                continue
+            stdin_read = True
+            yield _read_stdin(stdin if stdin is not None else sys.stdin.buffer, settings)
+        else:
+            yield from _read_source(Path(source), settings)
+
+
+def sniff_media_type(content: bytes) -> str:
+    """``text/html`` when ``content`` starts like a page or has an html/head/body tag near the top."""
+    head = content[:_SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf")
+    if _HTML_START.match(head) or _HTML_TAG.search(head):
+        return "text/html"
+    return "text/plain"
+
+
+# --- sources -----------------------------------------------------------------------------------------
+
+
+def _read_source(path: Path, settings: IngestSettings) -> Iterator[RawDocument | Rejection]:
+    origin = str(path)
+    try:
+        info = path.stat()
+    except OSError as error:
+        yield _os_rejection(origin, error)
+        return
+    if stat.S_ISDIR(info.st_mode):
+        yield from _read_directory(path, settings)
+        return
+    suffix = path.suffix.lower()
+    if suffix not in _SUPPORTED:
+        kind = f"'{path.suffix}'" if path.suffix else "(no extension)"
+        yield Rejection(
+            origin,
+            STAGE,
+            f"unsupported file type {kind}; newsfuse reads {', '.join(_SUPPORTED)}",
+        )
+        return
+    yield from _read_file(path, info, settings)
+
+
+def _read_directory(root: Path, settings: IngestSettings) -> Iterator[RawDocument | Rejection]:
+    found = False
+    for item in _walk(root, root, settings):
+        if isinstance(item, Rejection):
+            yield item
+            continue
+        found = True
+        path, info = item
+        if path.suffix.lower() not in _SUPPORTED:
+            yield Rejection(
+                str(path),
+                STAGE,
+                f"unsupported file type '{path.suffix}' (matched ingest.include); "
+                f"newsfuse reads {', '.join(_SUPPORTED)}",
+            )
+            continue
+        yield from _read_file(path, info, settings)
+    if not found:
+        yield Rejection(
+            str(root),
+            STAGE,
+            "no input files in this directory (ingest.include: "
+            f"{', '.join(settings.include) or 'nothing'})",
+        )
+
+
+def _walk(
+    root: Path, directory: Path, settings: IngestSettings
+) -> Iterator[tuple[Path, os.stat_result] | Rejection]:
+    """Regular files under ``directory`` that the include/exclude globs select, in sorted order."""
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as error:
+        yield _os_rejection(str(directory), error)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = directory / entry.name
+        relative = path.relative_to(root).as_posix()
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if not _matches(settings.exclude, entry.name, relative):
+                    yield from _walk(root, path, settings)
+                continue
+            if not _matches(settings.include, entry.name, relative) or _matches(
+                settings.exclude, entry.name, relative
+            ):
+                continue
+            info = entry.stat()  # follows a symbolic link to a file
+        except OSError as error:
+            yield _os_rejection(str(path), error)
+            continue
+        if stat.S_ISREG(info.st_mode):
+            yield path, info
+
+
+def _matches(patterns: Sequence[str], name: str, relative: str) -> bool:
+    name, relative = name.lower(), relative.lower()
+    return any(
+        fnmatchcase(name, pattern.lower()) or fnmatchcase(relative, pattern.lower())
+        for pattern in patterns
+    )
+
+
+# --- files -------------------------------------------------------------------------------------------
+
+
+def _read_file(
+    path: Path, info: os.stat_result, settings: IngestSettings
+) -> Iterator[RawDocument | Rejection]:
+    origin = str(path)
+    if path.suffix.lower() == _JSONL:
+        yield from _read_jsonl(path, settings)
+        return
+    if stat.S_ISREG(info.st_mode) and info.st_size > settings.max_bytes:
+        yield _too_large(origin, info.st_size, settings)
+        return
+    try:
+        with path.open("rb") as stream:
+            content = stream.read(settings.max_bytes + 1)
+    except OSError as error:
+        yield _os_rejection(origin, error)
+        return
+    if len(content) > settings.max_bytes:
+        yield _too_large(origin, None, settings)
+        return
+    yield _document(origin, MEDIA_TYPES[path.suffix.lower()], content)
+
+
+def _read_stdin(stream: BinaryIO, settings: IngestSettings) -> RawDocument | Rejection:
+    try:
+        content = stream.read(settings.max_bytes + 1)
+    except OSError as error:
+        return _os_rejection(STDIN_ORIGIN, error)
+    if len(content) > settings.max_bytes:
+        return _too_large(STDIN_ORIGIN, None, settings)
+    return _document(STDIN_ORIGIN, sniff_media_type(content), content)
+
+
+def _document(
+    origin: str,
+    media_type: str,
+    content: bytes,
+    declared: DeclaredMetadata | None = None,
+) -> RawDocument | Rejection:
+    try:
+        check_text(content)
+    except ItemError as error:
+        return Rejection(origin, STAGE, error.reason)
+    return RawDocument(
+        id=content_id(media_type, content, prefix="raw_"),
+        origin=origin,
+        media_type=media_type,
+        content=content,
+        declared=declared if declared is not None else DeclaredMetadata(),
+    )
+
+
+# --- JSONL -------------------------------------------------------------------------------------------
+
+
+def _read_jsonl(path: Path, settings: IngestSettings) -> Iterator[RawDocument | Rejection]:
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        yield _os_rejection(str(path), error)
+        return
+    with stream:
+        number = 0
+        while True:
+            try:
+                line, complete = _bounded_line(stream, settings.max_bytes)
+            except OSError as error:
+                yield _os_rejection(f"{path}:{number + 1}", error)
+                return
+            if line is None:
+                return  # end of file
+            number += 1
+            origin = f"{path}:{number}"
+            if not complete:
+                yield _too_large(origin, None, settings, what="line")
+                continue
+            if number == 1:
+                line = line.removeprefix(b"\xef\xbb\xbf")
+            if line.strip():
+                yield _jsonl_record(origin, line)
+
+
+def _bounded_line(stream: IO[bytes], limit: int) -> tuple[bytes | None, bool]:
+    """Read one line of at most ``limit`` bytes (its line ending excluded).
+
+    Returns ``(line, True)``; ``(None, True)`` at end of file; ``(b"", False)`` when the line is longer
+    than ``limit``, whose remainder is then skipped chunk by chunk, never held in memory.
+    """
+    line = stream.readline(limit + 2)  # room for the limit and "\r\n"
+    if not line:
+        return None, True
+    body = line.rstrip(b"\r\n")
+    if len(body) <= limit:
+        return body, True
+    if not line.endswith(b"\n"):
+        while True:
+            chunk = stream.readline(_CHUNK)
+            if not chunk or chunk.endswith(b"\n"):
+                break
+    return b"", False
+
+
+def _jsonl_record(origin: str, line: bytes) -> RawDocument | Rejection:
+    try:
+        record = _parse_record(line)
+        media_type, body = _record_body(record)
+        declared = _record_metadata(record)
+    except ItemError as error:
+        return Rejection(origin, STAGE, error.reason)
+    return _document(origin, media_type, body.encode("utf-8"), declared)
+
+
+def _parse_record(line: bytes) -> dict[str, Any]:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ItemError(
+            f"not valid UTF-8 at byte {error.start + 1} (JSON Lines must be UTF-8)"
+        ) from error
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ItemError(f"invalid JSON: {error.msg} at column {error.colno}") from error
+    if not isinstance(record, dict):
+        raise ItemError(f"expected a JSON object, got {_json_type(record)}")
+    return record
+
+
+def _record_body(record: dict[str, Any]) -> tuple[str, str]:
+    present = [key for key in _BODY_FIELDS if record.get(key) is not None]
+    if not present:
+        raise ItemError("missing 'text' or 'html'")
+    if len(present) > 1:
+        raise ItemError("has both 'text' and 'html'; give one")
+    key = present[0]
+    value = record[key]
+    if not isinstance(value, str):
+        raise ItemError(f"'{key}' must be a string, got {_json_type(value)}")
+    if not value.strip():
+        raise ItemError(f"'{key}' is empty")
+    return _BODY_FIELDS[key], value
+
+
+def _record_metadata(record: dict[str, Any]) -> DeclaredMetadata:
+    values: dict[str, str | None] = {}
+    for key in _OPTIONAL_FIELDS:
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ItemError(f"'{key}' must be a string, got {_json_type(value)}")
+        values[key] = (value.strip() or None) if isinstance(value, str) else None
+    published = values["published_at"]
+    if published is not None and not _is_iso_date(published):
+        raise ItemError(
+            f"'published_at' is not a date: {published!r} "
+            "(expected ISO 8601, e.g. 2025-10-30 or 2025-10-30T14:05:00Z)"
+        )
+    return DeclaredMetadata(**values)
+
+
+def _is_iso_date(value: str) -> bool:
+    for parse in (date.fromisoformat, datetime.fromisoformat):
+        try:
+            parse(value)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return "a string"
+
+
+# --- rejection reasons -------------------------------------------------------------------------------
+
+
+def _too_large(
+    origin: str, size: int | None, settings: IngestSettings, *, what: str = "file"
+) -> Rejection:
+    limit = _human_size(settings.max_bytes)
+    if size is None:
+        return Rejection(origin, STAGE, f"{what} is over the {limit} limit (ingest.max_bytes)")
+    shown = _human_size(size, exact=False)
+    if settings.max_bytes >= 1000 and size * 20 < settings.max_bytes * 21:
+        # rounding could hide the excess ("20.0 MB, over the 20 MB limit"): give exact bytes
+        shown, limit = f"{size:,} bytes", f"{settings.max_bytes:,}-byte"
+    return Rejection(origin, STAGE, f"{what} is {shown}, over the {limit} limit (ingest.max_bytes)")
+
+
+def _human_size(size: int, *, exact: bool = True) -> str:
+    """Decimal units, as ``max_bytes`` is written: 20_000_000 is "20 MB", 52_428_800 is "52.4 MB"."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= scale:
+            value = size / scale
+            if exact and size % scale == 0:
+                return f"{size // scale} {unit}"
+            return f"{value:.1f} {unit}"
+    return f"{size} byte" + ("" if size == 1 else "s")
+
+
+def _os_rejection(origin: str, error: OSError) -> Rejection:
+    reasons = {
+        FileNotFoundError: "no such file or directory",
+        PermissionError: "permission denied",
+        NotADirectoryError: "a part of the path is a file, not a directory",
+        IsADirectoryError: "is a directory",
+    }
+    reason = reasons.get(type(error)) or f"cannot read: {error.strerror or error}"
+    return Rejection(origin, STAGE, reason)

@@ -1,0 +1,212 @@
+"""The cited brief: an extractive summary where every sentence cites the spans that support it.
+
+Each sentence of each article is a candidate.  Its *supporters* are, per other outlet, the most similar
+sentence of that outlet above ``summarize.support_threshold`` (TF-IDF cosine over content words).  A
+candidate scores by how many outlets support it and how central it is; the brief takes the best
+candidates greedily, skipping any that repeat a chosen one, and cites the candidate's own span plus its
+supporters.  A sentence no other outlet supports is marked single-source.  Facts, conflicts and
+embedding-based alignment (the corroboration stage) refine this; the contract — every sentence carries
+its spans and outlets — stays.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from newsfuse.config import SummarizeSettings
+from newsfuse.models import Article, CitedSentence, Span, Story, content_id
+
+__all__ = ["build_story", "outlet_key"]
+
+_WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
+_DATELINE = re.compile(r"^[A-Z][\w .’'-]{1,40}(?:\s*\([^)]{1,60}\))?\s*:\s*")
+_MIN_WORDS = 8
+_DANGLING_STARTS = frozenset(
+    {"he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "its"}
+    | {"but", "and", "however,", "also", "meanwhile,", "instead,"}
+)
+_REDUNDANT = 0.5  # a candidate this similar to a chosen sentence says the same thing again
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    article: Article
+    span: Span
+    text: str
+    position: int  # sentence index within its article
+    outlet: str
+    numbers: frozenset[str]
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> frozenset[str]:
+    """The figures a sentence states ("4,200" and "4200" are one figure)."""
+    return frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
+
+
+def outlet_key(article: Article) -> str:
+    """The outlet an article counts for; an unnamed outlet counts as its own source (its origin)."""
+    if article.outlet:
+        return article.outlet
+    return f"unknown outlet ({article.origin.rsplit('/', 1)[-1]})"
+
+
+def build_story(
+    articles: Sequence[Article], settings: SummarizeSettings, settings_hash: str
+) -> Story:
+    """Build the story and its cited brief from annotated articles."""
+    ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
+    candidates = _candidates(ordered)
+    vectors = _tfidf([_terms(c.text) for c in candidates])
+    supporters = _supporters(candidates, vectors, settings.support_threshold)
+    chosen = _choose(candidates, vectors, supporters, settings.brief_sentences)
+    brief = tuple(_cite(candidates, index, supporters[index]) for index in chosen)
+    return Story(
+        id=content_id(*sorted(a.id for a in articles), prefix="sty_"),
+        title=_title(ordered, brief),
+        article_ids=tuple(a.id for a in ordered),
+        brief=brief,
+        settings_hash=settings_hash,
+    )
+
+
+def _candidates(articles: Sequence[Article]) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for article in articles:
+        for position, span in enumerate(article.sentences):
+            text = article.text[span.start : span.end]
+            if position == 0 and article.dateline:
+                match = _DATELINE.match(text)
+                if match:
+                    span = Span(span.article_id, span.start + match.end(), span.end)
+                    text = text[match.end() :]
+            if len(text.split()) < _MIN_WORDS or not _quotes_balanced(text):
+                continue  # fragments, and pieces of a quotation cut off from their speaker
+            if text.split(maxsplit=1)[0].lower() in _DANGLING_STARTS:
+                continue  # "He further warned …" means nothing once lifted out of its article
+            found.append(
+                _Candidate(article, span, text, position, outlet_key(article), _numbers(text))
+            )
+    return found
+
+
+def _quotes_balanced(text: str) -> bool:
+    """Whether every quotation the sentence opens is also closed in it (and vice versa)."""
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
+def _terms(text: str) -> list[str]:
+    words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
+    return [_stem(w) for w in words if w not in STOP_WORDS and len(w) > 1]
+
+
+def _stem(word: str) -> str:
+    """A deliberately crude stemmer: enough to match "talks"/"talk", "warned"/"warning"."""
+    for suffix in ("'s", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _tfidf(documents: list[list[str]]) -> list[dict[str, float]]:
+    frequency = Counter(term for doc in documents for term in set(doc))
+    total = len(documents)
+    vectors: list[dict[str, float]] = []
+    for doc in documents:
+        counts = Counter(doc)
+        vector = {
+            t: (1 + math.log(c)) * math.log((1 + total) / (1 + frequency[t]))
+            for t, c in counts.items()
+        }
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        vectors.append({t: v / norm for t, v in sorted(vector.items())})
+    return vectors
+
+
+def _cosine(left: dict[str, float], right: dict[str, float]) -> float:
+    if len(left) > len(right):
+        left, right = right, left
+    return sum(v * right.get(t, 0.0) for t, v in left.items())
+
+
+def _supporters(
+    candidates: list[_Candidate], vectors: list[dict[str, float]], threshold: float
+) -> list[dict[str, tuple[int, float]]]:
+    """For each candidate, the best-matching candidate of every *other* outlet above threshold."""
+    result: list[dict[str, tuple[int, float]]] = [{} for _ in candidates]
+    for i, left in enumerate(candidates):
+        for j in range(i + 1, len(candidates)):
+            right = candidates[j]
+            if right.outlet == left.outlet:
+                continue
+            score = _cosine(vectors[i], vectors[j])
+            if score < threshold:
+                continue
+            # A passage supports a sentence only if it states the sentence's figures too: "38 ships"
+            # is no support for "41 ships", however alike the words.
+            if left.numbers <= right.numbers and score > result[i].get(right.outlet, (-1, -1.0))[1]:
+                result[i][right.outlet] = (j, score)
+            if right.numbers <= left.numbers and score > result[j].get(left.outlet, (-1, -1.0))[1]:
+                result[j][left.outlet] = (i, score)
+    return result
+
+
+def _choose(
+    candidates: list[_Candidate],
+    vectors: list[dict[str, float]],
+    supporters: list[dict[str, tuple[int, float]]],
+    limit: int,
+) -> list[int]:
+    def score(index: int) -> tuple[float, int]:
+        support = sum(s for _, s in supporters[index].values())
+        lead_bonus = 1.0 / (1 + candidates[index].position)
+        return (len(supporters[index]) + support + 0.5 * lead_bonus, -index)
+
+    ranked = sorted(range(len(candidates)), key=score, reverse=True)
+    chosen: list[int] = []
+    covered: set[int] = set()
+    for index in ranked:
+        if len(chosen) >= limit:
+            break
+        if index in covered:
+            continue
+        if any(_cosine(vectors[index], vectors[c]) >= _REDUNDANT for c in chosen):
+            continue
+        chosen.append(index)
+        covered.update(j for j, _ in supporters[index].values())
+    return sorted(
+        chosen,
+        key=lambda i: (candidates[i].article.published_at or "9999", candidates[i].position, i),
+    )
+
+
+def _cite(
+    candidates: list[_Candidate], index: int, supporters: dict[str, tuple[int, float]]
+) -> CitedSentence:
+    own = candidates[index]
+    spans = [own.span, *(candidates[j].span for j, _ in supporters.values())]
+    outlets = sorted({own.outlet, *supporters})
+    return CitedSentence(
+        text=own.text,
+        citations=tuple(sorted(spans)),
+        outlets=tuple(outlets),
+        single_source=len(outlets) == 1,
+    )
+
+
+def _title(articles: Sequence[Article], brief: Sequence[CitedSentence]) -> str:
+    titles = [a.title for a in articles if a.title]
+    if titles:
+        return titles[0]
+    if brief:
+        words = brief[0].text.split()
+        return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    return "Untitled story"

@@ -1,0 +1,292 @@
+"""A small, realistic Report built by hand, for testing every output format.
+
+Three outlets report a ferry fire (an invented story, written for these tests).  Spans are found by
+searching the text, never typed as numbers, so they always slice correctly; ``build_report()``
+asserts that for every span.  The brief has multi-outlet sentences, a single-source sentence and a
+citation that crosses a quote, the Courier article has page furniture removed, and one input was
+rejected.  Tests here use the ``report`` and ``make_report`` fixtures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from newsfuse.models import (
+    REPORT_SCHEMA_VERSION,
+    Article,
+    CitedSentence,
+    Claim,
+    Mention,
+    Quote,
+    Rejection,
+    RemovedLine,
+    Report,
+    Span,
+    Story,
+    content_id,
+)
+
+COURIER_TEXT = (
+    "LAKE VESSA: A passenger ferry caught fire on Lake Vessa on Saturday morning, forcing the "
+    "evacuation of 212 people, the regional coastguard said.\n\n"
+    "The blaze started in the engine room of the MV Kestrel about 40 minutes after it left Orrin "
+    "harbour, according to coastguard spokesperson Tomas Reyl.\n\n"
+    "\u201cEvery passenger was off the vessel within 25 minutes,\u201d Reyl said. "
+    "\u201cNobody was seriously hurt.\u201d\n\n"
+    "The ferry operator, Vessa Lines, has suspended all crossings until Monday."
+)
+
+NPA_TEXT = (
+    "ORRIN, June 13 (NPA) - A fire on the ferry MV Kestrel forced about 210 passengers and crew "
+    "into lifeboats on Lake Vessa on Saturday, officials said.\n\n"
+    "The coastguard said the fire broke out in the engine room. Three people were treated for "
+    "smoke inhalation at Orrin General Hospital.\n\n"
+    "Vessa Lines chief executive Maren Holt said the company would cooperate fully with "
+    "investigators.\n\n"
+    "Crossings are suspended until Monday, the company said."
+)
+
+# A syndicated copy of the NPA story: same near-duplicate family, different outlet.
+LAKESIDE_TEXT = (
+    "ORRIN (NPA) - A fire on the ferry MV Kestrel forced about 210 passengers and crew into "
+    "lifeboats on Lake Vessa on Saturday, officials said.\n\n"
+    "Crossings are suspended until Monday, the company said."
+)
+
+
+def find(article_id: str, text: str, needle: str, occurrence: int = 0) -> Span:
+    """Return the span of the ``occurrence``-th appearance of ``needle`` in ``text``."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.find(needle, start + 1)
+        assert start >= 0, f"{needle!r} not in text"
+    return Span(article_id, start, start + len(needle))
+
+
+def _mention(aid: str, text: str, needle: str, label: str, norm: str) -> Mention:
+    return Mention(find(aid, text, needle), needle, label, norm)
+
+
+def _sentences(aid: str, text: str, sentences: list[str]) -> tuple[Span, ...]:
+    return tuple(find(aid, text, sentence) for sentence in sentences)
+
+
+def build_report() -> Report:
+    """Build the three-article ferry-fire Report (deterministic: same call, equal value)."""
+    c_id = content_id(COURIER_TEXT, prefix="a")
+    n_id = content_id(NPA_TEXT, prefix="a")
+    l_id = content_id(LAKESIDE_TEXT, prefix="a")
+    c, n, lk = COURIER_TEXT, NPA_TEXT, LAKESIDE_TEXT
+
+    reyl_quote = Quote(
+        span=find(c_id, c, "Every passenger was off the vessel within 25 minutes"),
+        text="Every passenger was off the vessel within 25 minutes",
+        kind="direct",
+        speaker="Tomas Reyl",
+        speaker_span=find(c_id, c, "Reyl", 1),
+        cue="said",
+    )
+    hurt_quote = Quote(
+        span=find(c_id, c, "Nobody was seriously hurt."),
+        text="Nobody was seriously hurt.",
+        kind="direct",
+        speaker="Tomas Reyl",
+        speaker_span=find(c_id, c, "Reyl", 1),
+        cue="said",
+    )
+    holt_quote = Quote(
+        span=find(n_id, n, "the company would cooperate fully with investigators"),
+        text="the company would cooperate fully with investigators",
+        kind="indirect",
+        speaker="Maren Holt",
+        speaker_span=find(n_id, n, "Maren Holt"),
+        cue="said",
+    )
+    c_mentions = (
+        _mention(c_id, c, "Lake Vessa", "LOC", "Lake Vessa"),
+        _mention(c_id, c, "Saturday", "DATE", "2026-06-13"),
+        _mention(c_id, c, "212", "CARDINAL", "212"),
+        _mention(c_id, c, "MV Kestrel", "PRODUCT", "MV Kestrel"),
+        _mention(c_id, c, "Tomas Reyl", "PERSON", "Tomas Reyl"),
+        _mention(c_id, c, "Vessa Lines", "ORG", "Vessa Lines"),
+    )
+    n_mentions = (
+        _mention(n_id, n, "MV Kestrel", "PRODUCT", "MV Kestrel"),
+        _mention(n_id, n, "210", "CARDINAL", "210"),
+        _mention(n_id, n, "Lake Vessa", "LOC", "Lake Vessa"),
+        _mention(n_id, n, "Vessa Lines", "ORG", "Vessa Lines"),
+        _mention(n_id, n, "Maren Holt", "PERSON", "Maren Holt"),
+    )
+    first_c = (
+        "LAKE VESSA: A passenger ferry caught fire on Lake Vessa on Saturday morning, forcing the "
+        "evacuation of 212 people, the regional coastguard said."
+    )
+    quote_sentence = "\u201cEvery passenger was off the vessel within 25 minutes,\u201d Reyl said."
+    courier = Article(
+        id=c_id,
+        raw_id=content_id("raw", COURIER_TEXT, prefix="r"),
+        origin="inbox/vessa-courier.txt",
+        url="https://vessacourier.example/news/2026/06/13/ferry-fire-lake-vessa",
+        outlet="Vessa Courier",
+        title="Ferry fire forces evacuation of 212 on Lake Vessa",
+        byline="By Ana Lind, Transport Correspondent",
+        dateline="LAKE VESSA",
+        published_at="2026-06-13T11:40:00+02:00",
+        language="en",
+        text=c,
+        extractor="text-cleaner",
+        removed=(
+            RemovedLine(1, "Type to Search", "site chrome"),
+            RemovedLine(3, "Home | Local | Lake & Rivers | Sport | Weather", "navigation menu"),
+            RemovedLine(
+                6, "Ferry fire forces evacuation of 212 on Lake Vessa", "repeated headline"
+            ),
+            RemovedLine(11, "Share This Article", "share widget"),
+        ),
+        dup_group=None,
+        sentences=_sentences(c_id, c, [first_c, quote_sentence, "Nobody was seriously hurt."]),
+        mentions=c_mentions,
+        quotes=(reyl_quote, hurt_quote),
+        claims=(
+            Claim(
+                id=content_id(c_id, first_c, prefix="c"),
+                span=find(c_id, c, first_c),
+                text=first_c,
+                mentions=c_mentions[:3],
+            ),
+            Claim(
+                id=content_id(c_id, quote_sentence, prefix="c"),
+                span=find(c_id, c, quote_sentence),
+                text=quote_sentence,
+                quote=reyl_quote,
+            ),
+        ),
+    )
+    npa = Article(
+        id=n_id,
+        raw_id=content_id("raw", NPA_TEXT, prefix="r"),
+        origin="inbox/npa.jsonl:3",
+        url="https://npa.example/world/ferry-fire-kestrel",
+        outlet="Northlake Press Agency",
+        title="Ferry passengers take to lifeboats after engine-room fire",
+        byline="By Piet Osk",
+        dateline="ORRIN, June 13 (NPA)",
+        published_at="2026-06-13",
+        language="en",
+        text=n,
+        extractor="trafilatura",
+        removed=(RemovedLine(14, "Read More: Lake levels fall for third summer", "related link"),),
+        dup_group="g-kestrel-npa",
+        mentions=n_mentions,
+        quotes=(holt_quote,),
+    )
+    lakeside = Article(
+        id=l_id,
+        raw_id=content_id("raw", LAKESIDE_TEXT, prefix="r"),
+        origin="inbox/lakeside-daily.html",
+        url=None,
+        outlet="Lakeside Daily",
+        title=None,
+        byline=None,
+        dateline="ORRIN (NPA)",
+        published_at=None,
+        language="en",
+        text=lk,
+        extractor="fallback",
+        dup_group="g-kestrel-npa",
+        mentions=(_mention(l_id, lk, "MV Kestrel", "PRODUCT", "MV Kestrel"),),
+    )
+    brief = (
+        CitedSentence(
+            text="The ferry MV Kestrel caught fire on Lake Vessa on Saturday and about 210 people "
+            "were evacuated.",
+            citations=(
+                find(c_id, c, first_c),
+                find(n_id, n, "A fire on the ferry MV Kestrel forced about 210 passengers"),
+                find(l_id, lk, "A fire on the ferry MV Kestrel forced about 210 passengers"),
+            ),
+            outlets=("Lakeside Daily", "Northlake Press Agency", "Vessa Courier"),
+            single_source=False,
+        ),
+        CitedSentence(
+            text="The fire started in the engine room.",
+            citations=(
+                find(c_id, c, "The blaze started in the engine room of the MV Kestrel"),
+                find(n_id, n, "the fire broke out in the engine room"),
+            ),
+            outlets=("Northlake Press Agency", "Vessa Courier"),
+            single_source=False,
+        ),
+        CitedSentence(
+            # This citation starts inside Reyl's first quote and ends inside the second: it crosses
+            # both, which the HTML must still mark up as well-formed, complete passages.
+            text="Passengers were off the vessel within 25 minutes and nobody was seriously hurt, "
+            "the coastguard said.",
+            citations=(find(c_id, c, "within 25 minutes,\u201d Reyl said. \u201cNobody was"),),
+            outlets=("Vessa Courier",),
+            single_source=True,
+        ),
+        CitedSentence(
+            text="Vessa Lines has suspended crossings until Monday.",
+            citations=(
+                find(c_id, c, "Vessa Lines, has suspended all crossings until Monday"),
+                find(n_id, n, "Crossings are suspended until Monday"),
+                find(l_id, lk, "Crossings are suspended until Monday"),
+                # Cited twice on purpose: a repeated span must keep one number.
+                find(n_id, n, "Crossings are suspended until Monday"),
+            ),
+            outlets=("Lakeside Daily", "Northlake Press Agency", "Vessa Courier"),
+            single_source=False,
+        ),
+    )
+    story = Story(
+        id=content_id(c_id, n_id, l_id, prefix="s"),
+        title="Ferry fire on Lake Vessa",
+        article_ids=(c_id, n_id, l_id),
+        brief=brief,
+        settings_hash="3f9a1c0d5e7b2a46",
+    )
+    report = Report(
+        schema_version=REPORT_SCHEMA_VERSION,
+        settings_hash="3f9a1c0d5e7b2a46",
+        story=story,
+        articles=(courier, npa, lakeside),
+        rejections=(
+            Rejection("inbox/empty.txt", "ingest", "the file is empty"),
+            Rejection("inbox/menu-only.html", "clean", "no article text was found on the page"),
+        ),
+    )
+    assert_spans_slice(report)
+    return report
+
+
+def assert_spans_slice(report: Report) -> None:
+    """Check that every record's text is exactly what its span slices from its article."""
+    by_id = {article.id: article for article in report.articles}
+    for article in report.articles:
+        for mention in article.mentions:
+            assert article.slice(mention.span) == mention.text
+        for quote in article.quotes:
+            assert article.slice(quote.span) == quote.text
+        for claim in article.claims:
+            assert article.slice(claim.span) == claim.text
+    for sentence in report.story.brief:
+        for span in sentence.citations:
+            assert span.end <= len(by_id[span.article_id].text)
+
+
+@pytest.fixture
+def report() -> Report:
+    """The ferry-fire Report."""
+    return build_report()
+
+
+@pytest.fixture
+def make_report() -> Callable[[], Report]:
+    """The builder itself, for tests that need two independently built, equal Reports.
+
+    A fixture rather than an import: ``import conftest`` is ambiguous when tests/ has one too.
+    """
+    return build_report

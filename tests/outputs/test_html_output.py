@@ -1,0 +1,211 @@
+"""The HTML report: self-contained, every citation lands on its passage, article text stays text."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import random
+import re
+from collections.abc import Callable
+
+import lxml.html
+import pytest
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newsfuse.models import Report, Span
+from newsfuse.outputs.html import Mark, mark_up, render_html, span_anchor
+
+
+def _parse(html: str) -> HtmlElement:
+    return lxml.html.document_fromstring(html)
+
+
+def _fragment(markup: str) -> etree._Element:
+    """Parse marked-up text as XML: stricter than HTML, so it also proves the tags are well nested."""
+    return etree.fromstring(f"<div>{markup}</div>")
+
+
+def _text(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
+def _span_text(root: etree._Element, anchor: str) -> str:
+    """Join the text of every fragment of one span, in document order."""
+    return "".join(_text(el) for el in root.xpath("//*[@data-span=$a]", a=anchor))
+
+
+def test_document_is_self_contained(report: Report) -> None:
+    html = render_html(report)
+    root = _parse(html)
+    assert root.xpath("//link") == []
+    assert root.xpath("//*[@src]") == []  # no images, scripts or frames fetched from anywhere
+    assert [el.text for el in root.xpath("//script")] and root.xpath("//style")
+    assert "url(" not in html and "@import" not in html
+    urls = {article.url for article in report.articles if article.url}
+    for anchor in root.xpath("//a[@href]"):
+        href = anchor.get("href")
+        assert href.startswith("#") or (href in urls and "external" in anchor.get("class"))
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?//""", html)
+    csp = root.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
+    assert "default-src 'none'" in csp
+
+
+def test_csp_allows_exactly_the_inline_script(report: Report) -> None:
+    root = _parse(render_html(report))
+    script = root.xpath("//script")[0].text
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    csp = root.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
+    assert f"script-src 'sha256-{digest}'" in csp
+
+
+def test_every_internal_link_has_a_target_and_ids_are_unique(report: Report) -> None:
+    root = _parse(render_html(report))
+    ids = root.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    hrefs = [href[1:] for href in root.xpath("//a/@href") if href.startswith("#")]
+    assert hrefs
+    assert set(hrefs) <= set(ids)
+
+
+def test_each_citation_links_to_a_mark_around_exactly_its_passage(report: Report) -> None:
+    root = _parse(render_html(report))
+    texts = {article.id: article.text for article in report.articles}
+    items = root.xpath("//ol[@class='brief']/li")
+    assert len(items) == len(report.story.brief)
+    for item, sentence in zip(items, report.story.brief, strict=True):
+        hrefs = item.xpath("a[@class='cite']/@href")
+        spans = list(dict.fromkeys(sentence.citations))
+        assert hrefs == ["#" + span_anchor(span) for span in spans]
+        for span in spans:
+            target = root.get_element_by_id(span_anchor(span))
+            assert target.tag == "mark"
+            assert (
+                _span_text(root, span_anchor(span)) == texts[span.article_id][span.start : span.end]
+            )
+            article = target.xpath("ancestor::article")[0]
+            assert article.get("id") == "art-" + span.article_id
+
+
+def test_crossing_citation_is_split_but_complete(report: Report) -> None:
+    span = report.story.brief[2].citations[0]
+    root = _parse(render_html(report))
+    fragments = root.xpath("//*[@data-span=$a]", a=span_anchor(span))
+    assert len(fragments) == 2  # it crosses the first quote's end
+    assert [f.get("id") for f in fragments] == [span_anchor(span), None]
+    assert "cont" in fragments[1].get("class")
+    assert (
+        _span_text(root, span_anchor(span))
+        == "within 25 minutes,\u201d Reyl said. \u201cNobody was"
+    )
+
+
+def test_article_text_is_reproduced_exactly(report: Report) -> None:
+    root = _parse(render_html(report))
+    bodies = root.xpath("//article[@class='source']/div[@class='text']")
+    assert [body.text_content() for body in bodies] == [a.text for a in report.articles]
+
+
+def test_single_source_badge_quotes_removed_lines_and_rejections(report: Report) -> None:
+    root = _parse(render_html(report))
+    badges = root.xpath("//ol[@class='brief']/li[span[@class='badge']]")
+    assert len(badges) == 1 and badges[0].text.startswith("Passengers were off the vessel")
+    rows = root.xpath("//section[@id='quotes']//tbody/tr")
+    assert [row.xpath("td")[0].text for row in rows] == ["Tomas Reyl", "Tomas Reyl", "Maren Holt"]
+    quote_link = rows[2].xpath("td/a")[0]
+    assert _span_text(root, quote_link.get("href")[1:]) == quote_link.text
+    removed = root.xpath("//article[@id=$a]//details//tbody/tr", a="art-" + report.articles[0].id)
+    assert [tr.xpath("td")[2].text for tr in removed][:2] == ["site chrome", "navigation menu"]
+    summary = root.xpath("//article[@id=$a]//details/summary", a="art-" + report.articles[0].id)[0]
+    assert summary.text_content().startswith("Removed page furniture: 4 lines")
+    rejected = root.xpath("//section[@id='rejections']//tbody/tr/td[3]/text()")
+    assert rejected == ["the file is empty", "no article text was found on the page"]
+    entities = root.xpath("//section[@id='entities']//tbody/tr/td[2]/text()")
+    assert "MV Kestrel" in entities
+
+
+def test_script_in_article_text_is_shown_not_run(report: Report) -> None:
+    courier = report.articles[0]
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    courier = dataclasses.replace(
+        courier,
+        text=courier.text + "\n\n" + hostile,
+        title="</title><script>alert(2)</script>",
+        url="javascript:alert(3)",
+        removed=(*courier.removed, dataclasses.replace(courier.removed[0], text="<b>menu</b>")),
+    )
+    html = render_html(dataclasses.replace(report, articles=(courier, *report.articles[1:])))
+    root = _parse(html)
+    assert len(root.xpath("//script")) == 1  # only newsfuse's own
+    assert root.xpath("//img") == [] and root.xpath("//b") == []
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert root.xpath("//div[@class='text']")[0].text_content().endswith(hostile)
+    assert not any(href.startswith("javascript:") for href in root.xpath("//a/@href"))
+    assert "javascript:alert(3)" in root.xpath("//article//dd/code/text()")
+
+
+def test_html_is_deterministic(make_report: Callable[[], Report]) -> None:
+    assert render_html(make_report()) == render_html(make_report())
+
+
+# --- mark_up: nested, crossing, identical, adjacent and empty spans ------------------------------
+
+
+def _cite(start: int, end: int) -> Mark:
+    return Mark(start, end, "mark", "cite", anchor=f"m-{start}-{end}")
+
+
+def test_mark_up_nests_contained_spans_without_splitting() -> None:
+    markup = mark_up("abcdefgh", [_cite(2, 4), _cite(0, 8)])
+    assert markup == (
+        '<mark class="cite" id="m-0-8" data-span="m-0-8">ab'
+        '<mark class="cite" id="m-2-4" data-span="m-2-4">cd</mark>efgh</mark>'
+    )
+
+
+def test_mark_up_splits_crossing_spans_into_well_formed_fragments() -> None:
+    markup = mark_up("abcdefgh", [_cite(1, 5), _cite(3, 7)])
+    assert markup == (
+        'a<mark class="cite" id="m-1-5" data-span="m-1-5">bc'
+        '<mark class="cite" id="m-3-7" data-span="m-3-7">de</mark></mark>'
+        '<mark class="cite cont" data-span="m-3-7">fg</mark>h'
+    )
+
+
+def test_mark_up_handles_identical_adjacent_empty_and_edge_spans() -> None:
+    text = "one two"
+    marks = [_cite(0, 3), Mark(0, 3, "span", "quote", anchor="q"), _cite(3, 7), _cite(7, 7)]
+    root = _fragment(str(mark_up(text, marks)))
+    assert _text(root) == text
+    assert _span_text(root, "m-0-3") == "one" and _span_text(root, "q") == "one"
+    assert _span_text(root, "m-3-7") == " two"
+    assert _text(root.xpath("//*[@id='m-7-7']")[0]) == ""
+
+
+def test_mark_up_escapes_every_slice() -> None:
+    text = 'a <b>&amp;</b> "c"'
+    markup = str(mark_up(text, [_cite(2, 5), _cite(4, 12)]))
+    assert "<b>" not in markup
+    assert _text(_fragment(markup)) == text
+
+
+def test_mark_up_rejects_marks_outside_the_text() -> None:
+    with pytest.raises(ValueError, match="outside"):
+        mark_up("abc", [_cite(1, 4)])
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_mark_up_random_overlaps_keep_text_and_every_span(seed: int) -> None:
+    rng = random.Random(seed)
+    text = "".join(rng.choice("ab <&>\"'\n") for _ in range(rng.randint(0, 40)))
+    spans: set[Span] = set()
+    for _ in range(rng.randint(0, 12)):
+        start = rng.randint(0, len(text))
+        spans.add(Span("x", start, rng.randint(start, len(text))))
+    marks = [_cite(span.start, span.end) for span in sorted(spans)]
+    root = _fragment(str(mark_up(text, marks)))
+    assert _text(root) == text
+    for span in spans:
+        assert _span_text(root, f"m-{span.start}-{span.end}") == text[span.start : span.end]
+        assert len(root.xpath("//*[@id=$a]", a=f"m-{span.start}-{span.end}")) == 1

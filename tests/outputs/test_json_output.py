@@ -1,0 +1,176 @@
+"""The JSON report: valid against its schema, byte-stable, and every offset slices its article."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+import pytest
+
+from newsfuse.errors import OutputError
+from newsfuse.models import REPORT_SCHEMA_VERSION, Report, Span
+from newsfuse.outputs.json import load_report_schema, render_json, report_to_dict
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return load_report_schema()
+
+
+def test_schema_is_a_valid_draft_2020_12_schema(schema: dict[str, Any]) -> None:
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_output_validates_against_schema(report: Report, schema: dict[str, Any]) -> None:
+    doc = json.loads(render_json(report))
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    assert doc["schema_version"] == REPORT_SCHEMA_VERSION
+
+
+def _break_missing_key(doc: dict[str, Any]) -> None:
+    del doc["articles"][0]["extractor"]
+
+
+def _break_extra_key(doc: dict[str, Any]) -> None:
+    doc["story"]["brief"][0]["confidence"] = 0.9
+
+
+def _break_quote_kind(doc: dict[str, Any]) -> None:
+    doc["articles"][0]["quotes"][0]["kind"] = "paraphrase"
+
+
+def _break_negative_offset(doc: dict[str, Any]) -> None:
+    doc["story"]["brief"][0]["citations"][0]["start"] = -1
+
+
+def _break_type(doc: dict[str, Any]) -> None:
+    doc["story"]["brief"][0]["single_source"] = "no"
+
+
+def _break_version(doc: dict[str, Any]) -> None:
+    doc["schema_version"] = "2.0"
+
+
+def _break_line_no(doc: dict[str, Any]) -> None:
+    doc["articles"][0]["removed"][0]["line_no"] = 0
+
+
+@pytest.mark.parametrize(
+    "breaker",
+    [
+        _break_missing_key,
+        _break_extra_key,
+        _break_quote_kind,
+        _break_negative_offset,
+        _break_type,
+        _break_version,
+        _break_line_no,
+    ],
+)
+def test_broken_documents_fail_validation(
+    report: Report, schema: dict[str, Any], breaker: Any
+) -> None:
+    doc = report_to_dict(report)
+    broken = copy.deepcopy(doc)
+    breaker(broken)
+    validator = jsonschema.Draft202012Validator(schema)
+    assert validator.is_valid(doc)
+    assert not validator.is_valid(broken)
+
+
+def test_same_report_gives_identical_bytes(make_report: Callable[[], Report]) -> None:
+    first = render_json(make_report()).encode("utf-8")
+    second = render_json(make_report()).encode("utf-8")
+    assert first == second
+
+
+def test_text_is_unescaped_utf8_with_one_trailing_newline(report: Report) -> None:
+    text = render_json(report)
+    assert text.endswith("}\n") and not text.endswith("\n\n")
+    assert "\u201cNobody was" in text  # curly quotes kept as characters, not \u escapes
+    assert "\\u201c" not in text
+
+
+def test_key_order_follows_the_layout(report: Report) -> None:
+    doc = report_to_dict(report)
+    assert list(doc) == ["schema_version", "settings_hash", "story", "articles", "rejections"]
+    assert list(doc["story"]) == ["id", "title", "article_ids", "brief"]
+    assert list(doc["articles"][0])[:3] == ["id", "raw_id", "origin"]
+    assert list(doc["articles"][0])[-1] == "dup_group"
+
+
+def test_every_citation_carries_its_passage(report: Report) -> None:
+    doc = report_to_dict(report)
+    texts = {article["id"]: article["text"] for article in doc["articles"]}
+    citations = [c for sentence in doc["story"]["brief"] for c in sentence["citations"]]
+    assert len(citations) == 10
+    for citation in citations:
+        assert (
+            citation["quote"] == texts[citation["article_id"]][citation["start"] : citation["end"]]
+        )
+
+
+def test_every_offset_in_the_document_slices_its_article(report: Report) -> None:
+    doc = report_to_dict(report)
+    for article in doc["articles"]:
+        text = article["text"]
+        for record in [*article["mentions"], *article["quotes"], *article["claims"]]:
+            assert text[record["start"] : record["end"]] == record["text"]
+        for claim in article["claims"]:
+            for mention in claim["mentions"]:
+                assert text[mention["start"] : mention["end"]] == mention["text"]
+        speaker = article["quotes"][0]["speaker_span"] if article["quotes"] else None
+        if speaker is not None:
+            assert text[speaker["start"] : speaker["end"]] in article["quotes"][0]["speaker"]
+
+
+def test_absent_values_are_null_not_missing(report: Report) -> None:
+    lakeside = report_to_dict(report)["articles"][2]
+    assert lakeside["url"] is None and lakeside["title"] is None and lakeside["byline"] is None
+    assert lakeside["removed"] == [] and lakeside["quotes"] == []
+
+
+def test_rejections_are_listed(report: Report) -> None:
+    assert report_to_dict(report)["rejections"][0] == {
+        "item": "inbox/empty.txt",
+        "stage": "ingest",
+        "reason": "the file is empty",
+    }
+
+
+def test_other_schema_version_is_refused(report: Report) -> None:
+    with pytest.raises(OutputError, match="schema_version '0.9'"):
+        render_json(dataclasses.replace(report, schema_version="0.9"))
+
+
+def _with_first_citation(report: Report, span: Span) -> Report:
+    brief = report.story.brief
+    sentence = dataclasses.replace(brief[0], citations=(span, *brief[0].citations[1:]))
+    story = dataclasses.replace(report.story, brief=(sentence, *brief[1:]))
+    return dataclasses.replace(report, story=story)
+
+
+def test_citation_of_an_unknown_article_is_an_error(report: Report) -> None:
+    broken = _with_first_citation(report, Span("a-missing", 0, 4))
+    with pytest.raises(OutputError, match="a-missing"):
+        render_json(broken)
+
+
+def test_citation_past_the_end_of_the_text_is_an_error(report: Report) -> None:
+    article = report.articles[2]
+    broken = _with_first_citation(report, Span(article.id, 0, len(article.text) + 1))
+    with pytest.raises(OutputError, match="past the end"):
+        render_json(broken)
+
+
+def test_span_filed_under_the_wrong_article_is_an_error(report: Report) -> None:
+    courier, npa, lakeside = report.articles
+    stray = dataclasses.replace(npa.mentions[0], span=courier.mentions[0].span)
+    npa = dataclasses.replace(npa, mentions=(stray, *npa.mentions[1:]))
+    with pytest.raises(OutputError, match="filed under"):
+        render_json(dataclasses.replace(report, articles=(courier, npa, lakeside)))

@@ -1,0 +1,93 @@
+"""The command line as a user meets it: outputs by extension, one line per bad input, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsfuse.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def mixed_inputs(tmp_path: Path, examples_dir: Path) -> Path:
+    """Two good reports and a zoo of bad input."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("01_merrow-herald.txt", "03_national-ledger.html"):
+        (folder / name).write_bytes((examples_dir / name).read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "photo.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02garbage\x00" * 50)
+    (folder / "feed.jsonl").write_text(
+        '{"text": "too short", "outlet": "X"}\n{"text": "broken json"\n', encoding="utf-8"
+    )
+    return folder
+
+
+def test_report_writes_each_format(tmp_path: Path, examples_dir: Path) -> None:
+    for suffix in (".json", ".md", ".html"):
+        out = tmp_path / f"report{suffix}"
+        result = runner.invoke(app, ["report", str(examples_dir), "-o", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 1000
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert data["schema_version"] == "1.0"
+    assert "<html" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_bad_inputs_are_named_and_the_rest_is_reported(tmp_path: Path, mixed_inputs: Path) -> None:
+    out = tmp_path / "report.json"
+    result = runner.invoke(app, ["report", str(mixed_inputs), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    errors = result.stderr
+    assert "Traceback" not in errors
+    assert "empty.txt: empty file" in errors
+    assert "photo.html: binary content (looks like a PNG image)" in errors
+    assert "binary.txt: binary content" in errors
+    assert "feed.jsonl:2: invalid JSON" in errors
+    assert "feed.jsonl:1: only 9 characters of article text" in errors
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert len(data["articles"]) == 2
+    assert len(data["rejections"]) == 5
+
+
+def test_strict_fails_on_any_rejection(tmp_path: Path, mixed_inputs: Path) -> None:
+    result = runner.invoke(
+        app, ["report", str(mixed_inputs), "--strict", "-o", str(tmp_path / "r.md")]
+    )
+    assert result.exit_code == 1
+    assert "--strict" in result.stderr
+
+
+def test_nothing_processable_is_one_line_and_non_zero(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = runner.invoke(
+        app, ["report", str(tmp_path / "empty.txt"), str(tmp_path / "missing.txt")]
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert "missing.txt: no such file or directory" in result.stderr
+    assert "newsfuse: error: nothing could be processed: 2 input(s) rejected" in result.stderr
+
+
+def test_bad_setting_and_format_are_one_line(tmp_path: Path, examples_dir: Path) -> None:
+    result = runner.invoke(app, ["report", str(examples_dir), "--set", "summarize.nope=1"])
+    assert result.exit_code == 1
+    assert "unknown setting 'summarize.nope'" in result.stderr
+    result = runner.invoke(app, ["report", str(examples_dir), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 1
+    assert "r.pdf" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_stdin_and_stdout(examples_dir: Path) -> None:
+    text = (examples_dir / "02_calderra-press-agency.txt").read_bytes()
+    result = runner.invoke(app, ["report", "-", "--format", "json", "-q"], input=text)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["articles"][0]["origin"] == "<stdin>"

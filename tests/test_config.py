@@ -1,0 +1,53 @@
+"""Settings: defaults, TOML files and --set overrides, failing fast on mistakes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsfuse.config import Settings, load_settings, settings_hash
+from newsfuse.errors import ConfigError
+
+
+def test_defaults_and_override() -> None:
+    settings = load_settings(overrides=["summarize.brief_sentences=3", "ingest.exclude=['*.md']"])
+    assert settings.summarize.brief_sentences == 3
+    assert settings.ingest.exclude == ("*.md",)
+    assert settings_hash(settings) != settings_hash(Settings())
+
+
+def test_toml_file(tmp_path: Path) -> None:
+    path = tmp_path / "newsfuse.toml"
+    path.write_text("[summarize]\nsupport_threshold = 0.5\n[run]\nworkers = 2\n", encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.summarize.support_threshold == 0.5
+    assert settings.run.workers == 2
+    # the number of workers cannot change output, so it does not change the hash
+    assert settings_hash(settings) == settings_hash(
+        load_settings(overrides=["summarize.support_threshold=0.5"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("summarize.brief_sentense=3", "unknown setting 'summarize.brief_sentense'"),
+        ("nosuch.key=1", "unknown setting 'nosuch'"),
+        ("summarize.brief_sentences=many", "summarize.brief_sentences must be int"),
+        ("summarize.brief_sentences=-1", "must not be negative"),
+        ("brief_sentences", "expected section.key=value"),
+    ],
+)
+def test_bad_overrides_name_the_key(override: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace(".", r"\.").replace("'", "'")):
+        load_settings(overrides=[override])
+
+
+def test_bad_toml_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[summarize\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="bad.toml: invalid TOML"):
+        load_settings(path)
+    with pytest.raises(ConfigError, match="missing.toml: cannot read"):
+        load_settings(tmp_path / "missing.toml")

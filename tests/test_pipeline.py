@@ -1,0 +1,130 @@
+"""End to end on real text: the bundled example story and the five seed reports.
+
+These tests check the contract every stage relies on: every span slices out exactly what its record
+says, the brief cites real passages of other outlets, and the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from newsfuse.config import load_settings
+from newsfuse.models import Report, Span
+from newsfuse.outputs.json import load_report_schema, render_json
+from newsfuse.pipeline import run
+
+
+@pytest.fixture(scope="module")
+def example_report(examples_dir: Path) -> Report:
+    return run([str(examples_dir)], load_settings())
+
+
+@pytest.fixture(scope="module")
+def seeds_report(seeds_dir: Path) -> Report:
+    return run([str(seeds_dir)], load_settings())
+
+
+def _check_spans(report: Report) -> None:
+    articles = {a.id: a for a in report.articles}
+    for article in report.articles:
+        for span in article.sentences:
+            assert (
+                article.text[span.start : span.end].strip() == article.text[span.start : span.end]
+            )
+        for mention in article.mentions:
+            assert article.slice(mention.span) == mention.text
+        for quote in article.quotes:
+            assert article.slice(quote.span) == quote.text
+            if quote.speaker_span is not None:
+                assert quote.speaker_span.article_id == article.id
+                assert quote.speaker_span.end <= len(article.text)
+        for claim in article.claims:
+            assert article.slice(claim.span) == claim.text
+    for sentence in report.story.brief:
+        assert sentence.citations, sentence.text
+        cited = [articles[s.article_id].slice(s) for s in sentence.citations]
+        assert sentence.text in cited  # the brief's words are an outlet's own words
+        assert sentence.single_source == (len(sentence.outlets) == 1)
+
+
+@pytest.mark.parametrize("fixture", ["example_report", "seeds_report"])
+def test_every_span_slices_its_record(fixture: str, request: pytest.FixtureRequest) -> None:
+    _check_spans(request.getfixturevalue(fixture))
+
+
+def test_example_story_is_fully_reported(example_report: Report) -> None:
+    assert len(example_report.articles) == 8
+    assert example_report.rejections == ()
+    brief = example_report.story.brief
+    assert 4 <= len(brief) <= load_settings().summarize.brief_sentences
+    # the strike's core facts are corroborated by several outlets
+    assert max(len(s.outlets) for s in brief) >= 4
+    formats = {a.extractor for a in example_report.articles}
+    assert formats == {"text-cleaner", "trafilatura"}
+
+
+def test_brief_never_cites_a_conflicting_figure(example_report: Report) -> None:
+    """Outlets disagree on 38 vs 41 stranded ships: neither figure may be cited as the other's support."""
+    articles = {a.id: a for a in example_report.articles}
+    for sentence in example_report.story.brief:
+        for figure, other in (("38", "41"), ("41", "38")):
+            if f"{figure} ships" in sentence.text and f"{other} ships" not in sentence.text:
+                for span in sentence.citations:
+                    assert f"{other} ships" not in articles[span.article_id].slice(span)
+
+
+def test_seed_brief_cites_several_outlets(seeds_report: Report) -> None:
+    assert len(seeds_report.articles) == 5
+    outlets = {o for s in seeds_report.story.brief for o in s.outlets}
+    assert len(outlets) >= 4
+    assert any(len(s.outlets) >= 3 for s in seeds_report.story.brief)
+
+
+def test_seed_quotes_have_their_speakers(seeds_report: Report) -> None:
+    quotes = {q.text[:40]: q for a in seeds_report.articles for q in a.quotes}
+
+    def speaker_of(start: str) -> str | None:
+        matches = [q for key, q in quotes.items() if key.startswith(start)]
+        assert matches, start
+        return matches[0].speaker
+
+    assert speaker_of("We have borne your treachery") == "Khawaja Asif"
+    assert speaker_of("We will carry out strikes") == "Khawaja Asif"
+    assert speaker_of("Let me assure them") == "Khawaja Asif"
+    assert speaker_of("The government in Kabul has been penetra") == "Khawaja Asif"
+    assert speaker_of("On the request of our hosts") == "a Pakistani security official"
+    assert speaker_of("Our demands were logical") == "Attaullah Tarar"
+    assert speaker_of("If Islamabad even looks at them") == "Khawaja Asif"
+    assert speaker_of("Our expectations were clear") == "a senior official"
+    assert speaker_of("We will continue operations") == "Atta Tarar"
+
+
+def test_json_is_deterministic_and_valid(examples_dir: Path, example_report: Report) -> None:
+    first = render_json(example_report)
+    second = render_json(run([str(examples_dir)], load_settings()))
+    assert first == second
+    jsonschema.validate(json.loads(first), load_report_schema())
+
+
+def test_process_pool_gives_the_same_report(examples_dir: Path, example_report: Report) -> None:
+    pooled = run([str(examples_dir)], load_settings(overrides=["run.workers=2"]))
+    assert render_json(pooled) == render_json(example_report)
+
+
+def test_byte_identical_articles_count_once(tmp_path: Path, examples_dir: Path) -> None:
+    source = examples_dir / "01_merrow-herald.txt"
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes(source.read_bytes())
+    report = run([str(tmp_path)], load_settings())
+    assert len(report.articles) == 1
+    assert [r.stage for r in report.rejections] == ["dedupe"]
+    assert all(s.single_source for s in report.story.brief)
+
+
+def test_span_type_rejects_inverted_ranges() -> None:
+    with pytest.raises(ValueError):
+        Span("a", 5, 2)
