@@ -20,6 +20,7 @@ __all__ = [
     "CitedSentence",
     "Claim",
     "DeclaredMetadata",
+    "Entity",
     "Mention",
     "Quote",
     "QuoteKind",
@@ -29,6 +30,7 @@ __all__ = [
     "Report",
     "Span",
     "Story",
+    "TimelineEntry",
     "content_id",
 ]
 
@@ -206,14 +208,49 @@ class CitedSentence:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """One person, group or place of a story, however each outlet spells or titles it.
+
+    ``name`` is the canonical form ("Khawaja Asif"); ``aliases`` every other form the story uses
+    ("Asif", "Defence Minister Khawaja Asif", "Khawaja Asif’s"); ``mentions`` every span, across all
+    articles, that refers to it.
+    """
+
+    id: str
+    name: str
+    label: str
+    aliases: tuple[str, ...]
+    mentions: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """Something the story says happened at a normalised time, with the sources that say so.
+
+    ``when`` is a TIMEX3-style value ("2025-10-19", "2025-10", "2025-W44", "2001"); ``granularity``
+    says how precise it is; ``anchored`` is false when no reference date could resolve it (then
+    ``when`` keeps X placeholders, e.g. "XXXX-10-19").
+    """
+
+    when: str
+    granularity: str
+    anchored: bool
+    text: str
+    citations: tuple[Span, ...]
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
-    """One developing story: its articles and the cited brief built from them."""
+    """One developing story: its articles, entities, timeline and the cited brief built from them."""
 
     id: str
     title: str
     article_ids: tuple[str, ...]
     brief: tuple[CitedSentence, ...]
     settings_hash: str
+    entities: tuple[Entity, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
