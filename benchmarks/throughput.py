@@ -1,0 +1,100 @@
+"""Extract-stage throughput against bare spaCy on the same texts, side by side in one run.
+
+The extract stage (sentences, mentions, quotes, claims) must cost at most 1.3x the time of bare
+``nlp.pipe`` of the same model over the same paragraphs: everything newsfuse adds on top of parsing
+has to stay cheap.  Texts: the PolNeAR dev articles (84 real news articles) plus the bundled example.
+Each system runs ``--repeat`` times, alternating, and the median is reported (this machine is noisy).
+
+    python benchmarks/throughput.py [--repeat 3] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from newsfuse.config import ExtractSettings
+from newsfuse.models import Article, content_id
+from newsfuse.stages.extract.annotate import Extractor
+from newsfuse.stages.extract.nlp import load_nlp
+from newsfuse.stages.extract.paragraphs import paragraph_chunks
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT.parent / "shared" / "bench" / "attribution-dev" / "dev" / "text"
+RESULTS = ROOT / "benchmarks" / "results" / "throughput.md"
+
+
+def _articles(limit: int | None) -> list[Article]:
+    paths = sorted(BENCH.glob("*.txt"))[:limit] + sorted((ROOT / "examples").rglob("*.txt"))
+    articles = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        articles.append(
+            Article(
+                id=content_id(text, prefix="art_"),
+                raw_id="bench",
+                origin=str(path),
+                url=None,
+                outlet=None,
+                title=None,
+                byline=None,
+                dateline=None,
+                published_at=None,
+                language="en",
+                text=text,
+                extractor="bench",
+            )
+        )
+    return articles
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--limit", type=int, default=None)
+    args = parser.parse_args()
+    settings = ExtractSettings()
+    articles = _articles(args.limit)
+    chars = sum(len(a.text) for a in articles)
+    nlp = load_nlp(settings.spacy_model)
+    extractor = Extractor(settings)
+    chunks = [c for a in articles for _, c in paragraph_chunks(a.text, settings.max_chars_per_chunk)]
+    extractor(articles[:2])  # warm up both paths once
+    bare: list[float] = []
+    full: list[float] = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        for _doc in nlp.pipe(chunks, batch_size=settings.batch_size):
+            pass
+        bare.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        extractor(articles)
+        full.append(time.perf_counter() - start)
+    bare_s, full_s = statistics.median(bare), statistics.median(full)
+    ratio = full_s / bare_s
+    lines = [
+        f"Command: `python benchmarks/throughput.py --repeat {args.repeat}` — {len(articles)} articles, "
+        f"{chars:,} characters (PolNeAR dev texts + the example story), model "
+        f"`{settings.spacy_model}`, batch size {settings.batch_size}, one process, median of "
+        f"{args.repeat} alternating runs.",
+        "",
+        "| system | seconds | articles/s | chars/s | ratio to bare nlp.pipe |",
+        "|---|---:|---:|---:|---:|",
+        f"| bare `nlp.pipe` | {bare_s:.2f} | {len(articles) / bare_s:.1f} | {chars / bare_s:,.0f} | 1.00 |",
+        f"| newsfuse extract stage | {full_s:.2f} | {len(articles) / full_s:.1f} | "
+        f"{chars / full_s:,.0f} | {ratio:.2f} |",
+        "",
+        f"Target: ratio ≤ 1.30 — {'met' if ratio <= 1.3 else 'missed'}.",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

