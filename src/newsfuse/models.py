@@ -36,7 +36,7 @@ __all__ = [
 
 QuoteKind = Literal["direct", "partial", "indirect"]
 
-REPORT_SCHEMA_VERSION = "1.0"  # of the JSON report; see docs/report-schema.md for the policy
+REPORT_SCHEMA_VERSION = "1.1"  # of the JSON report; see docs/report-schema.md for the policy
 
 
 def content_id(*parts: str | bytes, prefix: str = "", length: int = 16) -> str:

@@ -1,6 +1,6 @@
 """The newsfuse pipeline, top to bottom.
 
-    ingest → clean → (exact duplicates) → extract → summarize → Report
+    ingest → clean → (exact duplicates) → extract → summarize, timeline → Report
 
 Per-article stages (clean, extract) run through an :class:`~newsfuse.executors.base.Executor`; the
 story-level stage (summarize) runs once over the story's articles.  Every per-item failure becomes a
@@ -10,6 +10,7 @@ stages (near-duplicate families, clustering, alignment into facts) slot in here,
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -23,6 +24,7 @@ from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.ingest.files import read_inputs
 from newsfuse.stages.summarize import build_story
+from newsfuse.stages.timeline import build_timeline
 
 __all__ = ["ProgressCallback", "RejectionCallback", "run"]
 
@@ -111,6 +113,7 @@ def run(
 
     digest = settings_hash(settings)
     story = build_story(annotated, settings.summarize, digest)
+    story = dataclasses.replace(story, timeline=build_timeline(annotated))
     progress("summarize", 1, 1)
     by_id = {a.id: a for a in annotated}
     return Report(

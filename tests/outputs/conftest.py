@@ -4,7 +4,13 @@ Three outlets report a ferry fire (an invented story, written for these tests). 
 searching the text, never typed as numbers, so they always slice correctly; ``build_report()``
 asserts that for every span.  The brief has multi-outlet sentences, a single-source sentence and a
 citation that crosses a quote, the Courier article has page furniture removed, and one input was
-rejected.  Tests here use the ``report`` and ``make_report`` fixtures.
+rejected.
+
+The story has canonical entities (listed out of order on purpose) with aliases and mentions in
+several articles; quotes from a speaker named differently in different outlets ("Reyl" / "Tomas
+Reyl"), the same quote in two outlets, an unnamed source and a quote with no speaker; and a timeline
+(also out of order) with anchored entries of several granularities and two unanchored ones from the
+undated Lakeside copy.  Tests here use the ``report`` and ``make_report`` fixtures.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from newsfuse.models import (
     Article,
     CitedSentence,
     Claim,
+    Entity,
     Mention,
     Quote,
     Rejection,
@@ -25,6 +32,7 @@ from newsfuse.models import (
     Report,
     Span,
     Story,
+    TimelineEntry,
     content_id,
 )
 
@@ -45,14 +53,19 @@ NPA_TEXT = (
     "smoke inhalation at Orrin General Hospital.\n\n"
     "Vessa Lines chief executive Maren Holt said the company would cooperate fully with "
     "investigators.\n\n"
-    "Crossings are suspended until Monday, the company said."
+    "Crossings are suspended until Monday, the company said.\n\n"
+    "\u201cThe Kestrel is stable and will be towed to Orrin,\u201d Reyl told reporters. "
+    "\u201cWe will cooperate fully,\u201d Holt said."
 )
 
 # A syndicated copy of the NPA story: same near-duplicate family, different outlet.
 LAKESIDE_TEXT = (
     "ORRIN (NPA) - A fire on the ferry MV Kestrel forced about 210 passengers and crew into "
     "lifeboats on Lake Vessa on Saturday, officials said.\n\n"
-    "Crossings are suspended until Monday, the company said."
+    "Crossings are suspended until Monday, the company said.\n\n"
+    "\u201cThe Kestrel is stable and will be towed to Orrin,\u201d Reyl told reporters.\n\n"
+    "A coastguard official said the engine had been serviced in May.\n\n"
+    "\u201cIt was chaos on deck.\u201d"
 )
 
 
@@ -103,6 +116,61 @@ def build_report() -> Report:
         speaker="Maren Holt",
         speaker_span=find(n_id, n, "Maren Holt"),
         cue="said",
+    )
+    n_quotes = (
+        holt_quote,
+        Quote(
+            span=find(n_id, n, "Crossings are suspended until Monday"),
+            text="Crossings are suspended until Monday",
+            kind="indirect",
+            speaker="Vessa Lines",
+            speaker_span=find(n_id, n, "the company", 1),
+            cue="said",
+        ),
+        # "Reyl" in this outlet, "Tomas Reyl" in the Courier: one speaker once entities join them.
+        Quote(
+            span=find(n_id, n, "The Kestrel is stable and will be towed to Orrin"),
+            text="The Kestrel is stable and will be towed to Orrin",
+            kind="direct",
+            speaker="Reyl",
+            speaker_span=find(n_id, n, "Reyl"),
+            cue="told",
+        ),
+        Quote(
+            span=find(n_id, n, "We will cooperate fully"),
+            text="We will cooperate fully",
+            kind="direct",
+            speaker="Maren Holt",
+            speaker_span=find(n_id, n, "Holt", 1),
+            cue="said",
+        ),
+    )
+    lk_quotes = (
+        # The syndicated copy repeats the NPA's quote word for word: both are listed.
+        Quote(
+            span=find(l_id, lk, "The Kestrel is stable and will be towed to Orrin"),
+            text="The Kestrel is stable and will be towed to Orrin",
+            kind="direct",
+            speaker="Reyl",
+            speaker_span=find(l_id, lk, "Reyl"),
+            cue="told",
+        ),
+        Quote(
+            span=find(l_id, lk, "the engine had been serviced in May"),
+            text="the engine had been serviced in May",
+            kind="indirect",
+            speaker="A coastguard official",
+            speaker_span=find(l_id, lk, "A coastguard official"),
+            cue="said",
+        ),
+        Quote(
+            span=find(l_id, lk, "It was chaos on deck."),
+            text="It was chaos on deck.",
+            kind="direct",
+            speaker=None,
+            speaker_span=None,
+            cue=None,
+        ),
     )
     c_mentions = (
         _mention(c_id, c, "Lake Vessa", "LOC", "Lake Vessa"),
@@ -180,7 +248,7 @@ def build_report() -> Report:
         removed=(RemovedLine(14, "Read More: Lake levels fall for third summer", "related link"),),
         dup_group="g-kestrel-npa",
         mentions=n_mentions,
-        quotes=(holt_quote,),
+        quotes=n_quotes,
     )
     lakeside = Article(
         id=l_id,
@@ -197,6 +265,7 @@ def build_report() -> Report:
         extractor="fallback",
         dup_group="g-kestrel-npa",
         mentions=(_mention(l_id, lk, "MV Kestrel", "PRODUCT", "MV Kestrel"),),
+        quotes=lk_quotes,
     )
     brief = (
         CitedSentence(
@@ -247,6 +316,8 @@ def build_report() -> Report:
         article_ids=(c_id, n_id, l_id),
         brief=brief,
         settings_hash="3f9a1c0d5e7b2a46",
+        entities=_entities(c_id, n_id, l_id),
+        timeline=_timeline(c_id, n_id, l_id),
     )
     report = Report(
         schema_version=REPORT_SCHEMA_VERSION,
@@ -262,6 +333,124 @@ def build_report() -> Report:
     return report
 
 
+def _entity(name: str, label: str, aliases: tuple[str, ...], *mentions: Span) -> Entity:
+    return Entity(content_id(label, name, prefix="e"), name, label, aliases, mentions)
+
+
+def _entities(c_id: str, n_id: str, l_id: str) -> tuple[Entity, ...]:
+    """The story's canonical entities, deliberately not in the order the reports show them."""
+    c, n, lk = COURIER_TEXT, NPA_TEXT, LAKESIDE_TEXT
+    return (
+        _entity(
+            "MV Kestrel",
+            "PRODUCT",
+            ("Kestrel",),
+            find(c_id, c, "MV Kestrel"),
+            find(n_id, n, "MV Kestrel"),
+            find(n_id, n, "Kestrel", 1),
+            find(l_id, lk, "MV Kestrel"),
+        ),
+        _entity(
+            "Orrin",
+            "GPE",
+            ("ORRIN",),
+            find(c_id, c, "Orrin"),
+            find(n_id, n, "ORRIN"),
+            find(l_id, lk, "ORRIN"),
+        ),
+        _entity(
+            "Maren Holt",
+            "PERSON",
+            ("Holt", "Vessa Lines chief executive Maren Holt"),
+            find(n_id, n, "Maren Holt"),
+            find(n_id, n, "Holt", 1),
+        ),
+        _entity(
+            "Lake Vessa",
+            "LOC",
+            ("LAKE VESSA",),
+            find(c_id, c, "LAKE VESSA"),
+            find(c_id, c, "Lake Vessa"),
+            find(n_id, n, "Lake Vessa"),
+            find(l_id, lk, "Lake Vessa"),
+        ),
+        _entity(
+            "Tomas Reyl",
+            "PERSON",
+            ("Reyl", "coastguard spokesperson Tomas Reyl"),
+            find(c_id, c, "coastguard spokesperson Tomas Reyl"),
+            find(c_id, c, "Reyl", 1),
+            find(n_id, n, "Reyl"),
+            find(l_id, lk, "Reyl"),
+        ),
+        _entity(
+            "Vessa Lines",
+            "ORG",
+            (),
+            find(c_id, c, "Vessa Lines"),
+            find(n_id, n, "Vessa Lines"),
+        ),
+    )
+
+
+def _timeline(c_id: str, n_id: str, l_id: str) -> tuple[TimelineEntry, ...]:
+    """Dated events, out of order; the two from the undated Lakeside copy are not anchored."""
+    c, n, lk = COURIER_TEXT, NPA_TEXT, LAKESIDE_TEXT
+    return (
+        TimelineEntry(
+            when="XXXX-WXX-6",
+            granularity="day",
+            anchored=False,
+            text="A fire forced about 210 passengers and crew into lifeboats on Saturday.",
+            citations=(
+                find(
+                    l_id,
+                    lk,
+                    "A fire on the ferry MV Kestrel forced about 210 passengers and crew into "
+                    "lifeboats on Lake Vessa on Saturday",
+                ),
+            ),
+            outlets=("Lakeside Daily",),
+        ),
+        TimelineEntry(
+            when="2026-06-15",
+            granularity="day",
+            anchored=True,
+            text="Vessa Lines has suspended all crossings until Monday.",
+            citations=(find(c_id, c, "has suspended all crossings until Monday"),),
+            outlets=("Vessa Courier",),
+        ),
+        TimelineEntry(
+            when="XXXX-WXX-1",
+            granularity="day",
+            anchored=False,
+            text="Crossings are suspended until Monday.",
+            citations=(find(l_id, lk, "Crossings are suspended until Monday"),),
+            outlets=("Lakeside Daily",),
+        ),
+        TimelineEntry(
+            when="2026-06-13",
+            granularity="day",
+            anchored=True,
+            text="A passenger ferry caught fire on Lake Vessa.",
+            citations=(
+                # The first is also cited by the brief: it must keep a single mark.
+                find(n_id, n, "A fire on the ferry MV Kestrel forced about 210 passengers"),
+                find(c_id, c, "A passenger ferry caught fire on Lake Vessa on Saturday morning"),
+            ),
+            outlets=("Northlake Press Agency", "Vessa Courier"),
+        ),
+        TimelineEntry(
+            when="2026-05",
+            granularity="month",
+            anchored=True,
+            text="The engine had been serviced in May.",
+            citations=(find(l_id, lk, "the engine had been serviced in May"),),
+            outlets=("Lakeside Daily",),
+        ),
+    )
+
+
 def assert_spans_slice(report: Report) -> None:
     """Check that every record's text is exactly what its span slices from its article."""
     by_id = {article.id: article for article in report.articles}
@@ -274,6 +463,12 @@ def assert_spans_slice(report: Report) -> None:
             assert article.slice(claim.span) == claim.text
     for sentence in report.story.brief:
         for span in sentence.citations:
+            assert span.end <= len(by_id[span.article_id].text)
+    for entity in report.story.entities:
+        for span in entity.mentions:
+            assert by_id[span.article_id].slice(span) in {entity.name, *entity.aliases}
+    for entry in report.story.timeline:
+        for span in entry.citations:
             assert span.end <= len(by_id[span.article_id].text)
 
 

@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -60,6 +61,42 @@ def _break_line_no(doc: dict[str, Any]) -> None:
     doc["articles"][0]["removed"][0]["line_no"] = 0
 
 
+def _break_timeline_missing_anchored(doc: dict[str, Any]) -> None:
+    del doc["story"]["timeline"][0]["anchored"]
+
+
+def _break_timeline_anchored_type(doc: dict[str, Any]) -> None:
+    doc["story"]["timeline"][0]["anchored"] = "no"
+
+
+def _break_timeline_granularity(doc: dict[str, Any]) -> None:
+    doc["story"]["timeline"][0]["granularity"] = "fortnight"
+
+
+def _break_timeline_extra_key(doc: dict[str, Any]) -> None:
+    doc["story"]["timeline"][0]["confidence"] = 0.5
+
+
+def _break_timeline_citation_without_quote(doc: dict[str, Any]) -> None:
+    del doc["story"]["timeline"][0]["citations"][0]["quote"]
+
+
+def _break_timeline_empty_when(doc: dict[str, Any]) -> None:
+    doc["story"]["timeline"][0]["when"] = ""
+
+
+def _break_entity_alias_type(doc: dict[str, Any]) -> None:
+    doc["story"]["entities"][0]["aliases"] = "Kestrel"
+
+
+def _break_entity_mention_without_article(doc: dict[str, Any]) -> None:
+    del doc["story"]["entities"][0]["mentions"][0]["article_id"]
+
+
+def _break_entity_extra_key(doc: dict[str, Any]) -> None:
+    doc["story"]["entities"][0]["salience"] = 1
+
+
 @pytest.mark.parametrize(
     "breaker",
     [
@@ -70,6 +107,15 @@ def _break_line_no(doc: dict[str, Any]) -> None:
         _break_type,
         _break_version,
         _break_line_no,
+        _break_timeline_missing_anchored,
+        _break_timeline_anchored_type,
+        _break_timeline_granularity,
+        _break_timeline_extra_key,
+        _break_timeline_citation_without_quote,
+        _break_timeline_empty_when,
+        _break_entity_alias_type,
+        _break_entity_mention_without_article,
+        _break_entity_extra_key,
     ],
 )
 def test_broken_documents_fail_validation(
@@ -99,7 +145,16 @@ def test_text_is_unescaped_utf8_with_one_trailing_newline(report: Report) -> Non
 def test_key_order_follows_the_layout(report: Report) -> None:
     doc = report_to_dict(report)
     assert list(doc) == ["schema_version", "settings_hash", "story", "articles", "rejections"]
-    assert list(doc["story"]) == ["id", "title", "article_ids", "brief"]
+    assert list(doc["story"]) == ["id", "title", "article_ids", "brief", "entities", "timeline"]
+    assert list(doc["story"]["entities"][0]) == ["id", "name", "label", "aliases", "mentions"]
+    assert list(doc["story"]["timeline"][0]) == [
+        "when",
+        "granularity",
+        "anchored",
+        "text",
+        "citations",
+        "outlets",
+    ]
     assert list(doc["articles"][0])[:3] == ["id", "raw_id", "origin"]
     assert list(doc["articles"][0])[-1] == "dup_group"
 
@@ -132,7 +187,8 @@ def test_every_offset_in_the_document_slices_its_article(report: Report) -> None
 def test_absent_values_are_null_not_missing(report: Report) -> None:
     lakeside = report_to_dict(report)["articles"][2]
     assert lakeside["url"] is None and lakeside["title"] is None and lakeside["byline"] is None
-    assert lakeside["removed"] == [] and lakeside["quotes"] == []
+    assert lakeside["removed"] == [] and lakeside["claims"] == []
+    assert lakeside["quotes"][2]["speaker"] is None and lakeside["quotes"][2]["cue"] is None
 
 
 def test_rejections_are_listed(report: Report) -> None:
@@ -174,3 +230,77 @@ def test_span_filed_under_the_wrong_article_is_an_error(report: Report) -> None:
     npa = dataclasses.replace(npa, mentions=(stray, *npa.mentions[1:]))
     with pytest.raises(OutputError, match="filed under"):
         render_json(dataclasses.replace(report, articles=(courier, npa, lakeside)))
+
+
+def test_a_1_0_document_without_entities_or_timeline_still_validates(
+    report: Report, schema: dict[str, Any]
+) -> None:
+    """The 1.1 keys are additive: every 1.0 document stays valid (docs/report-schema.md)."""
+    doc = report_to_dict(report)
+    del doc["story"]["entities"], doc["story"]["timeline"]
+    doc["schema_version"] = "1.0"
+    jsonschema.Draft202012Validator(schema).validate(doc)
+
+
+def test_entities_are_written_in_story_order_with_aliases_and_spans(report: Report) -> None:
+    entities = report_to_dict(report)["story"]["entities"]
+    assert [e["name"] for e in entities] == [e.name for e in report.story.entities]
+    reyl = next(e for e in entities if e["name"] == "Tomas Reyl")
+    assert reyl["label"] == "PERSON"
+    assert reyl["aliases"] == ["Reyl", "coastguard spokesperson Tomas Reyl"]
+    texts = {article.id: article.text for article in report.articles}
+    assert len({m["article_id"] for m in reyl["mentions"]}) == 3
+    for mention in reyl["mentions"]:
+        assert list(mention) == ["article_id", "start", "end"]
+        assert texts[mention["article_id"]][mention["start"] : mention["end"]] in {
+            reyl["name"],
+            *reyl["aliases"],
+        }
+
+
+def test_timeline_is_written_in_story_order_and_citations_carry_passages(
+    report: Report,
+) -> None:
+    timeline = report_to_dict(report)["story"]["timeline"]
+    assert [t["when"] for t in timeline] == [e.when for e in report.story.timeline]
+    unanchored = timeline[0]
+    assert unanchored["when"] == "XXXX-WXX-6" and unanchored["anchored"] is False
+    assert unanchored["granularity"] == "day"
+    texts = {article.id: article.text for article in report.articles}
+    for entry in timeline:
+        for citation in entry["citations"]:
+            assert (
+                citation["quote"]
+                == texts[citation["article_id"]][citation["start"] : citation["end"]]
+            )
+    assert timeline[3]["outlets"] == ["Northlake Press Agency", "Vessa Courier"]
+
+
+def _with_story(report: Report, **changes: Any) -> Report:
+    return dataclasses.replace(report, story=dataclasses.replace(report.story, **changes))
+
+
+def test_entity_mention_of_an_unknown_article_is_an_error(report: Report) -> None:
+    first, *rest = report.story.entities
+    stray = dataclasses.replace(first, mentions=(Span("a-missing", 0, 3),))
+    with pytest.raises(OutputError, match="entity 'MV Kestrel' cites article a-missing"):
+        render_json(_with_story(report, entities=(stray, *rest)))
+
+
+def test_timeline_citation_past_the_end_of_the_text_is_an_error(report: Report) -> None:
+    article = report.articles[2]
+    first, *rest = report.story.timeline
+    broken = dataclasses.replace(first, citations=(Span(article.id, 0, len(article.text) + 1),))
+    with pytest.raises(OutputError, match="past the end"):
+        render_json(_with_story(report, timeline=(broken, *rest)))
+
+
+def test_docs_describe_the_current_version_and_every_new_key(schema: dict[str, Any]) -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "report-schema.md").read_text(encoding="utf-8")
+    assert f"* **{REPORT_SCHEMA_VERSION}** —" in docs  # the changelog lists the version we write
+    for name in ("story", "entity", "timeline_entry", "span"):
+        for key in schema["$defs"][name]["properties"]:
+            assert f"`{key}`" in docs or f"`{name}.{key}`" in docs, (name, key)
+    granularities = schema["$defs"]["timeline_entry"]["properties"]["granularity"]["enum"]
+    for value in granularities:
+        assert f"`{value}`" in docs

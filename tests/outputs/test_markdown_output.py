@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 
 from newsfuse.models import Report
-from newsfuse.outputs.markdown import citation_numbers, entity_rows, render_markdown
+from newsfuse.outputs.markdown import render_markdown
+from newsfuse.outputs.views import citation_numbers, entity_rows
 
 
 def _section(markdown: str, heading: str) -> str:
@@ -15,6 +16,17 @@ def _section(markdown: str, heading: str) -> str:
     start = markdown.index(heading + "\n") + len(heading) + 1
     following = re.search(r"^#{1,3} ", markdown[start:], flags=re.MULTILINE)
     return markdown[start : start + following.start()] if following else markdown[start:]
+
+
+def _chapter(markdown: str, heading: str) -> str:
+    """Return the body of a ``##`` section with its ``###`` subsections, up to the next ``##``."""
+    start = markdown.index(heading + "\n") + len(heading) + 1
+    following = re.search(r"^#{1,2} ", markdown[start:], flags=re.MULTILINE)
+    return markdown[start : start + following.start()] if following else markdown[start:]
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def _passages(markdown: str) -> dict[int, str]:
@@ -75,18 +87,20 @@ def test_sources_quotes_entities_rejections_and_audit(report: Report) -> None:
     assert "- Dateline: LAKE VESSA" in courier
     assert "- Published: 2026-06-13T11:40:00+02:00" in courier
     assert "- Origin: `inbox/vessa-courier.txt`" in courier
-    quotes = _section(markdown, "## Who said what")
+    quotes = _section(markdown, "### Tomas Reyl · 4 quotes")
     assert (
-        "| Tomas Reyl | Every passenger was off the vessel within 25 minutes | direct | Vessa Courier |"
+        "| direct | Every passenger was off the vessel within 25 minutes | said | Vessa Courier |"
         in quotes
     )
+    holt = _section(markdown, "### Maren Holt · 2 quotes")
     assert (
-        "| Maren Holt | the company would cooperate fully with investigators | indirect |" in quotes
-    )
-    entities = _section(markdown, "## Entities")
+        "| indirect | the company would cooperate fully with investigators | said "
+        "| Northlake Press Agency |"
+    ) in holt
+    places = _section(markdown, "### Places")
     assert (
-        "| PRODUCT | MV Kestrel | 3 | Lakeside Daily, Northlake Press Agency, Vessa Courier |"
-        in entities
+        "| Lake Vessa | LAKE VESSA | 4 | Lakeside Daily, Northlake Press Agency, Vessa Courier |"
+        in places
     )
     rejected = _section(markdown, "## Rejected inputs")
     assert "- `inbox/empty.txt` (ingest): the file is empty" in rejected
@@ -99,10 +113,94 @@ def test_sources_quotes_entities_rejections_and_audit(report: Report) -> None:
     assert "| 3. Lakeside Daily | 0 | — |" in audit
 
 
-def test_entities_group_by_norm_across_outlets(report: Report) -> None:
+def test_without_story_entities_mentions_group_by_norm_across_outlets(report: Report) -> None:
     rows = {(row.label, row.norm): row for row in entity_rows(report)}
     assert rows[("LOC", "Lake Vessa")].mentions == 2
     assert rows[("LOC", "Lake Vessa")].outlets == ("Northlake Press Agency", "Vessa Courier")
+    bare = dataclasses.replace(report, story=dataclasses.replace(report.story, entities=()))
+    entities = _chapter(render_markdown(bare), "## Entities")
+    assert "### " not in entities
+    assert "| Label | Entity | Mentions | Outlets |" in entities
+    assert (
+        "| PRODUCT | MV Kestrel | 3 | Lakeside Daily, Northlake Press Agency, Vessa Courier |"
+        in entities
+    )
+
+
+def test_entities_are_grouped_by_kind_then_ordered_by_mentions_and_name(report: Report) -> None:
+    entities = _chapter(render_markdown(report), "## Entities")
+    headings = re.findall(r"^### (.*)$", entities, flags=re.MULTILINE)
+    assert headings == ["People", "Organisations", "Places", "Other (PRODUCT)"]
+    names = [row.split(" | ")[0][2:] for row in entities.splitlines() if row.startswith("| ")]
+    names = [name for name in names if name not in {"Entity", "---"}]
+    assert names == ["Tomas Reyl", "Maren Holt", "Vessa Lines", "Lake Vessa", "Orrin", "MV Kestrel"]
+    people = _section(entities, "### People")
+    assert (
+        "| Tomas Reyl | Reyl, coastguard spokesperson Tomas Reyl | 4 "
+        "| Lakeside Daily, Northlake Press Agency, Vessa Courier |"
+    ) in people
+    assert "| Vessa Lines | — | 2 | Northlake Press Agency, Vessa Courier |" in entities
+
+
+def test_who_said_what_groups_by_speaker_most_quoted_first(report: Report) -> None:
+    quotes = _chapter(render_markdown(report), "## Who said what")
+    headings = re.findall(r"^### (.*)$", quotes, flags=re.MULTILINE)
+    assert headings == [
+        "Tomas Reyl · 4 quotes",  # "Reyl" in two outlets joins "Tomas Reyl" through the entity
+        "Maren Holt · 2 quotes",
+        "A coastguard official · 1 quote *(unnamed source)*",
+        "Vessa Lines · 1 quote",
+        "Unattributed · 1 quote *(no speaker in the text)*",
+    ]
+    reyl = _section(quotes, "### Tomas Reyl · 4 quotes")
+    rows = [line for line in reyl.splitlines() if line.startswith("| direct")]
+    # The same words in the NPA story and its syndicated copy: both listed, report order.
+    assert rows[2:] == [
+        "| direct | The Kestrel is stable and will be towed to Orrin | told | Northlake Press Agency |",
+        "| direct | The Kestrel is stable and will be towed to Orrin | told | Lakeside Daily |",
+    ]
+    unattributed = _section(quotes, "### Unattributed · 1 quote *(no speaker in the text)*")
+    assert "| direct | It was chaos on deck. | — | Lakeside Daily |" in unattributed
+
+
+def test_timeline_is_in_date_order_with_unanchored_entries_last_and_marked(
+    report: Report,
+) -> None:
+    timeline = _chapter(render_markdown(report), "## Timeline")
+    rows = [line for line in timeline.splitlines() if line.startswith("| ") and "`" in line]
+    assert [row.split(" · ")[1] for row in rows] == [
+        "`2026-05`",
+        "`2026-06-13`",
+        "`2026-06-15`",
+        "`XXXX-WXX-1`",
+        "`XXXX-WXX-6`",
+    ]
+    assert rows[0].startswith("| May 2026 · `2026-05` · month | The engine had been serviced")
+    assert rows[1].startswith("| 13 June 2026 · `2026-06-13` · day |")
+    assert [row.count("*not anchored*") for row in rows] == [0, 0, 0, 1, 1]
+    assert rows[3].startswith("| a Monday (date unknown) · `XXXX-WXX-1` · day · *not anchored* |")
+    assert rows[1].endswith(
+        "| A passenger ferry caught fire on Lake Vessa. [^t2] [^t3] "
+        "| Northlake Press Agency, Vessa Courier |"
+    )
+
+
+def test_timeline_footnotes_resolve_to_their_passages(report: Report) -> None:
+    markdown = render_markdown(report)
+    timeline = _chapter(markdown, "## Timeline")
+    refs = re.findall(r"\[\^(t\d+)\](?!:)", timeline)
+    notes = dict(re.findall(r"^\[\^(t\d+)\]: (.*)$", timeline, flags=re.MULTILINE))
+    assert refs == [f"t{n}" for n in range(1, 7)]
+    assert sorted(notes, key=lambda label: int(label[1:])) == refs
+    texts = {article.outlet: article.text for article in report.articles}
+    for label, note in notes.items():
+        outlet = re.match(r"\*\*(.+?)\*\*", note)
+        assert outlet is not None, label
+        chars = re.search(r"characters (\d+)–(\d+): “(.*)”$", note)
+        assert chars is not None, note
+        start, end = int(chars.group(1)), int(chars.group(2))
+        assert _unescape(chars.group(3)) == texts[outlet.group(1)][start:end]
+    assert notes["t2"].startswith("**Northlake Press Agency** — *Ferry passengers take")
 
 
 def test_article_text_cannot_inject_markdown_or_html(report: Report) -> None:
@@ -132,7 +230,7 @@ def test_article_text_cannot_inject_markdown_or_html(report: Report) -> None:
 
 
 def test_empty_parts_say_so(report: Report) -> None:
-    story = dataclasses.replace(report.story, brief=())
+    story = dataclasses.replace(report.story, brief=(), entities=(), timeline=())
     bare = dataclasses.replace(
         report,
         story=story,
@@ -145,6 +243,8 @@ def test_empty_parts_say_so(report: Report) -> None:
     assert "*No brief was produced for this story.*" in markdown
     assert "*No quotes were found.*" in markdown
     assert "*No entities were found.*" in markdown
+    assert "*No dated events were found.*" in markdown
+    assert "[^t" not in markdown
     assert "*No input was rejected.*" in markdown
     assert "### Cited passages" not in markdown
 

@@ -1,8 +1,9 @@
 """The HTML report: one self-contained page where every brief sentence can be checked in one click.
 
-Each citation in the brief links to ``#<article_id>-<start>-<end>``, a ``<mark>`` around exactly
-that passage in the article's full text, and the articles stand side by side so the outlets' versions
-of a fact can be compared.  The page is a single file with inline CSS and a few lines of inline JS, no
+Each citation in the brief and the timeline links to ``#<article_id>-<start>-<end>``, a ``<mark>``
+around exactly that passage in the article's full text, and each quote in the who-said-what table
+links to the quote's own span there (``#q-<article_id>-<start>-<end>``); the articles stand side by
+side so the outlets' versions of a fact can be compared.  The page is a single file with inline CSS and a few lines of inline JS, no
 fonts, CDNs or other requests, so it can be mailed, archived or opened offline and always looks the
 same; a Content-Security-Policy in the page enforces that in browsers.
 
@@ -24,7 +25,19 @@ from markupsafe import Markup, escape
 
 from newsfuse.models import Article, Report, Span
 from newsfuse.outputs.json import articles_by_id
-from newsfuse.outputs.markdown import citation_numbers, entity_rows, outlet_name, quote_rows
+from newsfuse.outputs.timeline import (
+    html_datetime,
+    timeline_citation_numbers,
+    timeline_items,
+)
+from newsfuse.outputs.views import (
+    SpeakerKind,
+    citation_numbers,
+    entity_groups,
+    entity_rows,
+    outlet_name,
+    speaker_groups,
+)
 
 __all__ = ["Mark", "mark_up", "render_html", "span_anchor"]
 
@@ -149,12 +162,38 @@ class _SourceView:
 
 @dataclass(frozen=True, slots=True)
 class _QuoteView:
-    speaker: str
     text: str
     kind: str
     cue: str | None
     outlet: str
     href: str
+
+
+@dataclass(frozen=True, slots=True)
+class _SpeakerView:
+    speaker: str
+    kind: SpeakerKind
+    quotes: list[_QuoteView]
+
+
+@dataclass(frozen=True, slots=True)
+class _TimelineCitation:
+    label: str
+    href: str
+    outlet: str
+    passage: str
+
+
+@dataclass(frozen=True, slots=True)
+class _TimelineView:
+    label: str
+    when: str
+    datetime: str | None
+    granularity: str
+    anchored: bool
+    text: str
+    citations: list[_TimelineCitation]
+    outlets: list[str]
 
 
 def _http_url(url: str | None) -> str | None:
@@ -181,7 +220,11 @@ def render_html(report: Report) -> str:
     """Return the report as one self-contained HTML5 document."""
     index = articles_by_id(report)
     numbers = citation_numbers(report)
-    passages = {span: index[span.article_id].text[span.start : span.end] for span in numbers}
+    items = timeline_items(report)
+    timeline_numbers = timeline_citation_numbers(items)
+
+    def passage(span: Span) -> str:
+        return index[span.article_id].text[span.start : span.end]
 
     brief = [
         _BriefSentence(
@@ -191,7 +234,7 @@ def render_html(report: Report) -> str:
                     number=numbers[span],
                     href="#" + span_anchor(span),
                     outlet=outlet_name(index[span.article_id]),
-                    passage=passages[span],
+                    passage=passage(span),
                 )
                 for span in dict.fromkeys(sentence.citations)
             ],
@@ -201,9 +244,37 @@ def render_html(report: Report) -> str:
         for sentence in report.story.brief
     ]
 
-    cited_by_article: dict[str, dict[Span, list[int]]] = {}
+    timeline = [
+        _TimelineView(
+            label=item.label,
+            when=item.entry.when,
+            datetime=html_datetime(item.entry),
+            granularity=item.entry.granularity,
+            anchored=item.entry.anchored,
+            text=item.entry.text,
+            citations=[
+                _TimelineCitation(
+                    label=f"t{timeline_numbers[span]}",
+                    href="#" + span_anchor(span),
+                    outlet=outlet_name(index[span.article_id]),
+                    passage=passage(span),
+                )
+                for span in dict.fromkeys(item.entry.citations)
+            ],
+            outlets=list(item.entry.outlets),
+        )
+        for item in items
+    ]
+
+    # One mark per cited span, whether the brief, the timeline or both cite it.
+    labels: dict[Span, list[str]] = {}
     for span, number in numbers.items():
-        cited_by_article.setdefault(span.article_id, {}).setdefault(span, []).append(number)
+        labels.setdefault(span, []).append(f"[{number}]")
+    for span, number in timeline_numbers.items():
+        labels.setdefault(span, []).append(f"[t{number}]")
+    cited_by_article: dict[str, dict[Span, list[str]]] = {}
+    for span, names in labels.items():
+        cited_by_article.setdefault(span.article_id, {})[span] = names
 
     sources: list[_SourceView] = []
     for article in report.articles:
@@ -215,9 +286,9 @@ def render_html(report: Report) -> str:
                 "mark",
                 "cite",
                 anchor=span_anchor(span),
-                title="Cited as " + ", ".join(f"[{n}]" for n in nums),
+                title="Cited as " + ", ".join(names),
             )
-            for span, nums in cited.items()
+            for span, names in cited.items()
         ]
         quote_spans = dict.fromkeys(quote.span for quote in article.quotes)
         marks += [
@@ -236,17 +307,24 @@ def render_html(report: Report) -> str:
             )
         )
 
-    quotes = [
-        _QuoteView(
-            speaker=row.speaker,
-            text=row.quote.text,
-            kind=row.quote.kind,
-            cue=row.quote.cue,
-            outlet=outlet_name(row.article),
-            href="#" + _quote_anchor(row.quote.span),
+    speakers = [
+        _SpeakerView(
+            speaker=group.speaker,
+            kind=group.kind,
+            quotes=[
+                _QuoteView(
+                    text=row.quote.text,
+                    kind=row.quote.kind,
+                    cue=row.quote.cue,
+                    outlet=outlet_name(row.article),
+                    href="#" + _quote_anchor(row.quote.span),
+                )
+                for row in group.rows
+            ],
         )
-        for row in quote_rows(report)
+        for group in speaker_groups(report)
     ]
+    groups = entity_groups(report, index)
 
     script_hash = base64.b64encode(hashlib.sha256(_SCRIPT.encode("utf-8")).digest()).decode()
     template = _environment().get_template("report.html.j2")
@@ -259,14 +337,16 @@ def render_html(report: Report) -> str:
                 numbers[span],
                 "#" + span_anchor(span),
                 outlet_name(index[span.article_id]),
-                passages[span],
+                passage(span),
             )
             for span in numbers
         ],
+        timeline=timeline,
         sources=sources,
         outlet_count=len({source.outlet for source in sources}),
-        quotes=quotes,
-        entities=entity_rows(report),
+        speakers=speakers,
+        entity_groups=groups,
+        entities=[] if groups else entity_rows(report),
         rejections=list(report.rejections),
         script=Markup(_SCRIPT),
         csp=f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; "

@@ -7,7 +7,9 @@ documented, with its versioning policy, in ``docs/report-schema.md``.  Two prope
   the order of the Report's tuples (which upstream stages build deterministically), nothing reads a
   clock, and the text ends with exactly one newline.  A run can therefore be diffed against another.
 * **Every citation carries its passage.**  A reader should not need to slice ``articles[].text`` to
-  see what a brief sentence rests on, so each citation repeats ``text[start:end]`` as ``quote``.
+  see what a brief sentence or a timeline entry rests on, so each citation repeats
+  ``text[start:end]`` as ``quote``.  Entity mentions are bare spans: the entity's name says what
+  they are, and there can be hundreds.
 
 Spans inside an article are written without their ``article_id`` (it is the enclosing article's id);
 ``articles_by_id`` checks that this is true, so the omission can never misattribute a span.
@@ -25,6 +27,7 @@ from newsfuse.models import (
     Article,
     CitedSentence,
     Claim,
+    Entity,
     Mention,
     Quote,
     Rejection,
@@ -32,6 +35,7 @@ from newsfuse.models import (
     Report,
     Span,
     Story,
+    TimelineEntry,
 )
 
 __all__ = ["articles_by_id", "load_report_schema", "render_json", "report_to_dict"]
@@ -61,12 +65,17 @@ def articles_by_id(report: Report) -> dict[str, Article]:
         index[article.id] = article
         for span in _spans_of(article):
             _check_span(span, article)
-    for sentence in report.story.brief:
-        for span in sentence.citations:
+    story = report.story
+    for what, spans in [
+        *(("brief", sentence.citations) for sentence in story.brief),
+        *((f"entity {entity.name!r}", entity.mentions) for entity in story.entities),
+        *((f"timeline entry {entry.when!r}", entry.citations) for entry in story.timeline),
+    ]:
+        for span in spans:
             cited = index.get(span.article_id)
             if cited is None:
                 raise OutputError(
-                    f"brief cites article {span.article_id}, which is not in the report"
+                    f"{what} cites article {span.article_id}, which is not in the report"
                 )
             _check_span(span, cited)
     return index
@@ -131,23 +140,50 @@ def _story(story: Story, index: dict[str, Article]) -> dict[str, Any]:
         "title": story.title,
         "article_ids": list(story.article_ids),
         "brief": [_cited_sentence(sentence, index) for sentence in story.brief],
+        "entities": [_entity(entity) for entity in story.entities],
+        "timeline": [_timeline_entry(entry, index) for entry in story.timeline],
+    }
+
+
+def _citation(span: Span, index: dict[str, Article]) -> dict[str, Any]:
+    return {
+        "article_id": span.article_id,
+        "start": span.start,
+        "end": span.end,
+        "quote": index[span.article_id].text[span.start : span.end],
     }
 
 
 def _cited_sentence(sentence: CitedSentence, index: dict[str, Article]) -> dict[str, Any]:
     return {
         "text": sentence.text,
-        "citations": [
-            {
-                "article_id": span.article_id,
-                "start": span.start,
-                "end": span.end,
-                "quote": index[span.article_id].text[span.start : span.end],
-            }
-            for span in sentence.citations
-        ],
+        "citations": [_citation(span, index) for span in sentence.citations],
         "outlets": list(sentence.outlets),
         "single_source": sentence.single_source,
+    }
+
+
+def _entity(entity: Entity) -> dict[str, Any]:
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "label": entity.label,
+        "aliases": list(entity.aliases),
+        "mentions": [
+            {"article_id": span.article_id, "start": span.start, "end": span.end}
+            for span in entity.mentions
+        ],
+    }
+
+
+def _timeline_entry(entry: TimelineEntry, index: dict[str, Article]) -> dict[str, Any]:
+    return {
+        "when": entry.when,
+        "granularity": entry.granularity,
+        "anchored": entry.anchored,
+        "text": entry.text,
+        "citations": [_citation(span, index) for span in entry.citations],
+        "outlets": list(entry.outlets),
     }
 
 

@@ -2,106 +2,40 @@
 
 Every brief sentence ends in numbered citations (``[1] [2]``) that resolve, under *Cited passages*,
 to the outlet, title, URL (or origin) and the exact cited passage, so a reader can check each
-sentence without opening the articles.  Then come the sources, who said what, the entities, the
-inputs that were rejected and how much page furniture the cleaner removed from each article: the
-parts of the run a careful reader audits.
+sentence without opening the articles.  The timeline follows, in date order, its citations written
+as footnotes (``[^t1]``) with the same details.  Then come the sources, who said what (grouped by
+speaker), the story's entities (grouped by kind), the inputs that were rejected and how much page
+furniture the cleaner removed from each article: the parts of the run a careful reader audits.
 
 Article text is untrusted, so everything taken from it is escaped: it cannot open links, emphasis,
-tables or raw HTML in a renderer.  The numbering and the quote and entity tables are public because
-the HTML report uses the same ones, so that "[3]" means the same passage in both formats.
+tables, footnotes or raw HTML in a renderer.  What each section shows, and in which order, comes from
+:mod:`newsfuse.outputs.views` and :mod:`newsfuse.outputs.timeline`, which the HTML report shares, so
+that "[3]" or "t2" means the same passage in both formats.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
 
-from newsfuse.models import Article, Quote, Report, Span
+from newsfuse.models import Article, Report
 from newsfuse.outputs.json import articles_by_id
+from newsfuse.outputs.timeline import timeline_citation_numbers, timeline_items
+from newsfuse.outputs.views import (
+    SpeakerGroup,
+    citation_numbers,
+    entity_groups,
+    entity_rows,
+    outlet_name,
+    speaker_groups,
+)
 
-__all__ = [
-    "EntityRow",
-    "QuoteRow",
-    "citation_numbers",
-    "entity_rows",
-    "outlet_name",
-    "quote_rows",
-    "render_markdown",
-]
-
-
-def citation_numbers(report: Report) -> dict[Span, int]:
-    """Number the distinct cited spans 1, 2, ... in order of first citation in the brief.
-
-    A span cited by two sentences keeps one number, so the list of passages has no repeats.
-    """
-    numbers: dict[Span, int] = {}
-    for sentence in report.story.brief:
-        for span in sentence.citations:
-            numbers.setdefault(span, len(numbers) + 1)
-    return numbers
-
-
-def outlet_name(article: Article) -> str:
-    """Name an article's source as readers know it: the outlet, else where the file came from."""
-    return article.outlet or article.origin
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteRow:
-    """One row of the who-said-what table."""
-
-    article: Article
-    quote: Quote
-
-    @property
-    def speaker(self) -> str:
-        """The speaker, or a plain statement that the text does not say."""
-        return self.quote.speaker or "unattributed"
-
-
-def quote_rows(report: Report) -> list[QuoteRow]:
-    """List every quote, article by article in report order, each in text order."""
-    return [
-        QuoteRow(article, quote)
-        for article in report.articles
-        for quote in sorted(article.quotes, key=lambda q: (q.span.start, q.span.end))
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class EntityRow:
-    """One entity (or number, or date) across the story: how often, and which outlets name it."""
-
-    label: str
-    norm: str
-    mentions: int
-    outlets: tuple[str, ...]
-
-
-def entity_rows(report: Report) -> list[EntityRow]:
-    """Aggregate mentions by (label, norm), sorted by label, then most mentioned, then name.
-
-    Grouping by ``norm`` rather than surface text is the point: "Reyl" and "Tomas Reyl" are one
-    person, and seeing how many outlets name someone shows how widely a detail is reported.
-    """
-    counts: Counter[tuple[str, str]] = Counter()
-    outlets: dict[tuple[str, str], set[str]] = {}
-    for article in report.articles:
-        for mention in article.mentions:
-            key = (mention.label, mention.norm)
-            counts[key] += 1
-            outlets.setdefault(key, set()).add(outlet_name(article))
-    rows = [
-        EntityRow(label, norm, counts[(label, norm)], tuple(sorted(outlets[(label, norm)])))
-        for label, norm in counts
-    ]
-    return sorted(rows, key=lambda row: (row.label, -row.mentions, row.norm))
+__all__ = ["render_markdown"]
 
 
 def render_markdown(report: Report) -> str:
-    """Return the report as CommonMark (with GitHub-style tables), ending in one newline."""
+    """Return the report as CommonMark (with GitHub-style tables and footnotes), ending in one newline."""
     index = articles_by_id(report)
     numbers = citation_numbers(report)
     outlets = sorted({outlet_name(article) for article in report.articles})
@@ -136,35 +70,14 @@ def render_markdown(report: Report) -> str:
             )
             out += [_blockquote(article.text[span.start : span.end]), ""]
 
+    out += _timeline_section(report, index)
+
     out += ["## Sources", ""]
     for position, article in enumerate(report.articles, start=1):
         out += _article_section(position, article)
 
-    out += ["## Who said what", ""]
-    rows = quote_rows(report)
-    if rows:
-        out += ["| Speaker | Quote | Kind | Outlet |", "| --- | --- | --- | --- |"]
-        out += [
-            f"| {_cell(row.speaker)} | {_cell(row.quote.text)} | {row.quote.kind} "
-            f"| {_cell(outlet_name(row.article))} |"
-            for row in rows
-        ]
-    else:
-        out.append("*No quotes were found.*")
-    out.append("")
-
-    out += ["## Entities", ""]
-    entities = entity_rows(report)
-    if entities:
-        out += ["| Label | Entity | Mentions | Outlets |", "| --- | --- | --- | --- |"]
-        out += [
-            f"| {_cell(row.label)} | {_cell(row.norm)} | {row.mentions} "
-            f"| {_cell(', '.join(row.outlets))} |"
-            for row in entities
-        ]
-    else:
-        out.append("*No entities were found.*")
-    out.append("")
+    out += _quotes_section(report)
+    out += _entities_section(report, index)
 
     out += ["## Rejected inputs", ""]
     if report.rejections:
@@ -191,6 +104,99 @@ def render_markdown(report: Report) -> str:
             f"| {_cell(_reason_counts(article))} |"
         )
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _timeline_section(report: Report, index: Mapping[str, Article]) -> list[str]:
+    """The timeline table; its citations are footnotes ``[^t1]`` defined right under it."""
+    out = ["## Timeline", ""]
+    items = timeline_items(report)
+    if not items:
+        return [*out, "*No dated events were found.*", ""]
+    numbers = timeline_citation_numbers(items)
+    out += [
+        "Events in date order; dates that no publication date could fix come last, marked "
+        "*not anchored*.",
+        "",
+        "| When | What happened | Outlets |",
+        "| --- | --- | --- |",
+    ]
+    for item in items:
+        entry = item.entry
+        when = f"{_inline(item.label)} · {_code(entry.when)} · {_inline(entry.granularity)}"
+        if not entry.anchored:
+            when += " · *not anchored*"
+        what = _inline(entry.text)
+        notes = " ".join(f"[^t{numbers[span]}]" for span in dict.fromkeys(entry.citations))
+        if notes:
+            what += " " + notes
+        out.append(f"| {when} | {what or ' '} | {_cell(', '.join(entry.outlets))} |")
+    out.append("")
+    for span, number in numbers.items():
+        article = index[span.article_id]
+        passage = _inline(article.text[span.start : span.end])
+        out += [
+            f"[^t{number}]: {_source_line(article)}, characters {span.start}–{span.end}: "
+            f"“{passage}”",
+            "",
+        ]
+    return out
+
+
+def _quotes_section(report: Report) -> list[str]:
+    """Who said what: one table per speaker, most quoted first, unattributed quotes last."""
+    out = ["## Who said what", ""]
+    groups = speaker_groups(report)
+    if not groups:
+        return [*out, "*No quotes were found.*", ""]
+    for group in groups:
+        out += [_speaker_heading(group), ""]
+        out += ["| Kind | Quote | Cue | Outlet |", "| --- | --- | --- | --- |"]
+        out += [
+            f"| {row.quote.kind} | {_cell(row.quote.text)} | {_cell(row.quote.cue or '—')} "
+            f"| {_cell(outlet_name(row.article))} |"
+            for row in group.rows
+        ]
+        out.append("")
+    return out
+
+
+def _speaker_heading(group: SpeakerGroup) -> str:
+    heading = f"### {_inline(group.speaker)} · {_plural(len(group.rows), 'quote')}"
+    if group.kind == "unnamed":
+        heading += " *(unnamed source)*"
+    elif group.kind == "unattributed":
+        heading += " *(no speaker in the text)*"
+    return heading
+
+
+def _entities_section(report: Report, index: Mapping[str, Article]) -> list[str]:
+    """The story's canonical entities by kind; without them, raw mentions grouped by key."""
+    out = ["## Entities", ""]
+    groups = entity_groups(report, index)
+    if groups:
+        for group in groups:
+            out += [f"### {_inline(group.title)}", ""]
+            out += [
+                "| Entity | Also called | Mentions | Outlets |",
+                "| --- | --- | --- | --- |",
+            ]
+            out += [
+                f"| {_cell(view.entity.name)} | {_cell(', '.join(view.entity.aliases) or '—')} "
+                f"| {view.mentions} | {_cell(', '.join(view.outlets))} |"
+                for view in group.entities
+            ]
+            out.append("")
+        return out
+    rows = entity_rows(report)
+    if not rows:
+        return [*out, "*No entities were found.*", ""]
+    out += ["| Label | Entity | Mentions | Outlets |", "| --- | --- | --- | --- |"]
+    out += [
+        f"| {_cell(row.label)} | {_cell(row.norm)} | {row.mentions} "
+        f"| {_cell(', '.join(row.outlets))} |"
+        for row in rows
+    ]
+    return [*out, ""]
 
 
 def _source_line(article: Article) -> str:

@@ -11,20 +11,16 @@ its spans and outlets — stays.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from newsfuse.config import SummarizeSettings
 from newsfuse.models import Article, CitedSentence, Span, Story, content_id
+from newsfuse.stages.similarity import cosine, terms, tfidf
 
 __all__ = ["build_story", "outlet_key"]
 
-_WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
 _DATELINE = re.compile(r"^[A-Z][\w .’'-]{1,40}(?:\s*\([^)]{1,60}\))?\s*:\s*")
 _MIN_WORDS = 8
 _DANGLING_STARTS = frozenset(
@@ -65,7 +61,7 @@ def build_story(
     """Build the story and its cited brief from annotated articles."""
     ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
     candidates = _candidates(ordered)
-    vectors = _tfidf([_terms(c.text) for c in candidates])
+    vectors = tfidf([terms(c.text) for c in candidates])
     supporters = _supporters(candidates, vectors, settings.support_threshold)
     chosen = _choose(candidates, vectors, supporters, settings.brief_sentences)
     brief = tuple(_cite(candidates, index, supporters[index]) for index in chosen)
@@ -103,40 +99,6 @@ def _quotes_balanced(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
-def _terms(text: str) -> list[str]:
-    words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
-    return [_stem(w) for w in words if w not in STOP_WORDS and len(w) > 1]
-
-
-def _stem(word: str) -> str:
-    """A deliberately crude stemmer: enough to match "talks"/"talk", "warned"/"warning"."""
-    for suffix in ("'s", "ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def _tfidf(documents: list[list[str]]) -> list[dict[str, float]]:
-    frequency = Counter(term for doc in documents for term in set(doc))
-    total = len(documents)
-    vectors: list[dict[str, float]] = []
-    for doc in documents:
-        counts = Counter(doc)
-        vector = {
-            t: (1 + math.log(c)) * math.log((1 + total) / (1 + frequency[t]))
-            for t, c in counts.items()
-        }
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        vectors.append({t: v / norm for t, v in sorted(vector.items())})
-    return vectors
-
-
-def _cosine(left: dict[str, float], right: dict[str, float]) -> float:
-    if len(left) > len(right):
-        left, right = right, left
-    return sum(v * right.get(t, 0.0) for t, v in left.items())
-
-
 def _supporters(
     candidates: list[_Candidate], vectors: list[dict[str, float]], threshold: float
 ) -> list[dict[str, tuple[int, float]]]:
@@ -147,7 +109,7 @@ def _supporters(
             right = candidates[j]
             if right.outlet == left.outlet:
                 continue
-            score = _cosine(vectors[i], vectors[j])
+            score = cosine(vectors[i], vectors[j])
             if score < threshold:
                 continue
             # A passage supports a sentence only if it states the sentence's figures too: "38 ships"
@@ -178,7 +140,7 @@ def _choose(
             break
         if index in covered:
             continue
-        if any(_cosine(vectors[index], vectors[c]) >= _REDUNDANT for c in chosen):
+        if any(cosine(vectors[index], vectors[c]) >= _REDUNDANT for c in chosen):
             continue
         chosen.append(index)
         covered.update(j for j, _ in supporters[index].values())

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from newsfuse.config import ExtractSettings
 from newsfuse.models import Article, Claim, Mention, Quote, Span, content_id
-from newsfuse.stages.extract.entities import article_people, mentions_in_paragraph
+from newsfuse.stages.extract.dates import find_timexes
+from newsfuse.stages.extract.entities import TIME_LABELS, article_people, mentions_in_paragraph
 from newsfuse.stages.extract.nlp import load_nlp
 from newsfuse.stages.extract.paragraphs import paragraph_chunks
 from newsfuse.stages.extract.quotes import QuoteContext, quotes_in_paragraph
@@ -42,10 +44,36 @@ class Extractor:
             units, nlp.pipe(texts, batch_size=self.settings.batch_size), strict=True
         ):
             parsed[index].append((offset, doc))
-        return [_annotate(article, docs) for article, docs in zip(articles, parsed, strict=True)]
+        fallback = (
+            date.fromisoformat(self.settings.reference_date)
+            if self.settings.reference_date
+            else None
+        )
+        return [
+            _annotate(article, docs, _reference_date(article, fallback))
+            for article, docs in zip(articles, parsed, strict=True)
+        ]
 
 
-def _annotate(article: Article, docs: list[tuple[int, Doc]]) -> Article:
+def _reference_date(article: Article, fallback: date | None) -> date | None:
+    """The date relative expressions are anchored on: publication date, else the user's date."""
+    if article.published_at:
+        try:
+            return date.fromisoformat(article.published_at[:10])
+        except ValueError:
+            pass
+    return fallback
+
+
+def _time_mentions(article: Article, reference: date | None) -> list[Mention]:
+    """Temporal expressions as mentions whose ``norm`` is the TIMEX3 value ("2025-10-19")."""
+    return [
+        Mention(Span(article.id, t.start, t.end), t.text, t.type, t.value)
+        for t in find_timexes(article.text, reference)
+    ]
+
+
+def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | None) -> Article:
     people = article_people(doc for _, doc in docs)
     context = QuoteContext(people=people)
     sentences: list[Span] = []
@@ -59,8 +87,14 @@ def _annotate(article: Article, docs: list[tuple[int, Doc]]) -> Article:
                 continue
             start = offset + sentence.start_char + (len(text) - len(text.lstrip()))
             sentences.append(Span(article.id, start, start + len(stripped)))
-        mentions.extend(mentions_in_paragraph(doc, offset, article.id, people))
+        mentions.extend(
+            m
+            for m in mentions_in_paragraph(doc, offset, article.id, people)
+            if m.label not in TIME_LABELS  # the timex rules find and normalise times better
+        )
         quotes.extend(quotes_in_paragraph(doc, offset, article.id, context))
+    mentions.extend(_time_mentions(article, reference))
+    mentions.sort(key=lambda m: (m.span.start, m.span.end, m.label))
     claims = tuple(_claim(article, span, mentions, quotes) for span in sentences)
     return dataclasses.replace(
         article,

@@ -1040,6 +1040,8 @@ def season(m: re.Match[str], ctx: _Context) -> Result:
     if m.group("year"):
         return "DATE", f"{m.group('year')}-{code}", False
     if word == "fall":
+        if re.match(r"\s+of\s+(?!(?:19|20)\d\d)", ctx.text[m.end() : m.end() + 20]):
+            return None  # "the fall of the Taliban regime": a collapse, not a season
         before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
         if not re.search(r"\b(?:in|the|this|last|next|since|until|by|during)\s+$", before) and not (
             m.group(0).lower().startswith("the")
@@ -1144,7 +1146,7 @@ def find_timexes(text: str, reference: date | None, doc: Doc | None = None) -> l
     """
     if not text:
         return []
-    chosen = _select(list(_candidates(text, reference)))
+    chosen = [c for c in _select(list(_candidates(text, reference)))]
     if doc is not None:
         extra: list[_Candidate] = []
         for ent in doc.ents:

@@ -1,0 +1,95 @@
+"""The views both human-readable reports share: speaker groups and entity groups."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from newsfuse.models import Entity, Quote, Report, Span
+from newsfuse.outputs.json import articles_by_id
+from newsfuse.outputs.views import UNATTRIBUTED, entity_groups, speaker_groups
+
+
+def _with_quotes(report: Report, *speakers: str | None) -> Report:
+    """The report with only these quotes: one per speaker given, all in the Courier."""
+    courier, *others = report.articles
+    template = courier.quotes[0]
+    quotes = tuple(
+        dataclasses.replace(template, speaker=speaker, speaker_span=None) for speaker in speakers
+    )
+    articles = (
+        dataclasses.replace(courier, quotes=quotes),
+        *(dataclasses.replace(article, quotes=()) for article in others),
+    )
+    return dataclasses.replace(report, articles=articles)
+
+
+def test_speakers_tie_on_count_by_name_and_unattributed_is_last_even_when_largest(
+    report: Report,
+) -> None:
+    bare = dataclasses.replace(report, story=dataclasses.replace(report.story, entities=()))
+    groups = speaker_groups(_with_quotes(bare, None, "zed", "Bea", None, None, "Zed", "Bea"))
+    assert [(g.speaker, len(g.rows)) for g in groups] == [
+        ("Bea", 2),
+        ("Zed", 1),
+        ("zed", 1),
+        (UNATTRIBUTED, 3),
+    ]
+    assert [g.kind for g in groups] == ["named", "named", "unnamed", "unattributed"]
+
+
+def test_unnamed_sources_are_each_their_own_group(report: Report) -> None:
+    groups = speaker_groups(
+        _with_quotes(report, "two officials", "a Pakistani security official", "Officials")
+    )
+    kinds = {g.speaker: g.kind for g in groups}
+    assert kinds["two officials"] == "unnamed"
+    assert kinds["a Pakistani security official"] == "unnamed"
+    assert kinds["Officials"] == "named"  # capitalised and no determiner: taken as a name
+
+
+def test_an_alias_shared_by_two_entities_does_not_merge_speakers(report: Report) -> None:
+    span = report.story.entities[0].mentions[0]
+    holt = Entity("e1", "Maren Holt", "PERSON", ("Holt",), (span,))
+    other = Entity("e2", "Jon Holt", "PERSON", ("Holt",), (span,))
+    story = dataclasses.replace(report.story, entities=(holt, other))
+    groups = speaker_groups(_with_quotes(dataclasses.replace(report, story=story), "Holt"))
+    assert "Holt" in {g.speaker for g in groups}
+
+
+def test_entities_of_unknown_labels_follow_the_known_groups(report: Report) -> None:
+    span = Span(report.articles[0].id, 0, 4)
+    extra = (
+        Entity("e1", "Summit", "EVENT", (), (span,)),
+        Entity("e2", "Ferry Act", "LAW", (), (span,)),
+        Entity("e3", "Vessans", "NORP", (), (span, span)),  # a repeated span counts once
+    )
+    story = dataclasses.replace(report.story, entities=(*report.story.entities, *extra))
+    changed = dataclasses.replace(report, story=story)
+    groups = entity_groups(changed, articles_by_id(changed))
+    assert [g.title for g in groups] == [
+        "People",
+        "Organisations",
+        "Places",
+        "Groups",
+        "Events",
+        "Other (LAW)",
+        "Other (PRODUCT)",
+    ]
+    groups_by_title = {g.title: g for g in groups}
+    assert groups_by_title["Groups"].entities[0].mentions == 1
+    assert groups_by_title["Groups"].entities[0].outlets == ("Vessa Courier",)
+
+
+def test_quotes_keep_text_order_within_an_article(report: Report) -> None:
+    courier = report.articles[0]
+    reversed_quotes = tuple(reversed(courier.quotes))
+    changed = dataclasses.replace(
+        report,
+        articles=(dataclasses.replace(courier, quotes=reversed_quotes), *report.articles[1:]),
+    )
+    reyl = speaker_groups(changed)[0]
+    quotes: list[Quote] = [row.quote for row in reyl.rows]
+    assert [q.text for q in quotes[:2]] == [
+        "Every passenger was off the vessel within 25 minutes",
+        "Nobody was seriously hurt.",
+    ]
