@@ -73,6 +73,13 @@ def report(
     workers: Annotated[
         int | None, typer.Option("--workers", "-w", min=1, help="Worker processes.")
     ] = None,
+    reference_date: Annotated[
+        str | None,
+        typer.Option(
+            "--reference-date",
+            help="YYYY-MM-DD: anchor 'Thursday', 'earlier this week' in undated articles.",
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit non-zero if any input is rejected.")
     ] = False,
@@ -81,7 +88,10 @@ def report(
 ) -> None:
     """Build one sourced report (brief, sources, quotes) from the given reports of one story."""
     try:
-        _report(paths, output, fmt, config, overrides or [], workers, strict, quiet, debug)
+        extra = [f'extract.reference_date="{reference_date}"'] if reference_date else []
+        _report(
+            paths, output, fmt, config, [*(overrides or []), *extra], workers, strict, quiet, debug
+        )
     except typer.Exit:
         raise
     except NewsfuseError as exc:
