@@ -61,7 +61,9 @@ def main() -> int:
     chars = sum(len(a.text) for a in articles)
     nlp = load_nlp(settings.spacy_model)
     extractor = Extractor(settings)
-    chunks = [c for a in articles for _, c in paragraph_chunks(a.text, settings.max_chars_per_chunk)]
+    chunks = [
+        c for a in articles for _, c in paragraph_chunks(a.text, settings.max_chars_per_chunk)
+    ]
     extractor(articles[:2])  # warm up both paths once
     bare: list[float] = []
     full: list[float] = []

@@ -100,7 +100,8 @@ def test_seed_quotes_have_their_speakers(seeds_report: Report) -> None:
     assert speaker_of("Our demands were logical") == "Attaullah Tarar"
     assert speaker_of("If Islamabad even looks at them") == "Khawaja Asif"
     assert speaker_of("Our expectations were clear") == "a senior official"
-    assert speaker_of("We will continue operations") == "Atta Tarar"
+    # seed 004 calls him "Atta Tarar": one canonical person across the story
+    assert speaker_of("We will continue operations") == "Attaullah Tarar"
 
 
 def test_json_is_deterministic_and_valid(examples_dir: Path, example_report: Report) -> None:
@@ -128,3 +129,15 @@ def test_byte_identical_articles_count_once(tmp_path: Path, examples_dir: Path) 
 def test_span_type_rejects_inverted_ranges() -> None:
     with pytest.raises(ValueError):
         Span("a", 5, 2)
+
+
+def test_story_entities_are_canonical(seeds_report: Report) -> None:
+    by_name = {e.name: e for e in seeds_report.story.entities}
+    assert "Atta Tarar" in by_name["Attaullah Tarar"].aliases
+    assert "Asif" in by_name["Khawaja Asif"].aliases
+    articles = {a.id: a for a in seeds_report.articles}
+    for entity in seeds_report.story.entities:
+        for span in entity.mentions:
+            assert articles[span.article_id].slice(span)
+    speakers = {q.speaker for a in seeds_report.articles for q in a.quotes}
+    assert "Atta Tarar" not in speakers

@@ -1,6 +1,6 @@
 """The newsfuse pipeline, top to bottom.
 
-    ingest → clean → (exact duplicates) → extract → summarize, timeline → Report
+    ingest → clean → (exact duplicates) → extract → canonical entities → summarize, timeline → Report
 
 Per-article stages (clean, extract) run through an :class:`~newsfuse.executors.base.Executor`; the
 story-level stage (summarize) runs once over the story's articles.  Every per-item failure becomes a
@@ -22,6 +22,7 @@ from newsfuse.executors.local import LocalExecutor
 from newsfuse.models import REPORT_SCHEMA_VERSION, Article, RawDocument, Rejection, Report
 from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.extract.annotate import Extractor
+from newsfuse.stages.extract.canonical import canonicalise
 from newsfuse.stages.ingest.files import read_inputs
 from newsfuse.stages.summarize import build_story
 from newsfuse.stages.timeline import build_timeline
@@ -111,9 +112,11 @@ def run(
         annotated.extend(batch)
         progress("extract", len(annotated), len(articles))
 
+    entities, annotated_tuple = canonicalise(annotated)
+    annotated = list(annotated_tuple)
     digest = settings_hash(settings)
     story = build_story(annotated, settings.summarize, digest)
-    story = dataclasses.replace(story, timeline=build_timeline(annotated))
+    story = dataclasses.replace(story, entities=entities, timeline=build_timeline(annotated))
     progress("summarize", 1, 1)
     by_id = {a.id: a for a in annotated}
     return Report(

@@ -165,7 +165,7 @@ def _cite(
 
 
 def _title(articles: Sequence[Article], brief: Sequence[CitedSentence]) -> str:
-    titles = [a.title for a in articles if a.title]
+    titles = [a.title for a in articles if a.title and a.title.count("|") < 2]  # not a menu
     if titles:
         return titles[0]
     if brief:

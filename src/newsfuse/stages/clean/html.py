@@ -43,6 +43,7 @@ from readability import Document as ReadabilityDocument
 from trafilatura.settings import use_config
 
 from newsfuse.errors import ItemError
+from newsfuse.models import RemovedLine
 from newsfuse.stages.clean.page import CleanedPage
 
 __all__ = [
@@ -143,7 +144,7 @@ def extract_html(
         text, extractor = traf_text, "trafilatura"
 
     title = meta.title or _traf_field(traf, "title")
-    text = _drop_leading_title(text, title)
+    text, removed = _drop_leading_title(text, title)
     if len(text.split()) < MIN_BODY_WORDS:
         raise ItemError("no article text found in the page")
 
@@ -156,6 +157,7 @@ def extract_html(
         published_at=_iso_date(meta.published) or _iso_date(_traf_field(traf, "date")),
         url=url or meta.url or _traf_field(traf, "url"),
         language=meta.language,
+        removed=removed,
     )
 
 
@@ -282,14 +284,31 @@ def _block_text(element: lxml_html.HtmlElement) -> Iterator[str]:
         yield _WHITESPACE.sub(" ", element.tail)
 
 
-def _drop_leading_title(text: str, title: str | None) -> str:
-    """Remove the headline when the extractor kept it as the first line: it is the title, not body."""
+def _drop_leading_title(text: str, title: str | None) -> tuple[str, tuple[RemovedLine, ...]]:
+    """Remove the headline (and a short kicker above it, "Port Merrow strike") when the extractor
+    kept them at the top of the body: they are the title, not article text.  Returns what was removed
+    so that the cut can be audited like the text cleaner's."""
     if not title or not text:
-        return text
-    first, _, rest = text.partition("\n")
-    if _WHITESPACE.sub(" ", first).strip().casefold() == title.casefold():
-        return rest
-    return text
+        return text, ()
+    lines = text.split("\n")
+    wanted = title.casefold()
+    for index, line in enumerate(lines[: _MAX_KICKER_LINES + 1]):
+        if _WHITESPACE.sub(" ", line).strip().casefold() != wanted:
+            continue
+        kickers = lines[:index]
+        if all(
+            len(k.split()) <= _MAX_KICKER_WORDS and not k.rstrip().endswith((".", "?", "!"))
+            for k in kickers
+        ):
+            removed = [RemovedLine(n + 1, k, "kicker") for n, k in enumerate(kickers)]
+            removed.append(RemovedLine(index + 1, line, "title"))
+            return "\n".join(lines[index + 1 :]), tuple(removed)
+        break
+    return text, ()
+
+
+_MAX_KICKER_LINES = 2  # section labels or kickers a page may print above its headline
+_MAX_KICKER_WORDS = 5
 
 
 # --- metadata ----------------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ pattern or a position that says why, and the reason is recorded.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -73,6 +74,7 @@ REASONS: tuple[str, ...] = (
     "comment widget",
     "copyright notice",
     "follow prompt",
+    "navigation menu",
     "newsletter prompt",
     "no words",
     "picture caption",
@@ -277,6 +279,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|search(?: for| here| this site| the site)?\s*(?::|\.\.\.|…)?|search results?",
     ),
     _rule("breadcrumb", r"home(?:(?:\s+[/|]\s+|\s*[>»›]\s*)[^>»›/|.!?]{1,30}){1,6}", max_words=20),
+    # "News | Sport | Life | Opinion": three or more short items between bars or bullets.
+    _rule("navigation menu", r"[^|•.!?]{1,30}(?:\s+[|•]\s+[^|•.!?]{1,30}){2,}", max_words=24),
     _rule(
         "tag list",
         r"(?:tags?|topics?|filed under|categories|category|keywords)\s*:\s*.*"
@@ -286,6 +290,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "copyright notice",
         r"(?:copyright\s*)?(?:©|\(c\)).*|copyright\s+\d{4}\b.*"
+        r"|[^.!?]{1,60}(?:©|\(c\))\s*\d{4}\W*"  # "The Workers' Voice (c) 2026"
         r"|.*\ball rights reserved\W*",
         max_words=25,
     ),
@@ -499,6 +504,15 @@ def _key(line: str) -> str:
 def _find_title(lines: list[str], reasons: dict[int, str]) -> str | None:
     """Find and mark the headline: the first headline-shaped line above the first paragraph."""
     candidates = [i for i, line in enumerate(lines) if line and i not in reasons]
+    first_paragraph = next((i for i in candidates if _is_prose(lines[i])), len(lines))
+    doubled = _doubled_headline(lines, candidates, first_paragraph)
+    if doubled is not None:  # pages often print the headline twice (page title + article title)
+        position = candidates.index(doubled)
+        reasons[doubled] = "title"
+        for earlier in candidates[:position]:
+            if _words(lines[earlier]) <= 3 and not _is_prose(lines[earlier]):
+                reasons[earlier] = "section label"
+        return lines[doubled]
     labels: list[int] = []
     for position, index in enumerate(candidates):
         line = lines[index]
@@ -518,6 +532,17 @@ def _find_title(lines: list[str], reasons: dict[int, str]) -> str | None:
         if _is_prose(line) or _words(line) > 3:
             return None
         labels.append(index)
+    return None
+
+
+def _doubled_headline(lines: list[str], candidates: list[int], header_end: int) -> int | None:
+    """A headline-shaped line printed twice in a row in the page header, if there is one."""
+    for here, after in itertools.pairwise(candidates):
+        if here >= header_end:
+            break
+        line = lines[here]
+        if _key(lines[after]) == _key(line) and _is_headline(line) and _words(line) >= 3:
+            return here
     return None
 
 
