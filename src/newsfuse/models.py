@@ -19,11 +19,23 @@ __all__ = [
     "Article",
     "CitedSentence",
     "Claim",
+    "Conflict",
+    "ConflictKind",
+    "ConflictSide",
+    "CoverageGap",
     "DeclaredMetadata",
+    "DiffOp",
+    "DriftLabel",
     "Entity",
+    "Fact",
+    "FactStatus",
+    "FramingTerm",
     "Mention",
+    "Phase",
     "Quote",
+    "QuoteGroup",
     "QuoteKind",
+    "QuoteVariant",
     "RawDocument",
     "Rejection",
     "RemovedLine",
@@ -31,10 +43,15 @@ __all__ = [
     "Span",
     "Story",
     "TimelineEntry",
+    "WordDiff",
     "content_id",
 ]
 
 QuoteKind = Literal["direct", "partial", "indirect"]
+FactStatus = Literal["corroborated", "single_source", "disputed"]
+ConflictKind = Literal["number", "date", "speaker"]
+DriftLabel = Literal["exact", "minor variation", "substantive change"]
+DiffOp = Literal["equal", "insert", "delete", "replace"]
 
 REPORT_SCHEMA_VERSION = "1.1"  # of the JSON report; see docs/report-schema.md for the policy
 
@@ -241,6 +258,107 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Fact:
+    """One statement aligned across sources: every claim that states it, and who carries it.
+
+    ``independent_sources`` counts an outlet once and a near-duplicate family (a wire copy re-run
+    with small edits) once, so five re-runs of one wire story are one source, not five.
+    """
+
+    id: str
+    text: str
+    claims: tuple[Span, ...]
+    outlets: tuple[str, ...]
+    independent_sources: int
+    status: FactStatus
+    when: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictSide:
+    """One value in a disagreement ("38"), with the passages and outlets that give it."""
+
+    value: str
+    citations: tuple[Span, ...]
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Outlets disagree on a figure, a date or who said something, within one fact."""
+
+    id: str
+    fact_id: str
+    kind: ConflictKind
+    subject: str  # what the values measure: "ships", "the ceasefire", the quotation
+    sides: tuple[ConflictSide, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WordDiff:
+    """One step of a word-level diff of a quote variant against the group's reference wording."""
+
+    op: DiffOp
+    reference: str
+    variant: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteVariant:
+    """One outlet's wording of a quotation, compared with the group's reference wording."""
+
+    span: Span
+    text: str
+    outlet: str
+    label: DriftLabel
+    diff: tuple[WordDiff, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteGroup:
+    """The same quotation as worded by different outlets; ``label`` is the largest drift found."""
+
+    id: str
+    speaker: str | None
+    reference: str
+    label: DriftLabel
+    variants: tuple[QuoteVariant, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FramingTerm:
+    """A loaded or intensifying word an outlet uses, or its choice among alternatives
+    ("regime" / "government" / "administration"), with where it uses it."""
+
+    outlet: str
+    term: str
+    kind: str  # "loaded", "intensifier" or "choice:<group>"
+    citations: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageGap:
+    """Corroborated facts an outlet leaves out."""
+
+    outlet: str
+    missing_fact_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """A stretch of the story in one state ("talks failed", then "talks extended"), with the
+    articles that report it and the passages that say so."""
+
+    id: str
+    label: str
+    summary: str
+    article_ids: tuple[str, ...]
+    citations: tuple[Span, ...]
+    outlets: tuple[str, ...]
+    first_published: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """One developing story: its articles, entities, timeline and the cited brief built from them."""
 
@@ -251,6 +369,15 @@ class Story:
     settings_hash: str
     entities: tuple[Entity, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    quote_groups: tuple[QuoteGroup, ...] = ()
+    framing: tuple[FramingTerm, ...] = ()
+    coverage_gaps: tuple[CoverageGap, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    notes: tuple[
+        str, ...
+    ] = ()  # what the reader should know: "one article: nothing to corroborate"
 
 
 @dataclass(frozen=True, slots=True)

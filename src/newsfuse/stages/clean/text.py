@@ -410,6 +410,7 @@ def clean_page_text(text: str) -> CleanedPage:
             reason = _furniture(line)
             if reason is not None:
                 reasons[index] = reason
+    _mark_lone_share_buttons(lines, reasons)
 
     title = _find_title(lines, reasons)
     byline = _find_byline(lines, reasons)
@@ -420,16 +421,16 @@ def clean_page_text(text: str) -> CleanedPage:
 
     kept = [index for index, line in enumerate(lines) if line and index not in reasons]
     body = [lines[index] for index in kept]
-    dateline, outlet = None, None
+    # The copyright holder is the publisher; a dateline's agency may only be the wire it re-runs.
+    dateline, outlet = None, _copyright_outlet(lines, reasons)
     for position in range(len(body)):
         found = _dateline(body[position])
         if found is not None:
-            dateline, outlet, body[position] = found
+            dateline, agency, body[position] = found
+            outlet = outlet or agency
             break
         if _is_prose(body[position]):
             break
-    if outlet is None:
-        outlet = _copyright_outlet(lines, reasons)
 
     removed = tuple(
         RemovedLine(line_no=index + 1, text=lines[index], reason=reason)
@@ -468,6 +469,16 @@ def _furniture(line: str) -> str | None:
     if tokens and all(t in _SOCIAL for t in tokens) and tokens != ["x"]:
         return "share widget"
     return None
+
+
+def _mark_lone_share_buttons(lines: list[str], reasons: dict[int, str]) -> None:
+    """A lone "X" is a share button only inside a run of share buttons (it is also a letter)."""
+    for index, line in enumerate(lines):
+        if index in reasons or line.casefold() not in _SOCIAL:
+            continue
+        neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(lines)]
+        if any(reasons.get(i) == "share widget" for i in neighbours):
+            reasons[index] = "share widget"
 
 
 def _is_prose(line: str) -> bool:
@@ -681,6 +692,8 @@ def _dateline(line: str) -> tuple[str, str | None, str] | None:
     place, paren = match.group("place"), match.group("paren")
     sep = match.group("sep") if paren is None else match.group("after")
     rest = line[match.end() :]
+    if paren is None and not _SENTENCE_END.search(rest):
+        return None  # "CPA - Calderra Press Agency": a masthead, not a dateline opening a story
     outlet = _outlet(paren) if paren is not None else None
     if paren is not None and outlet is None:
         return None
@@ -710,12 +723,15 @@ def _outlet(paren: str) -> str | None:
     return stripped or ""
 
 
+_HOLDER_FIRST = re.compile(r"(?P<holder>[^.,|©()]{2,60}?)\s*(?:©|\(c\))\s*\d{4}\W*", re.IGNORECASE)
+
+
 def _copyright_outlet(lines: list[str], reasons: dict[int, str]) -> str | None:
     """The holder a removed copyright line names ("© 2025 Dawn."), a fallback for the outlet."""
     for index, reason in sorted(reasons.items()):
         if reason != "copyright notice":
             continue
-        match = _COPYRIGHT_HOLDER.match(lines[index])
+        match = _COPYRIGHT_HOLDER.match(lines[index]) or _HOLDER_FIRST.fullmatch(lines[index])
         if match is not None:
             holder = _DESK_SUFFIX.sub("", match.group("holder")).strip()
             if holder and _HAS_WORD.search(holder) and holder.casefold() != "all rights reserved":

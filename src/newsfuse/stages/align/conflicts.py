@@ -1,0 +1,129 @@
+"""Disagreements inside a fact: different figures for the same thing, different dates, different
+speakers for the same words.
+
+A figure is keyed by what it counts: the first content word after it ("38 *ships*", "4,200
+*workers*"), so "38 ships" and "41 ships" in one fact disagree while "38 ships" and "4,200 workers"
+do not.  Dates disagree when claims of one fact give different days for it.  Speakers disagree when
+one fact quotes the same words from different canonical people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from newsfuse.models import Conflict, ConflictKind, ConflictSide, Fact, Span, content_id
+from newsfuse.stages.align.facts import ClaimRef
+from newsfuse.stages.align.sources import SourceIndex
+from newsfuse.stages.similarity import stem
+
+__all__ = ["find_conflicts"]
+
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|per\s*cent|percent))?")
+_NEXT_WORD = re.compile(r"\s*(?:[-–]\s*)?([A-Za-z][A-Za-z'’-]*)")
+_SKIP_AFTER = frozenset(
+    {"of", "and", "or", "to", "in", "on", "at", "a", "an", "the", "more", "than", "per", "about"}
+)
+
+
+def find_conflicts(
+    facts: Sequence[Fact], members: dict[str, tuple[ClaimRef, ...]], sources: SourceIndex
+) -> tuple[Conflict, ...]:
+    """Every disagreement inside each fact, sorted by fact then kind then subject."""
+    found: list[Conflict] = []
+    for fact in facts:
+        refs = members.get(fact.id, ())
+        if len({r.article.id for r in refs}) < 2:
+            continue
+        found.extend(_figure_conflicts(fact, refs, sources))
+        found.extend(_date_conflicts(fact, refs, sources))
+        found.extend(_speaker_conflicts(fact, refs, sources))
+    return tuple(found)
+
+
+def _figures(text: str) -> list[tuple[str, str, int, int]]:
+    """``(unit, value, start, end)`` of each figure in a claim; percentages have unit "%"."""
+    figures = []
+    for match in _NUMBER.finditer(text):
+        value = match.group(1).replace(",", "")
+        if match.group(2):
+            figures.append(("%", value, match.start(), match.end()))
+            continue
+        if len(value) == 4 and value.startswith(("19", "20")):
+            continue  # a year: dates are compared separately
+        unit = ""
+        rest = text[match.end() :]
+        for _ in range(3):
+            word = _NEXT_WORD.match(rest)
+            if not word:
+                break
+            if word.group(1).lower() not in _SKIP_AFTER:
+                unit = stem(word.group(1).lower())
+                break
+            rest = rest[word.end() :]
+        if unit:
+            figures.append((unit, value, match.start(), match.end()))
+    return figures
+
+
+def _figure_conflicts(fact: Fact, refs: Sequence[ClaimRef], sources: SourceIndex) -> list[Conflict]:
+    by_unit: dict[str, dict[str, list[tuple[str, Span]]]] = defaultdict(lambda: defaultdict(list))
+    for ref in refs:
+        for unit, value, _start, _end in _figures(ref.claim.text):
+            by_unit[unit][value].append((ref.article.id, ref.claim.span))
+    conflicts = []
+    for unit, values in sorted(by_unit.items()):
+        if len(values) > 1:
+            conflicts.append(_conflict(fact, "number", unit, values, sources))
+    return conflicts
+
+
+def _date_conflicts(fact: Fact, refs: Sequence[ClaimRef], sources: SourceIndex) -> list[Conflict]:
+    values: dict[str, list[tuple[str, Span]]] = defaultdict(list)
+    for ref in refs:
+        for mention in ref.claim.mentions:
+            if mention.label == "DATE" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", mention.norm):
+                values[mention.norm].append((ref.article.id, ref.claim.span))
+    # Only when every claim of the fact dates it, and they do not all agree.
+    dated = {a for v in values.values() for a, _ in v}
+    if len(values) > 1 and len(dated) == len({r.article.id for r in refs}):
+        return [_conflict(fact, "date", "date", values, sources)]
+    return []
+
+
+def _speaker_conflicts(
+    fact: Fact, refs: Sequence[ClaimRef], sources: SourceIndex
+) -> list[Conflict]:
+    values: dict[str, list[tuple[str, Span]]] = defaultdict(list)
+    for ref in refs:
+        quote = ref.claim.quote
+        if quote is not None and quote.speaker and quote.kind == "direct":
+            values[quote.speaker].append((ref.article.id, ref.claim.span))
+    if len(values) > 1:
+        return [_conflict(fact, "speaker", "who said it", values, sources)]
+    return []
+
+
+def _conflict(
+    fact: Fact,
+    kind: ConflictKind,
+    subject: str,
+    values: dict[str, list[tuple[str, Span]]],
+    sources: SourceIndex,
+) -> Conflict:
+    sides = tuple(
+        ConflictSide(
+            value=value,
+            citations=tuple(sorted({span for _, span in cited})),
+            outlets=tuple(sorted({sources.outlet(article) for article, _ in cited})),
+        )
+        for value, cited in sorted(values.items())
+    )
+    return Conflict(
+        id=content_id(fact.id, kind, subject, prefix="cfl_"),
+        fact_id=fact.id,
+        kind=kind,
+        subject=subject,
+        sides=sides,
+    )

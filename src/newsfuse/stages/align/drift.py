@@ -1,0 +1,182 @@
+"""Quote drift: the same quotation worded differently by different outlets.
+
+Quotations (direct and partial) of different outlets are grouped when their words match closely
+(rapidfuzz ratio on normalised words) or one is a fragment of the other (a partial quote lifted from a
+longer one).  Each variant is diffed word by word against the group's reference wording (the longest
+one) and labelled:
+
+* ``exact`` – the same words (case, punctuation and quote marks aside);
+* ``minor variation`` – the same words once contractions are expanded and punctuation ignored, or
+  one small function word dropped or swapped;
+* ``substantive change`` – words added, dropped or replaced: a paraphrase presented in quotation
+  marks, or a different excerpt.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from newsfuse.models import (
+    Article,
+    DriftLabel,
+    Quote,
+    QuoteGroup,
+    QuoteVariant,
+    WordDiff,
+    content_id,
+)
+from newsfuse.stages.align.sources import SourceIndex
+
+__all__ = ["find_quote_groups", "label_variant"]
+
+SAME_QUOTE = 80.0  # rapidfuzz ratio (0–100) of normalised words above which two quotes are one
+MIN_QUOTE_WORDS = 3
+_WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\w\s]")
+_QUOTE_MARKS = frozenset({'"', "“", "”", "'", "«", "»"})
+_CONTRACTIONS = {
+    "won't": "will not", "can't": "cannot", "n't": " not", "'re": " are", "'ve": " have",
+    "'ll": " will", "'d": " would", "'m": " am", "it's": "it is", "that's": "that is",
+    "let's": "let us",
+}  # fmt: skip
+_FUNCTION_WORDS = frozenset(
+    {"a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "that", "for", "so"}
+)
+_RANK: dict[DriftLabel, int] = {"exact": 0, "minor variation": 1, "substantive change": 2}
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def _normalised(words: list[str]) -> list[str]:
+    text = " ".join(words)
+    for short, long in _CONTRACTIONS.items():
+        text = text.replace(short, long)
+    return text.split()
+
+
+def label_variant(reference: str, variant: str) -> tuple[DriftLabel, tuple[WordDiff, ...]]:
+    """How far ``variant`` drifts from ``reference``, and the word-level diff.
+
+    A variant that quotes only part of the reference is compared with that part: leaving words
+    out at either end is excerpting, not rewording.
+    """
+    ref_tokens, var_tokens = _excerpt(_tokens(reference), _tokens(variant))
+    diff = _diff(ref_tokens, var_tokens)
+    if ref_tokens == var_tokens:
+        return "exact", diff
+    ref_words, var_words = _excerpt(_words(reference), _words(variant))
+    if ref_words == var_words:
+        return "minor variation", diff  # punctuation or case only
+    ref_norm, var_norm = _excerpt(_normalised(ref_words), _normalised(var_words))
+    if ref_norm == var_norm:
+        return "minor variation", diff  # contractions
+    changed = [d for d in _diff(ref_norm, var_norm) if d.op != "equal"]
+    changed_words = {w for d in changed for w in (d.reference + " " + d.variant).split()}
+    if len(changed) == 1 and changed_words <= _FUNCTION_WORDS:
+        return "minor variation", diff
+    return "substantive change", diff
+
+
+def _tokens(text: str) -> list[str]:
+    """Words and punctuation, with curly and straight marks made one, quote marks dropped."""
+    text = text.replace("’", "'").replace("‘", "'")
+    return [t.lower() for t in _TOKEN.findall(text) if t not in _QUOTE_MARKS]
+
+
+def _excerpt(reference: list[str], variant: list[str]) -> tuple[list[str], list[str]]:
+    """Trim the reference to the stretch the variant quotes, when the variant is shorter."""
+    if len(variant) >= len(reference) or not variant:
+        return reference, variant
+    blocks = [
+        b
+        for b in difflib.SequenceMatcher(
+            a=reference, b=variant, autojunk=False
+        ).get_matching_blocks()
+        if b.size
+    ]
+    if not blocks:
+        return reference, variant
+    start = max(blocks[0].a - blocks[0].b, 0)
+    end = min(
+        blocks[-1].a + blocks[-1].size + (len(variant) - blocks[-1].b - blocks[-1].size),
+        len(reference),
+    )
+    return reference[start:end], variant
+
+
+def _diff(left: list[str], right: list[str]) -> tuple[WordDiff, ...]:
+    matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
+    return tuple(
+        WordDiff(op, " ".join(left[i1:i2]), " ".join(right[j1:j2]))
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+    )
+
+
+def find_quote_groups(articles: Sequence[Article], sources: SourceIndex) -> tuple[QuoteGroup, ...]:
+    """Groups of matching quotations from at least two outlets, most drift first."""
+    quotes: list[tuple[Article, Quote, str]] = [
+        (article, quote, " ".join(_words(quote.text)))
+        for article in sorted(articles, key=lambda a: a.id)
+        for quote in article.quotes
+        if quote.kind in {"direct", "partial"} and len(_words(quote.text)) >= MIN_QUOTE_WORDS
+    ]
+    parent = list(range(len(quotes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (left_article, _, left) in enumerate(quotes):
+        for j in range(i + 1, len(quotes)):
+            right_article, _, right = quotes[j]
+            if sources.outlet(left_article.id) == sources.outlet(right_article.id):
+                continue
+            if _same_quote(left, right):
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for index in range(len(quotes)):
+        groups.setdefault(find(index), []).append(index)
+    result = []
+    for members in groups.values():
+        outlets = {sources.outlet(quotes[m][0].id) for m in members}
+        if len(outlets) < 2:
+            continue
+        result.append(_group([quotes[m] for m in members], sources))
+    return tuple(sorted(result, key=lambda g: (-_RANK[g.label], g.speaker or "~", g.reference)))
+
+
+def _same_quote(left: str, right: str) -> bool:
+    if fuzz.ratio(left, right) >= SAME_QUOTE:
+        return True
+    shorter, longer = sorted((left, right), key=len)
+    # A partial quote lifted from a longer one: its words appear (almost) verbatim inside.
+    return len(shorter.split()) >= MIN_QUOTE_WORDS and fuzz.partial_ratio(shorter, longer) >= 95
+
+
+def _group(members: list[tuple[Article, Quote, str]], sources: SourceIndex) -> QuoteGroup:
+    _reference_article, reference_quote, _ = max(members, key=lambda m: (len(m[1].text), m[0].id))
+    variants = []
+    for article, quote, _ in sorted(members, key=lambda m: (m[0].id, m[1].span.start)):
+        label, diff = label_variant(reference_quote.text, quote.text)
+        variants.append(
+            QuoteVariant(quote.span, quote.text, sources.outlet(article.id), label, diff)
+        )
+    worst = max((v.label for v in variants), key=lambda label: _RANK[label])
+    counts = Counter(q.speaker for _, q, _ in members if q.speaker)
+    speakers = sorted(counts, key=lambda name: (-counts[name], name))
+    return QuoteGroup(
+        id=content_id(*(f"{v.span.article_id}:{v.span.start}" for v in variants), prefix="qgr_"),
+        speaker=speakers[0] if speakers else None,
+        reference=reference_quote.text,
+        label=worst,
+        variants=tuple(variants),
+    )

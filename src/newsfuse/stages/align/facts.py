@@ -1,0 +1,152 @@
+"""Claims of different articles that state the same thing become one Fact.
+
+Every claim (a sentence, for now) is compared with the claims of every other article.  Two claims are
+linked when each is the other's best match in the other article (mutual best) and the pair scorer
+says they are the same statement.  Linked claims form facts (connected components).  Mutual-best
+linking keeps one article from pulling unrelated sentences into a fact through a chain of weak links.
+
+The pair scorer is pluggable: the default is lexical (TF-IDF cosine over content words, as the
+brief uses); the alignment module's trained matcher plugs in through the same protocol.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from newsfuse.models import Article, Claim, Fact, content_id
+from newsfuse.stages.align.sources import SourceIndex
+from newsfuse.stages.similarity import terms, tfidf
+
+__all__ = ["ClaimRef", "LexicalScorer", "PairScorer", "align_facts"]
+
+MIN_CLAIM_WORDS = 5  # shorter sentences ("Kabul denies this.") state too little to align
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRef:
+    """A claim with the article it belongs to."""
+
+    article: Article
+    claim: Claim
+
+
+class PairScorer(Protocol):
+    """Decides which claim pairs state the same thing."""
+
+    def similarity_matrix(self, texts: Sequence[str]) -> np.ndarray:
+        """A symmetric matrix of same-statement scores for all pairs of ``texts``."""
+        ...
+
+    @property
+    def threshold(self) -> float:
+        """Scores at or above this mean "the same statement"."""
+        ...
+
+
+class LexicalScorer:
+    """TF-IDF cosine over stemmed content words: fast, transparent, no model."""
+
+    def __init__(self, threshold: float = 0.3) -> None:
+        self._threshold = threshold
+
+    @property
+    def threshold(self) -> float:
+        return self._threshold
+
+    def similarity_matrix(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = tfidf([terms(t) for t in texts])
+        vocabulary = {t: i for i, t in enumerate(sorted({t for v in vectors for t in v}))}
+        matrix = np.zeros((len(texts), max(len(vocabulary), 1)), dtype=np.float64)
+        for row, vector in enumerate(vectors):
+            for term, weight in vector.items():
+                matrix[row, vocabulary[term]] = weight
+        return matrix @ matrix.T
+
+
+def align_facts(
+    articles: Sequence[Article], scorer: PairScorer, sources: SourceIndex
+) -> tuple[tuple[Fact, ...], dict[str, tuple[ClaimRef, ...]]]:
+    """Group the story's claims into facts; also return each fact's claims for later analysis."""
+    refs = [
+        ClaimRef(article, claim)
+        for article in sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
+        for claim in article.claims
+        if len(claim.text.split()) >= MIN_CLAIM_WORDS
+    ]
+    if not refs:
+        return (), {}
+    scores = scorer.similarity_matrix([r.claim.text for r in refs])
+    parent = list(range(len(refs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in _mutual_best_pairs(refs, scores, scorer.threshold):
+        left, right = find(i), find(j)
+        if left != right:
+            parent[max(left, right)] = min(left, right)
+    components: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(refs)):
+        components[find(index)].append(index)
+    facts: list[Fact] = []
+    members: dict[str, tuple[ClaimRef, ...]] = {}
+    for indices in components.values():
+        fact, claims = _fact([refs[i] for i in indices], scores[np.ix_(indices, indices)], sources)
+        facts.append(fact)
+        members[fact.id] = claims
+    facts.sort(key=lambda f: (-f.independent_sources, min(f.claims).article_id, f.id))
+    return tuple(facts), members
+
+
+def _mutual_best_pairs(
+    refs: list[ClaimRef], scores: np.ndarray, threshold: float
+) -> list[tuple[int, int]]:
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for index, ref in enumerate(refs):
+        by_article[ref.article.id].append(index)
+    groups = [np.array(v) for _, v in sorted(by_article.items())]
+    pairs: list[tuple[int, int]] = []
+    for a, left in enumerate(groups):
+        for right in groups[a + 1 :]:
+            block = scores[np.ix_(left, right)]
+            best_right = block.argmax(axis=1)
+            best_left = block.argmax(axis=0)
+            for row, column in enumerate(best_right):
+                if best_left[column] == row and block[row, column] >= threshold:
+                    pairs.append((int(left[row]), int(right[column])))
+    return sorted(pairs)
+
+
+def _fact(
+    refs: list[ClaimRef], scores: np.ndarray, sources: SourceIndex
+) -> tuple[Fact, tuple[ClaimRef, ...]]:
+    # The representative wording: the claim most similar to the others (ties: earliest).
+    centrality = scores.sum(axis=1)
+    representative = refs[int(np.argmax(centrality))]
+    article_ids = {r.article.id for r in refs}
+    count = sources.count(article_ids)
+    spans = tuple(sorted(r.claim.span for r in refs))
+    when = Counter(
+        m.norm
+        for r in refs
+        for m in r.claim.mentions
+        if m.label == "DATE" and len(m.norm) == 10 and "X" not in m.norm
+    ).most_common(1)
+    fact = Fact(
+        id=content_id(*(f"{s.article_id}:{s.start}:{s.end}" for s in spans), prefix="fct_"),
+        text=representative.claim.text,
+        claims=spans,
+        outlets=tuple(sorted({sources.outlet(a) for a in article_ids})),
+        independent_sources=count,
+        status="corroborated" if count >= 2 else "single_source",
+        when=when[0][0] if when else None,
+    )
+    return fact, tuple(sorted(refs, key=lambda r: r.claim.span))

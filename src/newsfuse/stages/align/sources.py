@@ -1,0 +1,51 @@
+"""Counting independent sources: an outlet once, a near-duplicate family once.
+
+Five papers re-running one wire copy are one source, not five; one outlet's two articles are one
+source.  Articles are joined when they share an outlet or a near-duplicate family, and a set of
+articles counts as many sources as it has joined groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from newsfuse.models import Article
+from newsfuse.stages.summarize import outlet_key
+
+__all__ = ["SourceIndex"]
+
+
+class SourceIndex:
+    """Maps every article of a story to its independent-source group."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        parent: dict[str, str] = {a.id: a.id for a in articles}
+
+        def find(item: str) -> str:
+            while parent[item] != item:
+                parent[item] = parent[parent[item]]
+                item = parent[item]
+            return item
+
+        first_by_key: dict[str, str] = {}
+        for article in sorted(articles, key=lambda a: a.id):
+            for key in (
+                f"outlet:{outlet_key(article)}",
+                f"family:{article.dup_group or article.id}",
+            ):
+                if key in first_by_key:
+                    left, right = find(first_by_key[key]), find(article.id)
+                    if left != right:
+                        parent[max(left, right)] = min(left, right)
+                else:
+                    first_by_key[key] = article.id
+        self._group = {a.id: find(a.id) for a in articles}
+        self._outlet = {a.id: outlet_key(a) for a in articles}
+
+    def outlet(self, article_id: str) -> str:
+        """The outlet name an article counts for."""
+        return self._outlet[article_id]
+
+    def count(self, article_ids: Iterable[str]) -> int:
+        """How many independent sources the given articles are."""
+        return len({self._group[a] for a in article_ids})
