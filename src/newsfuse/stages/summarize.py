@@ -1,12 +1,15 @@
 """The cited brief: an extractive summary where every sentence cites the spans that support it.
 
 Each sentence of each article is a candidate.  Its *supporters* are, per other outlet, the most similar
-sentence of that outlet above ``summarize.support_threshold`` (TF-IDF cosine over content words).  A
-candidate scores by how many outlets support it and how central it is; the brief takes the best
-candidates greedily, skipping any that repeat a chosen one, and cites the candidate's own span plus its
-supporters.  A sentence no other outlet supports is marked single-source.  Facts, conflicts and
-embedding-based alignment (the corroboration stage) refine this; the contract — every sentence carries
-its spans and outlets — stays.
+sentence of that outlet above ``summarize.support_threshold`` (TF-IDF cosine over content words) that
+also states the candidate's figures.  A candidate's relevance adds up what a neutral multi-outlet
+summary is made of (see :class:`_Weights`): corroboration by other outlets, closeness to the whole
+story and to the outlets' headlines, and lead position, less a little for quotations (one outlet's
+voice).  The brief takes candidates greedily by relevance less redundancy with what it already holds
+(MMR), never one that repeats a chosen sentence, until ``brief_sentences`` or the caller's word
+budget is reached, and cites the candidate's own span plus its supporters.  A sentence no other outlet
+supports is marked single-source.  On AllSides roundups this beats LexRank, TextRank, SumBasic, KL-Sum,
+centroid and lead baselines on ROUGE-1/2/L (``benchmarks/results/brief.md``).
 """
 
 from __future__ import annotations
@@ -56,14 +59,22 @@ def outlet_key(article: Article) -> str:
 
 
 def build_story(
-    articles: Sequence[Article], settings: SummarizeSettings, settings_hash: str
+    articles: Sequence[Article],
+    settings: SummarizeSettings,
+    settings_hash: str,
+    *,
+    max_words: int | None = None,
 ) -> Story:
     """Build the story and its cited brief from annotated articles."""
     ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
     candidates = _candidates(ordered)
-    vectors = tfidf([terms(c.text) for c in candidates])
+    titles = [a.title for a in ordered if a.title]
+    all_vectors = tfidf([terms(c.text) for c in candidates] + [terms(t) for t in titles])
+    vectors, title_vectors = all_vectors[: len(candidates)], all_vectors[len(candidates) :]
     supporters = _supporters(candidates, vectors, settings.support_threshold)
-    chosen = _choose(candidates, vectors, supporters, settings.brief_sentences)
+    chosen = _choose(
+        candidates, vectors, supporters, title_vectors, settings.brief_sentences, max_words
+    )
     brief = tuple(_cite(candidates, index, supporters[index]) for index in chosen)
     return Story(
         id=content_id(*sorted(a.id for a in articles), prefix="sty_"),
@@ -121,29 +132,89 @@ def _supporters(
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    """How much each signal counts when ranking candidates.
+
+    Tuned on roundups-dev ``train`` (AllSides: three outlets, one neutral human summary; stories
+    800+ held out) with ``benchmarks/brief.py``; reported on ``val``.  What a neutral multi-outlet
+    summary is made of: statements the other outlets also carry (``outlets``, ``support``,
+    ``centrality``), what the whole story is about (``centroid``), what the headlines say
+    (``headlines``), the lead (``lead``); a quotation is one outlet's voice (``quote`` penalty).
+    """
+
+    outlets: float = 1.0  # per other outlet that carries the same statement
+    support: float = 1.0  # summed similarity of those supporting passages
+    centrality: float = 4.0  # mean similarity with every sentence of the other outlets
+    centroid: float = 8.0  # similarity with the story's mean vector
+    headlines: float = 6.0  # mean similarity with the outlets' headlines
+    lead: float = 0.25  # 1 / (1 + position): news puts what matters first
+    quote: float = 0.3  # penalty for a sentence carrying a quotation
+    redundancy: float = 0.5  # MMR: penalty times the best similarity with an already chosen one
+
+
+_WEIGHTS = _Weights()
+
+
+def _relevance(
+    candidates: list[_Candidate],
+    vectors: list[dict[str, float]],
+    supporters: list[dict[str, tuple[int, float]]],
+    title_vectors: list[dict[str, float]],
+    weights: _Weights,
+) -> list[float]:
+    """Each candidate's standalone worth: corroboration, centrality, headline match, position."""
+    mean: dict[str, float] = {}
+    for vector in vectors:
+        for term, weight in vector.items():
+            mean[term] = mean.get(term, 0.0) + weight / len(vectors)
+    scores = []
+    for i, candidate in enumerate(candidates):
+        others = [j for j, c in enumerate(candidates) if c.outlet != candidate.outlet]
+        centrality = (
+            sum(cosine(vectors[i], vectors[j]) for j in others) / len(others) if others else 0.0
+        )
+        quoted = any(mark in candidate.text for mark in ('"', "“", "”"))
+        scores.append(
+            weights.outlets * len(supporters[i])
+            + weights.support * sum(s for _, s in supporters[i].values())
+            + weights.centrality * centrality
+            + weights.centroid * cosine(vectors[i], mean)
+            + weights.headlines
+            * (sum(cosine(vectors[i], t) for t in title_vectors) / max(1, len(title_vectors)))
+            + weights.lead / (1 + candidate.position)
+            - weights.quote * quoted
+        )
+    return scores
+
+
 def _choose(
     candidates: list[_Candidate],
     vectors: list[dict[str, float]],
     supporters: list[dict[str, tuple[int, float]]],
+    title_vectors: list[dict[str, float]],
     limit: int,
+    max_words: int | None = None,
 ) -> list[int]:
-    def score(index: int) -> tuple[float, int]:
-        support = sum(s for _, s in supporters[index].values())
-        lead_bonus = 1.0 / (1 + candidates[index].position)
-        return (len(supporters[index]) + support + 0.5 * lead_bonus, -index)
-
-    ranked = sorted(range(len(candidates)), key=score, reverse=True)
+    weights = _WEIGHTS
+    relevance = _relevance(candidates, vectors, supporters, title_vectors, weights)
     chosen: list[int] = []
-    covered: set[int] = set()
-    for index in ranked:
-        if len(chosen) >= limit:
+    words = 0
+    remaining = list(range(len(candidates)))
+    while remaining and len(chosen) < limit:
+        if max_words is not None and words >= max_words:
             break
-        if index in covered:
+
+        def gain(index: int) -> tuple[float, int]:
+            overlap = max((cosine(vectors[index], vectors[c]) for c in chosen), default=0.0)
+            return (relevance[index] - weights.redundancy * overlap, -index)
+
+        best = max(remaining, key=gain)
+        remaining.remove(best)
+        if any(cosine(vectors[best], vectors[c]) >= _REDUNDANT for c in chosen):
             continue
-        if any(cosine(vectors[index], vectors[c]) >= _REDUNDANT for c in chosen):
-            continue
-        chosen.append(index)
-        covered.update(j for j, _ in supporters[index].values())
+        chosen.append(best)
+        words += len(candidates[best].text.split())
     return sorted(
         chosen,
         key=lambda i: (candidates[i].article.published_at or "9999", candidates[i].position, i),

@@ -21,7 +21,6 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Iterable
 from typing import Final
 
 import charset_normalizer
@@ -144,7 +143,7 @@ def _decode_with_encoding(content: bytes) -> tuple[str, str]:
                     f"undecodable text: starts with a {encoding.upper()} byte-order mark but is not "
                     f"valid {encoding.upper()} (byte {error.start})"
                 ) from error
-            _refuse_controls(ord(char) for char in text[:_SNIFF_BYTES])
+            _refuse_controls(text[:_SNIFF_BYTES].encode("latin-1", "replace"))
             return encoding, text.lstrip("\ufeff")
 
     if b"\x00" in content:
@@ -173,14 +172,20 @@ def _decode_with_encoding(content: bytes) -> tuple[str, str]:
     raise ItemError("undecodable text: not UTF-8, and no other encoding fits")
 
 
-def _refuse_controls(codes: Iterable[int]) -> None:
-    total = controls = 0
-    for code in codes:
-        total += 1
-        if (code < 32 and code not in _ALLOWED_CONTROLS) or code == 127:
-            controls += 1
+def _refuse_controls(sample: bytes) -> None:
+    """Refuse a sample whose share of control bytes says it is binary.
+
+    ``bytes.translate`` deletes the control bytes in C, so this costs microseconds, not a Python
+    loop over 64 KB per document.  (Decoded text is passed as Latin-1 with other characters
+    replaced by "?": the control characters keep their codes, nothing else becomes one.)
+    """
+    total = len(sample)
+    controls = total - len(sample.translate(None, _CONTROL_BYTES))
     if total and controls / total > MAX_CONTROL_RATIO:
         raise ItemError(f"binary content ({controls / total:.0%} control characters), not text")
+
+
+_CONTROL_BYTES = bytes(code for code in [*range(32), 127] if code not in _ALLOWED_CONTROLS)
 
 
 def _declared_charset(content: bytes) -> str | None:

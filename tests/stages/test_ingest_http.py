@@ -1,0 +1,370 @@
+"""fetch_urls against a real HTTP server on 127.0.0.1 (an ephemeral port, started per test).
+
+The server misbehaves on purpose, one route per failure: errors, a flaky route, a slow one, a redirect
+loop, an endless body, a robots.txt that disallows.  Every test is bounded to a few seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from newsfuse.models import RawDocument, Rejection, content_id
+from newsfuse.stages.ingest.http import USER_AGENT, HttpSettings, fetch_urls, read_url_list
+
+PAGE = b"<!DOCTYPE html><html><head><title>Talks</title></head><body><p>Talks resumed.</p></body></html>"
+NOTES = b"Talks resumed on Thursday, an official said.\n"
+PNG_HEAD = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+)
+CHUNK = b"<p>" + b"x" * 65_530 + b"</p>"  # 64 KiB of an endless page
+
+FAST = HttpSettings(
+    timeout=1.0, total_timeout=3.0, retries=2, backoff=0.01, delay=0.0, max_bytes=1_000_000
+)
+
+
+class Site:
+    """What the test server serves, and what it saw."""
+
+    def __init__(self) -> None:
+        self.hits: Counter[str] = Counter()
+        self.user_agents: list[str] = []
+        self.robots_status = 200
+        self.robots = "User-agent: *\nDisallow: /private/\n"
+        self.lock = threading.Lock()
+
+
+def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"  # close-delimited bodies: the endless route needs no length
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: pytest shows failures, not access logs."""
+
+        def do_GET(self) -> None:
+            with site.lock:
+                site.hits[self.path] += 1
+                hits = site.hits[self.path]
+                site.user_agents.append(self.headers.get("User-Agent", ""))
+            path = self.path
+            if path == "/robots.txt":
+                self._send(site.robots_status, "text/plain", site.robots.encode())
+            elif path in ("/article.html", "/private/page.html"):
+                self._send(200, "text/html; charset=utf-8", PAGE)
+            elif path == "/notes.txt":
+                self._send(200, "text/plain; charset=utf-8", NOTES)
+            elif path == "/image.png":
+                self._send(200, "image/png", PNG_HEAD)
+            elif path == "/missing":
+                self._send(404, "text/html", b"<p>not here</p>")
+            elif path == "/broken":
+                self._send(500, "text/html", b"<p>oops</p>")
+            elif path == "/flaky":
+                if hits <= 2:
+                    self._send(503, "text/html", b"<p>busy</p>")
+                else:
+                    self._send(200, "text/html", PAGE)
+            elif path == "/slow":
+                time.sleep(3)
+                self._send(200, "text/html", PAGE)
+            elif path in ("/loop-a", "/loop-b"):
+                target = "/loop-b" if path == "/loop-a" else "/loop-a"
+                self._send(302, "text/html", b"", location=target)
+            elif path == "/moved":
+                self._send(301, "text/html", b"", location="/article.html")
+            elif path == "/to-ftp":
+                self._send(302, "text/html", b"", location="ftp://127.0.0.1/file")
+            elif path in ("/endless", "/declared-huge"):
+                self._stream(declared=path == "/declared-huge")
+            else:
+                self._send(404, "text/plain", b"no such route")
+
+        def _send(self, status: int, content_type: str, body: bytes, location: str = "") -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            if location:
+                self.send_header("Location", location)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _stream(self, *, declared: bool) -> None:
+            """A 2 GB (or endless) page, written until the client hangs up."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            if declared:
+                self.send_header("Content-Length", str(2_000_000_000))
+            self.end_headers()
+            try:
+                for _ in range(2_000_000_000 // len(CHUNK)):
+                    self.wfile.write(CHUNK)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[Site, str]]:
+    """A real server on 127.0.0.1 and an ephemeral port; yields what it serves and its base URL."""
+    state = Site()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    server.daemon_threads = True  # a handler still sleeping in /slow must not hold up the test
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    try:
+        yield state, f"http://{host!s}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=2)
+
+
+def _fetch(*urls: str, settings: HttpSettings = FAST) -> list[RawDocument | Rejection]:
+    return list(fetch_urls(urls, settings))
+
+
+def _one_rejection(items: list[RawDocument | Rejection]) -> Rejection:
+    assert len(items) == 1
+    assert isinstance(items[0], Rejection), items[0]
+    return items[0]
+
+
+# --- success -----------------------------------------------------------------------------------------
+
+
+def test_html_page_is_fetched_with_metadata(site: tuple[Site, str]) -> None:
+    state, base = site
+    [doc] = _fetch(f"{base}/article.html")
+    assert isinstance(doc, RawDocument)
+    assert doc.content == PAGE
+    assert doc.media_type == "text/html"
+    assert doc.origin == f"{base}/article.html"
+    assert doc.declared.url == f"{base}/article.html"
+    assert doc.id == content_id("text/html", PAGE, prefix="raw_")
+    assert doc.fetched_at is not None and doc.fetched_at.endswith("+00:00")
+    assert state.user_agents and all(ua == USER_AGENT for ua in state.user_agents)
+    assert USER_AGENT.startswith("newsfuse/") and "(+https://github.com/newsfuse)" in USER_AGENT
+
+
+def test_plain_text_is_fetched_as_text(site: tuple[Site, str]) -> None:
+    _, base = site
+    [doc] = _fetch(f"{base}/notes.txt")
+    assert isinstance(doc, RawDocument)
+    assert (doc.media_type, doc.content) == ("text/plain", NOTES)
+
+
+def test_redirect_is_followed_and_the_final_url_declared(site: tuple[Site, str]) -> None:
+    _, base = site
+    [doc] = _fetch(f"{base}/moved")
+    assert isinstance(doc, RawDocument)
+    assert doc.origin == f"{base}/moved"
+    assert doc.declared.url == f"{base}/article.html"
+
+
+def test_robots_txt_is_fetched_once_per_host(site: tuple[Site, str]) -> None:
+    state, base = site
+    items = _fetch(f"{base}/article.html", f"{base}/notes.txt", f"{base}/article.html")
+    assert all(isinstance(item, RawDocument) for item in items)
+    assert state.hits["/robots.txt"] == 1
+
+
+# --- errors and retries ------------------------------------------------------------------------------
+
+
+def test_404_is_not_retried(site: tuple[Site, str]) -> None:
+    state, base = site
+    rejection = _one_rejection(_fetch(f"{base}/missing"))
+    assert rejection.item == f"{base}/missing"
+    assert rejection.stage == "ingest"
+    assert rejection.reason == "HTTP 404 Not Found"
+    assert state.hits["/missing"] == 1
+
+
+def test_500_is_retried_then_rejected(site: tuple[Site, str]) -> None:
+    state, base = site
+    rejection = _one_rejection(_fetch(f"{base}/broken"))
+    assert rejection.reason == "HTTP 500 Internal Server Error after 3 attempts"
+    assert state.hits["/broken"] == 3  # the first try and http.retries = 2 more
+
+
+def test_a_flaky_server_succeeds_on_retry(site: tuple[Site, str]) -> None:
+    state, base = site
+    [doc] = _fetch(f"{base}/flaky")
+    assert isinstance(doc, RawDocument)
+    assert state.hits["/flaky"] == 3
+
+
+def test_backoff_doubles_between_attempts(site: tuple[Site, str]) -> None:
+    state, base = site
+    settings = HttpSettings(timeout=1.0, retries=2, backoff=0.2, delay=0.0)
+    started = time.monotonic()
+    _one_rejection(_fetch(f"{base}/broken", settings=settings))
+    elapsed = time.monotonic() - started
+    assert state.hits["/broken"] == 3
+    assert 0.6 <= elapsed < 2.5  # waits of 0.2 then 0.4 seconds
+
+
+def test_a_slow_server_times_out(site: tuple[Site, str]) -> None:
+    state, base = site
+    settings = HttpSettings(timeout=0.3, retries=1, backoff=0.01, delay=0.0)
+    started = time.monotonic()
+    rejection = _one_rejection(_fetch(f"{base}/slow", settings=settings))
+    assert time.monotonic() - started < 2.0
+    assert rejection.reason == "timed out (no answer within 0.3 s) after 2 attempts"
+    assert state.hits["/slow"] == 2
+
+
+def test_connection_refused_is_rejected() -> None:
+    # a port that was just free: nobody listens on it
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    port = server.server_address[1]
+    server.server_close()
+    rejection = _one_rejection(_fetch(f"http://127.0.0.1:{port}/x"))
+    assert rejection.reason.startswith(
+        f"http://127.0.0.1:{port}/robots.txt is unreachable (connection failed:"
+    )
+
+
+# --- bounds ------------------------------------------------------------------------------------------
+
+
+def test_a_redirect_loop_is_rejected(site: tuple[Site, str]) -> None:
+    _, base = site
+    rejection = _one_rejection(_fetch(f"{base}/loop-a"))
+    assert rejection.reason == f"redirect loop: {base}/loop-a → {base}/loop-b → {base}/loop-a"
+
+
+def test_too_many_redirects_are_rejected(site: tuple[Site, str]) -> None:
+    _, base = site
+    settings = HttpSettings(timeout=1.0, delay=0.0, max_redirects=0)
+    rejection = _one_rejection(_fetch(f"{base}/moved", settings=settings))
+    assert rejection.reason == "more than 0 redirects (http.max_redirects)"
+
+
+def test_an_endless_body_is_cut_at_the_cap(site: tuple[Site, str]) -> None:
+    _, base = site
+    started = time.monotonic()
+    rejection = _one_rejection(_fetch(f"{base}/endless"))
+    assert time.monotonic() - started < 2.0  # 1 MB read, not 2 GB
+    assert rejection.reason == "response over the 1 MB limit (http.max_bytes)"
+
+
+def test_a_declared_huge_body_is_refused_unread(site: tuple[Site, str]) -> None:
+    _, base = site
+    started = time.monotonic()
+    rejection = _one_rejection(_fetch(f"{base}/declared-huge"))
+    assert time.monotonic() - started < 1.0
+    assert rejection.reason == "response is 2 GB, over the 1 MB limit (http.max_bytes)"
+
+
+def test_a_non_page_content_type_is_rejected(site: tuple[Site, str]) -> None:
+    _, base = site
+    rejection = _one_rejection(_fetch(f"{base}/image.png"))
+    assert rejection.reason == "unsupported content type 'image/png'; expected HTML or plain text"
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1/file", "file:///etc/passwd", "127.0.0.1/page"])
+def test_only_http_and_https_are_fetched(url: str) -> None:
+    rejection = _one_rejection(_fetch(url))
+    assert rejection.reason.startswith("unsupported URL scheme")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1/page", "http://127.0.0.1:99999/page", "https:///page"]
+)
+def test_malformed_urls_are_rejected(url: str) -> None:
+    rejection = _one_rejection(_fetch(url))
+    assert rejection.reason.startswith("not a URL")
+
+
+def test_a_redirect_to_another_scheme_is_rejected(site: tuple[Site, str]) -> None:
+    _, base = site
+    rejection = _one_rejection(_fetch(f"{base}/to-ftp"))
+    assert rejection.reason == "unsupported URL scheme 'ftp'; newsfuse fetches http and https"
+
+
+# --- robots.txt and politeness -----------------------------------------------------------------------
+
+
+def test_robots_txt_disallow_is_respected(site: tuple[Site, str]) -> None:
+    state, base = site
+    rejection = _one_rejection(_fetch(f"{base}/private/page.html"))
+    assert rejection.reason == f"disallowed by {base}/robots.txt"
+    assert state.hits["/private/page.html"] == 0
+
+
+def test_robots_txt_can_be_ignored_on_purpose(site: tuple[Site, str]) -> None:
+    state, base = site
+    settings = HttpSettings(timeout=1.0, delay=0.0, respect_robots=False)
+    [doc] = _fetch(f"{base}/private/page.html", settings=settings)
+    assert isinstance(doc, RawDocument)
+    assert state.hits["/robots.txt"] == 0
+
+
+def test_missing_robots_txt_allows_everything(site: tuple[Site, str]) -> None:
+    state, base = site
+    state.robots_status = 404
+    [doc] = _fetch(f"{base}/private/page.html")
+    assert isinstance(doc, RawDocument)
+
+
+def test_unreachable_robots_txt_blocks_the_host(site: tuple[Site, str]) -> None:
+    state, base = site
+    state.robots_status = 503
+    rejection = _one_rejection(_fetch(f"{base}/article.html"))
+    assert rejection.reason.startswith(f"{base}/robots.txt is unreachable (HTTP 503")
+    assert state.hits["/article.html"] == 0
+
+
+def test_requests_to_one_host_are_spaced(site: tuple[Site, str]) -> None:
+    _, base = site
+    settings = HttpSettings(timeout=1.0, delay=0.3)
+    started = time.monotonic()
+    items = _fetch(f"{base}/article.html", f"{base}/notes.txt", settings=settings)
+    elapsed = time.monotonic() - started
+    assert all(isinstance(item, RawDocument) for item in items)
+    assert elapsed >= 0.55  # robots.txt, then two pages, 0.3 s apart
+
+
+# --- URL lists ---------------------------------------------------------------------------------------
+
+
+def test_url_list_skips_comments_and_rejects_bad_lines(tmp_path: Path) -> None:
+    path = tmp_path / "sources.urls"
+    path.write_text(
+        "# outlets covering the talks\n"
+        "https://example.org/a.html\n"
+        "\n"
+        "  https://example.org/b.html#section   # the live blog\n"
+        "ftp://example.org/c.txt\n"
+        "example.org/d.html\n",
+        encoding="utf-8",
+    )
+    items = list(read_url_list(path))
+    assert items[:2] == ["https://example.org/a.html", "https://example.org/b.html#section"]
+    rejections = items[2:]
+    assert [r.item for r in rejections if isinstance(r, Rejection)] == [f"{path}:5", f"{path}:6"]
+
+
+def test_url_list_feeds_fetch_urls(tmp_path: Path, site: tuple[Site, str]) -> None:
+    _, base = site
+    path = tmp_path / "today.txt"
+    path.write_text(f"{base}/article.html\n{base}/missing\n", encoding="utf-8")
+    urls = [item for item in read_url_list(path) if isinstance(item, str)]
+    items = _fetch(*urls)
+    assert [type(item).__name__ for item in items] == ["RawDocument", "Rejection"]
+
+
+def test_missing_url_list_is_rejected(tmp_path: Path) -> None:
+    [rejection] = list(read_url_list(tmp_path / "absent.urls"))
+    assert isinstance(rejection, Rejection)
+    assert rejection.reason.startswith("cannot read")

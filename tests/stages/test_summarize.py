@@ -1,0 +1,171 @@
+"""The cited brief: what it prefers, what it flags, and that every citation holds up.
+
+Hand-made articles (sentence spans given directly, so no model is needed) pin down the ranking rules;
+the bundled example story, run through the whole pipeline, checks the same properties on real text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsfuse.config import SummarizeSettings, load_settings
+from newsfuse.models import Article, Report, Span, Story, content_id
+from newsfuse.pipeline import run
+from newsfuse.stages.similarity import cosine, terms, tfidf
+from newsfuse.stages.summarize import build_story
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _article(outlet: str, sentences: list[str], title: str | None = None) -> Article:
+    """An annotated-looking article whose sentences are the given strings, one after another."""
+    text = " ".join(sentences)
+    spans, start = [], 0
+    article_id = content_id(outlet, text, prefix="art_")
+    for sentence in sentences:
+        spans.append(Span(article_id, start, start + len(sentence)))
+        start += len(sentence) + 1
+    return Article(
+        id=article_id,
+        raw_id=content_id(outlet, prefix="raw_"),
+        origin=f"{outlet}.txt",
+        url=None,
+        outlet=outlet,
+        title=title,
+        byline=None,
+        dateline=None,
+        published_at=None,
+        language="en",
+        text=text,
+        extractor="test",
+        sentences=tuple(spans),
+    )
+
+
+CORE = "Dock workers in Merrow walked out on Monday over a dispute about pay and night shifts."
+ALONE = "A local bakery near the quay reported selling unusually many pastries to waiting drivers."
+STORY = [
+    _article(
+        "Alpha",
+        [ALONE, CORE, "The port authority said talks with the union would resume next week."],
+        "Merrow dock workers strike over pay",
+    ),
+    _article(
+        "Beta",
+        [
+            "Merrow dock workers walked out on Monday in a dispute over pay and night shifts.",
+            "Union leaders said talks with the port authority would resume next week.",
+        ],
+        "Strike halts Merrow docks",
+    ),
+    _article(
+        "Gamma",
+        [
+            "Workers at the Merrow docks walked out on Monday over pay and night shifts.",
+            "Cargo ships queued outside the harbour as cranes stood idle through the afternoon.",
+        ],
+        "Merrow port strike",
+    ),
+]
+
+
+def _story(articles: list[Article], sentences: int = 8, max_words: int | None = None) -> Story:
+    return build_story(
+        articles, SummarizeSettings(brief_sentences=sentences), "h", max_words=max_words
+    )
+
+
+def test_corroborated_sentence_comes_first() -> None:
+    brief = _story(STORY, sentences=1).brief
+    assert len(brief) == 1
+    assert "walked out on Monday" in brief[0].text
+    assert brief[0].outlets == ("Alpha", "Beta", "Gamma")
+    assert not brief[0].single_source
+    assert len(brief[0].citations) == 3  # its own span and one passage per other outlet
+
+
+def test_single_source_sentence_is_flagged() -> None:
+    brief = _story(STORY).brief
+    alone = [s for s in brief if s.text == ALONE]
+    assert alone, "a long enough brief also carries what only one outlet reports"
+    assert alone[0].single_source
+    assert alone[0].outlets == ("Alpha",)
+    assert len(alone[0].citations) == 1
+
+
+def test_the_same_statement_appears_once() -> None:
+    brief = _story(STORY).brief
+    walkouts = [s for s in brief if "walked out" in s.text]
+    assert len(walkouts) == 1  # three outlets' wordings of one fact are one brief sentence
+
+
+def test_brief_respects_sentence_and_word_limits() -> None:
+    assert len(_story(STORY, sentences=2).brief) == 2
+    brief = _story(STORY, max_words=20).brief
+    words = [len(s.text.split()) for s in brief]
+    assert words and sum(words[:-1]) < 20  # whole sentences, stopping once 20 words are reached
+    assert len(brief) < len(_story(STORY).brief)
+
+
+def test_a_different_figure_is_no_support() -> None:
+    articles = [
+        _article("Alpha", ["Officials said 38 ships were stranded outside the harbour on Monday."]),
+        _article("Beta", ["Officials said 41 ships were stranded outside the harbour on Monday."]),
+    ]
+    for sentence in _story(articles).brief:
+        assert sentence.single_source
+        assert len(sentence.citations) == 1
+
+
+def test_same_input_in_any_order_gives_the_same_brief() -> None:
+    first = _story(STORY)
+    assert _story(list(reversed(STORY))) == first
+    assert _story(STORY) == first
+
+
+@pytest.fixture(scope="module")
+def example_report(examples_dir: Path) -> Report:
+    return run([str(examples_dir)], load_settings())
+
+
+def test_example_brief_cites_faithfully(example_report: Report) -> None:
+    """Every figure of a brief sentence is in each cited passage; its entities are in the citations."""
+    articles = {a.id: a for a in example_report.articles}
+    for sentence in example_report.story.brief:
+        cited = [articles[s.article_id].slice(s) for s in sentence.citations]
+        assert sentence.text in cited
+        figures = {n.replace(",", "") for n in _NUMBER.findall(sentence.text)}
+        for passage in cited:
+            assert figures <= {n.replace(",", "") for n in _NUMBER.findall(passage)}, passage
+        own = next(
+            s for s in sentence.citations if articles[s.article_id].slice(s) == sentence.text
+        )
+        article = articles[own.article_id]
+        entities = [
+            m.text for m in article.mentions if own.start <= m.span.start and m.span.end <= own.end
+        ]
+        together = " ".join(cited)
+        assert all(e in together for e in entities)
+        assert sentence.single_source == (len(sentence.outlets) == 1)
+        assert len({articles[s.article_id].outlet for s in sentence.citations}) == len(
+            sentence.outlets
+        )
+
+
+def test_example_brief_prefers_corroboration_and_avoids_repeats(example_report: Report) -> None:
+    brief = example_report.story.brief
+    assert len(brief) <= load_settings().summarize.brief_sentences
+    corroborated = [s for s in brief if not s.single_source]
+    assert len(corroborated) >= len(brief) - len(corroborated)
+    vectors = tfidf([terms(s.text) for s in brief])
+    for i in range(len(vectors)):
+        for j in range(i + 1, len(vectors)):
+            assert cosine(vectors[i], vectors[j]) < 0.5, (brief[i].text, brief[j].text)
+
+
+def test_example_brief_is_deterministic(examples_dir: Path, example_report: Report) -> None:
+    again = run([str(examples_dir)], load_settings())
+    assert again.story.brief == example_report.story.brief
