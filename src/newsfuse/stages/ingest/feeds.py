@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-import feedparser  # type: ignore[import-untyped]
+import feedparser
 
 from newsfuse.config import IngestSettings
 from newsfuse.errors import ItemError

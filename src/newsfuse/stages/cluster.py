@@ -1,0 +1,467 @@
+"""Cluster stage: find the stories in a stream of articles, one article at a time.
+
+Topic detection and tracking (TDT) in its classic single-pass form: each new article is compared with
+the stories seen so far and either joins the most similar one or starts a new story.  Single pass,
+because a corpus-scale stream never ends and re-clustering everything for each new article costs
+more with every article; incremental, because a store can persist the tracker's :meth:`state` and
+resume it tomorrow.
+
+An article is described by three things:
+
+* **terms**: stemmed content words of title and body (:func:`newsfuse.stages.similarity.terms`) with
+  sublinear tf, title terms weighted up (a headline names the story; a body wanders), IDF from
+  document frequencies maintained incrementally over everything seen so far;
+* **entities**: ``article.mentions`` with labels PERSON/ORG/GPE/NORP/LOC/EVENT keyed by their
+  ``norm``; articles that were never run through the extract stage fall back to capitalised
+  words that do not start a sentence (a cheap proper-noun guess);
+* **time**: ``published_at``.  A story whose articles are all more than ``window_days`` away from an
+  article cannot take it, and similarity halves every ``half_life_days`` of gap, so the same words a
+  month later start a new story.  Articles without a time are compared without any time penalty.
+
+Cost per article does not grow with the corpus: candidate stories come from an inverted index
+(feature → the stories most recently updated that carry it, at most ``max_postings`` of them), looked
+up only through the article's ``query_terms`` most distinctive features, skipping features that
+occur in more than ``max_df_ratio`` of documents; stories leave the index once the newest article seen
+is ``window_days`` past their last one; and each story centroid keeps only its ``max_terms`` heaviest
+terms.  Everything the tracker holds is plain dicts, lists and numbers: :meth:`StoryTracker.state`
+and :meth:`StoryTracker.from_state` round-trip through JSON.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from newsfuse.models import Article, content_id
+from newsfuse.stages.similarity import terms
+
+__all__ = ["ENTITY_LABELS", "ClusterSettings", "StoryTracker", "cluster"]
+
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "EVENT"})
+"""Mention labels that identify *what a story is about*; numbers and dates are shared by chance."""
+
+_ENTITY = "@"  # prefix of entity features; term features are words and never contain it
+_STATE_VERSION = 1
+_NORM_STALENESS = 1.05  # recompute a story's norms once the corpus grew by 5% since the last time
+
+# A capitalised word (or run of them) that does not follow a sentence end: "Bernie Sanders",
+# "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
+_CAPITALISED = re.compile(r"(?<![.!?:\"“‘]\s)(?<!^)\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    """Knobs of the story tracker.  Defaults were tuned on the roundups ``train`` split
+    (``benchmarks/clustering.py``); the time settings are untuned there (the data has no dates).
+
+    ``threshold`` is the minimum (time-decayed) similarity to join a story.  ``title_weight``
+    multiplies the tf of title terms.  ``entity_weight`` is the share of the similarity that comes
+    from shared entities when both sides have any.  ``max_terms`` caps each story centroid,
+    ``body_terms`` the body terms read per article (the lead says what the story is).
+    ``query_terms``, ``max_postings``, ``max_df_ratio`` and ``min_docs_for_df`` bound the candidate
+    search (see the module docstring).
+    """
+
+    threshold: float = 0.28
+    window_days: float = 14.0
+    half_life_days: float = 7.0
+    title_weight: float = 2.0
+    entity_weight: float = 0.2
+    max_terms: int = 100
+    body_terms: int = 400
+    query_terms: int = 20
+    max_postings: int = 64
+    max_df_ratio: float = 0.05
+    min_docs_for_df: int = 200
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.entity_weight <= 1.0:
+            raise ValueError("entity_weight must be in [0, 1]")
+        if self.window_days <= 0 or self.half_life_days <= 0:
+            raise ValueError("window_days and half_life_days must be positive")
+        if min(self.max_terms, self.query_terms, self.max_postings, self.body_terms) < 1:
+            raise ValueError("max_terms, query_terms, max_postings and body_terms must be >= 1")
+
+
+@dataclass(slots=True)
+class _Story:
+    """One story's running summary: plain values only, so it serialises as a dict."""
+
+    id: str
+    article_ids: list[str]
+    weights: dict[str, float]  # term → sum of the articles' normalised tf weights (capped)
+    entities: dict[str, float]  # "@entity" → number of articles naming it (capped)
+    first_time: float | None  # days since the epoch of the earliest / latest dated article
+    last_time: float | None
+    updated: int  # sequence number of the last article added: recency for the postings
+    term_norm: float = 0.0  # IDF-weighted norms of weights / entities, as of norm_docs articles
+    entity_norm: float = 0.0
+    norm_docs: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Features:
+    """One article ready for scoring: features pre-multiplied by IDF² so a cosine is one dot product."""
+
+    terms: dict[str, float]
+    entities: dict[str, float]
+    term_norm: float
+    entity_norm: float
+
+
+class StoryTracker:
+    """Assign each incoming article to a story, incrementally.
+
+    ``add`` is the whole interface of the stream; ``stories`` the current partition.  Feeding the
+    same articles in the same order always gives the same stories and ids (no randomness, no
+    iteration over sets).
+    """
+
+    def __init__(self, settings: ClusterSettings | None = None) -> None:
+        self.settings = settings or ClusterSettings()
+        self._df: dict[str, int] = {}  # feature → number of articles carrying it
+        self._docs = 0
+        self._seq = 0
+        self._now: float | None = None  # latest publication time seen
+        self._stories: dict[str, _Story] = {}
+        self._postings: dict[
+            str, dict[str, int]
+        ] = {}  # feature → {story id: updated}, oldest first
+        self._active: set[str] = set()  # stories still in the index
+        self._expiry: list[tuple[float, str]] = []  # (last_time, story id) heap, lazily cleaned
+
+    # --- the stream --------------------------------------------------------------------------------
+
+    def add(self, article: Article) -> str:
+        """Put ``article`` into the best-matching live story, or a new one; return the story id."""
+        settings = self.settings
+        tf = _term_weights(article, settings)
+        entities = _entity_keys(article)
+        when = _days(article.published_at)
+        self._count(list(tf) + entities)
+        if when is not None:
+            self._advance(when)
+
+        features = self._features(tf, entities)
+        best_id, best_score = None, settings.threshold
+        for story_id in self._candidates(tf, entities):
+            score = self._score(features, when, self._stories[story_id])
+            if score >= best_score and (score > best_score or best_id is None):
+                best_id, best_score = story_id, score
+
+        self._seq += 1
+        if best_id is None:
+            story = _Story(
+                id=content_id(article.id, prefix="story_"),
+                article_ids=[],
+                weights={},
+                entities={},
+                first_time=None,
+                last_time=None,
+                updated=self._seq,
+            )
+            if story.id in self._stories:  # the same article fed twice: keep one story
+                story = self._stories[story.id]
+            self._stories[story.id] = story
+        else:
+            story = self._stories[best_id]
+        self._absorb(story, article.id, tf, entities, when)
+        return story.id
+
+    def stories(self) -> dict[str, list[str]]:
+        """Every story so far (live or expired), by id, with its article ids in arrival order."""
+        return {sid: list(self._stories[sid].article_ids) for sid in sorted(self._stories)}
+
+    # --- persistence ---------------------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """Everything needed to resume, as JSON-ready plain values (a store persists this)."""
+        return {
+            "version": _STATE_VERSION,
+            "settings": asdict(self.settings),
+            "df": dict(self._df),
+            "docs": self._docs,
+            "seq": self._seq,
+            "now": self._now,
+            "stories": [
+                {
+                    "id": s.id,
+                    "article_ids": list(s.article_ids),
+                    "weights": dict(s.weights),
+                    "entities": dict(s.entities),
+                    "first_time": s.first_time,
+                    "last_time": s.last_time,
+                    "updated": s.updated,
+                    "norms": [s.term_norm, s.entity_norm, s.norm_docs],
+                }
+                for s in self._stories.values()
+            ],
+            "postings": {f: list(p.items()) for f, p in self._postings.items()},
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> StoryTracker:
+        """Rebuild a tracker from :meth:`state`; it continues exactly as the original would."""
+        if state.get("version") != _STATE_VERSION:
+            raise ValueError(f"unsupported cluster state version {state.get('version')!r}")
+        known = {f.name for f in fields(ClusterSettings)}
+        tracker = cls(ClusterSettings(**{k: v for k, v in state["settings"].items() if k in known}))
+        tracker._df = {str(k): int(v) for k, v in state["df"].items()}
+        tracker._docs = int(state["docs"])
+        tracker._seq = int(state["seq"])
+        tracker._now = None if state["now"] is None else float(state["now"])
+        for raw in state["stories"]:
+            story = _Story(
+                id=raw["id"],
+                article_ids=list(raw["article_ids"]),
+                weights={str(k): float(v) for k, v in raw["weights"].items()},
+                entities={str(k): float(v) for k, v in raw["entities"].items()},
+                first_time=raw["first_time"],
+                last_time=raw["last_time"],
+                updated=int(raw["updated"]),
+                term_norm=float(raw["norms"][0]),
+                entity_norm=float(raw["norms"][1]),
+                norm_docs=int(raw["norms"][2]),
+            )
+            tracker._stories[story.id] = story
+        tracker._postings = {
+            f: {str(sid): int(seq) for sid, seq in items} for f, items in state["postings"].items()
+        }
+        tracker._active = {sid for p in tracker._postings.values() for sid in p}
+        tracker._expiry = [
+            (s.last_time, s.id)
+            for s in tracker._stories.values()
+            if s.id in tracker._active and s.last_time is not None
+        ]
+        heapq.heapify(tracker._expiry)
+        return tracker
+
+    # --- internals -----------------------------------------------------------------------------------
+
+    def _count(self, features: Iterable[str]) -> None:
+        """Update document frequencies *before* scoring, so the article's own terms have df ≥ 1."""
+        self._docs += 1
+        for feature in features:
+            self._df[feature] = self._df.get(feature, 0) + 1
+
+    def _idf(self, feature: str) -> float:
+        """Smoothed IDF that stays positive from the very first article (cold start)."""
+        return math.log((1 + self._docs) / (1 + self._df.get(feature, 0))) + 1.0
+
+    def _features(self, tf: Mapping[str, float], entities: Sequence[str]) -> _Features:
+        """IDF-weight the article with *current* frequencies, applied to raw centroid weights too.
+
+        Story centroids keep raw tf sums and are IDF-weighted at comparison time, so centroids built
+        while the frequencies were still settling (the first hundreds of articles) stay comparable.
+        """
+        idf = {f: self._idf(f) for f in [*tf, *entities]}
+        return _Features(
+            terms={t: v * idf[t] ** 2 for t, v in tf.items()},
+            entities={e: idf[e] ** 2 for e in entities},
+            term_norm=math.sqrt(sum((v * idf[t]) ** 2 for t, v in tf.items())),
+            entity_norm=math.sqrt(sum(idf[e] ** 2 for e in entities)),
+        )
+
+    def _advance(self, when: float) -> None:
+        """Move the clock forward and drop stories the window has left behind from the index."""
+        if self._now is not None and when <= self._now:
+            return
+        self._now = when
+        horizon = when - self.settings.window_days
+        while self._expiry and self._expiry[0][0] < horizon:
+            last_time, story_id = heapq.heappop(self._expiry)
+            story = self._stories[story_id]
+            if story.last_time == last_time and story_id in self._active:  # not a stale heap entry
+                self._unindex(story, set(story.weights) | set(story.entities))
+                self._active.discard(story_id)
+
+    def _candidates(self, tf: Mapping[str, float], entities: Sequence[str]) -> list[str]:
+        """Live stories sharing one of the article's most distinctive, not-too-common features."""
+        settings = self.settings
+        ranked = sorted(tf, key=lambda t: (-tf[t] * self._idf(t), t))[: settings.query_terms]
+        common = (
+            self._docs * settings.max_df_ratio if self._docs >= settings.min_docs_for_df else None
+        )
+        found: dict[str, None] = {}  # ordered set: candidate order is deterministic
+        for feature in [*ranked, *entities]:
+            if common is not None and self._df.get(feature, 0) > common:
+                continue
+            for story_id in self._postings.get(feature, ()):
+                found[story_id] = None
+        return list(found)
+
+    def _score(
+        self,
+        article: _Features,
+        when: float | None,
+        story: _Story,
+    ) -> float:
+        """Time-decayed mix of term cosine and entity cosine; ``-1`` when outside the window."""
+        settings = self.settings
+        gap = _gap(when, story)
+        if gap > settings.window_days:
+            return -1.0
+        if self._docs > story.norm_docs * _NORM_STALENESS:
+            self._refresh_norms(story)
+        score = _dot(article.terms, story.weights) / (article.term_norm * story.term_norm or 1.0)
+        if article.entities and story.entities:
+            shared = _dot(article.entities, story.entities)
+            shared /= article.entity_norm * story.entity_norm or 1.0
+            score = (1 - settings.entity_weight) * score + settings.entity_weight * shared
+        decay: float = 0.5 ** (gap / settings.half_life_days)
+        return score * decay
+
+    def _refresh_norms(self, story: _Story) -> None:
+        """Recompute a story's IDF-weighted norms with the current frequencies.
+
+        Exact norms would change with every article; recomputing them only once the corpus grew by
+        ``_NORM_STALENESS`` keeps scoring cost per candidate at the size of the article, and the
+        norms live in the story state so a resumed tracker scores exactly like the original.
+        """
+        idf = self._idf
+        story.term_norm = math.sqrt(sum((v * idf(f)) ** 2 for f, v in story.weights.items()))
+        story.entity_norm = math.sqrt(sum((v * idf(f)) ** 2 for f, v in story.entities.items()))
+        story.norm_docs = self._docs
+
+    def _absorb(
+        self,
+        story: _Story,
+        article_id: str,
+        tf: Mapping[str, float],
+        entities: Sequence[str],
+        when: float | None,
+    ) -> None:
+        """Add the article to the story's centroid, cap it, and refresh the story's postings."""
+        before = set(story.weights) | set(story.entities)
+        story.article_ids.append(article_id)
+        norm = math.sqrt(sum(v * v for v in tf.values())) or 1.0
+        for term, value in tf.items():  # each article weighs the same, however long it is
+            story.weights[term] = story.weights.get(term, 0.0) + value / norm
+        for entity in entities:
+            story.entities[entity] = story.entities.get(entity, 0.0) + 1.0
+        story.weights = _top(story.weights, self.settings.max_terms, self._idf)
+        story.entities = _top(story.entities, self.settings.max_terms, self._idf)
+        if when is not None:
+            story.first_time = when if story.first_time is None else min(story.first_time, when)
+            story.last_time = when if story.last_time is None else max(story.last_time, when)
+        story.updated = self._seq
+        self._refresh_norms(story)
+
+        after = set(story.weights) | set(story.entities)
+        self._unindex(story, before - after)
+        expired = (
+            self._now is not None
+            and story.last_time is not None
+            and story.last_time < self._now - self.settings.window_days
+        )
+        if expired:  # an old article arriving late: keep it in its story, but not in the index
+            self._unindex(story, after)
+            self._active.discard(story.id)
+            return
+        for feature in sorted(after):
+            posting = self._postings.setdefault(feature, {})
+            posting.pop(story.id, None)
+            posting[story.id] = story.updated  # newest last
+            if len(posting) > self.settings.max_postings:
+                del posting[next(iter(posting))]  # the least recently updated story
+        self._active.add(story.id)
+        if story.last_time is not None:
+            heapq.heappush(self._expiry, (story.last_time, story.id))
+
+    def _unindex(self, story: _Story, features: Iterable[str]) -> None:
+        for feature in features:
+            posting = self._postings.get(feature)
+            if posting is not None and posting.pop(story.id, None) is not None and not posting:
+                del self._postings[feature]
+
+
+def cluster(
+    articles: Sequence[Article], settings: ClusterSettings | None = None
+) -> dict[str, list[str]]:
+    """Batch convenience: stories of ``articles``, independent of the order they are given in.
+
+    Feeds them in a canonical order (dated articles by ``published_at``, then undated ones; ties by
+    id) so a batch gives the same stories however it was listed.
+    """
+    tracker = StoryTracker(settings)
+    for article in sorted(articles, key=_canonical_key):
+        tracker.add(article)
+    return tracker.stories()
+
+
+# --- features ----------------------------------------------------------------------------------------
+
+
+def _canonical_key(article: Article) -> tuple[int, float, str]:
+    when = _days(article.published_at)
+    return (0, when, article.id) if when is not None else (1, 0.0, article.id)
+
+
+def _term_weights(article: Article, settings: ClusterSettings) -> dict[str, float]:
+    """Sublinear tf of title and (leading) body terms, title terms multiplied by ``title_weight``."""
+    body = Counter(terms(article.text)[: settings.body_terms])
+    title = Counter(terms(article.title or ""))
+    weights: dict[str, float] = {}
+    for term in sorted(set(body) | set(title)):
+        weight = 0.0
+        if term in body:
+            weight += 1 + math.log(body[term])
+        if term in title:
+            weight += settings.title_weight * (1 + math.log(title[term]))
+        weights[term] = weight
+    return weights
+
+
+def _entity_keys(article: Article) -> list[str]:
+    """Distinct entity features of an article, sorted: extracted mentions, else a heuristic guess."""
+    named = [m.norm or m.text for m in article.mentions if m.label in ENTITY_LABELS]
+    if not named and not article.mentions:
+        text = f"{article.title or ''}\n{article.text}"
+        named = [m.group(0) for m in _CAPITALISED.finditer(text)]
+    keys = {_ENTITY + " ".join(name.lower().replace("’", "'").split()) for name in named}
+    return sorted(k for k in keys if len(k) > 2)
+
+
+def _days(published_at: str | None) -> float | None:
+    """Days since the epoch of an ISO date or datetime; ``None`` when absent or unreadable.
+
+    An unreadable date is treated like a missing one: the article is still clustered, just without
+    the time window, which is what the stage does for any undated article.
+    """
+    if not published_at:
+        return None
+    try:
+        moment = datetime.fromisoformat(published_at.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp() / 86400.0
+
+
+def _gap(when: float | None, story: _Story) -> float:
+    """Days between an article and the nearest end of a story's time span (0 when either is undated)."""
+    if when is None or story.first_time is None or story.last_time is None:
+        return 0.0
+    if when < story.first_time:
+        return story.first_time - when
+    return max(0.0, when - story.last_time)
+
+
+def _dot(left: Mapping[str, float], right: Mapping[str, float]) -> float:
+    """Dot product of two sparse vectors, iterating over the (small) article side."""
+    return sum(v * right.get(f, 0.0) for f, v in left.items())
+
+
+def _top(weights: dict[str, float], limit: int, idf: Callable[[str], float]) -> dict[str, float]:
+    """The ``limit`` features heaviest after IDF weighting (ties by name), in name order."""
+    if len(weights) <= limit:
+        return weights
+    kept = sorted(weights, key=lambda f: (-weights[f] * idf(f), f))[:limit]
+    return {f: weights[f] for f in sorted(kept)}
