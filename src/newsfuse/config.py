@@ -21,6 +21,7 @@ from typing import Any
 from newsfuse.errors import ConfigError
 
 __all__ = [
+    "AlignSettings",
     "CleanSettings",
     "ExtractSettings",
     "IngestSettings",
@@ -70,6 +71,20 @@ class SummarizeSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AlignSettings:
+    """How claims of different outlets are matched into facts."""
+
+    # MiniLM sentence embeddings as one more feature (needs `pip install 'newsfuse[embeddings]'`).
+    # Off by default: on MSRP they gain +1.1 F1 (benchmarks/alignment.py), under the 2 points that
+    # would justify torch in the default install.
+    embeddings: bool = False
+    # Same-statement probability at or above which two claims (each the other's best match in its
+    # article) are one fact.  Lower than MSRP's 0.5 on purpose: outlets reword a fact far more
+    # freely than MSRP's paraphrase pairs, and mutual-best matching guards against chaining.
+    threshold: float = 0.2
+
+
+@dataclass(frozen=True, slots=True)
 class RunSettings:
     """How work is executed."""
 
@@ -84,6 +99,7 @@ class Settings:
     clean: CleanSettings = field(default_factory=CleanSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     summarize: SummarizeSettings = field(default_factory=SummarizeSettings)
+    align: AlignSettings = field(default_factory=AlignSettings)
     run: RunSettings = field(default_factory=RunSettings)
 
 

@@ -53,7 +53,7 @@ ConflictKind = Literal["number", "date", "speaker"]
 DriftLabel = Literal["exact", "minor variation", "substantive change"]
 DiffOp = Literal["equal", "insert", "delete", "replace"]
 
-REPORT_SCHEMA_VERSION = "1.1"  # of the JSON report; see docs/report-schema.md for the policy
+REPORT_SCHEMA_VERSION = "1.2"  # of the JSON report; see docs/report-schema.md for the policy
 
 
 def content_id(*parts: str | bytes, prefix: str = "", length: int = 16) -> str:

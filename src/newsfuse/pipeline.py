@@ -1,6 +1,7 @@
 """The newsfuse pipeline, top to bottom.
 
-    ingest → clean → (exact duplicates) → extract → canonical entities → summarize, timeline → Report
+    ingest → clean → (exact duplicates) → extract → canonical entities
+           → summarize, timeline, align (facts, conflicts, quote drift, framing, phases) → Report
 
 Per-article stages (clean, extract) run through an :class:`~newsfuse.executors.base.Executor`; the
 story-level stage (summarize) runs once over the story's articles.  Every per-item failure becomes a
@@ -10,16 +11,22 @@ stages (near-duplicate families, clustering, alignment into facts) slot in here,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from newsfuse.config import CleanSettings, Settings, settings_hash
+from newsfuse.config import AlignSettings, CleanSettings, Settings, settings_hash
 from newsfuse.errors import InputError, ItemError
 from newsfuse.executors.base import Executor
 from newsfuse.executors.local import LocalExecutor
 from newsfuse.models import REPORT_SCHEMA_VERSION, Article, RawDocument, Rejection, Report
+from newsfuse.stages.align.corroborate import corroborate
+from newsfuse.stages.align.embeddings import SentenceEncoder
+from newsfuse.stages.align.facts import PairScorer
+from newsfuse.stages.align.pairs import StatementMatcher
 from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.extract.canonical import canonicalise
@@ -105,6 +112,7 @@ def run(
             else "no input files found"
         )
 
+    warm_up = _warm_up_embeddings(settings.align)
     extractor = Extractor(settings.extract)
     batches = [articles[i : i + _EXTRACT_BATCH] for i in range(0, len(articles), _EXTRACT_BATCH)]
     annotated: list[Article] = []
@@ -116,7 +124,21 @@ def run(
     annotated = list(annotated_tuple)
     digest = settings_hash(settings)
     story = build_story(annotated, settings.summarize, digest)
-    story = dataclasses.replace(story, entities=entities, timeline=build_timeline(annotated))
+    if warm_up is not None:
+        warm_up.join()
+    corroboration = corroborate(annotated, _scorer(settings.align))
+    story = dataclasses.replace(
+        story,
+        entities=entities,
+        timeline=build_timeline(annotated),
+        facts=corroboration.facts,
+        conflicts=corroboration.conflicts,
+        quote_groups=corroboration.quote_groups,
+        framing=corroboration.framing,
+        coverage_gaps=corroboration.coverage_gaps,
+        phases=corroboration.phases,
+        notes=corroboration.notes,
+    )
     progress("summarize", 1, 1)
     by_id = {a.id: a for a in annotated}
     return Report(
@@ -126,6 +148,30 @@ def run(
         articles=tuple(by_id[i] for i in story.article_ids),
         rejections=tuple(sorted(rejections, key=lambda r: (r.item, r.stage, r.reason))),
     )
+
+
+def _warm_up_embeddings(settings: AlignSettings) -> threading.Thread | None:
+    """Load the sentence-embedding model in the background while spaCy parses.
+
+    Importing sentence-transformers and reading the model costs several seconds; done in parallel
+    with the extract stage, a run hardly waits for it.  A failure here is ignored: the align stage
+    loads the model again and reports the error where it matters.
+    """
+    if not settings.embeddings:
+        return None
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # the align stage's own load reports any error
+            SentenceEncoder().setup()
+
+    thread = threading.Thread(target=load, name="newsfuse-embeddings", daemon=True)
+    thread.start()
+    return thread
+
+
+def _scorer(settings: AlignSettings) -> PairScorer:
+    encoder = SentenceEncoder() if settings.embeddings else None
+    return StatementMatcher(encoder, threshold=settings.threshold)
 
 
 def _drop_exact_duplicates(articles: list[Article], reject: RejectionCallback) -> list[Article]:

@@ -6,6 +6,13 @@ asserts that for every span.  The brief has multi-outlet sentences, a single-sou
 citation that crosses a quote, the Courier article has page furniture removed, and one input was
 rejected.
 
+The story also has what comparing the outlets finds: facts (disputed, corroborated and
+single-source, listed with a single-source fact in the middle on purpose), a number conflict with
+two sides, a quote group with an exact, a minor and a substantive variant (the NPA and Lakeside
+texts end with a rewording of Reyl's quote for it), framing terms with two choice groups across
+outlets and a span that is both a loaded word and a choice, a coverage gap, two phases (the second
+undated) and a note.
+
 The story has canonical entities (listed out of order on purpose) with aliases and mentions in
 several articles; quotes from a speaker named differently in different outlets ("Reyl" / "Tomas
 Reyl"), the same quote in two outlets, an unnamed source and a quote with no speaker; and a timeline
@@ -16,6 +23,7 @@ undated Lakeside copy.  Tests here use the ``report`` and ``make_report`` fixtur
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -24,15 +32,25 @@ from newsfuse.models import (
     Article,
     CitedSentence,
     Claim,
+    Conflict,
+    ConflictSide,
+    CoverageGap,
     Entity,
+    Fact,
+    FactStatus,
+    FramingTerm,
     Mention,
+    Phase,
     Quote,
+    QuoteGroup,
+    QuoteVariant,
     Rejection,
     RemovedLine,
     Report,
     Span,
     Story,
     TimelineEntry,
+    WordDiff,
     content_id,
 )
 
@@ -55,7 +73,9 @@ NPA_TEXT = (
     "investigators.\n\n"
     "Crossings are suspended until Monday, the company said.\n\n"
     "\u201cThe Kestrel is stable and will be towed to Orrin,\u201d Reyl told reporters. "
-    "\u201cWe will cooperate fully,\u201d Holt said."
+    "\u201cWe will cooperate fully,\u201d Holt said.\n\n"
+    # Reyl's words as the Courier printed them, with one small word added: a minor variation.
+    "\u201cEvery passenger was off of the vessel within 25 minutes,\u201d Reyl said."
 )
 
 # A syndicated copy of the NPA story: same near-duplicate family, different outlet.
@@ -65,7 +85,9 @@ LAKESIDE_TEXT = (
     "Crossings are suspended until Monday, the company said.\n\n"
     "\u201cThe Kestrel is stable and will be towed to Orrin,\u201d Reyl told reporters.\n\n"
     "A coastguard official said the engine had been serviced in May.\n\n"
-    "\u201cIt was chaos on deck.\u201d"
+    "\u201cIt was chaos on deck.\u201d\n\n"
+    # The same quotation reworded: a substantive change.
+    "\u201cAll passengers were off within 25 minutes,\u201d Reyl said."
 )
 
 
@@ -318,6 +340,7 @@ def build_report() -> Report:
         settings_hash="3f9a1c0d5e7b2a46",
         entities=_entities(c_id, n_id, l_id),
         timeline=_timeline(c_id, n_id, l_id),
+        **_corroboration(c_id, n_id, l_id),
     )
     report = Report(
         schema_version=REPORT_SCHEMA_VERSION,
@@ -451,6 +474,183 @@ def _timeline(c_id: str, n_id: str, l_id: str) -> tuple[TimelineEntry, ...]:
     )
 
 
+NOTE = "1 article(s) not in English, not aligned: inbox/vessa_posten.txt"
+
+
+def _fact(text: str, status: FactStatus, sources: int, *claims: Span, **kw: str) -> Fact:
+    return Fact(
+        id=content_id(*(f"{s.article_id}:{s.start}:{s.end}" for s in claims), prefix="fct_"),
+        text=text,
+        claims=tuple(sorted(claims)),
+        outlets=tuple(sorted({OUTLETS[s.article_id] for s in claims})),
+        independent_sources=sources,
+        status=status,
+        when=kw.get("when"),
+    )
+
+
+OUTLETS: dict[str, str] = {
+    content_id(COURIER_TEXT, prefix="a"): "Vessa Courier",
+    content_id(NPA_TEXT, prefix="a"): "Northlake Press Agency",
+    content_id(LAKESIDE_TEXT, prefix="a"): "Lakeside Daily",
+}
+
+
+def _corroboration(c_id: str, n_id: str, l_id: str) -> dict[str, Any]:
+    """Facts, a conflict, a quote group, framing, a gap, phases and a note for the story."""
+    c, n, lk = COURIER_TEXT, NPA_TEXT, LAKESIDE_TEXT
+    first_c = find(c_id, c, "LAKE VESSA: A passenger ferry caught fire on Lake Vessa")
+    first_c = Span(c_id, first_c.start, c.index("said.") + len("said."))
+    first_n = "A fire on the ferry MV Kestrel forced about 210 passengers and crew into lifeboats "
+    first_n += "on Lake Vessa on Saturday, officials said."
+    fire = _fact(
+        "A fire on the ferry MV Kestrel forced about 210 passengers and crew into lifeboats on "
+        "Lake Vessa on Saturday, officials said.",
+        "disputed",
+        2,
+        first_c,
+        find(n_id, n, first_n),
+        find(l_id, lk, first_n),
+        when="2026-06-13",
+    )
+    treated = _fact(
+        "Three people were treated for smoke inhalation at Orrin General Hospital.",
+        "single_source",
+        1,
+        find(n_id, n, "Three people were treated for smoke inhalation at Orrin General Hospital."),
+    )
+    engine = _fact(
+        "The coastguard said the fire broke out in the engine room.",
+        "corroborated",
+        2,
+        find(c_id, c, "The blaze started in the engine room of the MV Kestrel"),
+        find(n_id, n, "The coastguard said the fire broke out in the engine room."),
+    )
+    crossings = _fact(
+        "Crossings are suspended until Monday, the company said.",
+        "corroborated",
+        2,
+        find(c_id, c, "The ferry operator, Vessa Lines, has suspended all crossings until Monday."),
+        find(n_id, n, "Crossings are suspended until Monday, the company said."),
+        find(l_id, lk, "Crossings are suspended until Monday, the company said."),
+    )
+    serviced = _fact(
+        "A coastguard official said the engine had been serviced in May.",
+        "single_source",
+        1,
+        find(l_id, lk, "A coastguard official said the engine had been serviced in May."),
+    )
+    conflict = Conflict(
+        id=content_id(fire.id, "number", "people", prefix="cfl_"),
+        fact_id=fire.id,
+        kind="number",
+        subject="people",
+        sides=(
+            ConflictSide(
+                "210",
+                tuple(sorted([find(n_id, n, first_n), find(l_id, lk, first_n)])),
+                ("Lakeside Daily", "Northlake Press Agency"),
+            ),
+            ConflictSide("212", (first_c,), ("Vessa Courier",)),
+        ),
+    )
+    reference = "Every passenger was off the vessel within 25 minutes"
+    minor = "Every passenger was off of the vessel within 25 minutes"
+    substantive = "All passengers were off within 25 minutes"
+    group = QuoteGroup(
+        id=content_id("quote", reference, prefix="qgr_"),
+        speaker="Tomas Reyl",
+        reference=reference,
+        label="substantive change",
+        variants=(
+            QuoteVariant(
+                find(c_id, c, reference),
+                reference,
+                "Vessa Courier",
+                "exact",
+                (WordDiff("equal", reference.lower(), reference.lower()),),
+            ),
+            QuoteVariant(
+                find(n_id, n, minor),
+                minor,
+                "Northlake Press Agency",
+                "minor variation",
+                (
+                    WordDiff("equal", "every passenger was off", "every passenger was off"),
+                    WordDiff("insert", "", "of"),
+                    WordDiff(
+                        "equal", "the vessel within 25 minutes", "the vessel within 25 minutes"
+                    ),
+                ),
+            ),
+            QuoteVariant(
+                find(l_id, lk, substantive),
+                substantive,
+                "Lakeside Daily",
+                "substantive change",
+                (
+                    WordDiff("replace", "every passenger was", "all passengers were"),
+                    WordDiff("equal", "off", "off"),
+                    WordDiff("delete", "the vessel", ""),
+                    WordDiff("equal", "within 25 minutes", "within 25 minutes"),
+                ),
+            ),
+        ),
+    )
+    blaze = find(c_id, c, "blaze")
+    framing = (
+        FramingTerm("Lakeside Daily", "fire", "choice:incident", (find(l_id, lk, "fire"),)),
+        FramingTerm("Lakeside Daily", "told", "choice:speech", (find(l_id, lk, "told"),)),
+        FramingTerm(
+            "Northlake Press Agency",
+            "fire",
+            "choice:incident",
+            (find(n_id, n, "fire"), find(n_id, n, "fire", 1)),
+        ),
+        FramingTerm("Northlake Press Agency", "fully", "intensifier", (find(n_id, n, "fully"),)),
+        FramingTerm("Northlake Press Agency", "told", "choice:speech", (find(n_id, n, "told"),)),
+        # The same span is a loaded word and a choice: it must be marked once.
+        FramingTerm("Vessa Courier", "blaze", "choice:incident", (blaze,)),
+        FramingTerm("Vessa Courier", "blaze", "loaded", (blaze,)),
+        FramingTerm("Vessa Courier", "fire", "choice:incident", (find(c_id, c, "fire"),)),
+        FramingTerm(
+            "Vessa Courier",
+            "said",
+            "choice:speech",
+            (find(c_id, c, "said"), find(c_id, c, "said", 1)),
+        ),
+    )
+    phases = (
+        Phase(
+            id=content_id("fire", c_id, n_id, prefix="phs_"),
+            label="fire and evacuation",
+            summary=c[first_c.start : first_c.end],
+            article_ids=(c_id, n_id),
+            citations=(first_c, find(n_id, n, first_n)),
+            outlets=("Northlake Press Agency", "Vessa Courier"),
+            first_published="2026-06-13",
+        ),
+        Phase(
+            id=content_id("suspended", l_id, prefix="phs_"),
+            label="crossings suspended",
+            summary="Crossings are suspended until Monday, the company said.",
+            article_ids=(l_id,),
+            citations=(find(l_id, lk, "Crossings are suspended until Monday, the company said."),),
+            outlets=("Lakeside Daily",),
+            first_published=None,
+        ),
+    )
+    return {
+        "facts": (fire, treated, engine, crossings, serviced),
+        "conflicts": (conflict,),
+        "quote_groups": (group,),
+        "framing": framing,
+        "coverage_gaps": (CoverageGap("Lakeside Daily", (engine.id,)),),
+        "phases": phases,
+        "notes": (NOTE,),
+    }
+
+
 def assert_spans_slice(report: Report) -> None:
     """Check that every record's text is exactly what its span slices from its article."""
     by_id = {article.id: article for article in report.articles}
@@ -469,6 +669,18 @@ def assert_spans_slice(report: Report) -> None:
             assert by_id[span.article_id].slice(span) in {entity.name, *entity.aliases}
     for entry in report.story.timeline:
         for span in entry.citations:
+            assert span.end <= len(by_id[span.article_id].text)
+    story = report.story
+    for fact in story.facts:
+        assert fact.text in {by_id[s.article_id].slice(s) for s in fact.claims}
+    for group in story.quote_groups:
+        for variant in group.variants:
+            assert by_id[variant.span.article_id].slice(variant.span) == variant.text
+    for term in story.framing:
+        for span in term.citations:
+            assert by_id[span.article_id].slice(span).lower() == term.term
+    for phase in story.phases:
+        for span in phase.citations:
             assert span.end <= len(by_id[span.article_id].text)
 
 

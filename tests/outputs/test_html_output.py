@@ -250,13 +250,22 @@ def test_a_span_cited_by_brief_and_timeline_has_one_mark(report: Report) -> None
 def test_nav_links_every_section(report: Report) -> None:
     root = _parse(render_html(report))
     assert root.xpath("//nav/a/@href") == [
+        "#notes",
         "#brief",
+        "#facts",
+        "#conflicts",
+        "#quote-variants",
+        "#framing",
+        "#coverage",
+        "#development",
         "#timeline",
         "#sources",
         "#quotes",
         "#entities",
         "#rejections",
     ]
+    sections = root.xpath("//main/section/@id")
+    assert sections == [href[1:] for href in root.xpath("//nav/a/@href")]
 
 
 def test_empty_timeline_says_so(report: Report) -> None:
@@ -353,3 +362,255 @@ def test_mark_up_random_overlaps_keep_text_and_every_span(seed: int) -> None:
     for span in spans:
         assert _span_text(root, f"m-{span.start}-{span.end}") == text[span.start : span.end]
         assert len(root.xpath("//*[@id=$a]", a=f"m-{span.start}-{span.end}")) == 1
+
+
+# --- what comparing the outlets found -------------------------------------------------------------
+
+
+def _bodies(html: str) -> list[etree._Element]:
+    """Each article's marked-up text, parsed as XML to prove its tags are well nested."""
+    return [_fragment(body) for body in re.findall(r'<div class="text">(.*?)</div>', html, re.S)]
+
+
+def test_marked_article_texts_are_well_formed_and_complete(report: Report) -> None:
+    bodies = _bodies(render_html(report))
+    assert [_text(body) for body in bodies] == [article.text for article in report.articles]
+
+
+def test_every_corroboration_link_lands_on_its_passage(report: Report) -> None:
+    root = _parse(render_html(report))
+    texts = {article.id: article.text for article in report.articles}
+    sections = ["facts", "conflicts", "framing", "development"]
+    links = [
+        link
+        for section in sections
+        for link in root.get_element_by_id(section).xpath(".//a[@href]")
+        if not link.get("href").startswith(("#fact-", "#conflict-"))
+    ]
+    assert len(links) == 27
+    for link in links:
+        anchor = link.get("href")[1:]
+        target = root.get_element_by_id(anchor)
+        assert target.tag == "mark", anchor
+        article_id, start, end = anchor.rsplit("-", 2)
+        assert target.xpath("ancestor::article")[0].get("id") == "art-" + article_id
+        assert _span_text(root, anchor) == texts[article_id][int(start) : int(end)]
+
+
+def test_every_fact_links_every_claim(report: Report) -> None:
+    root = _parse(render_html(report))
+    for fact in report.story.facts:
+        item = root.xpath("//li[@id=$a]", a="fact-" + fact.id)[0]
+        hrefs = item.xpath(".//p[@class='sources-line']/a/@href")
+        assert sorted(hrefs) == sorted("#" + span_anchor(span) for span in fact.claims)
+
+
+def test_a_span_cited_by_brief_fact_conflict_and_phase_has_one_mark(report: Report) -> None:
+    span = report.story.brief[0].citations[0]  # the Courier's first sentence
+    root = _parse(render_html(report))
+    marks = root.xpath("//*[@data-span=$a]", a=span_anchor(span))
+    assert len(marks) == 1
+    assert marks[0].get("class") == "cite"
+    assert marks[0].get("title") == "Cited as [1], F1, C1, P1"
+
+
+def test_claims_and_framing_words_are_marked_quietly(report: Report) -> None:
+    root = _parse(render_html(report))
+    single = next(f for f in report.story.facts if f.status == "single_source")
+    claim = root.get_element_by_id(span_anchor(single.claims[0]))
+    assert claim.tag == "mark" and claim.get("class") == "claim"
+    blaze = next(t for t in report.story.framing if t.term == "blaze").citations[0]
+    marks = root.xpath("//*[@data-span=$a]", a=span_anchor(blaze))
+    assert len(marks) == 1  # a loaded word and a choice: one mark
+    assert marks[0].get("class") == "term"
+    assert marks[0].get("title") == "Framing: blaze (loaded), blaze (choice: incident)"
+
+
+def test_facts_show_bar_status_and_sources_single_source_collapsed(report: Report) -> None:
+    section = _parse(render_html(report)).get_element_by_id("facts")
+    lead = section.xpath("ul[@class='facts']/li")
+    single = section.xpath("details/ul[@class='facts']/li")
+    assert [li.xpath(".//span[@class='fact-label']/text()")[0] for li in lead] == ["F1", "F2", "F3"]
+    assert [li.xpath(".//span[@class='fact-label']/text()")[0] for li in single] == ["F4", "F5"]
+    assert section.xpath("details/summary")[0].text.startswith("Single-source facts (2)")
+    assert [li.xpath(".//span[contains(@class, 'badge')]/text()")[0] for li in lead + single] == [
+        "disputed",
+        "corroborated",
+        "corroborated",
+        "single source",
+        "single source",
+    ]
+    bars = [li.xpath(".//span[@class='bar']")[0] for li in lead + single]
+    assert [bar.text_content() for bar in bars] == ["■■■", "■■□", "■■■", "■□□", "■□□"]
+    assert [bar.xpath("span[@class='on']/text()")[0] for bar in bars] == [
+        "■■■",
+        "■■",
+        "■■■",
+        "■",
+        "■",
+    ]
+    assert bars[1].get("aria-label") == "2 of 3 outlets"
+    first = lead[0]
+    assert first.xpath(".//span[@class='independent']/text()") == ["2 independent sources"]
+    assert first.xpath(".//code/text()") == ["2026-06-13"]
+    assert first.xpath(".//a[@class='conflict-link']/@href") == [
+        "#conflict-" + report.story.conflicts[0].id
+    ]
+    assert [a.text for a in first.xpath(".//p[@class='sources-line']/a")] == [
+        "Northlake Press Agency",
+        "Vessa Courier",
+        "Lakeside Daily",
+    ]
+
+
+def test_conflict_sides_stand_side_by_side_with_their_passages(report: Report) -> None:
+    root = _parse(render_html(report))
+    (conflict,) = root.get_element_by_id("conflicts").xpath("div[@class='conflict number']")
+    assert conflict.xpath("h3")[0].text_content() == "C1 Figures differ: people in F1"
+    assert conflict.xpath("h3//a/@href") == ["#fact-" + report.story.facts[0].id]
+    sides = conflict.xpath(".//div[@class='side']")
+    assert [side.xpath("p[@class='value']/text()")[0] for side in sides] == ["210", "212"]
+    assert [side.xpath("p[@class='outlets']/text()")[0] for side in sides] == [
+        "Lakeside Daily, Northlake Press Agency",
+        "Vessa Courier",
+    ]
+    assert [len(side.xpath("blockquote")) for side in sides] == [2, 1]
+    assert sides[1].xpath("blockquote")[0].text_content().startswith("Vessa Courier: LAKE VESSA:")
+
+
+def test_quote_variants_diff_with_del_and_ins_and_link_their_spans(report: Report) -> None:
+    root = _parse(render_html(report))
+    (group,) = root.get_element_by_id("quote-variants").xpath("div[@class='quote-group']")
+    assert group.xpath("h3/span[contains(@class, 'badge')]/text()") == ["substantive change"]
+    rows = group.xpath(".//tbody/tr")
+    assert [row.get("class") for row in rows] == ["exact", "minor", "substantive"]
+    cells = [row.xpath("td[@class='diff']")[0] for row in rows]
+    assert cells[0].xpath("del|ins") == []
+    assert [e.tag + ":" + e.text for e in cells[1].xpath("del|ins")] == ["ins:of"]
+    assert [e.tag + ":" + e.text for e in cells[2].xpath("del|ins")] == [
+        "del:every passenger was",
+        "ins:all passengers were",
+        "del:the vessel",
+    ]
+    assert cells[2].text_content() == (
+        "every passenger was all passengers were off the vessel within 25 minutes"
+    )
+    for row, variant in zip(rows, report.story.quote_groups[0].variants, strict=True):
+        link = row.xpath(".//a[@class='quote']")[0]
+        anchor = link.get("href")[1:]
+        assert anchor == "q-" + span_anchor(variant.span)
+        assert _span_text(root, anchor) == variant.text == link.text
+
+
+def test_framing_tables_and_choice_matrix(report: Report) -> None:
+    section = _parse(render_html(report)).get_element_by_id("framing")
+    terms = section.xpath(".//table[@class='framing-terms']/tbody/tr")
+    assert [tr.xpath("th/text()")[0] for tr in terms] == [
+        "Lakeside Daily",
+        "Northlake Press Agency",
+        "Vessa Courier",
+    ]
+    assert [td.text_content() for td in terms[2].xpath("td")] == ["blaze ×1", "—"]
+    matrix = section.xpath(".//table[@class='framing-choices']")[0]
+    assert matrix.xpath("thead/tr/th/text()") == ["Outlet", "incident", "speech"]
+    rows = {
+        tr.xpath("th/text()")[0]: [td.text_content() for td in tr.xpath("td")]
+        for tr in matrix.xpath("tbody/tr")
+    }
+    assert rows == {
+        "Lakeside Daily": ["fire ×1", "told ×1"],
+        "Northlake Press Agency": ["fire ×2[2]", "told ×1"],
+        "Vessa Courier": ["blaze ×1, fire ×1", "said ×2[2]"],
+    }
+
+
+def test_coverage_gaps_link_to_the_facts(report: Report) -> None:
+    root = _parse(render_html(report))
+    section = root.get_element_by_id("coverage")
+    assert section.xpath("h3")[0].text_content() == "Lakeside Daily · leaves out 1 fact"
+    (item,) = section.xpath("ul[@class='gap']/li")
+    engine = report.story.coverage_gaps[0].missing_fact_ids[0]
+    assert item.xpath("a/@href") == ["#fact-" + engine]
+    assert item.text_content() == "F2 The coastguard said the fire broke out in the engine room."
+    assert root.get_element_by_id("fact-" + engine).tag == "li"
+
+
+def test_phases_in_order_with_date_or_its_absence(report: Report) -> None:
+    items = _parse(render_html(report)).xpath("//ol[@class='phases']/li")
+    assert [li.xpath(".//strong/text()")[0] for li in items] == [
+        "fire and evacuation",
+        "crossings suspended",
+    ]
+    heads = [li.xpath("div[@class='when']")[0].text_content() for li in items]
+    assert heads == [
+        "fire and evacuation · first published 2026-06-13 · 2 articles",
+        "crossings suspended · publication date unknown · 1 article",
+    ]
+    assert [a.text for a in items[0].xpath(".//p[@class='sources-line']/a")] == [
+        "Vessa Courier",
+        "Northlake Press Agency",
+    ]
+
+
+def test_notes_section_first_and_only_with_notes(report: Report) -> None:
+    root = _parse(render_html(report))
+    assert root.xpath("//main/section")[0].get("id") == "notes"
+    assert root.xpath("//section[@id='notes']//li/text()") == [
+        "1 article(s) not in English, not aligned: inbox/vessa_posten.txt"
+    ]
+    bare = dataclasses.replace(report, story=dataclasses.replace(report.story, notes=()))
+    root = _parse(render_html(bare))
+    assert root.xpath("//section[@id='notes']") == []
+    assert "#notes" not in root.xpath("//nav/a/@href")
+
+
+def test_empty_corroboration_sections_say_so_and_links_still_resolve(report: Report) -> None:
+    story = dataclasses.replace(
+        report.story,
+        facts=(),
+        conflicts=(),
+        quote_groups=(),
+        framing=(),
+        coverage_gaps=(),
+        phases=(),
+    )
+    root = _parse(render_html(dataclasses.replace(report, story=story)))
+    for section in ("facts", "conflicts", "quote-variants", "framing", "coverage", "development"):
+        assert root.get_element_by_id(section).xpath("p[@class='empty']"), section
+    ids = set(root.xpath("//@id"))
+    assert {h[1:] for h in root.xpath("//a/@href") if h.startswith("#")} <= ids
+
+
+def test_corroboration_text_is_escaped(report: Report) -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    story = report.story
+    fact = dataclasses.replace(story.facts[0], text=hostile, when=hostile)
+    conflict = story.conflicts[0]
+    side = dataclasses.replace(conflict.sides[0], value=hostile, outlets=(hostile,))
+    conflict = dataclasses.replace(conflict, subject=hostile, sides=(side, *conflict.sides[1:]))
+    group = story.quote_groups[0]
+    variant = group.variants[2]
+    step = dataclasses.replace(variant.diff[0], reference=hostile, variant=hostile)
+    variant = dataclasses.replace(variant, diff=(step, *variant.diff[1:]), outlet=hostile)
+    group = dataclasses.replace(
+        group, speaker=hostile, reference=hostile, variants=(*group.variants[:2], variant)
+    )
+    term = dataclasses.replace(story.framing[0], term=hostile, kind="choice:" + hostile)
+    phase = dataclasses.replace(story.phases[0], label=hostile, summary=hostile)
+    gap = dataclasses.replace(story.coverage_gaps[0], outlet=hostile)
+    story = dataclasses.replace(
+        story,
+        facts=(fact, *story.facts[1:]),
+        conflicts=(conflict,),
+        quote_groups=(group,),
+        framing=(term, *story.framing[1:]),
+        phases=(phase, *story.phases[1:]),
+        coverage_gaps=(gap,),
+        notes=(hostile,),
+    )
+    html = render_html(dataclasses.replace(report, story=story))
+    root = _parse(html)
+    assert root.xpath("//img") == []
+    assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 14
+    ids = root.xpath("//@id")
+    assert len(ids) == len(set(ids))

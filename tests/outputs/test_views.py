@@ -1,12 +1,15 @@
-"""The views both human-readable reports share: speaker groups and entity groups."""
+"""The views both human-readable reports share: outlet names, speaker groups and entity groups."""
 
 from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from newsfuse.models import Entity, Quote, Report, Span
 from newsfuse.outputs.json import articles_by_id
-from newsfuse.outputs.views import UNATTRIBUTED, entity_groups, speaker_groups
+from newsfuse.outputs.views import UNATTRIBUTED, entity_groups, outlet_name, speaker_groups
+from newsfuse.stages.summarize import outlet_key
 
 
 def _with_quotes(report: Report, *speakers: str | None) -> Report:
@@ -93,3 +96,21 @@ def test_quotes_keep_text_order_within_an_article(report: Report) -> None:
         "Every passenger was off the vessel within 25 minutes",
         "Nobody was seriously hurt.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("outlet", "origin"),
+    [
+        ("Vessa Courier", "inbox/vessa-courier.txt"),
+        (None, "/work/inbox/001_story.txt"),
+        (None, "<stdin>"),
+        (None, "https://example.org/news/ferry-fire"),
+        ("", "inbox/npa.jsonl:3"),
+    ],
+)
+def test_outlet_name_is_the_name_the_stages_use(
+    report: Report, outlet: str | None, origin: str
+) -> None:
+    """Facts, framing and the brief name outlets with the stages' key; the reports must match."""
+    article = dataclasses.replace(report.articles[0], outlet=outlet, origin=origin)
+    assert outlet_name(article) == outlet_key(article)

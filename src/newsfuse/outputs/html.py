@@ -3,7 +3,11 @@
 Each citation in the brief and the timeline links to ``#<article_id>-<start>-<end>``, a ``<mark>``
 around exactly that passage in the article's full text, and each quote in the who-said-what table
 links to the quote's own span there (``#q-<article_id>-<start>-<end>``); the articles stand side by
-side so the outlets' versions of a fact can be compared.  The page is a single file with inline CSS and a few lines of inline JS, no
+side so the outlets' versions of a fact can be compared.  The corroboration sections (facts,
+conflicts, quote variants, framing, coverage gaps, story development) link the same way: a span
+gets one ``<mark>`` and one id however many records cite it.  Passages the brief or the timeline
+cite are highlighted; claims of facts, conflicts and phases (every sentence of a story may be one)
+and framing words are marked quietly and light up only when a link targets them.  The page is a single file with inline CSS and a few lines of inline JS, no
 fonts, CDNs or other requests, so it can be mailed, archived or opened offline and always looks the
 same; a Content-Security-Policy in the page enforces that in browsers.
 
@@ -24,6 +28,17 @@ import jinja2
 from markupsafe import Markup, escape
 
 from newsfuse.models import Article, Report, Span
+from newsfuse.outputs.corroboration import (
+    CONFLICT_KINDS,
+    DRIFT_CLASSES,
+    STATUS_LABELS,
+    CorroborationView,
+    DiffPiece,
+    FactView,
+    TermUse,
+    corroboration_view,
+    diff_pieces,
+)
 from newsfuse.outputs.json import articles_by_id
 from newsfuse.outputs.timeline import (
     html_datetime,
@@ -43,11 +58,15 @@ __all__ = ["Mark", "mark_up", "render_html", "span_anchor"]
 
 # Highlights every fragment of the targeted span: a span that crosses another is split into several
 # elements to keep the HTML well nested, and CSS ``:target`` only reaches the one holding the id.
+# Opens the collapsed section (single-source facts) that holds a target, so a link never lands on
+# hidden text.
 _SCRIPT = (
     "(function(){function hit(){"
     "document.querySelectorAll('.hit').forEach(function(e){e.classList.remove('hit')});"
     "var id;try{id=decodeURIComponent(location.hash.slice(1))}catch(e){return}"
     "var el=id&&document.getElementById(id);"
+    "for(var d=el&&el.closest('details');d;d=d.parentElement&&d.parentElement.closest('details'))"
+    "{if(!d.open){d.open=true;el.scrollIntoView();}}"
     "if(!el||!el.dataset.span)return;"
     "document.querySelectorAll('[data-span=\"'+CSS.escape(el.dataset.span)+'\"]')"
     ".forEach(function(e){e.classList.add('hit')});}"
@@ -196,6 +215,328 @@ class _TimelineView:
     outlets: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """A link to a cited span, named by its outlet ("Vessa Courier", "Vessa Courier (2)")."""
+
+    label: str
+    href: str
+    passage: str
+
+
+@dataclass(frozen=True, slots=True)
+class _FactView:
+    label: str
+    anchor: str
+    text: str
+    status: str
+    status_label: str
+    independent_sources: int
+    outlets: list[str]
+    outlet_total: int
+    bar_filled: str
+    bar_empty: str
+    when: str | None
+    conflicts: list[tuple[str, str]]  # (label, href)
+    citations: list[_Link]
+
+
+@dataclass(frozen=True, slots=True)
+class _SideView:
+    value: str
+    outlets: list[str]
+    citations: list[_Link]
+
+
+@dataclass(frozen=True, slots=True)
+class _ConflictView:
+    label: str
+    anchor: str
+    kind: str
+    kind_label: str
+    subject: str
+    fact_label: str
+    fact_href: str
+    fact_text: str
+    sides: list[_SideView]
+
+
+@dataclass(frozen=True, slots=True)
+class _VariantView:
+    outlet: str
+    label: str
+    css: str
+    text: str
+    href: str
+    diff: list[DiffPiece]
+
+
+@dataclass(frozen=True, slots=True)
+class _QuoteGroupView:
+    anchor: str
+    speaker: str | None
+    label: str
+    css: str
+    reference: str
+    variants: list[_VariantView]
+
+
+@dataclass(frozen=True, slots=True)
+class _TermView:
+    term: str
+    count: int
+    href: str
+    more: list[tuple[int, str]]  # (occurrence number, href) of the second and later uses
+
+
+@dataclass(frozen=True, slots=True)
+class _TermRow:
+    outlet: str
+    loaded: list[_TermView]
+    intensifiers: list[_TermView]
+
+
+@dataclass(frozen=True, slots=True)
+class _ChoiceRow:
+    outlet: str
+    cells: list[list[_TermView]]
+
+
+@dataclass(frozen=True, slots=True)
+class _FramingView:
+    terms: list[_TermRow]
+    groups: list[str]
+    choices: list[_ChoiceRow]
+
+
+@dataclass(frozen=True, slots=True)
+class _GapFact:
+    label: str
+    href: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _GapView:
+    outlet: str
+    facts: list[_GapFact]
+
+
+@dataclass(frozen=True, slots=True)
+class _PhaseView:
+    label: str
+    anchor: str
+    summary: str
+    first_published: str | None
+    articles: int
+    outlets: list[str]
+    citations: list[_Link]
+
+
+@dataclass(frozen=True, slots=True)
+class _Corroboration:
+    """Everything the corroboration sections of the template show."""
+
+    outlet_total: int
+    status_counts: list[tuple[str, int]]
+    lead: list[_FactView]
+    single: list[_FactView]
+    conflicts: list[_ConflictView]
+    quote_groups: list[_QuoteGroupView]
+    framing: _FramingView
+    gaps: list[_GapView]
+    phases: list[_PhaseView]
+
+
+class _Citations:
+    """Collects every span the report cites, and who cites it, to mark each once in its article.
+
+    ``rank`` picks the element's look: 0 for passages the brief or the timeline cite (highlighted),
+    1 for claims of facts, conflicts and phases, 2 for framing words (both marked quietly).
+    """
+
+    _CLASSES = ("cite", "claim", "term")
+
+    def __init__(self, index: dict[str, Article]) -> None:
+        self._index = index
+        self.rank: dict[Span, int] = {}
+        self.cited_as: dict[Span, list[str]] = {}
+        self.framing: dict[Span, list[str]] = {}
+
+    def cite(self, span: Span, label: str, rank: int) -> str:
+        """Record that ``label`` cites ``span``; return the link to it."""
+        self.rank[span] = min(self.rank.get(span, rank), rank)
+        names = self.framing if rank == 2 else self.cited_as
+        names.setdefault(span, []).append(label)
+        return "#" + span_anchor(span)
+
+    def links(self, spans: tuple[Span, ...], label: str) -> list[_Link]:
+        """Links to ``spans`` named by outlet, numbered when an outlet has several."""
+        seen: Counter[str] = Counter()
+        links = []
+        for span in dict.fromkeys(spans):
+            article = self._index[span.article_id]
+            outlet = outlet_name(article)
+            seen[outlet] += 1
+            name = outlet if seen[outlet] == 1 else f"{outlet} ({seen[outlet]})"
+            href = self.cite(span, label, 1)
+            links.append(_Link(name, href, article.text[span.start : span.end]))
+        return links
+
+    def marks(self) -> dict[str, list[Mark]]:
+        """One mark per cited span, grouped by article id, each list in text order."""
+        marks: dict[str, list[Mark]] = {}
+        for span in sorted(self.rank):
+            titles = []
+            if span in self.cited_as:
+                titles.append("Cited as " + ", ".join(dict.fromkeys(self.cited_as[span])))
+            if span in self.framing:
+                titles.append("Framing: " + ", ".join(dict.fromkeys(self.framing[span])))
+            marks.setdefault(span.article_id, []).append(
+                Mark(
+                    span.start,
+                    span.end,
+                    "mark",
+                    self._CLASSES[self.rank[span]],
+                    anchor=span_anchor(span),
+                    title="; ".join(titles),
+                )
+            )
+        return marks
+
+
+def _fact_view(view: FactView, total: int, citations: _Citations) -> _FactView:
+    fact = view.fact
+    filled, empty = view.bar
+    return _FactView(
+        label=view.label,
+        anchor=view.anchor,
+        text=fact.text,
+        status=fact.status,
+        status_label=STATUS_LABELS[fact.status],
+        independent_sources=fact.independent_sources,
+        outlets=list(fact.outlets),
+        outlet_total=max(total, len(fact.outlets)),
+        bar_filled="■" * filled,
+        bar_empty="□" * empty,
+        when=fact.when,
+        conflicts=[(label, "#" + anchor) for label, anchor in view.conflicts],
+        citations=citations.links(fact.claims, view.label),
+    )
+
+
+def _term_view(use: TermUse, label: str, citations: _Citations) -> _TermView:
+    hrefs = [citations.cite(span, label, 2) for span in use.citations]
+    return _TermView(
+        term=use.term,
+        count=len(use.citations),
+        href=hrefs[0] if hrefs else "#framing",
+        more=list(enumerate(hrefs[1:], start=2)),
+    )
+
+
+def _corroboration(
+    report: Report, view: CorroborationView, citations: _Citations, quote_spans: dict[Span, None]
+) -> _Corroboration:
+    story = report.story
+    total = len(view.outlets)
+    lead = [_fact_view(fact, total, citations) for fact in view.lead]
+    single = [_fact_view(fact, total, citations) for fact in view.single]
+    conflicts = [
+        _ConflictView(
+            label=item.label,
+            anchor=item.anchor,
+            kind=item.conflict.kind,
+            kind_label=CONFLICT_KINDS[item.conflict.kind],
+            subject=item.conflict.subject,
+            fact_label=item.fact.label,
+            fact_href="#" + item.fact.anchor,
+            fact_text=item.fact.fact.text,
+            sides=[
+                _SideView(
+                    side.value, list(side.outlets), citations.links(side.citations, item.label)
+                )
+                for side in item.conflict.sides
+            ],
+        )
+        for item in view.conflicts
+    ]
+    groups = []
+    for group in story.quote_groups:
+        variants = []
+        for variant in group.variants:
+            quote_spans.setdefault(variant.span)
+            variants.append(
+                _VariantView(
+                    outlet=variant.outlet,
+                    label=variant.label,
+                    css=DRIFT_CLASSES[variant.label],
+                    text=variant.text,
+                    href="#" + _quote_anchor(variant.span),
+                    diff=diff_pieces(variant.diff),
+                )
+            )
+        groups.append(
+            _QuoteGroupView(
+                anchor=f"qgroup-{group.id}",
+                speaker=group.speaker,
+                label=group.label,
+                css=DRIFT_CLASSES[group.label],
+                reference=group.reference,
+                variants=variants,
+            )
+        )
+    framing = view.framing
+    terms = [
+        _TermRow(
+            row.outlet,
+            [_term_view(use, f"{use.term} (loaded)", citations) for use in row.loaded],
+            [_term_view(use, f"{use.term} (intensifier)", citations) for use in row.intensifiers],
+        )
+        for row in framing.terms
+    ]
+    choices = [
+        _ChoiceRow(
+            outlet,
+            [
+                [_term_view(use, f"{use.term} (choice: {group})", citations) for use in cell]
+                for group, cell in zip(framing.groups, cells, strict=True)
+            ],
+        )
+        for outlet, cells in zip(framing.outlets, framing.choices, strict=True)
+    ]
+    gaps = [
+        _GapView(
+            gap.outlet,
+            [_GapFact(fact.label, "#" + fact.anchor, fact.fact.text) for fact in gap.facts],
+        )
+        for gap in view.gaps
+    ]
+    phases = [
+        _PhaseView(
+            label=phase.label,
+            anchor=f"phase-{position}",
+            summary=phase.summary,
+            first_published=phase.first_published,
+            articles=len(phase.article_ids),
+            outlets=list(phase.outlets),
+            citations=citations.links(phase.citations, f"P{position}"),
+        )
+        for position, phase in enumerate(story.phases, start=1)
+    ]
+    return _Corroboration(
+        outlet_total=total,
+        status_counts=[(STATUS_LABELS[s], n) for s, n in view.status_counts.items()],
+        lead=lead,
+        single=single,
+        conflicts=conflicts,
+        quote_groups=groups,
+        framing=_FramingView(terms, list(framing.groups), choices),
+        gaps=gaps,
+        phases=phases,
+    )
+
+
 def _http_url(url: str | None) -> str | None:
     """Return the URL if it is safe to link (http or https); ``javascript:`` and the like are not."""
     if url is None:
@@ -266,42 +607,38 @@ def render_html(report: Report) -> str:
         for item in items
     ]
 
-    # One mark per cited span, whether the brief, the timeline or both cite it.
-    labels: dict[Span, list[str]] = {}
+    # One mark per cited span, whoever cites it: the brief, the timeline, facts, conflicts, phases
+    # or framing.  The brief's and the timeline's labels come first in its tooltip.
+    citations = _Citations(index)
     for span, number in numbers.items():
-        labels.setdefault(span, []).append(f"[{number}]")
+        citations.cite(span, f"[{number}]", 0)
     for span, number in timeline_numbers.items():
-        labels.setdefault(span, []).append(f"[t{number}]")
-    cited_by_article: dict[str, dict[Span, list[str]]] = {}
-    for span, names in labels.items():
-        cited_by_article.setdefault(span.article_id, {})[span] = names
+        citations.cite(span, f"[t{number}]", 0)
+    quote_spans: dict[Span, None] = {}
+    for article in report.articles:
+        quote_spans.update(dict.fromkeys(quote.span for quote in article.quotes))
+    corroboration = _corroboration(report, corroboration_view(report), citations, quote_spans)
+
+    marks_by_article = citations.marks()
+    for span in quote_spans:
+        marks_by_article.setdefault(span.article_id, []).append(
+            Mark(span.start, span.end, "span", "quote", anchor=_quote_anchor(span), title="Quote")
+        )
+    cited_by_article = Counter(
+        span.article_id for span, rank in citations.rank.items() if rank == 0
+    )
 
     sources: list[_SourceView] = []
     for article in report.articles:
-        cited = cited_by_article.get(article.id, {})
-        marks = [
-            Mark(
-                span.start,
-                span.end,
-                "mark",
-                "cite",
-                anchor=span_anchor(span),
-                title="Cited as " + ", ".join(names),
-            )
-            for span, names in cited.items()
-        ]
-        quote_spans = dict.fromkeys(quote.span for quote in article.quotes)
-        marks += [
-            Mark(span.start, span.end, "span", "quote", anchor=_quote_anchor(span), title="Quote")
-            for span in quote_spans
-        ]
+        marks = marks_by_article.get(article.id, [])
+        cited = cited_by_article[article.id]
         reasons = Counter(line.reason for line in article.removed)
         sources.append(
             _SourceView(
                 article=article,
                 outlet=outlet_name(article),
                 body=mark_up(article.text, marks),
-                cited=len(cited),
+                cited=cited,
                 url_href=_http_url(article.url),
                 removed_reasons=sorted(reasons.items()),
             )
@@ -342,6 +679,8 @@ def render_html(report: Report) -> str:
             for span in numbers
         ],
         timeline=timeline,
+        notes=list(report.story.notes),
+        c=corroboration,
         sources=sources,
         outlet_count=len({source.outlet for source in sources}),
         speakers=speakers,

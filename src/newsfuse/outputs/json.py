@@ -7,9 +7,10 @@ documented, with its versioning policy, in ``docs/report-schema.md``.  Two prope
   the order of the Report's tuples (which upstream stages build deterministically), nothing reads a
   clock, and the text ends with exactly one newline.  A run can therefore be diffed against another.
 * **Every citation carries its passage.**  A reader should not need to slice ``articles[].text`` to
-  see what a brief sentence or a timeline entry rests on, so each citation repeats
-  ``text[start:end]`` as ``quote``.  Entity mentions are bare spans: the entity's name says what
-  they are, and there can be hundreds.
+  see what a brief sentence, a timeline entry, a fact, a conflict, a framing word or a phase rests
+  on, so each citation repeats ``text[start:end]`` as ``quote``.  Entity mentions are bare spans:
+  the entity's name says what they are, and there can be hundreds.  Quote variants carry their
+  text already, so their spans are bare too.
 
 Spans inside an article are written without their ``article_id`` (it is the enclosing article's id);
 ``articles_by_id`` checks that this is true, so the omission can never misattribute a span.
@@ -27,16 +28,26 @@ from newsfuse.models import (
     Article,
     CitedSentence,
     Claim,
+    Conflict,
+    ConflictSide,
+    CoverageGap,
     Entity,
+    Fact,
+    FramingTerm,
     Mention,
+    Phase,
     Quote,
+    QuoteGroup,
+    QuoteVariant,
     Rejection,
     RemovedLine,
     Report,
     Span,
     Story,
     TimelineEntry,
+    WordDiff,
 )
+from newsfuse.outputs.corroboration import is_framing_kind
 
 __all__ = ["articles_by_id", "load_report_schema", "render_json", "report_to_dict"]
 
@@ -70,6 +81,21 @@ def articles_by_id(report: Report) -> dict[str, Article]:
         *(("brief", sentence.citations) for sentence in story.brief),
         *((f"entity {entity.name!r}", entity.mentions) for entity in story.entities),
         *((f"timeline entry {entry.when!r}", entry.citations) for entry in story.timeline),
+        *((f"fact {fact.id}", fact.claims) for fact in story.facts),
+        *(
+            (f"conflict {conflict.id}", side.citations)
+            for conflict in story.conflicts
+            for side in conflict.sides
+        ),
+        *(
+            (f"quote group {group.id}", tuple(variant.span for variant in group.variants))
+            for group in story.quote_groups
+        ),
+        *(
+            (f"framing term {term.term!r} of {term.outlet}", term.citations)
+            for term in story.framing
+        ),
+        *((f"phase {phase.id}", phase.citations) for phase in story.phases),
     ]:
         for span in spans:
             cited = index.get(span.article_id)
@@ -78,7 +104,44 @@ def articles_by_id(report: Report) -> dict[str, Article]:
                     f"{what} cites article {span.article_id}, which is not in the report"
                 )
             _check_span(span, cited)
+    _check_references(story, index)
     return index
+
+
+def _check_references(story: Story, index: dict[str, Article]) -> None:
+    """Check that the story's records name facts, articles and framing kinds that exist.
+
+    A conflict or a coverage gap that names a missing fact would render as a dangling link (and
+    "F?" in Markdown); a framing kind the schema does not know would make invalid JSON.
+    """
+    facts: set[str] = set()
+    for fact in story.facts:
+        if fact.id in facts:
+            raise OutputError(f"story lists fact {fact.id} twice")
+        facts.add(fact.id)
+    for conflict in story.conflicts:
+        if conflict.fact_id not in facts:
+            raise OutputError(
+                f"conflict {conflict.id} is about fact {conflict.fact_id}, which is not in the story"
+            )
+    for gap in story.coverage_gaps:
+        for fact_id in gap.missing_fact_ids:
+            if fact_id not in facts:
+                raise OutputError(
+                    f"coverage gap of {gap.outlet} names fact {fact_id}, which is not in the story"
+                )
+    for phase in story.phases:
+        for article_id in phase.article_ids:
+            if article_id not in index:
+                raise OutputError(
+                    f"phase {phase.id} lists article {article_id}, which is not in the report"
+                )
+    for term in story.framing:
+        if not is_framing_kind(term.kind):
+            raise OutputError(
+                f"framing term {term.term!r} of {term.outlet} has kind {term.kind!r}; "
+                "expected 'loaded', 'intensifier' or 'choice:<group>'"
+            )
 
 
 def _spans_of(article: Article) -> list[Span]:
@@ -142,6 +205,13 @@ def _story(story: Story, index: dict[str, Article]) -> dict[str, Any]:
         "brief": [_cited_sentence(sentence, index) for sentence in story.brief],
         "entities": [_entity(entity) for entity in story.entities],
         "timeline": [_timeline_entry(entry, index) for entry in story.timeline],
+        "facts": [_fact(fact, index) for fact in story.facts],
+        "conflicts": [_conflict(conflict, index) for conflict in story.conflicts],
+        "quote_groups": [_quote_group(group) for group in story.quote_groups],
+        "framing": [_framing_term(term, index) for term in story.framing],
+        "coverage_gaps": [_coverage_gap(gap) for gap in story.coverage_gaps],
+        "phases": [_phase(phase, index) for phase in story.phases],
+        "notes": list(story.notes),
     }
 
 
@@ -184,6 +254,87 @@ def _timeline_entry(entry: TimelineEntry, index: dict[str, Article]) -> dict[str
         "text": entry.text,
         "citations": [_citation(span, index) for span in entry.citations],
         "outlets": list(entry.outlets),
+    }
+
+
+def _fact(fact: Fact, index: dict[str, Article]) -> dict[str, Any]:
+    return {
+        "id": fact.id,
+        "text": fact.text,
+        "claims": [_citation(span, index) for span in fact.claims],
+        "outlets": list(fact.outlets),
+        "independent_sources": fact.independent_sources,
+        "status": fact.status,
+        "when": fact.when,
+    }
+
+
+def _conflict(conflict: Conflict, index: dict[str, Article]) -> dict[str, Any]:
+    return {
+        "id": conflict.id,
+        "fact_id": conflict.fact_id,
+        "kind": conflict.kind,
+        "subject": conflict.subject,
+        "sides": [_conflict_side(side, index) for side in conflict.sides],
+    }
+
+
+def _conflict_side(side: ConflictSide, index: dict[str, Article]) -> dict[str, Any]:
+    return {
+        "value": side.value,
+        "citations": [_citation(span, index) for span in side.citations],
+        "outlets": list(side.outlets),
+    }
+
+
+def _quote_group(group: QuoteGroup) -> dict[str, Any]:
+    return {
+        "id": group.id,
+        "speaker": group.speaker,
+        "reference": group.reference,
+        "label": group.label,
+        "variants": [_quote_variant(variant) for variant in group.variants],
+    }
+
+
+def _quote_variant(variant: QuoteVariant) -> dict[str, Any]:
+    return {
+        "article_id": variant.span.article_id,
+        "start": variant.span.start,
+        "end": variant.span.end,
+        "text": variant.text,
+        "outlet": variant.outlet,
+        "label": variant.label,
+        "diff": [_word_diff(step) for step in variant.diff],
+    }
+
+
+def _word_diff(step: WordDiff) -> dict[str, Any]:
+    return {"op": step.op, "reference": step.reference, "variant": step.variant}
+
+
+def _framing_term(term: FramingTerm, index: dict[str, Article]) -> dict[str, Any]:
+    return {
+        "outlet": term.outlet,
+        "term": term.term,
+        "kind": term.kind,
+        "citations": [_citation(span, index) for span in term.citations],
+    }
+
+
+def _coverage_gap(gap: CoverageGap) -> dict[str, Any]:
+    return {"outlet": gap.outlet, "missing_fact_ids": list(gap.missing_fact_ids)}
+
+
+def _phase(phase: Phase, index: dict[str, Article]) -> dict[str, Any]:
+    return {
+        "id": phase.id,
+        "label": phase.label,
+        "summary": phase.summary,
+        "article_ids": list(phase.article_ids),
+        "citations": [_citation(span, index) for span in phase.citations],
+        "outlets": list(phase.outlets),
+        "first_published": phase.first_published,
     }
 
 

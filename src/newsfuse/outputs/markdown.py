@@ -1,11 +1,16 @@
 """The Markdown report: the brief for people, readable raw in a terminal and rendered on a forge.
 
-Every brief sentence ends in numbered citations (``[1] [2]``) that resolve, under *Cited passages*,
-to the outlet, title, URL (or origin) and the exact cited passage, so a reader can check each
-sentence without opening the articles.  The timeline follows, in date order, its citations written
-as footnotes (``[^t1]``) with the same details.  Then come the sources, who said what (grouped by
-speaker), the story's entities (grouped by kind), the inputs that were rejected and how much page
-furniture the cleaner removed from each article: the parts of the run a careful reader audits.
+Notes about the comparison (if any) come first.  Every brief sentence ends in numbered citations
+(``[1] [2]``) that resolve, under *Cited passages*, to the outlet, title, URL (or origin) and the
+exact cited passage, so a reader can check each sentence without opening the articles.  What
+comparing the outlets found follows: the facts (corroborated and disputed first, each with a
+source-count bar and every claim that states it), the conflicts side by side, quotations worded
+differently (with the word-level changes struck out and bolded), each outlet's framing words, the
+corroborated facts each outlet leaves out, and the story's phases (their citations footnotes
+``[^p1]``).  The timeline follows, in date order, its citations written as footnotes (``[^t1]``).
+Then come the sources, who said what (grouped by speaker), the story's entities (grouped by kind),
+the inputs that were rejected and how much page furniture the cleaner removed from each article:
+the parts of the run a careful reader audits.
 
 Article text is untrusted, so everything taken from it is escaped: it cannot open links, emphasis,
 tables, footnotes or raw HTML in a renderer.  What each section shows, and in which order, comes from
@@ -19,7 +24,16 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from newsfuse.models import Article, Report
+from newsfuse.models import Article, Report, Span, WordDiff
+from newsfuse.outputs.corroboration import (
+    CONFLICT_KINDS,
+    STATUS_LABELS,
+    CorroborationView,
+    FactView,
+    TermUse,
+    corroboration_view,
+    diff_pieces,
+)
 from newsfuse.outputs.json import articles_by_id
 from newsfuse.outputs.timeline import timeline_citation_numbers, timeline_items
 from newsfuse.outputs.views import (
@@ -47,9 +61,12 @@ def render_markdown(report: Report) -> str:
         f"{_plural(len(outlets), 'outlet')} · settings {_code(report.settings_hash)} · "
         f"report schema {report.schema_version}",
         "",
-        "## Brief",
-        "",
     ]
+    if story.notes:
+        out += ["## Notes", ""]
+        out += [f"- {_inline(note)}" for note in story.notes]
+        out.append("")
+    out += ["## Brief", ""]
     if not story.brief:
         out += ["*No brief was produced for this story.*", ""]
     for sentence in story.brief:
@@ -70,6 +87,13 @@ def render_markdown(report: Report) -> str:
             )
             out += [_blockquote(article.text[span.start : span.end]), ""]
 
+    view = corroboration_view(report)
+    out += _facts_section(view, index)
+    out += _conflicts_section(view, index)
+    out += _quote_variants_section(report)
+    out += _framing_section(view)
+    out += _coverage_section(view)
+    out += _development_section(report, index)
     out += _timeline_section(report, index)
 
     out += ["## Sources", ""]
@@ -136,6 +160,241 @@ def _timeline_section(report: Report, index: Mapping[str, Article]) -> list[str]
         passage = _inline(article.text[span.start : span.end])
         out += [
             f"[^t{number}]: {_source_line(article)}, characters {span.start}–{span.end}: "
+            f"“{passage}”",
+            "",
+        ]
+    return out
+
+
+def _bar(view: FactView) -> str:
+    filled, empty = view.bar
+    return "■" * filled + "□" * empty
+
+
+def _facts_section(view: CorroborationView, index: Mapping[str, Article]) -> list[str]:
+    """Facts with corroborated and disputed ones first; single-source facts in their own part."""
+    out = ["## Facts", ""]
+    if not view.facts:
+        return [*out, "*No facts were aligned across the articles.*", ""]
+    counts = view.status_counts
+    out += [
+        f"{_plural(len(view.facts), 'fact')} from {_plural(len(view.outlets), 'outlet')}: "
+        + ", ".join(f"{n} {STATUS_LABELS[status]}" for status, n in counts.items())
+        + ". The bar shows how many of the story's outlets carry each fact (■ carries it, □ does "
+        "not); independent sources count an outlet and a family of near-duplicate copies once.",
+        "",
+    ]
+    if view.lead:
+        out += ["### Corroborated and disputed facts", ""]
+        for fact in view.lead:
+            out += _fact_block(fact, len(view.outlets), index)
+    if view.single:
+        out += [
+            "### Single-source facts",
+            "",
+            "Each of these is carried by one independent source only: treat with care.",
+            "",
+        ]
+        for fact in view.single:
+            out += _fact_block(fact, len(view.outlets), index)
+    return out
+
+
+def _fact_block(view: FactView, total: int, index: Mapping[str, Article]) -> list[str]:
+    fact = view.fact
+    status = f"**{STATUS_LABELS[fact.status]}**"
+    if view.conflicts:
+        status += " (see " + ", ".join(label for label, _ in view.conflicts) + ")"
+    parts = [
+        f"**{view.label}**",
+        f"{_bar(view)} {len(fact.outlets)} of {max(total, len(fact.outlets))} outlets "
+        f"({_inline(', '.join(fact.outlets))})",
+        _plural(fact.independent_sources, "independent source"),
+        status,
+    ]
+    if fact.when:
+        parts.append(_code(fact.when))
+    out = [" · ".join(parts) + "\\", _inline(fact.text) or "*(no text)*", ""]
+    same = " ".join(fact.text.split())
+    for span in fact.claims:
+        article = index[span.article_id]
+        passage = article.text[span.start : span.end]
+        line = f"- **{_inline(outlet_name(article))}**, characters {span.start}–{span.end}"
+        if " ".join(passage.split()) != same:
+            line += f": “{_inline(passage)}”"
+        out.append(line)
+    return [*out, ""] if fact.claims else out
+
+
+def _passage_ref(span: Span, index: Mapping[str, Article]) -> str:
+    article = index[span.article_id]
+    passage = _inline(article.text[span.start : span.end])
+    return f"“{passage}” ({_inline(outlet_name(article))}, characters {span.start}–{span.end})"
+
+
+def _conflicts_section(view: CorroborationView, index: Mapping[str, Article]) -> list[str]:
+    """Each conflict as a table: one row per value, with its outlets and passages."""
+    out = ["## Conflicts", ""]
+    if not view.conflicts:
+        return [*out, "*The outlets do not disagree on any figure, date or speaker.*", ""]
+    for item in view.conflicts:
+        conflict = item.conflict
+        out += [
+            f"### {item.label} · {CONFLICT_KINDS[conflict.kind]}: {_inline(conflict.subject)} "
+            f"· in {item.fact.label}",
+            "",
+            f"{item.fact.label}: {_inline(item.fact.fact.text)}",
+            "",
+            "| Value | Outlets | Passages |",
+            "| --- | --- | --- |",
+        ]
+        out += [
+            f"| {_cell(side.value)} | {_cell(', '.join(side.outlets))} "
+            f"| {'; '.join(_passage_ref(span, index) for span in side.citations) or ' '} |"
+            for side in conflict.sides
+        ]
+        out.append("")
+    return out
+
+
+def _diff(diff: tuple[WordDiff, ...]) -> str:
+    """A word diff in Markdown: deleted words ~~struck~~, inserted words **bold**."""
+    words = []
+    for piece in diff_pieces(diff):
+        if piece.kind == "delete":
+            words.append(f"~~{_inline(piece.text)}~~")
+        elif piece.kind == "insert":
+            words.append(f"**{_inline(piece.text)}**")
+        else:
+            words.append(_inline(piece.text))
+    return " ".join(words) or " "
+
+
+def _quote_variants_section(report: Report) -> list[str]:
+    """Each quote group: its reference wording, then each outlet's wording and word-level diff."""
+    out = ["## Quote variants", ""]
+    groups = report.story.quote_groups
+    if not groups:
+        return [*out, "*No quotation is worded differently by different outlets.*", ""]
+    out += [
+        "The same quotation as different outlets print it, compared word by word with a "
+        "reference wording: ~~struck~~ words are the reference's only, **bold** words the "
+        "outlet's only.",
+        "",
+    ]
+    for group in groups:
+        speaker = _inline(group.speaker) if group.speaker else "*Unattributed*"
+        out += [
+            f"### {speaker} · {group.label}",
+            "",
+            f"Reference: “{_inline(group.reference)}”",
+            "",
+            "| Outlet | Drift | As printed | Against the reference |",
+            "| --- | --- | --- | --- |",
+        ]
+        for variant in group.variants:
+            span = variant.span
+            out.append(
+                f"| {_cell(variant.outlet)} | {variant.label} "
+                f"| “{_inline(variant.text)}” (characters {span.start}–{span.end}) "
+                f"| {_diff(variant.diff)} |"
+            )
+        out.append("")
+    return out
+
+
+def _uses(uses: tuple[TermUse, ...]) -> str:
+    return ", ".join(f"{_inline(use.term)} ×{len(use.citations)}" for use in uses) or "—"
+
+
+def _framing_section(view: CorroborationView) -> list[str]:
+    """Loaded words and intensifiers per outlet, then which alternative each outlet chooses."""
+    out = ["## Framing", ""]
+    framing = view.framing
+    if not framing.terms and not framing.groups:
+        return [*out, "*No loaded words, intensifiers or differing word choices were found.*", ""]
+    out += [
+        "Words each outlet uses in its own voice (outside quotations), with how often.",
+        "",
+    ]
+    if framing.terms:
+        out += [
+            "### Loaded words and intensifiers",
+            "",
+            "| Outlet | Loaded words | Intensifiers |",
+            "| --- | --- | --- |",
+        ]
+        out += [
+            f"| {_cell(row.outlet)} | {_cell(_uses(row.loaded))} "
+            f"| {_cell(_uses(row.intensifiers))} |"
+            for row in framing.terms
+        ]
+        out.append("")
+    if framing.groups:
+        out += [
+            "### Word choices",
+            "",
+            "Where outlets choose differently among words for the same thing.",
+            "",
+            "| Outlet | " + " | ".join(_cell(group) for group in framing.groups) + " |",
+            "| --- " * (len(framing.groups) + 1) + "|",
+        ]
+        out += [
+            f"| {_cell(outlet)} | " + " | ".join(_uses(cell) for cell in cells) + " |"
+            for outlet, cells in zip(framing.outlets, framing.choices, strict=True)
+        ]
+        out.append("")
+    return out
+
+
+def _coverage_section(view: CorroborationView) -> list[str]:
+    """Per outlet, the corroborated facts it leaves out."""
+    out = ["## Coverage gaps", ""]
+    if not view.gaps:
+        return [*out, "*Every outlet reports every corroborated fact.*", ""]
+    out += [
+        "Facts that two or more independent sources report, which an outlet leaves out.",
+        "",
+    ]
+    for gap in view.gaps:
+        out += [f"### {_inline(gap.outlet)} · leaves out {_plural(len(gap.facts), 'fact')}", ""]
+        out += [f"- **{fact.label}** {_inline(fact.fact.text)}" for fact in gap.facts]
+        out.append("")
+    return out
+
+
+def _development_section(report: Report, index: Mapping[str, Article]) -> list[str]:
+    """The story's phases in order; their citations are footnotes ``[^p1]`` under them."""
+    out = ["## Story development", ""]
+    phases = report.story.phases
+    if not phases:
+        return [*out, "*The articles report the story in one state; no phases were found.*", ""]
+    numbers: dict[Span, int] = {}
+    for phase in phases:
+        for span in phase.citations:
+            numbers.setdefault(span, len(numbers) + 1)
+    for position, phase in enumerate(phases, start=1):
+        published = (
+            f"First published {_inline(phase.first_published)}"
+            if phase.first_published
+            else "Publication date unknown"
+        )
+        notes = " ".join(f"[^p{numbers[span]}]" for span in dict.fromkeys(phase.citations))
+        summary = _inline(phase.summary)
+        out += [
+            f"### {position}. {_inline(phase.label)}",
+            "",
+            f"{published} · {_plural(len(phase.article_ids), 'article')} · "
+            f"{_inline(', '.join(phase.outlets)) or '—'}",
+            "",
+            f"{summary} {notes}".strip() or "*(no summary)*",
+            "",
+        ]
+    for span, number in numbers.items():
+        article = index[span.article_id]
+        passage = _inline(article.text[span.start : span.end])
+        out += [
+            f"[^p{number}]: {_source_line(article)}, characters {span.start}–{span.end}: "
             f"“{passage}”",
             "",
         ]

@@ -13,6 +13,8 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from rapidfuzz import fuzz
+
 from newsfuse.models import Conflict, ConflictKind, ConflictSide, Fact, Span, content_id
 from newsfuse.stages.align.facts import ClaimRef
 from newsfuse.stages.align.sources import SourceIndex
@@ -22,6 +24,7 @@ __all__ = ["find_conflicts"]
 
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|per\s*cent|percent))?")
 _NEXT_WORD = re.compile(r"\s*(?:[-–]\s*)?([A-Za-z][A-Za-z'’-]*)")
+_SAME_WORDS = 80.0  # rapidfuzz ratio above which two quotations are the same words
 _SKIP_AFTER = frozenset(
     {"of", "and", "or", "to", "in", "on", "at", "a", "an", "the", "more", "than", "per", "about"}
 )
@@ -95,14 +98,27 @@ def _date_conflicts(fact: Fact, refs: Sequence[ClaimRef], sources: SourceIndex) 
 def _speaker_conflicts(
     fact: Fact, refs: Sequence[ClaimRef], sources: SourceIndex
 ) -> list[Conflict]:
-    values: dict[str, list[tuple[str, Span]]] = defaultdict(list)
-    for ref in refs:
-        quote = ref.claim.quote
-        if quote is not None and quote.speaker and quote.kind == "direct":
-            values[quote.speaker].append((ref.article.id, ref.claim.span))
-    if len(values) > 1:
-        return [_conflict(fact, "speaker", "who said it", values, sources)]
-    return []
+    quoted = [
+        (ref, ref.claim.quote)
+        for ref in refs
+        if ref.claim.quote is not None
+        and ref.claim.quote.speaker
+        and ref.claim.quote.kind == "direct"
+    ]
+    conflicts = []
+    for index, (ref, quote) in enumerate(quoted):
+        assert quote is not None and quote.speaker is not None
+        values: dict[str, list[tuple[str, Span]]] = defaultdict(list)
+        values[quote.speaker].append((ref.article.id, ref.claim.span))
+        for other_ref, other in quoted[index + 1 :]:
+            assert other is not None and other.speaker is not None
+            # The same words, attributed to someone else: not two different quotes.
+            if fuzz.ratio(quote.text.lower(), other.text.lower()) >= _SAME_WORDS:
+                values[other.speaker].append((other_ref.article.id, other_ref.claim.span))
+        if len(values) > 1:
+            conflicts.append(_conflict(fact, "speaker", quote.text[:80], values, sources))
+            break
+    return conflicts
 
 
 def _conflict(

@@ -5,8 +5,8 @@ linked when each is the other's best match in the other article (mutual best) an
 says they are the same statement.  Linked claims form facts (connected components).  Mutual-best
 linking keeps one article from pulling unrelated sentences into a fact through a chain of weak links.
 
-The pair scorer is pluggable: the default is lexical (TF-IDF cosine over content words, as the
-brief uses); the alignment module's trained matcher plugs in through the same protocol.
+The pair scorer is pluggable (:class:`PairScorer`); the pipeline uses the trained
+:class:`~newsfuse.stages.align.pairs.StatementMatcher`, with or without sentence embeddings.
 """
 
 from __future__ import annotations
@@ -20,11 +20,18 @@ import numpy as np
 
 from newsfuse.models import Article, Claim, Fact, content_id
 from newsfuse.stages.align.sources import SourceIndex
-from newsfuse.stages.similarity import terms, tfidf
 
-__all__ = ["ClaimRef", "LexicalScorer", "PairScorer", "align_facts"]
+__all__ = ["ClaimRef", "PairScorer", "align_facts"]
 
 MIN_CLAIM_WORDS = 5  # shorter sentences ("Kabul denies this.") state too little to align
+_DANGLING_PENALTY = 1000.0  # never show "He warned …" when another outlet names the speaker
+_DANGLING = frozenset({"he", "she", "they", "it", "this", "that", "these", "those", "his", "her"})
+
+
+def _dangling(text: str) -> bool:
+    """Whether a sentence leans on the one before it ("He said …") to make sense."""
+    first = text.split(maxsplit=1)[0].lower() if text.split() else ""
+    return first in _DANGLING
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,26 +53,6 @@ class PairScorer(Protocol):
     def threshold(self) -> float:
         """Scores at or above this mean "the same statement"."""
         ...
-
-
-class LexicalScorer:
-    """TF-IDF cosine over stemmed content words: fast, transparent, no model."""
-
-    def __init__(self, threshold: float = 0.3) -> None:
-        self._threshold = threshold
-
-    @property
-    def threshold(self) -> float:
-        return self._threshold
-
-    def similarity_matrix(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = tfidf([terms(t) for t in texts])
-        vocabulary = {t: i for i, t in enumerate(sorted({t for v in vectors for t in v}))}
-        matrix = np.zeros((len(texts), max(len(vocabulary), 1)), dtype=np.float64)
-        for row, vector in enumerate(vectors):
-            for term, weight in vector.items():
-                matrix[row, vocabulary[term]] = weight
-        return matrix @ matrix.T
 
 
 def align_facts(
@@ -129,7 +116,9 @@ def _fact(
     refs: list[ClaimRef], scores: np.ndarray, sources: SourceIndex
 ) -> tuple[Fact, tuple[ClaimRef, ...]]:
     # The representative wording: the claim most similar to the others (ties: earliest).
-    centrality = scores.sum(axis=1)
+    centrality = scores.sum(axis=1) - np.array(
+        [_DANGLING_PENALTY if _dangling(r.claim.text) else 0.0 for r in refs]
+    )
     representative = refs[int(np.argmax(centrality))]
     article_ids = {r.article.id for r in refs}
     count = sources.count(article_ids)

@@ -18,6 +18,8 @@ continues the previous quote's speaker, as newspapers write multi-paragraph quot
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -27,7 +29,15 @@ from newsfuse.models import Quote, QuoteKind, Span
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["SPEECH_VERBS", "QuoteContext", "find_quote_marks", "quotes_in_paragraph"]
+__all__ = [
+    "ATTRIBUTION_CUES",
+    "SPEECH_VERBS",
+    "Attribution",
+    "QuoteContext",
+    "attributions_in_paragraph",
+    "find_quote_marks",
+    "quotes_in_paragraph",
+]
 
 SPEECH_VERBS = frozenset(  # lemmas of verbs that introduce speech
     """say tell write add warn state claim allege insist argue stress note explain acknowledge
@@ -36,8 +46,38 @@ SPEECH_VERBS = frozenset(  # lemmas of verbs that introduce speech
     admit concede caution complain maintain recall report""".split()  # noqa: SIM905 - a word list reads better as prose
 )
 
+ATTRIBUTION_CUES = (
+    frozenset(  # verbs PolNeAR's train split marks as cues at least 40% of the time
+        """say tell call write ask add show note suggest report argue announce seem expect describe
+    endorse talk point criticize tweet accuse respond claim explain offer cite declare acknowledge
+    decline agree refer promise insist hope defend refuse urge mention express oppose warn question
+    discuss state reveal praise vow recall propose conclude reject indicate predict blame name
+    denounce admit dismiss blast post deny confirm worry reply remember repeat highlight mock fear
+    tout remind list echo portray slam prefer emphasize complain assure threaten order assert boast
+    concede condemn allege reiterate wonder thank remark estimate convince stress joke demand
+    disclose deem decry lament rail imply quote applaud reference voice shout chant apologize signal
+    plead email title caution credit outline hint assail attribute detail label congratulate
+    speculate retweet yell disavow distance realize recount contend dispute envision chide rebut
+    brag document suspect recite vouch clarify bemoan articulate proclaim rebuke hail liken lash
+    allude characterize criticise emphasise""".split()  # noqa: SIM905 - a word list reads better as prose
+    )
+    | SPEECH_VERBS
+)
+_COMPLEMENTS = frozenset({"xcomp", "dobj", "prep", "dative", "attr", "oprd", "acomp"})
+_CUE_PARTS = frozenset({"aux", "auxpass", "neg"})  # "has said", "did not say"
+_NOUNISH = frozenset({"PROPN", "PRON", "NOUN"})
+_NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npadvmod", "nmod"})
+_ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its person
+_PERSON_KEY = "newsfuse.quotes.person_at"
+_STATEMENT_ENDS = frozenset(",.!?")
+_ADJACENT_TOKENS = 4  # how far from its quote a verb of any kind may be and still be the cue
+_EDGE_JUNK = " \t\n,;:—–-"
+
 _OPENERS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _CLOSERS = {"”", '"', "»", "“"}
+_OPEN_MARK = re.compile(r"''|[“\"«„]")
+_CLOSE_MARK = re.compile(r"''|[”\"»]")
+_CLOSE_AFTER_LOW = re.compile(r"''|[”\"»“]")  # „German style“ closes with a high opening mark
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "it", "we", "i"})
 _MAX_DESCRIPTION_TOKENS = 8  # longer subject phrases are cut at their head noun
 _RELATIVES = frozenset({"which", "that", "who", "what"})
@@ -47,33 +87,25 @@ _MIN_DIRECT_SHARE = 0.45  # a quote covering less of its sentence than this is a
 def find_quote_marks(text: str) -> list[tuple[int, int, bool]]:
     """Return ``(start, end, closed)`` of each quoted passage, marks excluded.
 
-    Curly and straight marks may be mixed; a quote whose closing mark never comes runs to the end of
+    Curly and straight marks may be mixed, and two apostrophes (``''``, as some wire copy writes a
+    double mark) count as one mark; a quote whose closing mark never comes runs to the end of
     ``text`` with ``closed=False``.  Single quotes are ignored: they are apostrophes far more often.
     """
     found: list[tuple[int, int, bool]] = []
     index = 0
-    while index < len(text):
-        char = text[index]
-        if char in _OPENERS:
-            expected = _OPENERS[char]
-            close = _find_close(text, index + 1, expected)
-            if close is None:
-                found.append((index + 1, len(text), False))
-                break
-            if close > index + 1:
-                found.append((index + 1, close, True))
-            index = close + 1
-            continue
-        index += 1
+    while True:
+        opener = _OPEN_MARK.search(text, index)
+        if opener is None:
+            break
+        closers = _CLOSE_AFTER_LOW if opener.group() == "„" else _CLOSE_MARK
+        close = closers.search(text, opener.end())
+        if close is None:
+            found.append((opener.end(), len(text), False))
+            break
+        if close.start() > opener.end():
+            found.append((opener.end(), close.start(), True))
+        index = close.end()
     return found
-
-
-def _find_close(text: str, start: int, expected: str) -> int | None:
-    for position in range(start, len(text)):
-        char = text[position]
-        if char == expected or (char in _CLOSERS and char != "“"):
-            return position
-    return None
 
 
 @dataclass(slots=True)
@@ -95,89 +127,333 @@ class QuoteContext:
         return self.last_person
 
 
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A quote with what the data model does not keep: where its cue is (for benchmarks, debugging)."""
+
+    quote: Quote
+    cue_span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    """A cue found in a paragraph: the verb (or "according"), its characters, what it attributes."""
+
+    token: Token
+    span: tuple[int, int]  # the cue's characters in the paragraph ("has said", "according to")
+    content: tuple[int, int]  # the attributed passage's characters in the paragraph
+    source: Token | None  # the head of the source phrase
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """What every quote of a paragraph looks things up in, computed once per paragraph."""
+
+    doc: Doc
+    text: str  # doc.text, which spaCy rebuilds from the tokens on every access
+    inside: list[bool]  # per character: inside (or on) a pair of quotation marks
+    sentences: list[tuple[int, int, int, int]]  # (start_char, end_char, first token, end token)
+    token_starts: list[int]  # each token's first character, for bisecting
+    cues: list[_Cue]
+
+
 def quotes_in_paragraph(
     doc: Doc, offset: int, article_id: str, context: QuoteContext
 ) -> list[Quote]:
     """Find the quotes of one parsed paragraph; ``offset`` places ``doc`` in the article text."""
+    return [a.quote for a in attributions_in_paragraph(doc, offset, article_id, context)]
+
+
+def attributions_in_paragraph(
+    doc: Doc, offset: int, article_id: str, context: QuoteContext
+) -> list[Attribution]:
+    """Quotes of one paragraph with their cue spans; ``offset`` places ``doc`` in the article text.
+
+    Quoted passages come first: each takes the cue whose attributed clause contains it, else the
+    nearest speech verb of its sentences, else the previous sentence's, else (a paragraph that is
+    all quote) the previous quote's speaker.  Then every cue whose clause holds no quotation becomes
+    an indirect quote.
+    """
     text = doc.text
     marks = find_quote_marks(text)
-    inside = _inside_mask(len(text), marks)
-    quotes: list[Quote] = []
+    parsed = _parse(doc, marks)
+    found: list[Attribution] = []
+    quoted: list[tuple[int, int]] = []
+    previous: tuple[tuple[str, Span | None, str | None], Span | None] | None = None
     for start, end, _closed in marks:
         content = text[start:end].strip()
         if len(content.split()) < 2 and not content.endswith((".", ",")):
             continue  # a scare-quoted single word is not a quotation
-        cue = _nearest_cue(doc, start, end, inside)
+        lead = len(text[start:end]) - len(text[start:end].lstrip())
+        quoted.append((start, end))
+        cue_token, cue_range = _cue_for_quote(parsed, start, end)
         speaker: tuple[str, Span | None, str | None] | None = None
-        if cue is not None:
-            speaker = _speaker_of(cue, offset, article_id, context)
+        cue_span: Span | None = None
+        if cue_token is not None and cue_range is not None:
+            speaker = _speaker_of(cue_token, offset, article_id, context)
+            cue_span = Span(article_id, offset + cue_range[0], offset + cue_range[1])
         elif start <= 1 and _covers_paragraph(text, start, end):
             speaker = context.last_speaker
-        kind = _kind(doc, start, end)
-        lead = len(text[start:end]) - len(text[start:end].lstrip())
+        elif previous is not None and _starts_sentence(text, start):
+            speaker, cue_span = previous  # "“A,” he said. “B.”": B is his too
         span = Span(article_id, offset + start + lead, offset + start + lead + len(content))
         name, speaker_span, cue_text = speaker if speaker else (None, None, None)
-        quotes.append(Quote(span, content, kind, name, speaker_span, cue_text))
+        quote = Quote(span, content, _kind(parsed, start, end), name, speaker_span, cue_text)
+        found.append(Attribution(quote, cue_span))
         if speaker is not None:
             context.last_speaker = speaker
-    quotes.extend(_indirect_quotes(doc, offset, article_id, context, inside))
+            previous = (speaker, cue_span)
+    for cue in parsed.cues:
+        left, right = cue.content
+        if cue.source is None or any(s < right and e > left for s, e in quoted):
+            continue
+        name, subject_range = _describe(cue.source, context)
+        quote = Quote(
+            Span(article_id, offset + left, offset + right),
+            text[left:right],
+            "indirect",
+            name,
+            Span(article_id, offset + subject_range[0], offset + subject_range[1]),
+            text[cue.span[0] : cue.span[1]],
+        )
+        found.append(
+            Attribution(quote, Span(article_id, offset + cue.span[0], offset + cue.span[1]))
+        )
     _remember_people(doc, context)
-    return sorted(quotes, key=lambda q: (q.span.start, q.span.end))
+    return sorted(found, key=lambda a: (a.quote.span.start, a.quote.span.end))
 
 
-def _inside_mask(length: int, marks: Sequence[tuple[int, int, bool]]) -> list[bool]:
-    mask = [False] * length
+def _parse(doc: Doc, marks: Sequence[tuple[int, int, bool]]) -> _Parsed:
+    text = doc.text
+    inside = [False] * len(text)
     for start, end, _ in marks:
-        for position in range(max(start - 1, 0), min(end + 1, length)):
-            mask[position] = True
-    return mask
+        inside[max(start - 1, 0) : min(end + 1, len(inside))] = [True] * (
+            min(end + 1, len(inside)) - max(start - 1, 0)
+        )
+    sentences = [(s.start_char, s.end_char, s.start, s.end) for s in doc.sents]
+    parsed = _Parsed(doc, text, inside, sentences, [t.idx for t in doc], [])
+    for token in doc:
+        cue = _cue_at(token, parsed)
+        if cue is not None:
+            parsed.cues.append(cue)
+    return parsed
 
 
-def _nearest_cue(doc: Doc, start: int, end: int, inside: list[bool]) -> Token | None:
+def _is_inside(parsed: _Parsed, char: int) -> bool:
+    return bool(parsed.inside) and parsed.inside[min(char, len(parsed.inside) - 1)]
+
+
+def _cue_at(token: Token, parsed: _Parsed) -> _Cue | None:
+    """The attribution ``token`` introduces, if it is a cue outside quotation marks."""
+    if _is_inside(parsed, token.idx):
+        return None
+    lower = token.lower_
+    if lower == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+        return _according_to(token, parsed)
+    if token.pos_ != "VERB" or token.lemma_.lower() not in ATTRIBUTION_CUES:
+        return None
+    content = _content_of(token, parsed)
+    if content is None:
+        return None
+    left = min(
+        [token.idx] + [c.idx for c in token.children if c.dep_ in _CUE_PARTS and c.i < token.i]
+    )
+    return _Cue(token, (left, token.idx + len(token.text)), content, _source_of(token))
+
+
+def _according_to(token: Token, parsed: _Parsed) -> _Cue | None:
+    """ "According to X, Y" / "Y, according to X": the rest of the sentence is the content."""
+    to = token.nbor()
+    objects = [t for t in to.children if t.dep_ == "pobj"] or [
+        t for c in token.children for t in c.children if t.dep_ == "pobj"
+    ]
+    source = objects[0] if objects else None
+    phrase_left = token.idx
+    phrase_right = max(
+        (t.idx + len(t.text) for t in (source.subtree if source is not None else [to])),
+        default=to.idx + 2,
+    )
+    sentence = next(
+        (s for s in parsed.sentences if s[0] <= token.idx < s[1]), (0, len(parsed.text), 0, 0)
+    )
+    text = parsed.text
+    before = (sentence[0], phrase_left)
+    after = (phrase_right, sentence[1])
+    left, right = after if after[1] - after[0] >= before[1] - before[0] else before
+    left, right = _trim(text, left, right)
+    if right - left < 3:
+        return None
+    return _Cue(token, (token.idx, to.idx + len(to.text)), (left, right), source)
+
+
+def _content_of(verb: Token, parsed: _Parsed) -> tuple[int, int] | None:
+    """The characters a cue verb attributes: its clausal complement, else its right-hand
+    complements ("criticized the Taliban for …"), else the clause it interrupts ("…, he said")."""
+    text = parsed.text
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    if clauses:
+        left = min(c.left_edge.idx for c in clauses)
+        right = max(c.right_edge.idx + len(c.right_edge.text) for c in clauses)
+        return _extend_to_marks(parsed, *_trim(text, left, right))
+    right_side = [c for c in verb.children if c.i > verb.i and c.dep_ in _COMPLEMENTS]
+    if right_side:
+        left = right_side[0].left_edge.idx
+        right = max(c.right_edge.idx + len(c.right_edge.text) for c in right_side)
+        return _extend_to_marks(parsed, *_trim(text, left, right))
+    if verb.dep_ in {"parataxis", "advcl", "ccomp"} and verb.head.i < verb.i:
+        head = verb.head
+        left = head.left_edge.idx
+        right = verb.left_edge.idx
+        return _extend_to_marks(parsed, *_trim(text, left, right))
+    return None
+
+
+def _trim(text: str, left: int, right: int) -> tuple[int, int]:
+    while left < right and text[left] in _EDGE_JUNK:
+        left += 1
+    while right > left and text[right - 1] in _EDGE_JUNK:
+        right -= 1
+    return left, right
+
+
+def _extend_to_marks(parsed: _Parsed, left: int, right: int) -> tuple[int, int] | None:
+    """Take in a quotation mark the content starts or ends against."""
+    text = parsed.text
+    if left >= right:
+        return None
+    if left > 0 and text[left - 1] in _OPENERS:
+        left -= 1
+    if right < len(text) and text[right] in _CLOSERS:
+        right += 1
+    elif right + 1 < len(text) and text[right] in ".,!?" and text[right + 1] in _CLOSERS:
+        right += 2
+    return left, right
+
+
+def _source_of(verb: Token) -> Token | None:
+    subject = _subject(verb)
+    if subject is not None:
+        return subject
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objects = [t for t in child.children if t.dep_ == "pobj"]
+            if objects:
+                return objects[0]
+    return None
+
+
+def _cue_for_quote(
+    parsed: _Parsed, start: int, end: int
+) -> tuple[Token | None, tuple[int, int] | None]:
+    """The cue a quoted passage belongs to and the cue's characters."""
+    holders = [
+        cue
+        for cue in parsed.cues
+        if cue.content[0] < end
+        and cue.content[1] > start
+        and cue.source is not None
+        and (cue.token.lower_ == "according" or cue.token.lemma_.lower() in SPEECH_VERBS)
+    ]  # "are expected to focus on “…”" attributes the passage, but nobody *said* it
+    if holders:
+        best = min(
+            holders,
+            key=lambda c: (
+                -(min(c.content[1], end) - max(c.content[0], start)),
+                abs(c.token.idx - start),
+            ),
+        )
+        return best.token, best.span
+    token = _nearest_cue(parsed, start, end)
+    if token is None and parsed.text[start:end].rstrip()[-1:] in _STATEMENT_ENDS:
+        token = _adjacent_verb(parsed, start, end)  # only a whole statement: "“…,” she went on"
+    if token is None:
+        return None, None
+    if token.lower_ == "according":
+        return token, (token.idx, token.nbor().idx + len(token.nbor().text))
+    return token, (token.idx, token.idx + len(token.text))
+
+
+def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
     """The speech verb outside quotation marks closest to the quote, in the sentences it touches."""
-    sentences = [s for s in doc.sents if s.start_char < end + 1 and s.end_char > start - 1]
+    doc = parsed.doc
+    touched = [s for s in parsed.sentences if s[0] < end + 1 and s[1] > start - 1]
     best: tuple[int, int, Token] | None = None
-    for sentence in sentences:
-        for token in sentence:
+    for _, _, first, last in touched:
+        for token in doc[first:last]:
             if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in SPEECH_VERBS:
                 continue
-            if inside[min(token.idx, len(inside) - 1)]:
+            if _is_inside(parsed, token.idx):
                 continue
             distance = start - token.idx if token.idx < start else token.idx - end
             key = (abs(distance), token.i)
             if best is None or key < best[:2]:
                 best = (key[0], key[1], token)
-    if best is None:
-        found = _according_to(doc, start, end, inside)
-        if found is None:
-            found = _cue_in_previous_sentence(doc, start, inside)
-        return found
-    return best[2]
+    if best is not None:
+        return best[2]
+    for _, _, first, last in touched:
+        for token in doc[first:last]:
+            if token.lower_ == "according" and not _is_inside(parsed, token.idx):
+                return token
+    return _cue_in_previous_sentence(parsed, start)
 
 
-def _cue_in_previous_sentence(doc: Doc, start: int, inside: list[bool]) -> Token | None:
-    """ "Tarar criticized the Taliban. “Instead of …”": the cue sits in the sentence before."""
-    previous = [s for s in doc.sents if s.end_char <= start]
-    if not previous:
-        return None
-    for token in reversed(list(previous[-1])):
+def _adjacent_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
+    """Any verb with a subject right against the quote: "“…,” she continued", "he went on: “…”"."""
+    doc = parsed.doc
+    first = bisect.bisect_left(parsed.token_starts, start)
+    last = bisect.bisect_left(parsed.token_starts, end)
+    after: list[Token] = list(doc[last : last + _ADJACENT_TOKENS])
+    before: list[Token] = list(doc[max(first - _ADJACENT_TOKENS, 0) : first])
+    window = after + before[::-1]
+    for token in window:
+        if token.is_sent_start and token.i >= last:
+            break
         if (
-            token.lemma_.lower() in SPEECH_VERBS
-            and token.pos_ in {"VERB", "AUX"}
-            and not inside[min(token.idx, len(inside) - 1)]
+            token.pos_ == "VERB"
+            and not _is_inside(parsed, token.idx)
             and _subject(token) is not None
         ):
             return token
     return None
 
 
-def _according_to(doc: Doc, start: int, end: int, inside: list[bool]) -> Token | None:
-    for sentence in doc.sents:
-        if not (sentence.start_char < end and sentence.end_char > start):
-            continue
-        for token in sentence:
-            if token.lower_ == "according" and not inside[token.idx]:
+def _nearby_noun(verb: Token) -> Token | None:
+    """A speaker the parse lost ("“…,” Texas delegate Bill Eastland, wearing …, said"): the
+    nearest noun-phrase head before the verb in its sentence, else right after it ("said Smith")."""
+    if verb.dep_ in {"xcomp", "acl", "relcl"} or any(c.lower_ == "to" for c in verb.children):
+        return None
+    sentence = verb.sent
+    before = sentence.text[: verb.idx - sentence.start_char]
+    for token in reversed(verb.doc[sentence.start : verb.i]):
+        if token.pos_ in _NOUNISH and token.dep_ not in _NOT_HEADS:
+            head = before[: token.idx - sentence.start_char]
+            if head.count("“") <= head.count("”") and head.count('"') % 2 == 0:
                 return token
+    for token in verb.doc[verb.i + 1 : min(verb.i + 4, sentence.end)]:
+        if token.pos_ in _NOUNISH and token.dep_ not in _NOT_HEADS:
+            return token
+    return None
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[: max(start - 1, 0)].rstrip()
+    return not before or before[-1] in ".!?:”\"'"
+
+
+def _cue_in_previous_sentence(parsed: _Parsed, start: int) -> Token | None:
+    """ "Tarar criticized the Taliban. “Instead of …”": the cue sits in the sentence before."""
+    previous = [s for s in parsed.sentences if s[1] <= start]
+    if not previous:
+        return None
+    _, _, first, last = previous[-1]
+    for token in reversed(parsed.doc[first:last]):
+        if (
+            token.lemma_.lower() in SPEECH_VERBS
+            and token.pos_ in {"VERB", "AUX"}
+            and not _is_inside(parsed, token.idx)
+            and _subject(token) is not None
+        ):
+            return token
     return None
 
 
@@ -188,10 +464,12 @@ def _speaker_of(
         objects = [
             t for c in cue.children if c.lower_ == "to" for t in c.children if t.dep_ == "pobj"
         ]
+        if not objects and cue.i + 1 < len(cue.doc):
+            objects = [t for t in cue.nbor().children if t.dep_ == "pobj"]
         subject = objects[0] if objects else None
         cue_text = "according to"
     else:
-        subject = _subject(cue)
+        subject = _source_of(cue) or _nearby_noun(cue)
         cue_text = cue.text
     if subject is None:
         return (
@@ -268,18 +546,18 @@ def _describe(subject: Token, context: QuoteContext) -> tuple[str, tuple[int, in
         return _canonical_person(ent.text, context), (ent.start_char, ent.end_char)
     subtree = list(subject.subtree)
     if len(subtree) <= _MAX_DESCRIPTION_TOKENS and not any(t.is_punct for t in subtree):
-        return doc.text[left:right], (left, right)
+        return doc[subject.left_edge.i : subject.right_edge.i + 1].text, (left, right)
     head_end = subject.idx + len(subject.text)
-    return doc.text[left:head_end], (left, head_end)
+    return doc[subject.left_edge.i : subject.i + 1].text, (left, head_end)
 
 
 def _person_of_token(token: Token, context: QuoteContext) -> str | None:
     """The canonical person a proper-noun token names, if it is (part of) a known person's name."""
     if token.pos_ != "PROPN":
         return None
-    for ent in token.doc.ents:
-        if ent.label_ == "PERSON" and ent.start <= token.i < ent.end:
-            return _canonical_person(ent.text, context)
+    person = _person_entities(token.doc).get(token.i)
+    if person is not None:
+        return _canonical_person(person, context)
     name = _canonical_person(token.text, context)
     return (
         name
@@ -288,19 +566,34 @@ def _person_of_token(token: Token, context: QuoteContext) -> str | None:
     )
 
 
+def _person_entities(doc: Doc) -> dict[int, str]:
+    """Token index → text of the PERSON entity it is part of; computed once per doc."""
+    cached: dict[int, str] | None = doc.user_data.get(_PERSON_KEY)
+    if cached is None:
+        cached = {
+            i: ent.text
+            for ent in doc.ents
+            if ent.label_ == "PERSON"
+            for i in range(ent.start, ent.end)
+        }
+        doc.user_data[_PERSON_KEY] = cached
+    return cached
+
+
 def _antecedent(pronoun: Token, context: QuoteContext) -> str | None:
     """The person a pronoun most likely means: the last person *subject* before it in the paragraph,
     else the last person named there, else the salient person carried from earlier paragraphs."""
-    named: list[tuple[bool, str]] = []
-    for token in pronoun.doc[: pronoun.i]:
+    last_named: str | None = None
+    window = pronoun.doc[max(pronoun.i - _ANTECEDENT_TOKENS, 0) : pronoun.i]
+    for token in reversed(window):
         person = _person_of_token(token, context)
-        if person is not None and (not named or named[-1][1] != person or token.dep_ == "nsubj"):
-            named.append((token.dep_ in {"nsubj", "nsubjpass"}, person))
-    subjects = [name for is_subject, name in named if is_subject]
-    if subjects:
-        return subjects[-1]
-    if named:
-        return named[-1][1]
+        if person is None:
+            continue
+        if token.dep_ in {"nsubj", "nsubjpass"}:
+            return person
+        last_named = last_named or person
+    if last_named is not None:
+        return last_named
     return context.salient_person()
 
 
@@ -319,44 +612,10 @@ def _covers_paragraph(text: str, start: int, end: int) -> bool:
     return not outside
 
 
-def _kind(doc: Doc, start: int, end: int) -> QuoteKind:
-    sentences = [s for s in doc.sents if s.start_char < end and s.end_char > start]
-    total = sum(len(s.text) for s in sentences) or 1
+def _kind(parsed: _Parsed, start: int, end: int) -> QuoteKind:
+    touched = [s for s in parsed.sentences if s[0] < end and s[1] > start]
+    total = sum(e - s for s, e, _, _ in touched) or 1
     return "direct" if (end - start) / total >= _MIN_DIRECT_SHARE else "partial"
-
-
-def _indirect_quotes(
-    doc: Doc, offset: int, article_id: str, context: QuoteContext, inside: list[bool]
-) -> list[Quote]:
-    """Reported speech without quotation marks: a speech verb with a clausal complement."""
-    found: list[Quote] = []
-    for token in doc:
-        if token.lemma_.lower() not in SPEECH_VERBS or inside[min(token.idx, len(inside) - 1)]:
-            continue
-        complements = [c for c in token.children if c.dep_ == "ccomp"]
-        if not complements:
-            continue
-        clause = complements[0]
-        left = clause.left_edge.idx
-        right = clause.right_edge.idx + len(clause.right_edge.text)
-        if any(inside[left:right]) or right - left < 20:
-            continue
-        subject = _subject(token)
-        if subject is None:
-            continue
-        name, subject_range = _describe(subject, context)
-        clause_text = doc.text[left:right]
-        found.append(
-            Quote(
-                Span(article_id, offset + left, offset + right),
-                clause_text,
-                "indirect",
-                name,
-                Span(article_id, offset + subject_range[0], offset + subject_range[1]),
-                token.text,
-            )
-        )
-    return found
 
 
 def _remember_people(doc: Doc, context: QuoteContext) -> None:

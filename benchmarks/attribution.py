@@ -1,0 +1,330 @@
+"""Benchmark: quote / attribution extraction on PolNeAR (political news attribution).
+
+Runs newsfuse's extract flow on every text of ``../shared/bench/attribution-dev/dev`` the way
+:mod:`newsfuse.stages.extract.annotate` does (``paragraph_chunks`` → ``nlp.pipe`` → one
+:class:`QuoteContext` per article built from ``article_people`` → ``attributions_in_paragraph`` per
+paragraph) and maps each quote to an attribution: content = the quote's span, source = its speaker
+span, cue = its cue span.  Gold attributions are the brat ``E`` lines of the ``.ann`` files; when a
+text was annotated twice, the first annotator's file (by name) is used.
+
+Scores (all micro-averaged over the dev set):
+
+* per role (source, cue, content), **exact** and **overlap** precision / recall / F1.  Spans of one
+  role are deduplicated per text on both sides.  Overlap: a predicted span matches a gold span of the
+  same role when they share at least one character (a discontinuous gold span matches through any of
+  its fragments); matching is one-to-one, greedy by the number of shared characters.  Exact: the
+  predicted span equals the gold span's extent (first fragment start, last fragment end) after
+  trimming whitespace and quotation marks / trailing punctuation from both;
+* **relation** P/R/F1: a predicted attribution counts when its source, cue and content all overlap
+  one gold attribution's (a gold attribution without a source needs a predicted source of ``None``),
+  again one-to-one and greedy;
+* **speaker accuracy** over gold attributions with a source whose content is in quotation marks (the
+  content starts or ends with a mark, or the marks enclose it): the fraction where the predicted
+  attribution overlapping the gold content most has a speaker span overlapping the gold source.
+
+``train/`` is for studying what PolNeAR annotates; nothing here reads it.  Reference: BBC Citron on
+PARC 3.0, all-spans overlap F1 83.2 (source exact 82.0, content exact 59.3).
+
+    python benchmarks/attribution.py [--bench-dir DIR] [--split dev] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsfuse.config import load_settings
+from newsfuse.stages.extract.entities import article_people
+from newsfuse.stages.extract.nlp import load_nlp
+from newsfuse.stages.extract.paragraphs import paragraph_chunks
+from newsfuse.stages.extract.quotes import QuoteContext, attributions_in_paragraph
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+DEFAULT_BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench" / "attribution-dev"
+RESULTS = Path(__file__).resolve().parent / "results" / "attribution.md"
+ROLES = ("source", "cue", "content")
+_MARKS = "“”\"«»„‘’'"
+_TRIM = " \t\n" + _MARKS + ".,;:"
+
+_T_LINE = re.compile(r"T\d+\t\S+ \d+ \d+")  # an annotated span's text may run onto lines of its own
+_E_LINE = re.compile(r"E\d+\t")
+
+Fragments = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    """One attribution of a text: each role a set of character ranges, or ``None`` when absent."""
+
+    source: Fragments | None
+    cue: Fragments | None
+    content: Fragments | None
+
+    def role(self, name: str) -> Fragments | None:
+        value: Fragments | None = getattr(self, name)
+        return value
+
+
+@dataclass(slots=True)
+class Counts:
+    """True positives and the sizes of the predicted and gold sets, for one measure."""
+
+    tp: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    def add(self, tp: int, predicted: int, gold: int) -> None:
+        self.tp += tp
+        self.predicted += predicted
+        self.gold += gold
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / self.predicted if self.predicted else 0.0
+        r = self.tp / self.gold if self.gold else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+@dataclass(slots=True)
+class Tally:
+    """Everything the run accumulates."""
+
+    exact: dict[str, Counts] = field(default_factory=lambda: {r: Counts() for r in ROLES})
+    overlap: dict[str, Counts] = field(default_factory=lambda: {r: Counts() for r in ROLES})
+    relation: Counts = field(default_factory=Counts)
+    speaker_hits: int = 0
+    speaker_total: int = 0
+    texts: int = 0
+    seconds: float = 0.0
+
+
+def parse_ann(text: str) -> list[Attr]:
+    """The attributions (``E`` lines) of a brat standoff file."""
+    spans: dict[str, tuple[str, Fragments]] = {}
+    events: list[list[tuple[str, str]]] = []
+    for line in text.splitlines():
+        if _T_LINE.match(line):
+            ident, head, _ = [*line.split("\t"), "", ""][:3]
+            kind, _, ranges = head.partition(" ")
+            fragments = tuple(
+                (int(a), int(b)) for a, b in (part.split() for part in ranges.split(";"))
+            )
+            spans[ident] = (kind, fragments)
+        elif _E_LINE.match(line):
+            args = line.split("\t")[1].split()
+            events.append([(arg.partition(":")[0], arg.partition(":")[2]) for arg in args])
+    found: list[Attr] = []
+    for event in events:
+        roles: dict[str, list[tuple[int, int]]] = {}
+        for name, ref in event:
+            role = name.rstrip("0123456789").lower()
+            if role in ROLES and ref in spans:
+                roles.setdefault(role, []).extend(spans[ref][1])
+        source, cue, content = (tuple(sorted(roles[r])) if r in roles else None for r in ROLES)
+        found.append(Attr(source, cue, content))
+    return found
+
+
+def _shared(a: Fragments, b: Fragments) -> int:
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+def _trimmed(text: str, fragments: Fragments) -> tuple[int, int]:
+    start, end = fragments[0][0], fragments[-1][1]
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def greedy_matches(predicted: Sequence[Fragments], gold: Sequence[Fragments]) -> int:
+    """One-to-one matches of spans sharing at least one character, greedy by characters shared."""
+    pairs = sorted(
+        ((_shared(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold)),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    for shared, i, j in pairs:
+        if shared <= 0:
+            break
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+    return len(used_p)
+
+
+def _overlaps(a: Fragments | None, b: Fragments | None) -> bool:
+    return a is not None and b is not None and _shared(a, b) > 0
+
+
+def relation_matches(predicted: Sequence[Attr], gold: Sequence[Attr]) -> int:
+    """One-to-one matches where source, cue and content all overlap one gold attribution's."""
+    pairs: list[tuple[int, int, int]] = []
+    for i, p in enumerate(predicted):
+        for j, g in enumerate(gold):
+            if not (_overlaps(p.content, g.content) and _overlaps(p.cue, g.cue)):
+                continue
+            if g.source is None:
+                if p.source is not None:
+                    continue
+            elif not _overlaps(p.source, g.source):
+                continue
+            assert p.content is not None and g.content is not None
+            pairs.append((_shared(p.content, g.content), i, j))
+    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    for _, i, j in pairs:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+    return len(used_p)
+
+
+def is_quoted(text: str, content: Fragments) -> bool:
+    """Gold content in quotation marks: starts or ends with a mark, or the marks enclose it."""
+    start, end = content[0][0], content[-1][1]
+    body = text[start:end].strip()
+    if body[:1] in _MARKS or body.rstrip(".,;:")[-1:] in _MARKS:
+        return True
+    before = text[max(0, start - 2) : start].strip()
+    after = text[end : end + 2].strip()
+    return bool(before) and before[-1] in _MARKS and bool(after) and after[0] in _MARKS
+
+
+def score_text(text: str, predicted: list[Attr], gold: list[Attr], tally: Tally) -> None:
+    """Add one text's comparison to the tally."""
+    for role in ROLES:
+        pred_spans = sorted({s for a in predicted if (s := a.role(role)) is not None})
+        gold_spans = sorted({s for a in gold if (s := a.role(role)) is not None})
+        tally.overlap[role].add(
+            greedy_matches(pred_spans, gold_spans), len(pred_spans), len(gold_spans)
+        )
+        pred_exact = {_trimmed(text, s) for s in pred_spans}
+        gold_exact = {_trimmed(text, s) for s in gold_spans}
+        tally.exact[role].add(len(pred_exact & gold_exact), len(pred_exact), len(gold_exact))
+    tally.relation.add(relation_matches(predicted, gold), len(predicted), len(gold))
+    for g in gold:
+        if g.content is None or g.source is None or not is_quoted(text, g.content):
+            continue
+        tally.speaker_total += 1
+        best = max(
+            (p for p in predicted if _overlaps(p.content, g.content)),
+            key=lambda p: _shared(p.content or (), g.content or ()),
+            default=None,
+        )
+        if best is not None and _overlaps(best.source, g.source):
+            tally.speaker_hits += 1
+
+
+def predict(texts: Sequence[str]) -> list[list[Attr]]:
+    """newsfuse's attributions for each text, the way the extract stage finds them."""
+    settings = load_settings().extract
+    nlp = load_nlp(settings.spacy_model)
+    units = [
+        (index, offset, chunk)
+        for index, text in enumerate(texts)
+        for offset, chunk in paragraph_chunks(text, settings.max_chars_per_chunk)
+    ]
+    parsed: list[list[tuple[int, Doc]]] = [[] for _ in texts]
+    docs = nlp.pipe((chunk for _, _, chunk in units), batch_size=settings.batch_size)
+    for (index, offset, _), doc in zip(units, docs, strict=True):
+        parsed[index].append((offset, doc))
+    found: list[list[Attr]] = []
+    for index, pairs in enumerate(parsed):
+        context = QuoteContext(people=article_people(doc for _, doc in pairs))
+        attrs: list[Attr] = []
+        for offset, doc in pairs:
+            for item in attributions_in_paragraph(doc, offset, str(index), context):
+                quote = item.quote
+                speaker = quote.speaker_span
+                attrs.append(
+                    Attr(
+                        ((speaker.start, speaker.end),) if speaker else None,
+                        ((item.cue_span.start, item.cue_span.end),) if item.cue_span else None,
+                        ((quote.span.start, quote.span.end),),
+                    )
+                )
+        found.append(attrs)
+    return found
+
+
+def load_split(directory: Path, limit: int | None) -> list[tuple[str, str, list[Attr]]]:
+    """``(name, text, gold attributions)`` for each text, first annotator's file when several."""
+    texts = sorted((directory / "text").glob("*.txt"))
+    if limit is not None:
+        texts = texts[:limit]
+    loaded = []
+    for path in texts:
+        anns = sorted((directory / "attributions").glob(f"{path.stem}_*.ann"))
+        if not anns:
+            continue
+        text = path.read_text(encoding="utf-8")
+        loaded.append((path.stem, text, parse_ann(anns[0].read_text(encoding="utf-8"))))
+    return loaded
+
+
+def table(tally: Tally) -> list[str]:
+    """The Markdown rows of the results table."""
+    rows = [
+        "| measure | P | R | F1 |",
+        "|---|---:|---:|---:|",
+    ]
+    for role in ROLES:
+        for kind, counts in (("exact", tally.exact[role]), ("overlap", tally.overlap[role])):
+            p, r, f = counts.prf()
+            rows.append(f"| {role} {kind} | {p:.3f} | {r:.3f} | {f:.3f} |")
+    p, r, f = tally.relation.prf()
+    rows.append(f"| relation (source+cue+content overlap) | {p:.3f} | {r:.3f} | {f:.3f} |")
+    accuracy = tally.speaker_hits / tally.speaker_total if tally.speaker_total else 0.0
+    rows.append("")
+    rows.append(
+        f"Speaker accuracy on quoted-content attributions: **{accuracy:.3f}** "
+        f"({tally.speaker_hits}/{tally.speaker_total})."
+    )
+    return rows
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH_DIR)
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    loaded = load_split(args.bench_dir / args.split, args.limit)
+    started = time.perf_counter()
+    predictions = predict([text for _, text, _ in loaded])
+    tally = Tally(texts=len(loaded), seconds=time.perf_counter() - started)
+    for (_, text, gold), predicted in zip(loaded, predictions, strict=True):
+        score_text(text, predicted, gold, tally)
+    command = "python benchmarks/attribution.py" + (
+        f" --limit {args.limit}" if args.limit is not None else ""
+    )
+    gold_total = tally.relation.gold
+    header = (
+        f"Command: `{command}` — {tally.texts} texts of PolNeAR {args.split} ({gold_total} gold "
+        f"attributions, first annotator per text), spaCy `{load_settings().extract.spacy_model}`; "
+        f"overlap = ≥1 shared character, one-to-one greedy matching; {tally.seconds:.1f}s "
+        "including parsing.  Reference: BBC Citron on PARC 3.0, all-spans overlap F1 0.832."
+    )
+    lines = [header, "", *table(tally)]
+    output = "\n".join(lines) + "\n"
+    sys.stdout.write(output)
+    if not args.no_write and args.limit is None and args.split == "dev":
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(output, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""The align stage for one story: facts with independent-source counts, conflicts, quote drift,
+framing, coverage gaps and phases — everything that compares outlets with each other.
+
+Articles not in English are reported and left out of alignment (comparing their words with English
+ones would only produce false "single-source" facts).  A story of one article still gets its facts,
+all single-source, and a note saying there was nothing to corroborate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsfuse.models import (
+    Article,
+    Conflict,
+    CoverageGap,
+    Fact,
+    FramingTerm,
+    Phase,
+    QuoteGroup,
+)
+from newsfuse.stages.align.conflicts import find_conflicts
+from newsfuse.stages.align.drift import find_quote_groups
+from newsfuse.stages.align.facts import PairScorer, align_facts
+from newsfuse.stages.align.framing import find_framing
+from newsfuse.stages.align.phases import find_phases
+from newsfuse.stages.align.sources import SourceIndex
+
+__all__ = ["Corroboration", "corroborate", "looks_english"]
+
+_ENGLISH = re.compile(
+    r"\b(?:the|and|of|to|in|that|is|was|for|on|with|said|as|by|it|from|at|has|have|be)\b",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"[^\W\d_]+")
+MIN_ENGLISH_SHARE = 0.12  # English news prose runs at 0.25–0.35 of these words
+
+
+def looks_english(text: str) -> bool:
+    """Whether ``text`` reads as English: enough of its words are very common English words."""
+    words = _WORDS.findall(text[:5000])
+    if len(words) < 20:
+        return True  # too short to tell; don't exclude
+    return len(_ENGLISH.findall(text[:5000])) / len(words) >= MIN_ENGLISH_SHARE
+
+
+@dataclass(frozen=True, slots=True)
+class Corroboration:
+    """What comparing the outlets of one story found."""
+
+    facts: tuple[Fact, ...]
+    conflicts: tuple[Conflict, ...]
+    quote_groups: tuple[QuoteGroup, ...]
+    framing: tuple[FramingTerm, ...]
+    coverage_gaps: tuple[CoverageGap, ...]
+    phases: tuple[Phase, ...]
+    notes: tuple[str, ...]
+
+
+def corroborate(articles: Sequence[Article], scorer: PairScorer) -> Corroboration:
+    """Compare the story's articles with each other."""
+    english = [a for a in articles if looks_english(a.text)]
+    other = [a for a in articles if a not in english]
+    notes: list[str] = []
+    if other:
+        names = ", ".join(sorted(a.origin for a in other))
+        notes.append(f"{len(other)} article(s) not in English, not aligned: {names}")
+    sources = SourceIndex(english)
+    outlets = {sources.outlet(a.id) for a in english}
+    if len(english) <= 1 or sources.count(a.id for a in english) <= 1:
+        notes.append(
+            "Only one independent source: nothing to corroborate; every fact is single-source."
+        )
+    facts, members = align_facts(english, scorer, sources)
+    conflicts = find_conflicts(facts, members, sources)
+    disputed = {c.fact_id for c in conflicts}
+    facts = tuple(
+        dataclasses.replace(f, status="disputed") if f.id in disputed else f for f in facts
+    )
+    gaps = _coverage_gaps(facts, sorted(outlets))
+    return Corroboration(
+        facts=facts,
+        conflicts=conflicts,
+        quote_groups=find_quote_groups(english, sources),
+        framing=find_framing(english, sources),
+        coverage_gaps=gaps,
+        phases=find_phases(english, sources),
+        notes=tuple(notes),
+    )
+
+
+def _coverage_gaps(facts: Sequence[Fact], outlets: Sequence[str]) -> tuple[CoverageGap, ...]:
+    """For each outlet, the corroborated facts (two or more independent sources) it leaves out."""
+    shared = [f for f in facts if f.independent_sources >= 2]
+    gaps = []
+    for outlet in outlets:
+        missing = tuple(f.id for f in shared if outlet not in f.outlets)
+        if missing:
+            gaps.append(CoverageGap(outlet, missing))
+    return tuple(gaps)

@@ -1,0 +1,616 @@
+"""The :class:`Store`: everything newsfuse keeps at corpus scale, behind one small API.
+
+Writes go through :meth:`Store.batch`, one transaction per batch: a process killed with SIGKILL
+loses at most the batch it was in, and resuming asks :meth:`Store.raw_ids_without_article` what
+is left.  A write called outside a batch is a batch of its own (convenient, but one disk sync per
+call).  A Store is not thread-safe; give each thread or process its own (they coordinate through
+the database's locks).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Engine, delete, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from newsfuse.models import (
+    Article,
+    DeclaredMetadata,
+    RawDocument,
+    Rejection,
+)
+from newsfuse.store import migrate
+from newsfuse.store.codec import annotations_to_json, article_from_json, removed_to_json
+from newsfuse.store.engine import WRITE, Location, create_store_engine, resolve, translate_errors
+from newsfuse.store.errors import NotInStoreError, StoreError
+from newsfuse.store.schema import (
+    ArticleRow,
+    Base,
+    RawDocumentRow,
+    RawStatus,
+    RejectionRow,
+    ReportRow,
+    StoryArticleRow,
+    StoryRow,
+    TrackerStateRow,
+)
+
+__all__ = ["DEFAULT_BUSY_TIMEOUT", "Store", "StoredReport", "StoredStory"]
+
+DEFAULT_BUSY_TIMEOUT = 30.0
+"""Seconds a writer waits for another writer's lock before :class:`StoreLockedError`."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStory:
+    """A story as the store keeps it: its articles in order and the tracker's state for it."""
+
+    id: str
+    title: str
+    article_ids: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    state: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    """One stored JSON report; ``body`` is the text exactly as it was put."""
+
+    id: int
+    story_id: str
+    settings_hash: str
+    schema_version: str
+    created_at: datetime
+    body: str
+
+    def data(self) -> dict[str, Any]:
+        """The report parsed back into ``report_to_dict`` form."""
+        parsed: dict[str, Any] = json.loads(self.body)
+        return parsed
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """newsfuse's store: raw documents, rejections, articles, stories and reports.
+
+    Open with :meth:`open`; use as a context manager or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        location: Location,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        """Wrap an engine made by :func:`newsfuse.store.engine.create_store_engine`; prefer :meth:`open`."""
+        self._engine = engine
+        self._writer = engine.execution_options(**{WRITE: True})
+        self._location = location
+        self._busy_timeout = busy_timeout
+        self._clock = clock
+        self._batch: Session | None = None
+
+    # -- opening, migrating, closing ----------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        url: str | Path,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        upgrade: bool = True,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> Store:
+        """Open the store at ``url``: a path or ``sqlite:///…`` (SQLite), or ``postgresql+psycopg://…``.
+
+        By default the schema is brought to head (creating it in a new store), because a store
+        without its tables is of no use to anyone.  ``upgrade=False`` leaves that to an explicit
+        :meth:`upgrade`.  A store whose schema is newer than this code is refused either way.
+        ``clock`` returns the aware UTC time stamped on rows (tests pass a fixed one).
+        """
+        location = resolve(url)
+        with translate_errors(location, busy_timeout):
+            engine = create_store_engine(location, busy_timeout)
+        store = cls(engine, location, busy_timeout=busy_timeout, clock=clock)
+        try:
+            with store._errors(), engine.connect() as connection:
+                state = migrate.check_revision(connection, location.display)
+            if upgrade and state != "current":
+                store.upgrade()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @property
+    def location(self) -> str:
+        """The store's path, or its URL without the password."""
+        return self._location.display
+
+    def upgrade(self) -> None:
+        """Run the Alembic migrations up to head, in one transaction (a no-op when at head)."""
+        self._no_batch("upgrade")
+        with self._errors(), self._writer.begin() as connection:
+            if migrate.check_revision(connection, self.location) != "current":
+                migrate.upgrade(connection)
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (``None`` before the first upgrade)."""
+        from alembic.runtime.migration import MigrationContext
+
+        with self._errors(), self._engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def close(self) -> None:
+        """Release every connection; the Store cannot be used afterwards."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- transactions --------------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run the writes inside the ``with`` block as one transaction, committed at its end.
+
+        Everything in the block becomes durable together or, if the block raises or the process
+        dies, not at all.  Reads inside the block see its own writes.  Batches do not nest.
+        """
+        self._no_batch("batch")
+        with self._errors(), Session(self._writer) as session, session.begin():
+            self._batch = session
+            try:
+                yield
+            finally:
+                self._batch = None
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        if self._batch is not None:
+            yield self._batch
+            return
+        with self._errors(), Session(self._writer) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        if self._batch is not None:
+            yield self._batch
+            return
+        with self._errors(), Session(self._engine) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        with translate_errors(self._location, self._busy_timeout):
+            yield
+
+    def _no_batch(self, what: str) -> None:
+        if self._batch is not None:
+            raise StoreError(
+                f"{what}() cannot run inside a batch of store {self.location}: batches do not nest"
+            )
+
+    def _insert(self, model: type[Base]) -> sqlite.Insert | postgresql.Insert:
+        # Both dialects support INSERT ... ON CONFLICT, which makes re-ingesting race-free: two
+        # processes adding the same document cannot both insert it, and neither fails.
+        if self._engine.dialect.name == "postgresql":
+            return postgresql.insert(model)
+        return sqlite.insert(model)
+
+    # -- raw documents and rejections ----------------------------------------------------------
+
+    def add_raw(self, doc: RawDocument) -> bool:
+        """Keep a raw document; ``False`` when one with its id (a content hash) is already there."""
+        statement = (
+            self._insert(RawDocumentRow)
+            .values(
+                id=doc.id,
+                origin=doc.origin,
+                media_type=doc.media_type,
+                content=doc.content,
+                declared_url=doc.declared.url,
+                declared_title=doc.declared.title,
+                declared_outlet=doc.declared.outlet,
+                declared_byline=doc.declared.byline,
+                declared_published_at=doc.declared.published_at,
+                fetched_at=doc.fetched_at,
+                ingested_at=self._clock(),
+                status=RawStatus.PENDING,
+                article_id=None,
+            )
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(RawDocumentRow.id)
+        )
+        with self._write() as session:
+            # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
+            return session.execute(statement).first() is not None
+
+    def get_raw(self, raw_id: str) -> RawDocument:
+        """The raw document with ``raw_id``, exactly as added."""
+        with self._read() as session:
+            row = session.get(RawDocumentRow, raw_id)
+            if row is None:
+                raise NotInStoreError(f"raw document {raw_id} is not in store {self.location}")
+            return RawDocument(
+                id=row.id,
+                origin=row.origin,
+                media_type=row.media_type,
+                content=row.content,
+                declared=DeclaredMetadata(
+                    url=row.declared_url,
+                    title=row.declared_title,
+                    outlet=row.declared_outlet,
+                    byline=row.declared_byline,
+                    published_at=row.declared_published_at,
+                ),
+                fetched_at=row.fetched_at,
+            )
+
+    def raw_ids_without_article(self, *, include_rejected: bool = False) -> list[str]:
+        """Raw documents not yet made into an article: what an interrupted ingest has left to do.
+
+        Documents whose processing was rejected (:meth:`add_rejection` with ``raw_id``) count as
+        done unless ``include_rejected`` (e.g. to retry them with new settings).  Oldest first.
+        """
+        statuses = [RawStatus.PENDING]
+        if include_rejected:
+            statuses.append(RawStatus.REJECTED)
+        query = (
+            select(RawDocumentRow.id)
+            .where(RawDocumentRow.status.in_(statuses))
+            .order_by(RawDocumentRow.ingested_at, RawDocumentRow.id)
+        )
+        with self._read() as session:
+            return list(session.scalars(query))
+
+    def add_rejection(
+        self, rejection: Rejection, *, run_id: str | None = None, raw_id: str | None = None
+    ) -> None:
+        """Keep a rejection; with ``raw_id``, that pending raw document counts as done."""
+        with self._write() as session:
+            if raw_id is not None:
+                self._require_raw(session, raw_id, f"rejection of {rejection.item}")
+                session.execute(
+                    update(RawDocumentRow)
+                    .where(RawDocumentRow.id == raw_id, RawDocumentRow.status == RawStatus.PENDING)
+                    .values(status=RawStatus.REJECTED)
+                )
+            session.add(
+                RejectionRow(
+                    item=rejection.item,
+                    stage=rejection.stage,
+                    reason=rejection.reason,
+                    run_id=run_id,
+                    raw_id=raw_id,
+                    created_at=self._clock(),
+                )
+            )
+
+    def rejections(self, *, run_id: str | None = None) -> list[Rejection]:
+        """Stored rejections, in the order they were added; only ``run_id``'s when given."""
+        query = select(RejectionRow).order_by(RejectionRow.id)
+        if run_id is not None:
+            query = query.where(RejectionRow.run_id == run_id)
+        with self._read() as session:
+            return [Rejection(r.item, r.stage, r.reason) for r in session.scalars(query)]
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def put_article(self, article: Article) -> None:
+        """Insert or replace the article with ``article.id``; its raw document must be stored.
+
+        Replacing is how later stages (dedupe, extract) record what they added.  The raw document
+        it came from is marked done, so a resumed ingest skips it.
+        """
+        now = self._clock()
+        values: dict[str, Any] = {
+            "raw_id": article.raw_id,
+            "origin": article.origin,
+            "url": article.url,
+            "outlet": article.outlet,
+            "title": article.title,
+            "byline": article.byline,
+            "dateline": article.dateline,
+            "published_at": article.published_at,
+            "language": article.language,
+            "text": article.text,
+            "extractor": article.extractor,
+            "dup_group": article.dup_group,
+            "removed": removed_to_json(article.removed),
+            "annotations": annotations_to_json(article),
+            "updated_at": now,
+        }
+        insert = self._insert(ArticleRow).values(id=article.id, created_at=now, **values)
+        statement = insert.on_conflict_do_update(index_elements=["id"], set_=values)
+        with self._write() as session:
+            self._require_raw(session, article.raw_id, f"article {article.id}")
+            session.execute(statement)
+            session.execute(
+                update(RawDocumentRow)
+                .where(RawDocumentRow.id == article.raw_id)
+                .values(status=RawStatus.ARTICLE, article_id=article.id)
+            )
+
+    def get_article(self, article_id: str) -> Article:
+        """The article with ``article_id``, equal to the one put."""
+        with self._read() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                raise NotInStoreError(f"article {article_id} is not in store {self.location}")
+            return _article(row)
+
+    def article_ids(self) -> list[str]:
+        """Every stored article id, sorted."""
+        with self._read() as session:
+            return list(session.scalars(select(ArticleRow.id).order_by(ArticleRow.id)))
+
+    def _require_raw(self, session: Session, raw_id: str, what: str) -> None:
+        if session.get(RawDocumentRow, raw_id) is None:
+            raise NotInStoreError(
+                f"{what} refers to raw document {raw_id}, which is not in store {self.location}; "
+                "add_raw() it first"
+            )
+
+    # -- stories -------------------------------------------------------------------------------
+
+    def put_story(
+        self,
+        story_id: str,
+        title: str,
+        article_ids: Sequence[str],
+        *,
+        state: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Insert or update a story and replace its article list (every article must be stored).
+
+        ``state`` is the tracker's JSON-able state for this story; ``None`` keeps what is stored.
+        """
+        if len(set(article_ids)) != len(article_ids):
+            raise ValueError(f"story {story_id} lists an article twice")
+        now = self._clock()
+        with self._write() as session:
+            known = set(
+                session.scalars(select(ArticleRow.id).where(ArticleRow.id.in_(list(article_ids))))
+            )
+            missing = [a for a in article_ids if a not in known]
+            if missing:
+                raise NotInStoreError(
+                    f"story {story_id} lists article(s) not in store {self.location}: "
+                    + ", ".join(missing[:5])
+                    + (" …" if len(missing) > 5 else "")
+                )
+            row = session.get(StoryRow, story_id)
+            if row is None:
+                row = StoryRow(id=story_id, title=title, created_at=now, updated_at=now)
+                row.state = None if state is None else dict(state)
+                session.add(row)
+            else:
+                row.title = title
+                row.updated_at = now
+                if state is not None:
+                    row.state = dict(state)
+            session.flush()
+            session.execute(delete(StoryArticleRow).where(StoryArticleRow.story_id == story_id))
+            session.add_all(
+                StoryArticleRow(story_id=story_id, article_id=a, position=i)
+                for i, a in enumerate(article_ids)
+            )
+
+    def get_story(self, story_id: str) -> StoredStory:
+        """The story with ``story_id``."""
+        with self._read() as session:
+            row = session.get(StoryRow, story_id)
+            if row is None:
+                raise NotInStoreError(f"story {story_id} is not in store {self.location}")
+            return self._stored_story(session, row)
+
+    def list_stories(
+        self, since: datetime | None = None, search: str | None = None
+    ) -> list[StoredStory]:
+        """Stories updated at or after ``since`` whose title, or an article's title, has ``search``.
+
+        The search is a case-insensitive substring match (``ILIKE`` on PostgreSQL, ``lower() LIKE``
+        on SQLite); ``%`` and ``_`` in it match themselves.  Newest update first.
+        """
+        query = select(StoryRow).order_by(StoryRow.updated_at.desc(), StoryRow.id)
+        if since is not None:
+            if since.tzinfo is None:
+                raise ValueError("list_stories(since=...) needs an aware datetime")
+            query = query.where(StoryRow.updated_at >= since)
+        if search:
+            pattern = "%" + _escape_like(search) + "%"
+            in_articles = exists(
+                select(StoryArticleRow.article_id)
+                .join(ArticleRow, ArticleRow.id == StoryArticleRow.article_id)
+                .where(
+                    StoryArticleRow.story_id == StoryRow.id,
+                    ArticleRow.title.ilike(pattern, escape="\\"),
+                )
+            )
+            query = query.where(or_(StoryRow.title.ilike(pattern, escape="\\"), in_articles))
+        with self._read() as session:
+            return [self._stored_story(session, row) for row in session.scalars(query)]
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        """The story's articles, in the story's order."""
+        query = (
+            select(ArticleRow)
+            .join(StoryArticleRow, StoryArticleRow.article_id == ArticleRow.id)
+            .where(StoryArticleRow.story_id == story_id)
+            .order_by(StoryArticleRow.position)
+        )
+        with self._read() as session:
+            if session.get(StoryRow, story_id) is None:
+                raise NotInStoreError(f"story {story_id} is not in store {self.location}")
+            return [_article(row) for row in session.scalars(query)]
+
+    def _stored_story(self, session: Session, row: StoryRow) -> StoredStory:
+        ids = session.scalars(
+            select(StoryArticleRow.article_id)
+            .where(StoryArticleRow.story_id == row.id)
+            .order_by(StoryArticleRow.position)
+        )
+        return StoredStory(
+            id=row.id,
+            title=row.title,
+            article_ids=tuple(ids),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            state=row.state,
+        )
+
+    # -- reports -------------------------------------------------------------------------------
+
+    def put_report(self, story_id: str, report_json: str | Mapping[str, Any]) -> int:
+        """Keep a JSON report of a story (``render_json`` text or ``report_to_dict`` data); its id.
+
+        Text is stored byte for byte; data is rendered the way ``render_json`` renders it.  Older
+        reports are kept: :meth:`latest_report` returns the newest.
+        """
+        if isinstance(report_json, str):
+            body = report_json
+            try:
+                data = json.loads(body)
+            except json.JSONDecodeError as error:
+                raise StoreError(f"report for story {story_id} is not JSON: {error}") from error
+        else:
+            data = dict(report_json)
+            body = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if not isinstance(data, dict):
+            raise StoreError(f"report for story {story_id} is not a JSON object")
+        schema_version, settings_hash = data.get("schema_version"), data.get("settings_hash")
+        if not isinstance(schema_version, str) or not isinstance(settings_hash, str):
+            raise StoreError(
+                f"report for story {story_id} lacks schema_version or settings_hash; "
+                "store what newsfuse.outputs.json renders"
+            )
+        with self._write() as session:
+            if session.get(StoryRow, story_id) is None:
+                raise NotInStoreError(
+                    f"report for story {story_id}: the story is not in store {self.location}; "
+                    "put_story() it first"
+                )
+            row = ReportRow(
+                story_id=story_id,
+                settings_hash=settings_hash,
+                schema_version=schema_version,
+                body=body,
+                created_at=self._clock(),
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def latest_report(self, story_id: str) -> StoredReport | None:
+        """The newest report of the story, or ``None`` when it has none."""
+        query = (
+            select(ReportRow)
+            .where(ReportRow.story_id == story_id)
+            .order_by(ReportRow.created_at.desc(), ReportRow.id.desc())
+            .limit(1)
+        )
+        with self._read() as session:
+            row = session.scalars(query).first()
+            if row is None:
+                return None
+            return StoredReport(
+                id=row.id,
+                story_id=row.story_id,
+                settings_hash=row.settings_hash,
+                schema_version=row.schema_version,
+                created_at=row.created_at,
+                body=row.body,
+            )
+
+    # -- corpus-wide state and counts ----------------------------------------------------------
+
+    def put_tracker_state(self, name: str, state: Mapping[str, Any]) -> None:
+        """Keep the corpus-wide state of a component (e.g. ``"cluster"``: ``StoryTracker.state()``)."""
+        with self._write() as session:
+            row = session.get(TrackerStateRow, name)
+            if row is None:
+                session.add(TrackerStateRow(name=name, state=dict(state), updated_at=self._clock()))
+            else:
+                row.state = dict(state)
+                row.updated_at = self._clock()
+
+    def tracker_state(self, name: str) -> dict[str, Any] | None:
+        """The state kept under ``name``, or ``None``."""
+        with self._read() as session:
+            row = session.get(TrackerStateRow, name)
+            return None if row is None else row.state
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, and raw documents per status (``raw_documents.pending`` …)."""
+        tables: list[type[Base]] = [
+            RawDocumentRow,
+            RejectionRow,
+            ArticleRow,
+            StoryRow,
+            StoryArticleRow,
+            ReportRow,
+        ]
+        with self._read() as session:
+            counts = {
+                str(model.__tablename__): int(
+                    session.scalar(select(func.count()).select_from(model)) or 0
+                )
+                for model in tables
+            }
+            by_status = session.execute(
+                select(RawDocumentRow.status, func.count()).group_by(RawDocumentRow.status)
+            )
+            for status, count in by_status:
+                counts[f"raw_documents.{status}"] = int(count)
+        return counts
+
+
+def _article(row: ArticleRow) -> Article:
+    return article_from_json(
+        {
+            "id": row.id,
+            "raw_id": row.raw_id,
+            "origin": row.origin,
+            "url": row.url,
+            "outlet": row.outlet,
+            "title": row.title,
+            "byline": row.byline,
+            "dateline": row.dateline,
+            "published_at": row.published_at,
+            "language": row.language,
+            "text": row.text,
+            "extractor": row.extractor,
+            "dup_group": row.dup_group,
+            "removed": row.removed,
+            "annotations": row.annotations,
+        }
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

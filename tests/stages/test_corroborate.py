@@ -1,0 +1,122 @@
+"""Corroboration on the seeds and the example: facts with independent sources, conflicts, quote
+variants, framing, coverage gaps and the story's phases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsfuse.config import load_settings
+from newsfuse.models import Report
+from newsfuse.pipeline import run
+from newsfuse.stages.align.corroborate import looks_english
+from newsfuse.stages.align.drift import label_variant
+
+
+@pytest.fixture(scope="module")
+def seeds(seeds_dir: Path) -> Report:
+    return run([str(seeds_dir)], load_settings())
+
+
+@pytest.fixture(scope="module")
+def example(examples_dir: Path) -> Report:
+    return run([str(examples_dir)], load_settings())
+
+
+def test_facts_all_five_reports_share(seeds: Report) -> None:
+    five = [f for f in seeds.story.facts if f.independent_sources == 5]
+    assert five, [f.independent_sources for f in seeds.story.facts[:5]]
+    assert any("Qatar" in f.text or "demand" in f.text for f in five)
+    articles = {a.id: a for a in seeds.articles}
+    for fact in seeds.story.facts:
+        # outlets and near-duplicate families count once: never more sources than articles
+        assert 1 <= fact.independent_sources <= len({s.article_id for s in fact.claims})
+        for span in fact.claims:
+            assert articles[span.article_id].slice(span)
+
+
+def test_single_source_facts_are_flagged(seeds: Report) -> None:
+    single = [f for f in seeds.story.facts if f.independent_sources == 1]
+    assert single
+    assert all(f.status == "single_source" for f in single)
+    tora_bora = [f for f in seeds.story.facts if "White Mountains" in f.text]
+    assert tora_bora and tora_bora[0].status == "single_source"  # only seed 001 explains it
+
+
+def test_quote_variants_across_outlets(seeds: Report, example: Report) -> None:
+    demand = [g for g in seeds.story.quote_groups if "verifiable" in g.reference]
+    assert demand
+    wordings = {v.text for v in demand[0].variants}
+    assert "clear, verifiable, and effective action" in wordings
+    assert "clear, verifiable and effective action" in wordings
+    assert any(v.label == "minor variation" for v in demand[0].variants)
+    varga = [g for g in example.story.quote_groups if "back to the docks" in g.reference]
+    assert varga and varga[0].label == "substantive change"
+    assert varga[0].speaker == "Ines Varga"
+    changed = [v for v in varga[0].variants if v.label == "substantive change"]
+    assert changed and any(d.op == "replace" for d in changed[0].diff)
+
+
+def test_phases_breakdown_then_extension(seeds: Report, example: Report) -> None:
+    assert [p.label for p in seeds.story.phases] == ["breakdown", "continuation"]
+    assert [p.label for p in example.story.phases] == ["breakdown", "continuation"]
+    assert example.story.phases[0].first_published is not None
+    assert example.story.phases[0].first_published <= (
+        example.story.phases[1].first_published or ""
+    )
+
+
+def test_conflicting_figures_are_disputed(example: Report) -> None:
+    ships = [c for c in example.story.conflicts if c.kind == "number" and c.subject == "ship"]
+    assert ships, [(c.kind, c.subject) for c in example.story.conflicts]
+    values = {side.value for c in ships for side in c.sides}
+    assert {"38", "41"} <= values
+    disputed = {f.id for f in example.story.facts if f.status == "disputed"}
+    assert {c.fact_id for c in ships} <= disputed
+
+
+def test_framing_and_coverage(example: Report) -> None:
+    loaded = {(t.outlet, t.term) for t in example.story.framing if t.kind == "loaded"}
+    assert ("The National Ledger", "crippling") in loaded
+    assert all(t.citations for t in example.story.framing)
+    assert example.story.coverage_gaps
+    fact_ids = {f.id for f in example.story.facts}
+    for gap in example.story.coverage_gaps:
+        assert set(gap.missing_fact_ids) <= fact_ids
+
+
+def test_one_article_says_there_is_nothing_to_corroborate(examples_dir: Path) -> None:
+    report = run([str(examples_dir / "01_merrow-herald.txt")], load_settings())
+    assert any("nothing to corroborate" in note for note in report.story.notes)
+    assert report.story.brief
+    assert all(f.status == "single_source" for f in report.story.facts)
+
+
+def test_articles_in_another_language_are_not_aligned(tmp_path: Path, examples_dir: Path) -> None:
+    (tmp_path / "en.txt").write_bytes((examples_dir / "01_merrow-herald.txt").read_bytes())
+    (tmp_path / "es.txt").write_text(
+        "PUERTO MERROW: Las conversaciones entre el sindicato de estibadores y la autoridad "
+        "portuaria fracasaron el miércoles por la tarde, y decenas de buques quedaron varados "
+        "frente a la ciudad mientras la huelga de los trabajadores portuarios entraba en su "
+        "tercer día. Los negociadores de ambas partes abandonaron la sede de la autoridad poco "
+        "después de las tres de la tarde, menos de dos horas después de que comenzara la sesión.",
+        encoding="utf-8",
+    )
+    report = run([str(tmp_path)], load_settings())
+    assert any("not in English" in note and "es.txt" in note for note in report.story.notes)
+    assert not looks_english((tmp_path / "es.txt").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("reference", "variant", "label"),
+    [
+        ("We will strike.", "we will strike", "exact"),
+        ("clear, verifiable and effective", "clear, verifiable, and effective", "minor variation"),
+        ("We will not go back", "We won't go back", "minor variation"),
+        ("We will not go back to the docks", "We won't return to the docks", "substantive change"),
+        ("It will gouge out its eyes, he said", "gouge out its eyes", "exact"),
+    ],
+)
+def test_drift_labels(reference: str, variant: str, label: str) -> None:
+    assert label_variant(reference, variant)[0] == label

@@ -1,0 +1,69 @@
+"""Migrations: an empty database reaches head, the result is exactly the models' schema, and a
+database from a newer newsfuse is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, inspect, text
+
+from newsfuse.store import Store, StoreVersionError, head_revision
+from newsfuse.store.engine import resolve
+from newsfuse.store.schema import Base
+
+
+def _engine(url: str) -> Engine:
+    return create_engine(resolve(url).url)
+
+
+def test_empty_database_is_migrated_to_head(store_url: str) -> None:
+    with Store.open(store_url, upgrade=False) as store:
+        assert store.revision() is None
+        store.upgrade()
+        assert store.revision() == head_revision() == "0001"
+        store.upgrade()  # at head: nothing to do
+    engine = _engine(store_url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert set(Base.metadata.tables) | {"alembic_version"} <= tables
+
+
+def test_migrated_schema_matches_the_models(store_url: str) -> None:
+    Store.open(store_url).close()
+    engine = _engine(store_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, Base.metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+def test_store_from_a_newer_newsfuse_is_refused(store_url: str) -> None:
+    Store.open(store_url).close()
+    engine = _engine(store_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    finally:
+        engine.dispose()
+    with pytest.raises(StoreVersionError, match="'9999', newer than this newsfuse"):
+        Store.open(store_url)
+    with pytest.raises(StoreVersionError, match="upgrade newsfuse"):
+        Store.open(store_url, upgrade=False)
+
+
+def test_sqlite_store_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db", busy_timeout=2.5)
+    with store, store._engine.connect() as connection:  # the pragmas are what is tested
+        pragma = connection.exec_driver_sql
+        assert pragma("PRAGMA journal_mode").scalar() == "wal"
+        assert pragma("PRAGMA foreign_keys").scalar() == 1
+        assert pragma("PRAGMA busy_timeout").scalar() == 2500
+        assert pragma("PRAGMA synchronous").scalar() == 2  # FULL

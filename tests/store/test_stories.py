@@ -1,0 +1,95 @@
+"""Stories: membership in order, tracker state, listing by time and searching titles."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from newsfuse.models import Article, RawDocument
+from newsfuse.store import NotInStoreError, Store
+
+
+@pytest.fixture
+def filled(store: Store, example_raws: list[RawDocument], example_articles: list[Article]) -> Store:
+    with store.batch():
+        for raw, article in zip(example_raws, example_articles, strict=True):
+            store.add_raw(raw)
+            store.put_article(article)
+    return store
+
+
+def test_story_keeps_its_articles_in_order_and_its_state(
+    filled: Store, example_articles: list[Article], clock: Any
+) -> None:
+    ids = [a.id for a in reversed(example_articles)]
+    filled.put_story("sty_1", "Harbour strike", ids, state={"centroid": {"dock": 0.5}})
+    created = clock.now
+    stored = filled.get_story("sty_1")
+    assert stored.article_ids == tuple(ids)
+    assert stored.state == {"centroid": {"dock": 0.5}}
+    assert filled.story_articles("sty_1") == list(reversed(example_articles))
+
+    clock.advance(hours=1)
+    filled.put_story("sty_1", "Harbour strike ends", ids[:1])  # state=None keeps the state
+    stored = filled.get_story("sty_1")
+    assert (stored.title, stored.article_ids) == ("Harbour strike ends", tuple(ids[:1]))
+    assert stored.state == {"centroid": {"dock": 0.5}}
+    assert (stored.created_at, stored.updated_at) == (created, clock.now)
+    assert stored.updated_at.tzinfo is not None
+
+
+def test_story_with_unknown_article_is_refused(filled: Store) -> None:
+    with pytest.raises(NotInStoreError, match="art_nope"):
+        filled.put_story("sty_1", "x", ["art_nope"])
+    with pytest.raises(NotInStoreError):
+        filled.story_articles("sty_1")
+
+
+def test_list_stories_since_and_search(
+    filled: Store, example_articles: list[Article], clock: Any
+) -> None:
+    a, b, c = example_articles
+    assert a.title and b.title, "the example articles have titles"
+    filled.put_story("sty_old", "Ferry timetable", [c.id])
+    middle = clock.advance(days=1)
+    filled.put_story("sty_new", "Port dispute", [a.id, b.id])
+    clock.advance(days=1)
+    filled.put_story("sty_empty", "100% pay_rise", [])
+
+    assert [s.id for s in filled.list_stories()] == ["sty_empty", "sty_new", "sty_old"]
+    assert [s.id for s in filled.list_stories(since=middle)] == ["sty_empty", "sty_new"]
+    # Story titles, case-insensitively.
+    assert [s.id for s in filled.list_stories(search="port DISPUTE")] == ["sty_new"]
+    # Titles of the story's articles.
+    word = a.title.split()[-1].upper()
+    found = {s.id for s in filled.list_stories(search=word)}
+    assert "sty_new" in found and "sty_empty" not in found
+    # LIKE wildcards in the search match only themselves.
+    assert [s.id for s in filled.list_stories(search="100%")] == ["sty_empty"]
+    assert [s.id for s in filled.list_stories(search="y_r")] == ["sty_empty"]
+    assert [s.id for s in filled.list_stories(search="pa_")] == []  # would match "pay"
+    assert [s.id for s in filled.list_stories(search="1%y")] == []  # would match "100% pay"
+    assert filled.list_stories(since=datetime(2030, 1, 1, tzinfo=UTC), search="port") == []
+    with pytest.raises(ValueError, match="aware"):
+        filled.list_stories(since=datetime(2025, 1, 1))
+
+
+def test_search_matches_non_ascii_titles(
+    store: Store, example_raws: list[RawDocument], example_articles: list[Article]
+) -> None:
+    article = dataclasses.replace(example_articles[0], title="Grève au port de Calderra")
+    store.add_raw(example_raws[0])
+    store.put_article(article)
+    store.put_story("sty_fr", "Calderra", [article.id])
+    assert [s.id for s in store.list_stories(search="grève")] == ["sty_fr"]
+
+
+def test_tracker_state_round_trips(store: Store) -> None:
+    assert store.tracker_state("cluster") is None
+    state = {"version": 1, "df": {"dock": 3}, "docs": 3, "now": None, "stories": []}
+    store.put_tracker_state("cluster", state)
+    store.put_tracker_state("cluster", {**state, "docs": 4})
+    assert store.tracker_state("cluster") == {**state, "docs": 4}
