@@ -1,6 +1,6 @@
 """The newsfuse pipeline, top to bottom.
 
-    ingest → clean → (exact duplicates) → extract → canonical entities
+    ingest → clean → (exact duplicates) → near-duplicate families → extract → canonical entities
            → summarize, timeline, align (facts, conflicts, quote drift, framing, phases) → Report
 
 Per-article stages (clean, extract) run through an :class:`~newsfuse.executors.base.Executor`; the
@@ -28,6 +28,7 @@ from newsfuse.stages.align.embeddings import SentenceEncoder
 from newsfuse.stages.align.facts import PairScorer
 from newsfuse.stages.align.pairs import StatementMatcher
 from newsfuse.stages.clean.article import clean_document
+from newsfuse.stages.dedupe import assign_families
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.extract.canonical import canonicalise
 from newsfuse.stages.ingest.files import read_inputs
@@ -105,6 +106,7 @@ def run(
         progress("clean", done, len(raws))
 
     articles = _drop_exact_duplicates(articles, reject)
+    articles = assign_families(articles)  # wire copies re-run with small edits: one source
     if not articles:
         raise InputError(
             f"nothing could be processed: {len(rejections)} input(s) rejected"

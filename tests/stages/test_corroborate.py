@@ -120,3 +120,16 @@ def test_articles_in_another_language_are_not_aligned(tmp_path: Path, examples_d
 )
 def test_drift_labels(reference: str, variant: str, label: str) -> None:
     assert label_variant(reference, variant)[0] == label
+
+
+def test_a_wire_copy_and_its_rerun_are_one_source(example: Report) -> None:
+    by_name = {Path(a.origin).name: a for a in example.articles}
+    wire, rerun = by_name["02_calderra-press-agency.txt"], by_name["04_eastshore-daily.txt"]
+    assert wire.dup_group == rerun.dup_group
+    assert len({a.dup_group for a in example.articles}) == len(example.articles) - 1
+    both = [
+        f for f in example.story.facts if {wire.id, rerun.id} <= {s.article_id for s in f.claims}
+    ]
+    assert both
+    for fact in both:  # every other article is its own outlet and family: the pair counts once
+        assert fact.independent_sources == len({s.article_id for s in fact.claims}) - 1

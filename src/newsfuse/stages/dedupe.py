@@ -1,0 +1,352 @@
+"""Near-duplicate families: a wire copy and its re-runs with small edits count as one source.
+
+Two steps, shaped for Spark as much as for one process (see DESIGN.md):
+
+* :func:`signatures` — the **map**.  Per article, from its text alone: a hash of the normalised
+  text (exact duplicates) and a MinHash signature of its word shingles.  A :class:`Signature` is a
+  few hundred bytes when pickled and keeps no text or shingle set, so the barrier moves little data.
+* :func:`group` — the **barrier**.  Exact duplicates collapse first (same normalised text, same
+  family, no further work).  One representative of each exact group goes through LSH banding:
+  signatures that agree on every row of at least one band become candidate pairs, and a candidate
+  pair is kept only when the signatures' estimated Jaccard similarity reaches
+  ``DedupeSettings.threshold``.  Families are the connected components of the kept pairs.
+  The grouping is a pure function of the signatures: on Spark, ``flatMap(band_keys)``, ``groupBy``
+  the key, verify the pairs of each bucket, then connected components give the same families.
+
+A family's id is the smallest article id in it, so families do not depend on input order, and a
+singleton's family id is its own id.
+
+Hashing is done once per token (CRC-32 of the token's UTF-8 bytes, deterministic on every machine
+and Python process, unlike ``hash()``), shingle hashes are combined from token hashes with numpy,
+and the ``num_perm`` hash functions are multiply-add permutations of 64-bit shingle hashes applied
+as one numpy operation per article.  That is why this stage needs no dependency beyond numpy and
+why it is several times faster than hashing every shingle with SHA-1 in Python.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import unicodedata
+import zlib
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from newsfuse.models import Article
+
+__all__ = [
+    "DedupeSettings",
+    "Signature",
+    "assign_families",
+    "band_keys",
+    "estimate_jaccard",
+    "group",
+    "normalise",
+    "signatures",
+]
+
+U64 = npt.NDArray[np.uint64]
+U32 = npt.NDArray[np.uint32]
+
+_WORD = re.compile(r"\w+")
+_MAX_HASH = 0xFFFFFFFF  # every slot of an empty text's signature: larger than any real minimum
+_CHUNK = 2048  # shingles per numpy block: bounds the temporary (chunk x num_perm x 8 bytes)
+_PAIR_CHUNK = 65536  # candidate pairs verified per numpy block
+_SLOT = next(code for code in ("I", "L") if array(code).itemsize == 4)  # a 4-byte unsigned int
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeSettings:
+    """How near-duplicates are found.  Chosen by measurement (``benchmarks/dedupe.py``).
+
+    * ``shingle`` — words per shingle.  5 words is long enough that two independent reports of the
+      same event rarely share a shingle by accident (their names and numbers do recur, their
+      sentences do not) and short enough that a changed word breaks only 5 shingles.
+    * ``num_perm`` — MinHash slots.  The standard error of the Jaccard estimate is about
+      ``sqrt(J(1-J)/num_perm)``: 0.044 at J=0.5 with 128, which keeps the verification step sharp.
+    * ``bands`` x ``rows`` — LSH banding.  A pair of similarity ``s`` becomes a candidate with
+      probability ``1 - (1 - s**rows)**bands``: with 32 x 4 that is 0.87 at s=0.5, 0.99 at s=0.6
+      and 0.9996 at s=0.7, and a family of three or more is joined as soon as any spanning set of
+      its pairs is found.  Candidates are verified afterwards, so banding needs high recall above
+      the threshold and few candidates below it.  42 x 3 found 0.0003 more of the true pairs on
+      100k articles but nine times as many candidates (1.0M against 115k), nearly all of them
+      articles that share stock phrases ("said in a statement on"), which also means a heavier
+      shuffle on Spark; 25 x 5 lost 0.4% recall.
+    * ``threshold`` — the estimated Jaccard a candidate pair must reach to be merged.  On the
+      synthetic corpus (``benchmarks/corpus.py``), 99% of pairs within a wire family measure
+      above 0.48 (a new dateline, a trimmed ending, dropped and added sentences, changed words;
+      two re-runs of one wire copy are also joined through the wire copy itself), while separate
+      reports of one story by different outlets stay below 0.33.  In the bundled example, the
+      wire copy and its re-run measure 0.73 and other outlets' reports below 0.1.  0.5 sits well
+      clear of the paraphrases (4 standard errors of the estimate above their maximum).
+    * ``seed`` — seeds the permutations: signatures are comparable only under the same settings.
+    """
+
+    shingle: int = 5
+    num_perm: int = 128
+    bands: int = 32
+    rows: int = 4
+    threshold: float = 0.5
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        if self.shingle < 1:
+            raise ValueError("shingle must be at least 1 word")
+        if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
+            raise ValueError(
+                f"bands x rows ({self.bands} x {self.rows}) must be between 1 and num_perm ({self.num_perm})"
+            )
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError("threshold must be in (0, 1]")
+
+
+_DEFAULT = DedupeSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """What the barrier needs to know about one article, and nothing more.
+
+    ``exact`` is a hash of the normalised text (same value = same words, whatever the whitespace,
+    case or punctuation); ``minhash`` holds ``num_perm`` unsigned 32-bit minima.
+    """
+
+    article_id: str
+    exact: str
+    minhash: tuple[int, ...]
+
+
+def normalise(text: str) -> str:
+    """Return the words of ``text``, NFKC-normalised and case-folded, joined by single spaces.
+
+    Punctuation, quotes and layout are dropped so that a re-run pasted with other line breaks or
+    curly instead of straight quotes is still an exact duplicate.
+    """
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def signatures(article_id: str, text: str, settings: DedupeSettings | None = None) -> Signature:
+    """Compute the :class:`Signature` of one article (the map step; pure and picklable)."""
+    settings = settings or _DEFAULT
+    normal = normalise(text).encode("utf-8")
+    exact = hashlib.blake2b(normal, digest_size=16).hexdigest()
+    shingles = _shingle_hashes(normal, settings.shingle)
+    return Signature(article_id, exact, tuple(_minhash(shingles, settings).tolist()))
+
+
+def band_keys(sig: Signature, settings: DedupeSettings | None = None) -> list[str]:
+    """The LSH bucket keys of a signature: ``"<band>:<hex of the band's rows>"``.
+
+    Two signatures are candidates exactly when they share a key.  Keys are built from the values
+    themselves (big-endian), so they are the same on every machine: on Spark, group by them.
+    """
+    settings = settings or _DEFAULT
+    values = np.asarray(sig.minhash, dtype=">u4")
+    r = settings.rows
+    return [f"{b:02d}:{values[b * r : (b + 1) * r].tobytes().hex()}" for b in range(settings.bands)]
+
+
+def estimate_jaccard(left: Signature, right: Signature) -> float:
+    """The share of MinHash slots on which two signatures agree: an estimate of their Jaccard."""
+    if len(left.minhash) != len(right.minhash):
+        raise ValueError("signatures were computed with different num_perm")
+    if not left.minhash:
+        return 0.0
+    same = sum(a == b for a, b in zip(left.minhash, right.minhash, strict=True))
+    return same / len(left.minhash)
+
+
+def group(
+    signatures: Iterable[Signature], settings: DedupeSettings | None = None
+) -> dict[str, str]:
+    """Map every article id to its family id, the smallest article id of its family (the barrier).
+
+    Input order does not matter: signatures are sorted by id first, and every candidate pair is
+    found whatever the order.  Work is linear in the number of articles plus the number of
+    candidate pairs (a bucket of ``m`` signatures yields ``m(m-1)/2`` pairs).
+    """
+    settings = settings or _DEFAULT
+    width = settings.num_perm
+    # Keep each signature as 4 bytes per slot, not as a tuple of Python ints (~40 bytes per slot):
+    # a streamed input never has to be held in memory as Signature objects.
+    row_of: dict[str, int] = {}
+    exacts: list[str] = []
+    slots = array(_SLOT)
+    for sig in signatures:
+        if len(sig.minhash) != width:
+            raise ValueError(
+                f"signature of {sig.article_id} has {len(sig.minhash)} slots, settings say {width}"
+            )
+        if sig.article_id in row_of:  # ids are content hashes: a repeated id is the same article
+            continue
+        row_of[sig.article_id] = len(exacts)
+        exacts.append(sig.exact)
+        slots.extend(sig.minhash)
+    ids = sorted(row_of)
+    # exact duplicates: the smallest id of each normalised text stands for all of them
+    rep_of: dict[str, str] = {}
+    rep_ids: list[str] = []
+    rep_rows: list[int] = []
+    for article_id in ids:
+        exact = exacts[row_of[article_id]]
+        if exact not in rep_of:
+            rep_of[exact] = article_id
+            rep_ids.append(article_id)
+            rep_rows.append(row_of[article_id])
+    matrix = np.frombuffer(slots, dtype=np.uint32).reshape(-1, width)[rep_rows]
+    del slots
+    roots = _near_duplicate_roots(matrix, settings)
+    family_of_rep = {rep: rep_ids[root] for rep, root in zip(rep_ids, roots, strict=True)}
+    return {i: family_of_rep[rep_of[exacts[row_of[i]]]] for i in ids}
+
+
+def assign_families(
+    articles: Sequence[Article], settings: DedupeSettings | None = None
+) -> list[Article]:
+    """Return copies of ``articles`` (same order) with ``dup_group`` set to their family id."""
+    settings = settings or _DEFAULT
+    families = group((signatures(a.id, a.text, settings) for a in articles), settings)
+    return [dataclasses.replace(a, dup_group=families[a.id]) for a in articles]
+
+
+# --- hashing --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int) -> tuple[U64, U64]:
+    """Multipliers (odd, so each map is a bijection on 64-bit values) and offsets of the hashes."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 2**64, size=num_perm, dtype=np.uint64, endpoint=False) | np.uint64(1)
+    b = rng.integers(0, 2**64, size=num_perm, dtype=np.uint64, endpoint=False)
+    return a, b
+
+
+@lru_cache(maxsize=8)
+def _position_multipliers(shingle: int) -> U64:
+    """Fixed odd constants that weight each word's hash by its position in the shingle."""
+    rng = np.random.default_rng(0x5EED)
+    return rng.integers(0, 2**64, size=shingle, dtype=np.uint64) | np.uint64(1)
+
+
+def _shingle_hashes(normal: bytes, k: int) -> U64:
+    """64-bit hashes of every ``k``-word shingle of a normalised text (a text shorter than ``k``
+    words is one shingle; an empty text has none)."""
+    words = normal.split()
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    tokens = np.fromiter(map(zlib.crc32, words), dtype=np.uint64, count=len(words))
+    k = min(k, len(tokens))
+    count = len(tokens) - k + 1
+    weights = _position_multipliers(k)
+    mixed: U64 = tokens[:count] * weights[0]
+    for j in range(1, k):
+        mixed += tokens[j : j + count] * weights[j]
+    # murmur3's 64-bit finaliser: spreads the sum over all bits before the permutations
+    mixed ^= mixed >> np.uint64(33)
+    mixed *= np.uint64(0xFF51AFD7ED558CCD)
+    mixed ^= mixed >> np.uint64(33)
+    mixed *= np.uint64(0xC4CEB9FE1A85EC53)
+    mixed ^= mixed >> np.uint64(33)
+    return mixed
+
+
+def _minhash(shingles: U64, settings: DedupeSettings) -> U32:
+    """The ``num_perm`` minima of ``a * h + b (mod 2**64)`` over the shingle hashes, top 32 bits.
+
+    Taking the top bits after the minimum equals the minimum of the top bits, and saves a pass.
+    """
+    a, b = _permutations(settings.num_perm, settings.seed)
+    if len(shingles) == 0:
+        return np.full(settings.num_perm, _MAX_HASH, dtype=np.uint32)
+    low = np.full(settings.num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
+    for start in range(0, len(shingles), _CHUNK):
+        block = np.multiply.outer(shingles[start : start + _CHUNK], a)
+        block += b
+        np.minimum(low, block.min(axis=0), out=low)
+    return (low >> np.uint64(32)).astype(np.uint32)
+
+
+# --- the barrier -----------------------------------------------------------------------------
+
+
+def _near_duplicate_roots(matrix: U32, settings: DedupeSettings) -> list[int]:
+    """For each row (representatives sorted by id), the row of its family's smallest member."""
+    n = matrix.shape[0]
+    if n == 0:
+        return []
+    left, right = _candidate_pairs(matrix, settings)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(*_verified(matrix, left, right, settings.threshold), strict=True):
+        ri, rj = find(int(i)), find(int(j))
+        if ri != rj:  # the smaller index (= smaller id) becomes the root
+            parent[max(ri, rj)] = min(ri, rj)
+    return [find(i) for i in range(n)]
+
+
+def _candidate_pairs(matrix: U32, settings: DedupeSettings) -> tuple[npt.NDArray[np.int64], ...]:
+    """Every pair ``(i, j)``, ``i < j``, whose rows agree on all values of at least one band.
+
+    Each band's rows are folded into one 64-bit key; a fold collision only adds a candidate that
+    verification then rejects, so it cannot merge two families.
+    """
+    n = matrix.shape[0]
+    r = settings.rows
+    weights = _position_multipliers(r)
+    codes: list[npt.NDArray[np.int64]] = []
+    for band in range(settings.bands):
+        rows = matrix[:, band * r : (band + 1) * r].astype(np.uint64)
+        keys = (rows * weights).sum(axis=1, dtype=np.uint64) + np.uint64(band)
+        order = np.argsort(keys)  # any order within a bucket: pairs are (min, max)
+        sorted_keys = keys[order]
+        same_as_next = sorted_keys[1:] == sorted_keys[:-1]
+        if not same_as_next.any():
+            continue
+        # for each sorted position, how many later positions share its key
+        run_start = np.flatnonzero(np.concatenate(([True], ~same_as_next)))
+        run_end = np.append(run_start[1:], n)
+        lengths = run_end - run_start
+        remaining = np.repeat(run_end, lengths) - np.arange(n) - 1
+        active = np.flatnonzero(remaining > 0)
+        step = 1
+        while active.size:
+            lo = order[active].astype(np.int64)
+            hi = order[active + step].astype(np.int64)
+            codes.append(np.minimum(lo, hi) * n + np.maximum(lo, hi))
+            step += 1
+            active = active[remaining[active] >= step]
+    if not codes:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    # sort + compare rather than np.unique, which hashes int64 arrays and is several times slower
+    joined = np.sort(np.concatenate(codes))
+    unique = joined[np.concatenate(([True], joined[1:] != joined[:-1]))]
+    return unique // n, unique % n
+
+
+def _verified(
+    matrix: U32,
+    left: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    threshold: float,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The candidate pairs whose estimated Jaccard reaches ``threshold``."""
+    needed = threshold * matrix.shape[1]
+    keep = np.zeros(left.shape[0], dtype=bool)
+    for start in range(0, left.shape[0], _PAIR_CHUNK):
+        stop = start + _PAIR_CHUNK
+        agree = (matrix[left[start:stop]] == matrix[right[start:stop]]).sum(axis=1)
+        keep[start:stop] = agree >= needed - 1e-9
+    return left[keep], right[keep]

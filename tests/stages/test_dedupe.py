@@ -1,0 +1,197 @@
+"""Near-duplicate families on real text: the example story's wire copy and its re-run, the seeds."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import pickle
+import random
+from pathlib import Path
+
+import pytest
+
+from newsfuse.config import CleanSettings, IngestSettings
+from newsfuse.models import Article, RawDocument, content_id
+from newsfuse.stages.clean.article import clean_document
+from newsfuse.stages.dedupe import (
+    DedupeSettings,
+    Signature,
+    assign_families,
+    band_keys,
+    estimate_jaccard,
+    group,
+    normalise,
+    signatures,
+)
+from newsfuse.stages.ingest.files import read_inputs
+
+WIRE = "02_calderra-press-agency.txt"
+RERUN = "04_eastshore-daily.txt"
+
+
+def _clean(directory: Path) -> dict[str, Article]:
+    """Cleaned articles by file name (ingest + clean only: no spaCy, so the tests stay fast)."""
+    docs = [
+        d for d in read_inputs([str(directory)], IngestSettings()) if isinstance(d, RawDocument)
+    ]
+    return {Path(d.origin).name: clean_document(d, CleanSettings()) for d in docs}
+
+
+@pytest.fixture(scope="module")
+def example(examples_dir: Path) -> dict[str, Article]:
+    return _clean(examples_dir)
+
+
+@pytest.fixture(scope="module")
+def seeds(seeds_dir: Path) -> dict[str, Article]:
+    return _clean(seeds_dir)
+
+
+def _article(text: str, name: str = "x") -> Article:
+    return Article(
+        id=content_id(name, text, prefix="art_"),
+        raw_id="raw",
+        origin=name,
+        url=None,
+        outlet=None,
+        title=None,
+        byline=None,
+        dateline=None,
+        published_at=None,
+        language="en",
+        text=text,
+        extractor="test",
+    )
+
+
+def test_wire_copy_and_its_rerun_share_a_family(example: dict[str, Article]) -> None:
+    families = {
+        name: a.dup_group
+        for name, a in zip(example, assign_families(list(example.values())), strict=True)
+    }
+    assert families[WIRE] == families[RERUN]
+    assert families[WIRE] == min(example[WIRE].id, example[RERUN].id)
+    others = [name for name in example if name not in (WIRE, RERUN)]
+    assert len(others) == 6
+    for name in others:  # every other outlet's report is a family of its own
+        assert families[name] == example[name].id, name
+
+
+def test_rerun_similarity_is_well_above_the_threshold(example: dict[str, Article]) -> None:
+    settings = DedupeSettings()
+    wire, rerun = (signatures(example[n].id, example[n].text, settings) for n in (WIRE, RERUN))
+    assert estimate_jaccard(wire, rerun) > settings.threshold + 0.1
+    assert set(band_keys(wire, settings)) & set(band_keys(rerun, settings))
+    for name, article in example.items():
+        if name not in (WIRE, RERUN):
+            other = signatures(article.id, article.text, settings)
+            assert estimate_jaccard(wire, other) < 0.2, name
+
+
+def test_seeds_are_distinct_families(seeds: dict[str, Article]) -> None:
+    assert len(seeds) == 5
+    families = group(signatures(a.id, a.text) for a in seeds.values())
+    assert families == {a.id: a.id for a in seeds.values()}
+
+
+def test_identical_texts_share_a_family(example: dict[str, Article]) -> None:
+    original = example["01_merrow-herald.txt"]
+    copy = dataclasses.replace(original, id="art_copy", origin="copy.txt")
+    reflowed = dataclasses.replace(
+        original, id="art_reflowed", text=" ".join(original.text.split()).upper()
+    )
+    sigs = [signatures(a.id, a.text) for a in (original, copy, reflowed)]
+    assert len({s.exact for s in sigs}) == 1  # layout and case do not matter
+    families = group(sigs)
+    assert set(families.values()) == {min(families)}
+
+
+def test_order_does_not_matter(example: dict[str, Article], seeds: dict[str, Article]) -> None:
+    sigs = [signatures(a.id, a.text) for a in [*example.values(), *seeds.values()]]
+    expected = group(sigs)
+    rng = random.Random(3)
+    for _ in range(5):
+        shuffled = list(sigs)
+        rng.shuffle(shuffled)
+        assert group(shuffled) == expected
+        assert group(reversed(shuffled)) == expected
+
+
+def test_families_on_a_small_generated_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Families on a few hundred articles match the generator's truth labels, in any order."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    corpus = importlib.import_module("corpus")
+    articles = corpus.generate(400, seed=11)
+    sigs = [signatures(a.id, a.text) for a in articles]
+    families = group(sigs)
+    truth: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}
+    for a in articles:
+        truth.setdefault(a.family, set()).add(a.id)
+        found.setdefault(families[a.id], set()).add(a.id)
+    assert sorted(map(sorted, found.values())) == sorted(map(sorted, truth.values()))
+    assert all(family == min(members) for family, members in found.items())
+    assert group(sigs[::-1]) == families
+
+
+def test_deterministic_and_picklable(example: dict[str, Article]) -> None:
+    article = example[WIRE]
+    first = signatures(article.id, article.text)
+    assert signatures(article.id, article.text) == first
+    assert pickle.loads(pickle.dumps(first)) == first
+    assert len(first.minhash) == DedupeSettings().num_perm
+    assert all(0 <= v < 2**32 for v in first.minhash)
+    assert len(pickle.dumps(first)) < 1000  # compact: what Spark shuffles
+    keys = band_keys(first)
+    assert len(keys) == DedupeSettings().bands
+    assert len(set(keys)) == len(keys)
+
+
+def test_seed_changes_signatures_not_families(example: dict[str, Article]) -> None:
+    settings = DedupeSettings(seed=99)
+    articles = list(example.values())
+    default = group(signatures(a.id, a.text) for a in articles)
+    reseeded_sigs = [signatures(a.id, a.text, settings) for a in articles]
+    assert reseeded_sigs[0].minhash != signatures(articles[0].id, articles[0].text).minhash
+    assert group(reseeded_sigs, settings) == default
+
+
+def test_empty_and_short_texts_do_not_crash() -> None:
+    articles = [_article("", "empty"), _article("...", "dots"), _article("Strike ends.", "short")]
+    families = assign_families(articles)
+    empty, dots, short = (a.dup_group for a in families)
+    assert (
+        empty == dots == min(articles[0].id, articles[1].id)
+    )  # no words: the same normalised text
+    assert short == articles[2].id
+    assert group([]) == {}
+    assert assign_families([]) == []
+
+
+def test_mismatched_signatures_are_rejected() -> None:
+    sig = signatures("a", "one two three four five six")
+    short = Signature("b", sig.exact, sig.minhash[:10])
+    with pytest.raises(ValueError, match="slots"):
+        group([sig, short])
+    with pytest.raises(ValueError, match="bands x rows"):
+        DedupeSettings(bands=50, rows=3)
+
+
+def test_normalise_ignores_layout_case_and_punctuation() -> None:
+    assert normalise("“Port  Merrow”—STRIKE,\n\nends!") == "port merrow strike ends"
+
+
+def test_estimate_tracks_true_jaccard() -> None:
+    """The estimate stays within a few standard errors of the exact shingle Jaccard."""
+    rng = random.Random(5)
+    words = [f"w{rng.randrange(10**6)}" for _ in range(400)]
+    for changes in (0, 10, 40, 120):
+        other = list(words)
+        for _ in range(changes):
+            other[rng.randrange(len(other))] = f"x{rng.randrange(10**6)}"
+        left, right = ({tuple(w[i : i + 5]) for i in range(len(w) - 4)} for w in (words, other))
+        true = len(left & right) / len(left | right)
+        estimate = estimate_jaccard(
+            signatures("a", " ".join(words)), signatures("b", " ".join(other))
+        )
+        assert abs(estimate - true) < 0.15, (changes, true, estimate)
