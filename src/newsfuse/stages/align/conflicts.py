@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from newsfuse.models import Conflict, ConflictKind, ConflictSide, Fact, Span, content_id
@@ -20,7 +21,7 @@ from newsfuse.stages.align.facts import ClaimRef
 from newsfuse.stages.align.sources import SourceIndex
 from newsfuse.stages.similarity import stem
 
-__all__ = ["find_conflicts"]
+__all__ = ["find_conflicts", "find_related_figure_conflicts"]
 
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|per\s*cent|percent))?")
 _NEXT_WORD = re.compile(r"\s*(?:[-–]\s*)?([A-Za-z][A-Za-z'’-]*)")
@@ -43,6 +44,48 @@ def find_conflicts(
         found.extend(_date_conflicts(fact, refs, sources))
         found.extend(_speaker_conflicts(fact, refs, sources))
     return tuple(found)
+
+
+def find_related_figure_conflicts(
+    facts: Sequence[Fact],
+    members: dict[str, tuple[ClaimRef, ...]],
+    sources: SourceIndex,
+    similarity: np.ndarray,
+    threshold: float,
+) -> tuple[Conflict, ...]:
+    """Figure conflicts between *related* facts: "38 ships were stranded, the authority said" and
+    "41 ships were waiting, according to the union" are two facts (different sources say them), but
+    a reader needs to see that the outlets give different counts.  Two facts are related when their
+    wordings score at least ``threshold`` (``similarity`` is over the facts' texts, in order)."""
+    found: list[Conflict] = []
+    for i, left in enumerate(facts):
+        left_figures = _fact_figures(members.get(left.id, ()))
+        if not left_figures:
+            continue
+        for j in range(i + 1, len(facts)):
+            if similarity[i, j] < threshold:
+                continue
+            right = facts[j]
+            right_figures = _fact_figures(members.get(right.id, ()))
+            for unit in sorted(set(left_figures) & set(right_figures) - {"%"}):
+                # (A bare percentage says too little about what it measures: "offered 4.5%" and
+                # "seeking 9%" are related facts, not a disagreement.)
+                if left_figures[unit].keys() & right_figures[unit].keys():
+                    continue  # they share the figure: no disagreement on this unit
+                values: dict[str, list[tuple[str, Span]]] = defaultdict(list)
+                for side in (left_figures[unit], right_figures[unit]):
+                    for value, cited in side.items():
+                        values[value].extend(cited)
+                found.append(_conflict(left, "number", unit, values, sources))
+    return tuple(found)
+
+
+def _fact_figures(refs: Sequence[ClaimRef]) -> dict[str, dict[str, list[tuple[str, Span]]]]:
+    figures: dict[str, dict[str, list[tuple[str, Span]]]] = defaultdict(lambda: defaultdict(list))
+    for ref in refs:
+        for unit, value, _start, _end in _figures(ref.claim.text):
+            figures[unit][value].append((ref.article.id, ref.claim.span))
+    return figures
 
 
 def _figures(text: str) -> list[tuple[str, str, int, int]]:
@@ -73,8 +116,11 @@ def _figures(text: str) -> list[tuple[str, str, int, int]]:
 def _figure_conflicts(fact: Fact, refs: Sequence[ClaimRef], sources: SourceIndex) -> list[Conflict]:
     by_unit: dict[str, dict[str, list[tuple[str, Span]]]] = defaultdict(lambda: defaultdict(list))
     for ref in refs:
-        for unit, value, _start, _end in _figures(ref.claim.text):
-            by_unit[unit][value].append((ref.article.id, ref.claim.span))
+        figures = _figures(ref.claim.text)
+        units = [unit for unit, *_ in figures]
+        for unit, value, _start, _end in figures:
+            if units.count(unit) == 1:  # a claim that itself contrasts two figures is no side
+                by_unit[unit][value].append((ref.article.id, ref.claim.span))
     conflicts = []
     for unit, values in sorted(by_unit.items()):
         if len(values) > 1:
@@ -115,10 +161,18 @@ def _speaker_conflicts(
             # The same words, attributed to someone else: not two different quotes.
             if fuzz.ratio(quote.text.lower(), other.text.lower()) >= _SAME_WORDS:
                 values[other.speaker].append((other_ref.article.id, other_ref.claim.span))
+        # "the union's general secretary" vs "Ines Varga" is a description, not a disagreement.
+        named = [name for name in values if not _is_description(name)]
+        values = {name: cited for name, cited in values.items() if name in named}
         if len(values) > 1:
             conflicts.append(_conflict(fact, "speaker", quote.text[:80], values, sources))
             break
     return conflicts
+
+
+def _is_description(speaker: str) -> bool:
+    first = speaker.split()[0] if speaker.split() else ""
+    return first[:1].islower() or first.lower() in {"the", "a", "an", "one", "two", "some"}
 
 
 def _conflict(

@@ -22,7 +22,7 @@ from newsfuse.models import (
     Phase,
     QuoteGroup,
 )
-from newsfuse.stages.align.conflicts import find_conflicts
+from newsfuse.stages.align.conflicts import find_conflicts, find_related_figure_conflicts
 from newsfuse.stages.align.drift import find_quote_groups
 from newsfuse.stages.align.facts import PairScorer, align_facts
 from newsfuse.stages.align.framing import find_framing
@@ -36,6 +36,7 @@ _ENGLISH = re.compile(
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[^\W\d_]+")
+RELATED_SHARE = 0.5  # facts scoring half the same-statement threshold are related enough to compare
 MIN_ENGLISH_SHARE = 0.12  # English news prose runs at 0.25–0.35 of these words
 
 
@@ -76,6 +77,12 @@ def corroborate(articles: Sequence[Article], scorer: PairScorer) -> Corroboratio
         )
     facts, members = align_facts(english, scorer, sources)
     conflicts = find_conflicts(facts, members, sources)
+    related = scorer.similarity_matrix([f.text for f in facts]) if facts else None
+    if related is not None:
+        conflicts += find_related_figure_conflicts(
+            facts, members, sources, related, scorer.threshold * RELATED_SHARE
+        )
+    conflicts = _unique(conflicts)
     disputed = {c.fact_id for c in conflicts}
     facts = tuple(
         dataclasses.replace(f, status="disputed") if f.id in disputed else f for f in facts
@@ -90,6 +97,18 @@ def corroborate(articles: Sequence[Article], scorer: PairScorer) -> Corroboratio
         phases=find_phases(english, sources),
         notes=tuple(notes),
     )
+
+
+def _unique(conflicts: Sequence[Conflict]) -> tuple[Conflict, ...]:
+    """One conflict per disagreement, however many facts it turned up in."""
+    seen: set[tuple[str, str, tuple[str, ...]]] = set()
+    unique = []
+    for conflict in conflicts:
+        key = (conflict.kind, conflict.subject, tuple(side.value for side in conflict.sides))
+        if key not in seen:
+            seen.add(key)
+            unique.append(conflict)
+    return tuple(unique)
 
 
 def _coverage_gaps(facts: Sequence[Fact], outlets: Sequence[str]) -> tuple[CoverageGap, ...]:

@@ -76,10 +76,17 @@ def align_facts(
             i = parent[i]
         return i
 
-    for i, j in _mutual_best_pairs(refs, scores, scorer.threshold):
+    # Strongest links first; a fact never takes two claims of one article, so a chain of weak links
+    # cannot fold an article's neighbouring sentences into one fact.
+    articles_of: dict[int, set[str]] = {i: {ref.article.id} for i, ref in enumerate(refs)}
+    pairs = _mutual_best_pairs(refs, scores, scorer.threshold)
+    for i, j in sorted(pairs, key=lambda p: (-scores[p[0], p[1]], p)):
         left, right = find(i), find(j)
-        if left != right:
-            parent[max(left, right)] = min(left, right)
+        if left == right or articles_of[left] & articles_of[right]:
+            continue
+        root, child = min(left, right), max(left, right)
+        parent[child] = root
+        articles_of[root] |= articles_of.pop(child)
     components: dict[int, list[int]] = defaultdict(list)
     for index in range(len(refs)):
         components[find(index)].append(index)

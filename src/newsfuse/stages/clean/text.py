@@ -265,7 +265,7 @@ _RULES: tuple[_Rule, ...] = (
         r"|save my name, email, and website in this browser for the next time I comment\.?"
         r"|(?:post|submit) (?:a )?comment|notify me of (?:follow-up comments|new posts) by email\.?"
         r"|this site uses akismet to reduce spam\..*|you must be logged in to post a comment\.?"
-        r"|δ|be the first to comment!?|join the (?:conversation|discussion)",
+        r"|δ|be the first to comment\W*|join the (?:conversation|discussion)",
         max_words=30,
     ),
     _rule(
