@@ -31,7 +31,7 @@ from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.dedupe import assign_families
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.extract.canonical import canonicalise
-from newsfuse.stages.ingest.files import read_inputs
+from newsfuse.stages.ingest.sources import read_sources
 from newsfuse.stages.summarize import build_story
 from newsfuse.stages.timeline import build_timeline
 
@@ -89,7 +89,7 @@ def run(
             on_rejection(rejection)
 
     raws: list[RawDocument] = []
-    for item in read_inputs(sources, settings.ingest, stdin=stdin):
+    for item in read_sources(sources, settings.ingest, stdin=stdin):
         if isinstance(item, Rejection):
             reject(item)
         else:
