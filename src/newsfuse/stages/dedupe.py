@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newsfuse.models import Article
+from newsfuse.stages.grouping import UnionFind
 
 __all__ = [
     "DedupeSettings",
@@ -281,19 +282,10 @@ def _near_duplicate_roots(matrix: U32, settings: DedupeSettings) -> list[int]:
     if n == 0:
         return []
     left, right = _candidate_pairs(matrix, settings)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    families = UnionFind[int](range(n))  # the smaller index (= smaller id) becomes the root
     for i, j in zip(*_verified(matrix, left, right, settings.threshold), strict=True):
-        ri, rj = find(int(i)), find(int(j))
-        if ri != rj:  # the smaller index (= smaller id) becomes the root
-            parent[max(ri, rj)] = min(ri, rj)
-    return [find(i) for i in range(n)]
+        families.union(int(i), int(j))
+    return [families.find(i) for i in range(n)]
 
 
 def _candidate_pairs(matrix: U32, settings: DedupeSettings) -> tuple[npt.NDArray[np.int64], ...]:

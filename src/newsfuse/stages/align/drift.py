@@ -31,6 +31,7 @@ from newsfuse.models import (
     content_id,
 )
 from newsfuse.stages.align.sources import SourceIndex
+from newsfuse.stages.grouping import UnionFind
 
 __all__ = ["find_quote_groups", "label_variant"]
 
@@ -127,13 +128,7 @@ def find_quote_groups(articles: Sequence[Article], sources: SourceIndex) -> tupl
         for quote in article.quotes
         if quote.kind in {"direct", "partial"} and len(_words(quote.text)) >= MIN_QUOTE_WORDS
     ]
-    parent = list(range(len(quotes)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    linked = UnionFind[int](range(len(quotes)))
 
     for i, (left_article, _, left) in enumerate(quotes):
         for j in range(i + 1, len(quotes)):
@@ -141,10 +136,10 @@ def find_quote_groups(articles: Sequence[Article], sources: SourceIndex) -> tupl
             if sources.outlet(left_article.id) == sources.outlet(right_article.id):
                 continue
             if _same_quote(left, right):
-                parent[find(j)] = find(i)
+                linked.union(i, j)
     groups: dict[int, list[int]] = {}
     for index in range(len(quotes)):
-        groups.setdefault(find(index), []).append(index)
+        groups.setdefault(linked.find(index), []).append(index)
     result = []
     for members in groups.values():
         outlets = {sources.outlet(quotes[m][0].id) for m in members}

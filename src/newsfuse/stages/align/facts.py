@@ -20,6 +20,7 @@ import numpy as np
 
 from newsfuse.models import Article, Claim, Fact, content_id
 from newsfuse.stages.align.sources import SourceIndex
+from newsfuse.stages.grouping import UnionFind
 
 __all__ = ["ClaimRef", "PairScorer", "align_facts"]
 
@@ -68,28 +69,21 @@ def align_facts(
     if not refs:
         return (), {}
     scores = scorer.similarity_matrix([r.claim.text for r in refs])
-    parent = list(range(len(refs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    linked = UnionFind[int](range(len(refs)))
 
     # Strongest links first; a fact never takes two claims of one article, so a chain of weak links
     # cannot fold an article's neighbouring sentences into one fact.
     articles_of: dict[int, set[str]] = {i: {ref.article.id} for i, ref in enumerate(refs)}
     pairs = _mutual_best_pairs(refs, scores, scorer.threshold)
     for i, j in sorted(pairs, key=lambda p: (-scores[p[0], p[1]], p)):
-        left, right = find(i), find(j)
+        left, right = linked.find(i), linked.find(j)
         if left == right or articles_of[left] & articles_of[right]:
             continue
-        root, child = min(left, right), max(left, right)
-        parent[child] = root
-        articles_of[root] |= articles_of.pop(child)
+        root = linked.union(left, right)
+        articles_of[root] = articles_of.pop(left) | articles_of.pop(right)
     components: dict[int, list[int]] = defaultdict(list)
     for index in range(len(refs)):
-        components[find(index)].append(index)
+        components[linked.find(index)].append(index)
     facts: list[Fact] = []
     members: dict[str, tuple[ClaimRef, ...]] = {}
     for indices in components.values():

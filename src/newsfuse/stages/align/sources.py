@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from newsfuse.models import Article
+from newsfuse.stages.grouping import UnionFind
 from newsfuse.stages.summarize import outlet_key
 
 __all__ = ["SourceIndex"]
@@ -19,14 +20,7 @@ class SourceIndex:
     """Maps every article of a story to its independent-source group."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
-        parent: dict[str, str] = {a.id: a.id for a in articles}
-
-        def find(item: str) -> str:
-            while parent[item] != item:
-                parent[item] = parent[parent[item]]
-                item = parent[item]
-            return item
-
+        groups = UnionFind[str](a.id for a in articles)
         first_by_key: dict[str, str] = {}
         for article in sorted(articles, key=lambda a: a.id):
             for key in (
@@ -34,12 +28,10 @@ class SourceIndex:
                 f"family:{article.dup_group or article.id}",
             ):
                 if key in first_by_key:
-                    left, right = find(first_by_key[key]), find(article.id)
-                    if left != right:
-                        parent[max(left, right)] = min(left, right)
+                    groups.union(first_by_key[key], article.id)
                 else:
                     first_by_key[key] = article.id
-        self._group = {a.id: find(a.id) for a in articles}
+        self._group = {a.id: groups.find(a.id) for a in articles}
         self._outlet = {a.id: outlet_key(a) for a in articles}
 
     def outlet(self, article_id: str) -> str:

@@ -57,7 +57,7 @@ import dataclasses
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -74,6 +74,7 @@ from newsfuse.stages.extract.aliases import (
     ROLE_TITLE_WORDS,
 )
 from newsfuse.stages.extract.entities import ENTITY_LABELS
+from newsfuse.stages.grouping import UnionFind
 
 __all__ = ["FUZZY_MIN_LENGTH", "FUZZY_THRESHOLD", "canonicalise", "fold", "translit_key"]
 
@@ -330,25 +331,6 @@ def _assign_labels(forms: dict[str, _Form]) -> set[str]:
 # Merging
 
 
-class _UnionFind:
-    def __init__(self, keys: Iterable[str]) -> None:
-        self.parent = {k: k for k in keys}
-
-    def find(self, key: str) -> str:
-        root = key
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[key] != root:
-            self.parent[key], key = root, self.parent[key]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # the smaller key becomes the root so that results never depend on call order
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _given_names_compatible(a: str, b: str) -> bool:
     a, b = a.rstrip("."), b.rstrip(".")
     if a == b or translit_key(a) == translit_key(b):
@@ -361,7 +343,7 @@ def _given_names_compatible(a: str, b: str) -> bool:
     return _skeleton(a) == _skeleton(b) and len(_skeleton(a)) >= 3
 
 
-def _merge_people(people: list[_Form], uf: _UnionFind) -> None:
+def _merge_people(people: list[_Form], uf: UnionFind[str]) -> None:
     """Rule 4: full names by surname and given name; titled forms; lone surnames."""
     by_key = {f.key: f for f in people}
     multi = [f for f in people if len(f.tokens) > 1]
@@ -399,7 +381,7 @@ def _variants(a: str, b: str) -> bool:
     return ka == kb or fuzz.token_sort_ratio(ka, kb) >= FUZZY_THRESHOLD
 
 
-def _merge_variants(forms: list[_Form], uf: _UnionFind) -> None:
+def _merge_variants(forms: list[_Form], uf: UnionFind[str]) -> None:
     by_key = {f.key: f for f in forms}
     for form in forms:  # the alias table joins names that look nothing alike ("UK"/"Britain")
         country = _COUNTRY_OF.get(form.key)
@@ -427,7 +409,7 @@ def _defines(acronym: str, name: str) -> bool:
 
 
 def _merge_acronyms(
-    articles: Sequence[Article], collected: _Collected, uf: _UnionFind
+    articles: Sequence[Article], collected: _Collected, uf: UnionFind[str]
 ) -> dict[str, set[str]]:
     """Rule 6; returns acronyms defined in text but never tagged, as extra aliases by form key."""
     extra: dict[str, set[str]] = defaultdict(set)
@@ -507,7 +489,7 @@ def canonicalise(
         for ref in forms.pop(key).refs:
             collected.dropped.add(ref)
             del collected.mention_form[ref]
-    uf = _UnionFind(sorted(forms))
+    uf = UnionFind[str](sorted(forms))
     by_label: dict[str, list[_Form]] = defaultdict(list)
     for key in sorted(forms):
         by_label[forms[key].label].append(forms[key])
