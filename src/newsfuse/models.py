@@ -204,6 +204,16 @@ class Article:
     quotes: tuple[Quote, ...] = ()
     claims: tuple[Claim, ...] = ()
 
+    @property
+    def source_name(self) -> str:
+        """The outlet this article counts for; an unnamed outlet counts as its own source.
+
+        One rule for every stage and output, so one source never appears under two names.
+        """
+        if self.outlet:
+            return self.outlet
+        return f"unknown outlet ({self.origin.rsplit('/', 1)[-1]})"
+
     def slice(self, span: Span) -> str:
         """Return the text a span of this article covers."""
         if span.article_id != self.id:

@@ -38,13 +38,10 @@ UNATTRIBUTED = "Unattributed"
 def outlet_name(article: Article) -> str:
     """Name an article's source as readers know it: the outlet, else "unknown outlet (<file>)".
 
-    This is the name the stages give it (``newsfuse.stages.summarize.outlet_key``): the brief's,
-    the facts' and the framing's outlet lists use it, so the reports must too, or one source would
-    appear under two names.  A test keeps the two in step.
+    The same rule the stages use (:attr:`Article.source_name`), so one source never appears under
+    two names.
     """
-    if article.outlet:
-        return article.outlet
-    return f"unknown outlet ({article.origin.rsplit('/', 1)[-1]})"
+    return article.source_name
 
 
 def citation_numbers(report: Report) -> dict[Span, int]:

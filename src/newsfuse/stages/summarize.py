@@ -52,10 +52,8 @@ def _numbers(text: str) -> frozenset[str]:
 
 
 def outlet_key(article: Article) -> str:
-    """The outlet an article counts for; an unnamed outlet counts as its own source (its origin)."""
-    if article.outlet:
-        return article.outlet
-    return f"unknown outlet ({article.origin.rsplit('/', 1)[-1]})"
+    """The outlet an article counts for (:attr:`Article.source_name`)."""
+    return article.source_name
 
 
 def build_story(
