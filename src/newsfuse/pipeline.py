@@ -35,7 +35,15 @@ from newsfuse.stages.ingest.sources import read_sources
 from newsfuse.stages.summarize import build_story
 from newsfuse.stages.timeline import build_timeline
 
-__all__ = ["ProgressCallback", "RejectionCallback", "run"]
+__all__ = [
+    "ProgressCallback",
+    "RejectionCallback",
+    "analyse_story",
+    "clean_articles",
+    "extract_articles",
+    "prepare_articles",
+    "run",
+]
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``(stage, done, total)`` while a stage advances."""
@@ -75,11 +83,10 @@ def run(
     on_rejection: RejectionCallback | None = None,
     debug: bool = False,
 ) -> Report:
-    """Run the whole pipeline over ``sources`` and return the report.
+    """Run the whole pipeline over ``sources`` (taken to be one story) and return the report.
 
     Raises :class:`~newsfuse.errors.InputError` when no article could be produced at all.
     """
-    executor = executor or LocalExecutor(settings.run.workers)
     progress = on_progress or (lambda stage, done, total: None)
     rejections: list[Rejection] = []
 
@@ -96,38 +103,104 @@ def run(
             raws.append(item)
         progress("ingest", len(raws), 0)
 
-    articles: list[Article] = []
-    task = _CleanTask(settings.clean, debug)
-    for done, result in enumerate(executor.map(task, raws), start=1):
-        if isinstance(result, Rejection):
-            reject(result)
-        else:
-            articles.append(result)
-        progress("clean", done, len(raws))
-
-    articles = _drop_exact_duplicates(articles, reject)
-    articles = assign_families(articles)  # wire copies re-run with small edits: one source
+    warm_up = _warm_up_embeddings(settings.align)
+    articles = prepare_articles(
+        raws, settings, executor=executor, reject=reject, on_progress=progress, debug=debug
+    )
     if not articles:
         raise InputError(
             f"nothing could be processed: {len(rejections)} input(s) rejected"
             if rejections
             else "no input files found"
         )
+    if warm_up is not None:
+        warm_up.join()
+    return analyse_story(articles, settings, rejections=rejections, on_progress=progress)
 
-    warm_up = _warm_up_embeddings(settings.align)
+
+def clean_articles(
+    raws: Sequence[RawDocument],
+    settings: Settings,
+    *,
+    executor: Executor | None = None,
+    reject: RejectionCallback | None = None,
+    on_progress: ProgressCallback | None = None,
+    debug: bool = False,
+) -> list[Article]:
+    """Clean each raw document into an article (in input order); failures go to ``reject``."""
+    executor = executor or LocalExecutor(settings.run.workers)
+    progress = on_progress or (lambda stage, done, total: None)
+    articles: list[Article] = []
+    task = _CleanTask(settings.clean, debug)
+    for done, result in enumerate(executor.map(task, raws), start=1):
+        if isinstance(result, Rejection):
+            if reject is not None:
+                reject(result)
+        else:
+            articles.append(result)
+        progress("clean", done, len(raws))
+    return articles
+
+
+def extract_articles(
+    articles: Sequence[Article],
+    settings: Settings,
+    *,
+    executor: Executor | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> list[Article]:
+    """Annotate articles (sentences, mentions, quotes, claims) in batches, in input order."""
+    executor = executor or LocalExecutor(settings.run.workers)
+    progress = on_progress or (lambda stage, done, total: None)
     extractor = Extractor(settings.extract)
     batches = [articles[i : i + _EXTRACT_BATCH] for i in range(0, len(articles), _EXTRACT_BATCH)]
     annotated: list[Article] = []
     for batch in executor.map(extractor, batches):
         annotated.extend(batch)
         progress("extract", len(annotated), len(articles))
+    return annotated
 
-    entities, annotated_tuple = canonicalise(annotated)
+
+def prepare_articles(
+    raws: Sequence[RawDocument],
+    settings: Settings,
+    *,
+    executor: Executor | None = None,
+    reject: RejectionCallback | None = None,
+    on_progress: ProgressCallback | None = None,
+    debug: bool = False,
+) -> list[Article]:
+    """The per-article half of the pipeline: clean → exact duplicates → families → extract.
+
+    Byte-identical texts are kept once (the others go to ``reject``); near-duplicate families are
+    assigned over the documents given, so a wire copy and its re-run count as one source.
+    """
+    executor = executor or LocalExecutor(settings.run.workers)
+    cleaned = clean_articles(
+        raws, settings, executor=executor, reject=reject, on_progress=on_progress, debug=debug
+    )
+    unique = _drop_exact_duplicates(cleaned, reject or (lambda rejection: None))
+    families = assign_families(unique)  # wire copies re-run with small edits: one source
+    return extract_articles(families, settings, executor=executor, on_progress=on_progress)
+
+
+def analyse_story(
+    articles: Sequence[Article],
+    settings: Settings,
+    *,
+    rejections: Sequence[Rejection] = (),
+    on_progress: ProgressCallback | None = None,
+) -> Report:
+    """The story-level half: canonical entities, brief, timeline and corroboration → a Report.
+
+    ``articles`` are annotated articles of one story (from :func:`prepare_articles`, or from a
+    store); the report is the same whichever way they came, given the same articles and settings.
+    """
+    progress = on_progress or (lambda stage, done, total: None)
+    entities, annotated_tuple = canonicalise(list(articles))
     annotated = list(annotated_tuple)
     digest = settings_hash(settings)
     story = build_story(annotated, settings.summarize, digest)
-    if warm_up is not None:
-        warm_up.join()
     corroboration = corroborate(annotated, _scorer(settings.align))
     story = dataclasses.replace(
         story,
