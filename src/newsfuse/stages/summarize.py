@@ -15,14 +15,14 @@ centroid and lead baselines on ROUGE-1/2/L (``benchmarks/results/brief.md``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from newsfuse.config import SummarizeSettings
-from newsfuse.models import Article, CitedSentence, Span, Story, content_id
+from newsfuse.models import Article, CitedSentence, Fact, Span, Story, content_id
 from newsfuse.stages.similarity import cosine, terms, tfidf
 
-__all__ = ["build_story", "outlet_key"]
+__all__ = ["brief_from_facts", "build_story", "outlet_key"]
 
 _DATELINE = re.compile(r"^[A-Z][\w .’'-]{1,40}(?:\s*\([^)]{1,60}\))?\s*:\s*")
 _MIN_WORDS = 8
@@ -231,6 +231,60 @@ def _cite(
         outlets=tuple(outlets),
         single_source=len(outlets) == 1,
     )
+
+
+def brief_from_facts(
+    tiers: Sequence[Sequence[Fact]], articles: Mapping[str, Article], limit: int
+) -> tuple[CitedSentence, ...]:
+    """A brief of the given facts only (the update brief: what is new).
+
+    ``tiers`` lists facts by priority (the update passes new facts, then newly corroborated ones);
+    within a tier, facts with more independent sources come first.  Each sentence is the fact's
+    own wording, a claim's exact text, and cites every claim of the fact, so it carries all the
+    spans that support it.  The main brief's filters keep out fragments, cut-off quotations and
+    sentences that lean on the one before ("He said …"), and a fact repeating a chosen one is skipped.
+    """
+    facts = [fact for tier in tiers for fact in tier]
+    tier_of = [number for number, tier in enumerate(tiers) for _ in tier]
+    ranked = sorted(
+        range(len(facts)),
+        key=lambda i: (tier_of[i], -facts[i].independent_sources, -len(facts[i].claims), i),
+    )
+    texts = [_fact_wording(fact, articles) for fact in facts]
+    vectors = tfidf([terms(text) for text in texts])
+    chosen: list[int] = []
+    for i in ranked:
+        if len(chosen) >= limit:
+            break
+        text = texts[i]
+        if len(text.split()) < _MIN_WORDS or not _quotes_balanced(text):
+            continue
+        if text.split(maxsplit=1)[0].lower() in _DANGLING_STARTS:
+            continue
+        if any(cosine(vectors[i], vectors[c]) >= _REDUNDANT for c in chosen):
+            continue
+        chosen.append(i)
+    return tuple(
+        CitedSentence(
+            text=texts[i],
+            citations=facts[i].claims,
+            outlets=facts[i].outlets,
+            single_source=facts[i].independent_sources < 2,
+        )
+        for i in chosen
+    )
+
+
+def _fact_wording(fact: Fact, articles: Mapping[str, Article]) -> str:
+    """The fact's text without the dateline its lead sentence may open with ("ISLAMABAD: ")."""
+    for span in fact.claims:
+        article = articles[span.article_id]
+        lead = bool(article.sentences) and span.start == article.sentences[0].start
+        if article.dateline and lead and article.slice(span) == fact.text:
+            match = _DATELINE.match(fact.text)
+            if match:
+                return fact.text[match.end() :]
+    return fact.text
 
 
 def _title(articles: Sequence[Article], brief: Sequence[CitedSentence]) -> str:
