@@ -209,14 +209,16 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             f"{REPORT_SCHEMA_VERSION!r}; rebuild the report before rendering it"
         )
     index = articles_by_id(report)
-    return {
+    doc: dict[str, Any] = {
         "schema_version": report.schema_version,
         "settings_hash": report.settings_hash,
         "story": _story(report.story, index),
-        "update": None if report.update is None else _update(report.update, index),
-        "articles": [_article(article) for article in report.articles],
-        "rejections": [_rejection(rejection) for rejection in report.rejections],
     }
+    if report.update is not None:  # only with --since: other reports keep their 1.2 layout
+        doc["update"] = _update(report.update, index)
+    doc["articles"] = [_article(article) for article in report.articles]
+    doc["rejections"] = [_rejection(rejection) for rejection in report.rejections]
+    return doc
 
 
 def render_json(report: Report) -> str:
