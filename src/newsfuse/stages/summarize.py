@@ -10,6 +10,12 @@ voice).  The brief takes candidates greedily by relevance less redundancy with w
 budget is reached, and cites the candidate's own span plus its supporters.  A sentence no other outlet
 supports is marked single-source.  On AllSides roundups this beats LexRank, TextRank, SumBasic, KL-Sum,
 centroid and lead baselines on ROUGE-1/2/L (``benchmarks/results/brief.md``).
+
+The brief's units stay whole sentences even though claims may be clauses: a clause lifted out of its
+sentence often reads as a fragment ("officials began preparing …" without its time and actor), a
+sentence already cites every span that supports it, whichever of its clauses each supporter
+matches, and the ROUGE figures above are for sentences.  The update brief (:func:`brief_from_facts`)
+is the exception: it is made of facts, so it uses a fact's own wording.
 """
 
 from __future__ import annotations
@@ -259,8 +265,8 @@ def brief_from_facts(
         text = texts[i]
         if len(text.split()) < _MIN_WORDS or not _quotes_balanced(text):
             continue
-        if text.split(maxsplit=1)[0].lower() in _DANGLING_STARTS:
-            continue
+        if text.split(maxsplit=1)[0].lower() in _DANGLING_STARTS or text.endswith("?"):
+            continue  # leans on the sentence before, or asks (a stray headline) instead of states
         if any(cosine(vectors[i], vectors[c]) >= _REDUNDANT for c in chosen):
             continue
         chosen.append(i)
@@ -276,15 +282,29 @@ def brief_from_facts(
 
 
 def _fact_wording(fact: Fact, articles: Mapping[str, Article]) -> str:
-    """The fact's text without the dateline its lead sentence may open with ("ISLAMABAD: ")."""
+    """The wording a fact is told in: its representative text unless that is a clause that starts
+    mid-sentence ("officials began …") or leans on the one before ("He said …") and another claim
+    of the fact reads on its own; without the dateline a lead sentence may open with."""
+    wordings = [fact.text] + [articles[span.article_id].slice(span) for span in fact.claims]
+    text = next((wording for wording in wordings if _reads_alone(wording)), fact.text)
     for span in fact.claims:
         article = articles[span.article_id]
         lead = bool(article.sentences) and span.start == article.sentences[0].start
-        if article.dateline and lead and article.slice(span) == fact.text:
-            match = _DATELINE.match(fact.text)
+        if article.dateline and lead and article.slice(span) == text:
+            match = _DATELINE.match(text)
             if match:
-                return fact.text[match.end() :]
-    return fact.text
+                return text[match.end() :]
+    return text
+
+
+def _reads_alone(text: str) -> bool:
+    """Whether a statement starts like a sentence: a capital or an opening quotation mark, and not
+    a word that points back to the sentence before."""
+    words = text.split()
+    if not words:
+        return False
+    first = words[0]
+    return (first[0].isupper() or first[0] in "\"“‘'") and first.lower() not in _DANGLING_STARTS
 
 
 def _title(articles: Sequence[Article], brief: Sequence[CitedSentence]) -> str:
