@@ -221,3 +221,29 @@ def test_published_after_compares_days_when_either_side_has_no_time() -> None:
     assert published_after("2026-03-12T08:30:00+01:00", moment) is False
     assert published_after("2026-03-12T13:10:00+01:00", moment) is True
     assert published_after("2026-03-12", moment) is False  # same day: at or before
+
+
+def test_previous_report_is_matched_by_wording_when_article_ids_differ(
+    reports: dict[str, Report | Path], tmp_path: Path
+) -> None:
+    """An earlier report whose articles were cleaned differently (other ids) still counts as known
+    through the wording of its claims and sentences; fact ids are never compared."""
+    doc = json.loads(Path(str(reports["day1.json"])).read_text(encoding="utf-8"))
+    for article in doc["articles"]:
+        article["id"] = "old_" + article["id"]
+    for fact in doc["story"]["facts"]:
+        fact["id"] = "fct_renamed_" + fact["id"]
+    renamed = tmp_path / "day1-recleaned.json"
+    renamed.write_text(json.dumps(doc), encoding="utf-8")
+    by_ids = _update(reports, "all", str(reports["day1.json"])).update
+    by_words = _update(reports, "all", str(renamed)).update
+    assert by_ids is not None and by_words is not None
+    new_by_ids = {f.fact_id for f in by_ids.facts if f.kind == "new"}
+    new_by_words = {f.fact_id for f in by_words.facts if f.kind == "new"}
+    assert new_by_words and new_by_words <= new_by_ids
+    report = _report(reports, "all")
+    day1 = _day1_ids(report)
+    facts = {f.id: f for f in report.story.facts}
+    for fact_id in new_by_words:
+        assert all(s.article_id not in day1 for s in facts[fact_id].claims)
+    assert not any("shares no article" in note for note in by_words.notes)

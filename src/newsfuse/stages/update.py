@@ -14,7 +14,8 @@ of every cited span of the new report: *was this already known?*
 
 From that one predicate: a fact is **new** when none of its claims is known; it is **newly
 corroborated** when some were known and the new articles raise its independent sources from one to
-two or more (``more_sources`` when it was already corroborated).  A conflict is new when, without
+two or more (``more_sources`` when it was already corroborated; only known *articles* count as the
+sources it had before, so a new outlet repeating an old sentence word for word is still a gain).  A conflict is new when, without
 the new articles, fewer than two of its values would be stated.  A quote is new when a new article
 carries it and no known article words it alike; a timeline entry or a phase is new when none of its
 passages is known.  The update brief is built from the new and newly corroborated facts only.
@@ -213,7 +214,7 @@ def compute_update(report: Report, since: Since, brief_sentences: int) -> Update
             "be of another story, so everything here counts as new."
         )
     sources = SourceIndex(report.articles)
-    facts = _fact_updates(story.facts, known, sources)
+    facts = _fact_updates(story.facts, known, lambda span: span.article_id in known_ids, sources)
     by_id = {f.id: f for f in story.facts}
     new_ids = tuple(a.id for a in ordered if a.id not in known_ids)
     known_quotes = list(previous_quotes) + [
@@ -309,13 +310,25 @@ def published_after(published_at: str | None, cutoff: date | datetime) -> bool |
 
 
 def _fact_updates(
-    facts: Sequence[Fact], known: Callable[[Span], bool], sources: SourceIndex
+    facts: Sequence[Fact],
+    known: Callable[[Span], bool],
+    known_article: Callable[[Span], bool],
+    sources: SourceIndex,
 ) -> tuple[FactUpdate, ...]:
+    """New facts, then facts the new articles corroborate further.
+
+    ``known`` says whether a claim was known at all (by its article, or by its wording in an
+    earlier report); ``known_article`` only whether its article was, since only known articles
+    count as the sources a fact had before: a new outlet repeating an old sentence word for word
+    still adds a source.
+    """
     new: list[FactUpdate] = []
     gained: list[FactUpdate] = []
     for fact in facts:
-        old = [s for s in fact.claims if known(s)]
-        fresh = tuple(s for s in fact.claims if not known(s))
+        if any(known(s) for s in fact.claims) and not any(known_article(s) for s in fact.claims):
+            continue  # known in an earlier report under other article ids: not news, nor a gain
+        old = [s for s in fact.claims if known_article(s)]
+        fresh = tuple(s for s in fact.claims if not known_article(s))
         if not fresh:
             continue
         before = sources.count({s.article_id for s in old})
