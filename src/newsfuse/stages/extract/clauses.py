@@ -51,6 +51,8 @@ def clause_bounds(sentence: SpacySpan) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     begin = sentence.start
     for start in sorted(starts, key=lambda t: t.i):
+        if start.i <= begin:
+            return whole  # a non-projective parse: the clauses interleave, keep the sentence
         pieces.append(_trimmed(sentence, begin, _separator_start(sentence, start.i)))
         begin = start.i
     pieces.append(_trimmed(sentence, begin, sentence.end))
