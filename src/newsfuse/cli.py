@@ -201,10 +201,14 @@ def _report(
         story = result.story
         single = sum(1 for s in story.brief if s.single_source)
         target = str(output) if output else "stdout"
+        new = ""
+        if result.update is not None:
+            facts = sum(1 for f in result.update.facts if f.kind == "new")
+            new = f", {facts} new fact(s) since {result.update.since}"
         _err.print(
             f"newsfuse: wrote {target}: {len(result.articles)} article(s), "
             f"{len(story.brief)} brief sentence(s) ({single} single-source), "
-            f"{len(rejected)} input(s) rejected",
+            f"{len(rejected)} input(s) rejected{new}",
             markup=False,
         )
     if strict and rejected:

@@ -9,7 +9,8 @@ gets one ``<mark>`` and one id however many records cite it.  Passages the brief
 cite are highlighted; claims of facts, conflicts and phases (every sentence of a story may be one)
 and framing words are marked quietly and light up only when a link targets them.  The page is a single file with inline CSS and a few lines of inline JS, no
 fonts, CDNs or other requests, so it can be mailed, archived or opened offline and always looks the
-same; a Content-Security-Policy in the page enforces that in browsers.
+same; a Content-Security-Policy in the page enforces that in browsers.  A report asked what is new
+(``--since``) opens with a "What's new" section whose brief shares the brief's citation numbers.
 
 Article text is untrusted input.  The marked-up text is built here, not in the template, from escaped
 slices of the text (see :func:`mark_up`), and the template runs with autoescape on, so markup in an

@@ -1,6 +1,8 @@
 """The Markdown report: the brief for people, readable raw in a terminal and rendered on a forge.
 
-Notes about the comparison (if any) come first.  Every brief sentence ends in numbered citations
+Notes about the comparison (if any) come first, then, when the report was asked what is new
+(``--since``), what is new: its own cited brief, new and newly corroborated facts, new conflicts,
+quotes and timeline entries, and a change of phase.  Every brief sentence ends in numbered citations
 (``[1] [2]``) that resolve, under *Cited passages*, to the outlet, title, URL (or origin) and the
 exact cited passage, so a reader can check each sentence without opening the articles.  What
 comparing the outlets found follows: the facts (corroborated and disputed first, each with a
