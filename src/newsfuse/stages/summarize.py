@@ -20,6 +20,7 @@ is the exception: it is made of facts, so it uses a fact's own wording.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -245,16 +246,18 @@ def brief_from_facts(
     """A brief of the given facts only (the update brief: what is new).
 
     ``tiers`` lists facts by priority (the update passes new facts, then newly corroborated ones);
-    within a tier, facts with more independent sources come first.  Each sentence is the fact's
+    within a tier, facts with more independent sources come first, then those told nearer the top
+    of their articles.  Each sentence is the fact's
     own wording, a claim's exact text, and cites every claim of the fact, so it carries all the
     spans that support it.  The main brief's filters keep out fragments, cut-off quotations and
     sentences that lean on the one before ("He said …"), and a fact repeating a chosen one is skipped.
     """
     facts = [fact for tier in tiers for fact in tier]
     tier_of = [number for number, tier in enumerate(tiers) for _ in tier]
-    ranked = sorted(
+    lead = [min(_position(articles[s.article_id], s) for s in fact.claims) for fact in facts]
+    ranked = sorted(  # news puts what matters first: among equals, the fact told earliest
         range(len(facts)),
-        key=lambda i: (tier_of[i], -facts[i].independent_sources, -len(facts[i].claims), i),
+        key=lambda i: (tier_of[i], -facts[i].independent_sources, lead[i], i),
     )
     texts = [_fact_wording(fact, articles) for fact in facts]
     vectors = tfidf([terms(text) for text in texts])
@@ -265,8 +268,8 @@ def brief_from_facts(
         text = texts[i]
         if len(text.split()) < _MIN_WORDS or not _quotes_balanced(text):
             continue
-        if text.split(maxsplit=1)[0].lower() in _DANGLING_STARTS or text.endswith("?"):
-            continue  # leans on the sentence before, or asks (a stray headline) instead of states
+        if not _reads_alone(text) or text.endswith("?"):
+            continue  # starts mid-sentence or leans on the one before; or asks instead of states
         if any(cosine(vectors[i], vectors[c]) >= _REDUNDANT for c in chosen):
             continue
         chosen.append(i)
@@ -279,6 +282,11 @@ def brief_from_facts(
         )
         for i in chosen
     )
+
+
+def _position(article: Article, span: Span) -> int:
+    """Index of the sentence a claim sits in (0 = the lead)."""
+    return bisect.bisect_right([s.start for s in article.sentences], span.start) - 1
 
 
 def _fact_wording(fact: Fact, articles: Mapping[str, Article]) -> str:
