@@ -114,6 +114,7 @@ def test_update_brief_says_only_what_is_new_and_cites_it(
         assert any(sentence.text in index[s.article_id].slice(s) for s in sentence.citations)
         fact = facts[sentence.citations]  # it cites every claim of its fact
         assert sentence.single_source == (fact.independent_sources < 2)
+        assert sentence.text[0].isupper() or sentence.text[0] in '"“'  # reads on its own
     assert not {s.text for s in report.update.brief} <= main  # it is not the main brief again
 
 
@@ -195,6 +196,11 @@ def test_bad_since_values_are_named(value: str, message: str) -> None:
     with pytest.raises(SinceError, match=message) as caught:
         parse_since(value)
     assert value in str(caught.value)
+
+
+def test_a_folder_is_not_a_report(tmp_path: Path) -> None:
+    with pytest.raises(SinceError, match="a folder"):
+        parse_since(str(tmp_path))
 
 
 def test_files_that_are_not_newsfuse_reports_are_refused(tmp_path: Path) -> None:

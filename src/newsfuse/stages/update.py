@@ -97,6 +97,8 @@ def parse_since(value: str) -> Since:
     if cutoff is not None:
         return Since(value=text, basis="date", cutoff=cutoff)
     path = Path(text)
+    if path.is_dir():
+        raise SinceError(f"--since {text}: a folder, not a report file or a date")
     if not path.is_file():
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ]\S+)?", text):
             raise SinceError(f"--since {text!r} is not a valid date or date and time")
