@@ -92,3 +92,34 @@ def test_stdin_and_stdout(examples_dir: Path) -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["articles"][0]["origin"] == "<stdin>"
+
+
+@pytest.mark.parametrize("value", ["last-week", "2025-02-30", "no-such-report.json"])
+def test_bad_since_is_one_line_and_exit_2(tmp_path: Path, examples_dir: Path, value: str) -> None:
+    result = runner.invoke(app, ["report", str(examples_dir), "--since", value, "-q"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and value in lines[0] and lines[0].startswith("newsfuse: error:")
+
+
+def test_since_a_file_that_is_not_a_report_is_exit_2(tmp_path: Path, examples_dir: Path) -> None:
+    other = tmp_path / "package.json"
+    other.write_text('{"name": "not a report"}', encoding="utf-8")
+    result = runner.invoke(app, ["report", str(examples_dir), "--since", str(other), "-q"])
+    assert result.exit_code == 2
+    assert "not a newsfuse report" in result.output and str(other) in result.output
+
+
+def test_since_previous_report_end_to_end(tmp_path: Path, examples_dir: Path) -> None:
+    day1 = [str(p) for p in sorted(examples_dir.iterdir()) if p.name[:3] in {"01_", "02_"}]
+    first = tmp_path / "day1.json"
+    assert runner.invoke(app, ["report", *day1, "-o", str(first), "-q"]).exit_code == 0
+    later = [*day1, str(examples_dir / "05_calderra-today.html")]
+    out = tmp_path / "update.md"
+    result = runner.invoke(app, ["report", *later, "--since", str(first), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith("## What's new since"))
+    assert heading.endswith("day1.json")  # the path, Markdown-escaped
+    assert "1 of 3 article(s) were not in the previous report" in text

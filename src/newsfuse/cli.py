@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -26,6 +26,9 @@ from newsfuse import __version__
 from newsfuse.config import load_settings
 from newsfuse.errors import NewsfuseError
 from newsfuse.models import Rejection
+
+if TYPE_CHECKING:
+    from newsfuse.stages.update import Since
 
 __all__ = ["app"]
 
@@ -80,6 +83,13 @@ def report(
             help="YYYY-MM-DD: anchor 'Thursday', 'earlier this week' in undated articles.",
         ),
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="A date (YYYY-MM-DD) or an earlier newsfuse report JSON: add what is new since.",
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit non-zero if any input is rejected.")
     ] = False,
@@ -87,10 +97,29 @@ def report(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Build one sourced report (brief, sources, quotes) from the given reports of one story."""
+    from newsfuse.stages.update import SinceError, parse_since
+
+    try:
+        # Read --since before any work: a mistyped value is a usage error (exit 2), not a run.
+        parsed_since = parse_since(since) if since is not None else None
+    except SinceError as exc:
+        if debug:
+            raise
+        _err.print(f"newsfuse: error: {exc}", markup=False)
+        raise typer.Exit(2) from None
     try:
         extra = [f'extract.reference_date="{reference_date}"'] if reference_date else []
         _report(
-            paths, output, fmt, config, [*(overrides or []), *extra], workers, strict, quiet, debug
+            paths,
+            output,
+            fmt,
+            config,
+            [*(overrides or []), *extra],
+            workers,
+            strict,
+            quiet,
+            debug,
+            parsed_since,
         )
     except typer.Exit:
         raise
@@ -122,9 +151,11 @@ def _report(
     strict: bool,
     quiet: bool,
     debug: bool,
+    since: Since | None = None,
 ) -> None:
     from newsfuse.outputs.write import write_report
     from newsfuse.pipeline import run
+    from newsfuse.stages.update import apply_update
 
     if workers is not None:
         overrides = [*overrides, f"run.workers={workers}"]
@@ -161,6 +192,8 @@ def _report(
             on_rejection=on_rejection,
             debug=debug,
         )
+    if since is not None:
+        result = apply_update(result, since, settings.summarize.brief_sentences)
     text = write_report(result, output, fmt)
     if output is None:
         sys.stdout.write(text)
@@ -168,10 +201,14 @@ def _report(
         story = result.story
         single = sum(1 for s in story.brief if s.single_source)
         target = str(output) if output else "stdout"
+        new = ""
+        if result.update is not None:
+            facts = sum(1 for f in result.update.facts if f.kind == "new")
+            new = f", {facts} new fact(s) since {result.update.since}"
         _err.print(
             f"newsfuse: wrote {target}: {len(result.articles)} article(s), "
             f"{len(story.brief)} brief sentence(s) ({single} single-source), "
-            f"{len(rejected)} input(s) rejected",
+            f"{len(rejected)} input(s) rejected{new}",
             markup=False,
         )
     if strict and rejected:

@@ -29,6 +29,8 @@ __all__ = [
     "Entity",
     "Fact",
     "FactStatus",
+    "FactUpdate",
+    "FactUpdateKind",
     "FramingTerm",
     "Mention",
     "Phase",
@@ -43,6 +45,8 @@ __all__ = [
     "Span",
     "Story",
     "TimelineEntry",
+    "Update",
+    "UpdateBasis",
     "WordDiff",
     "content_id",
 ]
@@ -52,8 +56,10 @@ FactStatus = Literal["corroborated", "single_source", "disputed"]
 ConflictKind = Literal["number", "date", "speaker"]
 DriftLabel = Literal["exact", "minor variation", "substantive change"]
 DiffOp = Literal["equal", "insert", "delete", "replace"]
+UpdateBasis = Literal["date", "report"]
+FactUpdateKind = Literal["new", "newly_corroborated", "more_sources"]
 
-REPORT_SCHEMA_VERSION = "1.2"  # of the JSON report; see docs/report-schema.md for the policy
+REPORT_SCHEMA_VERSION = "1.3"  # of the JSON report; see docs/report-schema.md for the policy
 
 
 def content_id(*parts: str | bytes, prefix: str = "", length: int = 16) -> str:
@@ -167,7 +173,8 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """One checkable statement from one article (a sentence, for now)."""
+    """One checkable statement from one article: a sentence, or one independent clause of a
+    compound sentence ("38 ships were stranded, and the union said talks had failed" is two)."""
 
     id: str
     span: Span
@@ -391,11 +398,56 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class FactUpdate:
+    """A fact that is new since an earlier point, or that new articles corroborate further.
+
+    ``kind`` is ``new`` (no supporting claim was known before), ``newly_corroborated`` (one
+    independent source before, two or more now) or ``more_sources`` (corroborated before, by more
+    sources now).  ``new_claims`` are the supporting claims that come from new articles.
+    """
+
+    fact_id: str
+    kind: FactUpdateKind
+    sources_before: int
+    sources_now: int
+    new_outlets: tuple[str, ...]
+    new_claims: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What is new in a report since a date or since an earlier report (``--since``).
+
+    ``since`` is the value as the user gave it (a date, or the earlier report's file name) and
+    ``basis`` which of the two it was.  Facts, conflicts and phases are named by id (they are in the
+    story); quotes and timeline entries are copied, since the story holds no ids for them.
+    ``brief`` says only what is new, each sentence citing every span that supports it.
+    """
+
+    since: str
+    basis: UpdateBasis
+    new_article_ids: tuple[str, ...]
+    facts: tuple[FactUpdate, ...]
+    conflict_ids: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+    timeline: tuple[TimelineEntry, ...]
+    phase_ids: tuple[str, ...]
+    previous_phase: str | None
+    current_phase: str | None
+    brief: tuple[CitedSentence, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
-    """Everything one run produced: what every output format renders."""
+    """Everything one run produced: what every output format renders.
+
+    ``update`` is set only when the run was asked what is new since a date or an earlier report.
+    """
 
     schema_version: str
     settings_hash: str
     story: Story
     articles: tuple[Article, ...]
     rejections: tuple[Rejection, ...]
+    update: Update | None = None

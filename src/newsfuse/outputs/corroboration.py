@@ -39,6 +39,7 @@ __all__ = [
     "DRIFT_CLASSES",
     "FRAMING_KINDS",
     "STATUS_LABELS",
+    "UPDATE_KINDS",
     "ConflictView",
     "CorroborationView",
     "DiffPiece",
@@ -53,6 +54,11 @@ __all__ = [
     "source_bar",
 ]
 
+UPDATE_KINDS: dict[str, str] = {  # how the update section heads each kind of fact change
+    "new": "New facts",
+    "newly_corroborated": "Newly corroborated",
+    "more_sources": "More sources",
+}
 STATUS_LABELS: dict[FactStatus, str] = {
     "corroborated": "corroborated",
     "disputed": "disputed",

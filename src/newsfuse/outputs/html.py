@@ -9,7 +9,8 @@ gets one ``<mark>`` and one id however many records cite it.  Passages the brief
 cite are highlighted; claims of facts, conflicts and phases (every sentence of a story may be one)
 and framing words are marked quietly and light up only when a link targets them.  The page is a single file with inline CSS and a few lines of inline JS, no
 fonts, CDNs or other requests, so it can be mailed, archived or opened offline and always looks the
-same; a Content-Security-Policy in the page enforces that in browsers.
+same; a Content-Security-Policy in the page enforces that in browsers.  A report asked what is new
+(``--since``) opens with a "What's new" section whose brief shares the brief's citation numbers.
 
 Article text is untrusted input.  The marked-up text is built here, not in the template, from escaped
 slices of the text (see :func:`mark_up`), and the template runs with autoescape on, so markup in an
@@ -22,16 +23,18 @@ import base64
 import functools
 import hashlib
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import jinja2
 from markupsafe import Markup, escape
 
-from newsfuse.models import Article, Report, Span
+from newsfuse.models import Article, CitedSentence, Report, Span, Update
 from newsfuse.outputs.corroboration import (
     CONFLICT_KINDS,
     DRIFT_CLASSES,
     STATUS_LABELS,
+    UPDATE_KINDS,
     CorroborationView,
     DiffPiece,
     FactView,
@@ -557,6 +560,93 @@ def _environment() -> jinja2.Environment:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _FactChangeView:
+    label: str
+    href: str
+    text: str
+    kind: str
+    sources: str  # "3 independent sources" or "1 → 3 independent sources"
+    new_outlets: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _UpdateView:
+    """The "what's new" section: the update brief, then each kind of change."""
+
+    since: str
+    notes: list[str]
+    phase_change: tuple[str, str] | None
+    brief: list[_BriefSentence]
+    facts: list[tuple[str, list[_FactChangeView]]]  # (heading, changes) per kind
+    conflicts: list[tuple[str, str, str]]  # (label, href, "subject: 38 vs 41")
+    quotes: list[tuple[str, str, str, str]]  # (speaker, text, outlet, href)
+    timeline: list[tuple[str, str, str]]  # (when, text, outlets)
+
+
+def _update_view(
+    update: Update,
+    view: CorroborationView,
+    index: Mapping[str, Article],
+    brief: list[_BriefSentence],
+) -> _UpdateView:
+    facts: list[tuple[str, list[_FactChangeView]]] = []
+    for kind, heading in UPDATE_KINDS.items():
+        changes = []
+        for change in (f for f in update.facts if f.kind == kind):
+            fact = view.facts[change.fact_id]
+            sources = (
+                f"{change.sources_now} independent source{'s' * (change.sources_now != 1)}"
+                if change.kind == "new"
+                else f"{change.sources_before} → {change.sources_now} independent sources"
+            )
+            changes.append(
+                _FactChangeView(
+                    fact.label,
+                    "#" + fact.anchor,
+                    fact.fact.text,
+                    kind,
+                    sources,
+                    list(change.new_outlets),
+                )
+            )
+        if changes:
+            facts.append((heading, changes))
+    wanted = set(update.conflict_ids)
+    conflicts = [
+        (
+            c.label,
+            "#" + c.anchor,
+            f"{c.conflict.subject}: " + " vs ".join(side.value for side in c.conflict.sides),
+        )
+        for c in view.conflicts
+        if c.conflict.id in wanted
+    ]
+    phase_change = (
+        (update.previous_phase or "no phase", update.current_phase)
+        if update.current_phase and update.previous_phase != update.current_phase
+        else None
+    )
+    return _UpdateView(
+        since=update.since,
+        notes=list(update.notes),
+        phase_change=phase_change,
+        brief=brief,
+        facts=facts,
+        conflicts=conflicts,
+        quotes=[
+            (
+                q.speaker or "unattributed",
+                q.text,
+                outlet_name(index[q.span.article_id]),
+                "#" + _quote_anchor(q.span),
+            )
+            for q in update.quotes
+        ],
+        timeline=[(e.when, e.text, ", ".join(e.outlets)) for e in update.timeline],
+    )
+
+
 def render_html(report: Report) -> str:
     """Return the report as one self-contained HTML5 document."""
     index = articles_by_id(report)
@@ -567,23 +657,26 @@ def render_html(report: Report) -> str:
     def passage(span: Span) -> str:
         return index[span.article_id].text[span.start : span.end]
 
-    brief = [
-        _BriefSentence(
-            text=sentence.text,
-            citations=[
-                _Citation(
-                    number=numbers[span],
-                    href="#" + span_anchor(span),
-                    outlet=outlet_name(index[span.article_id]),
-                    passage=passage(span),
-                )
-                for span in dict.fromkeys(sentence.citations)
-            ],
-            outlets=list(sentence.outlets),
-            single_source=sentence.single_source,
-        )
-        for sentence in report.story.brief
-    ]
+    def brief_of(sentences: Sequence[CitedSentence]) -> list[_BriefSentence]:
+        return [
+            _BriefSentence(
+                text=sentence.text,
+                citations=[
+                    _Citation(
+                        number=numbers[span],
+                        href="#" + span_anchor(span),
+                        outlet=outlet_name(index[span.article_id]),
+                        passage=passage(span),
+                    )
+                    for span in dict.fromkeys(sentence.citations)
+                ],
+                outlets=list(sentence.outlets),
+                single_source=sentence.single_source,
+            )
+            for sentence in sentences
+        ]
+
+    brief = brief_of(report.story.brief)
 
     timeline = [
         _TimelineView(
@@ -617,7 +710,13 @@ def render_html(report: Report) -> str:
     quote_spans: dict[Span, None] = {}
     for article in report.articles:
         quote_spans.update(dict.fromkeys(quote.span for quote in article.quotes))
-    corroboration = _corroboration(report, corroboration_view(report), citations, quote_spans)
+    view = corroboration_view(report)
+    corroboration = _corroboration(report, view, citations, quote_spans)
+    update = (
+        None
+        if report.update is None
+        else _update_view(report.update, view, index, brief_of(report.update.brief))
+    )
 
     marks_by_article = citations.marks()
     for span in quote_spans:
@@ -680,6 +779,7 @@ def render_html(report: Report) -> str:
         ],
         timeline=timeline,
         notes=list(report.story.notes),
+        update=update,
         c=corroboration,
         sources=sources,
         outlet_count=len({source.outlet for source in sources}),

@@ -45,6 +45,7 @@ from newsfuse.models import (
     Span,
     Story,
     TimelineEntry,
+    Update,
     WordDiff,
 )
 from newsfuse.outputs.corroboration import is_framing_kind
@@ -104,8 +105,33 @@ def articles_by_id(report: Report) -> dict[str, Article]:
                     f"{what} cites article {span.article_id}, which is not in the report"
                 )
             _check_span(span, cited)
+    if report.update is not None:
+        _check_update(report.update, story, index)
     _check_references(story, index)
     return index
+
+
+def _check_update(update: Update, story: Story, index: dict[str, Article]) -> None:
+    """Check the update section's spans and that it names facts, conflicts and phases that exist."""
+    spans = [span for sentence in update.brief for span in sentence.citations]
+    spans += [span for fact in update.facts for span in fact.new_claims]
+    spans += [span for entry in update.timeline for span in entry.citations]
+    for quote in update.quotes:
+        spans += _quote_spans(quote)
+    for span in spans:
+        cited = index.get(span.article_id)
+        if cited is None:
+            raise OutputError(f"update cites article {span.article_id}, which is not in the report")
+        _check_span(span, cited)
+    for what, ids, known in (
+        ("fact", [f.fact_id for f in update.facts], {f.id for f in story.facts}),
+        ("conflict", list(update.conflict_ids), {c.id for c in story.conflicts}),
+        ("phase", list(update.phase_ids), {p.id for p in story.phases}),
+        ("article", list(update.new_article_ids), set(index)),
+    ):
+        for name in ids:
+            if name not in known:
+                raise OutputError(f"update names {what} {name}, which is not in the report")
 
 
 def _check_references(story: Story, index: dict[str, Article]) -> None:
@@ -183,13 +209,16 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             f"{REPORT_SCHEMA_VERSION!r}; rebuild the report before rendering it"
         )
     index = articles_by_id(report)
-    return {
+    doc: dict[str, Any] = {
         "schema_version": report.schema_version,
         "settings_hash": report.settings_hash,
         "story": _story(report.story, index),
-        "articles": [_article(article) for article in report.articles],
-        "rejections": [_rejection(rejection) for rejection in report.rejections],
     }
+    if report.update is not None:  # only with --since: other reports keep their 1.2 layout
+        doc["update"] = _update(report.update, index)
+    doc["articles"] = [_article(article) for article in report.articles]
+    doc["rejections"] = [_rejection(rejection) for rejection in report.rejections]
+    return doc
 
 
 def render_json(report: Report) -> str:
@@ -221,6 +250,35 @@ def _citation(span: Span, index: dict[str, Article]) -> dict[str, Any]:
         "start": span.start,
         "end": span.end,
         "quote": index[span.article_id].text[span.start : span.end],
+    }
+
+
+def _update(update: Update, index: dict[str, Article]) -> dict[str, Any]:
+    return {
+        "since": update.since,
+        "basis": update.basis,
+        "new_article_ids": list(update.new_article_ids),
+        "brief": [_cited_sentence(sentence, index) for sentence in update.brief],
+        "facts": [
+            {
+                "fact_id": fact.fact_id,
+                "kind": fact.kind,
+                "sources_before": fact.sources_before,
+                "sources_now": fact.sources_now,
+                "new_outlets": list(fact.new_outlets),
+                "new_claims": [_citation(span, index) for span in fact.new_claims],
+            }
+            for fact in update.facts
+        ],
+        "conflict_ids": list(update.conflict_ids),
+        "quotes": [
+            {"article_id": quote.span.article_id, **_quote(quote)} for quote in update.quotes
+        ],
+        "timeline": [_timeline_entry(entry, index) for entry in update.timeline],
+        "phase_ids": list(update.phase_ids),
+        "previous_phase": update.previous_phase,
+        "current_phase": update.current_phase,
+        "notes": list(update.notes),
     }
 
 

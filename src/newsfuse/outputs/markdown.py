@@ -1,6 +1,8 @@
 """The Markdown report: the brief for people, readable raw in a terminal and rendered on a forge.
 
-Notes about the comparison (if any) come first.  Every brief sentence ends in numbered citations
+Notes about the comparison (if any) come first, then, when the report was asked what is new
+(``--since``), what is new: its own cited brief, new and newly corroborated facts, new conflicts,
+quotes and timeline entries, and a change of phase.  Every brief sentence ends in numbered citations
 (``[1] [2]``) that resolve, under *Cited passages*, to the outlet, title, URL (or origin) and the
 exact cited passage, so a reader can check each sentence without opening the articles.  What
 comparing the outlets found follows: the facts (corroborated and disputed first, each with a
@@ -24,10 +26,11 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from newsfuse.models import Article, Report, Span, WordDiff
+from newsfuse.models import Article, CitedSentence, Report, Span, WordDiff
 from newsfuse.outputs.corroboration import (
     CONFLICT_KINDS,
     STATUS_LABELS,
+    UPDATE_KINDS,
     CorroborationView,
     FactView,
     TermUse,
@@ -66,6 +69,8 @@ def render_markdown(report: Report) -> str:
         out += ["## Notes", ""]
         out += [f"- {_inline(note)}" for note in story.notes]
         out.append("")
+    view = corroboration_view(report)
+    out += _update_section(report, view, numbers, index)
     out += ["## Brief", ""]
     if not story.brief:
         out += ["*No brief was produced for this story.*", ""]
@@ -87,7 +92,6 @@ def render_markdown(report: Report) -> str:
             )
             out += [_blockquote(article.text[span.start : span.end]), ""]
 
-    view = corroboration_view(report)
     out += _facts_section(view, index)
     out += _conflicts_section(view, index)
     out += _quote_variants_section(report)
@@ -128,6 +132,84 @@ def render_markdown(report: Report) -> str:
             f"| {_cell(_reason_counts(article))} |"
         )
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _cited_line(sentence: CitedSentence, numbers: Mapping[Span, int]) -> str:
+    marks = " ".join(f"[{numbers[span]}]" for span in dict.fromkeys(sentence.citations))
+    line = _inline(sentence.text)
+    if marks:
+        line += " " + marks
+    if sentence.single_source:
+        line += " *(single source)*"
+    return line
+
+
+def _update_section(
+    report: Report,
+    view: CorroborationView,
+    numbers: Mapping[Span, int],
+    index: Mapping[str, Article],
+) -> list[str]:
+    """What is new since ``--since``: its own brief, then new and newly corroborated facts,
+    conflicts, quotes, timeline entries and the phase change.  Citations share the brief's numbers."""
+    update = report.update
+    if update is None:
+        return []
+    out = [f"## What's new since {_inline(update.since)}", ""]
+    out += [f"- {_inline(note)}" for note in update.notes]
+    if update.current_phase and update.previous_phase != update.current_phase:
+        before = _inline(update.previous_phase or "no phase")
+        out.append(f"- The story moved on: {before} → **{_inline(update.current_phase)}**.")
+    out.append("")
+    if update.brief:
+        out += ["### What's new, in brief", ""]
+        for sentence in update.brief:
+            out += [_cited_line(sentence, numbers), ""]
+    else:
+        out += ["*Nothing new to report.*", ""]
+    for kind, heading in UPDATE_KINDS.items():
+        changes = [f for f in update.facts if f.kind == kind]
+        if not changes:
+            continue
+        out += [f"### {heading}", ""]
+        for change in changes:
+            fact = view.facts[change.fact_id]
+            line = f"- **{fact.label}** {_inline(fact.fact.text)} — "
+            if change.kind == "new":
+                line += _plural(change.sources_now, "independent source")
+            else:
+                line += f"{change.sources_before} → {change.sources_now} independent sources"
+            if change.new_outlets:
+                line += f" (new: {_inline(', '.join(change.new_outlets))})"
+            out.append(line)
+        out.append("")
+    conflicts = [c for c in view.conflicts if c.conflict.id in set(update.conflict_ids)]
+    if conflicts:
+        out += ["### New conflicts", ""]
+        for conflict in conflicts:
+            values = " vs ".join(_inline(side.value) for side in conflict.conflict.sides)
+            out.append(
+                f"- **{conflict.label}** {_inline(conflict.conflict.subject)}: {values} "
+                f"(in {conflict.fact.label})"
+            )
+        out.append("")
+    if update.quotes:
+        out += ["### New quotes", ""]
+        for quote in update.quotes:
+            article = index[quote.span.article_id]
+            out.append(
+                f"- **{_inline(quote.speaker or 'unattributed')}**: “{_inline(quote.text)}” "
+                f"({_inline(outlet_name(article))})"
+            )
+        out.append("")
+    if update.timeline:
+        out += ["### New on the timeline", ""]
+        for entry in update.timeline:
+            out.append(
+                f"- {_code(entry.when)} {_inline(entry.text)} ({_inline(', '.join(entry.outlets))})"
+            )
+        out.append("")
+    return out
 
 
 def _timeline_section(report: Report, index: Mapping[str, Article]) -> list[str]:

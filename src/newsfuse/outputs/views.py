@@ -45,12 +45,13 @@ def outlet_name(article: Article) -> str:
 
 
 def citation_numbers(report: Report) -> dict[Span, int]:
-    """Number the distinct cited spans 1, 2, ... in order of first citation in the brief.
+    """Number the distinct cited spans 1, 2, ... in order of first citation in the brief(s).
 
     A span cited by two sentences keeps one number, so the list of passages has no repeats.
     """
     numbers: dict[Span, int] = {}
-    for sentence in report.story.brief:
+    update = report.update.brief if report.update is not None else ()
+    for sentence in (*update, *report.story.brief):  # the update comes first in both formats
         for span in sentence.citations:
             numbers.setdefault(span, len(numbers) + 1)
     return numbers

@@ -10,19 +10,26 @@ voice).  The brief takes candidates greedily by relevance less redundancy with w
 budget is reached, and cites the candidate's own span plus its supporters.  A sentence no other outlet
 supports is marked single-source.  On AllSides roundups this beats LexRank, TextRank, SumBasic, KL-Sum,
 centroid and lead baselines on ROUGE-1/2/L (``benchmarks/results/brief.md``).
+
+The brief's units stay whole sentences even though claims may be clauses: a clause lifted out of its
+sentence often reads as a fragment ("officials began preparing …" without its time and actor), a
+sentence already cites every span that supports it, whichever of its clauses each supporter
+matches, and the ROUGE figures above are for sentences.  The update brief (:func:`brief_from_facts`)
+is the exception: it is made of facts, so it uses a fact's own wording.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from newsfuse.config import SummarizeSettings
-from newsfuse.models import Article, CitedSentence, Span, Story, content_id
+from newsfuse.models import Article, CitedSentence, Fact, Span, Story, content_id
 from newsfuse.stages.similarity import cosine, terms, tfidf
 
-__all__ = ["build_story", "outlet_key"]
+__all__ = ["brief_from_facts", "build_story", "outlet_key"]
 
 _DATELINE = re.compile(r"^[A-Z][\w .’'-]{1,40}(?:\s*\([^)]{1,60}\))?\s*:\s*")
 _MIN_WORDS = 8
@@ -231,6 +238,81 @@ def _cite(
         outlets=tuple(outlets),
         single_source=len(outlets) == 1,
     )
+
+
+def brief_from_facts(
+    tiers: Sequence[Sequence[Fact]], articles: Mapping[str, Article], limit: int
+) -> tuple[CitedSentence, ...]:
+    """A brief of the given facts only (the update brief: what is new).
+
+    ``tiers`` lists facts by priority (the update passes new facts, then newly corroborated ones);
+    within a tier, facts with more independent sources come first, then those told nearer the top
+    of their articles.  Each sentence is the fact's
+    own wording, a claim's exact text, and cites every claim of the fact, so it carries all the
+    spans that support it.  The main brief's filters keep out fragments, cut-off quotations and
+    sentences that lean on the one before ("He said …"), and a fact repeating a chosen one is skipped.
+    """
+    facts = [fact for tier in tiers for fact in tier]
+    tier_of = [number for number, tier in enumerate(tiers) for _ in tier]
+    lead = [min(_position(articles[s.article_id], s) for s in fact.claims) for fact in facts]
+    ranked = sorted(  # news puts what matters first: among equals, the fact told earliest
+        range(len(facts)),
+        key=lambda i: (tier_of[i], -facts[i].independent_sources, lead[i], i),
+    )
+    texts = [_fact_wording(fact, articles) for fact in facts]
+    vectors = tfidf([terms(text) for text in texts])
+    chosen: list[int] = []
+    for i in ranked:
+        if len(chosen) >= limit:
+            break
+        text = texts[i]
+        if len(text.split()) < _MIN_WORDS or not _quotes_balanced(text):
+            continue
+        if not _reads_alone(text) or text.endswith("?"):
+            continue  # starts mid-sentence or leans on the one before; or asks instead of states
+        if any(cosine(vectors[i], vectors[c]) >= _REDUNDANT for c in chosen):
+            continue
+        chosen.append(i)
+    return tuple(
+        CitedSentence(
+            text=texts[i],
+            citations=facts[i].claims,
+            outlets=facts[i].outlets,
+            single_source=facts[i].independent_sources < 2,
+        )
+        for i in chosen
+    )
+
+
+def _position(article: Article, span: Span) -> int:
+    """Index of the sentence a claim sits in (0 = the lead)."""
+    return bisect.bisect_right([s.start for s in article.sentences], span.start) - 1
+
+
+def _fact_wording(fact: Fact, articles: Mapping[str, Article]) -> str:
+    """The wording a fact is told in: its representative text unless that is a clause that starts
+    mid-sentence ("officials began …") or leans on the one before ("He said …") and another claim
+    of the fact reads on its own; without the dateline a lead sentence may open with."""
+    wordings = [fact.text] + [articles[span.article_id].slice(span) for span in fact.claims]
+    text = next((wording for wording in wordings if _reads_alone(wording)), fact.text)
+    for span in fact.claims:
+        article = articles[span.article_id]
+        lead = bool(article.sentences) and span.start == article.sentences[0].start
+        if article.dateline and lead and article.slice(span) == text:
+            match = _DATELINE.match(text)
+            if match:
+                return text[match.end() :]
+    return text
+
+
+def _reads_alone(text: str) -> bool:
+    """Whether a statement starts like a sentence: a capital or an opening quotation mark, and not
+    a word that points back to the sentence before."""
+    words = text.split()
+    if not words:
+        return False
+    first = words[0]
+    return (first[0].isupper() or first[0] in "\"“‘'") and first.lower() not in _DANGLING_STARTS
 
 
 def _title(articles: Sequence[Article], brief: Sequence[CitedSentence]) -> str:

@@ -1,5 +1,8 @@
 """The extract stage: sentences, mentions, quotes and claims for a batch of articles.
 
+A claim is a checkable statement: a sentence, or each independent clause of a compound sentence
+(:mod:`newsfuse.stages.extract.clauses`); its mentions and quote are those inside its own span.
+
 One :class:`Extractor` runs spaCy over the paragraphs of many articles in a single ``nlp.pipe`` call
 (batching is where spaCy's speed comes from), then hands each parsed paragraph to the mention and quote
 finders.  The object is light and picklable; the model loads in the process that first uses it.
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from newsfuse.config import ExtractSettings
 from newsfuse.models import Article, Claim, Mention, Quote, Span, content_id
+from newsfuse.stages.extract.clauses import clause_bounds
 from newsfuse.stages.extract.dates import find_timexes
 from newsfuse.stages.extract.entities import TIME_LABELS, article_people, mentions_in_paragraph
 from newsfuse.stages.extract.nlp import load_nlp
@@ -77,6 +81,7 @@ def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | N
     people = article_people(doc for _, doc in docs)
     context = QuoteContext(people=people)
     sentences: list[Span] = []
+    statements: list[Span] = []  # claim spans: sentences, or the clauses of compound ones
     mentions: list[Mention] = []
     quotes: list[Quote] = []
     for offset, doc in docs:
@@ -87,6 +92,11 @@ def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | N
                 continue
             start = offset + sentence.start_char + (len(text) - len(text.lstrip()))
             sentences.append(Span(article.id, start, start + len(stripped)))
+            clauses = clause_bounds(sentence)
+            if len(clauses) == 1:
+                statements.append(sentences[-1])
+            else:
+                statements.extend(Span(article.id, offset + a, offset + b) for a, b in clauses)
         mentions.extend(
             m
             for m in mentions_in_paragraph(doc, offset, article.id, people)
@@ -95,7 +105,7 @@ def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | N
         quotes.extend(quotes_in_paragraph(doc, offset, article.id, context))
     mentions.extend(_time_mentions(article, reference))
     mentions.sort(key=lambda m: (m.span.start, m.span.end, m.label))
-    claims = tuple(_claim(article, span, mentions, quotes) for span in sentences)
+    claims = tuple(_claim(article, span, mentions, quotes) for span in statements)
     return dataclasses.replace(
         article,
         sentences=tuple(sentences),
