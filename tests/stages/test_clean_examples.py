@@ -47,3 +47,22 @@ def test_menus_and_headlines_are_not_article_text(articles: dict[str, Article]) 
             assert article.title not in article.text.split("\n"), name
     reasons = {r.reason for a in articles.values() for r in a.removed}
     assert {"navigation menu", "title", "repeated title", "copyright notice"} <= reasons
+
+
+def test_lists_appeals_and_comment_prompts_below_the_article_are_removed(
+    articles: dict[str, Article],
+) -> None:
+    """A related-stories list whose last item ends in "?" still ends the article, and a donation
+    appeal or a comment prompt is never article text."""
+    sentinel = articles["08_calderra-sentinel.txt"]
+    assert sentinel.text.endswith("suspension expires at 6 a.m. on Sunday, March 15.")
+    removed = {r.text: r.reason for r in sentinel.removed}
+    assert removed["Emergency legislation: can the government order strikers back to work?"] == (
+        "section list"
+    )
+    voice = articles["06_workers-voice.txt"]
+    assert voice.text.endswith("Talks resume on Friday.")
+    removed = {r.text: r.reason for r in voice.removed}
+    assert removed["Support independent labour journalism - donate today."] == "donation appeal"
+    assert removed["Join the discussion - comments are open to members."] == "comment form"
+    assert removed["Rail workers pledge solidarity with Merrow dockers"] == "section list"

@@ -73,6 +73,7 @@ REASONS: tuple[str, ...] = (
     "comment form",
     "comment widget",
     "copyright notice",
+    "donation appeal",
     "follow prompt",
     "navigation menu",
     "newsletter prompt",
@@ -252,6 +253,14 @@ _RULES: tuple[_Rule, ...] = (
         r"|delivered)\b.*",
         max_words=20,
     ),
+    # "Support independent labour journalism - donate today."  An appeal, never a report.
+    _rule(
+        "donation appeal",
+        r"(?:please )?(?:support|back|fund) (?:our |independent |quality |local |public-interest )*"
+        r"(?:[\w-]+ )?(?:journalism|reporting|newsroom)\b.*|.*\b(?:donate|give) (?:today|now)\W*"
+        r"|(?:make a )?donat(?:e|ion)(?: here| now| today)?\W*",
+        max_words=15,
+    ),
     _rule(
         "call to action",
         r"(?:click|tap) here\b.*|download (?:our|the) (?:\w+ )?app\b.*",
@@ -265,7 +274,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|save my name, email, and website in this browser for the next time I comment\.?"
         r"|(?:post|submit) (?:a )?comment|notify me of (?:follow-up comments|new posts) by email\.?"
         r"|this site uses akismet to reduce spam\..*|you must be logged in to post a comment\.?"
-        r"|δ|be the first to comment\W*|join the (?:conversation|discussion)",
+        r"|δ|be the first to comment\W*|join the (?:conversation|discussion)"
+        r"(?:\s*[-–—:]\s*comments? (?:are|is) (?:open|closed)\b.*)?",
         max_words=30,
     ),
     _rule(
@@ -672,7 +682,12 @@ def _mark_list_items(lines: list[str], reasons: dict[int, str]) -> None:
     Only below the last paragraph: in the body, a heading-shaped line after such a heading may be
     the article's own subheading, and losing it needs more reason than its position.
     """
-    prose = [i for i, line in enumerate(lines) if line and i not in reasons and _is_prose(line)]
+    # A headline may end in "?" and so pass for a sentence; it does not end the article.
+    prose = [
+        i
+        for i, line in enumerate(lines)
+        if line and i not in reasons and _is_prose(line) and not _is_headline(line)
+    ]
     last = prose[-1] if prose else -1
     in_list = False
     for index, line in enumerate(lines):
