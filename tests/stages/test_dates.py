@@ -135,6 +135,12 @@ def test_weekday_resolution_rules() -> None:
     assert _only("The talks will resume on Friday.", monday).value == "2025-10-31"
     assert _only("It happened last Monday.", monday).value == "2025-10-20"
     assert _only("It happens next Monday.", monday).value == "2025-11-03"
+    # Reported future ("would") looks ahead too, but a weekday owning a thing is already past.
+    assert _only("She said the board would meet on Saturday.", monday).value == "2025-11-01"
+    assert _only("They would appeal against Friday's ruling.", monday).value == "2025-10-24"
+    # A date given after the weekday wins over the weekday's guess.
+    thursday = date(2026, 3, 12)
+    assert _only("It expires at 6 a.m. on Sunday, March 15.", thursday).value == "2026-03-15T06:00"
 
 
 def test_month_day_year_choice() -> None:

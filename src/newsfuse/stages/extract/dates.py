@@ -63,6 +63,7 @@ own spans score lower than the rules'), so the rules alone are the default.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -257,7 +258,7 @@ def _nearest_year(reference: date, month: int, day: int | None, *, future: bool 
 _AHEAD_DAYS = 135
 _FUTURE_CUE = re.compile(
     r"(?:\b(?:will|won't|shall|going\s+to|scheduled|slated|expected\s+to|set\s+to|due\s+to|plans?\s+to"
-    r"|planning|planned|intends?\s+to|as\s+(?:soon|early)\s+as|effective|(?:is|are)\s+to|next"
+    r"|planning|planned|intends?\s+to|as\s+(?:soon|early)\s+as|effective|(?:is|are)\s+to|next|would"
     r")\b|'ll\b)",
     re.IGNORECASE,
 )
@@ -284,7 +285,9 @@ def _resolve_weekday(text: str, start: int, ref: date, day: int, rel: str) -> da
         return _weekday_date(ref, day, "last")
     if words[:1] == ["next"] or words[-1:] == ["coming"]:
         return _weekday_date(ref, day, "next")
-    if _future_context(text, start) or (
+    # "would get around Wednesday's ruling": a weekday owning a thing names a day already past.
+    possessive = re.match(r"\w+\.?['’]s\b", text[start : start + 14]) is not None
+    if (_future_context(text, start) and not possessive) or (
         day == ref.isoweekday() % 7 + 1
         and not re.search(r"\bsaid\s+(?:on\s+)?$", text[max(0, start - 12) : start])
     ):
@@ -802,6 +805,9 @@ def weekday(m: re.Match[str], ctx: _Context) -> Result:
     return kind, when.isoformat() + suffix, True
 
 
+_DATE_AFTER_WEEKDAY = re.compile(rf",?\s+{_MONTH_RE}\s*{_DAY_RE}\b", re.IGNORECASE)
+
+
 @_rule(
     rf"(?:about|around|approximately|at|by|until)?\s*(?:{_TIME_OF_DAY_RE})"
     rf"(?:,?\s+(?:on\s+)?(?:(?P<tday>today|yesterday|tomorrow|{_WEEKDAY2_RE})|{_MONTH_RE}\s*{_DAY_RE}))?"
@@ -840,6 +846,14 @@ def clock_time(m: re.Match[str], ctx: _Context) -> Result:
     else:
         wd = _WEEKDAYS[tday.rstrip(".").rstrip("s") if tday != "tues." else "tues"]
         day_value = _resolve_weekday(ctx.text, m.start(), ref, wd, "").isoformat()
+        # "6 a.m. on Sunday, March 15": the date the text gives wins over the weekday's guess.
+        given = _DATE_AFTER_WEEKDAY.match(ctx.text, m.end())
+        month = _month_ok(given, ctx, bare=False) if given else None
+        if given and month:
+            day = int(given.group("day"))
+            year = _nearest_year(ref, month, day, future=_future_context(ctx.text, m.start()))
+            with contextlib.suppress(ValueError):
+                day_value = date(year, month, day).isoformat()
     return "TIME", f"{day_value}T{hour:02d}:{minute:02d}", True
 
 
