@@ -140,7 +140,7 @@ def ingest_command(
 
     target = store_location(store)
     with (
-        Store.open(target) as opened,
+        Store.open(target, busy_timeout=lock_timeout) as opened,
         progress_bars(console, enabled=not quiet and console.is_terminal) as on_progress,
     ):
         stdin = sys.stdin.buffer if "-" in sources else None
