@@ -48,8 +48,7 @@ class FamilyUpdate:
 
     def save_signatures(self, store: Store) -> None:
         """Keep the batch's signatures and band keys (after its articles: they refer to them)."""
-        for article_id, (minhash, keys) in sorted(self.signatures.items()):
-            store.put_signature(article_id, minhash, keys)
+        store.put_signatures(self.signatures)
 
 
 def fold_key(key: str) -> int:

@@ -427,20 +427,31 @@ class Store:
 
     # -- near-duplicate lookup -----------------------------------------------------------------
 
-    def put_signature(self, article_id: str, minhash: bytes, keys: Sequence[int]) -> None:
-        """Keep an article's MinHash signature and its LSH band keys (a no-op when already kept)."""
+    def put_signatures(self, signatures: Mapping[str, tuple[bytes, Sequence[int]]]) -> None:
+        """Keep articles' MinHash signatures and LSH band keys: article id → (signature, keys).
+
+        Already kept ones are left alone.  Two multi-row statements for the whole batch, since a
+        row-by-row insert of 32 keys per article would cost more than computing them.
+        """
+        if not signatures:
+            return
+        rows = [{"article_id": i, "minhash": m} for i, (m, _) in sorted(signatures.items())]
+        keys = [
+            {"key": key, "article_id": i}
+            for i, (_, ks) in sorted(signatures.items())
+            for key in sorted(set(ks))
+        ]
         with self._write() as session:
             session.execute(
-                self._insert(SignatureRow)
-                .values(article_id=article_id, minhash=minhash)
-                .on_conflict_do_nothing(index_elements=["article_id"])
+                self._insert(SignatureRow).on_conflict_do_nothing(index_elements=["article_id"]),
+                rows,
             )
-            unique = sorted(set(keys))
-            if unique:
+            if keys:
                 session.execute(
-                    self._insert(BandKeyRow)
-                    .values([{"key": key, "article_id": article_id} for key in unique])
-                    .on_conflict_do_nothing(index_elements=["key", "article_id"])
+                    self._insert(BandKeyRow).on_conflict_do_nothing(
+                        index_elements=["key", "article_id"]
+                    ),
+                    keys,
                 )
 
     def band_key_matches(self, keys: Sequence[int]) -> dict[int, list[str]]:
