@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -28,9 +29,10 @@ from rich.progress import (
 from newsfuse.config import Settings
 from newsfuse.errors import InputError
 from newsfuse.models import Rejection
-from newsfuse.pipeline import ProgressCallback
-from newsfuse.store import Store, StoreError, StoreLockedError
-from newsfuse.store.engine import resolve
+
+if TYPE_CHECKING:  # the pipeline (spaCy) and the store (SQLAlchemy) load only when a command runs
+    from newsfuse.pipeline import ProgressCallback
+    from newsfuse.store import Store
 
 __all__ = [
     "DEFAULT_STORE",
@@ -63,11 +65,16 @@ def store_location(store: str | None) -> str:
 
 def exit_code(error: BaseException) -> int:
     """1 for every run-level error, except a locked store: 75, so a scheduler knows to retry."""
+    from newsfuse.store import StoreLockedError
+
     return EXIT_LOCKED if isinstance(error, StoreLockedError) else 1
 
 
 def open_existing_store(store: str | None) -> Store:
     """Open a store that must already exist (reading commands must not create an empty one)."""
+    from newsfuse.store import Store, StoreError
+    from newsfuse.store.engine import resolve
+
     target = store_location(store)
     location = resolve(target)
     if location.path is not None and not location.path.exists():
@@ -129,6 +136,7 @@ def ingest_command(
     debug: bool,
 ) -> int:
     """Run ``newsfuse ingest``; the exit status (1 with ``--strict`` when anything was rejected)."""
+    from newsfuse.store import Store
     from newsfuse.store_ingest import ingest
 
     rejected: list[Rejection] = []
