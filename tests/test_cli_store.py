@@ -245,3 +245,12 @@ def test_sigkill_mid_ingest_then_the_same_command_finishes(
         assert whole[story.id] == story.article_ids  # as if it had never been interrupted
         expected = families_of(complete.get_articles(list(story.article_ids)))
         assert families_of(store.get_articles(store.article_ids())) == expected
+
+
+def test_report_store_options_are_checked_before_any_work(store_path: Path) -> None:
+    result = runner.invoke(app, ["report", "--store", str(store_path)])
+    assert result.exit_code == 2
+    assert "--store needs --story ID" in result.output
+    result = runner.invoke(app, ["report", str(EXAMPLE), "--story", "story_x"])
+    assert result.exit_code == 2
+    assert "not both" in result.output
