@@ -51,3 +51,42 @@ def test_bad_toml_names_the_file(tmp_path: Path) -> None:
         load_settings(path)
     with pytest.raises(ConfigError, match="missing.toml: cannot read"):
         load_settings(tmp_path / "missing.toml")
+
+
+def test_stage_sections_are_reachable_from_toml_and_set(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.toml"
+    path.write_text(
+        "[dedupe]\nthreshold = 0.6\n[cluster]\nwindow_days = 3\n[http]\ndelay = 0.5\n"
+        "[feed]\nfetch_articles = true\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(path, ["cluster.threshold=0.3"])
+    assert settings.dedupe.threshold == 0.6
+    assert (settings.cluster.window_days, settings.cluster.threshold) == (3.0, 0.3)
+    assert settings.http.delay == 0.5 and settings.feed.fetch_articles is True
+    # dedupe and cluster change what is found; http politeness does not change output
+    assert settings_hash(load_settings(overrides=["dedupe.threshold=0.6"])) != settings_hash(
+        Settings()
+    )
+    assert settings_hash(load_settings(overrides=["http.delay=0.5"])) == settings_hash(Settings())
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("cluster.entity_weight=1.5", r"--set: cluster: entity_weight must be in \[0, 1\]"),
+        ("dedupe.bands=100", r"--set: dedupe: bands x rows \(100 x 4\)"),
+        ("cluster.nope=1", "unknown setting 'cluster.nope'"),
+        ("feed.fetch_articles=1", "feed.fetch_articles must be bool"),
+    ],
+)
+def test_stage_section_validation_is_a_config_error(override: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(overrides=[override])
+
+
+def test_stage_section_error_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[cluster]\nwindow_days = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"{path}: cluster: window_days .* must be positive"):
+        load_settings(path)

@@ -8,6 +8,8 @@ stderr when it is a terminal.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,6 +25,7 @@ from rich.progress import (
 )
 
 from newsfuse import __version__
+from newsfuse.cli_store import DEFAULT_STORE, STORE_ENV, exit_code
 from newsfuse.config import load_settings
 from newsfuse.errors import NewsfuseError
 from newsfuse.models import Rejection
@@ -40,6 +43,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
+_STORE_OPTION = typer.Option(
+    "--store",
+    "-s",
+    help=f"The store: a SQLite path or postgresql:// URL (default: ${STORE_ENV}, else "
+    f"{DEFAULT_STORE} in the current folder).",
+    show_default=False,
+)
 
 
 @app.callback()
@@ -54,11 +64,13 @@ def _main(
 @app.command()
 def report(
     paths: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
-            help="Files (.txt .md .html .htm .jsonl), folders, or - for standard input."
+            help="Files (.txt .md .html .htm .jsonl), folders, feeds, WARCs, .urls, URLs, or - "
+            "for standard input.",
+            show_default=False,
         ),
-    ],
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write here; the extension picks the format."),
@@ -95,8 +107,14 @@ def report(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    store: Annotated[str | None, _STORE_OPTION] = None,
+    story: Annotated[
+        str | None,
+        typer.Option("--story", help="Report this stored story (ids: newsfuse stories)."),
+    ] = None,
 ) -> None:
-    """Build one sourced report (brief, sources, quotes) from the given reports of one story."""
+    """Build one sourced report (brief, sources, quotes) from the given reports of one story,
+    or with --story from a story in the store."""
     from newsfuse.stages.update import SinceError, parse_since
 
     try:
@@ -107,6 +125,13 @@ def report(
             raise
         _err.print(f"newsfuse: error: {exc}", markup=False)
         raise typer.Exit(2) from None
+    if story is not None or store is not None:
+        _report_stored(
+            paths, store, story, output, fmt, config, overrides, quiet, debug, parsed_since
+        )
+        return
+    if not paths:
+        raise typer.BadParameter("give at least one PATH (or --story ID)", param_hint="PATHS")
     try:
         extra = [f'extract.reference_date="{reference_date}"'] if reference_date else []
         _report(
@@ -127,7 +152,7 @@ def report(
         if debug:
             raise
         _err.print(f"newsfuse: error: {exc}", markup=False)
-        raise typer.Exit(1) from None
+        raise typer.Exit(exit_code(exc)) from None
     except KeyboardInterrupt:
         _err.print("newsfuse: interrupted", markup=False)
         raise typer.Exit(130) from None
@@ -214,3 +239,144 @@ def _report(
     if strict and rejected:
         _err.print(f"newsfuse: --strict: {len(rejected)} input(s) rejected", markup=False)
         raise typer.Exit(1)
+
+
+# --- store-backed commands (newsfuse.cli_store does the work) -------------------------------------
+
+
+@contextmanager
+def _guarded(debug: bool) -> Iterator[None]:
+    """One-line errors and exit codes for the store commands, as for ``report``."""
+    try:
+        yield
+    except (typer.Exit, typer.BadParameter):
+        raise
+    except NewsfuseError as exc:
+        if debug:
+            raise
+        _err.print(f"newsfuse: error: {exc}", markup=False)
+        raise typer.Exit(exit_code(exc)) from None
+    except KeyboardInterrupt:
+        _err.print("newsfuse: interrupted", markup=False)
+        raise typer.Exit(130) from None
+    except Exception as exc:  # a bug: say so in one line; --debug shows where
+        if debug:
+            raise
+        _err.print(
+            f"newsfuse: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            markup=False,
+        )
+        raise typer.Exit(70) from None
+
+
+@app.command()
+def ingest(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="What newsfuse report accepts: files, folders, .jsonl, feeds, .warc(.gz), "
+            ".urls lists, http(s) URLs, - for standard input.",
+            show_default=False,
+        ),
+    ],
+    store: Annotated[str | None, _STORE_OPTION] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="A TOML settings file.")
+    ] = None,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a setting: section.key=value (repeatable)."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", min=1, help="Worker processes.")
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Documents per committed batch.")
+    ] = 256,
+    lock_timeout: Annotated[
+        float,
+        typer.Option(
+            "--lock-timeout",
+            min=0.0,
+            help="Seconds to wait for another writer's lock before giving up (exit 75).",
+        ),
+    ] = 30.0,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit non-zero if any input is rejected.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or counts.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Add documents to the store: find their articles, near-duplicate families and stories.
+
+    Re-running the same command is a no-op; after an interruption it finishes the job.
+    """
+    from newsfuse.cli_store import ingest_command
+
+    with _guarded(debug):
+        extra = [f"run.workers={workers}"] if workers is not None else []
+        settings = load_settings(config, [*(overrides or []), *extra])
+        status = ingest_command(
+            sources,
+            store,
+            settings,
+            batch_size=batch_size,
+            lock_timeout=lock_timeout,
+            console=_err,
+            quiet=quiet,
+            strict=strict,
+            debug=debug,
+        )
+        if status:
+            raise typer.Exit(status)
+
+
+@app.command()
+def stories(
+    store: Annotated[str | None, _STORE_OPTION] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="Only stories updated since: 2025-11-01, 2025-11-01T09:00, 3d, 12h."
+        ),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", help="Only stories whose title or an article title has this."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """List the stored stories, newest update first: id, last update (UTC), articles, title."""
+    from newsfuse.cli_store import stories_command
+
+    with _guarded(debug):
+        sys.stdout.write(stories_command(store, since, search, as_json=as_json))
+
+
+def _report_stored(
+    paths: list[str] | None,
+    store: str | None,
+    story: str | None,
+    output: Path | None,
+    fmt: str | None,
+    config: Path | None,
+    overrides: list[str] | None,
+    quiet: bool,
+    debug: bool,
+    since: Since | None = None,
+) -> None:
+    from newsfuse.cli_store import report_from_store
+
+    if paths:
+        raise typer.BadParameter("give PATHS or --story, not both", param_hint="PATHS")
+    if story is None:
+        raise typer.BadParameter("--store needs --story ID (see newsfuse stories)")
+    with _guarded(debug):
+        settings = load_settings(config, overrides or [])
+        text, count = report_from_store(store, story, settings, output, fmt, since)
+        if output is None:
+            sys.stdout.write(text)
+        if not quiet:
+            target = str(output) if output else "stdout"
+            _err.print(f"newsfuse: wrote {target}: story {story}, {count} article(s)", markup=False)

@@ -23,7 +23,11 @@ from newsfuse.errors import ConfigError
 __all__ = [
     "AlignSettings",
     "CleanSettings",
+    "ClusterSettings",
+    "DedupeSettings",
     "ExtractSettings",
+    "FeedSettings",
+    "HttpSettings",
     "IngestSettings",
     "RunSettings",
     "Settings",
@@ -91,6 +95,15 @@ class RunSettings:
     workers: int = 1  # >1 runs per-article stages in a process pool
 
 
+# The stage-owned sections keep their dataclasses (and validation) beside the code that uses them.
+# They are imported here, after the sections above, because the ingest modules import
+# IngestSettings from this module: by now it exists, so the cycle resolves.
+from newsfuse.stages.cluster import ClusterSettings  # noqa: E402
+from newsfuse.stages.dedupe import DedupeSettings  # noqa: E402
+from newsfuse.stages.ingest.feeds import FeedSettings  # noqa: E402
+from newsfuse.stages.ingest.http import HttpSettings  # noqa: E402
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """All of newsfuse's settings."""
@@ -101,12 +114,21 @@ class Settings:
     summarize: SummarizeSettings = field(default_factory=SummarizeSettings)
     align: AlignSettings = field(default_factory=AlignSettings)
     run: RunSettings = field(default_factory=RunSettings)
+    dedupe: DedupeSettings = field(default_factory=DedupeSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    feed: FeedSettings = field(default_factory=FeedSettings)
+
+
+_NOT_HASHED = ("run", "http")
+"""Sections that change how work is done (workers, timeouts, politeness), never what it outputs."""
 
 
 def settings_hash(settings: Settings) -> str:
-    """A short stable hash of every setting that can change output (run.workers cannot)."""
+    """A short stable hash of every setting that can change output (run and http cannot)."""
     data = dataclasses.asdict(settings)
-    data.pop("run", None)
+    for section in _NOT_HASHED:
+        data.pop(section, None)
     blob = json.dumps(data, sort_keys=True, default=list).encode()
     return hashlib.sha256(blob).hexdigest()[:12]
 
@@ -163,7 +185,12 @@ def _merge(node: Any, raw: dict[str, Any], *, source: str, prefix: str) -> Any:
             changes[key] = _merge(current, value, source=source, prefix=f"{dotted}.")
         else:
             changes[key] = _coerce(current, value, source=source, key=dotted)
-    return dataclasses.replace(node, **changes)
+    try:
+        return dataclasses.replace(node, **changes)
+    except ValueError as exc:  # a section's own validation (e.g. cluster, dedupe)
+        section = prefix.rstrip(".") or "settings"
+        keys = ", ".join(f"{prefix}{k}" for k in sorted(changes))
+        raise ConfigError(f"{source}: {section}: {exc} (setting {keys})") from None
 
 
 def _coerce(current: Any, value: Any, *, source: str, key: str) -> Any:

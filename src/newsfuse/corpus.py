@@ -21,7 +21,16 @@ from newsfuse.models import Article, RawDocument, Rejection, Report
 from newsfuse.pipeline import ProgressCallback, analyse_story, prepare_articles
 from newsfuse.stages.cluster import ClusterSettings, cluster
 
-__all__ = ["CorpusResult", "analyse_corpus", "families_of", "report_stories"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "CorpusResult",
+    "IngestSummary",
+    "analyse_corpus",
+    "families_of",
+    "ingest",
+    "report_stories",
+    "report_story",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +87,10 @@ def analyse_corpus(
         raws, settings, executor=executor, reject=reject, on_progress=on_progress
     )
     articles = {article.id: article for article in prepared}
-    stories = {sid: tuple(ids) for sid, ids in cluster(prepared, cluster_settings).items()}
+    stories = {
+        sid: tuple(ids)
+        for sid, ids in cluster(prepared, cluster_settings or settings.cluster).items()
+    }
     reports = report_stories(articles, stories, settings, min_articles=min_articles)
     return CorpusResult(
         articles=articles,
@@ -87,3 +99,13 @@ def analyse_corpus(
         reports=reports,
         rejections=tuple(sorted(rejections, key=lambda r: (r.item, r.stage, r.reason))),
     )
+
+
+# The store-backed corpus run lives in its own module (it needs the store); it is part of the same
+# public surface: newsfuse.corpus.ingest / report_story / IngestSummary.
+from newsfuse.store_ingest import (  # noqa: E402
+    DEFAULT_BATCH_SIZE,
+    IngestSummary,
+    ingest,
+    report_story,
+)

@@ -96,7 +96,9 @@ def run(
             on_rejection(rejection)
 
     raws: list[RawDocument] = []
-    for item in read_sources(sources, settings.ingest, stdin=stdin):
+    for item in read_sources(
+        sources, settings.ingest, stdin=stdin, http=settings.http, feeds=settings.feed
+    ):
         if isinstance(item, Rejection):
             reject(item)
         else:
@@ -180,7 +182,9 @@ def prepare_articles(
         raws, settings, executor=executor, reject=reject, on_progress=on_progress, debug=debug
     )
     unique = _drop_exact_duplicates(cleaned, reject or (lambda rejection: None))
-    families = assign_families(unique)  # wire copies re-run with small edits: one source
+    families = assign_families(
+        unique, settings.dedupe
+    )  # wire copies re-run with small edits: one source
     return extract_articles(families, settings, executor=executor, on_progress=on_progress)
 
 

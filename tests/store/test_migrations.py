@@ -10,8 +10,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, inspect, text
 
+from newsfuse.models import Article, RawDocument
 from newsfuse.store import Store, StoreVersionError, head_revision
 from newsfuse.store.engine import resolve
+from newsfuse.store.migrate import upgrade
 from newsfuse.store.schema import Base
 
 
@@ -23,7 +25,7 @@ def test_empty_database_is_migrated_to_head(store_url: str) -> None:
     with Store.open(store_url, upgrade=False) as store:
         assert store.revision() is None
         store.upgrade()
-        assert store.revision() == head_revision() == "0001"
+        assert store.revision() == head_revision() == "0002"
         store.upgrade()  # at head: nothing to do
     engine = _engine(store_url)
     try:
@@ -67,3 +69,24 @@ def test_sqlite_store_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None
         assert pragma("PRAGMA foreign_keys").scalar() == 1
         assert pragma("PRAGMA busy_timeout").scalar() == 2500
         assert pragma("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_a_store_at_0001_with_data_is_upgraded_to_head(
+    store_url: str, example_articles: list[Article], example_raws: list[RawDocument]
+) -> None:
+    engine = _engine(store_url)
+    try:
+        with engine.begin() as connection:
+            upgrade(connection, "0001")  # a store made before the band keys existed
+    finally:
+        engine.dispose()
+    with Store.open(store_url, upgrade=False) as old:
+        assert old.revision() == "0001"
+        with old.batch():
+            old.add_raw(example_raws[0])
+            old.put_article(example_articles[0])
+    with Store.open(store_url) as store:
+        assert store.revision() == head_revision()
+        assert store.get_article(example_articles[0].id) == example_articles[0]
+        store.put_signatures({example_articles[0].id: (b"\x00" * 512, [1, 2])})
+        assert store.band_key_matches([2, 3]) == {2: [example_articles[0].id]}

@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-
-from spacy.lang.en.stop_words import STOP_WORDS
+from functools import cache
 
 __all__ = ["cosine", "stem", "terms", "tfidf"]
 
@@ -19,8 +18,18 @@ _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
 
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content words of ``text`` (stop words dropped)."""
+    stop_words = _stop_words()
     words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
-    return [stem(w) for w in words if w not in STOP_WORDS and len(w) > 1]
+    return [stem(w) for w in words if w not in stop_words and len(w) > 1]
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """spaCy's English stop words, imported on first use: importing spaCy takes seconds, and the
+    settings (which name the cluster stage, which uses this module) are read by every command."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 def stem(word: str) -> str:

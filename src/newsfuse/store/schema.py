@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Dialect,
     ForeignKey,
@@ -44,11 +45,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "ArticleRow",
+    "BandKeyRow",
     "Base",
     "RawDocumentRow",
     "RawStatus",
     "RejectionRow",
     "ReportRow",
+    "SignatureRow",
     "StoryArticleRow",
     "StoryRow",
     "TrackerStateRow",
@@ -170,6 +173,34 @@ class ArticleRow(Base):
     annotations: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SignatureRow(Base):
+    """An article's MinHash signature (``num_perm`` big-endian uint32 values), kept so that a later
+    ingest can verify a near-duplicate candidate without re-reading and re-hashing the article."""
+
+    __tablename__ = "article_signatures"
+
+    article_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BandKeyRow(Base):
+    """One LSH band key of an article, folded to a signed 64-bit integer.
+
+    Articles sharing a key are near-duplicate candidates; the primary key (key first) is the index a
+    new article's keys are looked up in, so finding its family costs a few index probes however
+    large the corpus.  A folding collision only adds a candidate that verification then rejects.
+    """
+
+    __tablename__ = "band_keys"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class StoryRow(Base):

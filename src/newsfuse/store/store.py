@@ -34,17 +34,22 @@ from newsfuse.store.engine import WRITE, Location, create_store_engine, resolve,
 from newsfuse.store.errors import NotInStoreError, StoreError
 from newsfuse.store.schema import (
     ArticleRow,
+    BandKeyRow,
     Base,
     RawDocumentRow,
     RawStatus,
     RejectionRow,
     ReportRow,
+    SignatureRow,
     StoryArticleRow,
     StoryRow,
     TrackerStateRow,
 )
 
 __all__ = ["DEFAULT_BUSY_TIMEOUT", "Store", "StoredReport", "StoredStory"]
+
+_IN_CHUNK = 500
+"""Values per ``IN (...)`` list: under SQLite's bound-parameter limit on every build."""
 
 DEFAULT_BUSY_TIMEOUT = 30.0
 """Seconds a writer waits for another writer's lock before :class:`StoreLockedError`."""
@@ -369,6 +374,133 @@ class Store:
         with self._read() as session:
             return list(session.scalars(select(ArticleRow.id).order_by(ArticleRow.id)))
 
+    def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
+        """The articles with ``article_ids``, in that order (one query per few hundred ids)."""
+        rows: dict[str, ArticleRow] = {}
+        with self._read() as session:
+            for chunk in _chunks(list(dict.fromkeys(article_ids))):
+                rows.update(
+                    (row.id, row)
+                    for row in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(chunk)))
+                )
+            missing = [i for i in article_ids if i not in rows]
+            if missing:
+                raise NotInStoreError(
+                    f"article {missing[0]} is not in store {self.location}"
+                    + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+                )
+            return [_article(rows[i]) for i in article_ids]
+
+    def stored_article_ids(self, article_ids: Sequence[str]) -> set[str]:
+        """Which of ``article_ids`` are stored (an article id is a hash of its text)."""
+        found: set[str] = set()
+        with self._read() as session:
+            for chunk in _chunks(list(article_ids)):
+                found.update(session.scalars(select(ArticleRow.id).where(ArticleRow.id.in_(chunk))))
+        return found
+
+    def article_ids_in_stories(self, article_ids: Sequence[str]) -> set[str]:
+        """Which of ``article_ids`` already belong to a story."""
+        found: set[str] = set()
+        with self._read() as session:
+            for chunk in _chunks(list(article_ids)):
+                query = select(StoryArticleRow.article_id).where(
+                    StoryArticleRow.article_id.in_(chunk)
+                )
+                found.update(session.scalars(query))
+        return found
+
+    def articles_without_story(self) -> list[tuple[str, str | None]]:
+        """``(id, published_at)`` of every article in no story yet, by id: what is left to track.
+
+        Small tuples rather than articles, so that a resumed ingest can order a large remainder
+        (the tracker wants it in time order) without holding its texts.
+        """
+        in_story = exists(
+            select(StoryArticleRow.article_id).where(StoryArticleRow.article_id == ArticleRow.id)
+        )
+        query = (
+            select(ArticleRow.id, ArticleRow.published_at).where(~in_story).order_by(ArticleRow.id)
+        )
+        with self._read() as session:
+            return [(row[0], row[1]) for row in session.execute(query)]
+
+    # -- near-duplicate lookup -----------------------------------------------------------------
+
+    def put_signatures(self, signatures: Mapping[str, tuple[bytes, Sequence[int]]]) -> None:
+        """Keep articles' MinHash signatures and LSH band keys: article id → (signature, keys).
+
+        Already kept ones are left alone.  Two multi-row statements for the whole batch, since a
+        row-by-row insert of 32 keys per article would cost more than computing them.
+        """
+        if not signatures:
+            return
+        rows = [{"article_id": i, "minhash": m} for i, (m, _) in sorted(signatures.items())]
+        keys = [
+            {"key": key, "article_id": i}
+            for i, (_, ks) in sorted(signatures.items())
+            for key in sorted(set(ks))
+        ]
+        with self._write() as session:
+            session.execute(
+                self._insert(SignatureRow).on_conflict_do_nothing(index_elements=["article_id"]),
+                rows,
+            )
+            if keys:
+                session.execute(
+                    self._insert(BandKeyRow).on_conflict_do_nothing(
+                        index_elements=["key", "article_id"]
+                    ),
+                    keys,
+                )
+
+    def band_key_matches(self, keys: Sequence[int]) -> dict[int, list[str]]:
+        """Stored articles filed under each of ``keys``: key → article ids (keys with none left out)."""
+        found: dict[int, list[str]] = {}
+        with self._read() as session:
+            for chunk in _chunks(sorted(set(keys))):
+                query = (
+                    select(BandKeyRow.key, BandKeyRow.article_id)
+                    .where(BandKeyRow.key.in_(chunk))
+                    .order_by(BandKeyRow.key, BandKeyRow.article_id)
+                )
+                for key, article_id in session.execute(query):
+                    found.setdefault(int(key), []).append(article_id)
+        return found
+
+    def signatures_of(self, article_ids: Sequence[str]) -> dict[str, tuple[bytes, str]]:
+        """Stored signature and family id (``dup_group``, else the article's own id) by article."""
+        found: dict[str, tuple[bytes, str]] = {}
+        with self._read() as session:
+            for chunk in _chunks(list(article_ids)):
+                query = (
+                    select(SignatureRow.article_id, SignatureRow.minhash, ArticleRow.dup_group)
+                    .join(ArticleRow, ArticleRow.id == SignatureRow.article_id)
+                    .where(SignatureRow.article_id.in_(chunk))
+                )
+                for article_id, minhash, family in session.execute(query):
+                    found[article_id] = (bytes(minhash), family or article_id)
+        return found
+
+    def rename_family(self, old: str, new: str) -> int:
+        """Move every article of family ``old`` into family ``new``; how many moved.
+
+        Needed when a new article bridges two families, or has a smaller id than its family's:
+        a family's id is its smallest article id, whatever order the articles came in.
+        """
+        with self._write() as session:
+            moved = session.execute(
+                update(ArticleRow)
+                .where(
+                    or_(
+                        ArticleRow.dup_group == old,
+                        (ArticleRow.id == old) & ArticleRow.dup_group.is_(None),
+                    )
+                )
+                .values(dup_group=new)
+            )
+            return int(getattr(moved, "rowcount", 0) or 0)
+
     def _require_raw(self, session: Session, raw_id: str, what: str) -> None:
         if session.get(RawDocumentRow, raw_id) is None:
             raise NotInStoreError(
@@ -420,6 +552,42 @@ class Store:
                 StoryArticleRow(story_id=story_id, article_id=a, position=i)
                 for i, a in enumerate(article_ids)
             )
+
+    def append_to_story(self, story_id: str, title: str, article_ids: Sequence[str]) -> bool:
+        """Add articles at the end of a story, creating it (with ``title``) if it is new.
+
+        Unlike :meth:`put_story` it writes only the new memberships, so a story that grows by a
+        few articles a day costs a few rows a day, however long it has run.  A stored story keeps
+        its title.  ``True`` when the story was created.
+        """
+        if not article_ids:
+            return False
+        if len(set(article_ids)) != len(article_ids):
+            raise ValueError(f"story {story_id} lists an article twice")
+        now = self._clock()
+        with self._write() as session:
+            row = session.get(StoryRow, story_id)
+            if row is None:
+                session.add(StoryRow(id=story_id, title=title, created_at=now, updated_at=now))
+                start, created = 0, True
+            else:
+                row.updated_at = now
+                created = False
+                start = int(
+                    session.scalar(
+                        select(func.count())
+                        .select_from(StoryArticleRow)
+                        .where(StoryArticleRow.story_id == story_id)
+                    )
+                    or 0
+                )
+            session.flush()
+            session.add_all(
+                StoryArticleRow(story_id=story_id, article_id=a, position=start + i)
+                for i, a in enumerate(article_ids)
+            )
+            session.flush()
+        return created
 
     def get_story(self, story_id: str) -> StoredStory:
         """The story with ``story_id``."""
@@ -574,6 +742,8 @@ class Store:
             StoryRow,
             StoryArticleRow,
             ReportRow,
+            SignatureRow,
+            BandKeyRow,
         ]
         with self._read() as session:
             counts = {
@@ -610,6 +780,11 @@ def _article(row: ArticleRow) -> Article:
             "annotations": row.annotations,
         }
     )
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), _IN_CHUNK):
+        yield items[start : start + _IN_CHUNK]
 
 
 def _escape_like(text: str) -> str:

@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from newsfuse.config import IngestSettings
 from newsfuse.models import RawDocument, Rejection
-from newsfuse.stages.ingest.feeds import read_feeds
+from newsfuse.stages.ingest.feeds import FeedSettings, read_feeds
 from newsfuse.stages.ingest.files import read_inputs
 from newsfuse.stages.ingest.http import HttpSettings, fetch_urls, read_url_list
 from newsfuse.stages.ingest.warc import read_warcs
@@ -36,6 +36,7 @@ def read_sources(
     *,
     stdin: BinaryIO | None = None,
     http: HttpSettings | None = None,
+    feeds: FeedSettings | None = None,
 ) -> Iterator[RawDocument | Rejection]:
     """Yield the documents of every source, in the order given, with a Rejection for each failure."""
     http_settings = http or HttpSettings()
@@ -44,7 +45,7 @@ def read_sources(
         if name.startswith(("http://", "https://")):
             yield from fetch_urls([source], http_settings)
         elif name.endswith(FEED_SUFFIXES):
-            yield from read_feeds([source], settings, http=http_settings)
+            yield from read_feeds([source], settings, feeds, http=http_settings)
         elif name.endswith(_WARC_SUFFIXES):
             yield from read_warcs([source], settings)
         elif name.endswith(_URL_LIST_SUFFIX):

@@ -1,0 +1,232 @@
+"""The store-backed commands behind ``newsfuse ingest``, ``newsfuse stories`` and
+``newsfuse report --store``: argument handling only; the work is in :mod:`newsfuse.store_ingest`.
+
+Kept apart from :mod:`newsfuse.cli` so that the one-story command stays short and these can grow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from newsfuse.config import Settings
+from newsfuse.errors import InputError
+from newsfuse.models import Rejection
+
+if TYPE_CHECKING:  # the pipeline (spaCy) and the store (SQLAlchemy) load only when a command runs
+    from newsfuse.pipeline import ProgressCallback
+    from newsfuse.stages.update import Since
+    from newsfuse.store import Store
+
+__all__ = [
+    "DEFAULT_STORE",
+    "EXIT_LOCKED",
+    "STORE_ENV",
+    "exit_code",
+    "ingest_command",
+    "open_existing_store",
+    "parse_since",
+    "report_from_store",
+    "store_location",
+    "stories_command",
+]
+
+STORE_ENV = "NEWSFUSE_STORE"
+DEFAULT_STORE = "newsfuse.db"
+"""The store when neither ``--store`` nor ``NEWSFUSE_STORE`` names one: a file in the current folder."""
+
+EXIT_LOCKED = 75
+"""Exit status when another process holds the store's lock: EX_TEMPFAIL, "try again later"."""
+
+_RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dhm])\s*$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def store_location(store: str | None) -> str:
+    """``--store``, else ``$NEWSFUSE_STORE``, else ``newsfuse.db`` in the current folder."""
+    return store or os.environ.get(STORE_ENV) or DEFAULT_STORE
+
+
+def exit_code(error: BaseException) -> int:
+    """1 for every run-level error, except a locked store: 75, so a scheduler knows to retry."""
+    from newsfuse.store import StoreLockedError
+
+    return EXIT_LOCKED if isinstance(error, StoreLockedError) else 1
+
+
+def open_existing_store(store: str | None) -> Store:
+    """Open a store that must already exist (reading commands must not create an empty one)."""
+    from newsfuse.store import Store, StoreError
+    from newsfuse.store.engine import resolve
+
+    target = store_location(store)
+    location = resolve(target)
+    if location.path is not None and not location.path.exists():
+        raise StoreError(
+            f"store {location.display}: no such file (ingest something first: "
+            f"newsfuse ingest SOURCES --store {target})"
+        )
+    return Store.open(target)
+
+
+def parse_since(text: str, *, now: datetime | None = None) -> datetime:
+    """``--since``: an ISO date or datetime (UTC unless it says otherwise), or ``3d``/``12h``/``30m`` ago."""
+    relative = _RELATIVE.match(text)
+    if relative:
+        amount, unit = float(relative.group(1)), relative.group(2)
+        return (now or datetime.now(UTC)) - timedelta(**{_UNITS[unit]: amount})
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            f"--since {text!r}: expected a date (2025-11-01), a date and time "
+            "(2025-11-01T09:00) or an age (3d, 12h, 30m)"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+@contextmanager
+def progress_bars(console: Console, *, enabled: bool) -> Iterator[ProgressCallback]:
+    """Rich progress bars on stderr, one per stage, as a ``(stage, done, total)`` callback."""
+    with Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not enabled,
+        transient=True,
+    ) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total or None)
+            progress.update(tasks[stage], completed=done, total=total or None)
+
+        yield on_progress
+
+
+def ingest_command(
+    sources: list[str],
+    store: str | None,
+    settings: Settings,
+    *,
+    batch_size: int,
+    lock_timeout: float,
+    console: Console,
+    quiet: bool,
+    strict: bool,
+    debug: bool,
+) -> int:
+    """Run ``newsfuse ingest``; the exit status (1 with ``--strict`` when anything was rejected)."""
+    from newsfuse.store import Store
+    from newsfuse.store_ingest import ingest
+
+    rejected: list[Rejection] = []
+
+    def on_rejection(rejection: Rejection) -> None:
+        rejected.append(rejection)
+        if not quiet:
+            console.print(f"newsfuse: skipped {rejection.item}: {rejection.reason}", markup=False)
+
+    target = store_location(store)
+    with (
+        Store.open(target, busy_timeout=lock_timeout) as opened,
+        progress_bars(console, enabled=not quiet and console.is_terminal) as on_progress,
+    ):
+        stdin = sys.stdin.buffer if "-" in sources else None
+        summary = ingest(
+            sources,
+            opened,
+            settings,
+            on_progress=on_progress,
+            on_rejection=on_rejection,
+            batch_size=batch_size,
+            stdin=stdin,
+            debug=debug,
+        )
+        counts = opened.counts()
+    if not quiet:
+        rate = summary.prepared / summary.seconds if summary.seconds else 0.0
+        console.print(
+            f"newsfuse: ingested into {opened.location} in {summary.seconds:.1f}s", markup=False
+        )
+        for line in summary.lines():
+            console.print(f"  {line}", markup=False)
+        console.print(
+            f"  store     {counts.get('articles', 0)} article(s) in {counts.get('stories', 0)} "
+            f"stories ({rate:.1f} documents/s prepared this run)",
+            markup=False,
+        )
+    if strict and rejected:
+        console.print(f"newsfuse: --strict: {len(rejected)} input(s) rejected", markup=False)
+        return 1
+    return 0
+
+
+def stories_command(
+    store: str | None, since: str | None, search: str | None, *, as_json: bool
+) -> str:
+    """The text ``newsfuse stories`` prints: one line per story, newest first (or JSON)."""
+    since_at = parse_since(since) if since else None
+    with open_existing_store(store) as opened:
+        stories = opened.list_stories(since=since_at, search=search)
+    if as_json:
+        rows = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "articles": len(s.article_ids),
+                "created_at": s.created_at.isoformat(),
+                "updated_at": s.updated_at.isoformat(),
+            }
+            for s in stories
+        ]
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    lines = [
+        f"{s.id}  {s.updated_at.strftime('%Y-%m-%d %H:%M')}  {len(s.article_ids):>4}  {s.title}"
+        for s in stories
+    ]
+    return "".join(f"{line}\n" for line in lines)
+
+
+def report_from_store(
+    store: str | None,
+    story_id: str,
+    settings: Settings,
+    output: Path | None,
+    fmt: str | None,
+    since: Since | None = None,
+) -> tuple[str, int]:
+    """Re-report a stored story (the report JSON is kept in the store); the text and article count.
+
+    With ``since``, the written report adds what is new since then; the stored one stays plain, so
+    it can serve as the ``--since`` of a later run.
+    """
+    from newsfuse.outputs.write import write_report
+    from newsfuse.stages.update import apply_update
+    from newsfuse.store_ingest import report_story
+
+    with open_existing_store(store) as opened:
+        report = report_story(opened, story_id, settings)
+    if since is not None:
+        report = apply_update(report, since, settings.summarize.brief_sentences)
+    return write_report(report, output, fmt), len(report.articles)

@@ -1,0 +1,413 @@
+"""Store-backed corpus runs: ingest a large, growing corpus batch by batch; re-report a story.
+
+:func:`ingest` streams, so memory stays bounded by the batch size, not the corpus:
+
+1. **read** — documents from the sources are stored as raw documents, ``batch_size`` per
+   transaction (a document already stored is a no-op: ids are content hashes);
+2. **prepare** — the raw documents still pending, oldest first, ``batch_size`` at a time: clean and
+   extract through the executor, drop texts already stored, join near-duplicate families through
+   the store's band keys (:mod:`newsfuse.store_families`), and commit the articles;
+3. **track** — the articles in no story yet, in the tracker's canonical time order, go through the
+   :class:`~newsfuse.stages.cluster.StoryTracker` resumed from the store; each batch commits its
+   story memberships together with the tracker's state.
+
+Each phase asks the store what is left to do, so a run killed at any point (SIGKILL included) loses
+at most the batch it was in, and running the same command again finishes the job.  Over an empty
+store one ingest gives the same families and stories as :func:`newsfuse.corpus.analyse_corpus` over
+the same documents, whatever the batch size: families are connected components however the pairs
+arrive, and the tracker sees the new articles in the same canonical order.  A later ingest feeds
+its new articles after everything already tracked, so they extend the stories they belong to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from newsfuse.config import Settings
+from newsfuse.errors import ConfigError, InputError
+from newsfuse.executors.base import Executor
+from newsfuse.executors.local import LocalExecutor
+from newsfuse.models import Article, RawDocument, Rejection, Report
+from newsfuse.pipeline import (
+    ProgressCallback,
+    RejectionCallback,
+    analyse_story,
+    clean_articles,
+    extract_articles,
+)
+from newsfuse.stages.cluster import StoryTracker
+from newsfuse.stages.ingest.sources import read_sources
+from newsfuse.store import Store
+from newsfuse.store_families import join_families
+
+__all__ = ["DEFAULT_BATCH_SIZE", "IngestSummary", "ingest", "report_story"]
+
+DEFAULT_BATCH_SIZE = 256
+"""Documents per transaction: large enough that commits are a small share of the time, small
+enough that a batch of raw pages, their articles and annotations stay well under 100 MB."""
+
+TRACK_BATCHES = 8
+"""Tracking commits every ``TRACK_BATCHES * batch_size`` articles: each commit writes the whole
+tracker state (about 1.5 kB per article tracked so far), while tracking one article costs only
+milliseconds, so fewer, larger commits keep the state writes a small share of a long ingest."""
+
+_CLUSTER = "cluster"  # tracker_states: StoryTracker.state()
+_CLUSTER_SEQ = (
+    "cluster.seq"  # tracker_states: how many articles that state has seen (cheap to read)
+)
+_DEDUPE = "dedupe"  # tracker_states: the DedupeSettings the stored signatures were made with
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSummary:
+    """What one ingest did, stage by stage."""
+
+    run_id: str
+    read: int = 0
+    """Documents read from the sources."""
+    stored: int = 0
+    """Of those, raw documents new to the store."""
+    known: int = 0
+    """Of those, raw documents already stored (re-ingesting them is a no-op)."""
+    prepared: int = 0
+    """Pending raw documents cleaned and extracted in this run (a resumed run's leftovers too)."""
+    articles: int = 0
+    """New articles stored."""
+    duplicates: int = 0
+    """Articles whose exact text was already stored, counted once."""
+    in_families: int = 0
+    """New articles that joined a near-duplicate family (stored or new)."""
+    tracked: int = 0
+    """Articles put into stories."""
+    new_stories: tuple[str, ...] = ()
+    extended_stories: tuple[str, ...] = ()
+    rejected: Mapping[str, int] = field(default_factory=dict)
+    """Rejections by stage (read, clean, dedupe, …)."""
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """The per-stage counts as short lines, for a terminal."""
+        rejected = ", ".join(f"{n} at {stage}" for stage, n in sorted(self.rejected.items()))
+        return [
+            f"read      {self.read} document(s): {self.stored} new, {self.known} already stored",
+            f"prepare   {self.prepared} document(s): {self.articles} new article(s), "
+            f"{self.duplicates} duplicate text(s), {self.in_families} in near-duplicate families",
+            f"track     {self.tracked} article(s): {len(self.new_stories)} new stories, "
+            f"{len(self.extended_stories)} extended",
+            f"rejected  {sum(self.rejected.values())}" + (f" ({rejected})" if rejected else ""),
+        ]
+
+
+def ingest(
+    sources: Sequence[str],
+    store: Store,
+    settings: Settings,
+    *,
+    executor: Executor | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_rejection: RejectionCallback | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    stdin: BinaryIO | None = None,
+    debug: bool = False,
+) -> IngestSummary:
+    """Add ``sources`` to ``store``: raw documents, articles, families, stories (see the module).
+
+    Raises :class:`~newsfuse.errors.InputError` when a source path does not exist (before anything
+    is written), and :class:`~newsfuse.errors.ConfigError` when the dedupe or cluster settings
+    differ from those the store was built with (its signatures and tracker would not fit them).
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    _check_sources(sources)
+    started = time.monotonic()
+    run = _Run(
+        store=store,
+        settings=settings,
+        executor=executor or LocalExecutor(settings.run.workers),
+        progress=on_progress or (lambda stage, done, total: None),
+        on_rejection=on_rejection,
+        batch_size=batch_size,
+        debug=debug,
+    )
+    run.check_settings()
+    run.read(sources, stdin)
+    run.prepare()
+    run.track()
+    return run.summary(time.monotonic() - started)
+
+
+def report_story(store: Store, story_id: str, settings: Settings) -> Report:
+    """Report a stored story from its stored articles, and keep the JSON report in the store.
+
+    Raises :class:`~newsfuse.store.NotInStoreError` when there is no such story.
+    """
+    from newsfuse.outputs.json import render_json
+
+    articles = store.story_articles(story_id)
+    report = analyse_story(articles, settings)
+    store.put_report(story_id, render_json(report))
+    return report
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Run:
+    """One ingest's state and counters; each phase method commits as it goes."""
+
+    store: Store
+    settings: Settings
+    executor: Executor
+    progress: ProgressCallback
+    on_rejection: RejectionCallback | None
+    batch_size: int
+    debug: bool
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    counts: Counter[str] = field(default_factory=Counter)
+    rejected: Counter[str] = field(default_factory=Counter)
+    new_stories: set[str] = field(default_factory=set)
+    extended: set[str] = field(default_factory=set)
+
+    def summary(self, seconds: float) -> IngestSummary:
+        c = self.counts
+        return IngestSummary(
+            run_id=self.run_id,
+            read=c["read"],
+            stored=c["stored"],
+            known=c["known"],
+            prepared=c["prepared"],
+            articles=c["articles"],
+            duplicates=c["duplicates"],
+            in_families=c["in_families"],
+            tracked=c["tracked"],
+            new_stories=tuple(sorted(self.new_stories)),
+            extended_stories=tuple(sorted(self.extended - self.new_stories)),
+            rejected=dict(sorted(self.rejected.items())),
+            seconds=round(seconds, 3),
+        )
+
+    def reject(self, rejection: Rejection, raw_id: str | None = None) -> None:
+        """Keep a rejection (inside the current batch) and tell the caller at once."""
+        self.store.add_rejection(rejection, run_id=self.run_id, raw_id=raw_id)
+        self.rejected[rejection.stage] += 1
+        if self.on_rejection is not None:
+            self.on_rejection(rejection)
+
+    # -- settings the store was built with ---------------------------------------------------
+
+    def check_settings(self) -> None:
+        """Refuse dedupe/cluster settings other than the store's: old signatures and the tracker's
+        vectors were made with those, and mixing would silently change what matches."""
+        dedupe = dataclasses.asdict(self.settings.dedupe)
+        stored = self.store.tracker_state(_DEDUPE)
+        if stored is None:
+            self.store.put_tracker_state(_DEDUPE, dedupe)
+        else:
+            _same_settings(self.store, "dedupe", stored, dedupe)
+        state = self.store.tracker_state(_CLUSTER)
+        if state is not None:
+            _same_settings(
+                self.store, "cluster", state["settings"], dataclasses.asdict(self.settings.cluster)
+            )
+
+    # -- 1. read -------------------------------------------------------------------------------
+
+    def read(self, sources: Sequence[str], stdin: BinaryIO | None) -> None:
+        items = read_sources(
+            sources,
+            self.settings.ingest,
+            stdin=stdin,
+            http=self.settings.http,
+            feeds=self.settings.feed,
+        )
+        for batch in _batches(items, self.batch_size):
+            with self.store.batch():
+                for item in batch:
+                    if isinstance(item, Rejection):
+                        self.reject(item)
+                        continue
+                    self.counts["read"] += 1
+                    self.counts["stored" if self.store.add_raw(item) else "known"] += 1
+            self.progress("read", self.counts["read"], 0)
+
+    # -- 2. prepare ----------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        todo = self.store.raw_ids_without_article()
+        for start in range(0, len(todo), self.batch_size):
+            raws = [self.store.get_raw(i) for i in todo[start : start + self.batch_size]]
+            self._prepare_batch(raws, done=start, total=len(todo))
+
+    def _prepare_batch(self, raws: list[RawDocument], *, done: int, total: int) -> None:
+        def progress(stage: str, n: int, _: int) -> None:
+            self.progress(stage, done + n if stage == "clean" else n, total)
+
+        clean_rejections: list[Rejection] = []
+        cleaned = clean_articles(
+            raws,
+            self.settings,
+            executor=self.executor,
+            reject=clean_rejections.append,
+            on_progress=progress,
+            debug=self.debug,
+        )
+        # clean keeps input order, so the k-th rejection is the k-th raw document without article
+        made = {a.raw_id for a in cleaned}
+        failed = [raw for raw in raws if raw.id not in made]
+        keep, duplicates = self._unique(cleaned)
+        annotated = extract_articles(keep, self.settings, executor=self.executor)
+        with self.store.batch():
+            for raw, rejection in zip(failed, clean_rejections, strict=True):
+                self.reject(rejection, raw.id)
+            for article, first in duplicates:
+                self.counts["duplicates"] += 1
+                self.reject(
+                    Rejection(
+                        article.origin, "dedupe", f"same article text as {first}; counted once"
+                    ),
+                    article.raw_id,
+                )
+            families = join_families(self.store, annotated, self.settings.dedupe)
+            for article in annotated:
+                self.store.put_article(
+                    dataclasses.replace(article, dup_group=families.family_of[article.id])
+                )
+            families.save_signatures(self.store)
+        self.counts["prepared"] += len(raws)
+        self.counts["articles"] += len(annotated)
+        self.counts["in_families"] += families.joined
+        self.progress("extract", done + len(raws), total)
+
+    def _unique(self, cleaned: list[Article]) -> tuple[list[Article], list[tuple[Article, str]]]:
+        """Articles whose text is new, and (duplicate, origin or id of the copy kept) for the rest.
+
+        Within a batch the copy kept is the one with the smallest origin, as in the one-story
+        pipeline; a text stored by an earlier batch or run keeps its stored copy.
+        """
+        stored = self.store.stored_article_ids([a.id for a in cleaned])
+        seen: dict[str, str] = {}
+        keep: list[Article] = []
+        duplicates: list[tuple[Article, str]] = []
+        for article in sorted(cleaned, key=lambda a: (a.origin, a.id)):
+            if article.id in stored:
+                duplicates.append((article, f"stored article {article.id}"))
+            elif article.id in seen:
+                duplicates.append((article, seen[article.id]))
+            else:
+                seen[article.id] = article.origin
+                keep.append(article)
+        return keep, duplicates
+
+    # -- 3. track ------------------------------------------------------------------------------
+
+    def track(self) -> None:
+        untracked = self.store.articles_without_story()
+        todo = [i for _, i in sorted((_time_order(i, when), i) for i, when in untracked)]
+        tracker: StoryTracker | None = None
+        seq = -1
+        step = self.batch_size * TRACK_BATCHES
+        for start in range(0, len(todo), step):
+            ids = todo[start : start + step]
+            with self.store.batch():
+                # Inside the write transaction: if another ingest moved the tracker on since we
+                # loaded it, load it again, and skip what that ingest already tracked.
+                stored_seq = (self.store.tracker_state(_CLUSTER_SEQ) or {}).get("seq", 0)
+                if tracker is None or stored_seq != seq:
+                    tracker = self._load_tracker()
+                tracked = self.store.article_ids_in_stories(ids)
+                articles = self.store.get_articles([i for i in ids if i not in tracked])
+                added: dict[str, list[Article]] = {}
+                for article in articles:
+                    added.setdefault(tracker.add(article), []).append(article)
+                for story_id in sorted(added):
+                    members = added[story_id]
+                    created = self.store.append_to_story(
+                        story_id, _title(members[0]), [a.id for a in members]
+                    )
+                    (self.new_stories if created else self.extended).add(story_id)
+                state = tracker.state()
+                seq = int(state["seq"])
+                self.store.put_tracker_state(_CLUSTER, state)
+                self.store.put_tracker_state(_CLUSTER_SEQ, {"seq": seq})
+            self.counts["tracked"] += len(articles)
+            self.progress("track", start + len(ids), len(todo))
+
+    def _load_tracker(self) -> StoryTracker:
+        state = self.store.tracker_state(_CLUSTER)
+        if state is None:
+            return StoryTracker(self.settings.cluster)
+        return StoryTracker.from_state(state)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _check_sources(sources: Sequence[str]) -> None:
+    """Fail before writing anything when a local source is missing: a typo in a scheduled ingest
+    should stop it, not quietly ingest the rest."""
+    if not sources:
+        raise InputError("no sources given")
+    for source in sources:
+        if source == "-" or source.lower().startswith(("http://", "https://")):
+            continue
+        if not Path(source).exists():
+            raise InputError(f"{source}: no such file or directory")
+
+
+def _same_settings(
+    store: Store, section: str, stored: Mapping[str, Any], current: Mapping[str, Any]
+) -> None:
+    changed = [
+        f"{section}.{key} = {current.get(key)!r} (the store has {stored.get(key)!r})"
+        for key in sorted(set(stored) | set(current))
+        if stored.get(key) != current.get(key)
+    ]
+    if changed:
+        raise ConfigError(
+            f"store {store.location} was built with other {section} settings: "
+            + "; ".join(changed)
+            + ". Use the store's settings, or a new store"
+        )
+
+
+def _batches(items: Iterator[RawDocument | Rejection], size: int) -> Iterator[list[Any]]:
+    batch: list[RawDocument | Rejection] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _time_order(article_id: str, published_at: str | None) -> tuple[int, float, str]:
+    """The tracker's canonical order (as in ``cluster()``): dated articles by time, then undated
+    ones; ties by id.  Computed from two columns, so ordering 100k articles loads no text."""
+    if published_at:
+        try:
+            moment = datetime.fromisoformat(published_at.strip())
+        except ValueError:
+            moment = None
+        if moment is not None:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            return (0, moment.timestamp() / 86400.0, article_id)
+    return (1, 0.0, article_id)
+
+
+def _title(article: Article) -> str:
+    """A new story's title: its first article's headline, else the opening of its text."""
+    if article.title and article.title.strip():
+        return article.title.strip()
+    opening = " ".join(article.text.split()[:12])
+    return opening + ("…" if len(article.text.split()) > 12 else "")

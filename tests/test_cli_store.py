@@ -1,0 +1,256 @@
+"""The store commands as a user meets them: ingest, stories, report --store; and their failures
+(unknown story, missing source, locked or read-only store, a SIGKILL mid-ingest), each one line
+with a documented exit status."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from newsfuse.cli import app
+from newsfuse.cli_store import EXIT_LOCKED, STORE_ENV, parse_since
+from newsfuse.corpus import families_of
+from newsfuse.outputs.json import load_report_schema
+from newsfuse.store import Store
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+EXAMPLE = ROOT / "examples" / "harbour-strike"
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the example story and the seeds' story, made by ``newsfuse ingest``."""
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside the repository")
+    path = tmp_path_factory.mktemp("cli") / "corpus.db"
+    result = runner.invoke(app, ["ingest", str(EXAMPLE), str(SEEDS), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "13 document(s): 13 new" in result.stderr
+    assert "2 new stories" in result.stderr
+    return path
+
+
+def _stories(path: Path, *args: str) -> list[dict[str, object]]:
+    result = runner.invoke(app, ["stories", "--store", str(path), "--json", *args])
+    assert result.exit_code == 0, result.output
+    rows: list[dict[str, object]] = json.loads(result.stdout)
+    return rows
+
+
+def test_stories_are_listed_searched_and_filtered_by_time(store_path: Path) -> None:
+    every = _stories(store_path)
+    assert sorted(row["articles"] for row in every) == [5, 8]
+    (strike,) = _stories(store_path, "--search", "MERROW")  # case-insensitive, titles
+    assert strike["articles"] == 8
+    assert _stories(store_path, "--search", "no story says this") == []
+    assert len(_stories(store_path, "--since", "1h")) == 2
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    assert _stories(store_path, "--since", tomorrow) == []
+    lines = runner.invoke(app, ["stories", "--store", str(store_path)]).stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [row["id"] for row in every]
+
+
+def test_store_defaults_to_the_environment(store_path: Path) -> None:
+    result = runner.invoke(app, ["stories", "--json"], env={STORE_ENV: str(store_path)})
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == 2
+
+
+def test_second_ingest_of_the_same_sources_changes_nothing(
+    store_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "again.db"
+    shutil.copyfile(store_path, path)
+    before = _stories(path)
+    result = runner.invoke(app, ["ingest", str(EXAMPLE), str(SEEDS), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "13 already stored" in result.stderr
+    assert "0 new article(s)" in result.stderr
+    assert _stories(path) == before
+
+
+def test_report_from_the_store_in_each_format(store_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "report.db"
+    shutil.copyfile(store_path, path)
+    (strike,) = _stories(path, "--search", "merrow")
+    for suffix in (".json", ".md", ".html"):
+        out = tmp_path / f"story{suffix}"
+        result = runner.invoke(
+            app, ["report", "--store", str(path), "--story", str(strike["id"]), "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        assert f"story {strike['id']}, 8 article(s)" in result.stderr
+    data = json.loads((tmp_path / "story.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, load_report_schema())
+    assert len(data["articles"]) == 8
+    assert "<html" in (tmp_path / "story.html").read_text(encoding="utf-8")
+    with Store.open(path) as store:  # each report is kept in the store
+        latest = store.latest_report(str(strike["id"]))
+    assert latest is not None and latest.data()["story"] == data["story"]
+
+
+def test_unknown_story_is_one_line_and_exit_1(store_path: Path) -> None:
+    result = runner.invoke(app, ["report", "--store", str(store_path), "--story", "story_nope"])
+    assert result.exit_code == 1
+    assert result.stderr == f"newsfuse: error: story story_nope is not in store {store_path}\n"
+
+
+def test_missing_store_is_not_created_by_a_reading_command(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    for args in (["stories"], ["report", "--story", "story_x"]):
+        result = runner.invoke(app, [*args, "--store", str(missing)])
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"newsfuse: error: store {missing}: no such file")
+        assert len(result.stderr.splitlines()) == 1
+    assert not missing.exists()
+
+
+def test_missing_source_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nope.txt"), "--store", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"newsfuse: error: {tmp_path / 'nope.txt'}: no such file or directory\n"
+
+
+def test_bad_since_and_bad_setting_are_one_line(store_path: Path) -> None:
+    result = runner.invoke(app, ["stories", "--store", str(store_path), "--since", "soon"])
+    assert result.exit_code == 1
+    assert "--since 'soon'" in result.stderr and len(result.stderr.splitlines()) == 1
+    result = runner.invoke(
+        app, ["ingest", str(EXAMPLE), "--store", str(store_path), "--set", "cluster.max_terms=0"]
+    )
+    assert result.exit_code == 1
+    assert "cluster" in result.stderr and "max_terms" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_parse_since_reads_dates_times_and_ages() -> None:
+    now = datetime(2025, 11, 5, 12, 0, tzinfo=UTC)
+    assert parse_since("2025-11-01") == datetime(2025, 11, 1, tzinfo=UTC)
+    assert parse_since("2025-11-01T09:30+01:00") == datetime(2025, 11, 1, 8, 30, tzinfo=UTC)
+    assert parse_since("3d", now=now) == datetime(2025, 11, 2, 12, 0, tzinfo=UTC)
+    assert parse_since("90m", now=now) == datetime(2025, 11, 5, 10, 30, tzinfo=UTC)
+
+
+def test_locked_store_gives_up_in_bounded_time_with_exit_75(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    Store.open(path).close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer in the middle of a long transaction
+    try:
+        started = time.monotonic()
+        result = runner.invoke(
+            app, ["ingest", str(EXAMPLE), "--store", str(path), "--lock-timeout", "0.5"]
+        )
+        waited = time.monotonic() - started
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == EXIT_LOCKED
+    assert result.stderr == (
+        f"newsfuse: error: store {path} is locked by another process; gave up after waiting "
+        "0.5 s (another newsfuse run may be writing to it)\n"
+    )
+    assert waited < 30
+
+
+def _without_root_powers() -> None:
+    # Root ignores file permissions; drop those capabilities so the child meets a read-only file.
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def _newsfuse(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newsfuse", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_without_root_powers if os.geteuid() == 0 else None,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="drops capabilities with Linux prctl")
+def test_read_only_store_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    Store.open(path).close()
+    path.chmod(0o444)
+    try:
+        result = _newsfuse("ingest", str(EXAMPLE), "--store", str(path))
+    finally:
+        path.chmod(0o644)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"newsfuse: error: store {path} is read-only: newsfuse needs to write to it\n"
+    )
+
+
+def _count(path: Path, table: str) -> int:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:
+            return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    except sqlite3.Error:  # not created yet
+        return 0
+
+
+def test_sigkill_mid_ingest_then_the_same_command_finishes(
+    store_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "killed.db"
+    command = [sys.executable, "-m", "newsfuse", "ingest", str(EXAMPLE), "--store", str(path)]
+    child = subprocess.Popen(
+        [*command, "--batch-size", "1", "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while _count(path, "articles") < 2 and child.poll() is None:
+            assert time.monotonic() < deadline, "the ingest made no progress"
+            time.sleep(0.05)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    committed = _count(path, "articles")
+    assert 2 <= committed < 8, "killed too late to test anything"
+    with sqlite3.connect(path) as check:
+        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+    result = runner.invoke(app, ["ingest", str(EXAMPLE), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "8 already stored" in result.stderr
+    with Store.open(path) as store, Store.open(store_path) as complete:
+        assert store.raw_ids_without_article() == [] and store.articles_without_story() == []
+        (story,) = store.list_stories()
+        whole = {s.id: s.article_ids for s in complete.list_stories()}
+        assert whole[story.id] == story.article_ids  # as if it had never been interrupted
+        expected = families_of(complete.get_articles(list(story.article_ids)))
+        assert families_of(store.get_articles(store.article_ids())) == expected
+
+
+def test_report_store_options_are_checked_before_any_work(store_path: Path) -> None:
+    result = runner.invoke(app, ["report", "--store", str(store_path)])
+    assert result.exit_code == 2
+    assert "--store needs --story ID" in result.output
+    result = runner.invoke(app, ["report", str(EXAMPLE), "--story", "story_x"])
+    assert result.exit_code == 2
+    assert "not both" in result.output

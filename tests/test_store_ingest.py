@@ -1,0 +1,164 @@
+"""The store-backed ingest finds what the in-memory corpus run finds, keeps it, and grows it.
+
+Real files (the example story and the seeds), real SQLite stores.  One ingest over an empty store
+must give the same families and stories as ``analyse_corpus``; later ingests must extend them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from newsfuse.config import Settings, load_settings
+from newsfuse.corpus import CorpusResult, analyse_corpus, families_of, ingest, report_story
+from newsfuse.errors import ConfigError, InputError
+from newsfuse.models import RawDocument
+from newsfuse.outputs.json import load_report_schema
+from newsfuse.stages.ingest.sources import read_sources
+from newsfuse.store import NotInStoreError, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+EXAMPLE = ROOT / "examples" / "harbour-strike"
+
+
+@pytest.fixture(scope="module")
+def sources() -> list[str]:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside the repository")
+    return [str(EXAMPLE), str(SEEDS)]
+
+
+@pytest.fixture(scope="module")
+def reference(sources: list[str]) -> CorpusResult:
+    raws = [r for r in read_sources(sources, Settings().ingest) if isinstance(r, RawDocument)]
+    return analyse_corpus(raws, Settings(), min_articles=10**6)  # stories only, no reports
+
+
+@pytest.fixture(scope="module")
+def ingested(sources: list[str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store made by one ingest, in batches of 4 so families and stories cross batches."""
+    path = tmp_path_factory.mktemp("ingested") / "store.db"
+    with Store.open(path) as store:
+        summary = ingest(sources, store, Settings(), batch_size=4)
+    assert (summary.read, summary.stored, summary.articles, summary.tracked) == (13, 13, 13, 13)
+    assert len(summary.new_stories) == 2 and not summary.extended_stories
+    return path
+
+
+def _copy(path: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "store.db"
+    shutil.copyfile(path, target)
+    return target
+
+
+def test_one_ingest_matches_the_in_memory_corpus_run(
+    ingested: Path, reference: CorpusResult
+) -> None:
+    with Store.open(ingested) as store:
+        stories = {s.id: s.article_ids for s in store.list_stories()}
+        articles = store.get_articles(store.article_ids())
+        state = store.tracker_state("cluster")
+    assert stories == dict(reference.stories)
+    assert families_of(articles) == dict(reference.families)
+    assert max(len(ids) for ids in reference.families.values()) == 2  # a family to get right
+    assert state is not None and state["seq"] == 13  # the tracker is kept, to be resumed
+
+
+def test_batch_size_does_not_change_the_result(
+    sources: list[str], reference: CorpusResult, tmp_path: Path
+) -> None:
+    with Store.open(tmp_path / "one.db") as store:
+        ingest(sources, store, Settings(), batch_size=1000)
+        assert {s.id: s.article_ids for s in store.list_stories()} == dict(reference.stories)
+        assert families_of(store.get_articles(store.article_ids())) == dict(reference.families)
+
+
+def test_ingesting_the_same_sources_again_is_a_no_op(
+    ingested: Path, sources: list[str], tmp_path: Path
+) -> None:
+    path = _copy(ingested, tmp_path)
+    with Store.open(path) as store:
+        before = store.counts()
+        stories = store.list_stories()
+        summary = ingest(sources, store, Settings(), batch_size=4)
+        assert store.counts() == before
+        assert store.list_stories() == stories
+    assert (summary.read, summary.known, summary.stored) == (13, 13, 0)
+    assert (summary.prepared, summary.articles, summary.tracked) == (0, 0, 0)
+    assert summary.new_stories == summary.extended_stories == ()
+
+
+def test_a_later_ingest_extends_the_story_and_joins_the_family(
+    reference: CorpusResult, tmp_path: Path
+) -> None:
+    """Ingest the example without one copy of its wire story, then that copy alone."""
+    family = next(ids for ids in reference.families.values() if len(ids) == 2)
+    held_back = Path(reference.articles[max(family)].origin)
+    first = tmp_path / "first"
+    first.mkdir()
+    for path in sorted(EXAMPLE.iterdir()):
+        if path != held_back:
+            shutil.copyfile(path, first / path.name)
+    with Store.open(tmp_path / "store.db") as store:
+        ingest([str(first)], store, Settings(), batch_size=3)
+        (story,) = store.list_stories()
+        assert len(story.article_ids) == 7
+        summary = ingest([str(held_back)], store, Settings())
+        assert summary.extended_stories == (story.id,) and summary.new_stories == ()
+        assert summary.in_families == 1
+        (grown,) = store.list_stories()
+        assert grown.article_ids[:7] == story.article_ids and len(grown.article_ids) == 8
+        assert families_of(store.get_articles(store.article_ids())) == {
+            key: ids for key, ids in reference.families.items() if key in grown.article_ids
+        }
+
+
+def test_an_article_with_a_smaller_id_renames_the_stored_family(
+    reference: CorpusResult, tmp_path: Path
+) -> None:
+    """A family is named by its smallest id whatever the order: hold back the smaller one."""
+    family = next(ids for ids in reference.families.values() if len(ids) == 2)
+    smaller = Path(reference.articles[min(family)].origin)
+    larger = Path(reference.articles[max(family)].origin)
+    with Store.open(tmp_path / "store.db") as store:
+        ingest([str(larger)], store, Settings())
+        assert store.get_article(max(family)).dup_group == max(family)
+        ingest([str(smaller)], store, Settings())
+        assert {store.get_article(i).dup_group for i in family} == {min(family)}
+
+
+def test_report_story_reports_from_stored_articles_and_keeps_the_json(
+    ingested: Path, reference: CorpusResult, tmp_path: Path
+) -> None:
+    path = _copy(ingested, tmp_path)
+    story_id = max(reference.stories, key=lambda s: len(reference.stories[s]))
+    with Store.open(path) as store:
+        report = report_story(store, story_id, Settings())
+        stored = store.latest_report(story_id)
+        with pytest.raises(NotInStoreError, match="story_nope"):
+            report_story(store, "story_nope", Settings())
+    assert sorted(a.id for a in report.articles) == sorted(reference.stories[story_id])
+    assert stored is not None
+    jsonschema.validate(stored.data(), load_report_schema())
+    assert stored.data()["settings_hash"] == report.settings_hash
+    assert json.loads(stored.body)["story"]["article_ids"] == list(report.story.article_ids)
+
+
+def test_other_cluster_or_dedupe_settings_are_refused(ingested: Path, tmp_path: Path) -> None:
+    path = _copy(ingested, tmp_path)
+    with Store.open(path) as store:
+        for override in ("cluster.threshold=0.5", "dedupe.threshold=0.6"):
+            with pytest.raises(ConfigError, match=override.split("=")[0]):
+                ingest([str(EXAMPLE)], store, load_settings(None, [override]))
+
+
+def test_a_missing_source_stops_before_anything_is_written(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "store.db") as store:
+        with pytest.raises(InputError, match=r"missing\.txt: no such file"):
+            ingest([str(EXAMPLE), str(tmp_path / "missing.txt")], store, Settings())
+        assert store.counts()["raw_documents"] == 0
