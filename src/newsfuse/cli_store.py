@@ -1,5 +1,5 @@
 """The store-backed commands behind ``newsfuse ingest``, ``newsfuse stories`` and
-``newsfuse report --store``: argument handling only; the work is in :mod:`newsfuse.store_ingest`.
+``newsfuse report --store``: argument handling only; the work is in :mod:`newsfuse.corpus.ingest`.
 
 Kept apart from :mod:`newsfuse.cli` so that the one-story command stays short and these can grow.
 """
@@ -137,8 +137,8 @@ def ingest_command(
     debug: bool,
 ) -> int:
     """Run ``newsfuse ingest``; the exit status (1 with ``--strict`` when anything was rejected)."""
+    from newsfuse.corpus.ingest import ingest
     from newsfuse.store import Store
-    from newsfuse.store_ingest import ingest
 
     rejected: list[Rejection] = []
 
@@ -221,9 +221,9 @@ def report_from_store(
     With ``since``, the written report adds what is new since then; the stored one stays plain, so
     it can serve as the ``--since`` of a later run.
     """
+    from newsfuse.corpus.ingest import report_story
     from newsfuse.outputs.write import write_report
     from newsfuse.stages.update import apply_update
-    from newsfuse.store_ingest import report_story
 
     with open_existing_store(store) as opened:
         report = report_story(opened, story_id, settings)

@@ -21,16 +21,7 @@ from newsfuse.models import Article, RawDocument, Rejection, Report
 from newsfuse.pipeline import ProgressCallback, analyse_story, prepare_articles
 from newsfuse.stages.cluster import ClusterSettings, cluster
 
-__all__ = [
-    "DEFAULT_BATCH_SIZE",
-    "CorpusResult",
-    "IngestSummary",
-    "analyse_corpus",
-    "families_of",
-    "ingest",
-    "report_stories",
-    "report_story",
-]
+__all__ = ["CorpusResult", "analyse_corpus", "families_of", "report_stories"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +90,3 @@ def analyse_corpus(
         reports=reports,
         rejections=tuple(sorted(rejections, key=lambda r: (r.item, r.stage, r.reason))),
     )
-
-
-# The store-backed corpus run lives in its own module (it needs the store); it is part of the same
-# public surface: newsfuse.corpus.ingest / report_story / IngestSummary.
-from newsfuse.store_ingest import (  # noqa: E402
-    DEFAULT_BATCH_SIZE,
-    IngestSummary,
-    ingest,
-    report_story,
-)

@@ -6,7 +6,7 @@
    transaction (a document already stored is a no-op: ids are content hashes);
 2. **prepare** — the raw documents still pending, oldest first, ``batch_size`` at a time: clean and
    extract through the executor, drop texts already stored, join near-duplicate families through
-   the store's band keys (:mod:`newsfuse.store_families`), and commit the articles;
+   the store's band keys (:mod:`newsfuse.corpus.families`), and commit the articles;
 3. **track** — the articles in no story yet, in the tracker's canonical time order, go through the
    :class:`~newsfuse.stages.cluster.StoryTracker` resumed from the store; each batch commits its
    story memberships together with the tracker's state.
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from newsfuse.config import Settings
+from newsfuse.corpus.families import join_families
 from newsfuse.errors import ConfigError, InputError
 from newsfuse.executors.base import Executor
 from newsfuse.executors.local import LocalExecutor
@@ -46,7 +47,6 @@ from newsfuse.pipeline import (
 from newsfuse.stages.cluster import StoryTracker
 from newsfuse.stages.ingest.sources import read_sources
 from newsfuse.store import Store
-from newsfuse.store_families import join_families
 
 __all__ = ["DEFAULT_BATCH_SIZE", "IngestSummary", "ingest", "report_story"]
 
