@@ -123,3 +123,11 @@ def test_since_previous_report_end_to_end(tmp_path: Path, examples_dir: Path) ->
     heading = next(line for line in text.splitlines() if line.startswith("## What's new since"))
     assert heading.endswith("day1.json")  # the path, Markdown-escaped
     assert "1 of 3 article(s) were not in the previous report" in text
+
+
+def test_version_needs_no_command() -> None:
+    from newsfuse import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == __version__

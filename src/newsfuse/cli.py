@@ -52,13 +52,26 @@ _STORE_OPTION = typer.Option(
 )
 
 
-@app.callback()
-def _main(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    """Eager: ``newsfuse --version`` needs no command (a plain callback option would ask for one)."""
+    if value:
         typer.echo(__version__)
         raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Turn many news reports of one story into one sourced account."""
 
 
 @app.command()
