@@ -226,8 +226,8 @@ def score_text(text: str, predicted: list[Attr], gold: list[Attr], tally: Tally)
             tally.speaker_hits += 1
 
 
-def predict(texts: Sequence[str]) -> list[list[Attr]]:
-    """newsfuse's attributions for each text, the way the extract stage finds them."""
+def parse(texts: Sequence[str]) -> list[list[tuple[int, Doc]]]:
+    """Each text's paragraphs parsed the way the extract stage parses them, with their offsets."""
     settings = load_settings().extract
     nlp = load_nlp(settings.spacy_model)
     units = [
@@ -239,6 +239,16 @@ def predict(texts: Sequence[str]) -> list[list[Attr]]:
     docs = nlp.pipe((chunk for _, _, chunk in units), batch_size=settings.batch_size)
     for (index, offset, _), doc in zip(units, docs, strict=True):
         parsed[index].append((offset, doc))
+    return parsed
+
+
+def predict(texts: Sequence[str]) -> list[list[Attr]]:
+    """newsfuse's attributions for each text, the way the extract stage finds them."""
+    return attributions(parse(texts))
+
+
+def attributions(parsed: Sequence[Sequence[tuple[int, Doc]]]) -> list[list[Attr]]:
+    """newsfuse's attributions for each parsed text."""
     found: list[list[Attr]] = []
     for index, pairs in enumerate(parsed):
         context = QuoteContext(people=article_people(doc for _, doc in pairs))
@@ -247,6 +257,8 @@ def predict(texts: Sequence[str]) -> list[list[Attr]]:
             for item in attributions_in_paragraph(doc, offset, str(index), context):
                 quote = item.quote
                 speaker = quote.speaker_span
+                if item.cue_span is None and speaker is None:
+                    continue  # a quoted passage nobody is said to have said attributes nothing
                 attrs.append(
                     Attr(
                         ((speaker.start, speaker.end),) if speaker else None,

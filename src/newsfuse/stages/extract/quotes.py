@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsfuse.models import Quote, QuoteKind, Span
+from newsfuse.stages.extract import attribution_model
+from newsfuse.stages.extract.attribution_model import AttributionModel, sentence_index, sentences_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -36,6 +38,7 @@ __all__ = [
     "QuoteContext",
     "attributions_in_paragraph",
     "find_quote_marks",
+    "quoted_characters",
     "quotes_in_paragraph",
 ]
 
@@ -161,7 +164,11 @@ def quotes_in_paragraph(
     doc: Doc, offset: int, article_id: str, context: QuoteContext
 ) -> list[Quote]:
     """Find the quotes of one parsed paragraph; ``offset`` places ``doc`` in the article text."""
-    return [a.quote for a in attributions_in_paragraph(doc, offset, article_id, context)]
+    return [
+        a.quote
+        for a in attributions_in_paragraph(doc, offset, article_id, context)
+        if a.quote.kind != "indirect" or a.quote.speaker is not None
+    ]
 
 
 def attributions_in_paragraph(
@@ -179,6 +186,7 @@ def attributions_in_paragraph(
     parsed = _parse(doc, marks)
     found: list[Attribution] = []
     quoted: list[tuple[int, int]] = []
+    claimed: set[int] = set()  # cue tokens a quoted passage took
     previous: tuple[tuple[str, Span | None, str | None], Span | None] | None = None
     for start, end, _closed in marks:
         content = text[start:end].strip()
@@ -190,7 +198,11 @@ def attributions_in_paragraph(
         speaker: tuple[str, Span | None, str | None] | None = None
         cue_span: Span | None = None
         if cue_token is not None and cue_range is not None:
-            speaker = _speaker_of(cue_token, offset, article_id, context)
+            claimed.add(cue_token.i)
+            model_cue = next((c for c in parsed.cues if c.token.i == cue_token.i), None)
+            speaker = _speaker_of(
+                cue_token, offset, article_id, context, model_cue.source if model_cue else None
+            )
             cue_span = Span(article_id, offset + cue_range[0], offset + cue_range[1])
         elif start <= 1 and _covers_paragraph(text, start, end):
             speaker = context.last_speaker
@@ -205,15 +217,19 @@ def attributions_in_paragraph(
             previous = (speaker, cue_span)
     for cue in parsed.cues:
         left, right = cue.content
-        if cue.source is None or any(s < right and e > left for s, e in quoted):
+        if cue.token.i in claimed:
             continue
-        name, subject_range = _describe(cue.source, context)
+        name: str | None = None
+        speaker_span: Span | None = None
+        if cue.source is not None:
+            name, subject_range = _describe(cue.source, context)
+            speaker_span = Span(article_id, offset + subject_range[0], offset + subject_range[1])
         quote = Quote(
             Span(article_id, offset + left, offset + right),
             text[left:right],
             "indirect",
             name,
-            Span(article_id, offset + subject_range[0], offset + subject_range[1]),
+            speaker_span,
             text[cue.span[0] : cue.span[1]],
         )
         found.append(
@@ -223,20 +239,48 @@ def attributions_in_paragraph(
     return sorted(found, key=lambda a: (a.quote.span.start, a.quote.span.end))
 
 
-def _parse(doc: Doc, marks: Sequence[tuple[int, int, bool]]) -> _Parsed:
-    text = doc.text
+def quoted_characters(text: str, marks: Sequence[tuple[int, int, bool]] | None = None) -> list[bool]:
+    """Per character of ``text``: inside (or on) a pair of quotation marks."""
     inside = [False] * len(text)
-    for start, end, _ in marks:
+    for start, end, _ in find_quote_marks(text) if marks is None else marks:
         inside[max(start - 1, 0) : min(end + 1, len(inside))] = [True] * (
             min(end + 1, len(inside)) - max(start - 1, 0)
         )
-    sentences = [(s.start_char, s.end_char, s.start, s.end) for s in doc.sents]
+    return inside
+
+
+def _parse(doc: Doc, marks: Sequence[tuple[int, int, bool]]) -> _Parsed:
+    text = doc.text
+    inside = quoted_characters(text, marks)
+    sentences = sentences_of(doc)
     parsed = _Parsed(doc, text, inside, sentences, [t.idx for t in doc], [])
+    model = attribution_model.load_model()
     for token in doc:
-        cue = _cue_at(token, parsed)
+        cue = _model_cue(token, parsed, model) if model.is_candidate(token) else None
         if cue is not None:
             parsed.cues.append(cue)
     return parsed
+
+
+def _model_cue(token: Token, parsed: _Parsed, model: AttributionModel) -> _Cue | None:
+    """The attribution ``token`` introduces, if the learned model takes it for a cue."""
+    if model.cue_score(token, parsed.inside) < model.cue_threshold:
+        return None
+    index = sentence_index(parsed.sentences, token)
+    source = model.best_source(token, parsed.inside, parsed.sentences[index])
+    passage = model.best_content(token, source, parsed.sentences, index)
+    if passage is None:
+        return None
+    content = _extend_to_marks(parsed, passage.start, passage.end)
+    if content is None:
+        return None
+    if token.lower_ == "according" and token.i + 1 < len(token.doc):
+        to = token.nbor()
+        return _Cue(token, (token.idx, to.idx + len(to.text)), content, source)
+    left = min(
+        [token.idx] + [c.idx for c in token.children if c.dep_ in _CUE_PARTS and c.i < token.i]
+    )
+    return _Cue(token, (left, token.idx + len(token.text)), content, source)
 
 
 def _is_inside(parsed: _Parsed, char: int) -> bool:
@@ -458,9 +502,18 @@ def _cue_in_previous_sentence(parsed: _Parsed, start: int) -> Token | None:
 
 
 def _speaker_of(
-    cue: Token, offset: int, article_id: str, context: QuoteContext
+    cue: Token,
+    offset: int,
+    article_id: str,
+    context: QuoteContext,
+    source: Token | None = None,
 ) -> tuple[str, Span | None, str | None]:
-    if cue.lower_ == "according":
+    """Who speaks through ``cue``: ``source`` (the model's source head) when given, else the
+    cue's subject (or agent, or the object of "according to"), else a noun the parse lost."""
+    if source is not None:
+        subject: Token | None = source
+        cue_text = "according to" if cue.lower_ == "according" else cue.text
+    elif cue.lower_ == "according":
         objects = [
             t for c in cue.children if c.lower_ == "to" for t in c.children if t.dep_ == "pobj"
         ]
