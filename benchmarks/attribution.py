@@ -22,7 +22,9 @@ Scores (all micro-averaged over the dev set):
   content starts or ends with a mark, or the marks enclose it): the fraction where the predicted
   attribution overlapping the gold content most has a speaker span overlapping the gold source.
 
-``train/`` is for studying what PolNeAR annotates; nothing here reads it.  Reference: BBC Citron on
+A quoted passage the extractor found no cue and no speaker for is not counted as an attribution
+(the Quote record still exists, with ``speaker=None``).  ``train/`` is read only by
+``benchmarks/train_attribution.py``, which fits the extractor's model; nothing here reads it.  Reference: BBC Citron on
 PARC 3.0, all-spans overlap F1 83.2 (source exact 82.0, content exact 59.3).
 
     python benchmarks/attribution.py [--bench-dir DIR] [--split dev] [--limit N]

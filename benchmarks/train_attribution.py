@@ -17,7 +17,7 @@ content, source and cue overlap F1 of the whole extractor; then every weight is 
 train.  Dev is never read.
 
     pip install -c requirements/lock.txt -e '.[bench]'
-    python benchmarks/train_attribution.py [--cache DIR]   # about 5 minutes, most of it parsing
+    python benchmarks/train_attribution.py [--cache DIR]   # about ten minutes on two cores
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from attribution import (  # noqa: E402 - the benchmark module sits beside this script
+from attribution import (
     DEFAULT_BENCH_DIR,
     Attr,
     Fragments,
@@ -45,20 +45,20 @@ from attribution import (  # noqa: E402 - the benchmark module sits beside this 
     parse,
     score_text,
 )
-
-from newsfuse.config import load_settings  # noqa: E402
-from newsfuse.stages.extract import attribution_model  # noqa: E402
-from newsfuse.stages.extract.attribution_model import (  # noqa: E402
+from newsfuse.config import load_settings
+from newsfuse.stages.extract import attribution_model
+from newsfuse.stages.extract.attribution_model import (
     content_candidates,
     content_features,
     cue_features,
+    quoted_sentences,
     sentence_index,
     sentences_of,
     source_candidates,
     source_features,
 )
-from newsfuse.stages.extract.nlp import load_nlp  # noqa: E402
-from newsfuse.stages.extract.quotes import quoted_characters  # noqa: E402
+from newsfuse.stages.extract.nlp import load_nlp
+from newsfuse.stages.extract.quotes import quoted_characters
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -159,10 +159,13 @@ def build_examples(
         cue_ids = {(id(t.doc), t.i) for _, _, t in cues}
         for _, doc in pairs:
             inside = quoted_characters(doc.text)
+            sentences = sentences_of(doc)
+            quoted = quoted_sentences(sentences, inside)
             for token in doc:
                 if token.lemma_.lower() in lexicon:
                     label = int((id(doc), token.i) in cue_ids)
-                    examples.cue.append((cue_features(token, inside), label))
+                    in_quotes = quoted[sentence_index(sentences, token)]
+                    examples.cue.append((cue_features(token, inside, in_quotes), label))
         for attr, offset, cue in cues:
             inside = quoted_characters(cue.doc.text)
             sentences = sentences_of(cue.doc)
@@ -216,7 +219,9 @@ def fit(rows: Sequence[Example], c: float) -> dict[str, float]:
     }
 
 
-def source_threshold(groups: Sequence[list[tuple[list[str], int, bool]]], w: dict[str, float]) -> float:
+def source_threshold(
+    groups: Sequence[list[tuple[list[str], int, bool]]], w: dict[str, float]
+) -> float:
     """The score under which the best candidate is no source, maximising correct decisions."""
     decisions: list[tuple[float, bool, bool]] = []  # best score, best is right, a right one exists
     for group in groups:
@@ -262,7 +267,10 @@ def write(data: dict[str, object], path: Path) -> None:
 
 
 def evaluate(
-    texts: Sequence[tuple[str, str, list[Attr]]], parsed: Parsed, data: dict[str, object], path: Path
+    texts: Sequence[tuple[str, str, list[Attr]]],
+    parsed: Parsed,
+    data: dict[str, object],
+    path: Path,
 ) -> dict[str, float]:
     """Overlap F1 per role of the whole extractor with ``data`` as its model."""
     write(data, path)
@@ -309,9 +317,10 @@ def main() -> int:
             data["thresholds"]["cue"] = threshold  # type: ignore[index]
             scores = evaluate(held_texts, held_parsed, data, scratch)
             mean = (scores["content"] + scores["source"] + scores["cue"]) / 3
-            print(f"cue threshold {threshold:+.2f}: " + ", ".join(
-                f"{k} {v:.3f}" for k, v in scores.items()
-            ))
+            print(
+                f"cue threshold {threshold:+.2f}: "
+                + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
+            )
             if mean > best:
                 best, cue_threshold = mean, threshold
         scratch.unlink(missing_ok=True)
@@ -325,8 +334,10 @@ def main() -> int:
     data["thresholds"]["cue"] = cue_threshold  # type: ignore[index]
     write(data, args.output)
     sizes = {k: len(v) for k, v in data.items() if isinstance(v, dict | list)}
-    print(f"wrote {args.output} ({args.output.stat().st_size // 1024} KiB; {sizes}; "
-          f"thresholds {data['thresholds']}) in {time.perf_counter() - started:.0f}s")
+    print(
+        f"wrote {args.output} ({args.output.stat().st_size // 1024} KiB; {sizes}; "
+        f"thresholds {data['thresholds']}) in {time.perf_counter() - started:.0f}s"
+    )
     return 0
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "content_features",
     "cue_features",
     "load_model",
+    "quoted_sentences",
     "sentence_index",
     "sentences_of",
     "source_candidates",
@@ -52,13 +53,55 @@ __all__ = [
 MODEL_PATH = Path(__file__).with_name("attribution_model.json.gz")
 
 _KID_DEPS = frozenset(
-    "ccomp xcomp nsubj nsubjpass dobj agent prep poss mark aux auxpass acl relcl neg "
-    "dative attr oprd advcl conj npadvmod prt acomp expl csubj".split()
+    [
+        "ccomp",
+        "xcomp",
+        "nsubj",
+        "nsubjpass",
+        "dobj",
+        "agent",
+        "prep",
+        "poss",
+        "mark",
+        "aux",
+        "auxpass",
+        "acl",
+        "relcl",
+        "neg",
+        "dative",
+        "attr",
+        "oprd",
+        "advcl",
+        "conj",
+        "npadvmod",
+        "prt",
+        "acomp",
+        "expl",
+        "csubj",
+    ]
 )
 _SOURCE_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X"})
 _CONTENT_DEPS = frozenset(
-    "ccomp xcomp dobj prep attr oprd acomp advcl conj npadvmod acl relcl dative csubj pobj "
-    "nsubj nsubjpass appos".split()
+    [
+        "ccomp",
+        "xcomp",
+        "dobj",
+        "prep",
+        "attr",
+        "oprd",
+        "acomp",
+        "advcl",
+        "conj",
+        "npadvmod",
+        "acl",
+        "relcl",
+        "dative",
+        "csubj",
+        "pobj",
+        "nsubj",
+        "nsubjpass",
+        "appos",
+    ]
 )
 _MAX_PATH = 4
 _EDGE_JUNK = " \t\n,;:—–-"
@@ -75,6 +118,11 @@ def sentences_of(doc: Doc) -> list[Sentence]:
 def sentence_index(sentences: Sequence[Sentence], token: Token) -> int:
     """Which of ``sentences`` holds ``token``."""
     return max(bisect.bisect_right([s[2] for s in sentences], token.i) - 1, 0)
+
+
+def quoted_sentences(sentences: Sequence[Sentence], inside: Sequence[bool]) -> list[bool]:
+    """Per sentence: does it hold any character in quotation marks."""
+    return [any(inside[start:end]) for start, end, _, _ in sentences]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +146,9 @@ def _bucket(n: int) -> str:
     return "26+"
 
 
-def cue_features(token: Token, inside: Sequence[bool]) -> list[str]:
-    """Features of ``token`` as a possible cue head; ``inside`` flags characters in quotation marks."""
+def cue_features(token: Token, inside: Sequence[bool], quoted_sentence: bool = False) -> list[str]:
+    """Features of ``token`` as a possible cue head; ``inside`` flags characters in quotation marks,
+    ``quoted_sentence`` tells whether its sentence holds any."""
     lemma = token.lemma_.lower()
     pos = token.pos_
     dep = token.dep_
@@ -121,6 +170,15 @@ def cue_features(token: Token, inside: Sequence[bool]) -> list[str]:
     if inside and inside[min(token.idx, len(inside) - 1)]:
         feats.append("q")
         feats.append("lq=" + lemma)
+    if quoted_sentence:
+        feats.append("sq")
+        feats.append("lsq=" + lemma)
+        for step in (-2, -1, 1, 2):
+            j = token.i + step
+            if 0 <= j < len(doc) and doc[j].is_quote:
+                feats.append("qa=" + ("L" if step < 0 else "R"))
+                feats.append("lqa=" + lemma + ("L" if step < 0 else "R"))
+                break
     previous = doc[token.i - 1].lower_ if token.i > 0 else "<s>"
     following = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else "</s>"
     feats.append("pw=" + previous)
@@ -300,7 +358,7 @@ def content_features(cue: Token, candidate: ContentCandidate, sentence_chars: in
     first = passage.split(maxsplit=1)[0].lower() if passage.split() else ""
     if first in {"that", "to", "whether", "if", "how", "why", "what", "for", "on", "about"}:
         feats.append("fw=" + first + "|" + kind)
-    if any(m in passage for m in "“”\""):
+    if any(m in passage for m in '“”"'):
         feats.append("quoted|" + kind)
     return feats
 
@@ -312,7 +370,8 @@ class AttributionModel:
         self.cue: dict[str, float] = dict(data["cue"])  # type: ignore[call-overload]
         self.source: dict[str, float] = dict(data["source"])  # type: ignore[call-overload]
         self.content: dict[str, float] = dict(data["content"])  # type: ignore[call-overload]
-        self.lexicon: frozenset[str] = frozenset(data["lexicon"])  # type: ignore[arg-type]
+        lexicon: list[str] = data["lexicon"]  # type: ignore[assignment]
+        self.lexicon: frozenset[str] = frozenset(lexicon)
         thresholds: dict[str, float] = dict(data["thresholds"])  # type: ignore[call-overload]
         self.cue_threshold = thresholds["cue"]
         self.source_threshold = thresholds["source"]
@@ -324,12 +383,10 @@ class AttributionModel:
     def is_candidate(self, token: Token) -> bool:
         return token.lemma_.lower() in self.lexicon
 
-    def cue_score(self, token: Token, inside: Sequence[bool]) -> float:
-        return self.score(self.cue, cue_features(token, inside))
+    def cue_score(self, token: Token, inside: Sequence[bool], quoted_sentence: bool) -> float:
+        return self.score(self.cue, cue_features(token, inside, quoted_sentence))
 
-    def best_source(
-        self, cue: Token, inside: Sequence[bool], sentence: Sentence
-    ) -> Token | None:
+    def best_source(self, cue: Token, inside: Sequence[bool], sentence: Sentence) -> Token | None:
         best: tuple[float, Token] | None = None
         for candidate in source_candidates(cue, inside, sentence):
             value = self.score(self.source, source_features(cue, candidate))
