@@ -22,7 +22,9 @@ Scores (all micro-averaged over the dev set):
   content starts or ends with a mark, or the marks enclose it): the fraction where the predicted
   attribution overlapping the gold content most has a speaker span overlapping the gold source.
 
-``train/`` is for studying what PolNeAR annotates; nothing here reads it.  Reference: BBC Citron on
+A quoted passage the extractor found no cue and no speaker for is not counted as an attribution
+(the Quote record still exists, with ``speaker=None``).  ``train/`` is read only by
+``benchmarks/train_attribution.py``, which fits the extractor's model; nothing here reads it.  Reference: BBC Citron on
 PARC 3.0, all-spans overlap F1 83.2 (source exact 82.0, content exact 59.3).
 
     python benchmarks/attribution.py [--bench-dir DIR] [--split dev] [--limit N]
@@ -226,8 +228,8 @@ def score_text(text: str, predicted: list[Attr], gold: list[Attr], tally: Tally)
             tally.speaker_hits += 1
 
 
-def predict(texts: Sequence[str]) -> list[list[Attr]]:
-    """newsfuse's attributions for each text, the way the extract stage finds them."""
+def parse(texts: Sequence[str]) -> list[list[tuple[int, Doc]]]:
+    """Each text's paragraphs parsed the way the extract stage parses them, with their offsets."""
     settings = load_settings().extract
     nlp = load_nlp(settings.spacy_model)
     units = [
@@ -239,6 +241,16 @@ def predict(texts: Sequence[str]) -> list[list[Attr]]:
     docs = nlp.pipe((chunk for _, _, chunk in units), batch_size=settings.batch_size)
     for (index, offset, _), doc in zip(units, docs, strict=True):
         parsed[index].append((offset, doc))
+    return parsed
+
+
+def predict(texts: Sequence[str]) -> list[list[Attr]]:
+    """newsfuse's attributions for each text, the way the extract stage finds them."""
+    return attributions(parse(texts))
+
+
+def attributions(parsed: Sequence[Sequence[tuple[int, Doc]]]) -> list[list[Attr]]:
+    """newsfuse's attributions for each parsed text."""
     found: list[list[Attr]] = []
     for index, pairs in enumerate(parsed):
         context = QuoteContext(people=article_people(doc for _, doc in pairs))
@@ -247,6 +259,8 @@ def predict(texts: Sequence[str]) -> list[list[Attr]]:
             for item in attributions_in_paragraph(doc, offset, str(index), context):
                 quote = item.quote
                 speaker = quote.speaker_span
+                if item.cue_span is None and speaker is None:
+                    continue  # a quoted passage nobody is said to have said attributes nothing
                 attrs.append(
                     Attr(
                         ((speaker.start, speaker.end),) if speaker else None,

@@ -225,11 +225,13 @@ def _collect(articles: Sequence[Article]) -> _Collected:
     forms: dict[str, _Form] = {}
     mention_form: dict[tuple[int, int], str] = {}
     dropped: set[tuple[int, int]] = set()
+    # Speaking in quotation marks is a sign of personhood; being the source of an indirect
+    # attribution is not ("Asif's reference to Tora Bora alluded to ..." makes no speaker of it).
     speakers = {
         fold(_strip_titles(q.speaker, True)[0])
         for a in articles
         for q in a.quotes
-        if q.speaker is not None
+        if q.speaker is not None and q.kind != "indirect"
     }
     for ai, article in enumerate(articles):
         text = article.text

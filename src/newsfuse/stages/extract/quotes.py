@@ -9,10 +9,16 @@ Three kinds, as the data model names them:
 * ``indirect`` – reported speech with no quotation marks ("Tarar said that Kabul failed to ...",
   "according to Tarar, ...").
 
-The speaker is the subject of the nearest speech verb (the *cue*) outside the quotation marks, in the
-sentences the quote touches.  Names are canonicalised against the article's PERSON mentions ("Asif" →
-"Khawaja Asif"), pronouns go to the last person named before the quote, and unnamed sources keep their
-description ("a Pakistani security official").  A paragraph that is nothing but a quote and has no cue
+Cues, their sources and their contents come from a small learned model
+(:mod:`newsfuse.stages.extract.attribution_model`, trained on PolNeAR's train split): besides speech
+verbs it knows beliefs and expectations ("think", "is expected"), noun cues ("according to", "the
+claim that"), passives and headline colons.  An attribution with no source the text names ("it is
+expected that …") is an :class:`Attribution` but not a :class:`Quote`: who-said-what has no one to
+put it under.  A quoted passage takes the cue whose content holds it, else the nearest speech verb
+outside the quotation marks in the sentences the quote touches; its speaker is that cue's source.
+Names are canonicalised against the article's PERSON mentions ("Asif" → "Khawaja Asif"), pronouns go
+to the last person named before the quote, and unnamed sources keep their description ("a Pakistani
+security official").  A paragraph that is nothing but a quote and has no cue
 continues the previous quote's speaker, as newspapers write multi-paragraph quotes.
 """
 
@@ -25,17 +31,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsfuse.models import Quote, QuoteKind, Span
+from newsfuse.stages.extract import attribution_model
+from newsfuse.stages.extract.attribution_model import (
+    AttributionModel,
+    quoted_sentences,
+    sentences_of,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 __all__ = [
-    "ATTRIBUTION_CUES",
     "SPEECH_VERBS",
     "Attribution",
     "QuoteContext",
     "attributions_in_paragraph",
     "find_quote_marks",
+    "quoted_characters",
     "quotes_in_paragraph",
 ]
 
@@ -46,24 +58,6 @@ SPEECH_VERBS = frozenset(  # lemmas of verbs that introduce speech
     admit concede caution complain maintain recall report""".split()  # noqa: SIM905 - a word list reads better as prose
 )
 
-ATTRIBUTION_CUES = (
-    frozenset(  # verbs PolNeAR's train split marks as cues at least 40% of the time
-        """say tell call write ask add show note suggest report argue announce seem expect describe
-    endorse talk point criticize tweet accuse respond claim explain offer cite declare acknowledge
-    decline agree refer promise insist hope defend refuse urge mention express oppose warn question
-    discuss state reveal praise vow recall propose conclude reject indicate predict blame name
-    denounce admit dismiss blast post deny confirm worry reply remember repeat highlight mock fear
-    tout remind list echo portray slam prefer emphasize complain assure threaten order assert boast
-    concede condemn allege reiterate wonder thank remark estimate convince stress joke demand
-    disclose deem decry lament rail imply quote applaud reference voice shout chant apologize signal
-    plead email title caution credit outline hint assail attribute detail label congratulate
-    speculate retweet yell disavow distance realize recount contend dispute envision chide rebut
-    brag document suspect recite vouch clarify bemoan articulate proclaim rebuke hail liken lash
-    allude characterize criticise emphasise""".split()  # noqa: SIM905 - a word list reads better as prose
-    )
-    | SPEECH_VERBS
-)
-_COMPLEMENTS = frozenset({"xcomp", "dobj", "prep", "dative", "attr", "oprd", "acomp"})
 _CUE_PARTS = frozenset({"aux", "auxpass", "neg"})  # "has said", "did not say"
 _NOUNISH = frozenset({"PROPN", "PRON", "NOUN"})
 _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npadvmod", "nmod"})
@@ -161,7 +155,11 @@ def quotes_in_paragraph(
     doc: Doc, offset: int, article_id: str, context: QuoteContext
 ) -> list[Quote]:
     """Find the quotes of one parsed paragraph; ``offset`` places ``doc`` in the article text."""
-    return [a.quote for a in attributions_in_paragraph(doc, offset, article_id, context)]
+    return [
+        a.quote
+        for a in attributions_in_paragraph(doc, offset, article_id, context)
+        if a.quote.kind != "indirect" or a.quote.speaker is not None
+    ]
 
 
 def attributions_in_paragraph(
@@ -179,6 +177,7 @@ def attributions_in_paragraph(
     parsed = _parse(doc, marks)
     found: list[Attribution] = []
     quoted: list[tuple[int, int]] = []
+    claimed: set[int] = set()  # cue tokens a quoted passage took
     previous: tuple[tuple[str, Span | None, str | None], Span | None] | None = None
     for start, end, _closed in marks:
         content = text[start:end].strip()
@@ -190,7 +189,11 @@ def attributions_in_paragraph(
         speaker: tuple[str, Span | None, str | None] | None = None
         cue_span: Span | None = None
         if cue_token is not None and cue_range is not None:
-            speaker = _speaker_of(cue_token, offset, article_id, context)
+            claimed.add(cue_token.i)
+            model_cue = next((c for c in parsed.cues if c.token.i == cue_token.i), None)
+            speaker = _speaker_of(
+                cue_token, offset, article_id, context, model_cue.source if model_cue else None
+            )
             cue_span = Span(article_id, offset + cue_range[0], offset + cue_range[1])
         elif start <= 1 and _covers_paragraph(text, start, end):
             speaker = context.last_speaker
@@ -205,15 +208,19 @@ def attributions_in_paragraph(
             previous = (speaker, cue_span)
     for cue in parsed.cues:
         left, right = cue.content
-        if cue.source is None or any(s < right and e > left for s, e in quoted):
+        if cue.token.i in claimed:
             continue
-        name, subject_range = _describe(cue.source, context)
+        source_name: str | None = None
+        source_span: Span | None = None
+        if cue.source is not None:
+            source_name, subject_range = _describe(cue.source, context)
+            source_span = Span(article_id, offset + subject_range[0], offset + subject_range[1])
         quote = Quote(
             Span(article_id, offset + left, offset + right),
             text[left:right],
             "indirect",
-            name,
-            Span(article_id, offset + subject_range[0], offset + subject_range[1]),
+            source_name,
+            source_span,
             text[cue.span[0] : cue.span[1]],
         )
         found.append(
@@ -223,89 +230,72 @@ def attributions_in_paragraph(
     return sorted(found, key=lambda a: (a.quote.span.start, a.quote.span.end))
 
 
-def _parse(doc: Doc, marks: Sequence[tuple[int, int, bool]]) -> _Parsed:
-    text = doc.text
+def quoted_characters(
+    text: str, marks: Sequence[tuple[int, int, bool]] | None = None
+) -> list[bool]:
+    """Per character of ``text``: inside (or on) a pair of quotation marks."""
     inside = [False] * len(text)
-    for start, end, _ in marks:
+    for start, end, _ in find_quote_marks(text) if marks is None else marks:
         inside[max(start - 1, 0) : min(end + 1, len(inside))] = [True] * (
             min(end + 1, len(inside)) - max(start - 1, 0)
         )
-    sentences = [(s.start_char, s.end_char, s.start, s.end) for s in doc.sents]
+    return inside
+
+
+def _parse(doc: Doc, marks: Sequence[tuple[int, int, bool]]) -> _Parsed:
+    text = doc.text
+    inside = quoted_characters(text, marks)
+    sentences = sentences_of(doc)
     parsed = _Parsed(doc, text, inside, sentences, [t.idx for t in doc], [])
+    model = attribution_model.load_model()
+    firsts = [s[2] for s in sentences]
+    quoted = quoted_sentences(sentences, inside)
     for token in doc:
-        cue = _cue_at(token, parsed)
+        if not model.is_candidate(token):
+            continue
+        index = max(bisect.bisect_right(firsts, token.i) - 1, 0)
+        cue = _model_cue(token, parsed, model, index, quoted[index])
         if cue is not None:
             parsed.cues.append(cue)
     return parsed
 
 
-def _is_inside(parsed: _Parsed, char: int) -> bool:
-    return bool(parsed.inside) and parsed.inside[min(char, len(parsed.inside) - 1)]
+def _is_dateline_colon(token: Token, text: str) -> bool:
+    """ "ISLAMABAD: Islamabad has agreed ..." opens with a dateline, not a headline attribution
+    ("Lynch: No outside influence"): a colon after a short run of capitals at the paragraph start."""
+    if token.text != ":":
+        return False
+    head = text[text.rfind("\n", 0, token.idx) + 1 : token.idx].strip()
+    return 0 < len(head.split()) <= 4 and head.upper() == head and any(c.isalpha() for c in head)
 
 
-def _cue_at(token: Token, parsed: _Parsed) -> _Cue | None:
-    """The attribution ``token`` introduces, if it is a cue outside quotation marks."""
-    if _is_inside(parsed, token.idx):
+def _model_cue(
+    token: Token, parsed: _Parsed, model: AttributionModel, index: int, quoted_sentence: bool
+) -> _Cue | None:
+    """The attribution ``token`` (in sentence ``index``) introduces, if the learned model takes it
+    for a cue."""
+    if _is_dateline_colon(token, parsed.text):
         return None
-    lower = token.lower_
-    if lower == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
-        return _according_to(token, parsed)
-    if token.pos_ != "VERB" or token.lemma_.lower() not in ATTRIBUTION_CUES:
+    if model.cue_score(token, parsed.inside, quoted_sentence) < model.cue_threshold:
         return None
-    content = _content_of(token, parsed)
+    source = model.best_source(token, parsed.inside, parsed.sentences[index])
+    passage = model.best_content(token, source, parsed.sentences, index)
+    if passage is None:
+        return None
+    content = _extend_to_marks(parsed, passage.start, passage.end)
     if content is None:
         return None
+    if token.lower_ == "according" and token.i + 1 < len(token.doc):
+        to = token.nbor()
+        return _Cue(token, (token.idx, to.idx + len(to.text)), content, source)
     left = min(
         [token.idx] + [c.idx for c in token.children if c.dep_ in _CUE_PARTS and c.i < token.i]
     )
-    return _Cue(token, (left, token.idx + len(token.text)), content, _source_of(token))
+    return _Cue(token, (left, token.idx + len(token.text)), content, source)
 
 
-def _according_to(token: Token, parsed: _Parsed) -> _Cue | None:
-    """ "According to X, Y" / "Y, according to X": the rest of the sentence is the content."""
-    to = token.nbor()
-    objects = [t for t in to.children if t.dep_ == "pobj"] or [
-        t for c in token.children for t in c.children if t.dep_ == "pobj"
-    ]
-    source = objects[0] if objects else None
-    phrase_left = token.idx
-    phrase_right = max(
-        (t.idx + len(t.text) for t in (source.subtree if source is not None else [to])),
-        default=to.idx + 2,
-    )
-    sentence = next(
-        (s for s in parsed.sentences if s[0] <= token.idx < s[1]), (0, len(parsed.text), 0, 0)
-    )
-    text = parsed.text
-    before = (sentence[0], phrase_left)
-    after = (phrase_right, sentence[1])
-    left, right = after if after[1] - after[0] >= before[1] - before[0] else before
-    left, right = _trim(text, left, right)
-    if right - left < 3:
-        return None
-    return _Cue(token, (token.idx, to.idx + len(to.text)), (left, right), source)
-
-
-def _content_of(verb: Token, parsed: _Parsed) -> tuple[int, int] | None:
-    """The characters a cue verb attributes: its clausal complement, else its right-hand
-    complements ("criticized the Taliban for …"), else the clause it interrupts ("…, he said")."""
-    text = parsed.text
-    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
-    if clauses:
-        left = min(c.left_edge.idx for c in clauses)
-        right = max(c.right_edge.idx + len(c.right_edge.text) for c in clauses)
-        return _extend_to_marks(parsed, *_trim(text, left, right))
-    right_side = [c for c in verb.children if c.i > verb.i and c.dep_ in _COMPLEMENTS]
-    if right_side:
-        left = right_side[0].left_edge.idx
-        right = max(c.right_edge.idx + len(c.right_edge.text) for c in right_side)
-        return _extend_to_marks(parsed, *_trim(text, left, right))
-    if verb.dep_ in {"parataxis", "advcl", "ccomp"} and verb.head.i < verb.i:
-        head = verb.head
-        left = head.left_edge.idx
-        right = verb.left_edge.idx
-        return _extend_to_marks(parsed, *_trim(text, left, right))
-    return None
+def _is_inside(parsed: _Parsed, char: int) -> bool:
+    return bool(parsed.inside) and parsed.inside[min(char, len(parsed.inside) - 1)]
 
 
 def _trim(text: str, left: int, right: int) -> tuple[int, int]:
@@ -458,9 +448,22 @@ def _cue_in_previous_sentence(parsed: _Parsed, start: int) -> Token | None:
 
 
 def _speaker_of(
-    cue: Token, offset: int, article_id: str, context: QuoteContext
+    cue: Token,
+    offset: int,
+    article_id: str,
+    context: QuoteContext,
+    source: Token | None = None,
 ) -> tuple[str, Span | None, str | None]:
-    if cue.lower_ == "according":
+    """Who speaks through ``cue``: ``source`` (the model's source head) when given, else the
+    cue's subject (or agent, or the object of "according to"), else a noun the parse lost."""
+    climbed = _subject(cue) if source is not None and _own_subject(cue) is None else None
+    if climbed is not None:  # "He warned that …, saying “…”": the speaker of the verb it hangs on
+        subject: Token | None = climbed
+        cue_text = cue.text
+    elif source is not None:
+        subject = source
+        cue_text = "according to" if cue.lower_ == "according" else cue.text
+    elif cue.lower_ == "according":
         objects = [
             t for c in cue.children if c.lower_ == "to" for t in c.children if t.dep_ == "pobj"
         ]
