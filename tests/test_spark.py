@@ -131,39 +131,6 @@ def test_same_facts_and_reports(on_spark: CorpusResult, reference: CorpusResult)
     assert sum(len(r.story.facts) for r in reference.reports.values()) > 0
 
 
-def test_jsonl_warc_and_rejections_match_a_local_read(spark: Any, tmp_path: Path) -> None:
-    """Rejected lines, exact duplicates and wire re-runs from JSONL: same outcome as local."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLE.glob("*.txt"))]
-    records = [
-        {"text": texts[0], "outlet": "A", "published_at": "2025-10-30"},
-        {"text": texts[0], "outlet": "B"},  # exact duplicate of the line above
-        {"text": texts[1] + "\n\nA closing line added by the re-run.", "outlet": "C"},
-        {"text": texts[1], "outlet": "D"},
-        {"html": 5},  # rejected: not a string
-        {"text": "too short"},  # rejected by clean
-    ]
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "a.jsonl").write_text(
-        "\n".join(json.dumps(r) for r in records) + "\nnot json\n", encoding="utf-8"
-    )
-    (folder / "skipped.csv").write_text("x", encoding="utf-8")  # not in ingest.include
-    missing = str(tmp_path / "missing")
-    settings = Settings()
-    sources = [str(folder), missing]
-    items = list(read_sources(sources, settings.ingest))
-    local = analyse_corpus([i for i in items if isinstance(i, RawDocument)], settings)
-    local_rejections = sorted(
-        [i for i in items if isinstance(i, Rejection)] + list(local.rejections),
-        key=lambda r: (r.item, r.stage, r.reason),
-    )
-    remote = spark_corpus(spark, sources, settings).collect()
-    assert remote.families == local.families
-    assert remote.stories == local.stories
-    assert list(remote.rejections) == local_rejections
-    assert {r.stage for r in remote.rejections} >= {"ingest", "clean", "dedupe"}
-
-
 def _warc_response(number: int, uri: str, page: bytes) -> bytes:
     """One gzip member holding one WARC response record with an HTTP 200 HTML payload."""
     http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
@@ -178,7 +145,24 @@ def _warc_response(number: int, uri: str, page: bytes) -> bytes:
     return gzip.compress(head.encode() + http + b"\r\n\r\n")
 
 
-def test_warc_input_matches_a_local_read(spark: Any, tmp_path: Path) -> None:
+def test_jsonl_warc_and_rejections_match_a_local_read(spark: Any, tmp_path: Path) -> None:
+    """JSONL lines, WARC pages, bad lines, exact duplicates, re-runs, a missing path: as local."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLE.glob("*.txt"))]
+    records = [
+        {"text": texts[0], "outlet": "A", "published_at": "2025-10-30"},
+        {"text": texts[0], "outlet": "B"},  # exact duplicate of the line above
+        {"text": texts[1] + "\n\nA closing line added by the re-run.", "outlet": "C"},
+        {"text": texts[1], "outlet": "D"},
+        {"html": 5},  # rejected: not a string
+        {"text": "too short"},  # rejected by clean
+    ]
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in records) + "\nnot json\n", encoding="utf-8"
+    )
+    (folder / "skipped.csv").write_text("x", encoding="utf-8")  # not in ingest.include
+    (folder / ".hidden.txt").write_text(texts[2], encoding="utf-8")  # hidden: not read
     pages = sorted(EXAMPLE.glob("*.html"))
     archive = tmp_path / "crawl.warc.gz"
     archive.write_bytes(
@@ -189,17 +173,21 @@ def test_warc_input_matches_a_local_read(spark: Any, tmp_path: Path) -> None:
         + b"\x1f\x8b\x08"  # a cut-short last member: the damage is reported the same way
     )
     settings = Settings()
-    sources = [str(archive)]
+    sources = [str(folder), str(archive), str(tmp_path / "missing")]
     items = list(read_sources(sources, settings.ingest))
-    raws = [i for i in items if isinstance(i, RawDocument)]
-    assert len(raws) == len(pages) > 1
-    local = analyse_corpus(raws, settings, min_articles=99)
-    remote = spark_corpus(spark, sources, settings, min_articles=99).collect()
-    assert remote.articles == local.articles  # origins are FILE#<record id>, urls from the WARC
+    local = analyse_corpus([i for i in items if isinstance(i, RawDocument)], settings)
+    local_rejections = sorted(
+        [i for i in items if isinstance(i, Rejection)] + list(local.rejections),
+        key=lambda r: (r.item, r.stage, r.reason),
+    )
+    remote = spark_corpus(spark, sources, settings, partitions=2).collect()
+    assert remote.articles == local.articles  # WARC origins FILE#<record id>, JSONL FILE:LINE
+    assert remote.families == local.families
     assert remote.stories == local.stories
-    assert [r for r in remote.rejections if r.stage == "ingest"] == [
-        i for i in items if isinstance(i, Rejection)
-    ]
+    assert remote.reports == local.reports
+    assert list(remote.rejections) == local_rejections
+    assert {r.stage for r in remote.rejections} == {"ingest", "clean", "dedupe"}
+    assert any(len(ids) > 1 for ids in remote.families.values())  # the re-run joined its wire
 
 
 def test_spark_executor_keeps_input_order(spark: Any) -> None:

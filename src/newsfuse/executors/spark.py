@@ -155,11 +155,12 @@ def spark_corpus(
     sc = spark.sparkContext
     slices = partitions or sc.defaultParallelism * 2
     rejections: list[Rejection] = []
+    rejected: list[RDD[Rejection]] = []  # collected in one job once everything has run
     if isinstance(inputs, Sequence):
         files, unlisted = list_inputs(spark, inputs, settings.ingest)
         rejections.extend(unlisted)
         items = read_documents(spark, files, settings.ingest).cache()
-        rejections.extend(_of_type(items, Rejection).collect())
+        rejected.append(_of_type(items, Rejection))
         raws = _of_type(items, RawDocument)
     else:
         raws = inputs
@@ -167,15 +168,16 @@ def spark_corpus(
     raws = raws.repartition(slices)
 
     cleaned = raws.mapPartitions(_clean_partition(settings)).cache()
-    rejections.extend(_of_type(cleaned, Rejection).collect())
+    rejected.append(_of_type(cleaned, Rejection))
     unique = _drop_exact_duplicates(_of_type(cleaned, Article), slices).cache()
-    rejections.extend(_of_type(unique, Rejection).collect())
+    rejected.append(_of_type(unique, Rejection))
     families = _assign_families(
         spark, _of_type(unique, Article), dedupe_settings or DedupeSettings(), slices
     )
     articles = families.mapPartitions(_extract_partition(settings)).cache()
 
     stories = _track_stories(articles, cluster_settings or ClusterSettings())
+    rejections.extend(sc.union(rejected).collect())
     reports = _analyse_stories(spark, articles, stories, settings, min_articles, slices)
     return SparkCorpus(
         articles=articles,

@@ -4,7 +4,7 @@ Reading is split in two so that the rules stay the local reader's:
 
 * **listing** (driver): each input — a file, a directory or a glob, on a local disk or an object
   store (``s3a://``, ``gs://``, ``abfss://``, ``hdfs://``: whatever Hadoop file system the cluster
-  has) — is listed through Spark's ``binaryFile`` source *without reading the content*; files found
+  has) — is listed through that Hadoop file system *without reading the content*; files found
   under a directory are kept by :func:`newsfuse.stages.ingest.files.is_selected`, the walk's own
   ``ingest.include`` / ``ingest.exclude`` rule.  An input that lists nothing is rejected, as a local
   run rejects a missing path or an empty folder.
@@ -70,30 +70,39 @@ def local_path(uri: str) -> str:
 def list_inputs(
     spark: SparkSession, inputs: Sequence[str], settings: IngestSettings
 ) -> tuple[list[str], list[Rejection]]:
-    """The files to read (Spark URIs, sorted, each once) and a Rejection per input that had none."""
+    """The files to read (URIs, sorted, each once) and a Rejection per input that had none.
+
+    Listed on the driver through the Hadoop file system of each input's scheme (no Spark job, and
+    the same credentials and connectors Spark's readers use).  Globs are expanded; directories are
+    walked recursively and filtered by the include/exclude rule.
+    """
+    sc = spark.sparkContext
+    jvm, conf = sc._jvm, sc._jsc.hadoopConfiguration()
+    if jvm is None:
+        raise RuntimeError("the SparkContext has no JVM gateway (is it stopped?)")
     chosen: set[str] = set()
     rejections: list[Rejection] = []
     for source in inputs:
-        try:
-            listed = sorted(
-                row.path
-                for row in spark.read.format("binaryFile")
-                .option("recursiveFileLookup", "true")
-                .load(source)
-                .select("path")
-                .collect()
-            )
-        except Exception as error:  # AnalysisException: path does not exist (local or remote)
-            if "PATH_NOT_FOUND" in str(error) or "does not exist" in str(error):
-                rejections.append(Rejection(source, _STAGE, "no such file or directory"))
+        path = jvm.org.apache.hadoop.fs.Path(source)
+        system = path.getFileSystem(conf)
+        statuses = system.globStatus(path)
+        if statuses is None or (len(statuses) == 0 and not any(c in source for c in _GLOB)):
+            rejections.append(Rejection(source, _STAGE, "no such file or directory"))
+            continue
+        found = 0
+        for status in statuses:
+            if not status.isDirectory():
+                chosen.add(status.getPath().toString())  # named (or globbed) by the user
+                found += 1
                 continue
-            raise
-        explicit = len(listed) == 1 and _same_path(listed[0], source)
-        if explicit or any(char in source for char in _GLOB):
-            kept = listed  # named (or matched) by the user: read whatever include says
-        else:
-            kept = [uri for uri in listed if is_selected(_relative(uri, source), settings)]
-        if not kept:
+            root = status.getPath().toString().rstrip("/") + "/"
+            files = system.listFiles(status.getPath(), True)
+            while files.hasNext():
+                uri = files.next().getPath().toString()
+                if uri.startswith(root) and is_selected(uri[len(root) :], settings):
+                    chosen.add(uri)
+                    found += 1
+        if not found:
             rejections.append(
                 Rejection(
                     source,
@@ -102,7 +111,6 @@ def list_inputs(
                     f"{', '.join(settings.include) or 'nothing'})",
                 )
             )
-        chosen.update(kept)
     return sorted(chosen), rejections
 
 
@@ -209,22 +217,6 @@ def write_json_reports(reports: RDD[tuple[str, Report]], out: str) -> int:
         os.replace(temporary, path)
         count += 1
     return count
-
-
-def _same_path(uri: str, source: str) -> bool:
-    return local_path(uri).rstrip("/") in {
-        local_path(source).rstrip("/"),
-        os.path.abspath(local_path(source)).rstrip("/"),
-    }
-
-
-def _relative(uri: str, source: str) -> str:
-    """The path of a listed file relative to the directory ``source`` it was found under."""
-    path = local_path(uri)
-    if "://" not in path:
-        return Path(os.path.relpath(path, os.path.abspath(local_path(source)))).as_posix()
-    prefix = source.rstrip("/") + "/"
-    return path[len(prefix) :] if path.startswith(prefix) else path.rsplit("/", 1)[-1]
 
 
 def _join(base: str, name: str) -> str:
