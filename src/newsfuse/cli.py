@@ -177,3 +177,9 @@ def _report(
     if strict and rejected:
         _err.print(f"newsfuse: --strict: {len(rejected)} input(s) rejected", markup=False)
         raise typer.Exit(1)
+
+
+# The corpus run on Spark lives in its own module and imports PySpark only when it runs.
+from newsfuse.executors.spark_cli import spark_run  # noqa: E402
+
+app.command("spark-run")(spark_run)

@@ -150,8 +150,15 @@ def spark_corpus(
     dedupe_settings: DedupeSettings | None = None,
     min_articles: int = 1,
     partitions: int | None = None,
+    extract: bool = True,
 ) -> SparkCorpus:
-    """Run the corpus pipeline over ``inputs`` (paths/URIs, or an RDD of raw documents) on Spark."""
+    """Run the corpus pipeline over ``inputs`` (paths/URIs, or an RDD of raw documents) on Spark.
+
+    ``extract=False`` skips the spaCy stage (articles keep no mentions; the tracker then guesses
+    entities from capitalised words, as it does for any unannotated article) — for measuring the
+    corpus-scale stages alone; reports need annotated articles, so use it with a large
+    ``min_articles``.
+    """
     sc = spark.sparkContext
     slices = partitions or sc.defaultParallelism * 2
     rejections: list[Rejection] = []
@@ -174,7 +181,9 @@ def spark_corpus(
     families = _assign_families(
         spark, _of_type(unique, Article), dedupe_settings or DedupeSettings(), slices
     )
-    articles = families.mapPartitions(_extract_partition(settings)).cache()
+    if extract:
+        families = families.mapPartitions(_extract_partition(settings))
+    articles = families.cache()
 
     stories = _track_stories(articles, cluster_settings or ClusterSettings())
     rejections.extend(sc.union(rejected).collect())
