@@ -82,7 +82,6 @@ def local_session(
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.shuffle.partitions": "8",
-        "spark.default.parallelism": "8",
         **conf,
     }
     builder = SparkSession.builder.master(master).appName(app_name)
@@ -303,7 +302,7 @@ def _track_stories(articles: RDD[Article], settings: ClusterSettings) -> dict[st
     features: RDD[ArticleFeatures] = articles.map(lambda a: article_features(a, settings))
     ordered = features.sortBy(lambda f: f.canonical_key())  # type: ignore[type-var]
     tracker = StoryTracker(settings)
-    for item in ordered.toLocalIterator():
+    for item in ordered.toLocalIterator(prefetchPartitions=True):
         tracker.add_features(item)
     return {sid: tuple(ids) for sid, ids in tracker.stories().items()}
 
