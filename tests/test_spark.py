@@ -193,3 +193,30 @@ def test_jsonl_warc_and_rejections_match_a_local_read(spark: Any, tmp_path: Path
 def test_spark_executor_keeps_input_order(spark: Any) -> None:
     items = list(range(23, 0, -1))
     assert list(SparkExecutor(spark, partitions=3).map(str, items)) == [str(i) for i in items]
+
+
+def test_spark_run_command_writes_parquet_and_json_reports(
+    spark: Any, inputs: list[str], reference: CorpusResult, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from newsfuse.cli import app
+    from newsfuse.outputs.json import render_json
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["spark-run", *inputs, "--out", str(out), "--partitions", "2"])
+    assert result.exit_code == 0, result.output
+    families = spark.read.parquet(str(out / "families")).collect()
+    assert sorted((r.family_id, r.article_id) for r in families) == sorted(
+        (fid, aid) for fid, ids in reference.families.items() for aid in ids
+    )
+    stories = spark.read.parquet(str(out / "stories")).collect()
+    assert sorted((r.story_id, r.position, r.article_id) for r in stories) == sorted(
+        (sid, n, aid) for sid, ids in reference.stories.items() for n, aid in enumerate(ids)
+    )
+    articles = {r.id: r for r in spark.read.parquet(str(out / "articles")).collect()}
+    assert set(articles) == set(reference.articles)
+    assert {r.story_id for r in articles.values()} == set(reference.stories)
+    for story_id, report in reference.reports.items():
+        written = (out / "reports" / f"{story_id}.json").read_text(encoding="utf-8")
+        assert written == render_json(report)
