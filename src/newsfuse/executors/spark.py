@@ -25,8 +25,9 @@
    part, each article's :func:`~newsfuse.stages.cluster.article_features` (stemmed, weighted terms
    and entity keys: a few hundred numbers, no text), is computed on the executors; ``sortBy`` the
    canonical key range-partitions the stream into consecutive time blocks, and the driver pulls
-   them block by block (``toLocalIterator``: one block in driver memory at a time) into one
-   :class:`~newsfuse.stages.cluster.StoryTracker`.  The stories are exactly ``cluster``'s.
+   them block by block (``toLocalIterator``, prefetching the next: at most two blocks in driver
+   memory) into one :class:`~newsfuse.stages.cluster.StoryTracker`.  The stories are exactly
+   ``cluster``'s.
 7. **per-story analysis** — articles are keyed by their story id (``groupByKey``) and each story's
    ``analyse_story`` runs on an executor over its articles in the tracker's order.
 
