@@ -393,3 +393,9 @@ def _report_stored(
         if not quiet:
             target = str(output) if output else "stdout"
             _err.print(f"newsfuse: wrote {target}: story {story}, {count} article(s)", markup=False)
+
+
+# The corpus run on Spark lives in its own module and imports PySpark only when it runs.
+from newsfuse.executors.spark_cli import spark_run  # noqa: E402
+
+app.command("spark-run")(spark_run)

@@ -41,7 +41,14 @@ from typing import Any
 from newsfuse.models import Article, content_id
 from newsfuse.stages.similarity import terms
 
-__all__ = ["ENTITY_LABELS", "ClusterSettings", "StoryTracker", "cluster"]
+__all__ = [
+    "ENTITY_LABELS",
+    "ArticleFeatures",
+    "ClusterSettings",
+    "StoryTracker",
+    "article_features",
+    "cluster",
+]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "EVENT"})
 """Mention labels that identify *what a story is about*; numbers and dates are shared by chance."""
@@ -140,25 +147,30 @@ class StoryTracker:
 
     def add(self, article: Article) -> str:
         """Put ``article`` into the best-matching live story, or a new one; return the story id."""
+        return self.add_features(article_features(article, self.settings))
+
+    def add_features(self, features: ArticleFeatures) -> str:
+        """:meth:`add` for an article whose features were computed elsewhere (e.g. on a cluster).
+
+        Only this part is sequential; :func:`article_features` is a pure per-article map.
+        """
         settings = self.settings
-        tf = _term_weights(article, settings)
-        entities = _entity_keys(article)
-        when = _days(article.published_at)
+        tf, entities, when = features.terms, list(features.entities), features.when
         self._count(list(tf) + entities)
         if when is not None:
             self._advance(when)
 
-        features = self._features(tf, entities)
+        weighted = self._features(tf, entities)
         best_id, best_score = None, settings.threshold
         for story_id in self._candidates(tf, entities):
-            score = self._score(features, when, self._stories[story_id])
+            score = self._score(weighted, when, self._stories[story_id])
             if score >= best_score and (score > best_score or best_id is None):
                 best_id, best_score = story_id, score
 
         self._seq += 1
         if best_id is None:
             story = _Story(
-                id=content_id(article.id, prefix="story_"),
+                id=content_id(features.article_id, prefix="story_"),
                 article_ids=[],
                 weights={},
                 entities={},
@@ -171,7 +183,7 @@ class StoryTracker:
             self._stories[story.id] = story
         else:
             story = self._stories[best_id]
-        self._absorb(story, article.id, tf, entities, when)
+        self._absorb(story, features.article_id, tf, entities, when)
         return story.id
 
     def stories(self) -> dict[str, list[str]]:
@@ -379,6 +391,33 @@ class StoryTracker:
             posting = self._postings.get(feature)
             if posting is not None and posting.pop(story.id, None) is not None and not posting:
                 del self._postings[feature]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFeatures:
+    """What the tracker reads from one article: a few hundred weighted terms, not the text."""
+
+    article_id: str
+    terms: dict[str, float]
+    entities: tuple[str, ...]
+    when: float | None  # days since the epoch, None when undated
+
+    def canonical_key(self) -> tuple[int, float, str]:
+        """The position in :func:`cluster`'s canonical order (dated by time, then undated; by id)."""
+        if self.when is None:
+            return (1, 0.0, self.article_id)
+        return (0, self.when, self.article_id)
+
+
+def article_features(article: Article, settings: ClusterSettings | None = None) -> ArticleFeatures:
+    """The tracker's view of ``article``: pure and picklable, so it can run anywhere in parallel."""
+    settings = settings or ClusterSettings()
+    return ArticleFeatures(
+        article_id=article.id,
+        terms=_term_weights(article, settings),
+        entities=tuple(_entity_keys(article)),
+        when=_days(article.published_at),
+    )
 
 
 def cluster(

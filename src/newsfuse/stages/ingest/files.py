@@ -32,6 +32,7 @@ inputs are all yielded: removing duplicates is a later stage's job.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -48,7 +49,16 @@ from newsfuse.errors import ItemError
 from newsfuse.models import DeclaredMetadata, RawDocument, Rejection, content_id
 from newsfuse.stages.ingest.decode import check_text
 
-__all__ = ["MEDIA_TYPES", "STAGE", "STDIN", "STDIN_ORIGIN", "read_inputs", "sniff_media_type"]
+__all__ = [
+    "MEDIA_TYPES",
+    "STAGE",
+    "STDIN",
+    "STDIN_ORIGIN",
+    "is_selected",
+    "read_file_content",
+    "read_inputs",
+    "sniff_media_type",
+]
 
 STAGE: Final = "ingest"
 STDIN: Final = "-"
@@ -257,24 +267,73 @@ def _read_jsonl(path: Path, settings: IngestSettings) -> Iterator[RawDocument | 
         yield _os_rejection(str(path), error)
         return
     with stream:
-        number = 0
-        while True:
-            try:
-                line, complete = _bounded_line(stream, settings.max_bytes)
-            except OSError as error:
-                yield _os_rejection(f"{path}:{number + 1}", error)
-                return
-            if line is None:
-                return  # end of file
-            number += 1
-            origin = f"{path}:{number}"
-            if not complete:
-                yield _too_large(origin, None, settings, what="line")
-                continue
-            if number == 1:
-                line = line.removeprefix(b"\xef\xbb\xbf")
-            if line.strip():
-                yield _jsonl_record(origin, line)
+        yield from _jsonl_lines(stream, str(path), settings)
+
+
+def _jsonl_lines(
+    stream: IO[bytes], name: str, settings: IngestSettings
+) -> Iterator[RawDocument | Rejection]:
+    number = 0
+    while True:
+        try:
+            line, complete = _bounded_line(stream, settings.max_bytes)
+        except OSError as error:
+            yield _os_rejection(f"{name}:{number + 1}", error)
+            return
+        if line is None:
+            return  # end of file
+        number += 1
+        origin = f"{name}:{number}"
+        if not complete:
+            yield _too_large(origin, None, settings, what="line")
+            continue
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")
+        if line.strip():
+            yield _jsonl_record(origin, line)
+
+
+def read_file_content(
+    origin: str, content: bytes, settings: IngestSettings
+) -> Iterator[RawDocument | Rejection]:
+    """Yield the documents of one file whose bytes were read elsewhere (e.g. by a Spark executor).
+
+    The same rules as a local read of a file named ``origin``: the suffix decides the media type,
+    JSONL is split into records (each line its own document, ``origin:LINE``), other files are
+    one document, and ``ingest.max_bytes`` applies per file (per line for JSONL).  The caller has
+    already chosen the file, so an unsupported suffix is rejected like a file named explicitly.
+    """
+    suffix = Path(origin).suffix.lower()
+    if suffix == _JSONL:
+        yield from _jsonl_lines(io.BytesIO(content), origin, settings)
+    elif suffix not in MEDIA_TYPES:
+        kind = f"'{Path(origin).suffix}'" if Path(origin).suffix else "(no extension)"
+        yield Rejection(
+            origin, STAGE, f"unsupported file type {kind}; newsfuse reads {', '.join(_SUPPORTED)}"
+        )
+    elif len(content) > settings.max_bytes:
+        yield _too_large(origin, len(content), settings)
+    else:
+        yield _document(origin, MEDIA_TYPES[suffix], content)
+
+
+def is_selected(relative: str, settings: IngestSettings) -> bool:
+    """Whether the file at ``relative`` (a POSIX path under a directory input) would be read.
+
+    The directory walk's rule for a listing made elsewhere (an object store): no hidden part, no
+    directory on the way matching an ``exclude`` glob, the file matching ``include`` and not
+    ``exclude``.
+    """
+    parts = relative.split("/")
+    if any(part.startswith(".") for part in parts):
+        return False
+    for depth in range(1, len(parts)):
+        if _matches(settings.exclude, parts[depth - 1], "/".join(parts[:depth])):
+            return False
+    name = parts[-1]
+    return _matches(settings.include, name, relative) and not _matches(
+        settings.exclude, name, relative
+    )
 
 
 def _bounded_line(stream: IO[bytes], limit: int) -> tuple[bytes | None, bool]:

@@ -32,7 +32,7 @@ from newsfuse.errors import ItemError
 from newsfuse.models import DeclaredMetadata, RawDocument, Rejection, content_id
 from newsfuse.stages.ingest.decode import check_text
 
-__all__ = ["STAGE", "read_warc", "read_warcs"]
+__all__ = ["STAGE", "read_warc", "read_warc_stream", "read_warcs"]
 
 STAGE: Final = "ingest"
 
@@ -65,43 +65,54 @@ def read_warc(path: Path, settings: IngestSettings) -> Iterator[RawDocument | Re
         yield Rejection(origin, STAGE, f"cannot read: {error.strerror or error}")
         return
     with raw:
-        stream = _Inflater(raw)
-        records = pages = 0
-        last_start = 0
-        try:
-            for record in ArchiveIterator(stream, parse_http=False, stream_detect=False):
-                records += 1
-                last_start = record.stream_pos
-                item = _record(origin, record, settings)
-                if isinstance(item, _Damaged):
-                    yield _damage_rejection(origin, stream, record.stream_pos, item.reason)
-                    return
-                if item is not None:
-                    pages += 1  # a page, or a page-like record rejected for a reason of its own
-                    yield item
-        except OSError as error:
-            if error.errno is not None:  # the file system, not the archive
-                yield Rejection(origin, STAGE, f"cannot read: {error.strerror or error}")
-            elif stream.damage is not None:
-                yield _damage_rejection(origin, stream, None, stream.damage)
-            elif records == 0:  # FastWARC's parse errors are OSErrors without an errno
-                yield Rejection(origin, STAGE, f"not a WARC file ({str(error).lower()})")
-            else:
-                yield Rejection(
-                    origin,
-                    STAGE,
-                    f"archive damaged after the record at byte {last_start:,} "
-                    f"({str(error).lower()}); the records before it were read",
-                )
-            return
-        if stream.damage is not None:
+        yield from read_warc_stream(raw, origin, settings)
+
+
+def read_warc_stream(
+    raw: BinaryIO, origin: str, settings: IngestSettings
+) -> Iterator[RawDocument | Rejection]:
+    """Yield the pages of an archive already open as ``raw`` (a file, or bytes a cluster read).
+
+    The same reader as :func:`read_warc` behind the open, so an executor that fetched the archive
+    from an object store gives the same documents and rejections as a local run of the same file.
+    """
+    stream = _Inflater(raw)
+    records = pages = 0
+    last_start = 0
+    try:
+        for record in ArchiveIterator(stream, parse_http=False, stream_detect=False):
+            records += 1
+            last_start = record.stream_pos
+            item = _record(origin, record, settings)
+            if isinstance(item, _Damaged):
+                yield _damage_rejection(origin, stream, record.stream_pos, item.reason)
+                return
+            if item is not None:
+                pages += 1  # a page, or a page-like record rejected for a reason of its own
+                yield item
+    except OSError as error:
+        if error.errno is not None:  # the file system, not the archive
+            yield Rejection(origin, STAGE, f"cannot read: {error.strerror or error}")
+        elif stream.damage is not None:
             yield _damage_rejection(origin, stream, None, stream.damage)
-        elif records == 0:
-            yield Rejection(origin, STAGE, "not a WARC file (no WARC records found)")
-        elif pages == 0:
+        elif records == 0:  # FastWARC's parse errors are OSErrors without an errno
+            yield Rejection(origin, STAGE, f"not a WARC file ({str(error).lower()})")
+        else:
             yield Rejection(
-                origin, STAGE, f"no HTML page with HTTP status 200 in its {records} records"
+                origin,
+                STAGE,
+                f"archive damaged after the record at byte {last_start:,} "
+                f"({str(error).lower()}); the records before it were read",
             )
+        return
+    if stream.damage is not None:
+        yield _damage_rejection(origin, stream, None, stream.damage)
+    elif records == 0:
+        yield Rejection(origin, STAGE, "not a WARC file (no WARC records found)")
+    elif pages == 0:
+        yield Rejection(
+            origin, STAGE, f"no HTML page with HTTP status 200 in its {records} records"
+        )
 
 
 class _Damaged:
