@@ -141,8 +141,108 @@ FEATURES: tuple[str, ...] = LEXICAL_FEATURES + EMBEDDING_FEATURES
 # Fitted by `python benchmarks/alignment.py` on all 4,076 MSRP training pairs (L2 logistic
 # regression, C=1, on standardised features, folded back to raw-feature weights).  Its printout
 # lists the same numbers; re-fit and paste when a feature changes.
-WEIGHTS_EMBEDDING = Weights(0.0, (0.0,) * len(FEATURES), uses_embedding=True)
-WEIGHTS_LEXICAL = Weights(0.0, (0.0,) * len(FEATURES), uses_embedding=False)
+WEIGHTS_EMBEDDING = Weights(
+    intercept=7.7535,
+    coefficients=(
+        -0.5742,  # tfidf
+        -3.8245,  # token_set
+        0.8469,  # bigram_dice
+        -1.7364,  # char4_dice
+        -1.7216,  # coverage_min
+        -0.0916,  # unmatched_log
+        -7.1460,  # length_ratio
+        -0.7565,  # numbers_conflict
+        0.0249,  # numbers_one_sided
+        -0.3310,  # entity_jaccard
+        0.1537,  # entity_unmatched
+        9.5788,  # ngram1_min
+        -1.9434,  # ngram1_max
+        0.4895,  # ngram2_min
+        -0.5889,  # ngram2_max
+        -1.6571,  # ngram3_min
+        -1.6391,  # ngram3_max
+        -1.7742,  # ngram4_min
+        0.9966,  # ngram4_max
+        4.6560,  # lcs_longer
+        -3.7801,  # lcs_shorter
+        -1.0251,  # negation_mismatch
+        -0.1031,  # length_difference
+        -1.5935,  # log_length_ratio_sq
+        0.0009,  # unmatched_min
+        0.2711,  # unmatched_max
+        3.1005,  # edit_similarity
+        0.0011,  # unmatched_idf_min
+        -1.5993,  # unmatched_idf_max
+        -0.9648,  # coverage_idf_min
+        0.9793,  # coverage_idf_max
+        1.7160,  # char3_min
+        5.3608,  # char3_max
+        3.7367,  # char5_min
+        -4.7011,  # char5_max
+        6.4665,  # embedding
+        -4.4975,  # token_match_min
+        -9.8131,  # token_match_max
+        3.3874,  # token_idf_match_min
+        5.9308,  # token_idf_match_max
+        0.2118,  # token_idf_f
+        0.0028,  # token_unmatched_min
+        0.0103,  # token_unmatched_max
+        -0.0143,  # token_weak_min
+        -0.0168,  # token_weak_max
+    ),
+    uses_embedding=True,
+)
+WEIGHTS_LEXICAL = Weights(
+    intercept=7.4826,
+    coefficients=(
+        2.3398,  # tfidf
+        -3.6874,  # token_set
+        1.3260,  # bigram_dice
+        1.1538,  # char4_dice
+        -2.5943,  # coverage_min
+        0.4805,  # unmatched_log
+        -6.8546,  # length_ratio
+        -0.6141,  # numbers_conflict
+        -0.0877,  # numbers_one_sided
+        -0.3587,  # entity_jaccard
+        0.0409,  # entity_unmatched
+        9.3412,  # ngram1_min
+        -2.0836,  # ngram1_max
+        0.4334,  # ngram2_min
+        -1.4838,  # ngram2_max
+        -2.0194,  # ngram3_min
+        -1.7525,  # ngram3_max
+        -1.7953,  # ngram4_min
+        1.0878,  # ngram4_max
+        4.7450,  # lcs_longer
+        -3.6816,  # lcs_shorter
+        -1.1101,  # negation_mismatch
+        -0.0914,  # length_difference
+        -1.7660,  # log_length_ratio_sq
+        -0.0307,  # unmatched_min
+        0.2439,  # unmatched_max
+        3.0151,  # edit_similarity
+        -0.0062,  # unmatched_idf_min
+        -2.1212,  # unmatched_idf_max
+        -1.5076,  # coverage_idf_min
+        0.9722,  # coverage_idf_max
+        2.9336,  # char3_min
+        5.2302,  # char3_max
+        1.4198,  # char5_min
+        -4.5711,  # char5_max
+        0.0000,  # embedding
+        0.0000,  # token_match_min
+        0.0000,  # token_match_max
+        0.0000,  # token_idf_match_min
+        0.0000,  # token_idf_match_max
+        0.0000,  # token_idf_f
+        0.0000,  # token_unmatched_min
+        0.0000,  # token_unmatched_max
+        0.0000,  # token_weak_min
+        0.0000,  # token_weak_max
+    ),
+    uses_embedding=False,
+)
 
 _THRESHOLD = 0.5  # a calibrated probability: "same" when more likely than not
 _WEAK_MATCH = 0.5  # a word piece whose best cosine on the other side is below this has no match
