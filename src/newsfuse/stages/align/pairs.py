@@ -157,17 +157,17 @@ WEIGHTS_EMBEDDING = Weights(
         0.1537,  # entity_unmatched
         9.5788,  # ngram1_min
         -1.9434,  # ngram1_max
-        0.4895,  # ngram2_min
-        -0.5889,  # ngram2_max
+        0.4896,  # ngram2_min
+        -0.5890,  # ngram2_max
         -1.6571,  # ngram3_min
         -1.6391,  # ngram3_max
         -1.7742,  # ngram4_min
         0.9966,  # ngram4_max
         4.6560,  # lcs_longer
-        -3.7801,  # lcs_shorter
+        -3.7800,  # lcs_shorter
         -1.0251,  # negation_mismatch
         -0.1031,  # length_difference
-        -1.5935,  # log_length_ratio_sq
+        -1.5936,  # log_length_ratio_sq
         0.0009,  # unmatched_min
         0.2711,  # unmatched_max
         3.1005,  # edit_similarity
@@ -175,8 +175,8 @@ WEIGHTS_EMBEDDING = Weights(
         -1.5993,  # unmatched_idf_max
         -0.9648,  # coverage_idf_min
         0.9793,  # coverage_idf_max
-        1.7160,  # char3_min
-        5.3608,  # char3_max
+        1.7161,  # char3_min
+        5.3607,  # char3_max
         3.7367,  # char5_min
         -4.7011,  # char5_max
         6.4665,  # embedding
@@ -184,7 +184,7 @@ WEIGHTS_EMBEDDING = Weights(
         -9.8131,  # token_match_max
         3.3874,  # token_idf_match_min
         5.9308,  # token_idf_match_max
-        0.2118,  # token_idf_f
+        0.2119,  # token_idf_f
         0.0028,  # token_unmatched_min
         0.0103,  # token_unmatched_max
         -0.0143,  # token_weak_min
@@ -460,7 +460,7 @@ def _lexical(
     for n, (grams_a, grams_b) in enumerate(zip(a.ngrams, b.ngrams, strict=True), start=1):
         matched = sum((grams_a & grams_b).values())
         low, high = _both_ways(matched, max(length_a - n + 1, 0), max(length_b - n + 1, 0))
-        # An empty side has nothing to match: 0, not "all matched", as BLEU's precision would.
+        # A side too short for n-grams of this size shares none: 0, not "all of them matched".
         if not (length_a >= n and length_b >= n):
             low = high = 0.0
         found[f"ngram{n}_min"], found[f"ngram{n}_max"] = low, high
