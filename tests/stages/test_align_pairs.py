@@ -15,6 +15,7 @@ import pytest
 from newsfuse.errors import MissingExtraError
 from newsfuse.stages.align.embeddings import SentenceEncoder, model_path
 from newsfuse.stages.align.pairs import (
+    EMBEDDING_FEATURES,
     FEATURES,
     WEIGHTS_EMBEDDING,
     WEIGHTS_LEXICAL,
@@ -114,8 +115,39 @@ def test_a_different_figure_lowers_the_score(doha_ceasefire: tuple[str, str]) ->
     matcher = StatementMatcher()
     assert matcher.score(left, changed) < matcher.score(left, right)
     (features,) = pair_features([left], [changed], encoder=None)
-    assert features.numbers_conflict == 1.0
+    assert features["numbers_conflict"] == 1.0
     assert features.number_agreement == 0.0
+
+
+def test_a_sentence_that_states_more_scores_lower(
+    doha_ceasefire: tuple[str, str], unrelated: list[str]
+) -> None:
+    # MSRP's commonest "not the same": one side adds a clause the other does not state.
+    left, right = doha_ceasefire
+    longer = right.rstrip(".") + ", and " + unrelated[2][0].lower() + unrelated[2][1:]
+    plain, extended = pair_features([left, left], [right, longer], encoder=None)
+    assert extended["unmatched_idf_max"] > plain["unmatched_idf_max"]
+    assert extended["coverage_idf_min"] < plain["coverage_idf_min"]
+    assert extended["ngram1_min"] < plain["ngram1_min"]
+    matcher = StatementMatcher()
+    assert matcher.score(left, longer) < matcher.score(left, right)
+
+
+def test_mt_features_read_word_order_and_negation(doha_ceasefire: tuple[str, str]) -> None:
+    _, right = doha_ceasefire
+    assert "had agreed" in right
+    negated = right.replace("had agreed", "had not agreed")
+    words = right.rstrip(".").split()
+    shuffled = " ".join(words[len(words) // 2 :] + words[: len(words) // 2]) + "."
+    same, denied, reordered = pair_features(
+        [right, right, right], [right, negated, shuffled], encoder=None
+    )
+    assert same["negation_mismatch"] == 0.0 and denied["negation_mismatch"] == 1.0
+    assert same["ngram4_min"] == 1.0 and same["lcs_longer"] == 1.0
+    # Same words, other order: unigrams all match, longer n-grams and the common subsequence do not.
+    assert reordered["ngram1_min"] == 1.0
+    assert reordered["ngram4_min"] < 1.0
+    assert reordered["lcs_longer"] < 1.0
 
 
 def test_canonical_figures_from_the_pipeline_override_the_guess(
@@ -151,8 +183,9 @@ def test_weights_are_fitted_for_every_feature() -> None:
     for weights in (WEIGHTS_EMBEDDING, WEIGHTS_LEXICAL):
         assert len(weights.coefficients) == len(FEATURES)
         assert any(c != 0.0 for c in weights.coefficients)
-    assert WEIGHTS_LEXICAL.coefficients[FEATURES.index("embedding")] == 0.0
-    assert WEIGHTS_EMBEDDING.coefficients[FEATURES.index("embedding")] > 0.0
+    embedding_weights = [FEATURES.index(name) for name in EMBEDDING_FEATURES]
+    assert all(WEIGHTS_LEXICAL.coefficients[i] == 0.0 for i in embedding_weights)
+    assert all(WEIGHTS_EMBEDDING.coefficients[i] != 0.0 for i in embedding_weights)
 
 
 def test_input_mistakes_are_reported() -> None:
@@ -176,6 +209,28 @@ def test_encoder_loads_offline_and_is_deterministic(
     assert first.tobytes() == encoder.encode(talks_ended).tobytes()
     assert encoder.encode([]).shape == (0, 384)
     assert str(model_path()).endswith("model")
+    # Word pieces: one unit row per piece, [CLS]/[SEP] left out; the sentence vector is their
+    # context's mean, so it is close to (not equal to) the mean of the pieces.
+    (encoded,) = encoder.encode_tokens(talks_ended[:1])
+    assert encoded.tokens.shape == (len(encoded.pieces), 384)
+    assert len(encoded.pieces) >= len(talks_ended[0].split())
+    assert np.allclose(np.linalg.norm(encoded.tokens, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(encoded.sentence, first[0], atol=1e-5)
+
+
+@pytest.mark.slow
+def test_soft_token_alignment_reads_rewordings(
+    talks_ended: list[str], unrelated: list[str]
+) -> None:
+    anchor = talks_ended[0]
+    reworded, different = pair_features(
+        [anchor, anchor], [talks_ended[1], unrelated[0]], encoder=SentenceEncoder()
+    )
+    assert reworded["token_idf_f"] > different["token_idf_f"]
+    assert reworded["token_unmatched_max"] < different["token_unmatched_max"]
+    (itself,) = pair_features([anchor], [anchor], encoder=SentenceEncoder())
+    assert itself["token_match_min"] == pytest.approx(1.0, abs=1e-5)
+    assert itself["token_weak_max"] == 0.0
 
 
 def test_missing_model_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
