@@ -232,7 +232,7 @@ def analyse_story(
 def _warm_up_embeddings(settings: AlignSettings) -> threading.Thread | None:
     """Load the sentence-embedding model in the background while spaCy parses.
 
-    Importing sentence-transformers and reading the model costs several seconds; done in parallel
+    Importing torch and transformers and reading the model costs seconds; done in parallel
     with the extract stage, a run hardly waits for it.  A failure here is ignored: the align stage
     loads the model again and reports the error where it matters.
     """
