@@ -76,6 +76,15 @@ def test_conflicting_figures_are_disputed(example: Report) -> None:
     assert {c.fact_id for c in ships} <= disputed
 
 
+def test_figures_of_different_things_are_no_conflict(example: Report) -> None:
+    """1.9 million containers a year, 14 million crowns owed and 22 million crowns a day lost are
+    three different quantities: the story's only figure dispute is the 38 vs 41 ships."""
+    numbers = [c for c in example.story.conflicts if c.kind == "number"]
+    assert {side.value for c in numbers for side in c.sides} == {"38", "41"}, [
+        (c.subject, [s.value for s in c.sides]) for c in numbers
+    ]
+
+
 def test_framing_and_coverage(example: Report) -> None:
     loaded = {(t.outlet, t.term) for t in example.story.framing if t.kind == "loaded"}
     assert ("The National Ledger", "crippling") in loaded

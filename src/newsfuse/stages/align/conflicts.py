@@ -28,6 +28,13 @@ _NEXT_WORD = re.compile(r"\s*(?:[-–]\s*)?([A-Za-z][A-Za-z'’-]*)")
 _SAME_WORDS = 80.0  # rapidfuzz ratio above which two quotations are the same words
 _SKIP_AFTER = frozenset(
     {"of", "and", "or", "to", "in", "on", "at", "a", "an", "the", "more", "than", "per", "about"}
+    # Scale words say how big, not what: "1.9 million containers" counts containers.
+    | {"million", "billion", "trillion", "thousand", "hundred", "m", "bn", "mn", "k"}
+)
+# "22 million crowns a day" is a rate; "14 million crowns owed" a stock: never the same figure.
+_RATE = re.compile(
+    r"\W*(?:\w+\W+){0,1}?(?:a|an|per|each|every)\s+(day|week|month|year|hour|minute|second)\b",
+    re.IGNORECASE,
 )
 
 
@@ -106,6 +113,9 @@ def _figures(text: str) -> list[tuple[str, str, int, int]]:
                 break
             if word.group(1).lower() not in _SKIP_AFTER:
                 unit = stem(word.group(1).lower())
+                rate = _RATE.match(rest[word.end() :])
+                if rate:
+                    unit += "/" + rate.group(1).lower()
                 break
             rest = rest[word.end() :]
         if unit:

@@ -275,7 +275,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|(?:post|submit) (?:a )?comment|notify me of (?:follow-up comments|new posts) by email\.?"
         r"|this site uses akismet to reduce spam\..*|you must be logged in to post a comment\.?"
         r"|δ|be the first to comment\W*|join the (?:conversation|discussion)"
-        r"(?:\s*[-–—:]\s*comments? (?:are|is) (?:open|closed)\b.*)?",
+        r"(?:\s*[-–—:]\s*comments? (?:are|is) (?:open|closed)\b.*)?"
+        r"|comments (?:are|will be) (?:moderated|reviewed)\b.*",
         max_words=30,
     ),
     _rule(
