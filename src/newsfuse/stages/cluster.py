@@ -157,6 +157,7 @@ class StoryTracker:
     ) -> None:
         self.settings = settings or ClusterSettings()
         self._encoder = encoder  # only used when embedding_weight > 0 and add() gets no vector
+        self._idf_memo: dict[str, float] = {}  # valid for the current document count only
         self._df: dict[str, int] = {}  # feature → number of articles carrying it
         self._docs = 0
         self._seq = 0
@@ -298,12 +299,21 @@ class StoryTracker:
     def _count(self, features: Iterable[str]) -> None:
         """Update document frequencies *before* scoring, so the article's own terms have df ≥ 1."""
         self._docs += 1
+        self._idf_memo.clear()
         for feature in features:
             self._df[feature] = self._df.get(feature, 0) + 1
 
     def _idf(self, feature: str) -> float:
-        """Smoothed IDF that stays positive from the very first article (cold start)."""
-        return math.log((1 + self._docs) / (1 + self._df.get(feature, 0))) + 1.0
+        """Smoothed IDF that stays positive from the very first article (cold start).
+
+        Memoised until the next article is counted: one ``add`` asks for the same features several
+        times (ranking, weighting, story norms, centroid caps).
+        """
+        value = self._idf_memo.get(feature)
+        if value is None:
+            value = math.log((1 + self._docs) / (1 + self._df.get(feature, 0))) + 1.0
+            self._idf_memo[feature] = value
+        return value
 
     def _features(self, tf: Mapping[str, float], entities: Sequence[str]) -> _Features:
         """IDF-weight the article with *current* frequencies, applied to raw centroid weights too.
@@ -560,8 +570,13 @@ def _unit(vector: Sequence[float]) -> list[float]:
 
 
 def _dot(left: Mapping[str, float], right: Mapping[str, float]) -> float:
-    """Dot product of two sparse vectors, iterating over the (small) article side."""
-    return sum(v * right.get(f, 0.0) for f, v in left.items())
+    """Dot product of two sparse vectors over their shared features only.
+
+    The key intersection runs in C and is small (a story shares a handful of an article's ~100
+    terms); sorting it fixes the order of the float additions, which a set's would not (string
+    hashes differ between processes), so scores are the same bits on every run.
+    """
+    return sum(left[f] * right[f] for f in sorted(left.keys() & right.keys()))
 
 
 def _top(weights: dict[str, float], limit: int, idf: Callable[[str], float]) -> dict[str, float]:
