@@ -302,15 +302,20 @@ class _Story:
 class _Generator:
     """Stateful renderer: one ``random.Random`` drives every choice, so output is reproducible."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, names: int = 1, days: int = _WINDOW_DAYS) -> None:
         self.rng = random.Random(seed)
+        self.window_days = days
         rng = self.rng
         self.outlets = sorted(
             {f"The {rng.choice(_OUTLET_WORDS_A)} {rng.choice(_OUTLET_WORDS_B)}" for _ in range(200)}
             | {f"{self._name(2)} {rng.choice(_OUTLET_WORDS_B)}" for _ in range(60)}
         )
-        self.surnames = sorted({self._name(rng.choice((2, 2, 3))) for _ in range(3000)})
-        self.places = sorted({self._name(rng.choice((2, 3))) for _ in range(1500)})
+        self.surnames = sorted(
+            {self._name(rng.choice((2, 2, 3) if names == 1 else (3,))) for _ in range(3000 * names)}
+        )
+        self.places = sorted(
+            {self._name(rng.choice((2, 3) if names == 1 else (3,))) for _ in range(1500 * names)}
+        )
 
     # --- small pieces
 
@@ -341,7 +346,7 @@ class _Generator:
             + [rng.randrange(100, 9000), rng.randrange(2, 60)],
             day=rng.choice(_DAYS),
             year=rng.randrange(1998, 2025),
-            start=_START + timedelta(minutes=rng.randrange(_WINDOW_DAYS * 24 * 60)),
+            start=_START + timedelta(minutes=rng.randrange(self.window_days * 24 * 60)),
         )
         story.facts = [rng.randrange(len(_FACTS)) for _ in range(rng.randrange(18, 28))]
         return story
@@ -578,9 +583,22 @@ def _rerun(g: _Generator, wire_text: str, story: _Story, outlet: str) -> tuple[s
 # --- the corpus --------------------------------------------------------------------------------
 
 
-def generate(n: int, seed: int = 7) -> list[CorpusArticle]:
-    """Return ``n`` articles (shuffled, deterministic for ``(n, seed)``) with truth labels."""
-    g = _Generator(seed)
+def generate(
+    n: int, seed: int = 7, *, names: int = 1, days: int = _WINDOW_DAYS
+) -> list[CorpusArticle]:
+    """Return ``n`` articles (shuffled, deterministic for the arguments) with truth labels.
+
+    ``names`` multiplies the pools of place names and surnames (1,500 and 3,000; three-syllable
+    names when enlarged, so that there are enough distinct ones); ``days`` is the span stories start
+    in.  The defaults are the original corpus (``benchmarks/dedupe.py``'s figures).  With them, a
+    100k corpus has ~17,000 stories over 1,500 places in a month: each place is *the* place of about
+    eleven stories at once, every name recurs across stories, and no story tracker could take them
+    apart — a limit of the generator, not of real news, whose name space grows with the corpus.
+    ``benchmarks/scale.py`` therefore uses ``names = max(1, n // 1000)`` for its clustering figures.
+    """
+    if names < 1 or days < 1:
+        raise ValueError("names and days must be at least 1")
+    g = _Generator(seed, names, days)
     rng = g.rng
     records: list[CorpusArticle] = []
     n_noise = int(n * _NOISE_SHARE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,74 @@ def test_runs_are_deterministic_and_state_resumes_exactly(
     assert ids[6:] == [resumed.add(a) for a in pooled[6:]]
     assert resumed.stories() == whole.stories()
     assert json.dumps(resumed.state(), sort_keys=True) == json.dumps(whole.state(), sort_keys=True)
+
+
+class _FixedEncoder:
+    """Test encoder: a vector per title, so the test decides what is 'semantically' close."""
+
+    def __init__(self, vectors: dict[str, list[float]]) -> None:
+        self.vectors = vectors
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str]) -> list[list[float]]:
+        self.calls += 1
+        return [self.vectors[text.split(".")[0]] for text in texts]
+
+
+def _note(title: str, text: str) -> Article:
+    return dataclasses.replace(
+        _unrelated(), id=content_id(title, prefix="art_"), title=title, text=text
+    )
+
+
+def test_embedding_similarity_joins_reports_the_words_keep_apart() -> None:
+    first = _note("Ferry strike halts crossings", "Crew walked out at dawn over rotas in Dunmore.")
+    second = _note("Sailors stop work", "No boats left Dunmore harbour on Tuesday morning.")
+    same = {first.title or "": [1.0, 0.0], second.title or "": [1.0, 0.0]}
+    apart = {first.title or "": [1.0, 0.0], second.title or "": [0.0, 1.0]}
+    words_only = StoryTracker()
+    assert words_only.add(first) != words_only.add(second)
+    settings = ClusterSettings(embedding_weight=0.6)
+    close = StoryTracker(settings, encoder=_FixedEncoder(same))
+    assert close.add(first) == close.add(second)
+    far = StoryTracker(settings, encoder=_FixedEncoder(apart))
+    assert far.add(first) != far.add(second)
+    # the vectors are part of the state: a resumed tracker scores exactly like the original
+    resumed = StoryTracker.from_state(json.loads(json.dumps(close.state())))
+    assert resumed.state() == close.state()
+
+
+def test_cluster_encodes_in_one_batch_and_passes_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsfuse.stages.cluster as module
+
+    first = _note("Ferry strike halts crossings", "Crew walked out at dawn over rotas in Dunmore.")
+    second = _note("Sailors stop work", "No boats left Dunmore harbour on Tuesday morning.")
+    encoder = _FixedEncoder({first.title or "": [0.0, 2.0], second.title or "": [0.0, 1.0]})
+    monkeypatch.setattr(module, "default_encoder", lambda: encoder)
+    stories = cluster([first, second], ClusterSettings(embedding_weight=0.6))
+    assert len(stories) == 1 and encoder.calls == 1
+    assert len(cluster([first, second])) == 2  # embedding_weight 0: words only, no encoder
+
+
+def test_paragraph_initial_words_are_not_entities() -> None:
+    from newsfuse.stages.cluster import _entity_keys
+
+    article = _note(
+        "Port news", "The mayor of Dunmore spoke.\n\nOfficials at the Harbour Board agreed."
+    )
+    keys = _entity_keys(article)
+    assert "@dunmore" in keys and "@harbour board" in keys
+    assert "@officials" not in keys
+
+
+def test_candidate_stories_per_article_are_bounded() -> None:
+    tracker = StoryTracker(ClusterSettings(max_candidates=3, threshold=0.99))
+    places = "Arden Bexley Corran Delby Eskton Farrow Glenby Harlow Ilford Jarrow Kelso Lydd"
+    for place in places.split():
+        tracker.add(_note(f"Quarry dispute in {place}", f"Residents of {place} oppose the quarry."))
+    assert len(tracker.stories()) == 12
+    probe = _note("Quarry dispute again", "Another quarry dispute, residents oppose it.")
+    from newsfuse.stages.cluster import _entity_keys, _term_weights
+
+    found = tracker._candidates(_term_weights(probe, tracker.settings), _entity_keys(probe))
+    assert 1 <= len(found) <= 3

@@ -8,6 +8,7 @@ import pickle
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsfuse.config import CleanSettings, IngestSettings
@@ -16,6 +17,7 @@ from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.dedupe import (
     DedupeSettings,
     Signature,
+    _candidate_pairs,
     assign_families,
     band_keys,
     estimate_jaccard,
@@ -195,3 +197,30 @@ def test_estimate_tracks_true_jaccard() -> None:
             signatures("a", " ".join(words)), signatures("b", " ".join(other))
         )
         assert abs(estimate - true) < 0.15, (changes, true, estimate)
+
+
+def test_max_bucket_bounds_candidate_pairs_and_keeps_real_families() -> None:
+    rng = random.Random(3)
+    width = DedupeSettings().num_perm
+    # 300 signatures that share the first band (a stock phrase) and nothing else ...
+    shared = [rng.getrandbits(32) for _ in range(4)]
+    sigs = [
+        Signature(
+            f"a{i:03d}", f"e{i}", tuple(shared + [rng.getrandbits(32) for _ in range(width - 4)])
+        )
+        for i in range(300)
+    ]
+    # ... and one true near-duplicate pair among them (identical beyond the first band)
+    sigs.append(Signature("a999", "e999", sigs[150].minhash))
+    matrix = np.array(
+        [s.minhash for s in sorted(sigs, key=lambda s: s.article_id)], dtype=np.uint32
+    )
+    unbounded = _candidate_pairs(matrix, DedupeSettings())[0].size
+    bounded = _candidate_pairs(matrix, DedupeSettings(max_bucket=16))[0].size
+    assert unbounded == 301 * 300 // 2  # every pair of the shared bucket
+    assert bounded <= 301 * 15 + 1  # neighbours in id order, plus a999's own buckets
+    families = group(sigs, DedupeSettings(max_bucket=16))
+    assert families["a999"] == families["a150"] == "a150"
+    assert len(set(families.values())) == 300
+    with pytest.raises(ValueError):
+        DedupeSettings(max_bucket=1)
