@@ -104,6 +104,28 @@ def test_report_from_the_store_in_each_format(store_path: Path, tmp_path: Path) 
     assert latest is not None and latest.data()["story"] == data["story"]
 
 
+def test_report_from_the_store_since_a_date_says_what_is_new(
+    store_path: Path, tmp_path: Path
+) -> None:
+    """--since works on stored stories too; the stored report stays plain (no update section),
+    so it can be a later run's --since."""
+    path = tmp_path / "since.db"
+    shutil.copyfile(store_path, path)
+    (strike,) = _stories(path, "--search", "merrow")
+    out = tmp_path / "update.json"
+    args = ["report", "--store", str(path), "--story", str(strike["id"]), "-o", str(out)]
+    result = runner.invoke(app, [*args, "--since", "2026-03-11"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(data, load_report_schema())
+    update = data["update"]
+    assert update["basis"] == "date" and update["new_article_ids"]
+    assert any(fact["kind"] == "new" for fact in update["facts"]), update["facts"]
+    with Store.open(path) as store:
+        latest = store.latest_report(str(strike["id"]))
+    assert latest is not None and "update" not in latest.data()
+
+
 def test_unknown_story_is_one_line_and_exit_1(store_path: Path) -> None:
     result = runner.invoke(app, ["report", "--store", str(store_path), "--story", "story_nope"])
     assert result.exit_code == 1
