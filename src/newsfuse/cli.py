@@ -145,7 +145,7 @@ def report(
         return
     if not paths:
         raise typer.BadParameter("give at least one PATH (or --story ID)", param_hint="PATHS")
-    try:
+    with _guarded(debug):
         extra = [f'extract.reference_date="{reference_date}"'] if reference_date else []
         _report(
             paths,
@@ -159,24 +159,6 @@ def report(
             debug,
             parsed_since,
         )
-    except typer.Exit:
-        raise
-    except NewsfuseError as exc:
-        if debug:
-            raise
-        _err.print(f"newsfuse: error: {exc}", markup=False)
-        raise typer.Exit(exit_code(exc)) from None
-    except KeyboardInterrupt:
-        _err.print("newsfuse: interrupted", markup=False)
-        raise typer.Exit(130) from None
-    except Exception as exc:  # a bug: say so in one line; --debug shows where
-        if debug:
-            raise
-        _err.print(
-            f"newsfuse: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-            markup=False,
-        )
-        raise typer.Exit(70) from None
 
 
 def _report(
@@ -259,7 +241,7 @@ def _report(
 
 @contextmanager
 def _guarded(debug: bool) -> Iterator[None]:
-    """One-line errors and exit codes for the store commands, as for ``report``."""
+    """One-line errors and exit codes, the same for every command (``--debug`` re-raises)."""
     try:
         yield
     except (typer.Exit, typer.BadParameter):
