@@ -15,17 +15,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from newsfuse import __version__
-from newsfuse.cli_store import DEFAULT_STORE, STORE_ENV, exit_code
+from newsfuse.cli_store import DEFAULT_STORE, STORE_ENV, exit_code, progress_bars
 from newsfuse.config import load_settings
 from newsfuse.errors import NewsfuseError
 from newsfuse.models import Rejection
@@ -187,22 +179,7 @@ def _report(
         _err.print(f"newsfuse: skipped {rejection.item}: {rejection.reason}", markup=False)
 
     show_progress = not quiet and _err.is_terminal
-    with Progress(
-        TextColumn("{task.description:<10}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=_err,
-        disable=not show_progress,
-        transient=True,
-    ) as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def on_progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total or None)
-            progress.update(tasks[stage], completed=done, total=total or None)
-
+    with progress_bars(_err, enabled=show_progress) as on_progress:
         stdin = sys.stdin.buffer if "-" in paths else None
         result = run(
             paths,
