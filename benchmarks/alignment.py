@@ -401,16 +401,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Reference points (MSRP *test* set, not this one): always same 0.665 accuracy; lexical-overlap "
         "baselines about 0.70–0.72; fine-tuned BERT-class classifiers about 0.84–0.90.",
         "",
+        "The constants fitted on all pairs (below, in benchmarks/results/alignment.md) are the ones "
+        "pasted into `src/newsfuse/stages/align/pairs.py`: "
+        f"WEIGHTS_EMBEDDING {'yes' if matches_pasted(pairs.WEIGHTS_EMBEDDING, intercept_e, coefficients_e, 0.02) else 'NO — re-paste'}, "
+        f"WEIGHTS_LEXICAL {'yes' if matches_pasted(pairs.WEIGHTS_LEXICAL, intercept_l, coefficients_l) else 'NO — re-paste'}.",
+        "",
+        "<!-- readme:end -->",
+        "",
         "## Constants fitted on all pairs (pasted into `src/newsfuse/stages/align/pairs.py`)",
         "",
         "```python",
         weights_source("WEIGHTS_EMBEDDING", intercept_e, coefficients_e, True),
         weights_source("WEIGHTS_LEXICAL", intercept_l, coefficients_l, False),
         "```",
-        "",
-        "pairs.py holds these: "
-        f"WEIGHTS_EMBEDDING {'yes' if matches_pasted(pairs.WEIGHTS_EMBEDDING, intercept_e, coefficients_e, 0.02) else 'NO — re-paste'}, "
-        f"WEIGHTS_LEXICAL {'yes' if matches_pasted(pairs.WEIGHTS_LEXICAL, intercept_l, coefficients_l) else 'NO — re-paste'}.",
     ]
     report = "\n".join(lines) + "\n"
     print(report)
