@@ -4,7 +4,8 @@ Runs newsfuse's extract flow on every text of ``../shared/bench/attribution-dev/
 :mod:`newsfuse.stages.extract.annotate` does (``paragraph_chunks`` → ``nlp.pipe`` → one
 :class:`QuoteContext` per article built from ``article_people`` → ``attributions_in_paragraph`` per
 paragraph) and maps each quote to an attribution: content = the quote's span, source = its speaker
-span, cue = its cue span.  Gold attributions are the brat ``E`` lines of the ``.ann`` files; when a
+span, cue = its cue span; quotes sharing one cue are one attribution whose content has a fragment
+per quote (PolNeAR's discontinuous contents).  Gold attributions are the brat ``E`` lines of the ``.ann`` files; when a
 text was annotated twice, the first annotator's file (by name) is used.
 
 Scores (all micro-averaged over the dev set):
@@ -268,8 +269,24 @@ def attributions(parsed: Sequence[Sequence[tuple[int, Doc]]]) -> list[list[Attr]
                         ((quote.span.start, quote.span.end),),
                     )
                 )
-        found.append(attrs)
+        found.append(merge_by_cue(attrs))
     return found
+
+
+def merge_by_cue(attrs: Sequence[Attr]) -> list[Attr]:
+    """One attribution per cue: quotes that share a cue ("“A,” he said. “B.”") are one attribution
+    with a discontinuous content, as PolNeAR annotates them, not two contents of which only one
+    can match the gold one."""
+    merged: dict[object, Attr] = {}
+    for attr in attrs:
+        key: object = attr.cue if attr.cue is not None else ("no cue", attr.content)
+        known = merged.get(key)
+        if known is None:
+            merged[key] = attr
+            continue
+        content = tuple(sorted(set((known.content or ()) + (attr.content or ()))))
+        merged[key] = Attr(known.source or attr.source, known.cue, content)
+    return list(merged.values())
 
 
 def load_split(directory: Path, limit: int | None) -> list[tuple[str, str, list[Attr]]]:

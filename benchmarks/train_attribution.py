@@ -6,7 +6,9 @@ fits three logistic regressions (scikit-learn, the ``bench`` extra) whose featur
 :mod:`newsfuse.stages.extract.attribution_model`:
 
 * cue: every token whose lemma heads a gold cue at least ``--min-lemma`` times in train (the learned
-  lexicon); positive when it is the head of a gold cue span;
+  lexicon); positive when it is the head of a gold cue span; a token inside a gold cue span that is
+  not its head ("call" in "made an unprompted call for") is no example at all, as calling it a cue
+  would still find the attribution;
 * source: for each gold cue, the nouns and pronouns of its sentence; positive for the head of the
   gold source span;
 * content: for each gold cue, the candidate passages; positive for those closest to the gold
@@ -155,8 +157,14 @@ def build_examples(
     lexicon: frozenset[str],
 ) -> Examples:
     examples = Examples()
-    for (_, _, _gold), pairs, cues in zip(texts, parsed, heads, strict=True):
+    for (_, _, gold), pairs, cues in zip(texts, parsed, heads, strict=True):
         cue_ids = {(id(t.doc), t.i) for _, _, t in cues}
+        in_cues = {
+            (id(t.doc), t.i)
+            for attr in gold
+            if attr.cue is not None
+            for _, t in _tokens_in(pairs, attr.cue)
+        }
         for _, doc in pairs:
             inside = quoted_characters(doc.text)
             sentences = sentences_of(doc)
@@ -164,6 +172,8 @@ def build_examples(
             for token in doc:
                 if token.lemma_.lower() in lexicon:
                     label = int((id(doc), token.i) in cue_ids)
+                    if not label and (id(doc), token.i) in in_cues:
+                        continue  # "call" in "made an unprompted call for": no cue of its own, no miss
                     in_quotes = quoted[sentence_index(sentences, token)]
                     examples.cue.append((cue_features(token, inside, in_quotes), label))
         for attr, offset, cue in cues:
@@ -289,7 +299,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH_DIR)
     parser.add_argument("--cache", type=Path, default=None, help="keep the parsed train split here")
-    parser.add_argument("--min-lemma", type=int, default=2)
+    parser.add_argument("--min-lemma", type=int, default=1)
     parser.add_argument("--c", type=float, default=0.5, help="inverse regularisation strength")
     parser.add_argument("--output", type=Path, default=attribution_model.MODEL_PATH)
     parser.add_argument("--no-tune", action="store_true", help="keep the cue threshold at 0")

@@ -3,6 +3,11 @@ speech verbs (beliefs, "according to", noun cues, passives) come out with their 
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+
+import pytest
+
 from newsfuse.config import load_settings
 from newsfuse.stages.extract.attribution_model import MODEL_PATH, load_model
 from newsfuse.stages.extract.nlp import load_nlp
@@ -64,3 +69,26 @@ def test_a_dateline_colon_is_not_a_headline_attribution() -> None:
     )
     assert all(cue != ":" for cue, _, _ in found), found
     assert any(cue == "said" and source == "a security official" for cue, _, source in found), found
+
+
+def test_the_benchmark_counts_quotes_sharing_a_cue_as_one_attribution(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PolNeAR annotates "“A,” he said. “B.”" as one attribution with a two-part content; the
+    benchmark must map the two quotes the extractor finds to that one attribution."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    benchmark = importlib.import_module("attribution")
+    text = (
+        "“We will not raise taxes on the middle class,” the governor said on Tuesday. "
+        "“Not this year, and not next year either.”"
+    )
+    (found,) = benchmark.predict([text])
+    said = [a for a in found if a.cue and text[a.cue[0][0] : a.cue[0][1]] == "said"]
+    assert len(said) == 1, found
+    (attribution,) = said
+    assert attribution.content is not None and len(attribution.content) == 2, attribution
+    assert [text[s:e] for s, e in attribution.content] == [
+        "We will not raise taxes on the middle class,",
+        "Not this year, and not next year either.",
+    ]
+    assert attribution.source and text[slice(*attribution.source[0])] == "the governor"
