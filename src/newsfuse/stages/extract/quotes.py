@@ -55,7 +55,9 @@ SPEECH_VERBS = frozenset(  # lemmas of verbs that introduce speech
     """say tell write add warn state claim allege insist argue stress note explain acknowledge
     confirm announce declare vow pledge threaten accuse deny reiterate emphasize emphasise assert
     remark reply respond ask urge describe call criticize criticise tweet post predict suggest
-    admit concede caution complain maintain recall report""".split()  # noqa: SIM905 - a word list reads better as prose
+    admit concede caution complain maintain recall report answer echo observe exclaim shout yell
+    chant scream interject confide quip joke retort scoff boast muse testify recount mutter whisper
+    plead lament proclaim dub read""".split()  # noqa: SIM905 - a word list reads better as prose
 )
 
 _CUE_PARTS = frozenset({"aux", "auxpass", "neg"})  # "has said", "did not say"
@@ -70,7 +72,7 @@ _EDGE_JUNK = " \t\n,;:—–-"
 _OPENERS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _CLOSERS = {"”", '"', "»", "“"}
 _OPEN_MARK = re.compile(r"''|[“\"«„]")
-_CLOSE_MARK = re.compile(r"''|[”\"»]")
+_CLOSE_MARK = re.compile(r"''|[”\"»]|(?<=[^\s“])“(?=\s|$)")  # “It's unusual,“ said: a typo
 _CLOSE_AFTER_LOW = re.compile(r"''|[”\"»“]")  # „German style“ closes with a high opening mark
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "it", "we", "i"})
 _MAX_DESCRIPTION_TOKENS = 8  # longer subject phrases are cut at their head noun
@@ -110,6 +112,7 @@ class QuoteContext:
     last_person: str | None = None
     last_person_is_subject: bool = False
     last_speaker: tuple[str, Span | None, str | None] | None = None
+    lead_in: tuple[tuple[str, Span | None, str | None], Span | None] | None = None  # see _lead_in
 
     def salient_person(self) -> str | None:
         """Who a pronoun at the start of a paragraph means: the last person who was a subject,
@@ -181,7 +184,7 @@ def attributions_in_paragraph(
     previous: tuple[tuple[str, Span | None, str | None], Span | None] | None = None
     for start, end, _closed in marks:
         content = text[start:end].strip()
-        if len(content.split()) < 2 and not content.endswith((".", ",")):
+        if len(content.split()) < 2 and not content.endswith((".", ",", "?", "!")):
             continue  # a scare-quoted single word is not a quotation
         lead = len(text[start:end]) - len(text[start:end].lstrip())
         quoted.append((start, end))
@@ -192,9 +195,16 @@ def attributions_in_paragraph(
             claimed.add(cue_token.i)
             model_cue = next((c for c in parsed.cues if c.token.i == cue_token.i), None)
             speaker = _speaker_of(
-                cue_token, offset, article_id, context, model_cue.source if model_cue else None
+                cue_token,
+                offset,
+                article_id,
+                context,
+                model_cue.source if model_cue else None,
+                (start - 1, end + 1),
             )
             cue_span = Span(article_id, offset + cue_range[0], offset + cue_range[1])
+        elif start <= 1 and context.lead_in is not None:
+            speaker, cue_span = context.lead_in  # "Cruz continued:" ¶ "“You look at …”"
         elif start <= 1 and _covers_paragraph(text, start, end):
             speaker = context.last_speaker
         elif previous is not None and _starts_sentence(text, start):
@@ -226,6 +236,7 @@ def attributions_in_paragraph(
         found.append(
             Attribution(quote, Span(article_id, offset + cue.span[0], offset + cue.span[1]))
         )
+    context.lead_in = _lead_in(parsed, offset, article_id, context)
     _remember_people(doc, context)
     return sorted(found, key=lambda a: (a.quote.span.start, a.quote.span.end))
 
@@ -342,6 +353,7 @@ def _cue_for_quote(
         if cue.content[0] < end
         and cue.content[1] > start
         and cue.source is not None
+        and not start <= cue.token.idx < end
         and (cue.token.lower_ == "according" or cue.token.lemma_.lower() in SPEECH_VERBS)
     ]  # "are expected to focus on “…”" attributes the passage, but nobody *said* it
     if holders:
@@ -353,8 +365,13 @@ def _cue_for_quote(
             ),
         )
         return best.token, best.span
+    statement = parsed.text[start:end].rstrip()[-1:] in _STATEMENT_ENDS
     token = _nearest_cue(parsed, start, end)
-    if token is None and parsed.text[start:end].rstrip()[-1:] in _STATEMENT_ENDS:
+    if token is None and statement:
+        token = _speech_verb_after(parsed, end)  # "“Who do they think they are?” Trump said"
+    if token is None:
+        token = _cue_in_previous_sentence(parsed, start)
+    if token is None and statement:
         token = _adjacent_verb(parsed, start, end)  # only a whole statement: "“…,” she went on"
     if token is None:
         return None, None
@@ -384,7 +401,21 @@ def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
         for token in doc[first:last]:
             if token.lower_ == "according" and not _is_inside(parsed, token.idx):
                 return token
-    return _cue_in_previous_sentence(parsed, start)
+    return None
+
+
+def _speech_verb_after(parsed: _Parsed, end: int) -> Token | None:
+    """A speech verb right after a quote that ends its own sentence: the parser splits
+    "“Who do they think they are?” Trump said of Apple" after the question mark, so the verb is in
+    no sentence the quote touches."""
+    doc = parsed.doc
+    last = bisect.bisect_left(parsed.token_starts, end)
+    for token in doc[last : last + _ADJACENT_TOKENS]:
+        if _is_inside(parsed, token.idx) and token.idx >= end + 1:
+            return None
+        if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
+            return token if _subject(token) is not None or _nearby_noun(token) else None
+    return None
 
 
 def _adjacent_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
@@ -407,14 +438,17 @@ def _adjacent_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
     return None
 
 
-def _nearby_noun(verb: Token) -> Token | None:
+def _nearby_noun(verb: Token, avoid: tuple[int, int] = (0, 0)) -> Token | None:
     """A speaker the parse lost ("“…,” Texas delegate Bill Eastland, wearing …, said"): the
-    nearest noun-phrase head before the verb in its sentence, else right after it ("said Smith")."""
+    nearest noun-phrase head before the verb in its sentence, else right after it ("said Smith").
+    Tokens in ``avoid`` (the quotation being attributed) are passed over."""
     if verb.dep_ in {"xcomp", "acl", "relcl"} or any(c.lower_ == "to" for c in verb.children):
         return None
     sentence = verb.sent
     before = sentence.text[: verb.idx - sentence.start_char]
     for token in reversed(verb.doc[sentence.start : verb.i]):
+        if avoid[0] <= token.idx < avoid[1]:
+            continue
         if token.pos_ in _NOUNISH and token.dep_ not in _NOT_HEADS:
             head = before[: token.idx - sentence.start_char]
             if head.count("“") <= head.count("”") and head.count('"') % 2 == 0:
@@ -453,34 +487,77 @@ def _speaker_of(
     article_id: str,
     context: QuoteContext,
     source: Token | None = None,
+    quote: tuple[int, int] | None = None,
 ) -> tuple[str, Span | None, str | None]:
     """Who speaks through ``cue``: ``source`` (the model's source head) when given, else the
-    cue's subject (or agent, or the object of "according to"), else a noun the parse lost."""
-    climbed = _subject(cue) if source is not None and _own_subject(cue) is None else None
-    if climbed is not None:  # "He warned that …, saying “…”": the speaker of the verb it hangs on
-        subject: Token | None = climbed
-        cue_text = cue.text
-    elif source is not None:
-        subject = source
-        cue_text = "according to" if cue.lower_ == "according" else cue.text
-    elif cue.lower_ == "according":
+    cue's subject (or agent, or the object of "according to"), else a noun the parse lost.
+
+    A candidate inside the quoted passage itself (``quote``, marks included) is skipped: in
+    "“We were wrong,” Ramos told AFP" the parse or the model may take "We" for the subject, but
+    a quotation never names its own speaker.
+    """
+    cue_text = "according to" if cue.lower_ == "according" else cue.text
+    for subject in _speaker_candidates(cue, source, quote or (0, 0)):
+        if quote is not None and quote[0] <= subject.idx < quote[1]:
+            continue
+        name, token_span = _describe(subject, context)
+        span = Span(article_id, offset + token_span[0], offset + token_span[1])
+        return name, span, cue_text
+    return (context.last_person or "", None, cue_text) if context.last_person else ("", None, None)
+
+
+def _speaker_candidates(cue: Token, source: Token | None, quote: tuple[int, int]) -> list[Token]:
+    """Possible speakers of ``cue``, best first: the subject of the verb a participle hangs on
+    ("He warned that …, saying “…”"), the model's source, the object of "according to", the
+    cue's own subject or agent, a noun the parse lost."""
+    found: list[Token | None] = []
+    if source is not None and _own_subject(cue) is None:
+        found.append(_subject(cue))
+    found.append(source)
+    if cue.lower_ == "according":
         objects = [
             t for c in cue.children if c.lower_ == "to" for t in c.children if t.dep_ == "pobj"
         ]
         if not objects and cue.i + 1 < len(cue.doc):
             objects = [t for t in cue.nbor().children if t.dep_ == "pobj"]
-        subject = objects[0] if objects else None
-        cue_text = "according to"
+        found.extend(objects[:1])
     else:
-        subject = _source_of(cue) or _nearby_noun(cue)
-        cue_text = cue.text
-    if subject is None:
-        return (
-            (context.last_person or "", None, cue_text) if context.last_person else ("", None, None)
-        )
-    name, token_span = _describe(subject, context)
-    span = Span(article_id, offset + token_span[0], offset + token_span[1])
-    return name, span, cue_text
+        found.extend((_source_of(cue), _nearby_noun(cue, quote)))
+    return [t for t in found if t is not None]
+
+
+def _lead_in(
+    parsed: _Parsed, offset: int, article_id: str, context: QuoteContext
+) -> tuple[tuple[str, Span | None, str | None], Span | None] | None:
+    """Speaker and cue of a paragraph that introduces the next one with a colon.
+
+    "Cruz continued:", "As Joel Pollak observed, the biggest victor was the stage itself:": the
+    quotation that follows in its own paragraph has no cue there; its speaker is the one this last
+    sentence names — through a speech verb, else a cue of the model, else its main subject.
+    """
+    text = parsed.text.rstrip()
+    if not text.endswith(":") or not parsed.sentences or _is_inside(parsed, len(text) - 1):
+        return None
+    doc = parsed.doc
+    _, _, first, last = parsed.sentences[-1]
+    outside = [t for t in doc[first:last] if not _is_inside(parsed, t.idx)]
+    for token in reversed(outside):
+        if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
+            speaker = _speaker_of(token, offset, article_id, context)
+            if speaker[1] is not None:
+                return speaker, _token_span(token, offset, article_id)
+    subjects = [(c.token, c.source) for c in parsed.cues if first <= c.token.i < last]
+    subjects += [(t, _own_subject(t)) for t in outside if t.dep_ == "ROOT"]
+    for cue, source in reversed(subjects):
+        if source is not None and not _is_inside(parsed, source.idx):
+            name, (left, right) = _describe(source, context)
+            speaker_span = Span(article_id, offset + left, offset + right)
+            return (name, speaker_span, cue.text), _token_span(cue, offset, article_id)
+    return None
+
+
+def _token_span(token: Token, offset: int, article_id: str) -> Span:
+    return Span(article_id, offset + token.idx, offset + token.idx + len(token.text))
 
 
 def _subject(verb: Token) -> Token | None:
@@ -520,7 +597,8 @@ def _describe(subject: Token, context: QuoteContext) -> tuple[str, tuple[int, in
     if subject.lower_ in _PRONOUNS:
         span = (subject.idx, subject.idx + len(subject.text))
         return _antecedent(subject, context) or subject.text, span
-    left = subject.left_edge.idx
+    first = _first_word(subject)  # "“…,” Ramos, 58, told": the closing mark is no part of it
+    left = doc[first].idx
     right = subject.right_edge.idx + len(subject.right_edge.text)
     for ent in doc.ents:
         if ent.label_ == "PERSON" and left <= ent.start_char and ent.end_char <= right:
@@ -547,11 +625,19 @@ def _describe(subject: Token, context: QuoteContext) -> tuple[str, tuple[int, in
     ):  # "Minister for Information Attaullah Tarar confirmed": the parse split the name off
         ent = between[0]
         return _canonical_person(ent.text, context), (ent.start_char, ent.end_char)
-    subtree = list(subject.subtree)
+    subtree = list(doc[first : subject.right_edge.i + 1])
     if len(subtree) <= _MAX_DESCRIPTION_TOKENS and not any(t.is_punct for t in subtree):
-        return doc[subject.left_edge.i : subject.right_edge.i + 1].text, (left, right)
+        return doc[first : subject.right_edge.i + 1].text, (left, right)
     head_end = subject.idx + len(subject.text)
-    return doc[subject.left_edge.i : subject.i + 1].text, (left, head_end)
+    return doc[first : subject.i + 1].text, (left, head_end)
+
+
+def _first_word(subject: Token) -> int:
+    """Index of the first token of ``subject``'s phrase that is not punctuation."""
+    first = subject.left_edge.i
+    while first < subject.i and subject.doc[first].is_punct:
+        first += 1
+    return first
 
 
 def _person_of_token(token: Token, context: QuoteContext) -> str | None:
