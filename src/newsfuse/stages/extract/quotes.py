@@ -113,6 +113,7 @@ class QuoteContext:
     last_person_is_subject: bool = False
     last_speaker: tuple[str, Span | None, str | None] | None = None
     lead_in: tuple[tuple[str, Span | None, str | None], Span | None] | None = None  # see _lead_in
+    lead_in_colon: bool = False  # the lead-in ends with a colon: it also takes a quote that opens
 
     def salient_person(self) -> str | None:
         """Who a pronoun at the start of a paragraph means: the last person who was a subject,
@@ -189,6 +190,7 @@ def attributions_in_paragraph(
         lead = len(text[start:end]) - len(text[start:end].lstrip())
         quoted.append((start, end))
         cue_token, cue_range = _cue_for_quote(parsed, start, end)
+        covers = _covers_paragraph(text, start, end)
         speaker: tuple[str, Span | None, str | None] | None = None
         cue_span: Span | None = None
         if cue_token is not None and cue_range is not None:
@@ -203,9 +205,9 @@ def attributions_in_paragraph(
                 (start - 1, end + 1),
             )
             cue_span = Span(article_id, offset + cue_range[0], offset + cue_range[1])
-        elif start <= 1 and context.lead_in is not None:
+        elif start <= 1 and context.lead_in and (context.lead_in_colon or covers):
             speaker, cue_span = context.lead_in  # "Cruz continued:" ¶ "“You look at …”"
-        elif start <= 1 and _covers_paragraph(text, start, end):
+        elif start <= 1 and covers:
             speaker = context.last_speaker
         elif previous is not None and _starts_sentence(text, start):
             speaker, cue_span = previous  # "“A,” he said. “B.”": B is his too
@@ -237,6 +239,7 @@ def attributions_in_paragraph(
             Attribution(quote, Span(article_id, offset + cue.span[0], offset + cue.span[1]))
         )
     context.lead_in = _lead_in(parsed, offset, article_id, context)
+    context.lead_in_colon = text.rstrip().endswith(":")
     _remember_people(doc, context)
     return sorted(found, key=lambda a: (a.quote.span.start, a.quote.span.end))
 
@@ -346,7 +349,40 @@ def _source_of(verb: Token) -> Token | None:
 def _cue_for_quote(
     parsed: _Parsed, start: int, end: int
 ) -> tuple[Token | None, tuple[int, int] | None]:
-    """The cue a quoted passage belongs to and the cue's characters."""
+    """The cue a quoted passage belongs to and the cue's characters.
+
+    A quotation that breaks off on a comma or a question mark is followed by its own cue ("“A,” he
+    said. “B,” he added."): that verb goes first, before a cue of an earlier sentence whose content
+    runs on over the quote.
+    """
+    body = parsed.text[start:end].rstrip()
+    token = None
+    if body[-1:] in ",?!" and not _speech_verb_before(parsed, start):
+        token = _speech_verb_after(parsed, end)
+    if token is None:
+        holder = _holder(parsed, start, end)
+        if holder is not None:
+            return holder.token, holder.span
+        token = _nearest_cue(parsed, start, end)
+    statement = body[-1:] in _STATEMENT_ENDS
+    if token is None and statement:
+        token = _speech_verb_after(parsed, end)  # "“Who do they think they are?” Trump said"
+    if token is None:
+        token = _cue_in_previous_sentence(parsed, start)
+    if token is None and statement:
+        token = _adjacent_verb(parsed, start, end)  # only a whole statement: "“…,” she went on"
+    if token is None:
+        return None, None
+    model_cue = next((c for c in parsed.cues if c.token.i == token.i), None)
+    if model_cue is not None:
+        return token, model_cue.span
+    if token.lower_ == "according":
+        return token, (token.idx, token.nbor().idx + len(token.nbor().text))
+    return token, (token.idx, token.idx + len(token.text))
+
+
+def _holder(parsed: _Parsed, start: int, end: int) -> _Cue | None:
+    """The model's speech cue whose content holds most of the quote (the nearest on a tie)."""
     holders = [
         cue
         for cue in parsed.cues
@@ -356,28 +392,15 @@ def _cue_for_quote(
         and not start <= cue.token.idx < end
         and (cue.token.lower_ == "according" or cue.token.lemma_.lower() in SPEECH_VERBS)
     ]  # "are expected to focus on “…”" attributes the passage, but nobody *said* it
-    if holders:
-        best = min(
-            holders,
-            key=lambda c: (
-                -(min(c.content[1], end) - max(c.content[0], start)),
-                abs(c.token.idx - start),
-            ),
-        )
-        return best.token, best.span
-    statement = parsed.text[start:end].rstrip()[-1:] in _STATEMENT_ENDS
-    token = _nearest_cue(parsed, start, end)
-    if token is None and statement:
-        token = _speech_verb_after(parsed, end)  # "“Who do they think they are?” Trump said"
-    if token is None:
-        token = _cue_in_previous_sentence(parsed, start)
-    if token is None and statement:
-        token = _adjacent_verb(parsed, start, end)  # only a whole statement: "“…,” she went on"
-    if token is None:
-        return None, None
-    if token.lower_ == "according":
-        return token, (token.idx, token.nbor().idx + len(token.nbor().text))
-    return token, (token.idx, token.idx + len(token.text))
+    if not holders:
+        return None
+    return min(
+        holders,
+        key=lambda c: (
+            -(min(c.content[1], end) - max(c.content[0], start)),
+            abs(c.token.idx - start),
+        ),
+    )
 
 
 def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
@@ -405,17 +428,31 @@ def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
 
 
 def _speech_verb_after(parsed: _Parsed, end: int) -> Token | None:
-    """A speech verb right after a quote that ends its own sentence: the parser splits
-    "“Who do they think they are?” Trump said of Apple" after the question mark, so the verb is in
-    no sentence the quote touches."""
+    """A speech verb right after a quote, in the attribution slot ("“…,” Trump said", "“…,” said
+    Kunin"); the parser splits "“Who do they think they are?” Trump said of Apple" after the
+    question mark, so the verb may be in no sentence the quote touches.  A conjunction on the way
+    ("“…,” but he denied") starts a new statement instead."""
     doc = parsed.doc
     last = bisect.bisect_left(parsed.token_starts, end)
     for token in doc[last : last + _ADJACENT_TOKENS]:
         if _is_inside(parsed, token.idx) and token.idx >= end + 1:
             return None
+        if token.pos_ in {"CCONJ", "SCONJ"}:
+            return None
         if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
             return token if _subject(token) is not None or _nearby_noun(token) else None
     return None
+
+
+def _speech_verb_before(parsed: _Parsed, start: int) -> bool:
+    """Whether a speech verb introduces the quote right before it ("saying, “…”"), not across a
+    full stop ("Trump said. “…,” Trump said.")."""
+    first = bisect.bisect_left(parsed.token_starts, start)
+    for token in reversed(parsed.doc[max(first - 3, 0) : first]):
+        if token.text in {",", ":"} or token.text in _OPENERS or token.text == "''":
+            continue
+        return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}
+    return False
 
 
 def _adjacent_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
@@ -510,7 +547,7 @@ def _speaker_candidates(cue: Token, source: Token | None, quote: tuple[int, int]
     """Possible speakers of ``cue``, best first: the subject of the verb a participle hangs on
     ("He warned that …, saying “…”"), the model's source, the object of "according to", the
     cue's own subject or agent, a noun the parse lost."""
-    found: list[Token | None] = []
+    found: list[Token | None] = [_speaker_beside_quote(cue, quote[1] - 1)]
     if source is not None and _own_subject(cue) is None:
         found.append(_subject(cue))
     found.append(source)
@@ -526,26 +563,55 @@ def _speaker_candidates(cue: Token, source: Token | None, quote: tuple[int, int]
     return [t for t in found if t is not None]
 
 
+def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
+    """The speaker of a cue that comes after its quote, where newspapers put the name: between
+    the quote and the verb ("“…,” Trump, the GOP frontrunner …, said") or right after the verb
+    ("“…,” said Elmendorf, who supports Clinton").  The model and the parse stray to the
+    appositive or the relative clause there; the first noun phrase is the one who spoke."""
+    if quote_end <= 0 or cue.idx < quote_end or cue.lower_ == "according":
+        return None
+    subject = _own_subject(cue)
+    if subject is not None and subject.idx >= quote_end:
+        return subject
+    doc = cue.doc
+    first = cue.i
+    while first > 0 and doc[first - 1].idx >= quote_end:
+        first -= 1
+    words = [t for t in doc[first : cue.i] if not t.is_punct]
+    if words and any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" for t in words):
+        return None  # "“…,” Carter continued, and Smith said": not the cue's own slot
+    following = words if words else doc[cue.i + 1 : cue.i + 1 + _ADJACENT_TOKENS]
+    for token in following:
+        if token.pos_ in _NOUNISH and token.dep_ not in _NOT_HEADS:
+            return token
+    return None
+
+
 def _lead_in(
     parsed: _Parsed, offset: int, article_id: str, context: QuoteContext
 ) -> tuple[tuple[str, Span | None, str | None], Span | None] | None:
-    """Speaker and cue of a paragraph that introduces the next one with a colon.
+    """Speaker and cue of a paragraph that introduces the next one.
 
     "Cruz continued:", "As Joel Pollak observed, the biggest victor was the stage itself:": the
     quotation that follows in its own paragraph has no cue there; its speaker is the one this last
-    sentence names — through a speech verb, else a cue of the model, else its main subject.
+    sentence names — through a speech verb, else a cue of the model, else its main subject.  A
+    paragraph that ends without a colon leads in only through a speech verb of its last sentence
+    ("Carter said that … would not happen." ¶ "“That’s because …”").
     """
     text = parsed.text.rstrip()
-    if not text.endswith(":") or not parsed.sentences or _is_inside(parsed, len(text) - 1):
+    if not parsed.sentences or _is_inside(parsed, len(text) - 1):
         return None
     doc = parsed.doc
     _, _, first, last = parsed.sentences[-1]
     outside = [t for t in doc[first:last] if not _is_inside(parsed, t.idx)]
-    for token in reversed(outside):
-        if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
-            speaker = _speaker_of(token, offset, article_id, context)
-            if speaker[1] is not None:
-                return speaker, _token_span(token, offset, article_id)
+    speech = [t for t in outside if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in {"VERB", "AUX"}]
+    # the main clause's verb first: "Carter said that some critics had been predicting …"
+    for token in sorted(speech, key=lambda t: (len(list(t.ancestors)), -t.i)):
+        speaker = _speaker_of(token, offset, article_id, context)
+        if speaker[1] is not None:
+            return speaker, _token_span(token, offset, article_id)
+    if not text.endswith(":"):
+        return None
     subjects = [(c.token, c.source) for c in parsed.cues if first <= c.token.i < last]
     subjects += [(t, _own_subject(t)) for t in outside if t.dep_ == "ROOT"]
     for cue, source in reversed(subjects):
@@ -600,14 +666,17 @@ def _describe(subject: Token, context: QuoteContext) -> tuple[str, tuple[int, in
     first = _first_word(subject)  # "“…,” Ramos, 58, told": the closing mark is no part of it
     left = doc[first].idx
     right = subject.right_edge.idx + len(subject.right_edge.text)
+    clause = _clause_words(subject)
     for ent in doc.ents:
-        if ent.label_ == "PERSON" and left <= ent.start_char and ent.end_char <= right:
+        if ent.label_ != "PERSON" or ent.start in clause:
+            continue
+        if left <= ent.start_char and ent.end_char <= right:
             return _canonical_person(ent.text, context), (ent.start_char, ent.end_char)
     person = _person_of_token(subject, context)
     if person is not None:
         return person, (subject.idx, subject.idx + len(subject.text))
     for token in reversed(list(subject.subtree)):
-        person = _person_of_token(token, context)
+        person = None if token.i in clause else _person_of_token(token, context)
         if person is not None:  # "Minister for Information Attaullah Tarar", name tagged ORG
             return person, (token.idx, token.idx + len(token.text))
     # A named organisation or an unnamed source: the words up to the head noun, without the
@@ -630,6 +699,17 @@ def _describe(subject: Token, context: QuoteContext) -> tuple[str, tuple[int, in
         return doc[first : subject.right_edge.i + 1].text, (left, right)
     head_end = subject.idx + len(subject.text)
     return doc[first : subject.i + 1].text, (left, head_end)
+
+
+def _clause_words(subject: Token) -> set[int]:
+    """Tokens of the relative and participle clauses in ``subject``'s phrase: "said Elmendorf,
+    who supports Clinton" names its speaker outside them."""
+    return {
+        t.i
+        for child in subject.subtree
+        if child.dep_ in {"relcl", "acl"} and child.i != subject.i
+        for t in child.subtree
+    }
 
 
 def _first_word(subject: Token) -> int:
