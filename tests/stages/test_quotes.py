@@ -107,6 +107,15 @@ POLNEAR_SPEAKERS = [
         "Elmendorf",
         "after",
     ),
+    # "Mr. Trump was prompted to say, ''…''": an infinitive cue speaks through its controller
+    ("nyt_2016-03-12_republicans-lower-volume-in-deba", "So far, I cannot", "Trump", "before"),
+    # "“…,” tweeted a German user": the parse takes the inverted subject for an object
+    (
+        "wash-post_2016-01-07_germany-targets-a-surge-of-vitri",
+        "It's not politically",
+        "user",
+        "after",
+    ),
     # "said a source close to the campaign", not "Bill Clinton" of the quote's sentence
     ("politico_2016-03-10_hillary-clinton-s-backseat-drive", "very worked up", "a source", "after"),
 ]

@@ -63,6 +63,7 @@ SPEECH_VERBS = frozenset(  # lemmas of verbs that introduce speech
 _CUE_PARTS = frozenset({"aux", "auxpass", "neg"})  # "has said", "did not say"
 _NOUNISH = frozenset({"PROPN", "PRON", "NOUN"})
 _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npadvmod", "nmod"})
+_MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
 _ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its person
 _PERSON_KEY = "newsfuse.quotes.person_at"
 _STATEMENT_ENDS = frozenset(",.!?")
@@ -388,7 +389,7 @@ def _holder(parsed: _Parsed, start: int, end: int) -> _Cue | None:
         for cue in parsed.cues
         if cue.content[0] < end
         and cue.content[1] > start
-        and cue.source is not None
+        and (cue.source is not None or _source_of(cue.token) is not None)
         and not start <= cue.token.idx < end
         and (cue.token.lower_ == "according" or cue.token.lemma_.lower() in SPEECH_VERBS)
     ]  # "are expected to focus on “…”" attributes the passage, but nobody *said* it
@@ -559,8 +560,21 @@ def _speaker_candidates(cue: Token, source: Token | None, quote: tuple[int, int]
             objects = [t for t in cue.nbor().children if t.dep_ == "pobj"]
         found.extend(objects[:1])
     else:
-        found.extend((_source_of(cue), _nearby_noun(cue, quote)))
+        found.extend((_source_of(cue), _nearby_noun(cue, quote), _controller(cue)))
     return [t for t in found if t is not None]
+
+
+def _controller(cue: Token) -> Token | None:
+    """Who speaks through an infinitive cue: the object of the verb it completes ("urged Smith to
+    say") or its subject ("Mr. Trump was prompted to say", "The email went on to say")."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
+        return None
+    head = cue.head
+    if cue.dep_ == "xcomp":
+        objects = [c for c in head.children if c.dep_ == "dobj" and c.pos_ in _NOUNISH]
+        if objects:
+            return objects[0]
+    return _subject(head) if head.i != cue.i else None
 
 
 def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
@@ -580,11 +594,11 @@ def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
     words = [t for t in doc[first : cue.i] if not t.is_punct]
     if words and any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" for t in words):
         return None  # "“…,” Carter continued, and Smith said": not the cue's own slot
-    following = words if words else doc[cue.i + 1 : cue.i + 1 + _ADJACENT_TOKENS]
-    for token in following:
-        if token.pos_ in _NOUNISH and token.dep_ not in _NOT_HEADS:
-            return token
-    return None
+    if words:
+        return next((t for t in words if t.pos_ in _NOUNISH and t.dep_ not in _NOT_HEADS), None)
+    # "“…,” tweeted a German user": the parse may take the inverted subject for an object
+    following = doc[cue.i + 1 : cue.i + 1 + _ADJACENT_TOKENS]
+    return next((t for t in following if t.pos_ in _NOUNISH and t.dep_ not in _MODIFIERS), None)
 
 
 def _lead_in(
