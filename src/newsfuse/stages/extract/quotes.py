@@ -14,12 +14,16 @@ Cues, their sources and their contents come from a small learned model
 verbs it knows beliefs and expectations ("think", "is expected"), noun cues ("according to", "the
 claim that"), passives and headline colons.  An attribution with no source the text names ("it is
 expected that …") is an :class:`Attribution` but not a :class:`Quote`: who-said-what has no one to
-put it under.  A quoted passage takes the cue whose content holds it, else the nearest speech verb
-outside the quotation marks in the sentences the quote touches; its speaker is that cue's source.
-Names are canonicalised against the article's PERSON mentions ("Asif" → "Khawaja Asif"), pronouns go
-to the last person named before the quote, and unnamed sources keep their description ("a Pakistani
-security official").  A paragraph that is nothing but a quote and has no cue
-continues the previous quote's speaker, as newspapers write multi-paragraph quotes.
+put it under.  A quoted passage that breaks off on a comma takes the speech verb right after it
+("“…,” she added"); otherwise the cue whose content holds it, else the nearest speech verb outside
+the quotation marks in the sentences the quote touches; its speaker is that cue's source, never a
+word of the quote itself, and for a cue after the quote the first noun phrase beside it ("“…,” said
+Elmendorf, who supports Clinton").  Names are canonicalised against the article's PERSON mentions
+("Asif" → "Khawaja Asif"), pronouns go to the last person named before the quote, and unnamed
+sources keep their description ("a Pakistani security official").  A paragraph that is nothing but
+a quote and has no cue takes the speaker the paragraph before leads in with ("Cruz continued:",
+"Carter said that …"), else continues the previous quote's speaker, as newspapers write
+multi-paragraph quotes.
 """
 
 from __future__ import annotations
@@ -87,6 +91,8 @@ def find_quote_marks(text: str) -> list[tuple[int, int, bool]]:
     Curly and straight marks may be mixed, and two apostrophes (``''``, as some wire copy writes a
     double mark) count as one mark; a quote whose closing mark never comes runs to the end of
     ``text`` with ``closed=False``.  Single quotes are ignored: they are apostrophes far more often.
+    An opening mark glued to the word before it and followed by a space closes ("“It's unusual,“
+    said Larry Noble"): a typo that would otherwise swallow the text up to the next quote.
     """
     found: list[tuple[int, int, bool]] = []
     index = 0
@@ -184,6 +190,7 @@ def attributions_in_paragraph(
     quoted: list[tuple[int, int]] = []
     claimed: set[int] = set()  # cue tokens a quoted passage took
     previous: tuple[tuple[str, Span | None, str | None], Span | None] | None = None
+    closed_quotes = [(s - 1, e + 1) for s, e, closed in marks if closed]
     for start, end, _closed in marks:
         content = text[start:end].strip()
         if len(content.split()) < 2 and not content.endswith((".", ",", "?", "!")):
@@ -204,6 +211,7 @@ def attributions_in_paragraph(
                 context,
                 model_cue.source if model_cue else None,
                 (start - 1, end + 1),
+                closed_quotes,
             )
             cue_span = Span(article_id, offset + cue_range[0], offset + cue_range[1])
         elif start <= 1 and context.lead_in and (context.lead_in_colon or covers):
@@ -526,17 +534,20 @@ def _speaker_of(
     context: QuoteContext,
     source: Token | None = None,
     quote: tuple[int, int] | None = None,
+    others: Sequence[tuple[int, int]] = (),
 ) -> tuple[str, Span | None, str | None]:
     """Who speaks through ``cue``: ``source`` (the model's source head) when given, else the
     cue's subject (or agent, or the object of "according to"), else a noun the parse lost.
 
     A candidate inside the quoted passage itself (``quote``, marks included) is skipped: in
     "“We were wrong,” Ramos told AFP" the parse or the model may take "We" for the subject, but
-    a quotation never names its own speaker.
+    a quotation never names its own speaker.  Nor does another closed quotation (``others``):
+    "“Like Oakland. Or Ferguson,” Trump said. “The crime …”" is not Ferguson's.
     """
     cue_text = "according to" if cue.lower_ == "according" else cue.text
+    avoid = [*others, quote] if quote else list(others)
     for subject in _speaker_candidates(cue, source, quote or (0, 0)):
-        if quote is not None and quote[0] <= subject.idx < quote[1]:
+        if any(a <= subject.idx < b for a, b in avoid):
             continue
         name, token_span = _describe(subject, context)
         span = Span(article_id, offset + token_span[0], offset + token_span[1])
