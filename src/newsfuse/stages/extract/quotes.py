@@ -14,12 +14,16 @@ Cues, their sources and their contents come from a small learned model
 verbs it knows beliefs and expectations ("think", "is expected"), noun cues ("according to", "the
 claim that"), passives and headline colons.  An attribution with no source the text names ("it is
 expected that …") is an :class:`Attribution` but not a :class:`Quote`: who-said-what has no one to
-put it under.  A quoted passage takes the cue whose content holds it, else the nearest speech verb
-outside the quotation marks in the sentences the quote touches; its speaker is that cue's source.
-Names are canonicalised against the article's PERSON mentions ("Asif" → "Khawaja Asif"), pronouns go
-to the last person named before the quote, and unnamed sources keep their description ("a Pakistani
-security official").  A paragraph that is nothing but a quote and has no cue
-continues the previous quote's speaker, as newspapers write multi-paragraph quotes.
+put it under.  A quoted passage that breaks off on a comma takes the speech verb right after it
+("“…,” she added"); otherwise the cue whose content holds it, else the nearest speech verb outside
+the quotation marks in the sentences the quote touches; its speaker is that cue's source, never a
+word of the quote itself, and for a cue after the quote the first noun phrase beside it ("“…,” said
+Elmendorf, who supports Clinton").  Names are canonicalised against the article's PERSON mentions
+("Asif" → "Khawaja Asif"), pronouns go to the last person named before the quote, and unnamed
+sources keep their description ("a Pakistani security official").  A paragraph that is nothing but
+a quote and has no cue takes the speaker the paragraph before leads in with ("Cruz continued:",
+"Carter said that …"), else continues the previous quote's speaker, as newspapers write
+multi-paragraph quotes.
 """
 
 from __future__ import annotations
@@ -55,12 +59,15 @@ SPEECH_VERBS = frozenset(  # lemmas of verbs that introduce speech
     """say tell write add warn state claim allege insist argue stress note explain acknowledge
     confirm announce declare vow pledge threaten accuse deny reiterate emphasize emphasise assert
     remark reply respond ask urge describe call criticize criticise tweet post predict suggest
-    admit concede caution complain maintain recall report""".split()  # noqa: SIM905 - a word list reads better as prose
+    admit concede caution complain maintain recall report answer echo observe exclaim shout yell
+    chant scream interject confide quip joke retort scoff boast muse testify recount mutter whisper
+    plead lament proclaim dub read""".split()  # noqa: SIM905 - a word list reads better as prose
 )
 
 _CUE_PARTS = frozenset({"aux", "auxpass", "neg"})  # "has said", "did not say"
 _NOUNISH = frozenset({"PROPN", "PRON", "NOUN"})
 _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npadvmod", "nmod"})
+_MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
 _ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its person
 _PERSON_KEY = "newsfuse.quotes.person_at"
 _STATEMENT_ENDS = frozenset(",.!?")
@@ -70,7 +77,7 @@ _EDGE_JUNK = " \t\n,;:—–-"
 _OPENERS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _CLOSERS = {"”", '"', "»", "“"}
 _OPEN_MARK = re.compile(r"''|[“\"«„]")
-_CLOSE_MARK = re.compile(r"''|[”\"»]")
+_CLOSE_MARK = re.compile(r"''|[”\"»]|(?<=[^\s“])“(?=\s|$)")  # “It's unusual,“ said: a typo
 _CLOSE_AFTER_LOW = re.compile(r"''|[”\"»“]")  # „German style“ closes with a high opening mark
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "it", "we", "i"})
 _MAX_DESCRIPTION_TOKENS = 8  # longer subject phrases are cut at their head noun
@@ -84,6 +91,8 @@ def find_quote_marks(text: str) -> list[tuple[int, int, bool]]:
     Curly and straight marks may be mixed, and two apostrophes (``''``, as some wire copy writes a
     double mark) count as one mark; a quote whose closing mark never comes runs to the end of
     ``text`` with ``closed=False``.  Single quotes are ignored: they are apostrophes far more often.
+    An opening mark glued to the word before it and followed by a space closes ("“It's unusual,“
+    said Larry Noble"): a typo that would otherwise swallow the text up to the next quote.
     """
     found: list[tuple[int, int, bool]] = []
     index = 0
@@ -110,6 +119,8 @@ class QuoteContext:
     last_person: str | None = None
     last_person_is_subject: bool = False
     last_speaker: tuple[str, Span | None, str | None] | None = None
+    lead_in: tuple[tuple[str, Span | None, str | None], Span | None] | None = None  # see _lead_in
+    lead_in_colon: bool = False  # the lead-in ends with a colon: it also takes a quote that opens
 
     def salient_person(self) -> str | None:
         """Who a pronoun at the start of a paragraph means: the last person who was a subject,
@@ -179,23 +190,33 @@ def attributions_in_paragraph(
     quoted: list[tuple[int, int]] = []
     claimed: set[int] = set()  # cue tokens a quoted passage took
     previous: tuple[tuple[str, Span | None, str | None], Span | None] | None = None
+    closed_quotes = [(s - 1, e + 1) for s, e, closed in marks if closed]
     for start, end, _closed in marks:
         content = text[start:end].strip()
-        if len(content.split()) < 2 and not content.endswith((".", ",")):
+        if len(content.split()) < 2 and not content.endswith((".", ",", "?", "!")):
             continue  # a scare-quoted single word is not a quotation
         lead = len(text[start:end]) - len(text[start:end].lstrip())
         quoted.append((start, end))
         cue_token, cue_range = _cue_for_quote(parsed, start, end)
+        covers = _covers_paragraph(text, start, end)
         speaker: tuple[str, Span | None, str | None] | None = None
         cue_span: Span | None = None
         if cue_token is not None and cue_range is not None:
             claimed.add(cue_token.i)
             model_cue = next((c for c in parsed.cues if c.token.i == cue_token.i), None)
             speaker = _speaker_of(
-                cue_token, offset, article_id, context, model_cue.source if model_cue else None
+                cue_token,
+                offset,
+                article_id,
+                context,
+                model_cue.source if model_cue else None,
+                (start - 1, end + 1),
+                closed_quotes,
             )
             cue_span = Span(article_id, offset + cue_range[0], offset + cue_range[1])
-        elif start <= 1 and _covers_paragraph(text, start, end):
+        elif start <= 1 and context.lead_in and (context.lead_in_colon or covers):
+            speaker, cue_span = context.lead_in  # "Cruz continued:" ¶ "“You look at …”"
+        elif start <= 1 and covers:
             speaker = context.last_speaker
         elif previous is not None and _starts_sentence(text, start):
             speaker, cue_span = previous  # "“A,” he said. “B.”": B is his too
@@ -226,6 +247,8 @@ def attributions_in_paragraph(
         found.append(
             Attribution(quote, Span(article_id, offset + cue.span[0], offset + cue.span[1]))
         )
+    context.lead_in = _lead_in(parsed, offset, article_id, context)
+    context.lead_in_colon = text.rstrip().endswith(":")
     _remember_people(doc, context)
     return sorted(found, key=lambda a: (a.quote.span.start, a.quote.span.end))
 
@@ -335,32 +358,58 @@ def _source_of(verb: Token) -> Token | None:
 def _cue_for_quote(
     parsed: _Parsed, start: int, end: int
 ) -> tuple[Token | None, tuple[int, int] | None]:
-    """The cue a quoted passage belongs to and the cue's characters."""
+    """The cue a quoted passage belongs to and the cue's characters.
+
+    A quotation that breaks off on a comma or a question mark is followed by its own cue ("“A,” he
+    said. “B,” he added."): that verb goes first, before a cue of an earlier sentence whose content
+    runs on over the quote.
+    """
+    body = parsed.text[start:end].rstrip()
+    token = None
+    if body[-1:] in ",?!" and not _speech_verb_before(parsed, start):
+        token = _speech_verb_after(parsed, end)
+    if token is None:
+        holder = _holder(parsed, start, end)
+        if holder is not None:
+            return holder.token, holder.span
+        token = _nearest_cue(parsed, start, end)
+    statement = body[-1:] in _STATEMENT_ENDS
+    if token is None and statement:
+        token = _speech_verb_after(parsed, end)  # "“Who do they think they are?” Trump said"
+    if token is None:
+        token = _cue_in_previous_sentence(parsed, start)
+    if token is None and statement:
+        token = _adjacent_verb(parsed, start, end)  # only a whole statement: "“…,” she went on"
+    if token is None:
+        return None, None
+    model_cue = next((c for c in parsed.cues if c.token.i == token.i), None)
+    if model_cue is not None:
+        return token, model_cue.span
+    if token.lower_ == "according":
+        return token, (token.idx, token.nbor().idx + len(token.nbor().text))
+    return token, (token.idx, token.idx + len(token.text))
+
+
+def _holder(parsed: _Parsed, start: int, end: int) -> _Cue | None:
+    """The model's speech cue whose content holds most of the quote (the nearest on a tie)."""
     holders = [
         cue
         for cue in parsed.cues
         if cue.content[0] < end
         and cue.content[1] > start
-        and cue.source is not None
+        and (cue.source is not None or _source_of(cue.token) is not None)
+        and not start <= cue.token.idx < end
         and (cue.token.lower_ == "according" or cue.token.lemma_.lower() in SPEECH_VERBS)
     ]  # "are expected to focus on “…”" attributes the passage, but nobody *said* it
-    if holders:
-        best = min(
-            holders,
-            key=lambda c: (
-                -(min(c.content[1], end) - max(c.content[0], start)),
-                abs(c.token.idx - start),
-            ),
-        )
-        return best.token, best.span
-    token = _nearest_cue(parsed, start, end)
-    if token is None and parsed.text[start:end].rstrip()[-1:] in _STATEMENT_ENDS:
-        token = _adjacent_verb(parsed, start, end)  # only a whole statement: "“…,” she went on"
-    if token is None:
-        return None, None
-    if token.lower_ == "according":
-        return token, (token.idx, token.nbor().idx + len(token.nbor().text))
-    return token, (token.idx, token.idx + len(token.text))
+    if not holders:
+        return None
+    return min(
+        holders,
+        key=lambda c: (
+            -(min(c.content[1], end) - max(c.content[0], start)),
+            abs(c.token.idx - start),
+        ),
+    )
 
 
 def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
@@ -384,7 +433,35 @@ def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
         for token in doc[first:last]:
             if token.lower_ == "according" and not _is_inside(parsed, token.idx):
                 return token
-    return _cue_in_previous_sentence(parsed, start)
+    return None
+
+
+def _speech_verb_after(parsed: _Parsed, end: int) -> Token | None:
+    """A speech verb right after a quote, in the attribution slot ("“…,” Trump said", "“…,” said
+    Kunin"); the parser splits "“Who do they think they are?” Trump said of Apple" after the
+    question mark, so the verb may be in no sentence the quote touches.  A conjunction on the way
+    ("“…,” but he denied") starts a new statement instead."""
+    doc = parsed.doc
+    last = bisect.bisect_left(parsed.token_starts, end)
+    for token in doc[last : last + _ADJACENT_TOKENS]:
+        if _is_inside(parsed, token.idx) and token.idx >= end + 1:
+            return None
+        if token.pos_ in {"CCONJ", "SCONJ"}:
+            return None
+        if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
+            return token if _subject(token) is not None or _nearby_noun(token) else None
+    return None
+
+
+def _speech_verb_before(parsed: _Parsed, start: int) -> bool:
+    """Whether a speech verb introduces the quote right before it ("saying, “…”"), not across a
+    full stop ("Trump said. “…,” Trump said.")."""
+    first = bisect.bisect_left(parsed.token_starts, start)
+    for token in reversed(parsed.doc[max(first - 3, 0) : first]):
+        if token.text in {",", ":"} or token.text in _OPENERS or token.text == "''":
+            continue
+        return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}
+    return False
 
 
 def _adjacent_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
@@ -407,14 +484,17 @@ def _adjacent_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
     return None
 
 
-def _nearby_noun(verb: Token) -> Token | None:
+def _nearby_noun(verb: Token, avoid: tuple[int, int] = (0, 0)) -> Token | None:
     """A speaker the parse lost ("“…,” Texas delegate Bill Eastland, wearing …, said"): the
-    nearest noun-phrase head before the verb in its sentence, else right after it ("said Smith")."""
+    nearest noun-phrase head before the verb in its sentence, else right after it ("said Smith").
+    Tokens in ``avoid`` (the quotation being attributed) are passed over."""
     if verb.dep_ in {"xcomp", "acl", "relcl"} or any(c.lower_ == "to" for c in verb.children):
         return None
     sentence = verb.sent
     before = sentence.text[: verb.idx - sentence.start_char]
     for token in reversed(verb.doc[sentence.start : verb.i]):
+        if avoid[0] <= token.idx < avoid[1]:
+            continue
         if token.pos_ in _NOUNISH and token.dep_ not in _NOT_HEADS:
             head = before[: token.idx - sentence.start_char]
             if head.count("“") <= head.count("”") and head.count('"') % 2 == 0:
@@ -453,34 +533,122 @@ def _speaker_of(
     article_id: str,
     context: QuoteContext,
     source: Token | None = None,
+    quote: tuple[int, int] | None = None,
+    others: Sequence[tuple[int, int]] = (),
 ) -> tuple[str, Span | None, str | None]:
     """Who speaks through ``cue``: ``source`` (the model's source head) when given, else the
-    cue's subject (or agent, or the object of "according to"), else a noun the parse lost."""
-    climbed = _subject(cue) if source is not None and _own_subject(cue) is None else None
-    if climbed is not None:  # "He warned that …, saying “…”": the speaker of the verb it hangs on
-        subject: Token | None = climbed
-        cue_text = cue.text
-    elif source is not None:
-        subject = source
-        cue_text = "according to" if cue.lower_ == "according" else cue.text
-    elif cue.lower_ == "according":
+    cue's subject (or agent, or the object of "according to"), else a noun the parse lost.
+
+    A candidate inside the quoted passage itself (``quote``, marks included) is skipped: in
+    "“We were wrong,” Ramos told AFP" the parse or the model may take "We" for the subject, but
+    a quotation never names its own speaker.  Nor does another closed quotation (``others``):
+    "“Like Oakland. Or Ferguson,” Trump said. “The crime …”" is not Ferguson's.
+    """
+    cue_text = "according to" if cue.lower_ == "according" else cue.text
+    avoid = [*others, quote] if quote else list(others)
+    for subject in _speaker_candidates(cue, source, quote or (0, 0)):
+        if any(a <= subject.idx < b for a, b in avoid):
+            continue
+        name, token_span = _describe(subject, context)
+        span = Span(article_id, offset + token_span[0], offset + token_span[1])
+        return name, span, cue_text
+    return (context.last_person or "", None, cue_text) if context.last_person else ("", None, None)
+
+
+def _speaker_candidates(cue: Token, source: Token | None, quote: tuple[int, int]) -> list[Token]:
+    """Possible speakers of ``cue``, best first: the subject of the verb a participle hangs on
+    ("He warned that …, saying “…”"), the model's source, the object of "according to", the
+    cue's own subject or agent, a noun the parse lost."""
+    found: list[Token | None] = [_speaker_beside_quote(cue, quote[1] - 1)]
+    if source is not None and _own_subject(cue) is None:
+        found.append(_subject(cue))
+    found.append(source)
+    if cue.lower_ == "according":
         objects = [
             t for c in cue.children if c.lower_ == "to" for t in c.children if t.dep_ == "pobj"
         ]
         if not objects and cue.i + 1 < len(cue.doc):
             objects = [t for t in cue.nbor().children if t.dep_ == "pobj"]
-        subject = objects[0] if objects else None
-        cue_text = "according to"
+        found.extend(objects[:1])
     else:
-        subject = _source_of(cue) or _nearby_noun(cue)
-        cue_text = cue.text
-    if subject is None:
-        return (
-            (context.last_person or "", None, cue_text) if context.last_person else ("", None, None)
-        )
-    name, token_span = _describe(subject, context)
-    span = Span(article_id, offset + token_span[0], offset + token_span[1])
-    return name, span, cue_text
+        found.extend((_source_of(cue), _nearby_noun(cue, quote), _controller(cue)))
+    return [t for t in found if t is not None]
+
+
+def _controller(cue: Token) -> Token | None:
+    """Who speaks through an infinitive cue: the object of the verb it completes ("urged Smith to
+    say") or its subject ("Mr. Trump was prompted to say", "The email went on to say")."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
+        return None
+    head = cue.head
+    if cue.dep_ == "xcomp":
+        objects = [c for c in head.children if c.dep_ == "dobj" and c.pos_ in _NOUNISH]
+        if objects:
+            return objects[0]
+    return _subject(head) if head.i != cue.i else None
+
+
+def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
+    """The speaker of a cue that comes after its quote, where newspapers put the name: between
+    the quote and the verb ("“…,” Trump, the GOP frontrunner …, said") or right after the verb
+    ("“…,” said Elmendorf, who supports Clinton").  The model and the parse stray to the
+    appositive or the relative clause there; the first noun phrase is the one who spoke."""
+    if quote_end <= 0 or cue.idx < quote_end or cue.lower_ == "according":
+        return None
+    subject = _own_subject(cue)
+    if subject is not None and subject.idx >= quote_end:
+        return subject
+    doc = cue.doc
+    first = cue.i
+    while first > 0 and doc[first - 1].idx >= quote_end:
+        first -= 1
+    words = [t for t in doc[first : cue.i] if not t.is_punct]
+    if words and any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" for t in words):
+        return None  # "“…,” Carter continued, and Smith said": not the cue's own slot
+    if words:
+        return next((t for t in words if t.pos_ in _NOUNISH and t.dep_ not in _NOT_HEADS), None)
+    # "“…,” tweeted a German user": the parse may take the inverted subject for an object
+    following = doc[cue.i + 1 : cue.i + 1 + _ADJACENT_TOKENS]
+    return next((t for t in following if t.pos_ in _NOUNISH and t.dep_ not in _MODIFIERS), None)
+
+
+def _lead_in(
+    parsed: _Parsed, offset: int, article_id: str, context: QuoteContext
+) -> tuple[tuple[str, Span | None, str | None], Span | None] | None:
+    """Speaker and cue of a paragraph that introduces the next one.
+
+    "Cruz continued:", "As Joel Pollak observed, the biggest victor was the stage itself:": the
+    quotation that follows in its own paragraph has no cue there; its speaker is the one this last
+    sentence names — through a speech verb, else a cue of the model, else its main subject.  A
+    paragraph that ends without a colon leads in only through a speech verb of its last sentence
+    ("Carter said that … would not happen." ¶ "“That’s because …”").
+    """
+    text = parsed.text.rstrip()
+    if not parsed.sentences or _is_inside(parsed, len(text) - 1):
+        return None
+    doc = parsed.doc
+    _, _, first, last = parsed.sentences[-1]
+    outside = [t for t in doc[first:last] if not _is_inside(parsed, t.idx)]
+    speech = [t for t in outside if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in {"VERB", "AUX"}]
+    # the main clause's verb first: "Carter said that some critics had been predicting …"
+    for token in sorted(speech, key=lambda t: (len(list(t.ancestors)), -t.i)):
+        speaker = _speaker_of(token, offset, article_id, context)
+        if speaker[1] is not None:
+            return speaker, _token_span(token, offset, article_id)
+    if not text.endswith(":"):
+        return None
+    subjects = [(c.token, c.source) for c in parsed.cues if first <= c.token.i < last]
+    subjects += [(t, _own_subject(t)) for t in outside if t.dep_ == "ROOT"]
+    for cue, source in reversed(subjects):
+        if source is not None and not _is_inside(parsed, source.idx):
+            name, (left, right) = _describe(source, context)
+            speaker_span = Span(article_id, offset + left, offset + right)
+            return (name, speaker_span, cue.text), _token_span(cue, offset, article_id)
+    return None
+
+
+def _token_span(token: Token, offset: int, article_id: str) -> Span:
+    return Span(article_id, offset + token.idx, offset + token.idx + len(token.text))
 
 
 def _subject(verb: Token) -> Token | None:
@@ -520,16 +688,20 @@ def _describe(subject: Token, context: QuoteContext) -> tuple[str, tuple[int, in
     if subject.lower_ in _PRONOUNS:
         span = (subject.idx, subject.idx + len(subject.text))
         return _antecedent(subject, context) or subject.text, span
-    left = subject.left_edge.idx
+    first = _first_word(subject)  # "“…,” Ramos, 58, told": the closing mark is no part of it
+    left = doc[first].idx
     right = subject.right_edge.idx + len(subject.right_edge.text)
+    clause = _clause_words(subject)
     for ent in doc.ents:
-        if ent.label_ == "PERSON" and left <= ent.start_char and ent.end_char <= right:
+        if ent.label_ != "PERSON" or ent.start in clause:
+            continue
+        if left <= ent.start_char and ent.end_char <= right:
             return _canonical_person(ent.text, context), (ent.start_char, ent.end_char)
     person = _person_of_token(subject, context)
     if person is not None:
         return person, (subject.idx, subject.idx + len(subject.text))
     for token in reversed(list(subject.subtree)):
-        person = _person_of_token(token, context)
+        person = None if token.i in clause else _person_of_token(token, context)
         if person is not None:  # "Minister for Information Attaullah Tarar", name tagged ORG
             return person, (token.idx, token.idx + len(token.text))
     # A named organisation or an unnamed source: the words up to the head noun, without the
@@ -547,11 +719,30 @@ def _describe(subject: Token, context: QuoteContext) -> tuple[str, tuple[int, in
     ):  # "Minister for Information Attaullah Tarar confirmed": the parse split the name off
         ent = between[0]
         return _canonical_person(ent.text, context), (ent.start_char, ent.end_char)
-    subtree = list(subject.subtree)
+    subtree = list(doc[first : subject.right_edge.i + 1])
     if len(subtree) <= _MAX_DESCRIPTION_TOKENS and not any(t.is_punct for t in subtree):
-        return doc[subject.left_edge.i : subject.right_edge.i + 1].text, (left, right)
+        return doc[first : subject.right_edge.i + 1].text, (left, right)
     head_end = subject.idx + len(subject.text)
-    return doc[subject.left_edge.i : subject.i + 1].text, (left, head_end)
+    return doc[first : subject.i + 1].text, (left, head_end)
+
+
+def _clause_words(subject: Token) -> set[int]:
+    """Tokens of the relative and participle clauses in ``subject``'s phrase: "said Elmendorf,
+    who supports Clinton" names its speaker outside them."""
+    return {
+        t.i
+        for child in subject.subtree
+        if child.dep_ in {"relcl", "acl"} and child.i != subject.i
+        for t in child.subtree
+    }
+
+
+def _first_word(subject: Token) -> int:
+    """Index of the first token of ``subject``'s phrase that is not punctuation."""
+    first = subject.left_edge.i
+    while first < subject.i and subject.doc[first].is_punct:
+        first += 1
+    return first
 
 
 def _person_of_token(token: Token, context: QuoteContext) -> str | None:
