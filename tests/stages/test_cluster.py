@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import random
 from collections.abc import Sequence
@@ -209,3 +210,52 @@ def test_candidate_stories_per_article_are_bounded() -> None:
 
     found = tracker._candidates(_term_weights(probe, tracker.settings), _entity_keys(probe))
     assert 1 <= len(found) <= 3
+
+
+def _bcubed_precision(stories: dict[str, list[str]], gold: dict[str, str]) -> float:
+    total = 0.0
+    for ids in stories.values():
+        for i in ids:
+            total += sum(gold[j] == gold[i] for j in ids) / len(ids)
+    return total / sum(len(ids) for ids in stories.values())
+
+
+def test_dense_stream_does_not_snowball_into_topic_stories(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A day's crawl with dozens of stories per topic: the core-entity guard keeps them apart."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    corpus = importlib.import_module("corpus").generate(800, seed=11, days=1)
+    articles = [
+        dataclasses.replace(
+            _unrelated(), id=a.id, title=a.title, text=a.text, published_at=a.published_at
+        )
+        for a in corpus
+    ]
+    gold = {a.id: a.story for a in corpus}
+    guarded = cluster(articles)
+    topic_only = cluster(articles, ClusterSettings(core_share=0.0))
+    assert _bcubed_precision(guarded, gold) >= _bcubed_precision(topic_only, gold) + 0.05
+    assert len(guarded) <= len(set(gold.values())) * 1.1  # not bought by splitting stories
+    with pytest.raises(ValueError):
+        ClusterSettings(core_share=1.5)
+
+
+def test_postings_read_per_article_are_bounded_rarest_first() -> None:
+    tracker = StoryTracker(ClusterSettings(max_postings_read=4, threshold=0.99))
+    places = "Arden Bexley Corran Delby Eskton Farrow Glenby Harlow Ilford Jarrow Kelso Lydd"
+    for place in places.split():
+        tracker.add(_note(f"Quarry dispute in {place}", f"Residents of {place} oppose the quarry."))
+    probe = _note("Quarry dispute in Corran", "Residents of Corran oppose the quarry again.")
+    from newsfuse.stages.cluster import _entity_keys, _term_weights
+
+    tf, entities = _term_weights(probe, tracker.settings), _entity_keys(probe)
+    found = tracker._candidates(tf, entities)
+    corran = next(sid for sid, ids in tracker.stories().items() if len(ids) == 1 and sid in found)
+    assert 1 <= len(found) <= 4
+    assert tracker._stories[corran].entities.keys() & set(entities)  # the name was read first
+    assert StoryTracker.from_state(tracker.state())._candidates(tf, entities) == found
+    roomy = StoryTracker(ClusterSettings(max_postings_read=10_000, threshold=0.99))
+    for place in places.split():
+        roomy.add(_note(f"Quarry dispute in {place}", f"Residents of {place} oppose the quarry."))
+    assert len(roomy._candidates(tf, entities)) == 12

@@ -18,6 +18,7 @@ from newsfuse.stages.dedupe import (
     DedupeSettings,
     Signature,
     _candidate_pairs,
+    _components,
     assign_families,
     band_keys,
     estimate_jaccard,
@@ -25,6 +26,7 @@ from newsfuse.stages.dedupe import (
     normalise,
     signatures,
 )
+from newsfuse.stages.grouping import UnionFind
 from newsfuse.stages.ingest.files import read_inputs
 
 WIRE = "02_calderra-press-agency.txt"
@@ -224,3 +226,21 @@ def test_max_bucket_bounds_candidate_pairs_and_keeps_real_families() -> None:
     assert len(set(families.values())) == 300
     with pytest.raises(ValueError):
         DedupeSettings(max_bucket=1)
+
+
+def test_components_match_a_union_find_on_long_chains_and_stars() -> None:
+    """The numpy min-label propagation names each component by its smallest member, like the
+    union-find it replaced, also when edges arrive in the order that needs the most rounds."""
+    rng = random.Random(5)
+    n = 2000
+    edges = [(i, i + 1) for i in range(0, 600)][::-1]  # one long chain, far end first
+    edges += [(1500, j) for j in range(1501, 1600)]  # a star
+    edges += [(rng.randrange(n), rng.randrange(n)) for _ in range(400)]  # random bridges
+    expected = UnionFind[int](range(n))
+    for i, j in edges:
+        expected.union(i, j)
+    left = np.array([min(e) for e in edges], dtype=np.int64)
+    right = np.array([max(e) for e in edges], dtype=np.int64)
+    found = _components(n, left, right)
+    assert found.tolist() == [expected.find(i) for i in range(n)]
+    assert _components(3, left[:0], right[:0]).tolist() == [0, 1, 2]

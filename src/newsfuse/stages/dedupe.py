@@ -39,7 +39,6 @@ import numpy as np
 import numpy.typing as npt
 
 from newsfuse.models import Article
-from newsfuse.stages.grouping import UnionFind
 
 __all__ = [
     "DedupeSettings",
@@ -202,21 +201,31 @@ def group(
         exacts.append(sig.exact)
         slots.extend(sig.minhash)
     ids = sorted(row_of)
-    # exact duplicates: the smallest id of each normalised text stands for all of them
-    rep_of: dict[str, str] = {}
-    rep_ids: list[str] = []
-    rep_rows: list[int] = []
-    for article_id in ids:
-        exact = exacts[row_of[article_id]]
-        if exact not in rep_of:
-            rep_of[exact] = article_id
-            rep_ids.append(article_id)
-            rep_rows.append(row_of[article_id])
-    matrix = np.frombuffer(slots, dtype=np.uint32).reshape(-1, width)[rep_rows]
+    rep_rows, rep_of = _exact_representatives([exacts[row_of[i]] for i in ids])
+    del exacts
+    order = np.fromiter((row_of[i] for i in ids), dtype=np.int64, count=len(ids))
+    matrix = np.frombuffer(slots, dtype=np.uint32).reshape(-1, width)[order[rep_rows]]
     del slots
     roots = _near_duplicate_roots(matrix, settings)
-    family_of_rep = {rep: rep_ids[root] for rep, root in zip(rep_ids, roots, strict=True)}
-    return {i: family_of_rep[rep_of[exacts[row_of[i]]]] for i in ids}
+    # sorted position of each id's family name: its representative's root, as a position
+    family_pos = rep_rows[roots[rep_of]].tolist()
+    return dict(zip(ids, map(ids.__getitem__, family_pos), strict=True))
+
+
+def _exact_representatives(exacts: Sequence[str]) -> tuple[npt.NDArray[np.int64], ...]:
+    """For texts listed in id order: the positions of each distinct text's first (smallest-id)
+    occurrence, and for every position the index of its text among those representatives.
+
+    Integer arrays rather than dicts keyed by id: at 100k articles, chains of dict lookups over
+    ids cost more per article than at 10k (memory, not work), and arrays do not.
+    """
+    first: dict[str, int] = {}
+    rep_of = np.fromiter(
+        (first.setdefault(exact, len(first)) for exact in exacts), dtype=np.int64, count=len(exacts)
+    )
+    rep_rows = np.full(len(first), len(exacts), dtype=np.int64)
+    np.minimum.at(rep_rows, rep_of, np.arange(len(exacts), dtype=np.int64))
+    return rep_rows, rep_of
 
 
 def assign_families(
@@ -288,16 +297,30 @@ def _minhash(shingles: U64, settings: DedupeSettings) -> U32:
 # --- the barrier -----------------------------------------------------------------------------
 
 
-def _near_duplicate_roots(matrix: U32, settings: DedupeSettings) -> list[int]:
+def _near_duplicate_roots(matrix: U32, settings: DedupeSettings) -> npt.NDArray[np.int64]:
     """For each row (representatives sorted by id), the row of its family's smallest member."""
-    n = matrix.shape[0]
-    if n == 0:
-        return []
     left, right = _candidate_pairs(matrix, settings)
-    families = UnionFind[int](range(n))  # the smaller index (= smaller id) becomes the root
-    for i, j in zip(*_verified(matrix, left, right, settings.threshold), strict=True):
-        families.union(int(i), int(j))
-    return [families.find(i) for i in range(n)]
+    return _components(matrix.shape[0], *_verified(matrix, left, right, settings.threshold))
+
+
+def _components(
+    n: int, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Connected components of ``n`` nodes and the given edges: each node's smallest member.
+
+    Min-label propagation with pointer jumping, in numpy: the same components and roots as a
+    union-find (the smallest index is the root), without a Python call per node and per edge.
+    Families are small, so it settles in a few rounds.
+    """
+    label = np.arange(n, dtype=np.int64)
+    while left.size:
+        low = np.minimum(label[left], label[right])
+        np.minimum.at(label, left, low)
+        np.minimum.at(label, right, low)
+        label = label[label]  # pointer jumping: a label's own label is smaller still, or itself
+        if np.array_equal(label[left], label[right]) and np.array_equal(label[label], label):
+            break
+    return label
 
 
 def _candidate_pairs(matrix: U32, settings: DedupeSettings) -> tuple[npt.NDArray[np.int64], ...]:
