@@ -291,3 +291,19 @@ def test_margins_measure_each_link_against_the_best_other_one() -> None:
     assert with_margins(links[:1])[0].margins == (0.6, 0.9)
     with pytest.raises(ValueError):
         LinkModel(("centroid",), (1.0, 2.0), 0.0)
+
+
+def test_link_features_are_computed_for_at_most_rescore_candidates() -> None:
+    from newsfuse.stages.cluster import article_features
+
+    tracker = StoryTracker(ClusterSettings(rescore=2, link_threshold=1.0))
+    places = "Arden Bexley Corran Delby Eskton Farrow"
+    for place in places.split():
+        tracker.add(_note(f"Quarry dispute in {place}", f"Residents of {place} oppose the quarry."))
+    assert len(tracker.stories()) == 6
+    features = article_features(_note("Quarry dispute again", "Residents oppose the quarry."))
+    tracker._count([*features.terms, *features.entities])
+    weighted = tracker._features(features.terms, list(features.entities))
+    candidates = tracker._candidates(features.terms, list(features.entities))
+    links = tracker._links(candidates, weighted, tracker._probe(weighted, features), None, None)
+    assert len(candidates) > 2 and len(links) == 2

@@ -113,7 +113,8 @@ class ClusterSettings:
     ``scorer`` is ``"learned"`` (the link model of :mod:`newsfuse.stages.cluster_scoring`, joined
     at ``link_threshold`` probability) or ``"cosine"`` (the hand mix, joined at ``threshold``).
     ``members`` is how many of a story's most recent articles the learned scorer keeps and
-    compares with one by one (bounded cost per candidate however big the story grows).
+    compares with one by one (bounded cost per candidate however big the story grows), and
+    ``rescore`` how many candidates, the closest by centroid cosine, it computes link features for.
     """
 
     threshold: float = 0.28
@@ -132,6 +133,7 @@ class ClusterSettings:
     scorer: str = "learned"
     link_threshold: float = 0.5
     members: int = 4
+    rescore: int = 12
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.entity_weight <= 1.0:
@@ -148,8 +150,8 @@ class ClusterSettings:
             raise ValueError(f"scorer must be one of {', '.join(_SCORERS)}")
         if not 0.0 <= self.link_threshold <= 1.0:
             raise ValueError("link_threshold must be in [0, 1]")
-        if self.members < 1:
-            raise ValueError("members must be >= 1")
+        if min(self.members, self.rescore) < 1:
+            raise ValueError("members and rescore must be >= 1")
 
     @property
     def learned(self) -> bool:
@@ -476,18 +478,21 @@ class StoryTracker:
         unit: list[float] | None,
         when: float | None,
     ) -> list[Link]:
-        """The learned scorer's view of every candidate inside the window (features, decay)."""
+        """The learned scorer's view of the ``rescore`` candidates inside the window closest by
+        centroid cosine (the cheap part), with their link features (the costly part) and decay."""
         settings = self.settings
-        links = []
+        near = []
         for story_id in candidates:
             story = self._stories[story_id]
             gap = _gap(when, story)
-            if gap > settings.window_days:
-                continue
-            centroid, entity, semantic = self._cosines(article, unit, story)
-            values = link_features(probe, centroid, entity, story.weights, story.members, self._idf)
+            if gap <= settings.window_days:
+                near.append((story, gap, *self._cosines(article, unit, story)))
+        near.sort(key=lambda item: -item[2])  # stable: ties keep the candidate order
+        links = []
+        for story, gap, centroid, entity, semantic in near[: settings.rescore]:
+            values = link_features(probe, centroid, entity, story.weights, story.members)
             decay = 0.5 ** (gap / settings.half_life_days)
-            links.append(Link(story_id, values, semantic, decay))
+            links.append(Link(story.id, values, semantic, decay))
         return with_margins(links)
 
     def _pick(self, links: Sequence[Link]) -> str | None:

@@ -119,14 +119,17 @@ def embedding_model() -> LinkModel:
 class Member:
     """One kept article of a story: its capped terms (unit tf), title terms and numbers.
 
-    ``norm`` is the IDF-weighted norm of ``terms``, refreshed with the story's norms (same
-    staleness), so scoring a member is one sparse dot product.
+    ``norm`` is the IDF-weighted norm of ``terms``, ``title_norm`` and ``title_mass`` the norm and
+    the IDF sum of the title terms, all refreshed with the story's norms (same staleness), so
+    scoring a member costs no IDF look-ups of its own.
     """
 
     terms: dict[str, float]
     title: tuple[str, ...]
     numbers: tuple[str, ...]
     norm: float = 0.0
+    title_norm: float = 0.0
+    title_mass: float = 0.0
 
     def state(self) -> dict[str, Any]:
         """JSON-ready plain values."""
@@ -135,6 +138,8 @@ class Member:
             "title": list(self.title),
             "numbers": list(self.numbers),
             "norm": self.norm,
+            "title_norm": self.title_norm,
+            "title_mass": self.title_mass,
         }
 
     @classmethod
@@ -145,11 +150,16 @@ class Member:
             title=tuple(str(t) for t in raw["title"]),
             numbers=tuple(str(n) for n in raw["numbers"]),
             norm=float(raw["norm"]),
+            title_norm=float(raw["title_norm"]),
+            title_mass=float(raw["title_mass"]),
         )
 
     def refresh(self, idf: Callable[[str], float]) -> None:
-        """Recompute :attr:`norm` with the current IDF."""
+        """Recompute the norms with the current IDF."""
         self.norm = math.sqrt(sum((v * idf(t)) ** 2 for t, v in self.terms.items()))
+        weights = [idf(t) for t in self.title]
+        self.title_norm = math.sqrt(sum(w * w for w in weights))
+        self.title_mass = sum(weights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +175,7 @@ class Probe:
     idf_mass: float  # sum of ``idf`` over the article's terms
     title: tuple[str, ...]
     title_norm: float
+    title_mass: float
     numbers: frozenset[str]
 
     @classmethod
@@ -186,6 +197,7 @@ class Probe:
             idf_mass=sum(weights[t] for t in raw_terms) or 1.0,
             title=tuple(title),
             title_norm=math.sqrt(sum(weights[t] ** 2 for t in title)),
+            title_mass=sum(weights[t] for t in title),
             numbers=frozenset(found_numbers),
         )
 
@@ -196,7 +208,6 @@ def link_features(
     entity_cosine: float,
     centroid: Mapping[str, float],
     members: Sequence[Member],
-    idf: Callable[[str], float],
 ) -> list[float]:
     """The words-only features of one (article, story) pair, in :data:`FEATURES` order."""
     member = title = headline = 0.0
@@ -205,8 +216,8 @@ def link_features(
         shared = sorted(probe.terms.keys() & sketch.terms.keys())
         dot = sum(probe.terms[t] * sketch.terms[t] for t in shared)
         member = max(member, dot / (probe.term_norm * sketch.norm or 1.0))
-        title = max(title, _title_cosine(probe, sketch, idf))
-        headline = max(headline, _headline_share(probe, sketch, idf))
+        title = max(title, _title_cosine(probe, sketch))
+        headline = max(headline, _headline_share(probe, sketch))
         shared_numbers = max(shared_numbers, len(probe.numbers.intersection(sketch.numbers)))
     covered = sum(probe.idf[t] for t in sorted(probe.terms.keys() & centroid.keys()))
     return [
@@ -220,22 +231,22 @@ def link_features(
     ]
 
 
-def _title_cosine(probe: Probe, sketch: Member, idf: Callable[[str], float]) -> float:
+def _title_cosine(probe: Probe, sketch: Member) -> float:
     """IDF-weighted cosine of two headlines' (binary) term sets."""
     if not probe.title or not sketch.title:
         return 0.0
-    other = math.sqrt(sum(idf(t) ** 2 for t in sketch.title))
     shared = sum(probe.idf[t] ** 2 for t in sorted(set(probe.title).intersection(sketch.title)))
-    return shared / (probe.title_norm * other or 1.0)
+    return shared / (probe.title_norm * sketch.title_norm or 1.0)
 
 
-def _headline_share(probe: Probe, sketch: Member, idf: Callable[[str], float]) -> float:
-    """How much of each headline the other article's terms repeat (IDF mass), averaged."""
-    ours = sum(probe.idf[t] for t in probe.title)
+def _headline_share(probe: Probe, sketch: Member) -> float:
+    """How much of each headline the other article's terms repeat (IDF mass), averaged.
+
+    (The member's title terms found among the article's terms have their IDF in the probe.)
+    """
     found = sum(probe.idf[t] for t in probe.title if t in sketch.terms)
-    theirs = sum(idf(t) for t in sketch.title)
-    echoed = sum(idf(t) for t in sketch.title if t in probe.terms)
-    return 0.5 * (found / (ours or 1.0) + echoed / (theirs or 1.0))
+    echoed = sum(probe.idf[t] for t in sketch.title if t in probe.terms)
+    return 0.5 * (found / (probe.title_mass or 1.0) + echoed / (sketch.title_mass or 1.0))
 
 
 @dataclass(frozen=True, slots=True)
