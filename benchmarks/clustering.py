@@ -10,7 +10,10 @@ since they would have to be derived from the line order).
 Systems, side by side on the same articles:
 
 * ``newsfuse StoryTracker``: the incremental tracker, fed one article at a time in a shuffled order
-  (fixed seeds; mean ± spread over seeds, because a single-pass tracker depends on arrival order);
+  (fixed seeds; mean ± spread over seeds, because a single-pass tracker depends on arrival order),
+  with its learned link model (the default) and with the previous hand-mixed cosine side by side;
+  ``--embeddings`` adds both with MiniLM (``--vector-cache`` keeps the vectors in an ``.npz``
+  outside the repo: encoding takes minutes here);
 * ``TF-IDF + agglomerative``: scikit-learn TF-IDF (sublinear tf, English stop words, fitted on the
   pooled split: it sees every article at once) and ``AgglomerativeClustering`` with cosine distance,
   average linkage and a distance threshold.  The number of clusters is *not* given (that would be an
@@ -23,6 +26,7 @@ figures reported are on ``--split`` (``val``).  The tracker's other defaults (ti
 weights, caps) were chosen the same way with ``--grid``.
 
     python benchmarks/clustering.py [--split val] [--limit N] [--seeds 3] [--tune-chunks 3] [--grid]
+        [--embeddings [--vector-cache PATH]]
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "clustering.md"
 TRACKER_THRESHOLDS = [0.20, 0.22, 0.24, 0.26, 0.28, 0.30, 0.32, 0.34, 0.36]
 EMBEDDING_THRESHOLDS = [0.38, 0.41, 0.44, 0.47, 0.50, 0.53]
 EMBEDDING_WEIGHT = 0.5  # share of the similarity from MiniLM; 0.5 beat 0.3 on train
+LINK_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]  # the learned scorer's probabilities
 BASELINE_THRESHOLDS = [0.70, 0.75, 0.80, 0.85, 0.88, 0.90, 0.92, 0.94, 0.96, 0.98]
 
 
@@ -107,6 +112,24 @@ def bcubed(predicted: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> t
 
 VECTORS: dict[str, list[float]] = {}
 """Article id → MiniLM vector, filled once by :func:`embed` so tuning does not re-encode."""
+
+
+def load_vectors(path: Path) -> None:
+    """Fill :data:`VECTORS` from an ``.npz`` written by :func:`save_vectors` (absent: nothing)."""
+    if path.is_file():
+        with np.load(path) as saved:
+            VECTORS.update(
+                {
+                    str(i): [float(v) for v in row]
+                    for i, row in zip(saved["ids"], saved["vectors"], strict=True)
+                }
+            )
+
+
+def save_vectors(path: Path) -> None:
+    """Keep :data:`VECTORS` (MiniLM on this machine takes minutes per thousand articles)."""
+    ids = sorted(VECTORS)
+    np.savez(path, ids=np.array(ids), vectors=np.array([VECTORS[i] for i in ids], dtype=np.float32))
 
 
 def embed(pooled: Sequence[tuple[Article, int]]) -> float:
@@ -176,9 +199,11 @@ def tune_tracker(
     seed: int = 0,
     thresholds: Sequence[float] = TRACKER_THRESHOLDS,
 ) -> tuple[float, float]:
-    """The tracker threshold with the best mean train F1, and that F1."""
+    """The join threshold (``link_threshold`` for the learned scorer, else ``threshold``) with the
+    best mean train F1, and that F1."""
+    field = "link_threshold" if base.learned else "threshold"
     scores = {
-        t: statistics.mean(run_tracker(c, replace(base, threshold=t), seed)[0][2] for c in chunks)
+        t: statistics.mean(run_tracker(c, replace(base, **{field: t}), seed)[0][2] for c in chunks)
         for t in thresholds
     }
     best = max(scores, key=lambda t: (scores[t], -t))
@@ -197,7 +222,9 @@ def grid(chunks: Sequence[Sequence[tuple[Article, int]]]) -> None:
     """Print train F1 over the tracker's weights (how the defaults were chosen)."""
     for title_weight in (1.0, 2.0, 3.0):
         for entity_weight in (0.0, 0.1, 0.2, 0.3):
-            base = ClusterSettings(title_weight=title_weight, entity_weight=entity_weight)
+            base = ClusterSettings(
+                scorer="cosine", title_weight=title_weight, entity_weight=entity_weight
+            )
             threshold, f1 = tune_tracker(chunks, base)
             print(
                 f"title_weight={title_weight} entity_weight={entity_weight}: "
@@ -213,6 +240,28 @@ def _spread(values: Sequence[float]) -> str:
     return f"{mean:.3f} ± {statistics.stdev(values):.3f}"
 
 
+def tracker_row(
+    label: str,
+    base: ClusterSettings,
+    thresholds: Sequence[float],
+    chunks: Sequence[Sequence[tuple[Article, int]]],
+    pooled: Sequence[tuple[Article, int]],
+    seeds: int,
+    extra_seconds: str = "",
+) -> tuple[str, float, ClusterSettings]:
+    """Tune one tracker configuration on train, run it on the split; its table row and mean F1."""
+    threshold, train_f1 = tune_tracker(chunks, base, thresholds=thresholds)
+    settings = replace(base, **{"link_threshold" if base.learned else "threshold": threshold})
+    runs = [run_tracker(pooled, settings, seed) for seed in range(seeds)]
+    row = (
+        f"| {label} (threshold {threshold}: train F1 {train_f1:.3f}) | "
+        + " | ".join(_spread([r[0][i] for r in runs]) for i in range(3))
+        + f" | {_spread([r[1] for r in runs])}{extra_seconds} |"
+    )
+    print(row, flush=True)
+    return row, statistics.mean(r[0][2] for r in runs), settings
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="val")
@@ -223,6 +272,9 @@ def main() -> int:
     parser.add_argument(
         "--embeddings", action="store_true", help="also run the tracker with MiniLM similarity"
     )
+    parser.add_argument(
+        "--vector-cache", type=Path, default=None, help="keep MiniLM vectors in this .npz"
+    )
     args = parser.parse_args()
 
     pooled = load(args.split, args.limit)
@@ -230,45 +282,73 @@ def main() -> int:
     chunks = train_chunks(stories, args.tune_chunks)
     if args.grid:
         grid(chunks)
-    tracker_threshold, tracker_train = tune_tracker(chunks, ClusterSettings())
-    baseline_threshold, baseline_train = tune_baseline(chunks)
-    settings = ClusterSettings(threshold=tracker_threshold)
-
-    tracker_runs = [run_tracker(pooled, settings, seed) for seed in range(args.seeds)]
-    embedded: list[str] = []
+    rows = []
+    learned_row, tracker_f1, settings = tracker_row(
+        "newsfuse StoryTracker, learned link model (default; incremental, one pass)",
+        ClusterSettings(),
+        LINK_THRESHOLDS,
+        chunks,
+        pooled,
+        args.seeds,
+    )
+    cosine_row, _, _ = tracker_row(
+        "newsfuse StoryTracker, hand-mixed cosine (scorer='cosine', the previous default)",
+        ClusterSettings(scorer="cosine"),
+        TRACKER_THRESHOLDS,
+        chunks,
+        pooled,
+        args.seeds,
+    )
+    rows += [learned_row, cosine_row]
     verdict = ""
     if args.embeddings:
+        if args.vector_cache is not None:
+            load_vectors(args.vector_cache)
         encode_seconds = embed(pooled)
         for chunk in chunks:
             embed(chunk)
-        base = ClusterSettings(embedding_weight=EMBEDDING_WEIGHT)
-        emb_threshold, emb_train = tune_tracker(chunks, base, thresholds=EMBEDDING_THRESHOLDS)
-        emb_settings = replace(base, threshold=emb_threshold)
-        emb_runs = [run_tracker(pooled, emb_settings, seed) for seed in range(args.seeds)]
-        embedded = [
-            "| newsfuse StoryTracker + MiniLM (embedding_weight "
-            f"{EMBEDDING_WEIGHT}, threshold {emb_threshold}: train F1 {emb_train:.3f}) | "
-            + " | ".join(_spread([r[0][i] for r in emb_runs]) for i in range(3))
-            + f" | {_spread([r[1] for r in emb_runs])} + {encode_seconds:.1f} encoding |"
-        ]
-        emb_f1 = statistics.mean(r[0][2] for r in emb_runs)
+        if args.vector_cache is not None:
+            save_vectors(args.vector_cache)
+        cached = " (cached)" if args.vector_cache is not None else ""
+        extra = f" + {encode_seconds:.1f} encoding{cached}"
+        emb_row, emb_f1, _ = tracker_row(
+            "newsfuse StoryTracker + MiniLM, learned link model (embedding_weight > 0)",
+            ClusterSettings(embedding_weight=EMBEDDING_WEIGHT),
+            LINK_THRESHOLDS,
+            chunks,
+            pooled,
+            args.seeds,
+            extra,
+        )
+        old_row, _, _ = tracker_row(
+            f"newsfuse StoryTracker + MiniLM, hand-mixed cosine (embedding_weight "
+            f"{EMBEDDING_WEIGHT}, the previous scorer)",
+            ClusterSettings(scorer="cosine", embedding_weight=EMBEDDING_WEIGHT),
+            EMBEDDING_THRESHOLDS,
+            chunks,
+            pooled,
+            args.seeds,
+            extra,
+        )
+        rows += [emb_row, old_row]
         verdict = f" With MiniLM: {'met' if emb_f1 >= 0.90 else 'missed'} ({emb_f1:.3f})."
+    baseline_threshold, baseline_train = tune_baseline(chunks)
     (baseline_scores, baseline_seconds) = run_baseline(pooled, [baseline_threshold])[
         baseline_threshold
     ]
 
     command = "python benchmarks/clustering.py " + " ".join(sys.argv[1:])
-    tracker_f1 = statistics.mean(r[0][2] for r in tracker_runs)
     lines = [
         f"Command: `{command.strip()}` — split `{args.split}`: {len(pooled)} articles "
         f"(title + lead, no publication times), {stories} true stories; tracker fed in "
         f"{args.seeds} shuffled orders (seeds 0..{args.seeds - 1}), mean ± standard deviation.",
         "",
-        f"Thresholds tuned on {len(chunks)} disjoint `train` chunks of {stories} stories each "
-        f"(mean train F1): tracker threshold {tracker_threshold} ({tracker_train:.3f}), "
-        f"agglomerative distance threshold {baseline_threshold} ({baseline_train:.3f}).",
+        f"Join thresholds tuned on {len(chunks)} disjoint `train` chunks of {stories} stories "
+        f"each (mean train F1 in the rows); agglomerative distance threshold {baseline_threshold} "
+        f"({baseline_train:.3f}).  The link model's weights were fitted on `train` too "
+        "(`benchmarks/fit_cluster_scorer.py`).",
         "",
-        "Tracker settings: "
+        "Default tracker settings: "
         + ", ".join(f"{k}={v}" for k, v in asdict(settings).items())
         + ". Baseline: scikit-learn TfidfVectorizer(sublinear_tf, English stop words) fitted on "
         "the pooled split, AgglomerativeClustering(cosine distance, average linkage, "
@@ -276,10 +356,7 @@ def main() -> int:
         "",
         "| system | BCubed precision | BCubed recall | BCubed F1 | seconds |",
         "|---|---:|---:|---:|---:|",
-        "| newsfuse StoryTracker (incremental, one pass) | "
-        + " | ".join(_spread([r[0][i] for r in tracker_runs]) for i in range(3))
-        + f" | {_spread([r[1] for r in tracker_runs])} |",
-        *embedded,
+        *rows,
         "| TF-IDF + agglomerative (batch) | "
         + " | ".join(f"{v:.3f}" for v in baseline_scores)
         + f" | {baseline_seconds:.2f} |",

@@ -200,7 +200,7 @@ def test_paragraph_initial_words_are_not_entities() -> None:
 
 
 def test_candidate_stories_per_article_are_bounded() -> None:
-    tracker = StoryTracker(ClusterSettings(max_candidates=3, threshold=0.99))
+    tracker = StoryTracker(ClusterSettings(max_candidates=3, threshold=0.99, scorer="cosine"))
     places = "Arden Bexley Corran Delby Eskton Farrow Glenby Harlow Ilford Jarrow Kelso Lydd"
     for place in places.split():
         tracker.add(_note(f"Quarry dispute in {place}", f"Residents of {place} oppose the quarry."))
@@ -242,7 +242,7 @@ def test_dense_stream_does_not_snowball_into_topic_stories(
 
 
 def test_postings_read_per_article_are_bounded_rarest_first() -> None:
-    tracker = StoryTracker(ClusterSettings(max_postings_read=4, threshold=0.99))
+    tracker = StoryTracker(ClusterSettings(max_postings_read=4, threshold=0.99, scorer="cosine"))
     places = "Arden Bexley Corran Delby Eskton Farrow Glenby Harlow Ilford Jarrow Kelso Lydd"
     for place in places.split():
         tracker.add(_note(f"Quarry dispute in {place}", f"Residents of {place} oppose the quarry."))
@@ -255,7 +255,105 @@ def test_postings_read_per_article_are_bounded_rarest_first() -> None:
     assert 1 <= len(found) <= 4
     assert tracker._stories[corran].entities.keys() & set(entities)  # the name was read first
     assert StoryTracker.from_state(tracker.state())._candidates(tf, entities) == found
-    roomy = StoryTracker(ClusterSettings(max_postings_read=10_000, threshold=0.99))
+    roomy = StoryTracker(ClusterSettings(max_postings_read=10_000, threshold=0.99, scorer="cosine"))
     for place in places.split():
         roomy.add(_note(f"Quarry dispute in {place}", f"Residents of {place} oppose the quarry."))
     assert len(roomy._candidates(tf, entities)) == 12
+
+
+@pytest.mark.parametrize("scorer", ["learned", "cosine"])
+def test_both_scorers_separate_the_example_from_the_seeds(
+    harbour: list[Article], istanbul: list[Article], scorer: str
+) -> None:
+    stories = cluster([*harbour, *istanbul, _unrelated()], ClusterSettings(scorer=scorer))
+    assert _partition(stories) == {
+        frozenset(a.id for a in harbour),
+        frozenset(a.id for a in istanbul),
+        frozenset({_unrelated().id}),
+    }
+
+
+def test_the_learned_link_prefers_the_true_story_by_a_wide_margin(
+    harbour: list[Article], istanbul: list[Article]
+) -> None:
+    from newsfuse.stages.cluster import article_features
+
+    tracker = StoryTracker()
+    (harbour_story,) = {tracker.add(a) for a in harbour[:-1]}
+    (istanbul_story,) = {tracker.add(a) for a in istanbul[:-1]}
+    probe_article = harbour[-1]
+    features = article_features(probe_article, tracker.settings)
+    tracker._count([*features.terms, *features.entities])
+    weighted = tracker._features(features.terms, list(features.entities))
+    probe = tracker._probe(weighted, features)
+    links = tracker._links([istanbul_story, harbour_story], weighted, probe, None, None)
+    by_story = {link.story_id: link.probability() for link in links}
+    assert by_story[harbour_story] > tracker.settings.link_threshold
+    assert by_story[istanbul_story] < 0.1
+
+
+def test_stories_keep_a_bounded_number_of_members_through_a_json_round_trip(
+    harbour: list[Article],
+) -> None:
+    tracker = StoryTracker(ClusterSettings(members=2))
+    story_ids = {tracker.add(a) for a in harbour}
+    assert len(story_ids) == 1 and len(harbour) > 2
+    (story,) = tracker._stories.values()
+    assert len(story.members) == 2
+    assert all(len(m.terms) <= tracker.settings.max_terms for m in story.members)
+    resumed = StoryTracker.from_state(json.loads(json.dumps(tracker.state())))
+    assert resumed.state() == tracker.state()
+
+
+def test_a_state_saved_before_members_existed_still_resumes(
+    harbour: list[Article], istanbul: list[Article]
+) -> None:
+    tracker = StoryTracker()
+    for article in harbour:
+        tracker.add(article)
+    state = json.loads(json.dumps(tracker.state()))
+    for story in state["stories"]:
+        del story["members"]
+    resumed = StoryTracker.from_state(state)
+    assert resumed.add(harbour[0]) in resumed.stories()
+    assert {resumed.add(a) for a in istanbul}.isdisjoint(tracker.stories())
+
+
+def test_numbers_are_what_outlets_copy_from_one_announcement(istanbul: list[Article]) -> None:
+    from newsfuse.stages.cluster_scoring import numbers
+
+    assert numbers("36 percent of 1,200 staff in 2020, 5 days later.") == ("1200", "2020", "36")
+    found = [set(numbers(f"{a.title}\n{a.text}")) for a in istanbul]
+    assert all(n in a.text for a, ns in zip(istanbul, found, strict=True) for n in ns)
+
+
+def test_margins_measure_each_link_against_the_best_other_one() -> None:
+    from newsfuse.stages.cluster_scoring import Link, LinkModel, with_margins
+
+    values = [0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    links = [
+        Link("a", [0.1, 0.6, *values[2:]], 0.9, 1.0),
+        Link("b", [0.1, 0.2, *values[2:]], 0.5, 1.0),
+        Link("c", [0.1, 0.1, *values[2:]], None, 1.0),
+    ]
+    margins = [m for link in with_margins(links) for m in link.margins]
+    assert margins == pytest.approx([0.4, 0.4, -0.4, -0.4, -0.5, -0.9])
+    assert with_margins(links[:1])[0].margins == (0.6, 0.9)
+    with pytest.raises(ValueError):
+        LinkModel(("centroid",), (1.0, 2.0), 0.0)
+
+
+def test_link_features_are_computed_for_at_most_rescore_candidates() -> None:
+    from newsfuse.stages.cluster import article_features
+
+    tracker = StoryTracker(ClusterSettings(rescore=2, link_threshold=1.0))
+    places = "Arden Bexley Corran Delby Eskton Farrow"
+    for place in places.split():
+        tracker.add(_note(f"Quarry dispute in {place}", f"Residents of {place} oppose the quarry."))
+    assert len(tracker.stories()) == 6
+    features = article_features(_note("Quarry dispute again", "Residents oppose the quarry."))
+    tracker._count([*features.terms, *features.entities])
+    weighted = tracker._features(features.terms, list(features.entities))
+    candidates = tracker._candidates(features.terms, list(features.entities))
+    links = tracker._links(candidates, weighted, tracker._probe(weighted, features), None, None)
+    assert len(candidates) > 2 and len(links) == 2

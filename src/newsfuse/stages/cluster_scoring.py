@@ -1,0 +1,295 @@
+"""Learned link score of the story tracker: how likely an article reports the same story as a candidate.
+
+Why learned: the hand-mixed score (term cosine with the story centroid, a fixed share of entity
+cosine) misses reports whose outlets frame one event differently: "Sanders sends Democratic
+establishment into panic mode" and "The evidence doesn't back Democrats' panic that Bernie can't win"
+share few words with the *centroid*, but their headlines and leads share the rare ones.  A handful
+of pair features, each cheap and bounded, weighed by a logistic regression fitted on the roundups
+``train`` split (``benchmarks/fit_cluster_scorer.py`` refits and rewrites
+:mod:`newsfuse.stages.cluster_weights`), separates same-story pairs better than any one of them.
+
+Why the story's members and not only its centroid: a centroid averages its members, so one
+article that shares a headline with one member but not the others is diluted by them.  Each story
+keeps its ``members`` most recent articles as :class:`Member` sketches (capped terms, title terms,
+numbers) and the article is scored against each (max link), so the cost per candidate is bounded
+however big the story grows.
+
+Features (all in [0, 1]; see :data:`FEATURES`):
+
+* ``centroid``: IDF-weighted cosine of the article's terms with the story centroid (the old score);
+* ``member``: the best such cosine with one of the kept members;
+* ``title``: the best IDF-weighted cosine of the article's title terms with a member's;
+* ``headline``: the best share of one headline's IDF mass found among the other article's terms,
+  both ways averaged (a headline names the story; another outlet's lead repeats its rare words);
+* ``coverage``: the share of the article's IDF mass the story centroid carries;
+* ``entity``: cosine of the entity features (0 when either side has none);
+* ``numbers``: shared numbers (two or more digits) with a member, capped at two;
+* ``member_margin``: how far the ``member`` cosine stands above the best *other* candidate's (the
+  article's own best when it has one candidate).  An article that beats every other story by a
+  wide margin belongs to it even at a modest cosine; a new story's article is about equally (un)like
+  many stories;
+* ``embedding``, ``embedding_margin``: cosine of the article's MiniLM vector with the story's mean,
+  and its margin likewise (only in the embedding model).
+
+The story size is deliberately *not* a feature: the roundups have exactly three articles a story,
+so a fitted weight on size would learn the benchmark, not the news.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from newsfuse.stages import cluster_weights
+
+__all__ = [
+    "EMBEDDING_FEATURES",
+    "FEATURES",
+    "PAIR_FEATURES",
+    "Link",
+    "LinkModel",
+    "Member",
+    "Probe",
+    "embedding_model",
+    "link_features",
+    "numbers",
+    "with_margins",
+    "words_model",
+]
+
+PAIR_FEATURES = ("centroid", "member", "title", "headline", "coverage", "entity", "numbers")
+"""Names of the features of one (article, story) pair, in the order :func:`link_features` gives."""
+
+FEATURES = (*PAIR_FEATURES, "member_margin")
+"""The words-only model's inputs: the pair features and the member cosine's margin."""
+
+EMBEDDING_FEATURES = (*FEATURES, "embedding", "embedding_margin")
+"""The embedding model's inputs: the words-only ones plus the MiniLM cosine and its margin."""
+
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])")
+_MAX_SHARED_NUMBERS = 2
+
+
+def numbers(text: str) -> tuple[str, ...]:
+    """Distinct numbers of two or more digits in ``text`` ("36", "1,200" → "1200"), sorted.
+
+    Figures are what different outlets copy most faithfully from one announcement.
+    """
+    found = {m.group(0).replace(",", "").rstrip(".") for m in _NUMBER.finditer(text)}
+    return tuple(sorted(n for n in found if len(n) > 1))
+
+
+@dataclass(frozen=True, slots=True)
+class LinkModel:
+    """A logistic regression over named link features: ``sigmoid(bias + weights · features)``."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    def __post_init__(self) -> None:
+        if len(self.features) != len(self.weights):
+            raise ValueError("a link model needs one weight per feature")
+
+    def probability(self, values: Sequence[float]) -> float:
+        """The probability that the pair reports one story (features in :attr:`features` order)."""
+        z = self.bias + sum(w * v for w, v in zip(self.weights, values, strict=True))
+        return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
+
+
+@cache
+def words_model() -> LinkModel:
+    """The fitted words-only model (:mod:`newsfuse.stages.cluster_weights`)."""
+    return LinkModel(FEATURES, cluster_weights.WORDS_WEIGHTS, cluster_weights.WORDS_BIAS)
+
+
+@cache
+def embedding_model() -> LinkModel:
+    """The fitted model for trackers given MiniLM vectors."""
+    return LinkModel(
+        EMBEDDING_FEATURES, cluster_weights.EMBEDDING_WEIGHTS, cluster_weights.EMBEDDING_BIAS
+    )
+
+
+@dataclass(slots=True)
+class Member:
+    """One kept article of a story: its capped terms (unit tf), title terms and numbers.
+
+    ``norm`` is the IDF-weighted norm of ``terms``, ``title_norm`` and ``title_mass`` the norm and
+    the IDF sum of the title terms, all refreshed with the story's norms (same staleness), so
+    scoring a member costs no IDF look-ups of its own.
+    """
+
+    terms: dict[str, float]
+    title: tuple[str, ...]
+    numbers: tuple[str, ...]
+    norm: float = 0.0
+    title_norm: float = 0.0
+    title_mass: float = 0.0
+
+    def state(self) -> dict[str, Any]:
+        """JSON-ready plain values."""
+        return {
+            "terms": dict(self.terms),
+            "title": list(self.title),
+            "numbers": list(self.numbers),
+            "norm": self.norm,
+            "title_norm": self.title_norm,
+            "title_mass": self.title_mass,
+        }
+
+    @classmethod
+    def from_state(cls, raw: Mapping[str, Any]) -> Member:
+        """Inverse of :meth:`state`."""
+        return cls(
+            terms={str(k): float(v) for k, v in raw["terms"].items()},
+            title=tuple(str(t) for t in raw["title"]),
+            numbers=tuple(str(n) for n in raw["numbers"]),
+            norm=float(raw["norm"]),
+            title_norm=float(raw["title_norm"]),
+            title_mass=float(raw["title_mass"]),
+        )
+
+    def refresh(self, idf: Callable[[str], float]) -> None:
+        """Recompute the norms with the current IDF."""
+        self.norm = math.sqrt(sum((v * idf(t)) ** 2 for t, v in self.terms.items()))
+        weights = [idf(t) for t in self.title]
+        self.title_norm = math.sqrt(sum(w * w for w in weights))
+        self.title_mass = sum(weights)
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """The article side of every link, computed once per article (not once per candidate).
+
+    ``terms`` are tf × IDF², so a dot product with raw (unit tf) weights is the IDF-weighted one.
+    """
+
+    terms: Mapping[str, float]
+    term_norm: float
+    idf: Mapping[str, float]  # IDF of each of the article's terms and title terms
+    idf_mass: float  # sum of ``idf`` over the article's terms
+    title: tuple[str, ...]
+    title_norm: float
+    title_mass: float
+    numbers: frozenset[str]
+
+    @classmethod
+    def build(
+        cls,
+        terms: Mapping[str, float],
+        term_norm: float,
+        raw_terms: Sequence[str],
+        title: Sequence[str],
+        found_numbers: Sequence[str],
+        idf: Callable[[str], float],
+    ) -> Probe:
+        """A probe from the tracker's weighted terms, the raw term names and the title terms."""
+        weights = {t: idf(t) for t in [*raw_terms, *title]}
+        return cls(
+            terms=terms,
+            term_norm=term_norm,
+            idf=weights,
+            idf_mass=sum(weights[t] for t in raw_terms) or 1.0,
+            title=tuple(title),
+            title_norm=math.sqrt(sum(weights[t] ** 2 for t in title)),
+            title_mass=sum(weights[t] for t in title),
+            numbers=frozenset(found_numbers),
+        )
+
+
+def link_features(
+    probe: Probe,
+    centroid_cosine: float,
+    entity_cosine: float,
+    centroid: Mapping[str, float],
+    members: Sequence[Member],
+) -> list[float]:
+    """The words-only features of one (article, story) pair, in :data:`FEATURES` order."""
+    member = title = headline = 0.0
+    shared_numbers = 0
+    for sketch in members:
+        shared = sorted(probe.terms.keys() & sketch.terms.keys())
+        dot = sum(probe.terms[t] * sketch.terms[t] for t in shared)
+        member = max(member, dot / (probe.term_norm * sketch.norm or 1.0))
+        title = max(title, _title_cosine(probe, sketch))
+        headline = max(headline, _headline_share(probe, sketch))
+        shared_numbers = max(shared_numbers, len(probe.numbers.intersection(sketch.numbers)))
+    covered = sum(probe.idf[t] for t in sorted(probe.terms.keys() & centroid.keys()))
+    return [
+        centroid_cosine,
+        member,
+        title,
+        headline,
+        covered / probe.idf_mass,
+        entity_cosine,
+        min(shared_numbers, _MAX_SHARED_NUMBERS) / _MAX_SHARED_NUMBERS,
+    ]
+
+
+def _title_cosine(probe: Probe, sketch: Member) -> float:
+    """IDF-weighted cosine of two headlines' (binary) term sets."""
+    if not probe.title or not sketch.title:
+        return 0.0
+    shared = sum(probe.idf[t] ** 2 for t in sorted(set(probe.title).intersection(sketch.title)))
+    return shared / (probe.title_norm * sketch.title_norm or 1.0)
+
+
+def _headline_share(probe: Probe, sketch: Member) -> float:
+    """How much of each headline the other article's terms repeat (IDF mass), averaged.
+
+    (The member's title terms found among the article's terms have their IDF in the probe.)
+    """
+    found = sum(probe.idf[t] for t in probe.title if t in sketch.terms)
+    echoed = sum(probe.idf[t] for t in sketch.title if t in probe.terms)
+    return 0.5 * (found / (probe.title_mass or 1.0) + echoed / (sketch.title_mass or 1.0))
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One candidate story as the learned scorer sees it.
+
+    ``values`` are the :data:`PAIR_FEATURES`, ``semantic`` the embedding cosine (None without
+    vectors), ``decay`` the time decay the probability is multiplied by, and ``margins`` what
+    :func:`with_margins` adds (member margin, then embedding margin).
+    """
+
+    story_id: str
+    values: list[float]
+    semantic: float | None
+    decay: float
+    margins: tuple[float, ...] = ()
+
+    def row(self) -> list[float]:
+        """The model's input, in :data:`FEATURES` or :data:`EMBEDDING_FEATURES` order."""
+        if self.semantic is None:
+            return [*self.values, self.margins[0]]
+        return [*self.values, self.margins[0], self.semantic, self.margins[1]]
+
+    def probability(self) -> float:
+        """The time-decayed probability that the article belongs to this story."""
+        model = words_model() if self.semantic is None else embedding_model()
+        return model.probability(self.row()) * self.decay
+
+
+def with_margins(links: Sequence[Link]) -> list[Link]:
+    """The links with each one's margins over the best of the *other* candidates."""
+    member = _margins([link.values[PAIR_FEATURES.index("member")] for link in links])
+    semantic = _margins([link.semantic or 0.0 for link in links])
+    return [
+        Link(link.story_id, link.values, link.semantic, link.decay, (m, s))
+        for link, m, s in zip(links, member, semantic, strict=True)
+    ]
+
+
+def _margins(values: Sequence[float]) -> list[float]:
+    """Each value minus the largest of the others (itself when there are no others)."""
+    if len(values) < 2:
+        return list(values)
+    ranked = sorted(range(len(values)), key=lambda i: -values[i])
+    first, second = values[ranked[0]], values[ranked[1]]
+    return [v - (second if i == ranked[0] else first) for i, v in enumerate(values)]
