@@ -352,7 +352,8 @@ class _Run:
                 if tracking is None or stored_seq != tracking.seq:
                     tracking = _Tracking.load(self.store, self.settings)
                 tracked = self.store.article_ids_in_stories(ids)
-                articles = self.store.get_articles([i for i in ids if i not in tracked])
+                new = [i for i in ids if i not in tracked]
+                articles = self.store.get_articles(new, mentions_only=True)
                 added: dict[str, list[Article]] = {}
                 for article in articles:
                     added.setdefault(tracking.add(article), []).append(article)

@@ -382,8 +382,15 @@ class Store:
         with self._read() as session:
             return list(session.scalars(select(ArticleRow.id).order_by(ArticleRow.id)))
 
-    def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
-        """The articles with ``article_ids``, in that order (one query per few hundred ids)."""
+    def get_articles(
+        self, article_ids: Sequence[str], *, mentions_only: bool = False
+    ) -> list[Article]:
+        """The articles with ``article_ids``, in that order (one query per few hundred ids).
+
+        ``mentions_only`` leaves sentences, quotes and claims empty: the story tracker reads only
+        the text, title, time and mentions, and decoding every claim of 100k articles into typed
+        objects was a tenth of what tracking them cost.
+        """
         rows: dict[str, ArticleRow] = {}
         with self._read() as session:
             for chunk in _chunks(list(dict.fromkeys(article_ids))):
@@ -397,7 +404,7 @@ class Store:
                     f"article {missing[0]} is not in store {self.location}"
                     + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
                 )
-            return [_article(rows[i]) for i in article_ids]
+            return [_article(rows[i], mentions_only=mentions_only) for i in article_ids]
 
     def stored_article_ids(self, article_ids: Sequence[str]) -> set[str]:
         """Which of ``article_ids`` are stored (an article id is a hash of its text)."""
@@ -871,7 +878,11 @@ def _article_values(article: Article, now: datetime) -> dict[str, Any]:
     }
 
 
-def _article(row: ArticleRow) -> Article:
+def _article(row: ArticleRow, *, mentions_only: bool = False) -> Article:
+    annotations = row.annotations
+    if mentions_only and isinstance(annotations, dict):
+        empty: list[Any] = []
+        annotations = {**annotations, "sentences": empty, "quotes": empty, "claims": empty}
     return article_from_json(
         {
             "id": row.id,
@@ -888,7 +899,7 @@ def _article(row: ArticleRow) -> Article:
             "extractor": row.extractor,
             "dup_group": row.dup_group,
             "removed": row.removed,
-            "annotations": row.annotations,
+            "annotations": annotations,
         }
     )
 
