@@ -155,11 +155,10 @@ def end_to_end(size: int, seed: int, workers: int) -> dict[str, Any] | str:
     if ingest is None:
         return "skipped: newsfuse.corpus has no ingest()"
     corpus = generate(size, seed, names=names_for(size))
-    stages: dict[str, list[float]] = {}
+    ends: dict[str, float] = {}  # phase → time of its last progress report
 
     def on_progress(stage: str, done: int, total: int) -> None:
-        now = time.perf_counter()
-        stages.setdefault(stage, [now, now])[1] = now
+        ends[_PHASES.get(stage, stage)] = time.perf_counter()
 
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "corpus.jsonl"
@@ -189,9 +188,21 @@ def end_to_end(size: int, seed: int, workers: int) -> dict[str, Any] | str:
         "rss_before_mb": before,
         "rss_peak_mb": _rss_mb(),
         "rss_worker_peak_mb": children,
-        # from the first to the last progress report of each stage (read, clean/extract, track)
-        "stage_seconds": {k: round(b - a, 1) for k, (a, b) in stages.items()},
+        "stage_seconds": _phase_seconds(start, ends),
     }
+
+
+_PHASES = {"clean": "prepare", "extract": "prepare"}
+"""The ingest reports clean and extract progress batch by batch, interleaved: one phase here."""
+
+
+def _phase_seconds(start: float, ends: Mapping[str, float]) -> dict[str, float]:
+    """Seconds per phase (read, prepare, track): from the end of the one before to its last report."""
+    seconds, previous = {}, start
+    for phase, end in sorted(ends.items(), key=lambda item: item[1]):
+        seconds[phase] = round(end - previous, 1)
+        previous = end
+    return seconds
 
 
 def _spawn(args: Sequence[str]) -> dict[str, Any] | str:
