@@ -79,6 +79,18 @@ def test_batch_size_does_not_change_the_result(
         assert families_of(store.get_articles(store.article_ids())) == dict(reference.families)
 
 
+def test_a_pool_of_workers_gives_the_same_result(
+    sources: list[str], reference: CorpusResult, tmp_path: Path
+) -> None:
+    """Two worker processes, kept for the run, prepare each batch while the one before is stored."""
+    settings = load_settings(None, ["run.workers=2"])
+    with Store.open(tmp_path / "pool.db") as store:
+        summary = ingest(sources, store, settings, batch_size=4)
+        assert {s.id: s.article_ids for s in store.list_stories()} == dict(reference.stories)
+        assert families_of(store.get_articles(store.article_ids())) == dict(reference.families)
+    assert (summary.prepared, summary.articles, summary.tracked) == (13, 13, 13)
+
+
 def test_ingesting_the_same_sources_again_is_a_no_op(
     ingested: Path, sources: list[str], tmp_path: Path
 ) -> None:
