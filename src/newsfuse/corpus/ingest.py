@@ -353,19 +353,33 @@ class _Run:
                     tracking = _Tracking.load(self.store, self.settings)
                 tracked = self.store.article_ids_in_stories(ids)
                 new = [i for i in ids if i not in tracked]
-                articles = self.store.get_articles(new, mentions_only=True)
-                added: dict[str, list[Article]] = {}
-                for article in articles:
-                    added.setdefault(tracking.add(article), []).append(article)
+                added, titles = self._track_articles(tracking, new)
                 for story_id in sorted(added):
-                    members = added[story_id]
                     created = self.store.append_to_story(
-                        story_id, _title(members[0]), [a.id for a in members]
+                        story_id, titles[story_id], added[story_id]
                     )
                     (self.new_stories if created else self.extended).add(story_id)
                 tracking.save(self.store)
-            self.counts["tracked"] += len(articles)
+            self.counts["tracked"] += len(new)
             self.progress("track", start + len(ids), len(todo))
+
+    def _track_articles(
+        self, tracking: _Tracking, article_ids: list[str]
+    ) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Feed articles to the tracker; their ids by story, and a title for each story.
+
+        Read ``batch_size`` at a time and kept only as ids: a commit's articles with their
+        annotations were the largest thing a tracking commit held in memory.
+        """
+        added: dict[str, list[str]] = {}
+        titles: dict[str, str] = {}
+        for start in range(0, len(article_ids), self.batch_size):
+            chunk = article_ids[start : start + self.batch_size]
+            for article in self.store.get_articles(chunk, mentions_only=True):
+                story_id = tracking.add(article)
+                titles.setdefault(story_id, _title(article))
+                added.setdefault(story_id, []).append(article.id)
+        return added, titles
 
 
 @dataclass(slots=True)
