@@ -32,6 +32,7 @@ shared and its load varies).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import resource
 import subprocess
@@ -299,11 +300,12 @@ def render(report: Report, args: argparse.Namespace) -> str:
                 lines.append(f"- {e}")
             else:
                 lines.append(_e2e_line(e))
-        sized = {e["size"]: e for e in report.e2e if not isinstance(e, str)}
-        for small, big in ((1_000, 10_000), (10_000, 100_000)):
-            if small in sized and big in sized:
-                ratio = sized[big]["seconds"] / sized[small]["seconds"]
-                lines.append(f"- Time ratio t({big:,})/t({small:,}) end to end: {ratio:.2f}.")
+        sized = sorted((e["size"], e["seconds"]) for e in report.e2e if not isinstance(e, str))
+        for (small, t_small), (big, t_big) in itertools.pairwise(sized):
+            lines.append(
+                f"- Time ratio t({big:,})/t({small:,}) end to end: {t_big / t_small:.2f} "
+                f"(linear: {big / small:.0f})."
+            )
     return "\n".join(lines) + "\n"
 
 
