@@ -348,8 +348,10 @@ class StoryTracker:
         return {
             "id": s.id,
             "article_ids": list(s.article_ids),
-            "weights": dict(s.weights),
-            "entities": dict(s.entities),
+            # pairs, not objects: PostgreSQL's JSONB reorders object keys, and the order of a
+            # centroid's terms is the order its norms are summed in
+            "weights": [[f, v] for f, v in s.weights.items()],
+            "entities": [[f, v] for f, v in s.entities.items()],
             "first_time": s.first_time,
             "last_time": s.last_time,
             "updated": s.updated,
@@ -367,15 +369,18 @@ class StoryTracker:
         Continues exactly as the original would: the postings are rebuilt in ``updated`` order,
         which is the order the original inserted them in.
         """
+        rows = [
+            {**r, "weights": dict(r["weights"]), "entities": dict(r["entities"])} for r in stories
+        ]
         postings: dict[str, list[tuple[str, int]]] = {}
-        for row in sorted(stories, key=lambda r: int(r["updated"])):
+        for row in sorted(rows, key=lambda r: int(r["updated"])):
             if row["unposted"] is None:
                 continue
             skip = set(row["unposted"])
             for feature in sorted(set(row["weights"]) | set(row["entities"])):
                 if feature not in skip:
                     postings.setdefault(feature, []).append((str(row["id"]), int(row["updated"])))
-        state = {**header, "df": df, "stories": stories, "postings": postings}
+        state = {**header, "df": df, "stories": rows, "postings": postings}
         return cls.from_state(state)
 
     # --- internals -----------------------------------------------------------------------------------

@@ -114,5 +114,7 @@ def _story_rows(stories: list[dict[str, Any]], postings: dict[str, Any]) -> list
         mine = posted.get(story["id"])
         carried = sorted(set(story["weights"]) | set(story["entities"]))
         unposted = None if not mine else [f for f in carried if f not in mine]
-        rows.append({**story, "unposted": unposted})
+        weights = [[f, v] for f, v in story["weights"].items()]  # pairs: JSONB reorders keys
+        entities = [[f, v] for f, v in story["entities"].items()]
+        rows.append({**story, "weights": weights, "entities": entities, "unposted": unposted})
     return rows
