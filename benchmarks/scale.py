@@ -33,6 +33,7 @@ wall-clock ratio: under a varying load it is the steadier measure of work per ar
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import resource
 import subprocess
@@ -144,11 +145,12 @@ def worker(size: int, seed: int, repeat: int, with_reference: bool) -> dict[str,
     return result
 
 
-def end_to_end(size: int, seed: int) -> dict[str, Any] | str:
+def end_to_end(size: int, seed: int, workers: int) -> dict[str, Any] | str:
     """The store-backed corpus ingest on the same corpus, or why it was skipped.
 
     ``newsfuse.corpus`` is imported here, not at the top: it is written on another branch, and this
-    benchmark must run (and say so) without it.
+    benchmark must run (and say so) without it.  ``workers`` is ``run.workers`` (the process pool
+    that cleans and extracts); their peak RSS is reported apart from this process's.
     """
     try:
         import newsfuse.corpus as corpus_module
@@ -160,6 +162,11 @@ def end_to_end(size: int, seed: int) -> dict[str, Any] | str:
     if ingest is None:
         return "skipped: newsfuse.corpus has no ingest()"
     corpus = generate(size, seed, names=names_for(size))
+    ends: dict[str, float] = {}  # phase → time of its last progress report
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        ends[_PHASES.get(stage, stage)] = time.perf_counter()
+
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "corpus.jsonl"
         with source.open("w", encoding="utf-8") as out:
@@ -172,13 +179,37 @@ def end_to_end(size: int, seed: int) -> dict[str, Any] | str:
                     "published_at": a.published_at,
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        del corpus
         store = Store.open(Path(tmp) / "store.sqlite")
         before = _rss_mb()
         start = time.perf_counter()
-        ingest([str(source)], store, load_settings())
+        settings = load_settings(overrides=[f"run.workers={workers}"])
+        ingest([str(source)], store, settings, on_progress=on_progress)
         seconds = time.perf_counter() - start
         store.close()
-    return {"size": size, "seconds": seconds, "rss_before_mb": before, "rss_peak_mb": _rss_mb()}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "size": size,
+        "workers": workers,
+        "seconds": seconds,
+        "rss_before_mb": before,
+        "rss_peak_mb": _rss_mb(),
+        "rss_worker_peak_mb": children,
+        "stage_seconds": _phase_seconds(start, ends),
+    }
+
+
+_PHASES = {"clean": "prepare", "extract": "prepare"}
+"""The ingest reports clean and extract progress batch by batch, interleaved: one phase here."""
+
+
+def _phase_seconds(start: float, ends: Mapping[str, float]) -> dict[str, float]:
+    """Seconds per phase (read, prepare, track): from the end of the one before to its last report."""
+    seconds, previous = {}, start
+    for phase, end in sorted(ends.items(), key=lambda item: item[1]):
+        seconds[phase] = round(end - previous, 1)
+        previous = end
+    return seconds
 
 
 def _spawn(args: Sequence[str]) -> dict[str, Any] | str:
@@ -198,7 +229,12 @@ class Report:
 
 def render(report: Report, args: argparse.Namespace) -> str:
     flags = " --no-reference" if args.no_reference else f" --reference-max {args.reference_max}"
-    flags += f" --end-to-end --end-to-end-sizes {args.end_to_end_sizes}" if args.end_to_end else ""
+    flags += (
+        f" --end-to-end --end-to-end-sizes {args.end_to_end_sizes}"
+        f" --end-to-end-workers {args.end_to_end_workers}"
+        if args.end_to_end
+        else ""
+    )
     command = f"python benchmarks/scale.py --sizes {args.sizes} --seed {args.seed} --repeat {args.repeat}{flags}"
     lines = [
         f"Command: `{command}` — synthetic corpora from `benchmarks/corpus.py` (seed {args.seed}); "
@@ -271,10 +307,13 @@ def render(report: Report, args: argparse.Namespace) -> str:
             if isinstance(e, str):
                 lines.append(f"- {e}")
             else:
-                lines.append(
-                    f"- {e['size']:,} articles: {e['seconds']:.1f} s, "
-                    f"{e['size'] / e['seconds']:,.1f} articles/s, peak RSS {e['rss_peak_mb']:,.0f} MB."
-                )
+                lines.append(_e2e_line(e))
+        sized = sorted((e["size"], e["seconds"]) for e in report.e2e if not isinstance(e, str))
+        for (small, t_small), (big, t_big) in itertools.pairwise(sized):
+            lines.append(
+                f"- Time ratio t({big:,})/t({small:,}) end to end: {t_big / t_small:.2f} "
+                f"(linear: {big / small:.0f})."
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -299,6 +338,19 @@ def _cpu_ratio_line(big: Mapping[str, Any], small: Mapping[str, Any]) -> str:
     )
 
 
+def _e2e_line(e: Mapping[str, Any]) -> str:
+    """One end-to-end size: time, rate, peak RSS of the ingest process and of a pool worker."""
+    workers = e.get("workers", 1)
+    stages = ", ".join(f"{k} {v:.0f} s" for k, v in e.get("stage_seconds", {}).items())
+    return (
+        f"- {e['size']:,} articles, {workers} worker(s): {e['seconds']:.1f} s, "
+        f"{e['size'] / e['seconds']:,.1f} articles/s, peak RSS {e['rss_peak_mb']:,.0f} MB"
+        + (f" (+ {e['rss_worker_peak_mb']:,.0f} MB per worker)" if workers > 1 else "")
+        + (f"; stages: {stages}" if stages else "")
+        + "."
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -308,6 +360,9 @@ def main() -> int:
     parser.add_argument("--reference-max", type=int, default=10_000)
     parser.add_argument("--end-to-end", action="store_true", help="also time newsfuse.corpus")
     parser.add_argument("--end-to-end-sizes", default="1000")
+    parser.add_argument(
+        "--end-to-end-workers", type=int, default=2, help="run.workers of the end-to-end ingest"
+    )
     parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--e2e-worker", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -316,7 +371,7 @@ def main() -> int:
         print(json.dumps(worker(args.worker, args.seed, args.repeat, not args.no_reference)))
         return 0
     if args.e2e_worker is not None:
-        print(json.dumps(end_to_end(args.e2e_worker, args.seed)))
+        print(json.dumps(end_to_end(args.e2e_worker, args.seed, args.end_to_end_workers)))
         return 0
 
     rows: list[dict[str, Any]] = []
@@ -331,7 +386,18 @@ def main() -> int:
     e2e: list[dict[str, Any] | str] = []
     if args.end_to_end:
         for size in (int(s) for s in args.end_to_end_sizes.split(",")):
-            e2e.append(_spawn(["--e2e-worker", str(size), "--seed", str(args.seed)]))
+            e2e.append(
+                _spawn(
+                    [
+                        "--e2e-worker",
+                        str(size),
+                        "--seed",
+                        str(args.seed),
+                        "--end-to-end-workers",
+                        str(args.end_to_end_workers),
+                    ]
+                )
+            )
             print(json.dumps(e2e[-1]), file=sys.stderr, flush=True)
     text = render(Report(rows, e2e), args)
     print(text)

@@ -6,6 +6,7 @@ must give the same families and stories as ``analyse_corpus``; later ingests mus
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 from pathlib import Path
@@ -76,6 +77,18 @@ def test_batch_size_does_not_change_the_result(
         ingest(sources, store, Settings(), batch_size=1000)
         assert {s.id: s.article_ids for s in store.list_stories()} == dict(reference.stories)
         assert families_of(store.get_articles(store.article_ids())) == dict(reference.families)
+
+
+def test_a_pool_of_workers_gives_the_same_result(
+    sources: list[str], reference: CorpusResult, tmp_path: Path
+) -> None:
+    """Two worker processes, kept for the run, prepare each batch while the one before is stored."""
+    settings = load_settings(None, ["run.workers=2"])
+    with Store.open(tmp_path / "pool.db") as store:
+        summary = ingest(sources, store, settings, batch_size=4)
+        assert {s.id: s.article_ids for s in store.list_stories()} == dict(reference.stories)
+        assert families_of(store.get_articles(store.article_ids())) == dict(reference.families)
+    assert (summary.prepared, summary.articles, summary.tracked) == (13, 13, 13)
 
 
 def test_ingesting_the_same_sources_again_is_a_no_op(
@@ -162,3 +175,30 @@ def test_a_missing_source_stops_before_anything_is_written(tmp_path: Path) -> No
         with pytest.raises(InputError, match=r"missing\.txt: no such file"):
             ingest([str(EXAMPLE), str(tmp_path / "missing.txt")], store, Settings())
         assert store.counts()["raw_documents"] == 0
+
+
+class _Stop(Exception):
+    """Raised from the progress callback: the ingest stops right after a committed batch."""
+
+
+def test_tracking_resumed_after_every_commit_matches_the_in_memory_corpus_run(
+    sources: list[str], reference: CorpusResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stop the ingest after each tracking commit and run it again: every run resumes the tracker
+    from the stored rows (header, per-story rows, per-feature counts), and the end result must be
+    the uninterrupted one."""
+    monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "TRACK_BATCHES", 1)
+
+    def stop_after_tracking(stage: str, done: int, total: int) -> None:
+        if stage == "track":
+            raise _Stop
+
+    runs = 0
+    with Store.open(tmp_path / "store.db") as store:
+        while store.articles_without_story() or runs == 0:
+            runs += 1
+            with pytest.raises(_Stop):
+                ingest(sources, store, Settings(), batch_size=2, on_progress=stop_after_tracking)
+        assert {s.id: s.article_ids for s in store.list_stories()} == dict(reference.stories)
+        assert store.counts()["tracker_stories"] == len(reference.stories)
+    assert runs == 7  # 13 articles, two per commit: six resumptions

@@ -6,15 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, inspect, text
 
+from newsfuse.config import Settings
+from newsfuse.corpus import ingest
 from newsfuse.models import Article, RawDocument
+from newsfuse.stages.cluster import StoryTracker
 from newsfuse.store import Store, StoreVersionError, head_revision
 from newsfuse.store.engine import resolve
-from newsfuse.store.migrate import upgrade
-from newsfuse.store.schema import Base
+from newsfuse.store.migrate import alembic_config, upgrade
+from newsfuse.store.schema import Base, TrackerStateRow
 
 
 def _engine(url: str) -> Engine:
@@ -25,7 +29,7 @@ def test_empty_database_is_migrated_to_head(store_url: str) -> None:
     with Store.open(store_url, upgrade=False) as store:
         assert store.revision() is None
         store.upgrade()
-        assert store.revision() == head_revision() == "0002"
+        assert store.revision() == head_revision() == "0003"
         store.upgrade()  # at head: nothing to do
     engine = _engine(store_url)
     try:
@@ -90,3 +94,40 @@ def test_a_store_at_0001_with_data_is_upgraded_to_head(
         assert store.get_article(example_articles[0].id) == example_articles[0]
         store.put_signatures({example_articles[0].id: (b"\x00" * 512, [1, 2])})
         assert store.band_key_matches([2, 3]) == {2: [example_articles[0].id]}
+
+
+def test_a_store_at_0002_with_a_whole_tracker_state_is_split_into_rows(
+    store_url: str, examples_dir: Path
+) -> None:
+    """Before 0003 the tracker's whole state was one document; the upgrade splits it into rows
+    from which the same tracker comes back, and the store goes on tracking."""
+    first = [
+        str(examples_dir / name) for name in ("01_merrow-herald.txt", "04_eastshore-daily.txt")
+    ]
+    with Store.open(store_url) as store:
+        ingest(first, store, Settings(), batch_size=1)
+        header = store.tracker_state("cluster")
+        assert header is not None
+        whole = StoryTracker.from_rows(header, *store.tracker_rows("cluster")).state()
+    engine = _engine(store_url)
+    try:
+        with engine.begin() as connection:  # back to 0002, with the state as 0002 kept it
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002")
+            states = TrackerStateRow.__table__
+            connection.execute(
+                states.update().where(states.c.name == "cluster").values(state=whole)
+            )
+    finally:
+        engine.dispose()
+    with Store.open(store_url) as store:
+        assert store.revision() == head_revision()
+        header = store.tracker_state("cluster")
+        assert header is not None and "stories" not in header
+        stories, frequencies = store.tracker_rows("cluster")
+        assert len(stories) == len(whole["stories"]) and frequencies == whole["df"]
+        assert StoryTracker.from_rows(header, stories, frequencies).state() == whole
+        (story,) = store.list_stories()
+        later = ingest([str(examples_dir / "02_calderra-press-agency.txt")], store, Settings())
+        assert later.extended_stories == (story.id,)

@@ -149,6 +149,26 @@ def test_articles_annotated_by_the_extract_stage_round_trip(
             store.add_raw(raw)
             store.put_article(article)
     assert [store.get_article(a.id) for a in annotated] == annotated
+    # what the story tracker reads: the same articles without sentences, quotes and claims
+    light = store.get_articles([a.id for a in annotated], mentions_only=True)
+    assert light == [dataclasses.replace(a, sentences=(), quotes=(), claims=()) for a in annotated]
+
+
+def test_batched_writes_and_reads_match_one_by_one(
+    store: Store, example_raws: list[RawDocument], example_articles: list[Article]
+) -> None:
+    """add_raws / put_articles / get_raws write and read what add_raw / put_article / get_raw do."""
+    first, *rest = example_raws
+    assert store.add_raws([first, first]) == {first.id}  # a document twice: stored once
+    assert store.add_raws(example_raws) == {raw.id for raw in rest}
+    assert store.get_raws([raw.id for raw in reversed(example_raws)]) == example_raws[::-1]
+    store.put_articles(example_articles)
+    store.put_articles(example_articles[:1])  # putting again replaces, as put_article does
+    ids = [a.id for a in example_articles]
+    assert store.get_articles(ids) == example_articles
+    assert store.raw_ids_without_article() == []
+    with pytest.raises(NotInStoreError, match="nope"):
+        store.get_raws([first.id, "nope"])
 
 
 def test_article_of_an_unknown_raw_document_is_refused(

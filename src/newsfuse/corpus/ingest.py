@@ -54,10 +54,14 @@ DEFAULT_BATCH_SIZE = 256
 """Documents per transaction: large enough that commits are a small share of the time, small
 enough that a batch of raw pages, their articles and annotations stay well under 100 MB."""
 
+_TASK_SIZE = 16
+"""Raw documents per executor task: enough for spaCy's batching, small enough to spread a batch
+over the workers (as the extract stage's own batches of 16)."""
+
 TRACK_BATCHES = 8
-"""Tracking commits every ``TRACK_BATCHES * batch_size`` articles: each commit writes the whole
-tracker state (about 1.5 kB per article tracked so far), while tracking one article costs only
-milliseconds, so fewer, larger commits keep the state writes a small share of a long ingest."""
+"""Tracking commits every ``TRACK_BATCHES * batch_size`` articles.  A commit writes the rows of the
+stories that changed since the last one, and a busy story changes in every commit, so fewer,
+larger commits write it fewer times; the articles of one commit are all it holds in memory."""
 
 _CLUSTER = "cluster"  # tracker_states: StoryTracker.state()
 _CLUSTER_SEQ = (
@@ -128,18 +132,24 @@ def ingest(
         raise ValueError("batch_size must be at least 1")
     _check_sources(sources)
     started = time.monotonic()
+    # Our own pool is kept for the whole run: the workers load spaCy once, not once per batch.
+    own = None if executor is not None else LocalExecutor(settings.run.workers, keep_pool=True)
     run = _Run(
         store=store,
         settings=settings,
-        executor=executor or LocalExecutor(settings.run.workers),
+        executor=executor or own or LocalExecutor(),
         progress=on_progress or (lambda stage, done, total: None),
         on_rejection=on_rejection,
         batch_size=batch_size,
         debug=debug,
     )
-    run.check_settings()
-    run.read(sources, stdin)
-    run.prepare()
+    try:
+        run.check_settings()
+        run.read(sources, stdin)
+        run.prepare()
+    finally:
+        if own is not None:
+            own.close()
     run.track()
     return run.summary(time.monotonic() - started)
 
@@ -231,43 +241,63 @@ class _Run:
         )
         for batch in _batches(items, self.batch_size):
             with self.store.batch():
+                docs: list[RawDocument] = []
                 for item in batch:
                     if isinstance(item, Rejection):
                         self.reject(item)
-                        continue
-                    self.counts["read"] += 1
-                    self.counts["stored" if self.store.add_raw(item) else "known"] += 1
+                    else:
+                        docs.append(item)
+                new = self.store.add_raws(docs)
+            self.counts["read"] += len(docs)
+            self.counts["stored"] += len(new)
+            self.counts["known"] += len(docs) - len(new)
             self.progress("read", self.counts["read"], 0)
 
     # -- 2. prepare ----------------------------------------------------------------------------
 
     def prepare(self) -> None:
+        """Clean and extract in the executor one batch ahead of the batch being stored.
+
+        The next batch is handed to the executor before this one is written, so a process pool
+        parses while the store commits (an in-process executor simply runs each batch when it is
+        stored).  At most two batches of raw documents and articles are in memory.
+        """
         todo = self.store.raw_ids_without_article()
-        for start in range(0, len(todo), self.batch_size):
-            raws = [self.store.get_raw(i) for i in todo[start : start + self.batch_size]]
-            self._prepare_batch(raws, done=start, total=len(todo))
+        batches = [todo[i : i + self.batch_size] for i in range(0, len(todo), self.batch_size)]
+        task = _PrepareTask(self.settings, self.debug)
+        ahead = self._submit(task, batches[0]) if batches else None
+        for number in range(len(batches)):
+            current = ahead
+            ahead = self._submit(task, batches[number + 1]) if number + 1 < len(batches) else None
+            assert current is not None
+            raws, results = current
+            self._store_batch(raws, results, done=number * self.batch_size, total=len(todo))
 
-    def _prepare_batch(self, raws: list[RawDocument], *, done: int, total: int) -> None:
-        def progress(stage: str, n: int, _: int) -> None:
-            self.progress(stage, done + n if stage == "clean" else n, total)
+    def _submit(
+        self, task: _PrepareTask, raw_ids: list[str]
+    ) -> tuple[list[RawDocument], Iterator[list[Article | Rejection]]]:
+        raws = self.store.get_raws(raw_ids)
+        chunks = [raws[i : i + _TASK_SIZE] for i in range(0, len(raws), _TASK_SIZE)]
+        return raws, self.executor.map(task, chunks)
 
-        clean_rejections: list[Rejection] = []
-        cleaned = clean_articles(
-            raws,
-            self.settings,
-            executor=self.executor,
-            reject=clean_rejections.append,
-            on_progress=progress,
-            debug=self.debug,
-        )
-        # clean keeps input order, so the k-th rejection is the k-th raw document without article
-        made = {a.raw_id for a in cleaned}
-        failed = [raw for raw in raws if raw.id not in made]
+    def _store_batch(
+        self,
+        raws: list[RawDocument],
+        results: Iterator[list[Article | Rejection]],
+        *,
+        done: int,
+        total: int,
+    ) -> None:
+        prepared: list[Article | Rejection] = []
+        for chunk in results:
+            prepared.extend(chunk)
+            self.progress("clean", done + len(prepared), total)
+        cleaned = [a for a in prepared if isinstance(a, Article)]
         keep, duplicates = self._unique(cleaned)
-        annotated = extract_articles(keep, self.settings, executor=self.executor)
         with self.store.batch():
-            for raw, rejection in zip(failed, clean_rejections, strict=True):
-                self.reject(rejection, raw.id)
+            for raw, result in zip(raws, prepared, strict=True):
+                if isinstance(result, Rejection):
+                    self.reject(result, raw.id)
             for article, first in duplicates:
                 self.counts["duplicates"] += 1
                 self.reject(
@@ -276,14 +306,13 @@ class _Run:
                     ),
                     article.raw_id,
                 )
-            families = join_families(self.store, annotated, self.settings.dedupe)
-            for article in annotated:
-                self.store.put_article(
-                    dataclasses.replace(article, dup_group=families.family_of[article.id])
-                )
+            families = join_families(self.store, keep, self.settings.dedupe)
+            self.store.put_articles(
+                [dataclasses.replace(a, dup_group=families.family_of[a.id]) for a in keep]
+            )
             families.save_signatures(self.store)
         self.counts["prepared"] += len(raws)
-        self.counts["articles"] += len(annotated)
+        self.counts["articles"] += len(keep)
         self.counts["in_families"] += families.joined
         self.progress("extract", done + len(raws), total)
 
@@ -312,8 +341,7 @@ class _Run:
     def track(self) -> None:
         untracked = self.store.articles_without_story()
         todo = [i for _, i in sorted((_time_order(i, when), i) for i, when in untracked)]
-        tracker: StoryTracker | None = None
-        seq = -1
+        tracking: _Tracking | None = None
         step = self.batch_size * TRACK_BATCHES
         for start in range(0, len(todo), step):
             ids = todo[start : start + step]
@@ -321,31 +349,110 @@ class _Run:
                 # Inside the write transaction: if another ingest moved the tracker on since we
                 # loaded it, load it again, and skip what that ingest already tracked.
                 stored_seq = (self.store.tracker_state(_CLUSTER_SEQ) or {}).get("seq", 0)
-                if tracker is None or stored_seq != seq:
-                    tracker = self._load_tracker()
+                if tracking is None or stored_seq != tracking.seq:
+                    tracking = _Tracking.load(self.store, self.settings)
                 tracked = self.store.article_ids_in_stories(ids)
-                articles = self.store.get_articles([i for i in ids if i not in tracked])
-                added: dict[str, list[Article]] = {}
-                for article in articles:
-                    added.setdefault(tracker.add(article), []).append(article)
+                new = [i for i in ids if i not in tracked]
+                added, titles = self._track_articles(tracking, new)
                 for story_id in sorted(added):
-                    members = added[story_id]
                     created = self.store.append_to_story(
-                        story_id, _title(members[0]), [a.id for a in members]
+                        story_id, titles[story_id], added[story_id]
                     )
                     (self.new_stories if created else self.extended).add(story_id)
-                state = tracker.state()
-                seq = int(state["seq"])
-                self.store.put_tracker_state(_CLUSTER, state)
-                self.store.put_tracker_state(_CLUSTER_SEQ, {"seq": seq})
-            self.counts["tracked"] += len(articles)
+                tracking.save(self.store)
+            self.counts["tracked"] += len(new)
             self.progress("track", start + len(ids), len(todo))
 
-    def _load_tracker(self) -> StoryTracker:
-        state = self.store.tracker_state(_CLUSTER)
-        if state is None:
-            return StoryTracker(self.settings.cluster)
-        return StoryTracker.from_state(state)
+    def _track_articles(
+        self, tracking: _Tracking, article_ids: list[str]
+    ) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Feed articles to the tracker; their ids by story, and a title for each story.
+
+        Read ``batch_size`` at a time and kept only as ids: a commit's articles with their
+        annotations were the largest thing a tracking commit held in memory.
+        """
+        added: dict[str, list[str]] = {}
+        titles: dict[str, str] = {}
+        for start in range(0, len(article_ids), self.batch_size):
+            chunk = article_ids[start : start + self.batch_size]
+            for article in self.store.get_articles(chunk, mentions_only=True):
+                story_id = tracking.add(article)
+                titles.setdefault(story_id, _title(article))
+                added.setdefault(story_id, []).append(article.id)
+        return added, titles
+
+
+@dataclass(slots=True)
+class _Tracking:
+    """The run's story tracker and what of it the store already has.
+
+    A commit writes the header, the frequencies of the features counted since the last commit, and
+    the rows of the stories that changed: those an article joined, and those whose postings shrank
+    (evicted by busier stories, or expired), found by comparing posting counts.  So a commit costs
+    what the batch touched, and the tracker is all the run holds across batches.
+    """
+
+    tracker: StoryTracker
+    seq: int
+    """The tracker's ``seq`` as stored."""
+    posted: dict[str, int]
+    """``StoryTracker.posted_counts()`` as stored."""
+    counted: set[str] = field(default_factory=set)
+    """Features whose document frequency changed since the last commit."""
+
+    @classmethod
+    def load(cls, store: Store, settings: Settings) -> _Tracking:
+        """The tracker as stored (a new one for a store that has none)."""
+        header = store.tracker_state(_CLUSTER)
+        if header is None:
+            tracker = StoryTracker(settings.cluster)
+        else:
+            stories, frequencies = store.tracker_rows(_CLUSTER)
+            tracker = StoryTracker.from_rows(header, stories, frequencies)
+        return cls(tracker, int(tracker.header()["seq"]), tracker.posted_counts())
+
+    def add(self, article: Article) -> str:
+        """Track one article; its story's id."""
+        story_id, features = self.tracker.add_article(article)
+        self.counted.update(features.terms)
+        self.counted.update(features.entities)
+        return story_id
+
+    def save(self, store: Store) -> None:
+        """Write what changed since the last commit (call inside the batch with the memberships)."""
+        posted = self.tracker.posted_counts()
+        changed = set(self.tracker.stories_updated_since(self.seq))
+        changed.update(s for s, n in self.posted.items() if posted.get(s) != n)
+        rows = [self.tracker.story_row(s) for s in sorted(changed)]
+        store.put_tracker_rows(_CLUSTER, rows, self.tracker.frequencies(self.counted))
+        header = self.tracker.header()
+        store.put_tracker_state(_CLUSTER, header)
+        store.put_tracker_state(_CLUSTER_SEQ, {"seq": header["seq"]})
+        self.seq, self.posted, self.counted = int(header["seq"]), posted, set()
+
+
+@dataclass(frozen=True, slots=True)
+class _PrepareTask:
+    """Clean, then extract, a few raw documents: one call in a worker, one result per document.
+
+    One task for both stages, so documents and articles cross between processes once each way,
+    and the workers never sit idle between a batch's clean and its extract.  Exact duplicates are
+    dropped afterwards, by the store (rare, and their extraction is the same work either way).
+    """
+
+    settings: Settings
+    debug: bool
+
+    def __call__(self, raws: Sequence[RawDocument]) -> list[Article | Rejection]:
+        inline = LocalExecutor(1)
+        rejections: list[Rejection] = []
+        cleaned = clean_articles(
+            raws, self.settings, executor=inline, reject=rejections.append, debug=self.debug
+        )
+        annotated = {a.raw_id: a for a in extract_articles(cleaned, self.settings, executor=inline)}
+        # clean keeps input order, so the k-th rejection is the k-th document without an article
+        rejected = iter(rejections)
+        return [annotated[raw.id] if raw.id in annotated else next(rejected) for raw in raws]
 
 
 # --- helpers -------------------------------------------------------------------------------------

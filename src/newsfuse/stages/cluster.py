@@ -355,6 +355,97 @@ class StoryTracker:
         heapq.heapify(tracker._expiry)
         return tracker
 
+    # --- persistence by rows: a store rewrites only what changed ------------------------------------
+    #
+    # :meth:`state` is one document that grows with every story ever seen; rewriting it at each
+    # commit makes a long ingest slower and hungrier as it goes.  The methods below split it into a
+    # small header, one row per story and one count per feature, so a commit writes the stories and
+    # frequencies that changed since the last one.  The postings are not stored: a story's postings
+    # value is always its ``updated`` (each absorb re-posts every feature it carries, newest last),
+    # so each posting list is its stories in ``updated`` order, and all a story row must add is
+    # which of its features it was evicted from (usually none).
+
+    def add_article(self, article: Article) -> tuple[str, ArticleFeatures]:
+        """:meth:`add`, also returning the features counted: their document frequencies changed."""
+        vector = self._embed(article) if self.settings.embedding_weight > 0 else None
+        features = article_features(article, self.settings)
+        return self.add_features(features, vector), features
+
+    def header(self) -> dict[str, Any]:
+        """The corpus-wide scalars of :meth:`state`: everything but stories, frequencies, postings."""
+        return {
+            "version": _STATE_VERSION,
+            "settings": asdict(self.settings),
+            "docs": self._docs,
+            "seq": self._seq,
+            "now": self._now,
+        }
+
+    def frequencies(self, features: Iterable[str]) -> dict[str, int]:
+        """Document frequencies of ``features`` (those seen so far)."""
+        return {f: self._df[f] for f in features if f in self._df}
+
+    def stories_updated_since(self, seq: int) -> list[str]:
+        """Ids of the stories an article joined after the tracker's ``seq`` was ``seq``, sorted."""
+        return sorted(s.id for s in self._stories.values() if s.updated > seq)
+
+    def posted_counts(self) -> dict[str, int]:
+        """Story id → how many postings list it (stories in none are left out).
+
+        A story no article joined can only leave postings (evicted by busier stories, or expired),
+        so comparing these counts between two commits finds the other stories whose row changed.
+        """
+        counts: dict[str, int] = {}
+        for posting in self._postings.values():
+            for story_id in posting:
+                counts[story_id] = counts.get(story_id, 0) + 1
+        return counts
+
+    def story_row(self, story_id: str) -> dict[str, Any]:
+        """One story of :meth:`state`, plus ``unposted``: the features it carries but is not posted
+        under (``None`` when it is in no posting at all: expired)."""
+        s = self._stories[story_id]
+        carried = sorted(set(s.weights) | set(s.entities))
+        posted = {f for f in carried if story_id in self._postings.get(f, ())}
+        return {
+            "id": s.id,
+            "article_ids": list(s.article_ids),
+            # pairs, not objects: PostgreSQL's JSONB reorders object keys, and the order of a
+            # centroid's terms is the order its norms are summed in
+            "weights": [[f, v] for f, v in s.weights.items()],
+            "entities": [[f, v] for f, v in s.entities.items()],
+            "first_time": s.first_time,
+            "last_time": s.last_time,
+            "updated": s.updated,
+            "norms": [s.term_norm, s.entity_norm, s.norm_docs],
+            "vector": None if s.vector is None else list(s.vector),
+            "members": [m.state() for m in s.members],
+            "unposted": None if not posted else [f for f in carried if f not in posted],
+        }
+
+    @classmethod
+    def from_rows(
+        cls, header: Mapping[str, Any], stories: Sequence[Mapping[str, Any]], df: Mapping[str, int]
+    ) -> StoryTracker:
+        """Rebuild a tracker from :meth:`header`, every :meth:`story_row` and every frequency.
+
+        Continues exactly as the original would: the postings are rebuilt in ``updated`` order,
+        which is the order the original inserted them in.
+        """
+        rows = [
+            {**r, "weights": dict(r["weights"]), "entities": dict(r["entities"])} for r in stories
+        ]
+        postings: dict[str, list[tuple[str, int]]] = {}
+        for row in sorted(rows, key=lambda r: int(r["updated"])):
+            if row["unposted"] is None:
+                continue
+            skip = set(row["unposted"])
+            for feature in sorted(set(row["weights"]) | set(row["entities"])):
+                if feature not in skip:
+                    postings.setdefault(feature, []).append((str(row["id"]), int(row["updated"])))
+        state = {**header, "df": df, "stories": rows, "postings": postings}
+        return cls.from_state(state)
+
     # --- internals -----------------------------------------------------------------------------------
 
     def _embed(self, article: Article) -> Sequence[float] | None:

@@ -134,7 +134,9 @@ class Member:
     def state(self) -> dict[str, Any]:
         """JSON-ready plain values."""
         return {
-            "terms": dict(self.terms),
+            # pairs, not an object: PostgreSQL's JSONB reorders object keys, and the order of the
+            # terms is the order their norm is summed in (a resumed tracker must not drift)
+            "terms": [[term, weight] for term, weight in self.terms.items()],
             "title": list(self.title),
             "numbers": list(self.numbers),
             "norm": self.norm,
@@ -146,7 +148,7 @@ class Member:
     def from_state(cls, raw: Mapping[str, Any]) -> Member:
         """Inverse of :meth:`state`."""
         return cls(
-            terms={str(k): float(v) for k, v in raw["terms"].items()},
+            terms={str(k): float(v) for k, v in dict(raw["terms"]).items()},
             title=tuple(str(t) for t in raw["title"]),
             numbers=tuple(str(n) for n in raw["numbers"]),
             norm=float(raw["norm"]),

@@ -54,7 +54,9 @@ __all__ = [
     "SignatureRow",
     "StoryArticleRow",
     "StoryRow",
+    "TrackerFeatureRow",
     "TrackerStateRow",
+    "TrackerStoryRow",
     "UTCDateTime",
 ]
 
@@ -255,3 +257,30 @@ class TrackerStateRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     state: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TrackerStoryRow(Base):
+    """One story's share of a tracker's state (``StoryTracker.story_row``), kept per story.
+
+    Written only when the story changed, so a commit costs the stories it touched, not every story
+    the tracker has ever seen (the whole state in one document grew with the corpus).
+    """
+
+    __tablename__ = "tracker_stories"
+
+    tracker: Mapped[str] = mapped_column(String(64), primary_key=True)
+    story_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+
+
+class TrackerFeatureRow(Base):
+    """A tracker's document frequency of one feature (a term, or ``@entity``), kept per feature
+    for the same reason as :class:`TrackerStoryRow`: a commit rewrites only the counts that moved."""
+
+    __tablename__ = "tracker_features"
+
+    tracker: Mapped[str] = mapped_column(String(64), primary_key=True)
+    feature: Mapped[str] = mapped_column(Text, primary_key=True)
+    df: Mapped[int] = mapped_column(Integer)
