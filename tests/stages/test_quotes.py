@@ -147,6 +147,15 @@ POLNEAR_SOURCES = [
     ),
     # "Exit polls from the New Hampshire primary, which Mr. Trump won decisively, showed that …"
     ("nyt_2016-02-18_trump-fires-up-g-o-p-base-by-pri", "that 65 percent", "Exit polls", "Trump"),
+    # a headline "Reid: 'Never, ever, ever underestimate Trump.'": nothing after the colon
+    ("politico_2016-03-23_reid-never-ever-ever-underestima", "'Never, ever", "Reid", "Trump"),
+    # "Advisers to four remaining mainstream candidates - former Florida governor Jeb Bush, …"
+    (
+        "wash-post_2016-01-31_can-the-gop-establishment-stop-t",
+        "either of those outcomes",
+        "Advisers",
+        "Bush",
+    ),
 ]
 
 

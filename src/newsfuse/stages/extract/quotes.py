@@ -738,17 +738,25 @@ def _clause_words(subject: Token) -> set[int]:
     """Tokens of the relative and participle clauses in ``subject``'s phrase, and of its
     comparisons: "said Elmendorf, who supports Clinton", "Some voters who were once intrigued by
     Mr. Trump now regard", "many Republicans, like Mr. Ryan, continued" name a person who is not
-    the source."""
-    return {
+    the source; nor does what follows the colon of a headline ("Reid: 'Never, ever, ever
+    underestimate Trump.'", "Poll: Donald Trump Ties Hillary Clinton …").  A common noun's
+    source is that noun, not a person of its complements ("Advisers to … Jeb Bush", "Clinton's
+    chief of staff"); a name in apposition still is ("a spokeswoman, Jennifer Palmieri,")."""
+    words = {
         t.i
         for child in subject.subtree
         if child.i != subject.i
         and (
             child.dep_ in {"relcl", "acl"}
             or (child.dep_ == "prep" and child.lower_ in _COMPARISONS)
+            or (subject.pos_ == "NOUN" and child.dep_ in {"prep", "poss"})
         )
         for t in child.subtree
     }
+    colon = next((c.i for c in subject.rights if c.text == ":"), None)
+    if colon is not None:
+        words.update(t.i for c in subject.rights if c.i > colon for t in c.subtree)
+    return words
 
 
 def _own_person(subject: Token) -> SpacySpan | None:
