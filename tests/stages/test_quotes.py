@@ -118,16 +118,54 @@ POLNEAR_SPEAKERS = [
     ),
     # "said a source close to the campaign", not "Bill Clinton" of the quote's sentence
     ("politico_2016-03-10_hillary-clinton-s-backseat-drive", "very worked up", "a source", "after"),
+    # "Of Carson, Levine, who has given money to Marco Rubio, said": the source's own name first
+    (
+        "politico_2015-12-03_trump-carson-flop-with-jewish-re",
+        "He’s flat-out scary",
+        "Levine",
+        "before",
+    ),
+]
+
+# (PolNeAR train text, start of the reported content, the source span's text, a name of the same
+# sentence that is not the source): the span reported is the chosen source's own phrase, not another
+# person named in its phrase or sentence.
+POLNEAR_SOURCES = [
+    # a headline "Lynch: …" whose content names Clinton
+    (
+        "breitbart_2016-02-08_lynch-no-outside-influence-on-fb",
+        "No outside influence",
+        "Lynch",
+        "Clinton",
+    ),
+    # "Our Principles PAC, which was founded by former Mitt Romney staffer Katie Packer …, launched"
+    (
+        "breitbart_2016-04-24_anti-trump-groups-launch-ads-in-",
+        "a television and radio ad",
+        "Our Principles PAC",
+        "Romney",
+    ),
+    # "Exit polls from the New Hampshire primary, which Mr. Trump won decisively, showed that …"
+    ("nyt_2016-02-18_trump-fires-up-g-o-p-base-by-pri", "that 65 percent", "Exit polls", "Trump"),
+    # a headline "Reid: 'Never, ever, ever underestimate Trump.'": nothing after the colon
+    ("politico_2016-03-23_reid-never-ever-ever-underestima", "'Never, ever", "Reid", "Trump"),
+    # "Advisers to four remaining mainstream candidates - former Florida governor Jeb Bush, …"
+    (
+        "wash-post_2016-01-31_can-the-gop-establishment-stop-t",
+        "either of those outcomes",
+        "Advisers",
+        "Bush",
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def polnear_articles() -> dict[str, Article]:
-    """The PolNeAR train texts of POLNEAR_SPEAKERS, extracted (read from ../shared, not copied)."""
+    """The PolNeAR train texts of POLNEAR_SPEAKERS and POLNEAR_SOURCES, extracted (read from ../shared, not copied)."""
     directory = SHARED / "bench" / "attribution-dev" / "train" / "text"
     if not directory.is_dir():
         pytest.skip(f"PolNeAR train texts not found at {directory}")
-    names = sorted({name for name, *_ in POLNEAR_SPEAKERS})
+    names = sorted({name for name, *_ in [*POLNEAR_SPEAKERS, *POLNEAR_SOURCES]})
     texts = [(directory / f"{name}.txt").read_text(encoding="utf-8") for name in names]
     articles = Extractor(load_settings().extract)(
         [_article(text, name) for name, text in zip(names, texts, strict=True)]
@@ -149,6 +187,18 @@ def test_polnear_quotation_has_its_speaker(
         assert quote.speaker_span.start >= quote.span.end
     else:
         assert quote.speaker_span.end <= quote.span.start
+
+
+@pytest.mark.parametrize(("name", "start", "source", "other"), POLNEAR_SOURCES)
+def test_polnear_source_span_is_the_sources_own_phrase(
+    polnear_articles: dict[str, Article], name: str, start: str, source: str, other: str
+) -> None:
+    article = polnear_articles[name]
+    (quote,) = [q for q in article.quotes if q.kind == "indirect" and q.text.startswith(start)]
+    assert quote.speaker_span is not None, quote
+    reported = article.slice(quote.speaker_span)
+    assert source in reported and other not in reported, reported
+    assert quote.speaker is not None and other not in quote.speaker, quote
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,7 @@ from newsfuse.stages.extract.attribution_model import (
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 __all__ = [
     "SPEECH_VERBS",
@@ -82,6 +83,7 @@ _CLOSE_AFTER_LOW = re.compile(r"''|[”\"»“]")  # „German style“ closes w
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "it", "we", "i"})
 _MAX_DESCRIPTION_TOKENS = 8  # longer subject phrases are cut at their head noun
 _RELATIVES = frozenset({"which", "that", "who", "what"})
+_COMPARISONS = frozenset({"like", "unlike", "including", "besides", "except"})  # "X, like Ryan,"
 _MIN_DIRECT_SHARE = 0.45  # a quote covering less of its sentence than this is a partial quote
 
 
@@ -691,15 +693,20 @@ def _describe(subject: Token, context: QuoteContext) -> tuple[str, tuple[int, in
     first = _first_word(subject)  # "“…,” Ramos, 58, told": the closing mark is no part of it
     left = doc[first].idx
     right = subject.right_edge.idx + len(subject.right_edge.text)
+    # the chosen source's own name before any other name of its phrase: "Lynch: No outside
+    # influence on FBI probe into Clinton emails" (Lynch a known person but not tagged PERSON here)
+    own = _own_person(subject)
+    if own is not None:
+        return _canonical_person(own.text, context), (own.start_char, own.end_char)
+    person = _person_of_token(subject, context)
+    if person is not None:
+        return person, (subject.idx, subject.idx + len(subject.text))
     clause = _clause_words(subject)
     for ent in doc.ents:
         if ent.label_ != "PERSON" or ent.start in clause:
             continue
         if left <= ent.start_char and ent.end_char <= right:
             return _canonical_person(ent.text, context), (ent.start_char, ent.end_char)
-    person = _person_of_token(subject, context)
-    if person is not None:
-        return person, (subject.idx, subject.idx + len(subject.text))
     for token in reversed(list(subject.subtree)):
         person = None if token.i in clause else _person_of_token(token, context)
         if person is not None:  # "Minister for Information Attaullah Tarar", name tagged ORG
@@ -710,6 +717,7 @@ def _describe(subject: Token, context: QuoteContext) -> tuple[str, tuple[int, in
         ent
         for ent in doc.ents
         if ent.label_ == "PERSON"
+        and ent.start not in clause
         and left <= ent.start_char
         and ent.end <= subject.head.i
         and ent.sent == subject.sent
@@ -727,14 +735,37 @@ def _describe(subject: Token, context: QuoteContext) -> tuple[str, tuple[int, in
 
 
 def _clause_words(subject: Token) -> set[int]:
-    """Tokens of the relative and participle clauses in ``subject``'s phrase: "said Elmendorf,
-    who supports Clinton" names its speaker outside them."""
-    return {
+    """Tokens of the relative and participle clauses in ``subject``'s phrase, and of its
+    comparisons: "said Elmendorf, who supports Clinton", "Some voters who were once intrigued by
+    Mr. Trump now regard", "many Republicans, like Mr. Ryan, continued" name a person who is not
+    the source; nor does what follows the colon of a headline ("Reid: 'Never, ever, ever
+    underestimate Trump.'", "Poll: Donald Trump Ties Hillary Clinton …").  A common noun's
+    source is that noun, not a person of its complements ("Advisers to … Jeb Bush", "Clinton's
+    chief of staff"); a name in apposition still is ("a spokeswoman, Jennifer Palmieri,")."""
+    words = {
         t.i
         for child in subject.subtree
-        if child.dep_ in {"relcl", "acl"} and child.i != subject.i
+        if child.i != subject.i
+        and (
+            child.dep_ in {"relcl", "acl"}
+            or (child.dep_ == "prep" and child.lower_ in _COMPARISONS)
+            or (subject.pos_ == "NOUN" and child.dep_ in {"prep", "poss"})
+        )
         for t in child.subtree
     }
+    colon = next((c.i for c in subject.rights if c.text == ":"), None)
+    if colon is not None:
+        words.update(t.i for c in subject.rights if c.i > colon for t in c.subtree)
+    return words
+
+
+def _own_person(subject: Token) -> SpacySpan | None:
+    """The PERSON entity ``subject`` itself is part of: the chosen source's own name comes before
+    any other name of its phrase or sentence ("Of Carson, Levine, who …, said")."""
+    return next(
+        (e for e in subject.doc.ents if e.label_ == "PERSON" and e.start <= subject.i < e.end),
+        None,
+    )
 
 
 def _first_word(subject: Token) -> int:
