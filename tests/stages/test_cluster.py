@@ -278,7 +278,7 @@ def test_the_learned_link_prefers_the_true_story_by_a_wide_margin(
 ) -> None:
     from newsfuse.stages.cluster import article_features
 
-    tracker = StoryTracker()
+    tracker = StoryTracker(ClusterSettings(scorer="learned"))
     (harbour_story,) = {tracker.add(a) for a in harbour[:-1]}
     (istanbul_story,) = {tracker.add(a) for a in istanbul[:-1]}
     probe_article = harbour[-1]
@@ -295,7 +295,7 @@ def test_the_learned_link_prefers_the_true_story_by_a_wide_margin(
 def test_stories_keep_a_bounded_number_of_members_through_a_json_round_trip(
     harbour: list[Article],
 ) -> None:
-    tracker = StoryTracker(ClusterSettings(members=2))
+    tracker = StoryTracker(ClusterSettings(scorer="learned", members=2))
     story_ids = {tracker.add(a) for a in harbour}
     assert len(story_ids) == 1 and len(harbour) > 2
     (story,) = tracker._stories.values()
@@ -308,7 +308,7 @@ def test_stories_keep_a_bounded_number_of_members_through_a_json_round_trip(
 def test_a_state_saved_before_members_existed_still_resumes(
     harbour: list[Article], istanbul: list[Article]
 ) -> None:
-    tracker = StoryTracker()
+    tracker = StoryTracker(ClusterSettings(scorer="learned"))
     for article in harbour:
         tracker.add(article)
     state = json.loads(json.dumps(tracker.state()))
@@ -346,7 +346,7 @@ def test_margins_measure_each_link_against_the_best_other_one() -> None:
 def test_link_features_are_computed_for_at_most_rescore_candidates() -> None:
     from newsfuse.stages.cluster import article_features
 
-    tracker = StoryTracker(ClusterSettings(rescore=2, link_threshold=1.0))
+    tracker = StoryTracker(ClusterSettings(scorer="learned", rescore=2, link_threshold=1.0))
     places = "Arden Bexley Corran Delby Eskton Farrow"
     for place in places.split():
         tracker.add(_note(f"Quarry dispute in {place}", f"Residents of {place} oppose the quarry."))

@@ -117,7 +117,9 @@ def test_tracker_kept_as_rows_comes_back_and_goes_on_like_the_original(
     articles = [
         dataclasses.replace(a, published_at=f"2025-10-{10 + i:02d}") for i, a in enumerate(cleaned)
     ]
-    settings = ClusterSettings(window_days=2.0, max_postings=1, threshold=0.5, link_threshold=0.99)
+    settings = ClusterSettings(
+        window_days=2.0, max_postings=1, threshold=0.5, scorer="learned", link_threshold=0.99
+    )
     tracker, half = StoryTracker(settings), len(articles) // 2
     store.add_raws(all_example_raws)
     store.put_articles(articles)
