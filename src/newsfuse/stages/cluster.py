@@ -143,7 +143,7 @@ class ClusterSettings:
     max_postings: int = 64
     max_df_ratio: float = 0.05
     min_docs_for_df: int = 200
-    max_candidates: int = 50
+    max_candidates: int = 30
     embedding_weight: float = 0.0
     core_share: float = 0.2
     core_min_articles: int = 4
