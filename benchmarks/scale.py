@@ -35,10 +35,12 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -145,12 +147,78 @@ def worker(size: int, seed: int, repeat: int, with_reference: bool) -> dict[str,
     return result
 
 
-def end_to_end(size: int, seed: int, workers: int) -> dict[str, Any] | str:
-    """The store-backed corpus ingest on the same corpus, or why it was skipped.
+def write_corpus(size: int, seed: int, path: Path) -> None:
+    """Generate the corpus and write it as the JSONL an ingest reads (outside the measured process)."""
+    with path.open("w", encoding="utf-8") as out:
+        for a in generate(size, seed, names=names_for(size)):
+            record = {
+                "text": a.text,
+                "title": a.title,
+                "url": a.url,
+                "outlet": a.outlet,
+                "published_at": a.published_at,
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+class TreeMemory:
+    """The peak of the summed RSS of this process and all its descendants, sampled from ``/proc``.
+
+    Why: ``ru_maxrss`` gives each process's own high-water mark, and the workers' marks need not
+    fall at the same moment as the ingest process's; what the machine must hold is the sum at one
+    time.  Sampled every ``interval`` seconds in a daemon thread (Linux only; 0 where ``/proc``
+    is missing), so a peak shorter than the interval can be missed — ``ru_maxrss`` bounds it.
+    """
+
+    def __init__(self, interval: float = 0.25) -> None:
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak_mb = max(self.peak_mb, _tree_rss_mb(os.getpid()))
+
+    @staticmethod
+    def available() -> bool:
+        return Path("/proc/self/status").exists()
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Summed VmRSS of ``pid`` and its descendants (processes that vanish mid-read count 0)."""
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+                    break
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def end_to_end(size: int, seed: int, workers: int, source: Path) -> dict[str, Any] | str:
+    """The store-backed corpus ingest of the corpus at ``source``, or why it was skipped.
 
     ``newsfuse.corpus`` is imported here, not at the top: it is written on another branch, and this
     benchmark must run (and say so) without it.  ``workers`` is ``run.workers`` (the process pool
-    that cleans and extracts); their peak RSS is reported apart from this process's.
+    that cleans and extracts); their peak RSS is reported apart from this process's, and the peak of
+    the whole process tree's summed RSS next to both.  The corpus file is written by the parent, so
+    this process's high-water mark is the ingest's own.  CPU seconds are this process's plus its
+    reaped children's (the pool is shut down when ``ingest`` returns).
     """
     try:
         import newsfuse.corpus as corpus_module
@@ -161,42 +229,39 @@ def end_to_end(size: int, seed: int, workers: int) -> dict[str, Any] | str:
     ingest = getattr(corpus_module, "ingest", None)
     if ingest is None:
         return "skipped: newsfuse.corpus has no ingest()"
-    corpus = generate(size, seed, names=names_for(size))
     ends: dict[str, float] = {}  # phase → time of its last progress report
 
     def on_progress(stage: str, done: int, total: int) -> None:
         ends[_PHASES.get(stage, stage)] = time.perf_counter()
 
     with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "corpus.jsonl"
-        with source.open("w", encoding="utf-8") as out:
-            for a in corpus:
-                record = {
-                    "text": a.text,
-                    "title": a.title,
-                    "url": a.url,
-                    "outlet": a.outlet,
-                    "published_at": a.published_at,
-                }
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        del corpus
         store = Store.open(Path(tmp) / "store.sqlite")
         before = _rss_mb()
-        start = time.perf_counter()
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start, start_cpu = time.perf_counter(), time.process_time()
         settings = load_settings(overrides=[f"run.workers={workers}"])
-        ingest([str(source)], store, settings, on_progress=on_progress)
+        with TreeMemory() as tree:
+            ingest([str(source)], store, settings, on_progress=on_progress)
         seconds = time.perf_counter() - start
+        own_cpu = time.process_time() - start_cpu
         store.close()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_cpu = (children.ru_utime + children.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
+    result: dict[str, Any] = {
         "size": size,
         "workers": workers,
         "seconds": seconds,
+        "cpu_seconds": own_cpu + children_cpu,
         "rss_before_mb": before,
         "rss_peak_mb": _rss_mb(),
-        "rss_worker_peak_mb": children,
+        "rss_worker_peak_mb": children.ru_maxrss / 1024,
         "stage_seconds": _phase_seconds(start, ends),
     }
+    if TreeMemory.available():
+        result["rss_tree_peak_mb"] = tree.peak_mb
+    return result
 
 
 _PHASES = {"clean": "prepare", "extract": "prepare"}
@@ -308,12 +373,25 @@ def render(report: Report, args: argparse.Namespace) -> str:
                 lines.append(f"- {e}")
             else:
                 lines.append(_e2e_line(e))
-        sized = sorted((e["size"], e["seconds"]) for e in report.e2e if not isinstance(e, str))
-        for (small, t_small), (big, t_big) in itertools.pairwise(sized):
-            lines.append(
-                f"- Time ratio t({big:,})/t({small:,}) end to end: {t_big / t_small:.2f} "
-                f"(linear: {big / small:.0f})."
+        done = sorted((e for e in report.e2e if not isinstance(e, str)), key=lambda e: e["size"])
+        for small, big in itertools.pairwise(done):
+            cpu = (
+                f", in CPU seconds {big['cpu_seconds'] / small['cpu_seconds']:.2f}"
+                if "cpu_seconds" in big and "cpu_seconds" in small
+                else ""
             )
+            lines.append(
+                f"- Time ratio t({big['size']:,})/t({small['size']:,}) end to end: "
+                f"{big['seconds'] / small['seconds']:.2f}{cpu} (linear: "
+                f"{big['size'] / small['size']:.0f})."
+            )
+        for e in done:
+            if e["size"] >= 100_000 and "rss_tree_peak_mb" in e:
+                peak = e["rss_tree_peak_mb"]
+                lines.append(
+                    f"- Peak memory while ingesting {e['size']:,} articles (all processes): "
+                    f"{peak:,.0f} MB (target < 2,048 MB: {'met' if peak < 2048 else 'MISSED'})."
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -346,6 +424,12 @@ def _e2e_line(e: Mapping[str, Any]) -> str:
         f"- {e['size']:,} articles, {workers} worker(s): {e['seconds']:.1f} s, "
         f"{e['size'] / e['seconds']:,.1f} articles/s, peak RSS {e['rss_peak_mb']:,.0f} MB"
         + (f" (+ {e['rss_worker_peak_mb']:,.0f} MB per worker)" if workers > 1 else "")
+        + (
+            f", all processes together {e['rss_tree_peak_mb']:,.0f} MB"
+            if "rss_tree_peak_mb" in e
+            else ""
+        )
+        + (f"; CPU {e['cpu_seconds']:,.0f} s" if "cpu_seconds" in e else "")
         + (f"; stages: {stages}" if stages else "")
         + "."
     )
@@ -365,13 +449,20 @@ def main() -> int:
     )
     parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--e2e-worker", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--write-corpus", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--path", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     if args.worker is not None:
         print(json.dumps(worker(args.worker, args.seed, args.repeat, not args.no_reference)))
         return 0
+    if args.write_corpus is not None:
+        write_corpus(args.write_corpus, args.seed, args.path)
+        print(json.dumps({"written": str(args.path)}))
+        return 0
     if args.e2e_worker is not None:
-        print(json.dumps(end_to_end(args.e2e_worker, args.seed, args.end_to_end_workers)))
+        result = end_to_end(args.e2e_worker, args.seed, args.end_to_end_workers, args.path)
+        print(json.dumps(result))
         return 0
 
     rows: list[dict[str, Any]] = []
@@ -386,18 +477,25 @@ def main() -> int:
     e2e: list[dict[str, Any] | str] = []
     if args.end_to_end:
         for size in (int(s) for s in args.end_to_end_sizes.split(",")):
-            e2e.append(
+            with tempfile.TemporaryDirectory() as tmp:
+                source = Path(tmp) / "corpus.jsonl"
                 _spawn(
-                    [
-                        "--e2e-worker",
-                        str(size),
-                        "--seed",
-                        str(args.seed),
-                        "--end-to-end-workers",
-                        str(args.end_to_end_workers),
-                    ]
+                    ["--write-corpus", str(size), "--seed", str(args.seed), "--path", str(source)]
                 )
-            )
+                e2e.append(
+                    _spawn(
+                        [
+                            "--e2e-worker",
+                            str(size),
+                            "--seed",
+                            str(args.seed),
+                            "--end-to-end-workers",
+                            str(args.end_to_end_workers),
+                            "--path",
+                            str(source),
+                        ]
+                    )
+                )
             print(json.dumps(e2e[-1]), file=sys.stderr, flush=True)
     text = render(Report(rows, e2e), args)
     print(text)
