@@ -4,6 +4,7 @@ database from a newer newsfuse is refused."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -117,7 +118,7 @@ def test_a_store_at_0002_with_a_whole_tracker_state_is_split_into_rows(
             command.downgrade(config, "0002")
             states = TrackerStateRow.__table__
             connection.execute(
-                states.update().where(states.c.name == "cluster").values(state=whole)
+                states.update().where(states.c.name == "cluster").values(state=_as_0002(whole))
             )
     finally:
         engine.dispose()
@@ -127,7 +128,18 @@ def test_a_store_at_0002_with_a_whole_tracker_state_is_split_into_rows(
         assert header is not None and "stories" not in header
         stories, frequencies = store.tracker_rows("cluster")
         assert len(stories) == len(whole["stories"]) and frequencies == whole["df"]
-        assert StoryTracker.from_rows(header, stories, frequencies).state() == whole
+        resumed = StoryTracker.from_rows(header, stories, frequencies).state()
+        # JSONB may have reordered the 0002 objects' keys; the content must be the same
+        assert _as_0002(resumed) == _as_0002(whole)
         (story,) = store.list_stories()
         later = ingest([str(examples_dir / "02_calderra-press-agency.txt")], store, Settings())
         assert later.extended_stories == (story.id,)
+
+
+def _as_0002(state: dict[str, Any]) -> dict[str, Any]:
+    """A tracker state as revision 0002 stored it: per-story weights as objects, not pairs."""
+    stories = [
+        {**story, "weights": dict(story["weights"]), "entities": dict(story["entities"])}
+        for story in state["stories"]
+    ]
+    return {**state, "stories": stories}

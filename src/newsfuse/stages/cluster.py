@@ -212,6 +212,34 @@ class _Features:
     entity_norm: float
 
 
+def _story_record(story: _Story) -> dict[str, Any]:
+    """One story as JSON-ready plain values: the part :meth:`StoryTracker.state` and
+    :meth:`StoryTracker.story_row` share.
+
+    Term and entity weights are ``[feature, weight]`` pairs, not objects: PostgreSQL's JSONB
+    reorders object keys, and the order of a centroid's terms is the order its norms are summed in
+    (a tracker resumed from reordered weights drifts in the last bits).
+    """
+    return {
+        "id": story.id,
+        "article_ids": list(story.article_ids),
+        "weights": [[f, v] for f, v in story.weights.items()],
+        "entities": [[f, v] for f, v in story.entities.items()],
+        "first_time": story.first_time,
+        "last_time": story.last_time,
+        "updated": story.updated,
+        "norms": [story.term_norm, story.entity_norm, story.norm_docs],
+        "vector": None if story.vector is None else list(story.vector),
+        "members": [m.state() for m in story.members],
+    }
+
+
+def _pairs_dict(raw: Mapping[str, Any] | Sequence[Sequence[Any]]) -> dict[str, Any]:
+    """Weights stored as ``[feature, weight]`` pairs, or as an object by states written before
+    :func:`_story_record` used pairs, back to a dict in their stored order."""
+    return dict(raw.items()) if isinstance(raw, Mapping) else {str(k): v for k, v in raw}
+
+
 class StoryTracker:
     """Assign each incoming article to a story, incrementally.
 
@@ -302,21 +330,7 @@ class StoryTracker:
             "docs": self._docs,
             "seq": self._seq,
             "now": self._now,
-            "stories": [
-                {
-                    "id": s.id,
-                    "article_ids": list(s.article_ids),
-                    "weights": dict(s.weights),
-                    "entities": dict(s.entities),
-                    "first_time": s.first_time,
-                    "last_time": s.last_time,
-                    "updated": s.updated,
-                    "norms": [s.term_norm, s.entity_norm, s.norm_docs],
-                    "vector": None if s.vector is None else list(s.vector),
-                    "members": [m.state() for m in s.members],
-                }
-                for s in self._stories.values()
-            ],
+            "stories": [_story_record(s) for s in self._stories.values()],
             "postings": {f: list(p.items()) for f, p in self._postings.items()},
         }
 
@@ -335,8 +349,8 @@ class StoryTracker:
             story = _Story(
                 id=raw["id"],
                 article_ids=list(raw["article_ids"]),
-                weights={str(k): float(v) for k, v in raw["weights"].items()},
-                entities={str(k): float(v) for k, v in raw["entities"].items()},
+                weights={str(k): float(v) for k, v in _pairs_dict(raw["weights"]).items()},
+                entities={str(k): float(v) for k, v in _pairs_dict(raw["entities"]).items()},
                 first_time=raw["first_time"],
                 last_time=raw["last_time"],
                 updated=int(raw["updated"]),
@@ -412,18 +426,7 @@ class StoryTracker:
         carried = sorted(set(s.weights) | set(s.entities))
         posted = {f for f in carried if story_id in self._postings.get(f, ())}
         return {
-            "id": s.id,
-            "article_ids": list(s.article_ids),
-            # pairs, not objects: PostgreSQL's JSONB reorders object keys, and the order of a
-            # centroid's terms is the order its norms are summed in
-            "weights": [[f, v] for f, v in s.weights.items()],
-            "entities": [[f, v] for f, v in s.entities.items()],
-            "first_time": s.first_time,
-            "last_time": s.last_time,
-            "updated": s.updated,
-            "norms": [s.term_norm, s.entity_norm, s.norm_docs],
-            "vector": None if s.vector is None else list(s.vector),
-            "members": [m.state() for m in s.members],
+            **_story_record(s),
             "unposted": None if not posted else [f for f in carried if f not in posted],
         }
 
@@ -437,7 +440,8 @@ class StoryTracker:
         which is the order the original inserted them in.
         """
         rows = [
-            {**r, "weights": dict(r["weights"]), "entities": dict(r["entities"])} for r in stories
+            {**r, "weights": _pairs_dict(r["weights"]), "entities": _pairs_dict(r["entities"])}
+            for r in stories
         ]
         postings: dict[str, list[tuple[str, int]]] = {}
         for row in sorted(rows, key=lambda r: int(r["updated"])):

@@ -112,9 +112,14 @@ def _story_rows(stories: list[dict[str, Any]], postings: dict[str, Any]) -> list
     rows = []
     for story in stories:
         mine = posted.get(story["id"])
-        carried = sorted(set(story["weights"]) | set(story["entities"]))
+        weights, entities = _pairs(story["weights"]), _pairs(story["entities"])
+        carried = sorted({f for f, _ in weights} | {f for f, _ in entities})
         unposted = None if not mine else [f for f in carried if f not in mine]
-        weights = [[f, v] for f, v in story["weights"].items()]  # pairs: JSONB reorders keys
-        entities = [[f, v] for f, v in story["entities"].items()]
         rows.append({**story, "weights": weights, "entities": entities, "unposted": unposted})
     return rows
+
+
+def _pairs(weights: dict[str, Any] | list[list[Any]]) -> list[list[Any]]:
+    """A story's weights as ``[feature, weight]`` pairs (JSONB reorders object keys, and the order
+    is the order norms are summed in); states were written as objects before they used pairs."""
+    return [[f, v] for f, v in weights.items()] if isinstance(weights, dict) else list(weights)
