@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from newsfuse import __version__
+from newsfuse.cli_options import ConfigFile, Overrides, Workers
 from newsfuse.cli_store import DEFAULT_STORE, STORE_ENV, exit_code, progress_bars
 from newsfuse.config import load_settings
 from newsfuse.errors import NewsfuseError
@@ -83,16 +84,9 @@ def report(
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="json, markdown or html.")
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="A TOML settings file.")
-    ] = None,
-    overrides: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a setting: section.key=value (repeatable)."),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option("--workers", "-w", min=1, help="Worker processes.")
-    ] = None,
+    config: ConfigFile = None,
+    overrides: Overrides = None,
+    workers: Workers = None,
     reference_date: Annotated[
         str | None,
         typer.Option(
@@ -252,16 +246,9 @@ def ingest(
         ),
     ],
     store: Annotated[str | None, _STORE_OPTION] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="A TOML settings file.")
-    ] = None,
-    overrides: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a setting: section.key=value (repeatable)."),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option("--workers", "-w", min=1, help="Worker processes.")
-    ] = None,
+    config: ConfigFile = None,
+    overrides: Overrides = None,
+    workers: Workers = None,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Documents per committed batch.")
     ] = 256,

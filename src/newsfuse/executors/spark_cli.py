@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from newsfuse.cli_options import ConfigFile, Overrides
 from newsfuse.config import load_settings
 from newsfuse.errors import NewsfuseError
 
@@ -44,13 +44,8 @@ def spark_run(
             help="Spark master URL, e.g. local[2]; default: what spark-submit set, else local[*].",
         ),
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="A TOML settings file.")
-    ] = None,
-    overrides: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a setting: section.key=value (repeatable)."),
-    ] = None,
+    config: ConfigFile = None,
+    overrides: Overrides = None,
     min_articles: Annotated[
         int, typer.Option("--min-articles", min=1, help="Report stories with this many articles.")
     ] = 1,
@@ -60,7 +55,7 @@ def spark_run(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
 ) -> None:
-    """Find the stories in a corpus and report each one, on Apache Spark (newsfuse[spark])."""
+    """Find the stories in a corpus and report each one, on Apache Spark (extra: spark)."""
     try:
         settings = load_settings(config, overrides or [])
     except NewsfuseError as exc:
