@@ -2,8 +2,10 @@
 
 Every claim (a sentence, for now) is compared with the claims of every other article.  Two claims are
 linked when each is the other's best match in the other article (mutual best) and the pair scorer
-says they are the same statement.  Linked claims form facts (connected components).  Mutual-best
-linking keeps one article from pulling unrelated sentences into a fact through a chain of weak links.
+says they are the same statement.  Linked claims form facts, strongest links first, and two groups
+of claims join only when their claims match on average (average linkage) and come from different
+articles.  Mutual-best linking keeps one article from pulling unrelated sentences into a fact; the
+average keeps a chain of pairwise links from joining claims that do not match each other.
 
 The pair scorer is pluggable (:class:`PairScorer`); the pipeline uses the trained
 :class:`~newsfuse.stages.align.pairs.StatementMatcher`, with or without sentence embeddings.
@@ -57,9 +59,17 @@ class PairScorer(Protocol):
 
 
 def align_facts(
-    articles: Sequence[Article], scorer: PairScorer, sources: SourceIndex
+    articles: Sequence[Article],
+    scorer: PairScorer,
+    sources: SourceIndex,
+    *,
+    average_linkage: bool = True,
 ) -> tuple[tuple[Fact, ...], dict[str, tuple[ClaimRef, ...]]]:
-    """Group the story's claims into facts; also return each fact's claims for later analysis."""
+    """Group the story's claims into facts; also return each fact's claims for later analysis.
+
+    ``average_linkage=False`` joins groups on their strongest link alone (single linkage, as before
+    the average was required): kept so ``benchmarks/facts.py`` can show what the average buys.
+    """
     refs = [
         ClaimRef(article, claim)
         for article in sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
@@ -72,15 +82,22 @@ def align_facts(
     linked = UnionFind[int](range(len(refs)))
 
     # Strongest links first; a fact never takes two claims of one article, so a chain of weak links
-    # cannot fold an article's neighbouring sentences into one fact.
+    # cannot fold an article's neighbouring sentences into one fact; and two groups join only when
+    # their claims match on average (average linkage), so A~B and B~C do not make A and C one fact
+    # when A and C say different things.
     articles_of: dict[int, set[str]] = {i: {ref.article.id} for i, ref in enumerate(refs)}
+    members_of: dict[int, list[int]] = {i: [i] for i in range(len(refs))}
     pairs = _mutual_best_pairs(refs, scores, scorer.threshold)
     for i, j in sorted(pairs, key=lambda p: (-scores[p[0], p[1]], p)):
         left, right = linked.find(i), linked.find(j)
         if left == right or articles_of[left] & articles_of[right]:
             continue
+        cross = scores[np.ix_(members_of[left], members_of[right])]
+        if average_linkage and cross.mean() < scorer.threshold:
+            continue
         root = linked.union(left, right)
         articles_of[root] = articles_of.pop(left) | articles_of.pop(right)
+        members_of[root] = members_of.pop(left) + members_of.pop(right)
     components: dict[int, list[int]] = defaultdict(list)
     for index in range(len(refs)):
         components[linked.find(index)].append(index)
