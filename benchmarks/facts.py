@@ -33,8 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsfuse.config import load_settings
+from newsfuse.errors import MissingExtraError
 from newsfuse.models import Article
 from newsfuse.pipeline import prepare_articles
+from newsfuse.stages.align.embeddings import SentenceEncoder, model_path
 from newsfuse.stages.align.facts import align_facts
 from newsfuse.stages.align.pairs import MIN_SUPPORT, StatementMatcher
 from newsfuse.stages.align.sources import SourceIndex
@@ -56,6 +58,7 @@ class Config:
     threshold: float
     min_support: float
     average_linkage: bool
+    embeddings: bool = False
 
 
 def configs() -> list[Config]:
@@ -72,6 +75,13 @@ def configs() -> list[Config]:
             True,
         ),
         Config(f"threshold {default}, no support gate, average linkage", default, 0.0, True),
+        Config(
+            "default + MiniLM features (`align.embeddings = true`, the embeddings extra)",
+            default,
+            MIN_SUPPORT,
+            True,
+            embeddings=True,
+        ),
     ]
 
 
@@ -91,7 +101,8 @@ def evaluate(
     articles: Sequence[Article], labels: Sequence[dict[str, object]], config: Config
 ) -> tuple[int, int, int, int, int]:
     """(true positives, false positives, false negatives, unmatched labels, multi-source facts)."""
-    scorer = StatementMatcher(None, threshold=config.threshold, min_support=config.min_support)
+    encoder = SentenceEncoder() if config.embeddings else None
+    scorer = StatementMatcher(encoder, threshold=config.threshold, min_support=config.min_support)
     facts, members = align_facts(
         articles, scorer, SourceIndex(articles), average_linkage=config.average_linkage
     )
@@ -116,6 +127,14 @@ def evaluate(
     return tp, fp, fn, unmatched, multi
 
 
+def _embeddings_installed() -> bool:
+    try:
+        model_path()
+    except MissingExtraError:
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-write", action="store_true")
@@ -137,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for config in configs():
+        if config.embeddings and not _embeddings_installed():
+            lines.append(f"| {config.name} | — | — | — | — | not installed |")
+            continue
         tp = fp = fn = unmatched = multi = 0
         per_story = []
         for name, story in articles.items():
