@@ -73,6 +73,7 @@ _ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its 
 _PERSON_KEY = "newsfuse.quotes.person_at"
 _STATEMENT_ENDS = frozenset(",.!?")
 _ADJACENT_TOKENS = 4  # how far from its quote a verb of any kind may be and still be the cue
+_MAX_NAME_TOKENS = 4  # words of a name between a quote and its verb that do not count as distance
 _EDGE_JUNK = " \t\n,;:—–-"
 _DASHES = (" -", "—", "–")  # a dash that ends a headline run into its quotation's source
 
@@ -491,10 +492,15 @@ def _speech_verb_after(parsed: _Parsed, end: int) -> Token | None:
     """A speech verb right after a quote, in the attribution slot ("“…,” Trump said", "“…,” said
     Kunin"); the parser splits "“Who do they think they are?” Trump said of Apple" after the
     question mark, so the verb may be in no sentence the quote touches.  A conjunction on the way
-    ("“…,” but he denied") starts a new statement instead."""
+    ("“…,” but he denied") starts a new statement instead.  The words of a name do not count
+    towards the distance: "“…!” US Senator Jeff Sessions said"."""
     doc = parsed.doc
     last = bisect.bisect_left(parsed.token_starts, end)
-    for token in doc[last : last + _ADJACENT_TOKENS]:
+    names = 0
+    for token in doc[last : last + _ADJACENT_TOKENS + _MAX_NAME_TOKENS]:
+        if token.i >= last + _ADJACENT_TOKENS + names:
+            return None
+        names += token.pos_ == "PROPN" and token.dep_ == "compound"
         if _is_inside(parsed, token.idx) and token.idx >= end + 1:
             return None
         if token.pos_ in {"CCONJ", "SCONJ"}:
@@ -529,10 +535,17 @@ def _adjacent_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
         if (
             token.pos_ == "VERB"
             and not _is_inside(parsed, token.idx)
-            and _subject(token) is not None
+            and (_subject(token) is not None or _named_before(token, last))
         ):
             return token
     return None
+
+
+def _named_before(verb: Token, first: int) -> bool:
+    """Whether only a name stands between a quote (ending before token ``first``) and ``verb``,
+    the parse having made it a modifier: "“…,” Trump barked"."""
+    words = [t for t in verb.doc[first : verb.i] if not t.is_punct]
+    return bool(words) and all(t.pos_ == "PROPN" for t in words)
 
 
 def _nearby_noun(verb: Token, avoid: tuple[int, int] = (0, 0)) -> Token | None:
@@ -657,10 +670,24 @@ def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
     if words and any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" for t in words):
         return None  # "“…,” Carter continued, and Smith said": not the cue's own slot
     if words:
-        return next((t for t in words if t.pos_ in _NOUNISH and t.dep_ not in _NOT_HEADS), None)
+        head = next((t for t in words if t.pos_ in _NOUNISH and t.dep_ not in _NOT_HEADS), None)
+        return head or _lost_head(words)
     # "“…,” tweeted a German user": the parse may take the inverted subject for an object
     following = doc[cue.i + 1 : cue.i + 1 + _ADJACENT_TOKENS]
     return next((t for t in following if t.pos_ in _NOUNISH and t.dep_ not in _MODIFIERS), None)
+
+
+def _lost_head(words: Sequence[Token]) -> Token | None:
+    """The last word of the first noun phrase in ``words``, when the parse made every word of it a
+    modifier of the verb after it ("“Go back to Univision,” Trump barked": "Trump" a compound)."""
+    head: Token | None = None
+    for token in words:
+        if token.pos_ not in _NOUNISH:
+            if head is not None:
+                break
+            continue
+        head = token
+    return head
 
 
 def _lead_in(
