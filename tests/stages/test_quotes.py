@@ -125,6 +125,36 @@ POLNEAR_SPEAKERS = [
         "Levine",
         "before",
     ),
+    # "Mr. Trump continued: ''…'' He added that …": the colon's clause, not the next sentence's cue
+    ("nyt_2016-02-17_jeb-bush-helped-by-george-goes-a", "The worst attack ever", "Trump", "before"),
+    # "Here’s Clinton in December 1992: “…”": a colon introduces the quote, no speech verb at all
+    (
+        "huff-post_2016-03-23_how-the-democratic-elite-betraye",
+        "Our new direction must",
+        "Clinton",
+        "before",
+    ),
+    # "Pollsters agree - Carl Bialik: “…”": the headline before the dash is not the source
+    (
+        "huff-post_2016-02-03_huffpollster-a-seismic-shift-amo",
+        "One of the biggest lessons",
+        "Bialik",
+        "before",
+    ),
+    # "“…!” US Senator Jeff Sessions said": a four-word name between the quote and its verb
+    (
+        "breitbart_2016-07-19_republicans-begin-roll-call-vote",
+        "The great state of Alabama",
+        "Sessions",
+        "after",
+    ),
+    # "“Go back to Univision,” Trump barked": any verb, its subject parsed as a compound
+    (
+        "breitbart_2016-04-12_mexican-anchor-crosses-swords-wi",
+        "Go back to Univision",
+        "Trump",
+        "after",
+    ),
 ]
 
 # (PolNeAR train text, start of the reported content, the source span's text, a name of the same
@@ -271,6 +301,17 @@ def test_seed_reported_speech(seed_articles: dict[str, Article]) -> None:
 def test_seed_spans_slice_their_text(seed_articles: dict[str, Article]) -> None:
     for article in seed_articles.values():
         _check_anchored(article)
+
+
+def test_pronoun_means_the_subject_of_the_sentence_before(examples_dir: Path) -> None:
+    """ "Varga was equally cautious. “…,” she said.": spaCy tags "Varga" ORG, and the paragraph
+    before ends with Strand's quote; "she" is still Varga, the subject of the sentence before."""
+    settings = load_settings()
+    (raw,) = read_inputs([str(examples_dir / "08_calderra-sentinel.txt")], settings.ingest)
+    (article,) = Extractor(settings.extract)([clean_document(raw, settings.clean)])  # type: ignore[arg-type]
+    speakers = {q.text[:25]: q.speaker for q in article.quotes if q.kind != "indirect"}
+    assert speakers["Both sides have shown goo"] == "Strand"
+    assert speakers["This is not a victory and"] == "Varga"
 
 
 def test_unclosed_quote_runs_to_paragraph_end() -> None:

@@ -411,7 +411,7 @@ def _colon_cue(parsed: _Parsed, start: int) -> Token | None:
     subject.  A cue elsewhere (the next sentence's "He added", a relative clause's "which friends
     described") does not take it.
     """
-    before = parsed.text[: max(start - 1, 0)].rstrip()
+    before = parsed.text[:start].rstrip().rstrip("“\"«„'").rstrip()
     if not before.endswith(":") or _is_inside(parsed, len(before) - 1):
         return None
     colon = bisect.bisect_right(parsed.token_starts, len(before) - 1) - 1
@@ -907,9 +907,12 @@ def _untagged_name(token: Token, context: QuoteContext) -> str | None:
 
     "Varga was equally cautious. “…,” she said.": spaCy tags "Varga" ORG, yet "she" means her,
     not the previous paragraph's speaker.  Only a subject is asked, and only for "he" and "she"
-    ("they" may well mean an organisation)."""
+    ("they" may well mean an organisation); nor a word of a sentence with quotation marks,
+    which may be inside them."""
     if token.pos_ != "PROPN" or token.ent_type_ not in {"", "PERSON", "ORG"}:
         return None
+    if any(c.dep_ == "det" for c in token.children) or _OPEN_MARK.search(token.sent.text):
+        return None  # "the Afghan Taliban", or a name in a quotation
     words = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token]
     if any(not w.text[:1].isupper() or w.text.isupper() for w in words):
         return None  # "CDU", "iPhone"
