@@ -303,15 +303,38 @@ def test_seed_spans_slice_their_text(seed_articles: dict[str, Article]) -> None:
         _check_anchored(article)
 
 
-def test_pronoun_means_the_subject_of_the_sentence_before(examples_dir: Path) -> None:
-    """ "Varga was equally cautious. “…,” she said.": spaCy tags "Varga" ORG, and the paragraph
-    before ends with Strand's quote; "she" is still Varga, the subject of the sentence before."""
+# (example file, start of the quoted text, speaker): quotes of the bundled example whose speaker a
+# naive rule gets wrong.
+EXAMPLE_SPEAKERS = [
+    # "Varga was equally cautious. “…,” she said.": spaCy tags "Varga" ORG and the paragraph before
+    # ends with Strand's quote; "she" is the subject of the sentence before
+    ("08_calderra-sentinel.txt", "This is not a victory and", "Varga"),
+    ("08_calderra-sentinel.txt", "Both sides have shown goo", "Strand"),
+    # "“… what Port Merrow will look like on Sunday,” he said": "he" is no one inside the quote
+    ("07_harbour-trade-review.html", "Three days buys you time", "Dmitri Sollen"),
+    # "a minister who … had insisted he would not be “held to ransom”": the minister, not "who"
+    ("06_workers-voice.txt", "held to ransom", "a minister"),
+]
+
+
+@pytest.fixture(scope="module")
+def example_articles(examples_dir: Path) -> dict[str, Article]:
     settings = load_settings()
-    (raw,) = read_inputs([str(examples_dir / "08_calderra-sentinel.txt")], settings.ingest)
-    (article,) = Extractor(settings.extract)([clean_document(raw, settings.clean)])  # type: ignore[arg-type]
-    speakers = {q.text[:25]: q.speaker for q in article.quotes if q.kind != "indirect"}
-    assert speakers["Both sides have shown goo"] == "Strand"
-    assert speakers["This is not a victory and"] == "Varga"
+    names = sorted({name for name, _, _ in EXAMPLE_SPEAKERS})
+    raws = list(read_inputs([str(examples_dir / name) for name in names], settings.ingest))
+    articles = [clean_document(raw, settings.clean) for raw in raws]  # type: ignore[arg-type]
+    return {Path(a.origin).name: a for a in Extractor(settings.extract)(articles)}
+
+
+@pytest.mark.parametrize(("name", "start", "speaker"), EXAMPLE_SPEAKERS)
+def test_example_quotation_has_its_speaker(
+    example_articles: dict[str, Article], name: str, start: str, speaker: str
+) -> None:
+    article = example_articles[name]
+    _check_anchored(article)
+    quotes = [q for q in article.quotes if q.kind != "indirect" and q.text.startswith(start)]
+    assert quotes, start
+    assert quotes[0].speaker == speaker, quotes[0]
 
 
 def test_unclosed_quote_runs_to_paragraph_end() -> None:

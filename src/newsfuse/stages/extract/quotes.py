@@ -71,6 +71,7 @@ _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npad
 _MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
 _ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its person
 _PERSON_KEY = "newsfuse.quotes.person_at"
+_QUOTED_KEY = "newsfuse.quotes.quoted"
 _STATEMENT_ENDS = frozenset(",.!?")
 _ADJACENT_TOKENS = 4  # how far from its quote a verb of any kind may be and still be the cue
 _MAX_NAME_TOKENS = 4  # words of a name between a quote and its verb that do not count as distance
@@ -610,13 +611,24 @@ def _speaker_of(
     """
     cue_text = "according to" if cue.lower_ == "according" else cue.text
     avoid = [*others, quote] if quote else list(others)
-    for subject in _speaker_candidates(cue, source, quote or (0, 0)):
-        if any(a <= subject.idx < b for a, b in avoid):
+    for candidate in _speaker_candidates(cue, source, quote or (0, 0)):
+        if any(a <= candidate.idx < b for a, b in avoid):
             continue
-        name, token_span = _describe(subject, context)
+        name, token_span = _describe(candidate, context)
+        if candidate.lower_ in _RELATIVES:  # the name of whom "who" stands for, the span "who"
+            name = _describe(_relative_antecedent(candidate), context)[0]
         span = Span(article_id, offset + token_span[0], offset + token_span[1])
         return name, span, cue_text
     return (context.last_person or "", None, cue_text) if context.last_person else ("", None, None)
+
+
+def _relative_antecedent(token: Token) -> Token:
+    """The noun a relative pronoun stands for: "a minister who had insisted he would not be “held
+    to ransom”" was said by the minister, not by "who" (PolNeAR's source span is "who")."""
+    clause = token.head
+    if token.lower_ in _RELATIVES and clause.dep_ == "relcl" and clause.head.pos_ in _NOUNISH:
+        return clause.head
+    return token
 
 
 def _speaker_candidates(cue: Token, source: Token | None, quote: tuple[int, int]) -> list[Token]:
@@ -881,12 +893,24 @@ def _person_entities(doc: Doc) -> dict[int, str]:
     return cached
 
 
+def _quoted_of(doc: Doc) -> list[bool]:
+    """:func:`quoted_characters` of ``doc``'s text, computed once per doc."""
+    cached: list[bool] | None = doc.user_data.get(_QUOTED_KEY)
+    if cached is None:
+        cached = quoted_characters(doc.text)
+        doc.user_data[_QUOTED_KEY] = cached
+    return cached
+
+
 def _antecedent(pronoun: Token, context: QuoteContext) -> str | None:
     """The person a pronoun most likely means: the last person *subject* before it in the paragraph,
     else the last person named there, else the salient person carried from earlier paragraphs."""
     last_named: str | None = None
     window = pronoun.doc[max(pronoun.i - _ANTECEDENT_TOKENS, 0) : pronoun.i]
+    inside = _quoted_of(pronoun.doc)
     for token in reversed(window):
+        if inside[token.idx]:
+            continue  # "“… what Port Merrow will look like,” he said": not a person he can be
         subject = token.dep_ in {"nsubj", "nsubjpass"}
         person = _person_of_token(token, context)
         if person is None and subject and pronoun.lower_ in _PERSONAL:
