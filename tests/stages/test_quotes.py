@@ -148,6 +148,20 @@ POLNEAR_SPEAKERS = [
         "Sessions",
         "after",
     ),
+    # "“…, ‘… what can we do to help?’” Renteria told reporters": a nested quote ends the quote
+    (
+        "huff-post_2016-01-19_flint-water-response-perfectly-c",
+        "When this came",
+        "Renteria",
+        "after",
+    ),
+    # "“…,” Trump, the … frontrunner … after winning the … primaries, said": a verb in the aside
+    (
+        "breitbart_2016-02-16_donald-trump-praises-breitbart-s",
+        "Very good reporter,",
+        "Trump",
+        "after",
+    ),
     # "“Go back to Univision,” Trump barked": any verb, its subject parsed as a compound
     (
         "breitbart_2016-04-12_mexican-anchor-crosses-swords-wi",

@@ -376,7 +376,7 @@ def _cue_for_quote(
     said. “B,” he added."): that verb goes first, before a cue of an earlier sentence whose content
     runs on over the quote.
     """
-    body = parsed.text[start:end].rstrip()
+    body = parsed.text[start:end].rstrip(" \t\n’'")  # "… ‘what can we do to help?’”"
     token = None
     if body[-1:] in ",?!" and not _speech_verb_before(parsed, start):
         token = _speech_verb_after(parsed, end)
@@ -679,7 +679,9 @@ def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
     while first > 0 and doc[first - 1].idx >= quote_end:
         first -= 1
     words = [t for t in doc[first : cue.i] if not t.is_punct]
-    if words and any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" for t in words):
+    described = _lost_head(words)
+    aside = set() if described is None else {t.i for t in described.subtree} - {described.i}
+    if any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" and t.i not in aside for t in words):
         return None  # "“…,” Carter continued, and Smith said": not the cue's own slot
     if words:
         head = next((t for t in words if t.pos_ in _NOUNISH and t.dep_ not in _NOT_HEADS), None)
