@@ -162,6 +162,14 @@ POLNEAR_SPEAKERS = [
         "Trump",
         "after",
     ),
+    # a quotation paragraph signed by the next one, "- Sanders.": not the speaker carried before
+    (
+        "wash-post_2016-02-05_in-the-democrats-debate-some-fam",
+        "Boeing and GE and other",
+        "Sanders",
+        "after",
+    ),
+    ("wash-post_2016-07-29_convention-notebook", "Great speech. She's tested", "Obama", "after"),
     # "“Go back to Univision,” Trump barked": any verb, its subject parsed as a compound
     (
         "breitbart_2016-04-12_mexican-anchor-crosses-swords-wi",
@@ -349,6 +357,26 @@ def test_example_quotation_has_its_speaker(
     quotes = [q for q in article.quotes if q.kind != "indirect" and q.text.startswith(start)]
     assert quotes, start
     assert quotes[0].speaker == speaker, quotes[0]
+
+
+def test_signature_after_a_quote_names_its_speaker() -> None:
+    """ "“…” — Bernie Sanders" in the quote's own paragraph, or a paragraph "- Clinton." after it:
+    the signature is the speaker, not the one a pronoun or the paragraph before would give."""
+    text = (
+        "Hale said the talks had failed.\n\n"
+        "“We will not be held to ransom by anyone.” — Bernie Sanders\n\n"
+        "“I went to Wall Street before the crash.”\n\n"
+        "- Clinton.\n\n"
+        "Hillary Clinton spoke later."
+    )
+    article = _extract(text)
+    _check_anchored(article)
+    speakers = {q.text[:10]: q for q in article.quotes if q.kind != "indirect"}
+    sanders, clinton = speakers["We will no"], speakers["I went to "]
+    assert sanders.speaker == "Bernie Sanders" and sanders.speaker_span is not None
+    assert article.slice(sanders.speaker_span) == "Bernie Sanders"
+    assert clinton.speaker == "Hillary Clinton" and clinton.speaker_span is not None
+    assert article.slice(clinton.speaker_span) == "Clinton"
 
 
 def test_unclosed_quote_runs_to_paragraph_end() -> None:

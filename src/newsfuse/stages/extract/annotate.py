@@ -22,7 +22,7 @@ from newsfuse.stages.extract.dates import find_timexes
 from newsfuse.stages.extract.entities import TIME_LABELS, article_people, mentions_in_paragraph
 from newsfuse.stages.extract.nlp import load_nlp
 from newsfuse.stages.extract.paragraphs import paragraph_chunks
-from newsfuse.stages.extract.quotes import QuoteContext, quotes_in_paragraph
+from newsfuse.stages.extract.quotes import QuoteContext, attributions_in_article
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -102,7 +102,11 @@ def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | N
             for m in mentions_in_paragraph(doc, offset, article.id, people)
             if m.label not in TIME_LABELS  # the timex rules find and normalise times better
         )
-        quotes.extend(quotes_in_paragraph(doc, offset, article.id, context))
+    quotes.extend(
+        a.quote
+        for a in attributions_in_article(docs, article.id, context)
+        if a.quote.kind != "indirect" or a.quote.speaker is not None
+    )  # whole-article: a signature paragraph ("- Sanders.") names the quote above it
     mentions.extend(_time_mentions(article, reference))
     mentions.sort(key=lambda m: (m.span.start, m.span.end, m.label))
     claims = tuple(_claim(article, span, mentions, quotes) for span in statements)

@@ -29,6 +29,7 @@ multi-paragraph quotes.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ __all__ = [
     "SPEECH_VERBS",
     "Attribution",
     "QuoteContext",
+    "attributions_in_article",
     "attributions_in_paragraph",
     "find_quote_marks",
     "quoted_characters",
@@ -70,6 +72,10 @@ _NOUNISH = frozenset({"PROPN", "PRON", "NOUN"})
 _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npadvmod", "nmod"})
 _MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
 _ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its person
+_SIGNATURE = re.compile(  # "— Bernie Sanders", "-President Obama, tweeting after …"
+    r"\s*([-—–]+)\s*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?[.\s]*$"
+)
+_MAX_SIGNATURE_WORDS = 5
 _PERSON_KEY = "newsfuse.quotes.person_at"
 _QUOTED_KEY = "newsfuse.quotes.quoted"
 _STATEMENT_ENDS = frozenset(",.!?")
@@ -226,6 +232,8 @@ def attributions_in_paragraph(
                 closed_quotes,
             )
             cue_span = Span(article_id, offset + cue_range[0], offset + cue_range[1])
+        elif signed := _signature(text, _after_marks(text, end), offset, article_id, context):
+            speaker, cue_span = signed  # "“…” — Bernie Sanders"
         elif start <= 1 and context.lead_in and (context.lead_in_colon or covers):
             speaker, cue_span = context.lead_in  # "Cruz continued:" ¶ "“You look at …”"
         elif start <= 1 and covers:
@@ -263,6 +271,76 @@ def attributions_in_paragraph(
     context.lead_in_colon = text.rstrip().endswith(":")
     _remember_people(doc, context)
     return sorted(found, key=lambda a: (a.quote.span.start, a.quote.span.end))
+
+
+def attributions_in_article(
+    docs: Sequence[tuple[int, Doc]], article_id: str, context: QuoteContext
+) -> list[Attribution]:
+    """:func:`attributions_in_paragraph` over an article's parsed paragraphs, in order, with what
+    one paragraph tells of the one before.
+
+    A paragraph that is only a signature ("- Bernie Sanders.", "-President Obama, tweeting after
+    Clinton's speech.") names the speaker of the quotation paragraph above it, as fact-check and
+    roundup pieces print them; that paragraph's quotes without a cue of their own take it instead
+    of the speaker carried from further back.
+    """
+    found: list[Attribution] = []
+    previous: list[Attribution] = []
+    previous_start = 0
+    for offset, doc in docs:
+        text = doc.text
+        signed = (
+            None if find_quote_marks(text) else _signature(text, 0, offset, article_id, context)
+        )
+        if signed is not None and previous:
+            previous = [_resign(a, signed, previous_start) for a in previous]
+            context.last_speaker = signed[0]
+        found.extend(previous)
+        previous = attributions_in_paragraph(doc, offset, article_id, context)
+        previous_start = offset
+    found.extend(previous)
+    return found
+
+
+def _resign(
+    attribution: Attribution,
+    signed: tuple[tuple[str, Span | None, str | None], Span | None],
+    paragraph_start: int,
+) -> Attribution:
+    """``attribution`` with the signature's speaker, if its quote had no cue in its own paragraph."""
+    quote = attribution.quote
+    cue = attribution.cue_span
+    if quote.kind == "indirect" or (cue is not None and cue.start >= paragraph_start):
+        return attribution
+    (name, speaker_span, cue_text), cue_span = signed
+    return Attribution(
+        dataclasses.replace(quote, speaker=name, speaker_span=speaker_span, cue=cue_text),
+        cue_span,
+    )
+
+
+def _after_marks(text: str, end: int) -> int:
+    """The first character after a quote's closing mark(s)."""
+    while end < len(text) and text[end] in "”\"»'’":
+        end += 1
+    return end
+
+
+def _signature(
+    text: str, start: int, offset: int, article_id: str, context: QuoteContext
+) -> tuple[tuple[str, Span | None, str | None], Span] | None:
+    """Speaker and cue of a signature that ends the paragraph from ``start`` on: a dash, a name of
+    a few capitalised words, and at most a short description ("— Sanders.", "-Michelle Marks,
+    Philadelphia.")."""
+    match = _SIGNATURE.match(text, start)
+    if match is None or len(match.group(2).split()) > _MAX_SIGNATURE_WORDS:
+        return None
+    left, right = match.span(2)
+    if text[right - 1] == "." and len(text[left:right].split()[-1]) > 2:
+        right -= 1  # "- Clinton." ends a sentence; "- Donald J." keeps its initial
+    name = _canonical_person(text[left:right], context)
+    dash = Span(article_id, offset + match.start(1), offset + match.end(1))
+    return (name, Span(article_id, offset + left, offset + right), match.group(1)), dash
 
 
 def quoted_characters(
