@@ -170,6 +170,13 @@ POLNEAR_SPEAKERS = [
         "after",
     ),
     ("wash-post_2016-07-29_convention-notebook", "Great speech. She's tested", "Obama", "after"),
+    # "Sanders shot back, “…”": the cue holding the quote need not be a speech verb
+    (
+        "usa-today_2016-04-15_fiery-words-light-up-the-debate-",
+        "Secretary Clinton called them out",
+        "Sanders",
+        "before",
+    ),
     # "“Go back to Univision,” Trump barked": any verb, its subject parsed as a compound
     (
         "breitbart_2016-04-12_mexican-anchor-crosses-swords-wi",

@@ -522,25 +522,41 @@ def _noun_head(verb: Token) -> Token | None:
 
 
 def _holder(parsed: _Parsed, start: int, end: int) -> _Cue | None:
-    """The model's speech cue whose content holds most of the quote (the nearest on a tie)."""
+    """The model's cue whose content holds most of the quote (the nearest on a tie).
+
+    Any cue with a source, not only a speech verb: "Mr. Cruz pledged to oppose legal status …
+    “today, tomorrow, forever.”", "Bush … calling him a “loser.”" are the cue's source's words.
+    A cue with no source, or only a passive subject ("The negotiations are expected to focus on
+    “…”"), attributes the passage to nobody unless it is a speech verb ("he was quoted as saying")."""
     holders = [
         cue
         for cue in parsed.cues
         if cue.content[0] < end
         and cue.content[1] > start
-        and (cue.source is not None or _source_of(cue.token) is not None)
         and not start <= cue.token.idx < end
-        and (cue.token.lower_ == "according" or cue.token.lemma_.lower() in SPEECH_VERBS)
-    ]  # "are expected to focus on “…”" attributes the passage, but nobody *said* it
+        and _has_speaker(cue)
+    ]
     if not holders:
         return None
     return min(
         holders,
         key=lambda c: (
             -(min(c.content[1], end) - max(c.content[0], start)),
+            not _is_speech(c.token),  # "Tarar stated that while Islamabad laid out “…”"
             abs(c.token.idx - start),
         ),
     )
+
+
+def _has_speaker(cue: _Cue) -> bool:
+    source = cue.source or _source_of(cue.token)
+    if source is None:
+        return False
+    return _is_speech(cue.token) or source.dep_ != "nsubjpass"
+
+
+def _is_speech(token: Token) -> bool:
+    return token.lower_ == "according" or token.lemma_.lower() in SPEECH_VERBS
 
 
 def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
