@@ -177,6 +177,8 @@ POLNEAR_SPEAKERS = [
         "Sanders",
         "before",
     ),
+    # "Trump has hailed … as “fantastic,” telling reporters …": a participle does not invert
+    ("breitbart_2016-06-26_clinton-swipes-at-trump-over-bre", "fantastic", "Trump", "before"),
     # "“Go back to Univision,” Trump barked": any verb, its subject parsed as a compound
     (
         "breitbart_2016-04-12_mexican-anchor-crosses-swords-wi",

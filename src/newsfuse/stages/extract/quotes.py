@@ -780,7 +780,10 @@ def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
     if words:
         head = next((t for t in words if t.pos_ in _NOUNISH and t.dep_ not in _NOT_HEADS), None)
         return head or _lost_head(words)
-    # "“…,” tweeted a German user": the parse may take the inverted subject for an object
+    # "“…,” tweeted a German user": the parse may take the inverted subject for an object; a
+    # participle does not invert ("“New York values,” saying the city embodied …")
+    if cue.tag_ == "VBG":
+        return None
     following = doc[cue.i + 1 : cue.i + 1 + _ADJACENT_TOKENS]
     return next((t for t in following if t.pos_ in _NOUNISH and t.dep_ not in _MODIFIERS), None)
 
