@@ -12,7 +12,8 @@ from newsfuse.config import load_settings
 from newsfuse.models import Article, Quote
 from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.extract.annotate import Extractor
-from newsfuse.stages.extract.quotes import find_quote_marks
+from newsfuse.stages.extract.nlp import load_nlp
+from newsfuse.stages.extract.quotes import QuoteContext, attributions_in_paragraph, find_quote_marks
 from newsfuse.stages.ingest.files import read_inputs
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -386,6 +387,26 @@ def test_signature_after_a_quote_names_its_speaker() -> None:
     assert article.slice(sanders.speaker_span) == "Bernie Sanders"
     assert clinton.speaker == "Hillary Clinton" and clinton.speaker_span is not None
     assert article.slice(clinton.speaker_span) == "Clinton"
+
+
+def test_sourceless_cue_does_not_enclose_a_spoken_quote() -> None:
+    """ "When asked why, Sembler responded in a text message: “…”": the model's sourceless "asked"
+    would attribute everything after it, quote included, to nobody; the quote is Sembler's."""
+    path = SHARED / "bench" / "attribution-dev" / "train" / "text"
+    path = path / "wash-post_2016-05-25_fundraisers-scorned-by-trump-on-.txt"
+    if not path.is_file():
+        pytest.skip(f"PolNeAR train text not found at {path}")
+    (paragraph,) = [p for p in path.read_text(encoding="utf-8").split("\n") if "Sembler resp" in p]
+    doc = load_nlp(load_settings().extract.spacy_model)(paragraph)
+    found = attributions_in_paragraph(doc, 0, "a", QuoteContext(people=()))
+    (quote,) = [a.quote for a in found if a.quote.text.startswith("Trump will be")]
+    assert quote.speaker == "Sembler"
+    enclosing = [
+        a.quote
+        for a in found
+        if a.quote.span.start <= quote.span.start and quote.span.end <= a.quote.span.end
+    ]
+    assert all(q.speaker for q in enclosing), enclosing
 
 
 def test_unclosed_quote_runs_to_paragraph_end() -> None:

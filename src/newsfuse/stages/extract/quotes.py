@@ -207,6 +207,7 @@ def attributions_in_paragraph(
     found: list[Attribution] = []
     quoted: list[tuple[int, int]] = []
     claimed: set[int] = set()  # cue tokens a quoted passage took
+    spoken: list[tuple[int, int]] = []  # quoted passages that found a speaker
     previous: tuple[tuple[str, Span | None, str | None], Span | None] | None = None
     closed_quotes = [(s - 1, e + 1) for s, e, closed in marks if closed]
     for start, end, _closed in marks:
@@ -247,9 +248,10 @@ def attributions_in_paragraph(
         if speaker is not None:
             context.last_speaker = speaker
             previous = (speaker, cue_span)
+            spoken.append((start, end))
     for cue in parsed.cues:
         left, right = cue.content
-        if cue.token.i in claimed:
+        if cue.token.i in claimed or (cue.source is None and _encloses(cue, spoken)):
             continue
         source_name: str | None = None
         source_span: Span | None = None
@@ -341,6 +343,13 @@ def _signature(
     name = _canonical_person(text[left:right], context)
     dash = Span(article_id, offset + match.start(1), offset + match.end(1))
     return (name, Span(article_id, offset + left, offset + right), match.group(1)), dash
+
+
+def _encloses(cue: _Cue, quotes: Sequence[tuple[int, int]]) -> bool:
+    """Whether a cue's content takes in a whole quotation that has its own speaker: "When asked
+    why, Sembler responded: “…”" is Sembler's, not a sourceless "asked" around it."""
+    left, right = cue.content
+    return any(left <= start and end <= right for start, end in quotes)
 
 
 def quoted_characters(
