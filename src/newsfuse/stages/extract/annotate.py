@@ -22,7 +22,11 @@ from newsfuse.stages.extract.dates import find_timexes
 from newsfuse.stages.extract.entities import TIME_LABELS, article_people, mentions_in_paragraph
 from newsfuse.stages.extract.nlp import load_nlp
 from newsfuse.stages.extract.paragraphs import paragraph_chunks
-from newsfuse.stages.extract.quotes import QuoteContext, attributions_in_article
+from newsfuse.stages.extract.quotes import (
+    QuoteContext,
+    attributions_in_article,
+    quote_people,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -79,7 +83,7 @@ def _time_mentions(article: Article, reference: date | None) -> list[Mention]:
 
 def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | None) -> Article:
     people = article_people(doc for _, doc in docs)
-    context = QuoteContext(people=people)
+    context = QuoteContext(people=quote_people(people, (doc for _, doc in docs)))
     sentences: list[Span] = []
     statements: list[Span] = []  # claim spans: sentences, or the clauses of compound ones
     mentions: list[Mention] = []

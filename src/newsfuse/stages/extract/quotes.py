@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,7 @@ __all__ = [
     "attributions_in_article",
     "attributions_in_paragraph",
     "find_quote_marks",
+    "quote_people",
     "quoted_characters",
     "quotes_in_paragraph",
 ]
@@ -273,6 +274,33 @@ def attributions_in_paragraph(
     context.lead_in_colon = text.rstrip().endswith(":")
     _remember_people(doc, context)
     return sorted(found, key=lambda a: (a.quote.span.start, a.quote.span.end))
+
+
+def quote_people(people: Sequence[str], docs: Iterable[Doc]) -> list[str]:
+    """``people`` and the names the small model tagged ORG that stand in apposition to a common
+    noun, fullest first: "The union's general secretary, Ines Varga,", "Helena Strand, chair of
+    the Conciliation Service," are people, so "Varga" and "she" can be mapped to Ines Varga."""
+    found = set(people)
+    for doc in docs:
+        for ent in doc.ents:
+            root = ent.root
+            described = (root.dep_ == "appos" and root.head.pos_ == "NOUN") or any(
+                c.dep_ == "appos" and c.pos_ == "NOUN" for c in root.children
+            )
+            if ent.label_ == "ORG" and described and _looks_like_name(ent):
+                found.add(ent.text)
+    multiword = sorted((n for n in found if len(n.split()) > 1), key=lambda n: (-len(n), n))
+    return multiword + sorted(n for n in found if len(n.split()) == 1)
+
+
+def _looks_like_name(ent: SpacySpan) -> bool:
+    """Two or three capitalised proper nouns without a word organisations are named with."""
+    words = list(ent)
+    return (
+        2 <= len(words) <= 3
+        and all(w.pos_ == "PROPN" and w.text[:1].isupper() and not w.text.isupper() for w in words)
+        and not any(w.lower_ in _ORG_WORDS for w in words)
+    )
 
 
 def attributions_in_article(
