@@ -180,6 +180,14 @@ POLNEAR_SPEAKERS = [
     ),
     # "Trump has hailed … as “fantastic,” telling reporters …": a participle does not invert
     ("breitbart_2016-06-26_clinton-swipes-at-trump-over-bre", "fantastic", "Trump", "before"),
+    # "“…!” LeVell declared, … during which callers asked how much … “I make my own money.”": the
+    # sentence before has a quote with its cue, which the next quote continues
+    (
+        "wash-post_2016-04-17_donald-trump-is-not-a-racist-guy",
+        "I make my own money",
+        "LeVell",
+        "before",
+    ),
     # "“Go back to Univision,” Trump barked": any verb, its subject parsed as a compound
     (
         "breitbart_2016-04-12_mexican-anchor-crosses-swords-wi",

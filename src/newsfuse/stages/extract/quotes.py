@@ -217,7 +217,7 @@ def attributions_in_paragraph(
             continue  # a scare-quoted single word is not a quotation
         lead = len(text[start:end]) - len(text[start:end].lstrip())
         quoted.append((start, end))
-        cue_token, cue_range = _cue_for_quote(parsed, start, end)
+        cue_token, cue_range = _cue_for_quote(parsed, start, end, claimed)
         covers = _covers_paragraph(text, start, end)
         speaker: tuple[str, Span | None, str | None] | None = None
         cue_span: Span | None = None
@@ -483,7 +483,7 @@ def _source_of(verb: Token) -> Token | None:
 
 
 def _cue_for_quote(
-    parsed: _Parsed, start: int, end: int
+    parsed: _Parsed, start: int, end: int, claimed: set[int] | frozenset[int] = frozenset()
 ) -> tuple[Token | None, tuple[int, int] | None]:
     """The cue a quoted passage belongs to and the cue's characters.
 
@@ -506,7 +506,7 @@ def _cue_for_quote(
     if token is None and statement:
         token = _speech_verb_after(parsed, end)  # "“Who do they think they are?” Trump said"
     if token is None:
-        token = _cue_in_previous_sentence(parsed, start)
+        token = _cue_in_previous_sentence(parsed, start, claimed)
     if token is None and statement:
         token = _adjacent_verb(parsed, start, end)  # only a whole statement: "“…,” she went on"
     if token is None:
@@ -706,12 +706,20 @@ def _starts_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:”\"'"
 
 
-def _cue_in_previous_sentence(parsed: _Parsed, start: int) -> Token | None:
-    """ "Tarar criticized the Taliban. “Instead of …”": the cue sits in the sentence before."""
+def _cue_in_previous_sentence(
+    parsed: _Parsed, start: int, claimed: set[int] | frozenset[int] = frozenset()
+) -> Token | None:
+    """ "Tarar criticized the Taliban. “Instead of …”": the cue sits in the sentence before.
+
+    When a quote of that sentence already took a cue (in ``claimed``), it is that cue: "“A,"
+    Francis said …, as he called for greater ethics. “B.”" continues Francis's quote."""
     previous = [s for s in parsed.sentences if s[1] <= start]
     if not previous:
         return None
     _, _, first, last = previous[-1]
+    taken = [i for i in claimed if first <= i < last]
+    if taken:
+        return parsed.doc[max(taken)]
     for token in reversed(parsed.doc[first:last]):
         if (
             token.lemma_.lower() in SPEECH_VERBS
