@@ -254,6 +254,10 @@ def attributions_in_paragraph(
         left, right = cue.content
         if cue.token.i in claimed or (cue.source is None and _encloses(cue, spoken)):
             continue
+        cut = _before_spoken(text, cue, spoken)
+        if cut is None:
+            continue
+        left, right = cut
         source_name: str | None = None
         source_span: Span | None = None
         if cue.source is not None:
@@ -371,6 +375,20 @@ def _signature(
     name = _canonical_person(text[left:right], context)
     dash = Span(article_id, offset + match.start(1), offset + match.end(1))
     return (name, Span(article_id, offset + left, offset + right), match.group(1)), dash
+
+
+def _before_spoken(
+    text: str, cue: _Cue, quotes: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """A cue's content up to the first quotation after the cue that has a speaker of its own, or
+    ``None`` when little is left: "Trump asserted that France had lost its identity: “France is
+    no longer France,” he claimed" — "asserted" reports the clause, "claimed" the quote."""
+    left, right = cue.content
+    inner = [s for s, e in quotes if left < s - 1 and e <= right and s - 1 > cue.token.idx]
+    if not inner:
+        return left, right
+    new_left, new_right = _trim(text, left, min(inner) - 1)
+    return (new_left, new_right) if len(text[new_left:new_right].split()) >= 2 else None
 
 
 def _encloses(cue: _Cue, quotes: Sequence[tuple[int, int]]) -> bool:
