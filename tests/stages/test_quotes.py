@@ -188,6 +188,20 @@ POLNEAR_SPEAKERS = [
         "LeVell",
         "before",
     ),
+    # "… Mackler issued a statement saying his comment “has absolutely no place …”": the one who
+    # issued the statement, not the statement or the comment
+    (
+        "usa-today_2016-08-10_nd-amendment-people-his-secret-w",
+        "has absolutely no place",
+        "Mackler",
+        "before",
+    ),
+    (
+        "breitbart_2016-06-08_ready-to-back-clinton-obama-work",
+        "The struggle continues",
+        "senator",
+        "before",
+    ),
     # "“Go back to Univision,” Trump barked": any verb, its subject parsed as a compound
     (
         "breitbart_2016-04-12_mexican-anchor-crosses-swords-wi",

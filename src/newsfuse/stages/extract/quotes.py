@@ -569,6 +569,14 @@ def _colon_cue(parsed: _Parsed, start: int) -> Token | None:
     return None
 
 
+def _sender(cue: Token) -> Token | None:
+    """Who speaks through a participle on the object of their verb: "Black Lives Matter issued a
+    statement saying …", "The Vermont senator emailed supporters saying: “…”"."""
+    if cue.dep_ != "acl" or cue.tag_ != "VBG" or cue.head.dep_ != "dobj":
+        return None
+    return _subject(cue.head.head)
+
+
 def _noun_head(verb: Token) -> Token | None:
     """The noun a participle describes, who speaks through it: "a voice over saying: “…”"."""
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in _NOUNISH:
@@ -792,7 +800,7 @@ def _speaker_candidates(cue: Token, source: Token | None, quote: tuple[int, int]
     """Possible speakers of ``cue``, best first: the subject of the verb a participle hangs on
     ("He warned that …, saying “…”"), the model's source, the object of "according to", the
     cue's own subject or agent, a noun the parse lost."""
-    found: list[Token | None] = [_speaker_beside_quote(cue, quote[1] - 1)]
+    found: list[Token | None] = [_speaker_beside_quote(cue, quote[1] - 1), _sender(cue)]
     if source is not None and _own_subject(cue) is None:
         found.append(_subject(cue))
     found.append(source)
