@@ -202,6 +202,14 @@ POLNEAR_SPEAKERS = [
         "senator",
         "before",
     ),
+    # "Lynch announced … “We are seeking ….” She further announced that …": the verb after the
+    # quote reports a clause of its own; the quote is the sentence before's
+    (
+        "breitbart_2016-05-14_mccain-challenger-kelli-ward-imp",
+        "We are seeking a court",
+        "Lynch",
+        "before",
+    ),
     # "“Go back to Univision,” Trump barked": any verb, its subject parsed as a compound
     (
         "breitbart_2016-04-12_mexican-anchor-crosses-swords-wi",

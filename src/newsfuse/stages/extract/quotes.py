@@ -522,7 +522,7 @@ def _cue_for_quote(
         token = _nearest_cue(parsed, start, end)
     statement = body[-1:] in _STATEMENT_ENDS
     if token is None and statement:
-        token = _speech_verb_after(parsed, end)  # "“Who do they think they are?” Trump said"
+        token = _speech_verb_after(parsed, end, body.endswith("."))  # "“Who …?” Trump said"
     if token is None:
         token = _cue_in_previous_sentence(parsed, start, claimed)
     if token is None and statement:
@@ -646,12 +646,13 @@ def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
     return None
 
 
-def _speech_verb_after(parsed: _Parsed, end: int) -> Token | None:
+def _speech_verb_after(parsed: _Parsed, end: int, full_stop: bool = False) -> Token | None:
     """A speech verb right after a quote, in the attribution slot ("“…,” Trump said", "“…,” said
     Kunin"); the parser splits "“Who do they think they are?” Trump said of Apple" after the
     question mark, so the verb may be in no sentence the quote touches.  A conjunction on the way
     ("“…,” but he denied") starts a new statement instead.  The words of a name do not count
-    towards the distance: "“…!” US Senator Jeff Sessions said"."""
+    towards the distance: "“…!” US Senator Jeff Sessions said".  After a quote that ends its
+    sentence (``full_stop``), a verb with a clause of its own reports that clause instead."""
     doc = parsed.doc
     last = bisect.bisect_left(parsed.token_starts, end)
     names = 0
@@ -664,6 +665,8 @@ def _speech_verb_after(parsed: _Parsed, end: int) -> Token | None:
         if token.pos_ in {"CCONJ", "SCONJ"}:
             return None
         if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
+            if full_stop and any(c.dep_ == "ccomp" and c.i > token.i for c in token.children):
+                return None  # "“….” She further announced that the DOJ …": its own content
             return token if _subject(token) is not None or _nearby_noun(token) else None
     return None
 
