@@ -2,9 +2,10 @@
 
 Runs newsfuse's extract flow on every text of ``../shared/bench/attribution-dev/dev`` the way
 :mod:`newsfuse.stages.extract.annotate` does (``paragraph_chunks`` → ``nlp.pipe`` → one
-:class:`QuoteContext` per article built from ``article_people`` → ``attributions_in_paragraph`` per
-paragraph) and maps each quote to an attribution: content = the quote's span, source = its speaker
-span, cue = its cue span; quotes sharing one cue are one attribution whose content has a fragment
+:class:`QuoteContext` per article built from ``article_people`` and ``quote_people`` →
+``attributions_in_article``, which runs ``attributions_in_paragraph`` per paragraph) and maps
+each quote to an attribution: content = the quote's span, source = its speaker span, cue = its cue
+span; quotes sharing one cue are one attribution whose content has a fragment
 per quote (PolNeAR's discontinuous contents).  Gold attributions are the brat ``E`` lines of the ``.ann`` files; when a
 text was annotated twice, the first annotator's file (by name) is used.
 
@@ -46,7 +47,7 @@ from newsfuse.config import load_settings
 from newsfuse.stages.extract.entities import article_people
 from newsfuse.stages.extract.nlp import load_nlp
 from newsfuse.stages.extract.paragraphs import paragraph_chunks
-from newsfuse.stages.extract.quotes import QuoteContext, attributions_in_paragraph
+from newsfuse.stages.extract.quotes import QuoteContext, attributions_in_article, quote_people
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -254,21 +255,21 @@ def attributions(parsed: Sequence[Sequence[tuple[int, Doc]]]) -> list[list[Attr]
     """newsfuse's attributions for each parsed text."""
     found: list[list[Attr]] = []
     for index, pairs in enumerate(parsed):
-        context = QuoteContext(people=article_people(doc for _, doc in pairs))
+        people = article_people(doc for _, doc in pairs)
+        context = QuoteContext(people=quote_people(people, (doc for _, doc in pairs)))
         attrs: list[Attr] = []
-        for offset, doc in pairs:
-            for item in attributions_in_paragraph(doc, offset, str(index), context):
-                quote = item.quote
-                speaker = quote.speaker_span
-                if item.cue_span is None and speaker is None:
-                    continue  # a quoted passage nobody is said to have said attributes nothing
-                attrs.append(
-                    Attr(
-                        ((speaker.start, speaker.end),) if speaker else None,
-                        ((item.cue_span.start, item.cue_span.end),) if item.cue_span else None,
-                        ((quote.span.start, quote.span.end),),
-                    )
+        for item in attributions_in_article(pairs, str(index), context):
+            quote = item.quote
+            speaker = quote.speaker_span
+            if item.cue_span is None and speaker is None:
+                continue  # a quoted passage nobody is said to have said attributes nothing
+            attrs.append(
+                Attr(
+                    ((speaker.start, speaker.end),) if speaker else None,
+                    ((item.cue_span.start, item.cue_span.end),) if item.cue_span else None,
+                    ((quote.span.start, quote.span.end),),
                 )
+            )
         found.append(merge_by_cue(attrs))
     return found
 

@@ -22,7 +22,11 @@ from newsfuse.stages.extract.dates import find_timexes
 from newsfuse.stages.extract.entities import TIME_LABELS, article_people, mentions_in_paragraph
 from newsfuse.stages.extract.nlp import load_nlp
 from newsfuse.stages.extract.paragraphs import paragraph_chunks
-from newsfuse.stages.extract.quotes import QuoteContext, quotes_in_paragraph
+from newsfuse.stages.extract.quotes import (
+    QuoteContext,
+    attributions_in_article,
+    quote_people,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -79,7 +83,7 @@ def _time_mentions(article: Article, reference: date | None) -> list[Mention]:
 
 def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | None) -> Article:
     people = article_people(doc for _, doc in docs)
-    context = QuoteContext(people=people)
+    context = QuoteContext(people=quote_people(people, (doc for _, doc in docs)))
     sentences: list[Span] = []
     statements: list[Span] = []  # claim spans: sentences, or the clauses of compound ones
     mentions: list[Mention] = []
@@ -102,7 +106,11 @@ def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | N
             for m in mentions_in_paragraph(doc, offset, article.id, people)
             if m.label not in TIME_LABELS  # the timex rules find and normalise times better
         )
-        quotes.extend(quotes_in_paragraph(doc, offset, article.id, context))
+    quotes.extend(
+        a.quote
+        for a in attributions_in_article(docs, article.id, context)
+        if a.quote.kind != "indirect" or a.quote.speaker is not None
+    )  # whole-article: a signature paragraph ("- Sanders.") names the quote above it
     mentions.extend(_time_mentions(article, reference))
     mentions.sort(key=lambda m: (m.span.start, m.span.end, m.label))
     claims = tuple(_claim(article, span, mentions, quotes) for span in statements)

@@ -29,8 +29,9 @@ multi-paragraph quotes.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,8 +51,10 @@ __all__ = [
     "SPEECH_VERBS",
     "Attribution",
     "QuoteContext",
+    "attributions_in_article",
     "attributions_in_paragraph",
     "find_quote_marks",
+    "quote_people",
     "quoted_characters",
     "quotes_in_paragraph",
 ]
@@ -70,10 +73,17 @@ _NOUNISH = frozenset({"PROPN", "PRON", "NOUN"})
 _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npadvmod", "nmod"})
 _MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
 _ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its person
+_SIGNATURE = re.compile(  # "— Bernie Sanders", "-President Obama, tweeting after …"
+    r"\s*([-—–]+)\s*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?[.\s]*$"
+)
+_MAX_SIGNATURE_WORDS = 5
 _PERSON_KEY = "newsfuse.quotes.person_at"
+_QUOTED_KEY = "newsfuse.quotes.quoted"
 _STATEMENT_ENDS = frozenset(",.!?")
 _ADJACENT_TOKENS = 4  # how far from its quote a verb of any kind may be and still be the cue
+_MAX_NAME_TOKENS = 4  # words of a name between a quote and its verb that do not count as distance
 _EDGE_JUNK = " \t\n,;:—–-"
+_DASHES = (" -", "—", "–")  # a dash that ends a headline run into its quotation's source
 
 _OPENERS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _CLOSERS = {"”", '"', "»", "“"}
@@ -81,6 +91,13 @@ _OPEN_MARK = re.compile(r"''|[“\"«„]")
 _CLOSE_MARK = re.compile(r"''|[”\"»]|(?<=[^\s“])“(?=\s|$)")  # “It's unusual,“ said: a typo
 _CLOSE_AFTER_LOW = re.compile(r"''|[”\"»“]")  # „German style“ closes with a high opening mark
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "it", "we", "i"})
+_PERSONAL = frozenset({"he", "she", "him", "her"})  # pronouns that can only mean a person
+_ORG_WORDS = frozenset(  # words that make a proper-noun phrase an organisation's name
+    """union authority service party committee council ministry department agency association
+    company corporation corp inc ltd group bank university court commission congress senate
+    house times post news press campaign administration government office board institute
+    foundation network federation league club team police army""".split()  # noqa: SIM905
+)
 _MAX_DESCRIPTION_TOKENS = 8  # longer subject phrases are cut at their head noun
 _RELATIVES = frozenset({"which", "that", "who", "what"})
 _COMPARISONS = frozenset({"like", "unlike", "including", "besides", "except"})  # "X, like Ryan,"
@@ -191,6 +208,7 @@ def attributions_in_paragraph(
     found: list[Attribution] = []
     quoted: list[tuple[int, int]] = []
     claimed: set[int] = set()  # cue tokens a quoted passage took
+    spoken: list[tuple[int, int]] = []  # quoted passages that found a speaker
     previous: tuple[tuple[str, Span | None, str | None], Span | None] | None = None
     closed_quotes = [(s - 1, e + 1) for s, e, closed in marks if closed]
     for start, end, _closed in marks:
@@ -199,7 +217,7 @@ def attributions_in_paragraph(
             continue  # a scare-quoted single word is not a quotation
         lead = len(text[start:end]) - len(text[start:end].lstrip())
         quoted.append((start, end))
-        cue_token, cue_range = _cue_for_quote(parsed, start, end)
+        cue_token, cue_range = _cue_for_quote(parsed, start, end, claimed)
         covers = _covers_paragraph(text, start, end)
         speaker: tuple[str, Span | None, str | None] | None = None
         cue_span: Span | None = None
@@ -216,6 +234,8 @@ def attributions_in_paragraph(
                 closed_quotes,
             )
             cue_span = Span(article_id, offset + cue_range[0], offset + cue_range[1])
+        elif signed := _signature(text, _after_marks(text, end), offset, article_id, context):
+            speaker, cue_span = signed  # "“…” — Bernie Sanders"
         elif start <= 1 and context.lead_in and (context.lead_in_colon or covers):
             speaker, cue_span = context.lead_in  # "Cruz continued:" ¶ "“You look at …”"
         elif start <= 1 and covers:
@@ -229,10 +249,15 @@ def attributions_in_paragraph(
         if speaker is not None:
             context.last_speaker = speaker
             previous = (speaker, cue_span)
+            spoken.append((start, end))
     for cue in parsed.cues:
         left, right = cue.content
-        if cue.token.i in claimed:
+        if cue.token.i in claimed or (cue.source is None and _encloses(cue, spoken)):
             continue
+        cut = _before_spoken(text, cue, spoken)
+        if cut is None:
+            continue
+        left, right = cut
         source_name: str | None = None
         source_span: Span | None = None
         if cue.source is not None:
@@ -253,6 +278,124 @@ def attributions_in_paragraph(
     context.lead_in_colon = text.rstrip().endswith(":")
     _remember_people(doc, context)
     return sorted(found, key=lambda a: (a.quote.span.start, a.quote.span.end))
+
+
+def quote_people(people: Sequence[str], docs: Iterable[Doc]) -> list[str]:
+    """``people`` and the names the small model tagged ORG that stand in apposition to a common
+    noun, fullest first: "The union's general secretary, Ines Varga,", "Helena Strand, chair of
+    the Conciliation Service," are people, so "Varga" and "she" can be mapped to Ines Varga."""
+    found = set(people)
+    for doc in docs:
+        for ent in doc.ents:
+            root = ent.root
+            described = (root.dep_ == "appos" and root.head.pos_ == "NOUN") or any(
+                c.dep_ == "appos" and c.pos_ == "NOUN" for c in root.children
+            )
+            if ent.label_ == "ORG" and described and _looks_like_name(ent):
+                found.add(ent.text)
+    multiword = sorted((n for n in found if len(n.split()) > 1), key=lambda n: (-len(n), n))
+    return multiword + sorted(n for n in found if len(n.split()) == 1)
+
+
+def _looks_like_name(ent: SpacySpan) -> bool:
+    """Two or three capitalised proper nouns without a word organisations are named with."""
+    words = list(ent)
+    return (
+        2 <= len(words) <= 3
+        and all(w.pos_ == "PROPN" and w.text[:1].isupper() and not w.text.isupper() for w in words)
+        and not any(w.lower_ in _ORG_WORDS for w in words)
+    )
+
+
+def attributions_in_article(
+    docs: Sequence[tuple[int, Doc]], article_id: str, context: QuoteContext
+) -> list[Attribution]:
+    """:func:`attributions_in_paragraph` over an article's parsed paragraphs, in order, with what
+    one paragraph tells of the one before.
+
+    A paragraph that is only a signature ("- Bernie Sanders.", "-President Obama, tweeting after
+    Clinton's speech.") names the speaker of the quotation paragraph above it, as fact-check and
+    roundup pieces print them; that paragraph's quotes without a cue of their own take it instead
+    of the speaker carried from further back.
+    """
+    found: list[Attribution] = []
+    previous: list[Attribution] = []
+    previous_start = 0
+    for offset, doc in docs:
+        text = doc.text
+        signed = (
+            None if find_quote_marks(text) else _signature(text, 0, offset, article_id, context)
+        )
+        if signed is not None and previous:
+            previous = [_resign(a, signed, previous_start) for a in previous]
+            context.last_speaker = signed[0]
+        found.extend(previous)
+        previous = attributions_in_paragraph(doc, offset, article_id, context)
+        previous_start = offset
+    found.extend(previous)
+    return found
+
+
+def _resign(
+    attribution: Attribution,
+    signed: tuple[tuple[str, Span | None, str | None], Span | None],
+    paragraph_start: int,
+) -> Attribution:
+    """``attribution`` with the signature's speaker, if its quote had no cue in its own paragraph."""
+    quote = attribution.quote
+    cue = attribution.cue_span
+    if quote.kind == "indirect" or (cue is not None and cue.start >= paragraph_start):
+        return attribution
+    (name, speaker_span, cue_text), cue_span = signed
+    return Attribution(
+        dataclasses.replace(quote, speaker=name, speaker_span=speaker_span, cue=cue_text),
+        cue_span,
+    )
+
+
+def _after_marks(text: str, end: int) -> int:
+    """The first character after a quote's closing mark(s)."""
+    while end < len(text) and text[end] in "”\"»'’":
+        end += 1
+    return end
+
+
+def _signature(
+    text: str, start: int, offset: int, article_id: str, context: QuoteContext
+) -> tuple[tuple[str, Span | None, str | None], Span] | None:
+    """Speaker and cue of a signature that ends the paragraph from ``start`` on: a dash, a name of
+    a few capitalised words, and at most a short description ("— Sanders.", "-Michelle Marks,
+    Philadelphia.")."""
+    match = _SIGNATURE.match(text, start)
+    if match is None or len(match.group(2).split()) > _MAX_SIGNATURE_WORDS:
+        return None
+    left, right = match.span(2)
+    if text[right - 1] == "." and len(text[left:right].split()[-1]) > 2:
+        right -= 1  # "- Clinton." ends a sentence; "- Donald J." keeps its initial
+    name = _canonical_person(text[left:right], context)
+    dash = Span(article_id, offset + match.start(1), offset + match.end(1))
+    return (name, Span(article_id, offset + left, offset + right), match.group(1)), dash
+
+
+def _before_spoken(
+    text: str, cue: _Cue, quotes: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """A cue's content up to the first quotation after the cue that has a speaker of its own, or
+    ``None`` when little is left: "Trump asserted that France had lost its identity: “France is
+    no longer France,” he claimed" — "asserted" reports the clause, "claimed" the quote."""
+    left, right = cue.content
+    inner = [s for s, e in quotes if left < s - 1 and e <= right and s - 1 > cue.token.idx]
+    if not inner:
+        return left, right
+    new_left, new_right = _trim(text, left, min(inner) - 1)
+    return (new_left, new_right) if len(text[new_left:new_right].split()) >= 2 else None
+
+
+def _encloses(cue: _Cue, quotes: Sequence[tuple[int, int]]) -> bool:
+    """Whether a cue's content takes in a whole quotation that has its own speaker: "When asked
+    why, Sembler responded: “…”" is Sembler's, not a sourceless "asked" around it."""
+    left, right = cue.content
+    return any(left <= start and end <= right for start, end in quotes)
 
 
 def quoted_characters(
@@ -358,7 +501,7 @@ def _source_of(verb: Token) -> Token | None:
 
 
 def _cue_for_quote(
-    parsed: _Parsed, start: int, end: int
+    parsed: _Parsed, start: int, end: int, claimed: set[int] | frozenset[int] = frozenset()
 ) -> tuple[Token | None, tuple[int, int] | None]:
     """The cue a quoted passage belongs to and the cue's characters.
 
@@ -366,10 +509,12 @@ def _cue_for_quote(
     said. “B,” he added."): that verb goes first, before a cue of an earlier sentence whose content
     runs on over the quote.
     """
-    body = parsed.text[start:end].rstrip()
+    body = parsed.text[start:end].rstrip(" \t\n’'")  # "… ‘what can we do to help?’”"
     token = None
     if body[-1:] in ",?!" and not _speech_verb_before(parsed, start):
         token = _speech_verb_after(parsed, end)
+    if token is None:
+        token = _colon_cue(parsed, start)
     if token is None:
         holder = _holder(parsed, start, end)
         if holder is not None:
@@ -377,9 +522,9 @@ def _cue_for_quote(
         token = _nearest_cue(parsed, start, end)
     statement = body[-1:] in _STATEMENT_ENDS
     if token is None and statement:
-        token = _speech_verb_after(parsed, end)  # "“Who do they think they are?” Trump said"
+        token = _speech_verb_after(parsed, end, body.endswith("."))  # "“Who …?” Trump said"
     if token is None:
-        token = _cue_in_previous_sentence(parsed, start)
+        token = _cue_in_previous_sentence(parsed, start, claimed)
     if token is None and statement:
         token = _adjacent_verb(parsed, start, end)  # only a whole statement: "“…,” she went on"
     if token is None:
@@ -392,26 +537,89 @@ def _cue_for_quote(
     return token, (token.idx, token.idx + len(token.text))
 
 
+def _colon_cue(parsed: _Parsed, start: int) -> Token | None:
+    """The cue of a quotation a colon introduces: the clause before the colon is its attribution
+    ("Mr. Trump continued: ''…''", "Clinton has since apologized for what happened: “…”").
+
+    A speech verb of that clause goes first, the nearest to the colon; else the nearest verb with a
+    subject.  A cue elsewhere (the next sentence's "He added", a relative clause's "which friends
+    described") does not take it.
+    """
+    before = parsed.text[:start].rstrip().rstrip("“\"«„'").rstrip()
+    if not before.endswith(":") or _is_inside(parsed, len(before) - 1):
+        return None
+    colon = bisect.bisect_right(parsed.token_starts, len(before) - 1) - 1
+    doc = parsed.doc
+    first = doc[colon].sent.start
+    head = parsed.text[doc[first].idx : doc[colon].idx]
+    dash = max(head.rfind(d) for d in _DASHES)  # "Pollsters agree - Carl Bialik: “…”"
+    if dash >= 0:
+        first = bisect.bisect_left(parsed.token_starts, doc[first].idx + dash + 2)
+    clause = [
+        t
+        for t in reversed(doc[first:colon])
+        if t.pos_ in {"VERB", "AUX"} and t.dep_ not in _CUE_PARTS and not _is_inside(parsed, t.idx)
+    ]
+    speech = [t for t in clause if t.lemma_.lower() in SPEECH_VERBS]
+    for token in speech + clause:
+        if _source_of(token) is not None or _noun_head(token) is not None:
+            return token
+    if not clause and any(t.pos_ == "PROPN" for t in doc[first:colon]):
+        return doc[colon]  # "Rep. Trey Gowdy (R-S.C.):“…”", "More from Jones: “…”"
+    return None
+
+
+def _sender(cue: Token) -> Token | None:
+    """Who speaks through a participle on the object of their verb: "Black Lives Matter issued a
+    statement saying …", "The Vermont senator emailed supporters saying: “…”"."""
+    if cue.dep_ != "acl" or cue.tag_ != "VBG" or cue.head.dep_ != "dobj":
+        return None
+    return _subject(cue.head.head)
+
+
+def _noun_head(verb: Token) -> Token | None:
+    """The noun a participle describes, who speaks through it: "a voice over saying: “…”"."""
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in _NOUNISH:
+        return verb.head
+    return None
+
+
 def _holder(parsed: _Parsed, start: int, end: int) -> _Cue | None:
-    """The model's speech cue whose content holds most of the quote (the nearest on a tie)."""
+    """The model's cue whose content holds most of the quote (the nearest on a tie).
+
+    Any cue with a source, not only a speech verb: "Mr. Cruz pledged to oppose legal status …
+    “today, tomorrow, forever.”", "Bush … calling him a “loser.”" are the cue's source's words.
+    A cue with no source, or only a passive subject ("The negotiations are expected to focus on
+    “…”"), attributes the passage to nobody unless it is a speech verb ("he was quoted as saying")."""
     holders = [
         cue
         for cue in parsed.cues
         if cue.content[0] < end
         and cue.content[1] > start
-        and (cue.source is not None or _source_of(cue.token) is not None)
         and not start <= cue.token.idx < end
-        and (cue.token.lower_ == "according" or cue.token.lemma_.lower() in SPEECH_VERBS)
-    ]  # "are expected to focus on “…”" attributes the passage, but nobody *said* it
+        and _has_speaker(cue)
+    ]
     if not holders:
         return None
     return min(
         holders,
         key=lambda c: (
             -(min(c.content[1], end) - max(c.content[0], start)),
+            not _is_speech(c.token),  # "Tarar stated that while Islamabad laid out “…”"
             abs(c.token.idx - start),
         ),
     )
+
+
+def _has_speaker(cue: _Cue) -> bool:
+    source = cue.source or _source_of(cue.token)
+    if source is None:
+        return False
+    return _is_speech(cue.token) or source.dep_ != "nsubjpass"
+
+
+def _is_speech(token: Token) -> bool:
+    return token.lower_ == "according" or token.lemma_.lower() in SPEECH_VERBS
 
 
 def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
@@ -438,19 +646,27 @@ def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
     return None
 
 
-def _speech_verb_after(parsed: _Parsed, end: int) -> Token | None:
+def _speech_verb_after(parsed: _Parsed, end: int, full_stop: bool = False) -> Token | None:
     """A speech verb right after a quote, in the attribution slot ("“…,” Trump said", "“…,” said
     Kunin"); the parser splits "“Who do they think they are?” Trump said of Apple" after the
     question mark, so the verb may be in no sentence the quote touches.  A conjunction on the way
-    ("“…,” but he denied") starts a new statement instead."""
+    ("“…,” but he denied") starts a new statement instead.  The words of a name do not count
+    towards the distance: "“…!” US Senator Jeff Sessions said".  After a quote that ends its
+    sentence (``full_stop``), a verb with a clause of its own reports that clause instead."""
     doc = parsed.doc
     last = bisect.bisect_left(parsed.token_starts, end)
-    for token in doc[last : last + _ADJACENT_TOKENS]:
+    names = 0
+    for token in doc[last : last + _ADJACENT_TOKENS + _MAX_NAME_TOKENS]:
+        if token.i >= last + _ADJACENT_TOKENS + names:
+            return None
+        names += token.pos_ == "PROPN" and token.dep_ == "compound"
         if _is_inside(parsed, token.idx) and token.idx >= end + 1:
             return None
         if token.pos_ in {"CCONJ", "SCONJ"}:
             return None
         if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
+            if full_stop and any(c.dep_ == "ccomp" and c.i > token.i for c in token.children):
+                return None  # "“….” She further announced that the DOJ …": its own content
             return token if _subject(token) is not None or _nearby_noun(token) else None
     return None
 
@@ -480,10 +696,17 @@ def _adjacent_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
         if (
             token.pos_ == "VERB"
             and not _is_inside(parsed, token.idx)
-            and _subject(token) is not None
+            and (_subject(token) is not None or _named_before(token, last))
         ):
             return token
     return None
+
+
+def _named_before(verb: Token, first: int) -> bool:
+    """Whether only a name stands between a quote (ending before token ``first``) and ``verb``,
+    the parse having made it a modifier: "“…,” Trump barked"."""
+    words = [t for t in verb.doc[first : verb.i] if not t.is_punct]
+    return bool(words) and all(t.pos_ == "PROPN" for t in words)
 
 
 def _nearby_noun(verb: Token, avoid: tuple[int, int] = (0, 0)) -> Token | None:
@@ -512,12 +735,20 @@ def _starts_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:”\"'"
 
 
-def _cue_in_previous_sentence(parsed: _Parsed, start: int) -> Token | None:
-    """ "Tarar criticized the Taliban. “Instead of …”": the cue sits in the sentence before."""
+def _cue_in_previous_sentence(
+    parsed: _Parsed, start: int, claimed: set[int] | frozenset[int] = frozenset()
+) -> Token | None:
+    """ "Tarar criticized the Taliban. “Instead of …”": the cue sits in the sentence before.
+
+    When a quote of that sentence already took a cue (in ``claimed``), it is that cue: "“A,"
+    Francis said …, as he called for greater ethics. “B.”" continues Francis's quote."""
     previous = [s for s in parsed.sentences if s[1] <= start]
     if not previous:
         return None
     _, _, first, last = previous[-1]
+    taken = [i for i in claimed if first <= i < last]
+    if taken:
+        return parsed.doc[max(taken)]
     for token in reversed(parsed.doc[first:last]):
         if (
             token.lemma_.lower() in SPEECH_VERBS
@@ -548,20 +779,31 @@ def _speaker_of(
     """
     cue_text = "according to" if cue.lower_ == "according" else cue.text
     avoid = [*others, quote] if quote else list(others)
-    for subject in _speaker_candidates(cue, source, quote or (0, 0)):
-        if any(a <= subject.idx < b for a, b in avoid):
+    for candidate in _speaker_candidates(cue, source, quote or (0, 0)):
+        if any(a <= candidate.idx < b for a, b in avoid):
             continue
-        name, token_span = _describe(subject, context)
+        name, token_span = _describe(candidate, context)
+        if candidate.lower_ in _RELATIVES:  # the name of whom "who" stands for, the span "who"
+            name = _describe(_relative_antecedent(candidate), context)[0]
         span = Span(article_id, offset + token_span[0], offset + token_span[1])
         return name, span, cue_text
     return (context.last_person or "", None, cue_text) if context.last_person else ("", None, None)
+
+
+def _relative_antecedent(token: Token) -> Token:
+    """The noun a relative pronoun stands for: "a minister who had insisted he would not be “held
+    to ransom”" was said by the minister, not by "who" (PolNeAR's source span is "who")."""
+    clause = token.head
+    if token.lower_ in _RELATIVES and clause.dep_ == "relcl" and clause.head.pos_ in _NOUNISH:
+        return clause.head
+    return token
 
 
 def _speaker_candidates(cue: Token, source: Token | None, quote: tuple[int, int]) -> list[Token]:
     """Possible speakers of ``cue``, best first: the subject of the verb a participle hangs on
     ("He warned that …, saying “…”"), the model's source, the object of "according to", the
     cue's own subject or agent, a noun the parse lost."""
-    found: list[Token | None] = [_speaker_beside_quote(cue, quote[1] - 1)]
+    found: list[Token | None] = [_speaker_beside_quote(cue, quote[1] - 1), _sender(cue)]
     if source is not None and _own_subject(cue) is None:
         found.append(_subject(cue))
     found.append(source)
@@ -573,7 +815,7 @@ def _speaker_candidates(cue: Token, source: Token | None, quote: tuple[int, int]
             objects = [t for t in cue.nbor().children if t.dep_ == "pobj"]
         found.extend(objects[:1])
     else:
-        found.extend((_source_of(cue), _nearby_noun(cue, quote), _controller(cue)))
+        found.extend((_source_of(cue), _nearby_noun(cue, quote), _controller(cue), _noun_head(cue)))
     return [t for t in found if t is not None]
 
 
@@ -605,13 +847,32 @@ def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
     while first > 0 and doc[first - 1].idx >= quote_end:
         first -= 1
     words = [t for t in doc[first : cue.i] if not t.is_punct]
-    if words and any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" for t in words):
+    described = _lost_head(words)
+    aside = set() if described is None else {t.i for t in described.subtree} - {described.i}
+    if any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" and t.i not in aside for t in words):
         return None  # "“…,” Carter continued, and Smith said": not the cue's own slot
     if words:
-        return next((t for t in words if t.pos_ in _NOUNISH and t.dep_ not in _NOT_HEADS), None)
-    # "“…,” tweeted a German user": the parse may take the inverted subject for an object
+        head = next((t for t in words if t.pos_ in _NOUNISH and t.dep_ not in _NOT_HEADS), None)
+        return head or _lost_head(words)
+    # "“…,” tweeted a German user": the parse may take the inverted subject for an object; a
+    # participle does not invert ("“New York values,” saying the city embodied …")
+    if cue.tag_ == "VBG":
+        return None
     following = doc[cue.i + 1 : cue.i + 1 + _ADJACENT_TOKENS]
     return next((t for t in following if t.pos_ in _NOUNISH and t.dep_ not in _MODIFIERS), None)
+
+
+def _lost_head(words: Sequence[Token]) -> Token | None:
+    """The last word of the first noun phrase in ``words``, when the parse made every word of it a
+    modifier of the verb after it ("“Go back to Univision,” Trump barked": "Trump" a compound)."""
+    head: Token | None = None
+    for token in words:
+        if token.pos_ not in _NOUNISH:
+            if head is not None:
+                break
+            continue
+        head = token
+    return head
 
 
 def _lead_in(
@@ -805,21 +1066,60 @@ def _person_entities(doc: Doc) -> dict[int, str]:
     return cached
 
 
+def _quoted_of(doc: Doc) -> list[bool]:
+    """:func:`quoted_characters` of ``doc``'s text, computed once per doc."""
+    cached: list[bool] | None = doc.user_data.get(_QUOTED_KEY)
+    if cached is None:
+        cached = quoted_characters(doc.text)
+        doc.user_data[_QUOTED_KEY] = cached
+    return cached
+
+
 def _antecedent(pronoun: Token, context: QuoteContext) -> str | None:
     """The person a pronoun most likely means: the last person *subject* before it in the paragraph,
     else the last person named there, else the salient person carried from earlier paragraphs."""
     last_named: str | None = None
     window = pronoun.doc[max(pronoun.i - _ANTECEDENT_TOKENS, 0) : pronoun.i]
+    inside = _quoted_of(pronoun.doc)
     for token in reversed(window):
+        if inside[token.idx]:
+            continue  # "“… what Port Merrow will look like,” he said": not a person he can be
+        subject = token.dep_ in {"nsubj", "nsubjpass"}
         person = _person_of_token(token, context)
+        if person is None and subject and pronoun.lower_ in _PERSONAL:
+            person = _untagged_name(token, context)
         if person is None:
             continue
-        if token.dep_ in {"nsubj", "nsubjpass"}:
+        if subject:
             return person
         last_named = last_named or person
     if last_named is not None:
         return last_named
     return context.salient_person()
+
+
+def _untagged_name(token: Token, context: QuoteContext) -> str | None:
+    """A person's name the small model did not tag PERSON: a capitalised proper noun (with its
+    compound first names) tagged nothing or ORG, without a word organisations are named with.
+
+    "Varga was equally cautious. “…,” she said.": spaCy tags "Varga" ORG, yet "she" means her,
+    not the previous paragraph's speaker.  Only a subject is asked, and only for "he" and "she"
+    ("they" may well mean an organisation); nor a word of a sentence with quotation marks,
+    which may be inside them."""
+    if token.pos_ != "PROPN" or token.ent_type_ not in {"", "PERSON", "ORG"}:
+        return None
+    if any(c.dep_ == "det" for c in token.children) or _OPEN_MARK.search(token.sent.text):
+        return None  # "the Afghan Taliban", or a name in a quotation
+    words = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token]
+    if any(not w.text[:1].isupper() or w.text.isupper() for w in words):
+        return None  # "CDU", "iPhone"
+    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    phrase = (
+        ent.text if ent is not None and ent.label_ == "ORG" else " ".join(w.text for w in words)
+    )
+    if any(w.strip(".,").lower() in _ORG_WORDS for w in phrase.split()):
+        return None
+    return _canonical_person(phrase, context)
 
 
 def _canonical_person(name: str, context: QuoteContext) -> str:
