@@ -92,8 +92,9 @@ def align_facts(
         left, right = linked.find(i), linked.find(j)
         if left == right or articles_of[left] & articles_of[right]:
             continue
-        cross = scores[np.ix_(members_of[left], members_of[right])]
-        if average_linkage and cross.mean() < scorer.threshold:
+        if average_linkage and _mean_score(scores, members_of[left], members_of[right]) < (
+            scorer.threshold
+        ):
             continue
         root = linked.union(left, right)
         articles_of[root] = articles_of.pop(left) | articles_of.pop(right)
@@ -109,6 +110,11 @@ def align_facts(
         members[fact.id] = claims
     facts.sort(key=lambda f: (-f.independent_sources, min(f.claims).article_id, f.id))
     return tuple(facts), members
+
+
+def _mean_score(scores: np.ndarray, left: list[int], right: list[int]) -> float:
+    """The average same-statement score between two groups of claims (average linkage)."""
+    return float(scores[np.ix_(left, right)].mean())
 
 
 def _mutual_best_pairs(
