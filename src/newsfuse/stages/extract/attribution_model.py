@@ -84,6 +84,7 @@ _KID_DEPS = frozenset(
         "csubj",
     ]
 )
+_COMPLEMENT_DEPS = frozenset({"acomp", "attr", "dobj", "xcomp"})
 _SOURCE_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X"})
 _CONTENT_DEPS = frozenset(
     [
@@ -211,6 +212,9 @@ def cue_features(token: Token, inside: Sequence[bool], quoted_sentence: bool = F
             feats.append("lkw=" + lemma + "|" + kid.lower_)
         elif kd in {"aux", "auxpass"}:
             feats.append("ka=" + kid.lower_)
+        if kd in _COMPLEMENT_DEPS:  # a light verb's complement carries the cue: "is confident"
+            feats.append("kl=" + kd + "|" + kid.lemma_.lower())
+            feats.append("lkl=" + lemma + "|" + kid.lemma_.lower())
     if not any(k.dep_ in {"nsubj", "nsubjpass"} for k in kids):
         feats.append("nosubj|" + pos)
     if pos == "PUNCT":
