@@ -2,15 +2,16 @@
 
 Reads only the **train** split of ``../shared/bench/attribution-dev`` (840 articles; the first
 annotator's file per text, as the benchmark does), parses it with the extract stage's spaCy model and
-fits three logistic regressions (scikit-learn, the ``bench`` extra) whose features are defined in
-:mod:`newsfuse.stages.extract.attribution_model`:
+fits three linear scorers (scikit-learn and SciPy, the ``bench`` extra) whose features are defined
+in :mod:`newsfuse.stages.extract.attribution_model`: logistic regressions for cues and contents, a
+conditional logit (:func:`fit_ranker`) for sources:
 
 * cue: every token whose lemma heads a gold cue at least ``--min-lemma`` times in train (the learned
   lexicon); positive when it is the head of a gold cue span; a token inside a gold cue span that is
   not its head ("call" in "made an unprompted call for") is no example at all, as calling it a cue
   would still find the attribution;
-* source: for each gold cue, the nouns and pronouns of its sentence; positive for the head of the
-  gold source span;
+* source: for each gold cue, the nouns and pronouns of its sentence and "no source"; the head of
+  the gold source span (or "no source" when PolNeAR gives none) is the one to rank first;
 * content: for each gold cue, the candidate passages; positive for those closest to the gold
   content (character Jaccard within 90% of the best, at least 0.2).
 
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 Parsed = list[list[tuple[int, "Doc"]]]
+RANKER_L2 = 1.0  # L2 penalty of the source and content rankers, chosen on a held-out fifth of train
 Example = tuple[list[str], int]
 
 
@@ -130,7 +132,7 @@ class Examples:
     def __init__(self) -> None:
         self.cue: list[Example] = []
         self.source: list[list[tuple[list[str], int, bool]]] = []  # per cue: (feats, label, ok)
-        self.content: list[Example] = []
+        self.content: list[list[Example]] = []  # per cue: its candidate passages
 
 
 def gold_cue_heads(
@@ -202,10 +204,12 @@ def build_examples(
             if best < 0.2:
                 continue
             sentence_chars = sentences[index][1] - sentences[index][0]
-            for candidate, score in zip(candidates, scores, strict=True):
-                examples.content.append(
+            examples.content.append(
+                [
                     (content_features(cue, candidate, sentence_chars), int(score >= 0.9 * best))
-                )
+                    for candidate, score in zip(candidates, scores, strict=True)
+                ]
+            )
     return examples
 
 
@@ -225,6 +229,54 @@ def fit(rows: Sequence[Example], c: float) -> dict[str, float]:
     return {
         str(name): round(float(w), 3)
         for name, w in zip(names, model.coef_[0], strict=True)
+        if abs(w) >= 0.005
+    }
+
+
+def fit_ranker(groups: Sequence[Sequence[Example]], l2: float, null: bool) -> dict[str, float]:
+    """A conditional logit over each group's candidates: the weights that make the positive
+    candidates most probable among their group's (softmax), with an L2 penalty ``l2``.
+
+    The scorers pick the best candidate of a group, so they are trained to rank within it rather
+    than to call each candidate right or wrong on its own (a pointwise logistic regression spends
+    its capacity on scores that never compete).  With ``null`` every group also holds a candidate
+    "no source" of score 0, so a group without a positive teaches the scores to stay below 0.
+    """
+    import numpy as np
+    from scipy.optimize import minimize
+    from sklearn.feature_extraction import DictVectorizer
+
+    kept = [g for g in groups if g and (null or any(label for _, label in g))]
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform([dict.fromkeys(f, 1) for g in kept for f, _ in g]).tocsr()
+    labels = np.array([label for g in kept for _, label in g], dtype=float)
+    sizes = np.array([len(g) for g in kept])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    member = np.repeat(np.arange(len(kept)), sizes)
+    positives = np.add.reduceat(labels, starts)
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        scores = matrix @ w
+        top = np.maximum.reduceat(scores, starts)
+        if null:
+            top = np.maximum(top, 0.0)
+        exp = np.exp(scores - top[member])
+        total = np.add.reduceat(exp, starts) + (np.exp(-top) if null else 0.0)
+        gold = np.add.reduceat(exp * labels, starts)
+        has = positives > 0
+        # a group without a positive (null only) has "no source" as its gold candidate
+        gold = np.where(has, gold, np.exp(-top))
+        value = float(np.sum(np.log(total) - np.log(gold))) + 0.5 * l2 * float(w @ w)
+        share = exp / total[member] - np.where(has[member], exp * labels / gold[member], 0.0)
+        return value, matrix.T @ share + l2 * w
+
+    result = minimize(
+        loss, np.zeros(matrix.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 400}
+    )
+    names = vectorizer.get_feature_names_out()
+    return {
+        str(name): round(float(w), 3)
+        for name, w in zip(names, result.x, strict=True)
         if abs(w) >= 0.005
     }
 
@@ -256,9 +308,12 @@ def train(
     lexicon = frozenset(lemma for lemma, n in counts.items() if n >= min_lemma)
     examples = build_examples(texts, parsed, heads, lexicon)
     cue_w = fit(examples.cue, c)
-    source_rows = [(feats, label) for group in examples.source for feats, label, _ in group]
-    source_w = fit(source_rows, c)
-    content_w = fit(examples.content, c)
+    source_groups = [[(feats, label) for feats, label, _ in group] for group in examples.source]
+    source_w = fit_ranker(source_groups, RANKER_L2, null=True)
+    # the content scorer stays pointwise: trained as a ranker it chose passages that hold more of
+    # the quotations nearby, and quotes then took the wrong cue (held-out speaker accuracy
+    # 0.928 -> 0.904 with content overlap unchanged)
+    content_w = fit([row for group in examples.content for row in group], c)
     return {
         "cue": cue_w,
         "source": source_w,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsfuse.config import load_settings
-from newsfuse.stages.extract.attribution_model import MODEL_PATH, load_model
+from newsfuse.stages.extract.attribution_model import MODEL_PATH, climbed_subject, load_model
 from newsfuse.stages.extract.nlp import load_nlp
 from newsfuse.stages.extract.quotes import Attribution, QuoteContext, attributions_in_paragraph
 
@@ -92,3 +92,60 @@ def test_the_benchmark_counts_quotes_sharing_a_cue_as_one_attribution(
         "Not this year, and not next year either.",
     ]
     assert attribution.source and text[slice(*attribution.source[0])] == "the governor"
+
+
+def test_a_conjoined_or_participle_cue_climbs_to_its_clause_subject() -> None:
+    """ "… ran on his record and accused Obama", "…, saying": the cue has no subject of its own;
+    the source feature points at the subject of the clause it hangs on, not at its object."""
+    nlp = load_nlp(load_settings().extract.spacy_model)
+    doc = nlp("Mitt Romney ran on his record as a businessman and accused Obama of bungling it.")
+    accused = next(t for t in doc if t.text == "accused")
+    subject, depth = climbed_subject(accused)
+    assert subject is not None and subject.text == "Romney" and depth == 1
+    doc = nlp("The governor warned of long delays at the port, saying the strike would go on.")
+    saying = next(t for t in doc if t.text == "saying")
+    subject, depth = climbed_subject(saying)
+    assert subject is not None and subject.text == "governor" and depth == 1
+    said = next(t for t in nlp("Officials said the port would reopen.") if t.text == "said")
+    assert climbed_subject(said)[0] is not None and climbed_subject(said)[1] == 0
+
+
+def test_a_conjoined_cue_is_attributed_to_the_clause_subject() -> None:
+    found = _attributions(
+        "The senator ran on his record as a prosecutor and accused the governor of wasting "
+        "millions on the new stadium."
+    )
+    assert any(
+        cue == "accused" and source == "The senator" and "governor" in content
+        for cue, content, source in found
+    ), found
+
+
+TRAIN = Path(__file__).resolve().parents[3] / "shared" / "bench" / "attribution-dev" / "train"
+
+
+@pytest.mark.skipif(not TRAIN.is_dir(), reason="PolNeAR train split not in ../shared/bench")
+def test_the_source_ranker_learns_to_put_the_annotated_source_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The conditional logit of ``train_attribution.fit_ranker`` on the source candidates of a few
+    PolNeAR train texts: the annotated source head comes first in most of the groups it was fitted
+    on, and a cue PolNeAR gives no source scores every candidate mostly below the "no source" 0."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    trainer = importlib.import_module("train_attribution")
+    texts = trainer.load_split(TRAIN, 12)
+    parsed = trainer.parse([text for _, text, _ in texts])
+    heads = trainer.gold_cue_heads(texts, parsed)
+    examples = trainer.build_examples(texts, parsed, heads, frozenset())
+    groups = [[(feats, label) for feats, label, _ in g] for g in examples.source if g]
+    weights = trainer.fit_ranker(groups, 1.0, null=True)
+
+    def scores(group: list[tuple[list[str], int]]) -> list[float]:
+        return [sum(weights.get(f, 0.0) for f in feats) for feats, _ in group]
+
+    with_source = [g for g in groups if any(label for _, label in g)]
+    first = sum(g[max(range(len(g)), key=scores(g).__getitem__)][1] for g in with_source)
+    assert len(with_source) > 100 and first / len(with_source) > 0.9, first
+    without = [g for g in groups if not any(label for _, label in g)]
+    below = sum(max(scores(g)) < 0 for g in without)
+    assert without and below / len(without) > 0.5, (below, len(without))

@@ -10,8 +10,11 @@ trained on PolNeAR's train split by ``benchmarks/train_attribution.py``, cover t
   neighbours; above the threshold it is a cue.
 * **source** – each noun, proper noun and pronoun of the cue's sentence is scored from the
   dependency path between it and the cue (``↓nsubj``, ``↑advcl↓nsubj``, ``↓agent↓pobj``, ``↓poss``,
-  ``↓prep↓pobj`` …), crossed with the cue's lemma and part of speech; the best one above the
-  threshold is the source head.
+  ``↓prep↓pobj`` …), crossed with the cue's lemma and part of speech, from whether it is the
+  subject a subjectless cue borrows ("… and accused Obama", "…, saying"; :func:`climbed_subject`)
+  and from its own word ("poll", "spokesman"); the best one above the threshold is the source
+  head.  These weights are a ranker (a softmax over the sentence's candidates and "no source" at
+  score 0), not a per-candidate classifier.
 * **content** – a handful of candidate passages per cue (the subtree of each complement, the clause
   the cue interrupts, the sentence left or right of the cue and source, the next sentence) are scored
   from their kind crossed with the cue's lemma and label; the best one is the content.
@@ -39,6 +42,7 @@ __all__ = [
     "MODEL_PATH",
     "AttributionModel",
     "ContentCandidate",
+    "climbed_subject",
     "content_candidates",
     "content_features",
     "cue_features",
@@ -80,6 +84,7 @@ _KID_DEPS = frozenset(
         "csubj",
     ]
 )
+_COMPLEMENT_DEPS = frozenset({"acomp", "attr", "dobj", "xcomp"})
 _SOURCE_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X"})
 _CONTENT_DEPS = frozenset(
     [
@@ -104,6 +109,12 @@ _CONTENT_DEPS = frozenset(
     ]
 )
 _MAX_PATH = 4
+_MAX_CLIMB = 6
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+# clauses that borrow their subject from the verb they hang on ("… and accused Obama", "…, saying")
+_CLIMB_DEPS = frozenset(
+    {"conj", "advcl", "xcomp", "ccomp", "acl", "relcl", "pcomp", "prep", "pobj", "dobj"}
+)
 _EDGE_JUNK = " \t\n,;:—–-"
 
 
@@ -201,6 +212,9 @@ def cue_features(token: Token, inside: Sequence[bool], quoted_sentence: bool = F
             feats.append("lkw=" + lemma + "|" + kid.lower_)
         elif kd in {"aux", "auxpass"}:
             feats.append("ka=" + kid.lower_)
+        if kd in _COMPLEMENT_DEPS:  # a light verb's complement carries the cue: "is confident"
+            feats.append("kl=" + kd + "|" + kid.lemma_.lower())
+            feats.append("lkl=" + lemma + "|" + kid.lemma_.lower())
     if not any(k.dep_ in {"nsubj", "nsubjpass"} for k in kids):
         feats.append("nosubj|" + pos)
     if pos == "PUNCT":
@@ -238,8 +252,29 @@ def source_candidates(cue: Token, inside: Sequence[bool], sentence: Sentence) ->
     ]
 
 
-def source_features(cue: Token, candidate: Token) -> list[str]:
-    """Features of ``candidate`` as the source head of ``cue``."""
+def climbed_subject(cue: Token) -> tuple[Token | None, int]:
+    """The nearest subject up the tree from ``cue`` and how many steps up it hangs.
+
+    A participle or a conjoined verb has no subject of its own ("Romney ran on … and accused
+    Obama of …", "…, saying he would"): its source is the subject of the clause it belongs to,
+    which the dependency path often reaches only beyond its length limit.
+    """
+    token = cue
+    for depth in range(_MAX_CLIMB + 1):
+        subject = next((c for c in token.children if c.dep_ in _SUBJECTS and c.i != cue.i), None)
+        if subject is not None:
+            return subject, depth
+        if token.head.i == token.i or token.dep_ not in _CLIMB_DEPS:
+            break
+        token = token.head
+    return None, -1
+
+
+def source_features(
+    cue: Token, candidate: Token, climbed: tuple[Token | None, int] | None = None
+) -> list[str]:
+    """Features of ``candidate`` as the source head of ``cue``; ``climbed`` is
+    :func:`climbed_subject` of ``cue`` (computed once per cue by the caller when given)."""
     lemma = cue.lemma_.lower()
     path = _path(cue, candidate)
     distance = candidate.i - cue.i
@@ -263,6 +298,15 @@ def source_features(cue: Token, candidate: Token) -> list[str]:
         feats.append("ppron=" + path + "|" + candidate.lower_)
     if candidate.dep_ in {"compound", "poss", "amod"} and candidate.head.pos_ in _SOURCE_POS:
         feats.append("modifier")
+    subject, depth = climbed_subject(cue) if climbed is None else climbed
+    if subject is not None and subject.i == candidate.i:
+        steps = str(min(depth, 3))
+        feats.append("climb=" + steps)
+        feats.append("climbd=" + cue.dep_ + "|" + steps)
+        feats.append("climbl=" + lemma + "|" + steps)
+    if candidate.pos_ != "PROPN":  # "the poll", "a spokesman", "the report": sources by their word
+        feats.append("cl=" + candidate.lemma_.lower())
+        feats.append("pcl=" + path + "|" + candidate.lemma_.lower())
     return feats
 
 
@@ -388,8 +432,9 @@ class AttributionModel:
 
     def best_source(self, cue: Token, inside: Sequence[bool], sentence: Sentence) -> Token | None:
         best: tuple[float, Token] | None = None
+        climbed = climbed_subject(cue)
         for candidate in source_candidates(cue, inside, sentence):
-            value = self.score(self.source, source_features(cue, candidate))
+            value = self.score(self.source, source_features(cue, candidate, climbed))
             if best is None or value > best[0]:
                 best = (value, candidate)
         if best is None or best[0] < self.source_threshold:
