@@ -262,8 +262,9 @@ class TrackerStateRow(Base):
 class TrackerStoryRow(Base):
     """One story's share of a tracker's state (``StoryTracker.story_row``), kept per story.
 
-    Written only when the story changed, so a commit costs the stories it touched, not every story
-    the tracker has ever seen (the whole state in one document grew with the corpus).
+    Written only when the story took an article, so a commit costs the stories it touched, not
+    every story the tracker has ever seen (the whole state in one document grew with the corpus).
+    The story's article ids are not in it: they are its ``story_articles`` rows.
     """
 
     __tablename__ = "tracker_stories"
@@ -277,10 +278,16 @@ class TrackerStoryRow(Base):
 
 class TrackerFeatureRow(Base):
     """A tracker's document frequency of one feature (a term, or ``@entity``), kept per feature
-    for the same reason as :class:`TrackerStoryRow`: a commit rewrites only the counts that moved."""
+    for the same reason as :class:`TrackerStoryRow`: a commit rewrites only the counts that moved.
+
+    ``evicted`` is the ``updated`` of the last story evicted from the feature's postings (0: none):
+    with it the postings are rebuilt from the story rows, so an eviction rewrites this row rather
+    than the evicted story's (see ``StoryTracker.from_rows``).
+    """
 
     __tablename__ = "tracker_features"
 
     tracker: Mapped[str] = mapped_column(String(64), primary_key=True)
     feature: Mapped[str] = mapped_column(Text, primary_key=True)
     df: Mapped[int] = mapped_column(Integer)
+    evicted: Mapped[int] = mapped_column(Integer, server_default="0")

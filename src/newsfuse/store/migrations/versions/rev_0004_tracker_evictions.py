@@ -1,0 +1,169 @@
+"""Tracker rows without article ids or evictions: a feature row keeps its last eviction instead.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-24
+
+Since 0003 each story row held the story's article ids and ``unposted``, the features the story
+had been evicted from.  An eviction happens whenever a busier story is posted under a feature
+whose list is full, so every commit rewrote the rows of the stories evicted since the last one —
+more of them the more stories there are — and with them their article ids: the track phase of an
+ingest grew faster than the corpus (44 s at 10k articles, 774 s at 100k) and a 100k ingest wrote
+31 GB to build a 2.7 GB file.  From here on a story row is rewritten only when the story itself
+changed; its article ids are its ``story_articles`` rows; and ``tracker_features.evicted`` holds the
+``updated`` of the last story evicted from the feature's postings (0: none), from which the
+postings are rebuilt (a posting list is the live stories carrying its feature updated after its
+last eviction, in ``updated`` order).
+
+A store at 0003 is converted here: for each feature, ``evicted`` becomes the newest ``updated`` of
+a live story (last article inside the window) that carries the feature but is not posted under it,
+which separates the same stories; then ``article_ids`` and ``unposted`` leave the story rows.
+Written by hand, independent of :mod:`newsfuse.store.schema` and of the tracker's code, like the
+revisions before it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
+
+revision = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | None = None
+depends_on: str | None = None
+
+_JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+
+_states = sa.table("tracker_states", sa.column("name", sa.String), sa.column("state", _JSON))
+_stories = sa.table(
+    "tracker_stories",
+    sa.column("tracker", sa.String),
+    sa.column("story_id", sa.String),
+    sa.column("state", _JSON),
+)
+_features = sa.table(
+    "tracker_features",
+    sa.column("tracker", sa.String),
+    sa.column("feature", sa.Text),
+    sa.column("evicted", sa.Integer),
+)
+_members = sa.table(
+    "story_articles",
+    sa.column("story_id", sa.String),
+    sa.column("article_id", sa.String),
+    sa.column("position", sa.Integer),
+)
+
+
+def upgrade() -> None:
+    op.add_column(
+        "tracker_features",
+        sa.Column("evicted", sa.Integer(), nullable=False, server_default="0"),
+    )
+    bind = op.get_bind()
+    for tracker, header in _headers(bind):
+        rows = _rows(bind, tracker)
+        evicted: dict[str, int] = {}
+        for row in rows:
+            if not _live(row, header):
+                continue
+            unposted = row.get("unposted")
+            for feature in _carried(row) if unposted is None else unposted:
+                evicted[feature] = max(evicted.get(feature, 0), int(row["updated"]))
+        _set_evicted(bind, tracker, evicted)
+        _rewrite(bind, tracker, [_without(row, "article_ids", "unposted") for row in rows])
+
+
+def downgrade() -> None:
+    """Back to 0003's rows: article ids from the memberships, ``unposted`` from the evictions."""
+    bind = op.get_bind()
+    for tracker, header in _headers(bind):
+        evicted = {
+            str(f): int(e)
+            for f, e in bind.execute(
+                sa.select(_features.c.feature, _features.c.evicted).where(
+                    _features.c.tracker == tracker, _features.c.evicted > 0
+                )
+            )
+        }
+        members: dict[str, list[str]] = {}
+        query = sa.select(_members.c.story_id, _members.c.article_id).order_by(
+            _members.c.story_id, _members.c.position
+        )
+        for story_id, article_id in bind.execute(query):
+            members.setdefault(str(story_id), []).append(str(article_id))
+        rows = []
+        for row in _rows(bind, tracker):
+            carried = _carried(row)
+            unposted = [f for f in carried if int(row["updated"]) <= evicted.get(f, 0)]
+            live = _live(row, header) and len(unposted) < len(carried)
+            article_ids = members.get(str(row["id"]), [])
+            rows.append({**row, "article_ids": article_ids, "unposted": unposted if live else None})
+        _rewrite(bind, tracker, rows)
+    with op.batch_alter_table("tracker_features") as batch:
+        batch.drop_column("evicted")
+
+
+def _headers(bind: sa.Connection) -> list[tuple[str, dict[str, Any]]]:
+    """Each tracker that has story rows, with its stored header."""
+    names = bind.execute(sa.select(_stories.c.tracker).distinct()).scalars().all()
+    headers = []
+    for name in sorted(names):
+        state = bind.execute(
+            sa.select(_states.c.state).where(_states.c.name == name)
+        ).scalar_one_or_none()
+        headers.append((str(name), dict(state or {})))
+    return headers
+
+
+def _rows(bind: sa.Connection, tracker: str) -> list[dict[str, Any]]:
+    query = (
+        sa.select(_stories.c.state)
+        .where(_stories.c.tracker == tracker)
+        .order_by(_stories.c.story_id)
+    )
+    return [dict(state) for state in bind.execute(query).scalars()]
+
+
+def _live(row: dict[str, Any], header: dict[str, Any]) -> bool:
+    """Whether the story's last article is inside the window of the newest article seen (the
+    tracker's own comparison: a story expires once ``last_time < now - window_days``)."""
+    now, last = header.get("now"), row.get("last_time")
+    if now is None or last is None:
+        return True
+    window = float((header.get("settings") or {}).get("window_days", 14.0))
+    return not float(last) < float(now) - window
+
+
+def _carried(row: dict[str, Any]) -> list[str]:
+    """The features a story row carries, sorted (weights and entities are ``[feature, w]`` pairs)."""
+    return sorted({str(p[0]) for p in row["weights"]} | {str(p[0]) for p in row["entities"]})
+
+
+def _without(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in keys}
+
+
+def _set_evicted(bind: sa.Connection, tracker: str, evicted: dict[str, int]) -> None:
+    if not evicted:
+        return
+    statement = (
+        _features.update()
+        .where(_features.c.tracker == tracker, _features.c.feature == sa.bindparam("f"))
+        .values(evicted=sa.bindparam("e", type_=sa.Integer))
+    )
+    bind.execute(statement, [{"f": f, "e": e} for f, e in sorted(evicted.items())])
+
+
+def _rewrite(bind: sa.Connection, tracker: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    statement = (
+        _stories.update()
+        .where(_stories.c.tracker == tracker, _stories.c.story_id == sa.bindparam("sid"))
+        .values(state=sa.bindparam("doc", type_=_JSON))
+    )
+    bind.execute(statement, [{"sid": str(row["id"]), "doc": row} for row in rows])
