@@ -80,9 +80,11 @@ def test_batch_size_does_not_change_the_result(
 
 
 def test_a_pool_of_workers_gives_the_same_result(
-    sources: list[str], reference: CorpusResult, tmp_path: Path
+    sources: list[str], reference: CorpusResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two worker processes, kept for the run, prepare each batch while the one before is stored."""
+    """Two worker processes prepare each batch while the one before is stored, and are replaced
+    by fresh ones every two batches (of four)."""
+    monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "WORKER_BATCHES", 2)
     settings = load_settings(None, ["run.workers=2"])
     with Store.open(tmp_path / "pool.db") as store:
         summary = ingest(sources, store, settings, batch_size=4)

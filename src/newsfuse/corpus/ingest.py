@@ -63,6 +63,11 @@ TRACK_BATCHES = 8
 stories that changed since the last one, and a busy story changes in every commit, so fewer,
 larger commits write it fewer times; the articles of one commit are all it holds in memory."""
 
+WORKER_BATCHES = 64
+"""Prepare batches a pool of workers parses before it is replaced by a fresh one: spaCy's string
+store grows with every new string a worker sees, so over a long ingest the workers grew slowly;
+recycling them bounds that, for a model load per worker every 64 batches (16k documents)."""
+
 _CLUSTER = "cluster"  # tracker_states: StoryTracker.state()
 _CLUSTER_SEQ = (
     "cluster.seq"  # tracker_states: how many articles that state has seen (cheap to read)
@@ -133,7 +138,11 @@ def ingest(
     _check_sources(sources)
     started = time.monotonic()
     # Our own pool is kept for the whole run: the workers load spaCy once, not once per batch.
-    own = None if executor is not None else LocalExecutor(settings.run.workers, keep_pool=True)
+    own = (
+        None
+        if executor is not None
+        else LocalExecutor(settings.run.workers, keep_pool=True, recycle_after=WORKER_BATCHES)
+    )
     run = _Run(
         store=store,
         settings=settings,
