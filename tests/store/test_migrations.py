@@ -131,11 +131,11 @@ def test_a_store_at_0002_with_a_whole_tracker_state_is_split_into_rows(
         assert store.revision() == head_revision()
         header = store.tracker_state("cluster")
         assert header is not None and "stories" not in header
-        stories, features = store.tracker_rows("cluster")
-        assert len(stories) == len(whole["stories"])
+        stories, norms, features = store.tracker_rows("cluster")
+        assert len(stories) == len(norms) == len(whole["stories"])
         assert {f: df for f, (df, _) in features.items()} == whole["df"]
         resumed = StoryTracker.from_rows(
-            header, stories, features, store.story_article_ids()
+            header, stories, norms, features, store.story_article_ids()
         ).state()
         # JSONB may have reordered the 0002 objects' keys; the content must be the same
         assert _as_0002(resumed) == _as_0002(whole)
@@ -162,11 +162,14 @@ def test_a_store_at_0003_with_evictions_in_its_story_rows_is_upgraded_to_head(
     cleaned = sorted(
         (clean_document(r, Settings().clean) for r in all_example_raws), key=lambda a: a.id
     )
-    # a day apart with a 2-day window (stories expire), one story per posting (stories evicted)
+    # a day apart with a 2-day window (stories expire), one story per posting (stories evicted),
+    # the learned scorer (stories keep members, whose norms move to the norms rows)
     articles = [
         dataclasses.replace(a, published_at=f"2025-10-{10 + i:02d}") for i, a in enumerate(cleaned)
     ]
-    settings = ClusterSettings(window_days=2.0, max_postings=1, threshold=0.5)
+    settings = ClusterSettings(
+        window_days=2.0, max_postings=1, threshold=0.5, scorer="learned", link_threshold=0.99
+    )
     tracker, half = StoryTracker(settings), len(articles) // 2
     engine = _engine(store_url)
     try:
@@ -194,12 +197,14 @@ def test_a_store_at_0003_with_evictions_in_its_story_rows_is_upgraded_to_head(
         engine.dispose()
     with Store.open(store_url) as store:
         assert store.revision() == head_revision()
-        stories, features_now = store.tracker_rows("cluster")
-        assert not any("article_ids" in s or "unposted" in s for s in stories)
+        stories, norms, features_now = store.tracker_rows("cluster")
+        assert not any({"article_ids", "unposted", "norms"} & set(s) for s in stories)
         assert any(evicted for _, evicted in features_now.values())
+        assert all(kept for *_, kept in norms.values())  # each member's norms
         header = store.tracker_state("cluster")
         assert header is not None
-        resumed = StoryTracker.from_rows(header, stories, features_now, store.story_article_ids())
+        memberships = store.story_article_ids()
+        resumed = StoryTracker.from_rows(header, stories, norms, features_now, memberships)
     assert _by_id(resumed.state()) == _by_id(whole)
     later = articles[half:]
     assert [resumed.add(a) for a in later] == [tracker.add(a) for a in later]

@@ -395,8 +395,8 @@ class _Run:
 class _Tracking:
     """The run's story tracker and what of it the store does not have yet.
 
-    A commit writes the header, the rows of the stories that changed since the last one (those
-    that took an article, and candidates whose norms were recomputed), and the rows of the features whose frequency or last eviction may have moved: the features of
+    A commit writes the header, the rows of the stories that took an article since the last one,
+    the norms of those and of the candidates whose norms were recomputed, and the rows of the features whose frequency or last eviction may have moved: the features of
     those articles, and those the stories carried when they took them (where absorbing an article
     evicts other stories).  All of these are what the commit's articles touched, so a commit costs
     the same however many stories the store holds.
@@ -415,8 +415,9 @@ class _Tracking:
         if header is None:
             tracker = StoryTracker(settings.cluster)
         else:
-            stories, features = store.tracker_rows(_CLUSTER)
-            tracker = StoryTracker.from_rows(header, stories, features, store.story_article_ids())
+            stories, norms, features = store.tracker_rows(_CLUSTER)
+            memberships = store.story_article_ids()
+            tracker = StoryTracker.from_rows(header, stories, norms, features, memberships)
         return cls(tracker, int(tracker.header()["seq"]))
 
     def add(self, article: Article) -> str:
@@ -429,8 +430,10 @@ class _Tracking:
 
     def save(self, store: Store) -> None:
         """Write what changed since the last commit (call inside the batch with the memberships)."""
-        rows = [self.tracker.story_row(s) for s in self.tracker.take_changed_stories()]
-        store.put_tracker_rows(_CLUSTER, rows, self.tracker.feature_rows(self.touched))
+        joined, rescored = self.tracker.take_changes()
+        rows = [self.tracker.story_row(s) for s in joined]
+        norms = {s: self.tracker.norms_row(s) for s in rescored}
+        store.put_tracker_rows(_CLUSTER, rows, norms, self.tracker.feature_rows(self.touched))
         header = self.tracker.header()
         store.put_tracker_state(_CLUSTER, header)
         store.put_tracker_state(_CLUSTER_SEQ, {"seq": header["seq"]})

@@ -92,7 +92,12 @@ _ENTITY = "@"  # prefix of entity features; term features are words and never co
 _STATE_VERSION = 1
 _EMBED_WORDS = 80
 _SCORERS = ("learned", "cosine")
-_NORM_STALENESS = 1.05  # recompute a story's norms once the corpus grew by 5% since the last time
+_NORM_STALENESS = 1.05
+_MEMBER_NORMS = (
+    "norm",
+    "title_norm",
+    "title_mass",
+)  # Member.state() keys kept in norms rows  # recompute a story's norms once the corpus grew by 5% since the last time
 
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
 # "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
@@ -265,7 +270,8 @@ class StoryTracker:
         self._active: set[str] = set()  # stories still in the index
         self._expiry: list[tuple[float, str]] = []  # (last_time, story id) heap, lazily cleaned
         self._evicted: dict[str, int] = {}  # feature → ``updated`` of the last story evicted
-        self._changed: set[str] = set()  # stories whose row changed since take_changed_stories()
+        self._joined: set[str] = set()  # stories that took an article since take_changes()
+        self._rescored: set[str] = set()  # stories whose norms were recomputed since then
 
     # --- the stream --------------------------------------------------------------------------------
 
@@ -412,8 +418,9 @@ class StoryTracker:
     #
     # :meth:`state` is one document that grows with every story ever seen; rewriting it at each
     # commit makes a long ingest slower and hungrier as it goes.  The methods below split it into a
-    # small header, one row per story and one row per feature, so a commit writes only the stories
-    # that took an article and the features those articles and stories touched.
+    # small header, one row per story (and one of its norms) and one row per feature, so a commit
+    # writes only the stories that took an article or were rescored, and the features those
+    # articles and stories touched.
     #
     # Neither the postings nor a story's article ids are stored with the story.  The article ids are
     # the store's memberships (one row per article, already written by the ingest), and the postings
@@ -452,47 +459,70 @@ class StoryTracker:
         """``(document frequency, updated of the last story evicted or 0)`` of ``features``."""
         return {f: (self._df[f], self._evicted.get(f, 0)) for f in features if f in self._df}
 
-    def take_changed_stories(self) -> list[str]:
-        """The stories whose :meth:`story_row` changed since the last call, sorted, and forget them.
+    def take_changes(self) -> tuple[list[str], list[str]]:
+        """The stories whose :meth:`story_row` and whose :meth:`norms_row` changed since the last
+        call, each sorted; and forget them.
 
-        A story changes when it takes an article, and also when it is only scored: a candidate's
-        norms are recomputed once the corpus has grown by ``_NORM_STALENESS`` since its last time,
-        and a resumed tracker must have the same norms to score the same bits.
+        A story's row changes only when it takes an article; its norms change then too, and also
+        when it is merely scored: a candidate's norms are recomputed once the corpus has grown by
+        ``_NORM_STALENESS`` since their last time, and a resumed tracker must have the same norms
+        to score the same bits.  Many more stories are scored than joined, so the norms have rows
+        of their own: rescoring a story writes a few numbers, not its hundred terms.
         """
-        changed, self._changed = sorted(self._changed), set()
-        return changed
+        joined, rescored = sorted(self._joined), sorted(self._rescored)
+        self._joined, self._rescored = set(), set()
+        return joined, rescored
 
     def story_row(self, story_id: str) -> dict[str, Any]:
-        """One story of :meth:`state` without its article ids: what changes only when it takes an
-        article (the ids are the store's memberships; see above)."""
+        """One story of :meth:`state` without its article ids (the store's memberships, see above)
+        and without its norms (:meth:`norms_row`): what changes only when it takes an article."""
         record = _story_record(self._stories[story_id])
-        del record["article_ids"]
+        del record["article_ids"], record["norms"]
+        record["members"] = [
+            {k: v for k, v in m.items() if k not in _MEMBER_NORMS} for m in record["members"]
+        ]
         return record
+
+    def norms_row(self, story_id: str) -> list[Any]:
+        """A story's norms: ``[term norm, entity norm, docs, [[norm, title norm, title mass] per
+        kept member]]``, what a story changes when it is scored."""
+        s = self._stories[story_id]
+        kept = [[m.norm, m.title_norm, m.title_mass] for m in s.members]
+        return [s.term_norm, s.entity_norm, s.norm_docs, kept]
 
     @classmethod
     def from_rows(
         cls,
         header: Mapping[str, Any],
         stories: Sequence[Mapping[str, Any]],
+        norms: Mapping[str, Sequence[Any]],
         features: Mapping[str, tuple[int, int]],
         article_ids: Mapping[str, Sequence[str]],
     ) -> StoryTracker:
-        """Rebuild a tracker from :meth:`header`, every :meth:`story_row`, every
-        :meth:`feature_rows` and each story's article ids in arrival order.
+        """Rebuild a tracker from :meth:`header`, every :meth:`story_row` and :meth:`norms_row`
+        (by story id), every :meth:`feature_rows` and each story's article ids in arrival order.
 
         Continues exactly as the original would: the postings are rebuilt in ``updated`` order,
         which is the order the original inserted them in.
         """
         evicted = {f: e for f, (_, e) in features.items() if e}
-        rows = [
-            {
-                **r,
-                "article_ids": list(article_ids.get(str(r["id"]), ())),
-                "weights": _pairs_dict(r["weights"]),
-                "entities": _pairs_dict(r["entities"]),
-            }
-            for r in stories
-        ]
+        rows = []
+        for r in stories:
+            term, entity, docs, kept = norms[str(r["id"])]
+            members = [
+                {**m, "norm": n, "title_norm": tn, "title_mass": tm}
+                for m, (n, tn, tm) in zip(r["members"], kept, strict=True)
+            ]
+            rows.append(
+                {
+                    **r,
+                    "article_ids": list(article_ids.get(str(r["id"]), ())),
+                    "weights": _pairs_dict(r["weights"]),
+                    "entities": _pairs_dict(r["entities"]),
+                    "norms": [term, entity, docs],
+                    "members": members,
+                }
+            )
         window = float(header["settings"]["window_days"])
         now = header["now"]
         horizon = None if now is None else float(now) - window
@@ -759,7 +789,7 @@ class StoryTracker:
         story.norm_docs = self._docs
         for member in story.members:
             member.refresh(idf)
-        self._changed.add(story.id)  # absorbing refreshes too: every change to a story row
+        self._rescored.add(story.id)
 
     def _absorb(
         self,
@@ -793,6 +823,7 @@ class StoryTracker:
             story.first_time = when if story.first_time is None else min(story.first_time, when)
             story.last_time = when if story.last_time is None else max(story.last_time, when)
         story.updated = self._seq
+        self._joined.add(story.id)
         self._refresh_norms(story)
 
         after = set(story.weights) | set(story.entities)

@@ -55,6 +55,7 @@ __all__ = [
     "StoryArticleRow",
     "StoryRow",
     "TrackerFeatureRow",
+    "TrackerNormsRow",
     "TrackerStateRow",
     "TrackerStoryRow",
     "UTCDateTime",
@@ -264,7 +265,8 @@ class TrackerStoryRow(Base):
 
     Written only when the story took an article, so a commit costs the stories it touched, not
     every story the tracker has ever seen (the whole state in one document grew with the corpus).
-    The story's article ids are not in it: they are its ``story_articles`` rows.
+    The story's article ids are not in it (they are its ``story_articles`` rows), nor its norms
+    (:class:`TrackerNormsRow`).
     """
 
     __tablename__ = "tracker_stories"
@@ -274,6 +276,22 @@ class TrackerStoryRow(Base):
         ID, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
     )
     state: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+
+
+class TrackerNormsRow(Base):
+    """One story's norms in a tracker's state (``StoryTracker.norms_row``), apart from its row.
+
+    Scoring a story as a candidate can recompute its norms, and many more stories are scored than
+    joined in a commit: a few numbers per rescored story, rather than its whole row.
+    """
+
+    __tablename__ = "tracker_norms"
+
+    tracker: Mapped[str] = mapped_column(String(64), primary_key=True)
+    story_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    norms: Mapped[list[Any]] = mapped_column(JSONDoc)
 
 
 class TrackerFeatureRow(Base):

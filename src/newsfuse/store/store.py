@@ -44,6 +44,7 @@ from newsfuse.store.schema import (
     StoryArticleRow,
     StoryRow,
     TrackerFeatureRow,
+    TrackerNormsRow,
     TrackerStateRow,
     TrackerStoryRow,
 )
@@ -773,13 +774,17 @@ class Store:
         self,
         name: str,
         stories: Sequence[Mapping[str, Any]],
+        norms: Mapping[str, Sequence[Any]],
         features: Mapping[str, tuple[int, int]],
     ) -> None:
-        """Insert or replace per-story states (each with its ``"id"``) and per-feature
-        ``(document frequency, evicted)`` of tracker ``name``: the parts of its state that changed,
-        so a commit costs what changed, not the whole state.  Each story must be stored
-        (:meth:`append_to_stories` it first)."""
+        """Insert or replace per-story states (each with its ``"id"``), per-story norms (by story
+        id) and per-feature ``(document frequency, evicted)`` of tracker ``name``: the parts of its
+        state that changed, so a commit costs what changed, not the whole state.  Each story must
+        be stored (:meth:`append_to_stories` it first)."""
         story_rows = [{"tracker": name, "story_id": s["id"], "state": dict(s)} for s in stories]
+        norm_rows = [
+            {"tracker": name, "story_id": s, "norms": list(n)} for s, n in sorted(norms.items())
+        ]
         feature_rows = [
             {"tracker": name, "feature": f, "df": int(n), "evicted": int(e)}
             for f, (n, e) in sorted(features.items())
@@ -794,6 +799,15 @@ class Store:
                     ),
                     story_rows,
                 )
+            if norm_rows:
+                insert = self._insert(TrackerNormsRow)
+                session.execute(
+                    insert.on_conflict_do_update(
+                        index_elements=["tracker", "story_id"],
+                        set_={"norms": insert.excluded.norms},
+                    ),
+                    norm_rows,
+                )
             if feature_rows:
                 insert = self._insert(TrackerFeatureRow)
                 session.execute(
@@ -804,9 +818,11 @@ class Store:
                     feature_rows,
                 )
 
-    def tracker_rows(self, name: str) -> tuple[list[dict[str, Any]], dict[str, tuple[int, int]]]:
-        """Every per-story state (by story id) and per-feature ``(df, evicted)`` of tracker
-        ``name``."""
+    def tracker_rows(
+        self, name: str
+    ) -> tuple[list[dict[str, Any]], dict[str, list[Any]], dict[str, tuple[int, int]]]:
+        """Every per-story state (by story id), per-story norms and per-feature ``(df, evicted)``
+        of tracker ``name``."""
         stories = (
             select(TrackerStoryRow.state)
             .where(TrackerStoryRow.tracker == name)
@@ -815,10 +831,14 @@ class Store:
         features = select(
             TrackerFeatureRow.feature, TrackerFeatureRow.df, TrackerFeatureRow.evicted
         ).where(TrackerFeatureRow.tracker == name)
+        norms = select(TrackerNormsRow.story_id, TrackerNormsRow.norms).where(
+            TrackerNormsRow.tracker == name
+        )
         with self._read() as session:
             states = [dict(state) for state in session.scalars(stories)]
+            kept = {str(s): list(n) for s, n in session.execute(norms)}
             counts = {str(f): (int(n), int(e)) for f, n, e in session.execute(features)}
-        return states, counts
+        return states, kept, counts
 
     def story_article_ids(self) -> dict[str, list[str]]:
         """Every story's article ids in the story's order, by story id: one pass over the
@@ -844,6 +864,7 @@ class Store:
             SignatureRow,
             BandKeyRow,
             TrackerStoryRow,
+            TrackerNormsRow,
             TrackerFeatureRow,
         ]
         with self._read() as session:

@@ -1,4 +1,4 @@
-"""Tracker rows without article ids or evictions: a feature row keeps its last eviction instead.
+"""Tracker story rows without article ids, evictions or norms: rewritten only when they change.
 
 Revision ID: 0004
 Revises: 0003
@@ -9,15 +9,17 @@ had been evicted from.  An eviction happens whenever a busier story is posted un
 whose list is full, so every commit rewrote the rows of the stories evicted since the last one —
 more of them the more stories there are — and with them their article ids: the track phase of an
 ingest grew faster than the corpus (44 s at 10k articles, 774 s at 100k) and a 100k ingest wrote
-31 GB to build a 2.7 GB file.  From here on a story row is rewritten only when the story itself
-changed; its article ids are its ``story_articles`` rows; and ``tracker_features.evicted`` holds the
+31 GB to build a 2.7 GB file.  From here on a story row is rewritten only when the story takes an
+article; its article ids are its ``story_articles`` rows; ``tracker_features.evicted`` holds the
 ``updated`` of the last story evicted from the feature's postings (0: none), from which the
 postings are rebuilt (a posting list is the live stories carrying its feature updated after its
-last eviction, in ``updated`` order).
+last eviction, in ``updated`` order); and a story's norms, which change whenever it is scored
+as a candidate, have a small row of their own in the new table ``tracker_norms``.
 
 A store at 0003 is converted here: for each feature, ``evicted`` becomes the newest ``updated`` of
 a live story (last article inside the window) that carries the feature but is not posted under it,
-which separates the same stories; then ``article_ids`` and ``unposted`` leave the story rows.
+which separates the same stories; the norms (``norms`` and each kept member's ``norm``,
+``title_norm``, ``title_mass``) move to ``tracker_norms``; ``article_ids`` and ``unposted`` go.
 Written by hand, independent of :mod:`newsfuse.store.schema` and of the tracker's code, like the
 revisions before it.
 """
@@ -35,7 +37,9 @@ down_revision: str | None = "0003"
 branch_labels: str | None = None
 depends_on: str | None = None
 
+_ID = sa.String(64)
 _JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+_MEMBER_NORMS = ("norm", "title_norm", "title_mass")
 
 _states = sa.table("tracker_states", sa.column("name", sa.String), sa.column("state", _JSON))
 _stories = sa.table(
@@ -50,6 +54,12 @@ _features = sa.table(
     sa.column("feature", sa.Text),
     sa.column("evicted", sa.Integer),
 )
+_norms = sa.table(
+    "tracker_norms",
+    sa.column("tracker", sa.String),
+    sa.column("story_id", sa.String),
+    sa.column("norms", _JSON),
+)
 _members = sa.table(
     "story_articles",
     sa.column("story_id", sa.String),
@@ -59,6 +69,19 @@ _members = sa.table(
 
 
 def upgrade() -> None:
+    op.create_table(
+        "tracker_norms",
+        sa.Column("tracker", sa.String(64), nullable=False),
+        sa.Column("story_id", _ID, nullable=False),
+        sa.Column("norms", _JSON, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["story_id"],
+            ["stories.id"],
+            name="fk_tracker_norms_story_id_stories",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("tracker", "story_id", name="pk_tracker_norms"),
+    )
     op.add_column(
         "tracker_features",
         sa.Column("evicted", sa.Integer(), nullable=False, server_default="0"),
@@ -74,7 +97,13 @@ def upgrade() -> None:
             for feature in _carried(row) if unposted is None else unposted:
                 evicted[feature] = max(evicted.get(feature, 0), int(row["updated"]))
         _set_evicted(bind, tracker, evicted)
-        _rewrite(bind, tracker, [_without(row, "article_ids", "unposted") for row in rows])
+        norms = [
+            {"tracker": tracker, "story_id": str(row["id"]), "norms": _norms_of(row)}
+            for row in rows
+        ]
+        if norms:
+            bind.execute(_norms.insert(), norms)
+        _rewrite(bind, tracker, [_content_of(row) for row in rows])
 
 
 def downgrade() -> None:
@@ -96,7 +125,14 @@ def downgrade() -> None:
         for story_id, article_id in bind.execute(query):
             members.setdefault(str(story_id), []).append(str(article_id))
         rows = []
+        kept = {
+            str(s): list(n)
+            for s, n in bind.execute(
+                sa.select(_norms.c.story_id, _norms.c.norms).where(_norms.c.tracker == tracker)
+            )
+        }
         for row in _rows(bind, tracker):
+            row = _with_norms(row, kept[str(row["id"])])
             carried = _carried(row)
             unposted = [f for f in carried if int(row["updated"]) <= evicted.get(f, 0)]
             live = _live(row, header) and len(unposted) < len(carried)
@@ -105,6 +141,7 @@ def downgrade() -> None:
         _rewrite(bind, tracker, rows)
     with op.batch_alter_table("tracker_features") as batch:
         batch.drop_column("evicted")
+    op.drop_table("tracker_norms")
 
 
 def _headers(bind: sa.Connection) -> list[tuple[str, dict[str, Any]]]:
@@ -143,8 +180,30 @@ def _carried(row: dict[str, Any]) -> list[str]:
     return sorted({str(p[0]) for p in row["weights"]} | {str(p[0]) for p in row["entities"]})
 
 
-def _without(row: dict[str, Any], *keys: str) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in keys}
+def _norms_of(row: dict[str, Any]) -> list[Any]:
+    """A 0003 story row's norms as a ``tracker_norms`` row: ``[term, entity, docs, [[norm,
+    title_norm, title_mass] per kept member]]``."""
+    members = [[m[k] for k in _MEMBER_NORMS] for m in row.get("members") or []]
+    return [*row["norms"], members]
+
+
+def _content_of(row: dict[str, Any]) -> dict[str, Any]:
+    """A 0003 story row without what 0004 keeps elsewhere (or not at all)."""
+    content = {k: v for k, v in row.items() if k not in ("article_ids", "unposted", "norms")}
+    content["members"] = [
+        {k: v for k, v in m.items() if k not in _MEMBER_NORMS} for m in row.get("members") or []
+    ]
+    return content
+
+
+def _with_norms(row: dict[str, Any], norms: list[Any]) -> dict[str, Any]:
+    """Inverse of :func:`_norms_of` and :func:`_content_of` (but for ids and ``unposted``)."""
+    term, entity, docs, kept = norms
+    members = [
+        {**m, **dict(zip(_MEMBER_NORMS, values, strict=True))}
+        for m, values in zip(row.get("members") or [], kept, strict=True)
+    ]
+    return {**row, "norms": [term, entity, docs], "members": members}
 
 
 def _set_evicted(bind: sa.Connection, tracker: str, evicted: dict[str, int]) -> None:
