@@ -13,6 +13,7 @@ from newsfuse.models import Article, RawDocument
 from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 from newsfuse.store import NotInStoreError, Store
+from newsfuse.store import store as store_module
 
 
 def _id(article: Article) -> str:
@@ -106,12 +107,19 @@ def _by_id(state: dict[str, Any]) -> dict[str, Any]:
     return {**state, "stories": sorted(state["stories"], key=lambda s: s["id"])}
 
 
+@pytest.mark.parametrize("fold", [False, True], ids=["feature-log", "folded"])
 def test_tracker_kept_as_rows_comes_back_and_goes_on_like_the_original(
-    store: Store, all_example_raws: list[RawDocument]
+    store: Store,
+    all_example_raws: list[RawDocument],
+    fold: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Rows written after every article, each time only for what changed (the stories that took
     an article or were rescored, the features touched), rebuild the whole tracker: postings,
-    evictions and expired stories included, so the resumed tracker decides like the original."""
+    evictions and expired stories included, so the resumed tracker decides like the original.
+    Whether the features are still in the log or were folded into their table does not matter."""
+    if fold:  # fold the log whenever it outgrows the table, however small
+        monkeypatch.setattr(store_module, "FEATURE_LOG_MIN", 0)
     cleaned = sorted((clean_document(r, Settings().clean) for r in all_example_raws), key=_id)
     # the real texts, a day apart, so that a 2-day window expires stories; a strict threshold, so
     # that they make several stories; one story per posting, so that busier ones evict the others
@@ -143,6 +151,7 @@ def test_tracker_kept_as_rows_comes_back_and_goes_on_like_the_original(
     features = store.tracker_rows("cluster")[2]
     assert any(evicted for _, evicted in features.values())  # busier stories evicted others
     assert all("article_ids" not in row for row in store.tracker_rows("cluster")[0])
+    assert bool(store.counts()["tracker_features"]) == fold  # else all still in the log
 
     header = store.tracker_state("cluster")
     assert header is not None

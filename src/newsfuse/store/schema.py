@@ -54,6 +54,7 @@ __all__ = [
     "SignatureRow",
     "StoryArticleRow",
     "StoryRow",
+    "TrackerFeatureLogRow",
     "TrackerFeatureRow",
     "TrackerNormsRow",
     "TrackerStateRow",
@@ -292,6 +293,23 @@ class TrackerNormsRow(Base):
         ID, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
     )
     norms: Mapped[list[Any]] = mapped_column(JSONDoc)
+
+
+class TrackerFeatureLogRow(Base):
+    """The feature rows (:class:`TrackerFeatureRow` values) one tracking commit changed, appended
+    as one document and folded into ``tracker_features`` once the log outgrows it.
+
+    Updating tens of thousands of rows in place dirtied nearly every page of ``tracker_features``
+    at each commit, more pages the larger the vocabulary; one appended document costs what the
+    commit touched.  ``body`` maps feature → ``[df, evicted]``; later rows win.
+    """
+
+    __tablename__ = "tracker_feature_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tracker: Mapped[str] = mapped_column(String(64), index=True)
+    entries: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
 
 
 class TrackerFeatureRow(Base):

@@ -43,16 +43,21 @@ from newsfuse.store.schema import (
     SignatureRow,
     StoryArticleRow,
     StoryRow,
+    TrackerFeatureLogRow,
     TrackerFeatureRow,
     TrackerNormsRow,
     TrackerStateRow,
     TrackerStoryRow,
 )
 
-__all__ = ["DEFAULT_BUSY_TIMEOUT", "Store", "StoredReport", "StoredStory"]
+__all__ = ["DEFAULT_BUSY_TIMEOUT", "FEATURE_LOG_MIN", "Store", "StoredReport", "StoredStory"]
 
 _IN_CHUNK = 500
 """Values per ``IN (...)`` list: under SQLite's bound-parameter limit on every build."""
+
+FEATURE_LOG_MIN = 100_000
+"""Logged feature entries below which a tracker's feature log is never folded (see
+:meth:`Store._compact_feature_log`): a small store's log costs little to read back."""
 
 DEFAULT_BUSY_TIMEOUT = 30.0
 """Seconds a writer waits for another writer's lock before :class:`StoreLockedError`."""
@@ -785,10 +790,7 @@ class Store:
         norm_rows = [
             {"tracker": name, "story_id": s, "norms": list(n)} for s, n in sorted(norms.items())
         ]
-        feature_rows = [
-            {"tracker": name, "feature": f, "df": int(n), "evicted": int(e)}
-            for f, (n, e) in sorted(features.items())
-        ]
+        logged = {f: [int(n), int(e)] for f, (n, e) in sorted(features.items())}
         with self._write() as session:
             if story_rows:
                 insert = self._insert(TrackerStoryRow)
@@ -808,15 +810,62 @@ class Store:
                     ),
                     norm_rows,
                 )
-            if feature_rows:
-                insert = self._insert(TrackerFeatureRow)
-                session.execute(
-                    insert.on_conflict_do_update(
-                        index_elements=["tracker", "feature"],
-                        set_={"df": insert.excluded.df, "evicted": insert.excluded.evicted},
-                    ),
-                    feature_rows,
-                )
+            if logged:
+                session.add(TrackerFeatureLogRow(tracker=name, entries=len(logged), body=logged))
+                session.flush()
+                self._compact_feature_log(session, name)
+
+    def _compact_feature_log(self, session: Session, name: str) -> None:
+        """Fold tracker ``name``'s feature log into ``tracker_features`` once the log holds more
+        entries than the table has rows (and at least :data:`FEATURE_LOG_MIN`).
+
+        Why a log: a commit touches tens of thousands of features spread over the whole table,
+        so updating them in place dirtied nearly every page of it — a cost that grew with the
+        vocabulary, hence with the corpus.  Appending them is one sequential write of what the
+        commit touched; folding rewrites the table, but only after the log has grown as large as
+        the table, so its cost per logged entry stays bounded.
+        """
+        entries = session.scalar(
+            select(func.coalesce(func.sum(TrackerFeatureLogRow.entries), 0)).where(
+                TrackerFeatureLogRow.tracker == name
+            )
+        )
+        if int(entries or 0) <= FEATURE_LOG_MIN:
+            return
+        rows = session.scalar(
+            select(func.count())
+            .select_from(TrackerFeatureRow)
+            .where(TrackerFeatureRow.tracker == name)
+        )
+        if int(entries or 0) <= int(rows or 0):
+            return
+        folded = self._read_feature_log(session, name, {})
+        insert = self._insert(TrackerFeatureRow)
+        session.execute(
+            insert.on_conflict_do_update(
+                index_elements=["tracker", "feature"],
+                set_={"df": insert.excluded.df, "evicted": insert.excluded.evicted},
+            ),
+            [
+                {"tracker": name, "feature": f, "df": n, "evicted": e}
+                for f, (n, e) in sorted(folded.items())
+            ],
+        )
+        session.execute(delete(TrackerFeatureLogRow).where(TrackerFeatureLogRow.tracker == name))
+
+    @staticmethod
+    def _read_feature_log(
+        session: Session, name: str, features: dict[str, tuple[int, int]]
+    ) -> dict[str, tuple[int, int]]:
+        """``features`` updated with tracker ``name``'s logged feature rows, oldest log row first."""
+        query = (
+            select(TrackerFeatureLogRow.body)
+            .where(TrackerFeatureLogRow.tracker == name)
+            .order_by(TrackerFeatureLogRow.id)
+        )
+        for body in session.scalars(query):
+            features.update((str(f), (int(n), int(e))) for f, (n, e) in body.items())
+        return features
 
     def tracker_rows(
         self, name: str
@@ -838,6 +887,7 @@ class Store:
             states = [dict(state) for state in session.scalars(stories)]
             kept = {str(s): list(n) for s, n in session.execute(norms)}
             counts = {str(f): (int(n), int(e)) for f, n, e in session.execute(features)}
+            self._read_feature_log(session, name, counts)
         return states, kept, counts
 
     def story_article_ids(self) -> dict[str, list[str]]:
@@ -866,6 +916,7 @@ class Store:
             TrackerStoryRow,
             TrackerNormsRow,
             TrackerFeatureRow,
+            TrackerFeatureLogRow,
         ]
         with self._read() as session:
             counts = {

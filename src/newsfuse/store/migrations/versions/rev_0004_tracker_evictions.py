@@ -13,8 +13,10 @@ ingest grew faster than the corpus (44 s at 10k articles, 774 s at 100k) and a 1
 article; its article ids are its ``story_articles`` rows; ``tracker_features.evicted`` holds the
 ``updated`` of the last story evicted from the feature's postings (0: none), from which the
 postings are rebuilt (a posting list is the live stories carrying its feature updated after its
-last eviction, in ``updated`` order); and a story's norms, which change whenever it is scored
-as a candidate, have a small row of their own in the new table ``tracker_norms``.
+last eviction, in ``updated`` order); a story's norms, which change whenever it is scored as a
+candidate, have a small row of their own in the new table ``tracker_norms``; and a commit appends
+the feature rows it changed to the new ``tracker_feature_log`` (folded into ``tracker_features``
+once the log outgrows the table) rather than updating them in place all over the table.
 
 A store at 0003 is converted here: for each feature, ``evicted`` becomes the newest ``updated`` of
 a live story (last article inside the window) that carries the feature but is not posted under it,
@@ -82,6 +84,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("tracker", "story_id", name="pk_tracker_norms"),
     )
+    op.create_table(
+        "tracker_feature_log",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("tracker", sa.String(64), nullable=False),
+        sa.Column("entries", sa.Integer(), nullable=False),
+        sa.Column("body", _JSON, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_tracker_feature_log"),
+    )
+    op.create_index("ix_tracker_feature_log_tracker", "tracker_feature_log", ["tracker"])
     op.add_column(
         "tracker_features",
         sa.Column("evicted", sa.Integer(), nullable=False, server_default="0"),
@@ -109,6 +120,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Back to 0003's rows: article ids from the memberships, ``unposted`` from the evictions."""
     bind = op.get_bind()
+    _fold_feature_log(bind)
     for tracker, header in _headers(bind):
         evicted = {
             str(f): int(e)
@@ -142,6 +154,50 @@ def downgrade() -> None:
     with op.batch_alter_table("tracker_features") as batch:
         batch.drop_column("evicted")
     op.drop_table("tracker_norms")
+    op.drop_index("ix_tracker_feature_log_tracker", table_name="tracker_feature_log")
+    op.drop_table("tracker_feature_log")
+
+
+def _fold_feature_log(bind: sa.Connection) -> None:
+    """Apply the logged feature rows to ``tracker_features`` (oldest first; later ones win)."""
+    log = sa.table(
+        "tracker_feature_log",
+        sa.column("id", sa.Integer),
+        sa.column("tracker", sa.String),
+        sa.column("body", _JSON),
+    )
+    features = sa.table(
+        "tracker_features",
+        sa.column("tracker", sa.String),
+        sa.column("feature", sa.Text),
+        sa.column("df", sa.Integer),
+        sa.column("evicted", sa.Integer),
+    )
+    folded: dict[tuple[str, str], tuple[int, int]] = {}
+    for tracker, body in bind.execute(sa.select(log.c.tracker, log.c.body).order_by(log.c.id)):
+        folded.update(((str(tracker), str(f)), (int(n), int(e))) for f, (n, e) in body.items())
+    known = {
+        (str(t), str(f)) for t, f in bind.execute(sa.select(features.c.tracker, features.c.feature))
+    }
+    rows = [{"t": t, "f": f, "n": n, "e": e} for (t, f), (n, e) in sorted(folded.items())]
+    changed = [r for r in rows if (r["t"], r["f"]) in known]
+    if changed:
+        bind.execute(
+            features.update()
+            .where(features.c.tracker == sa.bindparam("t"), features.c.feature == sa.bindparam("f"))
+            .values(
+                df=sa.bindparam("n", type_=sa.Integer), evicted=sa.bindparam("e", type_=sa.Integer)
+            ),
+            changed,
+        )
+    added = [
+        {"tracker": r["t"], "feature": r["f"], "df": r["n"], "evicted": r["e"]}
+        for r in rows
+        if (r["t"], r["f"]) not in known
+    ]
+    if added:
+        bind.execute(features.insert(), added)
+    bind.execute(log.delete())
 
 
 def _headers(bind: sa.Connection) -> list[tuple[str, dict[str, Any]]]:
