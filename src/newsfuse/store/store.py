@@ -794,7 +794,7 @@ class Store:
         with self._write() as session:
             if story_rows:
                 insert = self._insert(TrackerStoryRow)
-                session.execute(
+                session.connection().execute(
                     insert.on_conflict_do_update(
                         index_elements=["tracker", "story_id"],
                         set_={"state": insert.excluded.state},
@@ -803,7 +803,7 @@ class Store:
                 )
             if norm_rows:
                 insert = self._insert(TrackerNormsRow)
-                session.execute(
+                session.connection().execute(
                     insert.on_conflict_do_update(
                         index_elements=["tracker", "story_id"],
                         set_={"norms": insert.excluded.norms},
@@ -811,8 +811,10 @@ class Store:
                     norm_rows,
                 )
             if logged:
-                session.add(TrackerFeatureLogRow(tracker=name, entries=len(logged), body=logged))
-                session.flush()
+                session.connection().execute(
+                    self._insert(TrackerFeatureLogRow),
+                    [{"tracker": name, "entries": len(logged), "body": logged}],
+                )
                 self._compact_feature_log(session, name)
 
     def _compact_feature_log(self, session: Session, name: str) -> None:
@@ -841,7 +843,7 @@ class Store:
             return
         folded = self._read_feature_log(session, name, {})
         insert = self._insert(TrackerFeatureRow)
-        session.execute(
+        session.connection().execute(
             insert.on_conflict_do_update(
                 index_elements=["tracker", "feature"],
                 set_={"df": insert.excluded.df, "evicted": insert.excluded.evicted},
@@ -851,7 +853,9 @@ class Store:
                 for f, (n, e) in sorted(folded.items())
             ],
         )
-        session.execute(delete(TrackerFeatureLogRow).where(TrackerFeatureLogRow.tracker == name))
+        session.connection().execute(
+            delete(TrackerFeatureLogRow).where(TrackerFeatureLogRow.tracker == name)
+        )
 
     @staticmethod
     def _read_feature_log(
