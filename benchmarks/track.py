@@ -18,7 +18,7 @@ layer, WAL and checkpoints included) and per article, the store's size afterward
 and a digest of the stories (id → article ids) so two versions of the code can be checked to track
 identically.  ``--profile N`` prints the N costliest functions (cProfile, cumulative) of the phase.
 
-    python benchmarks/track.py [--sizes 5000,20000] [--seed 7] [--profile 0]
+    python benchmarks/track.py [--sizes 5000,20000,40000] [--seed 7] [--profile 0]
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def render(rows: Sequence[Mapping[str, Any]], command: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="5000,20000")
+    parser.add_argument("--sizes", default="5000,20000,40000")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
