@@ -92,12 +92,8 @@ _ENTITY = "@"  # prefix of entity features; term features are words and never co
 _STATE_VERSION = 1
 _EMBED_WORDS = 80
 _SCORERS = ("learned", "cosine")
-_NORM_STALENESS = 1.05
-_MEMBER_NORMS = (
-    "norm",
-    "title_norm",
-    "title_mass",
-)  # Member.state() keys kept in norms rows  # recompute a story's norms once the corpus grew by 5% since the last time
+_NORM_STALENESS = 1.05  # recompute a story's norms once the corpus grew by 5% since the last time
+_MEMBER_NORMS = ("norm", "title_norm", "title_mass")  # Member.state() keys kept in norms rows
 
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
 # "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
@@ -270,8 +266,9 @@ class StoryTracker:
         self._active: set[str] = set()  # stories still in the index
         self._expiry: list[tuple[float, str]] = []  # (last_time, story id) heap, lazily cleaned
         self._evicted: dict[str, int] = {}  # feature → ``updated`` of the last story evicted
-        self._joined: set[str] = set()  # stories that took an article since take_changes()
-        self._rescored: set[str] = set()  # stories whose norms were recomputed since then
+        # for a store: what changed since take_changes() (at most every story, if never taken)
+        self._joined: set[str] = set()  # stories that took an article
+        self._rescored: set[str] = set()  # stories whose norms were recomputed
 
     # --- the stream --------------------------------------------------------------------------------
 
