@@ -396,10 +396,11 @@ class _Tracking:
     """The run's story tracker and what of it the store does not have yet.
 
     A commit writes the header, the rows of the stories that took an article since the last one,
-    the norms of those and of the candidates whose norms were recomputed, and the rows of the features whose frequency or last eviction may have moved: the features of
-    those articles, and those the stories carried when they took them (where absorbing an article
-    evicts other stories).  All of these are what the commit's articles touched, so a commit costs
-    the same however many stories the store holds.
+    the norms of those and of the candidates whose norms were recomputed, and the rows of the
+    features whose frequency or last eviction may have moved: the features of those articles, and
+    those the stories carried when they took them (where absorbing an article evicts other
+    stories).  All of these are what the commit's articles touched, so a commit costs the same
+    however many stories the store holds.
     """
 
     tracker: StoryTracker
