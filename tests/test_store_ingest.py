@@ -80,9 +80,11 @@ def test_batch_size_does_not_change_the_result(
 
 
 def test_a_pool_of_workers_gives_the_same_result(
-    sources: list[str], reference: CorpusResult, tmp_path: Path
+    sources: list[str], reference: CorpusResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two worker processes, kept for the run, prepare each batch while the one before is stored."""
+    """Two worker processes prepare each batch while the one before is stored, and are replaced
+    by fresh ones every two batches (of four)."""
+    monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "WORKER_BATCHES", 2)
     settings = load_settings(None, ["run.workers=2"])
     with Store.open(tmp_path / "pool.db") as store:
         summary = ingest(sources, store, settings, batch_size=4)
@@ -186,8 +188,10 @@ def test_tracking_resumed_after_every_commit_matches_the_in_memory_corpus_run(
 ) -> None:
     """Stop the ingest after each tracking commit and run it again: every run resumes the tracker
     from the stored rows (header, per-story rows, per-feature counts), and the end result must be
-    the uninterrupted one."""
+    the uninterrupted one.  The feature log is folded into its table whenever it outgrows it, so
+    the runs resume from features in both."""
     monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "TRACK_BATCHES", 1)
+    monkeypatch.setattr(importlib.import_module("newsfuse.store.store"), "FEATURE_LOG_MIN", 0)
 
     def stop_after_tracking(stage: str, done: int, total: int) -> None:
         if stage == "track":
@@ -200,5 +204,7 @@ def test_tracking_resumed_after_every_commit_matches_the_in_memory_corpus_run(
             with pytest.raises(_Stop):
                 ingest(sources, store, Settings(), batch_size=2, on_progress=stop_after_tracking)
         assert {s.id: s.article_ids for s in store.list_stories()} == dict(reference.stories)
-        assert store.counts()["tracker_stories"] == len(reference.stories)
+        counts = store.counts()
+        assert counts["tracker_stories"] == counts["tracker_norms"] == len(reference.stories)
+        assert counts["tracker_features"] and counts["tracker_feature_log"]
     assert runs == 7  # 13 articles, two per commit: six resumptions

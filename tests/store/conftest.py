@@ -21,6 +21,8 @@ from newsfuse.store import Store
 POSTGRES_ENV = "NEWSFUSE_TEST_POSTGRES_URL"
 EXAMPLE_FILES = ("01_merrow-herald.txt", "03_national-ledger.html", "04_eastshore-daily.txt")
 TABLES = (
+    "tracker_feature_log",
+    "tracker_norms",
     "tracker_features",
     "tracker_stories",
     "band_keys",

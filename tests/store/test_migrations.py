@@ -3,10 +3,12 @@ database from a newer newsfuse is refused."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -15,11 +17,12 @@ from sqlalchemy import Engine, create_engine, inspect, text
 from newsfuse.config import Settings
 from newsfuse.corpus import ingest
 from newsfuse.models import Article, RawDocument
-from newsfuse.stages.cluster import StoryTracker
+from newsfuse.stages.clean.article import clean_document
+from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 from newsfuse.store import Store, StoreVersionError, head_revision
 from newsfuse.store.engine import resolve
 from newsfuse.store.migrate import alembic_config, upgrade
-from newsfuse.store.schema import Base, TrackerStateRow
+from newsfuse.store.schema import Base, TrackerStateRow, TrackerStoryRow
 
 
 def _engine(url: str) -> Engine:
@@ -30,7 +33,7 @@ def test_empty_database_is_migrated_to_head(store_url: str) -> None:
     with Store.open(store_url, upgrade=False) as store:
         assert store.revision() is None
         store.upgrade()
-        assert store.revision() == head_revision() == "0003"
+        assert store.revision() == head_revision() == "0004"
         store.upgrade()  # at head: nothing to do
     engine = _engine(store_url)
     try:
@@ -109,7 +112,9 @@ def test_a_store_at_0002_with_a_whole_tracker_state_is_split_into_rows(
         ingest(first, store, Settings(), batch_size=1)
         header = store.tracker_state("cluster")
         assert header is not None
-        whole = StoryTracker.from_rows(header, *store.tracker_rows("cluster")).state()
+        whole = StoryTracker.from_rows(
+            header, *store.tracker_rows("cluster"), store.story_article_ids()
+        ).state()
     engine = _engine(store_url)
     try:
         with engine.begin() as connection:  # back to 0002, with the state as 0002 kept it
@@ -126,9 +131,12 @@ def test_a_store_at_0002_with_a_whole_tracker_state_is_split_into_rows(
         assert store.revision() == head_revision()
         header = store.tracker_state("cluster")
         assert header is not None and "stories" not in header
-        stories, frequencies = store.tracker_rows("cluster")
-        assert len(stories) == len(whole["stories"]) and frequencies == whole["df"]
-        resumed = StoryTracker.from_rows(header, stories, frequencies).state()
+        stories, norms, features = store.tracker_rows("cluster")
+        assert len(stories) == len(norms) == len(whole["stories"])
+        assert {f: df for f, (df, _) in features.items()} == whole["df"]
+        resumed = StoryTracker.from_rows(
+            header, stories, norms, features, store.story_article_ids()
+        ).state()
         # JSONB may have reordered the 0002 objects' keys; the content must be the same
         assert _as_0002(resumed) == _as_0002(whole)
         (story,) = store.list_stories()
@@ -143,3 +151,82 @@ def _as_0002(state: dict[str, Any]) -> dict[str, Any]:
         for story in state["stories"]
     ]
     return {**state, "stories": stories}
+
+
+def test_a_store_at_0003_with_evictions_in_its_story_rows_is_upgraded_to_head(
+    store_url: str, all_example_raws: list[RawDocument]
+) -> None:
+    """At 0003 a story row held its article ids and the features it had been evicted from; the
+    upgrade moves the evictions to the feature rows and drops both, and the same tracker comes
+    back: same postings, same expired stories, same decisions afterwards."""
+    cleaned = sorted(
+        (clean_document(r, Settings().clean) for r in all_example_raws), key=lambda a: a.id
+    )
+    # a day apart with a 2-day window (stories expire), one story per posting (stories evicted),
+    # the learned scorer (stories keep members, whose norms move to the norms rows)
+    articles = [
+        dataclasses.replace(a, published_at=f"2025-10-{10 + i:02d}") for i, a in enumerate(cleaned)
+    ]
+    settings = ClusterSettings(
+        window_days=2.0, max_postings=1, threshold=0.5, scorer="learned", link_threshold=0.99
+    )
+    tracker, half = StoryTracker(settings), len(articles) // 2
+    engine = _engine(store_url)
+    try:
+        with engine.begin() as connection:
+            upgrade(connection, "0003")
+    finally:
+        engine.dispose()
+    with Store.open(store_url, upgrade=False) as old, old.batch():
+        old.add_raws(all_example_raws)
+        old.put_articles(articles)
+        for article in articles[:half]:
+            old.append_to_story(tracker.add(article), "t", [article.id])
+        old.put_tracker_state("cluster", tracker.header())
+    whole = tracker.state()
+    engine = _engine(store_url)
+    try:
+        with engine.begin() as connection:  # the rows as 0003's code wrote them
+            connection.execute(TrackerStoryRow.__table__.insert(), _as_0003_rows(whole))
+            features = sa.table(
+                "tracker_features", sa.column("tracker"), sa.column("feature"), sa.column("df")
+            )
+            counts = [{"tracker": "cluster", "feature": f, "df": n} for f, n in whole["df"].items()]
+            connection.execute(features.insert(), counts)
+    finally:
+        engine.dispose()
+    with Store.open(store_url) as store:
+        assert store.revision() == head_revision()
+        stories, norms, features_now = store.tracker_rows("cluster")
+        assert not any({"article_ids", "unposted", "norms"} & set(s) for s in stories)
+        assert any(evicted for _, evicted in features_now.values())
+        assert all(kept for *_, kept in norms.values())  # each member's norms
+        header = store.tracker_state("cluster")
+        assert header is not None
+        memberships = store.story_article_ids()
+        resumed = StoryTracker.from_rows(header, stories, norms, features_now, memberships)
+    assert _by_id(resumed.state()) == _by_id(whole)
+    later = articles[half:]
+    assert [resumed.add(a) for a in later] == [tracker.add(a) for a in later]
+    assert _by_id(resumed.state()) == _by_id(tracker.state())
+
+
+def _as_0003_rows(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """Story rows as revision 0003 stored them: the whole story (article ids included) plus
+    ``unposted``, the features it carries but is not posted under (``None``: in no posting)."""
+    posted: dict[str, set[str]] = {}
+    for feature, items in state["postings"].items():
+        for story_id, _ in items:
+            posted.setdefault(story_id, set()).add(feature)
+    rows = []
+    for story in state["stories"]:
+        carried = sorted({f for f, _ in story["weights"]} | {f for f, _ in story["entities"]})
+        mine = posted.get(story["id"])
+        unposted = None if not mine else [f for f in carried if f not in mine]
+        row = {**story, "unposted": unposted}
+        rows.append({"tracker": "cluster", "story_id": story["id"], "state": row})
+    return rows
+
+
+def _by_id(state: dict[str, Any]) -> dict[str, Any]:
+    return {**state, "stories": sorted(state["stories"], key=lambda s: s["id"])}

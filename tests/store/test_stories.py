@@ -13,6 +13,7 @@ from newsfuse.models import Article, RawDocument
 from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 from newsfuse.store import NotInStoreError, Store
+from newsfuse.store import store as store_module
 
 
 def _id(article: Article) -> str:
@@ -106,11 +107,19 @@ def _by_id(state: dict[str, Any]) -> dict[str, Any]:
     return {**state, "stories": sorted(state["stories"], key=lambda s: s["id"])}
 
 
+@pytest.mark.parametrize("fold", [False, True], ids=["feature-log", "folded"])
 def test_tracker_kept_as_rows_comes_back_and_goes_on_like_the_original(
-    store: Store, all_example_raws: list[RawDocument]
+    store: Store,
+    all_example_raws: list[RawDocument],
+    fold: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Rows (header, one per story, one count per feature) rebuild the whole tracker: postings,
-    evictions and expired stories included, so the resumed tracker decides like the original."""
+    """Rows written after every article, each time only for what changed (the stories that took
+    an article or were rescored, the features touched), rebuild the whole tracker: postings,
+    evictions and expired stories included, so the resumed tracker decides like the original.
+    Whether the features are still in the log or were folded into their table does not matter."""
+    if fold:  # fold the log whenever it outgrows the table, however small
+        monkeypatch.setattr(store_module, "FEATURE_LOG_MIN", 0)
     cleaned = sorted((clean_document(r, Settings().clean) for r in all_example_raws), key=_id)
     # the real texts, a day apart, so that a 2-day window expires stories; a strict threshold, so
     # that they make several stories; one story per posting, so that busier ones evict the others
@@ -123,18 +132,56 @@ def test_tracker_kept_as_rows_comes_back_and_goes_on_like_the_original(
     tracker, half = StoryTracker(settings), len(articles) // 2
     store.add_raws(all_example_raws)
     store.put_articles(articles)
-    with store.batch():
-        for article in articles[:half]:
-            store.append_to_story(tracker.add(article), "t", [article.id])
-        rows = [tracker.story_row(s) for s in tracker.stories()]
-        store.put_tracker_rows("cluster", rows, tracker.frequencies(tracker.state()["df"]))
-        store.put_tracker_state("cluster", tracker.header())
-    assert any(r["unposted"] is None for r in rows) and any(r["unposted"] for r in rows)
-    assert all(r["members"] for r in rows)  # the learned scorer's kept articles travel too
+    rescored_only: list[str] = []
+    for article in articles[:half]:
+        with store.batch():
+            story_id, features = tracker.add_article(article)
+            store.append_to_story(story_id, "t", [article.id])
+            joined, rescored = tracker.take_changes()
+            rescored_only += set(rescored) - set(joined)
+            rows = [tracker.story_row(s) for s in joined]
+            norms = {s: tracker.norms_row(s) for s in rescored}
+            touched = {*features.terms, *features.entities, *tracker.carried(story_id)}
+            store.put_tracker_rows("cluster", rows, norms, tracker.feature_rows(touched))
+            store.put_tracker_state("cluster", tracker.header())
+    state = tracker.state()
+    posted = {sid for items in state["postings"].values() for sid, _ in items}
+    assert rescored_only  # stories scored but not joined: only their norms were written
+    assert len(posted) < len(state["stories"])  # stories expired, or were evicted from all
+    features = store.tracker_rows("cluster")[2]
+    assert any(evicted for _, evicted in features.values())  # busier stories evicted others
+    assert all("article_ids" not in row for row in store.tracker_rows("cluster")[0])
+    assert bool(store.counts()["tracker_features"]) == fold  # else all still in the log
 
     header = store.tracker_state("cluster")
     assert header is not None
-    resumed = StoryTracker.from_rows(header, *store.tracker_rows("cluster"))
+    resumed = StoryTracker.from_rows(
+        header, *store.tracker_rows("cluster"), store.story_article_ids()
+    )
+    assert all(s["members"] for s in resumed.state()["stories"])  # the learned scorer's too
     assert _by_id(resumed.state()) == _by_id(tracker.state())
     assert [resumed.add(a) for a in articles[half:]] == [tracker.add(a) for a in articles[half:]]
     assert _by_id(resumed.state()) == _by_id(tracker.state())
+
+
+def test_appending_to_many_stories_at_once_is_appending_to_each(
+    store: Store, all_example_raws: list[RawDocument]
+) -> None:
+    """One batched append per commit gives the memberships, positions and new stories that one
+    append per story gives."""
+    articles = sorted((clean_document(r, Settings().clean) for r in all_example_raws), key=_id)
+    store.add_raws(all_example_raws)
+    store.put_articles(articles)
+    ids = [a.id for a in articles]
+    assert store.append_to_stories({"s1": ("One", ids[:2]), "s2": ("Two", ids[2:3])}) == {
+        "s1",
+        "s2",
+    }
+    created = store.append_to_stories({"s1": ("Ignored", ids[3:5]), "s3": ("Three", ids[5:6])})
+    assert created == {"s3"}
+    assert store.get_story("s1").article_ids == tuple(ids[:2] + ids[3:5])
+    assert store.get_story("s1").title == "One"  # a stored story keeps its title
+    assert store.story_article_ids() == {"s1": ids[:2] + ids[3:5], "s2": ids[2:3], "s3": ids[5:6]}
+    assert store.append_to_stories({}) == set()
+    with pytest.raises(ValueError, match="lists an article twice"):
+        store.append_to_stories({"s4": ("Four", [ids[6], ids[6]])})

@@ -63,6 +63,11 @@ TRACK_BATCHES = 8
 stories that changed since the last one, and a busy story changes in every commit, so fewer,
 larger commits write it fewer times; the articles of one commit are all it holds in memory."""
 
+WORKER_BATCHES = 64
+"""Prepare batches a pool of workers parses before it is replaced by a fresh one: spaCy's string
+store grows with every new string a worker sees, so over a long ingest the workers grew slowly;
+recycling them bounds that, for a model load per worker every 64 batches (16k documents)."""
+
 _CLUSTER = "cluster"  # tracker_states: StoryTracker.state()
 _CLUSTER_SEQ = (
     "cluster.seq"  # tracker_states: how many articles that state has seen (cheap to read)
@@ -133,7 +138,11 @@ def ingest(
     _check_sources(sources)
     started = time.monotonic()
     # Our own pool is kept for the whole run: the workers load spaCy once, not once per batch.
-    own = None if executor is not None else LocalExecutor(settings.run.workers, keep_pool=True)
+    own = (
+        None
+        if executor is not None
+        else LocalExecutor(settings.run.workers, keep_pool=True, recycle_after=WORKER_BATCHES)
+    )
     run = _Run(
         store=store,
         settings=settings,
@@ -354,11 +363,11 @@ class _Run:
                 tracked = self.store.article_ids_in_stories(ids)
                 new = [i for i in ids if i not in tracked]
                 added, titles = self._track_articles(tracking, new)
-                for story_id in sorted(added):
-                    created = self.store.append_to_story(
-                        story_id, titles[story_id], added[story_id]
-                    )
-                    (self.new_stories if created else self.extended).add(story_id)
+                created = self.store.append_to_stories(
+                    {story_id: (titles[story_id], ids) for story_id, ids in added.items()}
+                )
+                self.new_stories.update(created)
+                self.extended.update(set(added) - created)
                 tracking.save(self.store)
             self.counts["tracked"] += len(new)
             self.progress("track", start + len(ids), len(todo))
@@ -384,21 +393,21 @@ class _Run:
 
 @dataclass(slots=True)
 class _Tracking:
-    """The run's story tracker and what of it the store already has.
+    """The run's story tracker and what of it the store does not have yet.
 
-    A commit writes the header, the frequencies of the features counted since the last commit, and
-    the rows of the stories that changed: those an article joined, and those whose postings shrank
-    (evicted by busier stories, or expired), found by comparing posting counts.  So a commit costs
-    what the batch touched, and the tracker is all the run holds across batches.
+    A commit writes the header, the rows of the stories that took an article since the last one,
+    the norms of those and of the candidates whose norms were recomputed, and the rows of the
+    features whose frequency or last eviction may have moved: the features of those articles, and
+    those the stories carried when they took them (where absorbing an article evicts other
+    stories).  All of these are what the commit's articles touched, so a commit costs the same
+    however many stories the store holds.
     """
 
     tracker: StoryTracker
     seq: int
     """The tracker's ``seq`` as stored."""
-    posted: dict[str, int]
-    """``StoryTracker.posted_counts()`` as stored."""
-    counted: set[str] = field(default_factory=set)
-    """Features whose document frequency changed since the last commit."""
+    touched: set[str] = field(default_factory=set)
+    """Features whose document frequency or last eviction may have changed since the last commit."""
 
     @classmethod
     def load(cls, store: Store, settings: Settings) -> _Tracking:
@@ -407,28 +416,29 @@ class _Tracking:
         if header is None:
             tracker = StoryTracker(settings.cluster)
         else:
-            stories, frequencies = store.tracker_rows(_CLUSTER)
-            tracker = StoryTracker.from_rows(header, stories, frequencies)
-        return cls(tracker, int(tracker.header()["seq"]), tracker.posted_counts())
+            stories, norms, features = store.tracker_rows(_CLUSTER)
+            memberships = store.story_article_ids()
+            tracker = StoryTracker.from_rows(header, stories, norms, features, memberships)
+        return cls(tracker, int(tracker.header()["seq"]))
 
     def add(self, article: Article) -> str:
         """Track one article; its story's id."""
         story_id, features = self.tracker.add_article(article)
-        self.counted.update(features.terms)
-        self.counted.update(features.entities)
+        self.touched.update(features.terms)
+        self.touched.update(features.entities)
+        self.touched.update(self.tracker.carried(story_id))
         return story_id
 
     def save(self, store: Store) -> None:
         """Write what changed since the last commit (call inside the batch with the memberships)."""
-        posted = self.tracker.posted_counts()
-        changed = set(self.tracker.stories_updated_since(self.seq))
-        changed.update(s for s, n in self.posted.items() if posted.get(s) != n)
-        rows = [self.tracker.story_row(s) for s in sorted(changed)]
-        store.put_tracker_rows(_CLUSTER, rows, self.tracker.frequencies(self.counted))
+        joined, rescored = self.tracker.take_changes()
+        rows = [self.tracker.story_row(s) for s in joined]
+        norms = {s: self.tracker.norms_row(s) for s in rescored}
+        store.put_tracker_rows(_CLUSTER, rows, norms, self.tracker.feature_rows(self.touched))
         header = self.tracker.header()
         store.put_tracker_state(_CLUSTER, header)
         store.put_tracker_state(_CLUSTER_SEQ, {"seq": header["seq"]})
-        self.seq, self.posted, self.counted = int(header["seq"]), posted, set()
+        self.seq, self.touched = int(header["seq"]), set()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,9 @@ By default each :meth:`LocalExecutor.map` starts and stops its own pool.  A call
 after batch (a corpus ingest) passes ``keep_pool=True`` and calls :meth:`LocalExecutor.close` when
 done: one pool, so the workers load spaCy once for the whole run instead of once per batch, and
 ``map`` submits at once, so the workers can run the next batch while the caller stores this one.
+A kept pool can be recycled every ``recycle_after`` maps: a worker that parses for hours grows
+(spaCy's string store keeps every string it has seen), and a fresh worker starts from the parent's
+pages again.  Results are unchanged: each item's result depends on the item alone.
 """
 
 from __future__ import annotations
@@ -27,18 +30,28 @@ R = TypeVar("R")
 class LocalExecutor:
     """In-process (``workers == 1``) or process-pool (``workers > 1``) execution."""
 
-    def __init__(self, workers: int = 1, *, keep_pool: bool = False) -> None:
+    def __init__(
+        self, workers: int = 1, *, keep_pool: bool = False, recycle_after: int | None = None
+    ) -> None:
+        if recycle_after is not None and recycle_after < 1:
+            raise ValueError("recycle_after must be at least 1")
         self.workers = max(1, workers)
         self.keep_pool = keep_pool
+        self.recycle_after = recycle_after
         self._pool: ProcessPoolExecutor | None = None
+        self._maps = 0  # maps sent to the current kept pool
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         """Yield ``fn(item)`` for each item, in input order."""
         if self.workers == 1 or (len(items) <= 1 and not self.keep_pool):
             return (fn(item) for item in items)
         if self.keep_pool:
+            if self.recycle_after is not None and self._maps >= self.recycle_after:
+                self._retire()
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(max_workers=self.workers)
+                self._maps = 0
+            self._maps += 1
             return self._pool.map(fn, items)  # submitted now; results as they are consumed
         return self._map_in_own_pool(fn, items)
 
@@ -46,6 +59,18 @@ class LocalExecutor:
         """Stop the kept pool (if any), dropping work not started; a later ``map`` starts a new one."""
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _retire(self) -> None:
+        """Let the kept pool finish what it was given, then stop its workers.
+
+        Waiting (rather than starting the new pool at once) keeps at most ``workers`` processes
+        alive, so memory never holds two pools; the maps already returned still yield their
+        results, which their futures keep.  It costs one batch without overlap and a model load
+        per worker, every ``recycle_after`` maps.
+        """
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
             self._pool = None
 
     def _map_in_own_pool(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:

@@ -93,6 +93,7 @@ _STATE_VERSION = 1
 _EMBED_WORDS = 80
 _SCORERS = ("learned", "cosine")
 _NORM_STALENESS = 1.05  # recompute a story's norms once the corpus grew by 5% since the last time
+_MEMBER_NORMS = ("norm", "title_norm", "title_mass")  # Member.state() keys kept in norms rows
 
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
 # "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
@@ -264,6 +265,10 @@ class StoryTracker:
         ] = {}  # feature → {story id: updated}, oldest first
         self._active: set[str] = set()  # stories still in the index
         self._expiry: list[tuple[float, str]] = []  # (last_time, story id) heap, lazily cleaned
+        self._evicted: dict[str, int] = {}  # feature → ``updated`` of the last story evicted
+        # for a store: what changed since take_changes() (at most every story, if never taken)
+        self._joined: set[str] = set()  # stories that took an article
+        self._rescored: set[str] = set()  # stories whose norms were recomputed
 
     # --- the stream --------------------------------------------------------------------------------
 
@@ -371,17 +376,60 @@ class StoryTracker:
             if s.id in tracker._active and s.last_time is not None
         ]
         heapq.heapify(tracker._expiry)
+        evicted = state.get("evicted")  # given by from_rows; derived for a whole state
+        tracker._evicted = (
+            tracker._derive_evictions()
+            if evicted is None
+            else {str(f): int(n) for f, n in evicted.items()}
+        )
         return tracker
+
+    def _derive_evictions(self) -> dict[str, int]:
+        """:attr:`_evicted` from the postings: for each feature, the newest ``updated`` of a live
+        story that carries it but is not posted under it.
+
+        Not always the ``updated`` of the last story evicted, but it separates the same stories:
+        an evicted story is older than every story still posted (the oldest goes first, and a
+        story re-posted gets the newest ``seq``), so the postings rebuilt from it are the same.
+        """
+        evicted: dict[str, int] = {}
+        for story in self._stories.values():
+            if not self._live(story):
+                continue
+            for feature in set(story.weights) | set(story.entities):
+                if story.id not in self._postings.get(feature, ()):
+                    evicted[feature] = max(evicted.get(feature, 0), story.updated)
+        return evicted
+
+    def _live(self, story: _Story) -> bool:
+        """Whether the story is still inside the window of the newest article seen.
+
+        The stories :meth:`_advance` has expired are exactly the dated ones whose last article is
+        more than ``window_days`` before ``now`` (the same comparison), so liveness needs no row.
+        """
+        if story.last_time is None or self._now is None:
+            return True
+        return not story.last_time < self._now - self.settings.window_days
 
     # --- persistence by rows: a store rewrites only what changed ------------------------------------
     #
     # :meth:`state` is one document that grows with every story ever seen; rewriting it at each
     # commit makes a long ingest slower and hungrier as it goes.  The methods below split it into a
-    # small header, one row per story and one count per feature, so a commit writes the stories and
-    # frequencies that changed since the last one.  The postings are not stored: a story's postings
-    # value is always its ``updated`` (each absorb re-posts every feature it carries, newest last),
-    # so each posting list is its stories in ``updated`` order, and all a story row must add is
-    # which of its features it was evicted from (usually none).
+    # small header, one row per story (and one of its norms) and one row per feature, so a commit
+    # writes only the stories that took an article or were rescored, and the features those
+    # articles and stories touched.
+    #
+    # Neither the postings nor a story's article ids are stored with the story.  The article ids are
+    # the store's memberships (one row per article, already written by the ingest), and the postings
+    # follow from the stories: a story's postings value is always its ``updated`` (each absorb
+    # re-posts every feature it carries, newest last), and the stories a posting list has lost are
+    # those that expired (a live story is one whose last article is inside the window: see
+    # :meth:`_live`), those that dropped the feature, and the evicted ones, which are older than
+    # every story still listed.  So a posting list is the live stories carrying its feature that
+    # were updated after the last eviction from it, in ``updated`` order, and a feature's row keeps
+    # that eviction's ``updated`` next to its document frequency.  An eviction changes one feature
+    # row, not the evicted story's row: before, the evicted stories (more of them the more stories
+    # there are) were rewritten at every commit, which made tracking superlinear in the corpus.
 
     def add_article(self, article: Article) -> tuple[str, ArticleFeatures]:
         """:meth:`add`, also returning the features counted: their document frequencies changed."""
@@ -399,59 +447,92 @@ class StoryTracker:
             "now": self._now,
         }
 
-    def frequencies(self, features: Iterable[str]) -> dict[str, int]:
-        """Document frequencies of ``features`` (those seen so far)."""
-        return {f: self._df[f] for f in features if f in self._df}
+    def carried(self, story_id: str) -> set[str]:
+        """The features a story carries: where absorbing its last article may have evicted others."""
+        story = self._stories[story_id]
+        return set(story.weights) | set(story.entities)
 
-    def stories_updated_since(self, seq: int) -> list[str]:
-        """Ids of the stories an article joined after the tracker's ``seq`` was ``seq``, sorted."""
-        return sorted(s.id for s in self._stories.values() if s.updated > seq)
+    def feature_rows(self, features: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """``(document frequency, updated of the last story evicted or 0)`` of ``features``."""
+        return {f: (self._df[f], self._evicted.get(f, 0)) for f in features if f in self._df}
 
-    def posted_counts(self) -> dict[str, int]:
-        """Story id → how many postings list it (stories in none are left out).
+    def take_changes(self) -> tuple[list[str], list[str]]:
+        """The stories whose :meth:`story_row` and whose :meth:`norms_row` changed since the last
+        call, each sorted; and forget them.
 
-        A story no article joined can only leave postings (evicted by busier stories, or expired),
-        so comparing these counts between two commits finds the other stories whose row changed.
+        A story's row changes only when it takes an article; its norms change then too, and also
+        when it is merely scored: a candidate's norms are recomputed once the corpus has grown by
+        ``_NORM_STALENESS`` since their last time, and a resumed tracker must have the same norms
+        to score the same bits.  Many more stories are scored than joined, so the norms have rows
+        of their own: rescoring a story writes a few numbers, not its hundred terms.
         """
-        counts: dict[str, int] = {}
-        for posting in self._postings.values():
-            for story_id in posting:
-                counts[story_id] = counts.get(story_id, 0) + 1
-        return counts
+        joined, rescored = sorted(self._joined), sorted(self._rescored)
+        self._joined, self._rescored = set(), set()
+        return joined, rescored
 
     def story_row(self, story_id: str) -> dict[str, Any]:
-        """One story of :meth:`state`, plus ``unposted``: the features it carries but is not posted
-        under (``None`` when it is in no posting at all: expired)."""
+        """One story of :meth:`state` without its article ids (the store's memberships, see above)
+        and without its norms (:meth:`norms_row`): what changes only when it takes an article."""
+        record = _story_record(self._stories[story_id])
+        del record["article_ids"], record["norms"]
+        record["members"] = [
+            {k: v for k, v in m.items() if k not in _MEMBER_NORMS} for m in record["members"]
+        ]
+        return record
+
+    def norms_row(self, story_id: str) -> list[Any]:
+        """A story's norms: ``[term norm, entity norm, docs, [[norm, title norm, title mass] per
+        kept member]]``, what a story changes when it is scored."""
         s = self._stories[story_id]
-        carried = sorted(set(s.weights) | set(s.entities))
-        posted = {f for f in carried if story_id in self._postings.get(f, ())}
-        return {
-            **_story_record(s),
-            "unposted": None if not posted else [f for f in carried if f not in posted],
-        }
+        kept = [[m.norm, m.title_norm, m.title_mass] for m in s.members]
+        return [s.term_norm, s.entity_norm, s.norm_docs, kept]
 
     @classmethod
     def from_rows(
-        cls, header: Mapping[str, Any], stories: Sequence[Mapping[str, Any]], df: Mapping[str, int]
+        cls,
+        header: Mapping[str, Any],
+        stories: Sequence[Mapping[str, Any]],
+        norms: Mapping[str, Sequence[Any]],
+        features: Mapping[str, tuple[int, int]],
+        article_ids: Mapping[str, Sequence[str]],
     ) -> StoryTracker:
-        """Rebuild a tracker from :meth:`header`, every :meth:`story_row` and every frequency.
+        """Rebuild a tracker from :meth:`header`, every :meth:`story_row` and :meth:`norms_row`
+        (by story id), every :meth:`feature_rows` and each story's article ids in arrival order.
 
         Continues exactly as the original would: the postings are rebuilt in ``updated`` order,
         which is the order the original inserted them in.
         """
-        rows = [
-            {**r, "weights": _pairs_dict(r["weights"]), "entities": _pairs_dict(r["entities"])}
-            for r in stories
-        ]
+        evicted = {f: e for f, (_, e) in features.items() if e}
+        rows = []
+        for r in stories:
+            term, entity, docs, kept = norms[str(r["id"])]
+            members = [
+                {**m, "norm": n, "title_norm": tn, "title_mass": tm}
+                for m, (n, tn, tm) in zip(r["members"], kept, strict=True)
+            ]
+            rows.append(
+                {
+                    **r,
+                    "article_ids": list(article_ids.get(str(r["id"]), ())),
+                    "weights": _pairs_dict(r["weights"]),
+                    "entities": _pairs_dict(r["entities"]),
+                    "norms": [term, entity, docs],
+                    "members": members,
+                }
+            )
+        window = float(header["settings"]["window_days"])
+        now = header["now"]
+        horizon = None if now is None else float(now) - window
         postings: dict[str, list[tuple[str, int]]] = {}
         for row in sorted(rows, key=lambda r: int(r["updated"])):
-            if row["unposted"] is None:
-                continue
-            skip = set(row["unposted"])
+            last, updated = row["last_time"], int(row["updated"])
+            if horizon is not None and last is not None and last < horizon:
+                continue  # expired: in no posting (the comparison of _live and _advance)
             for feature in sorted(set(row["weights"]) | set(row["entities"])):
-                if feature not in skip:
-                    postings.setdefault(feature, []).append((str(row["id"]), int(row["updated"])))
-        state = {**header, "df": df, "stories": rows, "postings": postings}
+                if updated > evicted.get(feature, 0):
+                    postings.setdefault(feature, []).append((str(row["id"]), updated))
+        df = {f: n for f, (n, _) in features.items()}
+        state = {**header, "df": df, "stories": rows, "postings": postings, "evicted": evicted}
         return cls.from_state(state)
 
     # --- internals -----------------------------------------------------------------------------------
@@ -705,6 +786,7 @@ class StoryTracker:
         story.norm_docs = self._docs
         for member in story.members:
             member.refresh(idf)
+        self._rescored.add(story.id)
 
     def _absorb(
         self,
@@ -738,6 +820,7 @@ class StoryTracker:
             story.first_time = when if story.first_time is None else min(story.first_time, when)
             story.last_time = when if story.last_time is None else max(story.last_time, when)
         story.updated = self._seq
+        self._joined.add(story.id)
         self._refresh_norms(story)
 
         after = set(story.weights) | set(story.entities)
@@ -755,8 +838,8 @@ class StoryTracker:
             posting = self._postings.setdefault(feature, {})
             posting.pop(story.id, None)
             posting[story.id] = story.updated  # newest last
-            if len(posting) > self.settings.max_postings:
-                del posting[next(iter(posting))]  # the least recently updated story
+            if len(posting) > self.settings.max_postings:  # the least recently updated story
+                self._evicted[feature] = posting.pop(next(iter(posting)))
         self._active.add(story.id)
         if story.last_time is not None:
             heapq.heappush(self._expiry, (story.last_time, story.id))

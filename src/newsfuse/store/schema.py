@@ -54,7 +54,9 @@ __all__ = [
     "SignatureRow",
     "StoryArticleRow",
     "StoryRow",
+    "TrackerFeatureLogRow",
     "TrackerFeatureRow",
+    "TrackerNormsRow",
     "TrackerStateRow",
     "TrackerStoryRow",
     "UTCDateTime",
@@ -262,8 +264,10 @@ class TrackerStateRow(Base):
 class TrackerStoryRow(Base):
     """One story's share of a tracker's state (``StoryTracker.story_row``), kept per story.
 
-    Written only when the story changed, so a commit costs the stories it touched, not every story
-    the tracker has ever seen (the whole state in one document grew with the corpus).
+    Written only when the story took an article, so a commit costs the stories it touched, not
+    every story the tracker has ever seen (the whole state in one document grew with the corpus).
+    The story's article ids are not in it (they are its ``story_articles`` rows), nor its norms
+    (:class:`TrackerNormsRow`).
     """
 
     __tablename__ = "tracker_stories"
@@ -275,12 +279,51 @@ class TrackerStoryRow(Base):
     state: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
 
 
+class TrackerNormsRow(Base):
+    """One story's norms in a tracker's state (``StoryTracker.norms_row``), apart from its row.
+
+    Scoring a story as a candidate can recompute its norms, and many more stories are scored than
+    joined in a commit: a few numbers per rescored story, rather than its whole row.
+    """
+
+    __tablename__ = "tracker_norms"
+
+    tracker: Mapped[str] = mapped_column(String(64), primary_key=True)
+    story_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    norms: Mapped[list[Any]] = mapped_column(JSONDoc)
+
+
+class TrackerFeatureLogRow(Base):
+    """The feature rows (:class:`TrackerFeatureRow` values) one tracking commit changed, appended
+    as one document and folded into ``tracker_features`` once the log outgrows it.
+
+    Updating tens of thousands of rows in place dirtied nearly every page of ``tracker_features``
+    at each commit, more pages the larger the vocabulary; one appended document costs what the
+    commit touched.  ``body`` maps feature → ``[df, evicted]``; later rows win.
+    """
+
+    __tablename__ = "tracker_feature_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tracker: Mapped[str] = mapped_column(String(64), index=True)
+    entries: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+
+
 class TrackerFeatureRow(Base):
     """A tracker's document frequency of one feature (a term, or ``@entity``), kept per feature
-    for the same reason as :class:`TrackerStoryRow`: a commit rewrites only the counts that moved."""
+    for the same reason as :class:`TrackerStoryRow`: a commit rewrites only the counts that moved.
+
+    ``evicted`` is the ``updated`` of the last story evicted from the feature's postings (0: none):
+    with it the postings are rebuilt from the story rows, so an eviction rewrites this row rather
+    than the evicted story's (see ``StoryTracker.from_rows``).
+    """
 
     __tablename__ = "tracker_features"
 
     tracker: Mapped[str] = mapped_column(String(64), primary_key=True)
     feature: Mapped[str] = mapped_column(Text, primary_key=True)
     df: Mapped[int] = mapped_column(Integer)
+    evicted: Mapped[int] = mapped_column(Integer, server_default="0")
