@@ -74,7 +74,7 @@ _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npad
 _MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
 _ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its person
 _SIGNATURE = re.compile(  # "— Bernie Sanders", "-President Obama, tweeting after …"
-    r"\s*([-—–]+)\s*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?[.\s]*$"
+    r"\s*([-—–―]+)\s*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?[.\s]*$"
 )
 _MAX_SIGNATURE_WORDS = 5
 _PERSON_KEY = "newsfuse.quotes.person_at"
@@ -82,8 +82,10 @@ _QUOTED_KEY = "newsfuse.quotes.quoted"
 _STATEMENT_ENDS = frozenset(",.!?")
 _ADJACENT_TOKENS = 4  # how far from its quote a verb of any kind may be and still be the cue
 _MAX_NAME_TOKENS = 4  # words of a name between a quote and its verb that do not count as distance
-_EDGE_JUNK = " \t\n,;:—–-"
-_DASHES = (" -", "—", "–")  # a dash that ends a headline run into its quotation's source
+_EDGE_JUNK = " \t\n,;:—–―-"
+# a dash that ends a headline run into its quotation's source; HuffPost prints its dashes as the
+# horizontal bar (U+2015), "“…” ― Bernie Sanders", which every dash rule takes like an em dash
+_DASHES = (" -", "—", "–", "―")
 
 _OPENERS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _CLOSERS = {"”", '"', "»", "“"}
