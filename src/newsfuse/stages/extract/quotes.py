@@ -929,7 +929,8 @@ def _speech_verb_after(parsed: _Parsed, end: int, full_stop: bool = False) -> To
         if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
             if full_stop and any(c.dep_ == "ccomp" and c.i > token.i for c in token.children):
                 return None  # "“….” She further announced that the DOJ …": its own content
-            return token if _subject(token) is not None or _nearby_noun(token) else None
+            speaker = _subject(token) or _nearby_noun(token) or _speaker_beside_quote(token, end)
+            return token if speaker is not None else None
     return None
 
 
