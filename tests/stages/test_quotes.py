@@ -217,6 +217,22 @@ POLNEAR_SPEAKERS = [
         "Trump",
         "after",
     ),
+    # "…, as Mrs. Clinton echoed the criticism, saying Mr. Trump ''reminds us …''": "echo" is a
+    # speech verb, its subject the participle's speaker, not "It" of the main clause
+    (
+        "nyt_2016-06-28_clinton-and-warren-team-up-on-tr",
+        "reminds us every day",
+        "Clinton",
+        "before",
+    ),
+    # "PHILADELPHIA … — The Democratic National Committee released a statement …, offering “…”":
+    # "release" is no speech verb, so its (misparsed) subject does not outrank the model's source
+    (
+        "breitbart_2016-07-25_dnc-issues-deep-and-sincere-apol",
+        "a deep and sincere apology",
+        "Democratic National Committee",
+        "before",
+    ),
     # "Richard Nixon ran on the slogan "Experience Counts"": no speech verb, yet the main verb the
     # quoted phrase hangs on says whose words they are
     (

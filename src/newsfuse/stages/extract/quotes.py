@@ -381,10 +381,14 @@ _MAX_SPEAKERS_PER_CUE = 3  # a cue's candidate speakers the chooser weighs, best
 
 def _choose(para: _Paragraph, start: int, end: int) -> _Option:
     """The speaker of the quoted passage ``start:end``: the candidate the learned chooser scores
-    best, among the rule order's pick and what each rule proposes on its own."""
-    options = _options(para, start, end)
+    best, among the rule order's pick and what each rule proposes on its own.  Without weights
+    (and no trace asked for) the rule order's pick is the answer, and the other candidates are
+    not even proposed."""
     context = para.context
     chooser = context.chooser if context.chooser is not None else load_chooser()
+    if not chooser.weights and context.trace is None:
+        return _rule_option(para, start, end)
+    options = _options(para, start, end)
     features = [option.features for option in options]
     index = chooser.best(features)
     if context.trace is not None:
@@ -1091,7 +1095,7 @@ def _speaker_candidates(
         ("sender", _sender(cue)),
     ]
     if source is not None and _own_subject(cue) is None:
-        found.append(("climbed", _subject(cue)))
+        found.append(("climbed", _speaking_subject(cue)))
     found.append(("model", source))
     if cue.lower_ == "according":
         objects = [
@@ -1110,6 +1114,20 @@ def _speaker_candidates(
             )
         )
     return [(kind, t) for kind, t in found if t is not None]
+
+
+def _speaking_subject(verb: Token) -> Token | None:
+    """The subject of a speech verb a participle or conjunct hangs on: "He warned that …, saying
+    “…”" is his.  Another verb's subject is no better than the model's own source, which goes
+    first then: "The first incident came …, when Sanders protesters interrupted her speech,
+    shouting “…”" is not the incident's."""
+    if verb.dep_ not in {"conj", "advcl"}:
+        return None
+    for ancestor in verb.ancestors:
+        subject = _own_subject(ancestor)
+        if subject is not None and ancestor.lemma_.lower() in SPEECH_VERBS:
+            return subject
+    return None
 
 
 def _controller(cue: Token) -> Token | None:
