@@ -16,7 +16,8 @@ claim that"), passives and headline colons.  An attribution with no source the t
 expected that …") is an :class:`Attribution` but not a :class:`Quote`: who-said-what has no one to
 put it under.  A quoted passage that breaks off on a comma takes the speech verb right after it
 ("“…,” she added"); otherwise the cue whose content holds it, else the nearest speech verb outside
-the quotation marks in the sentences the quote touches; its speaker is that cue's source, never a
+the quotation marks in the sentences the quote touches, and when nothing else names a speaker the
+main verb a quoted phrase hangs on ("Richard Nixon ran on the slogan “Experience Counts”"); its speaker is that cue's source, never a
 word of the quote itself, and for a cue after the quote the first noun phrase beside it ("“…,” said
 Elmendorf, who supports Clinton").  Names are canonicalised against the article's PERSON mentions
 ("Asif" → "Khawaja Asif"), pronouns go to the last person named before the quote, and unnamed
@@ -24,6 +25,12 @@ sources keep their description ("a Pakistani security official").  A paragraph t
 a quote and has no cue takes the speaker the paragraph before leads in with ("Cruz continued:",
 "Carter said that …"), else continues the previous quote's speaker, as newspapers write
 multi-paragraph quotes.
+
+Each of those rules also proposes its own cue and speakers on its own; a learned chooser
+(:mod:`newsfuse.stages.extract.speaker_model`, trained by ``benchmarks/train_speakers.py``) can
+weigh all the proposals together, the fixed order's pick among them.  It is off while no weights
+ship beside the module: on PolNeAR it has not yet beaten the order on dev, and proposing every
+candidate costs a fifth of the parse time.
 """
 
 from __future__ import annotations
