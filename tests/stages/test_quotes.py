@@ -217,6 +217,38 @@ POLNEAR_SPEAKERS = [
         "Trump",
         "after",
     ),
+    # "…, as Mrs. Clinton echoed the criticism, saying Mr. Trump ''reminds us …''": "echo" is a
+    # speech verb, its subject the participle's speaker, not "It" of the main clause
+    (
+        "nyt_2016-06-28_clinton-and-warren-team-up-on-tr",
+        "reminds us every day",
+        "Clinton",
+        "before",
+    ),
+    # "PHILADELPHIA … — The Democratic National Committee released a statement …, offering “…”":
+    # "release" is no speech verb, so its (misparsed) subject does not outrank the model's source
+    (
+        "breitbart_2016-07-25_dnc-issues-deep-and-sincere-apol",
+        "a deep and sincere apology",
+        "Democratic National Committee",
+        "before",
+    ),
+    # "Richard Nixon ran on the slogan "Experience Counts"": no speech verb, yet the main verb the
+    # quoted phrase hangs on says whose words they are
+    (
+        "usa-today_2016-03-16_clinton-extends-her-lead-despite",
+        "Experience Counts",
+        "Nixon",
+        "before",
+    ),
+    # "''Whoever opens the borders …'' wrote a man calling himself Paul Paul": the parse makes
+    # the inverted subject an object of "wrote"; it is still the first noun phrase after the verb
+    (
+        "nyt_2016-03-23_attacks-renew-bitter-debate-on-m",
+        "Whoever opens the borders",
+        "Paul Paul",
+        "after",
+    ),
 ]
 
 # (PolNeAR train text, start of the reported content, the source span's text, a name of the same
@@ -402,12 +434,13 @@ def test_example_quotation_has_its_speaker(
     assert quotes[0].speaker == speaker, quotes[0]
 
 
-def test_signature_after_a_quote_names_its_speaker() -> None:
+@pytest.mark.parametrize("dash", ["—", "―"])  # HuffPost prints its dashes as U+2015
+def test_signature_after_a_quote_names_its_speaker(dash: str) -> None:
     """ "“…” — Bernie Sanders" in the quote's own paragraph, or a paragraph "- Clinton." after it:
     the signature is the speaker, not the one a pronoun or the paragraph before would give."""
     text = (
         "Hale said the talks had failed.\n\n"
-        "“We will not be held to ransom by anyone.” — Bernie Sanders\n\n"
+        f"“We will not be held to ransom by anyone.” {dash} Bernie Sanders\n\n"
         "“I went to Wall Street before the crash.”\n\n"
         "- Clinton.\n\n"
         "Hillary Clinton spoke later."

@@ -16,7 +16,8 @@ claim that"), passives and headline colons.  An attribution with no source the t
 expected that …") is an :class:`Attribution` but not a :class:`Quote`: who-said-what has no one to
 put it under.  A quoted passage that breaks off on a comma takes the speech verb right after it
 ("“…,” she added"); otherwise the cue whose content holds it, else the nearest speech verb outside
-the quotation marks in the sentences the quote touches; its speaker is that cue's source, never a
+the quotation marks in the sentences the quote touches, and when nothing else names a speaker the
+main verb a quoted phrase hangs on ("Richard Nixon ran on the slogan “Experience Counts”"); its speaker is that cue's source, never a
 word of the quote itself, and for a cue after the quote the first noun phrase beside it ("“…,” said
 Elmendorf, who supports Clinton").  Names are canonicalised against the article's PERSON mentions
 ("Asif" → "Khawaja Asif"), pronouns go to the last person named before the quote, and unnamed
@@ -24,6 +25,12 @@ sources keep their description ("a Pakistani security official").  A paragraph t
 a quote and has no cue takes the speaker the paragraph before leads in with ("Cruz continued:",
 "Carter said that …"), else continues the previous quote's speaker, as newspapers write
 multi-paragraph quotes.
+
+Each of those rules also proposes its own cue and speakers on its own; a learned chooser
+(:mod:`newsfuse.stages.extract.speaker_model`, trained by ``benchmarks/train_speakers.py``) can
+weigh all the proposals together, the fixed order's pick among them.  It is off while no weights
+ship beside the module: on PolNeAR it has not yet beaten the order on dev, and proposing every
+candidate costs a fifth of the parse time.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,6 +49,7 @@ from newsfuse.stages.extract.attribution_model import (
     quoted_sentences,
     sentences_of,
 )
+from newsfuse.stages.extract.speaker_model import SpeakerChooser, distance_bucket, load_chooser
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -50,6 +58,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SPEECH_VERBS",
     "Attribution",
+    "Choice",
     "QuoteContext",
     "attributions_in_article",
     "attributions_in_paragraph",
@@ -74,7 +83,7 @@ _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npad
 _MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
 _ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its person
 _SIGNATURE = re.compile(  # "— Bernie Sanders", "-President Obama, tweeting after …"
-    r"\s*([-—–]+)\s*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?[.\s]*$"
+    r"\s*([-—–―]+)\s*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?[.\s]*$"
 )
 _MAX_SIGNATURE_WORDS = 5
 _PERSON_KEY = "newsfuse.quotes.person_at"
@@ -82,8 +91,10 @@ _QUOTED_KEY = "newsfuse.quotes.quoted"
 _STATEMENT_ENDS = frozenset(",.!?")
 _ADJACENT_TOKENS = 4  # how far from its quote a verb of any kind may be and still be the cue
 _MAX_NAME_TOKENS = 4  # words of a name between a quote and its verb that do not count as distance
-_EDGE_JUNK = " \t\n,;:—–-"
-_DASHES = (" -", "—", "–")  # a dash that ends a headline run into its quotation's source
+_EDGE_JUNK = " \t\n,;:—–―-"
+# a dash that ends a headline run into its quotation's source; HuffPost prints its dashes as the
+# horizontal bar (U+2015), "“…” ― Bernie Sanders", which every dash rule takes like an em dash
+_DASHES = (" -", "—", "–", "―")
 
 _OPENERS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _CLOSERS = {"”", '"', "»", "“"}
@@ -140,6 +151,8 @@ class QuoteContext:
     last_speaker: tuple[str, Span | None, str | None] | None = None
     lead_in: tuple[tuple[str, Span | None, str | None], Span | None] | None = None  # see _lead_in
     lead_in_colon: bool = False  # the lead-in ends with a colon: it also takes a quote that opens
+    chooser: SpeakerChooser | None = None  # None: the trained one (speaker_model.json.gz)
+    trace: list[Choice] | None = None  # when a list, each quote's candidates are appended to it
 
     def salient_person(self) -> str | None:
         """Who a pronoun at the start of a paragraph means: the last person who was a subject,
@@ -149,6 +162,17 @@ class QuoteContext:
         if self.last_speaker and self.last_speaker[0] in self.people:
             return self.last_speaker[0]
         return self.last_person
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The candidates proposed for one quoted passage (``quote``: its characters in the article,
+    marks excluded): each one's features and speaker span, and which one was taken.  Recorded for
+    ``benchmarks/train_speakers.py``, which learns from them what to take."""
+
+    quote: Span
+    candidates: tuple[tuple[tuple[str, ...], Span | None], ...]
+    chosen: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,46 +233,25 @@ def attributions_in_paragraph(
     quoted: list[tuple[int, int]] = []
     claimed: set[int] = set()  # cue tokens a quoted passage took
     spoken: list[tuple[int, int]] = []  # quoted passages that found a speaker
-    previous: tuple[tuple[str, Span | None, str | None], Span | None] | None = None
     closed_quotes = [(s - 1, e + 1) for s, e, closed in marks if closed]
+    para = _Paragraph(parsed, offset, article_id, context, closed_quotes, claimed)
     for start, end, _closed in marks:
         content = text[start:end].strip()
         if len(content.split()) < 2 and not content.endswith((".", ",", "?", "!")):
             continue  # a scare-quoted single word is not a quotation
         lead = len(text[start:end]) - len(text[start:end].lstrip())
         quoted.append((start, end))
-        cue_token, cue_range = _cue_for_quote(parsed, start, end, claimed)
-        covers = _covers_paragraph(text, start, end)
-        speaker: tuple[str, Span | None, str | None] | None = None
-        cue_span: Span | None = None
-        if cue_token is not None and cue_range is not None:
-            claimed.add(cue_token.i)
-            model_cue = next((c for c in parsed.cues if c.token.i == cue_token.i), None)
-            speaker = _speaker_of(
-                cue_token,
-                offset,
-                article_id,
-                context,
-                model_cue.source if model_cue else None,
-                (start - 1, end + 1),
-                closed_quotes,
-            )
-            cue_span = Span(article_id, offset + cue_range[0], offset + cue_range[1])
-        elif signed := _signature(text, _after_marks(text, end), offset, article_id, context):
-            speaker, cue_span = signed  # "“…” — Bernie Sanders"
-        elif start <= 1 and context.lead_in and (context.lead_in_colon or covers):
-            speaker, cue_span = context.lead_in  # "Cruz continued:" ¶ "“You look at …”"
-        elif start <= 1 and covers:
-            speaker = context.last_speaker
-        elif previous is not None and _starts_sentence(text, start):
-            speaker, cue_span = previous  # "“A,” he said. “B.”": B is his too
+        chosen = _choose(para, start, end)
+        speaker, cue_span = chosen.speaker, chosen.cue_span
+        if chosen.cue is not None:
+            claimed.add(chosen.cue.i)
         span = Span(article_id, offset + start + lead, offset + start + lead + len(content))
         name, speaker_span, cue_text = speaker if speaker else (None, None, None)
         quote = Quote(span, content, _kind(parsed, start, end), name, speaker_span, cue_text)
         found.append(Attribution(quote, cue_span))
         if speaker is not None:
             context.last_speaker = speaker
-            previous = (speaker, cue_span)
+            para.previous = (speaker, cue_span)
             spoken.append((start, end))
     for cue in parsed.cues:
         left, right = cue.content
@@ -351,6 +354,271 @@ def _resign(
         dataclasses.replace(quote, speaker=name, speaker_span=speaker_span, cue=cue_text),
         cue_span,
     )
+
+
+@dataclass(slots=True)
+class _Paragraph:
+    """The state one paragraph's quoted passages are attributed in, one after the other."""
+
+    parsed: _Parsed
+    offset: int
+    article_id: str
+    context: QuoteContext
+    closed: list[tuple[int, int]]  # the closed quotations, marks included
+    claimed: set[int]  # cue tokens an earlier quotation took
+    previous: tuple[tuple[str, Span | None, str | None], Span | None] | None = None
+
+    def span(self, chars: tuple[int, int]) -> Span:
+        return Span(self.article_id, self.offset + chars[0], self.offset + chars[1])
+
+
+@dataclass(slots=True)
+class _Option:
+    """One proposal of who said a quoted passage, and the features the chooser weighs it by."""
+
+    speaker: tuple[str, Span | None, str | None] | None
+    cue_span: Span | None
+    cue: Token | None
+    head: Token | None  # the speaker's head word, when it is in this paragraph
+    features: list[str]
+
+
+_MAX_SPEAKERS_PER_CUE = 3  # a cue's candidate speakers the chooser weighs, best first
+
+
+def _choose(para: _Paragraph, start: int, end: int) -> _Option:
+    """The speaker of the quoted passage ``start:end``: the candidate the learned chooser scores
+    best, among the rule order's pick and what each rule proposes on its own.  Without weights
+    (and no trace asked for) the rule order's pick is the answer, and the other candidates are
+    not even proposed."""
+    context = para.context
+    chooser = context.chooser if context.chooser is not None else load_chooser()
+    if not chooser.weights and context.trace is None:
+        return _rule_option(para, start, end)
+    options = _options(para, start, end)
+    features = [option.features for option in options]
+    index = chooser.best(features)
+    if context.trace is not None:
+        candidates = tuple(
+            (tuple(f), o.speaker[1] if o.speaker else None)
+            for f, o in zip(features, options, strict=True)
+        )
+        context.trace.append(Choice(para.span((start, end)), candidates, index))
+    return options[index]
+
+
+def _options(para: _Paragraph, start: int, end: int) -> list[_Option]:
+    """The rule order's pick first, then every other proposal; proposals of the same cue and
+    speaker are one option carrying the features of each rule that made it."""
+    body = para.parsed.text[start:end].rstrip(" \t\n’'")
+    merged: dict[tuple[int, int, int], _Option] = {}
+    for option in [_rule_option(para, start, end), *_alternatives(para, start, end)]:
+        speaker_span = option.speaker[1] if option.speaker else None
+        key = (
+            option.cue.i if option.cue is not None else -1,
+            speaker_span.start if speaker_span else -1,
+            speaker_span.end if speaker_span else -1,
+        )
+        known = merged.get(key)
+        if known is None:
+            merged[key] = option
+        else:
+            known.features.extend(f for f in option.features if f not in known.features)
+    options = list(merged.values())
+    ending = body[-1:] if body[-1:] in ",.?!:;-—" else "x"
+    for option in options:
+        option.features.extend(_common_features(para, option, start, end, ending))
+    return options
+
+
+def _rule_option(para: _Paragraph, start: int, end: int) -> _Option:
+    """What the fixed rule order picks: the cue :func:`_cue_for_quote` finds and its speaker, else a
+    signature, the paragraph before's lead-in, the last speaker, the previous quote's speaker."""
+    parsed, context = para.parsed, para.context
+    text = parsed.text
+    cue_token, cue_range = _cue_for_quote(parsed, start, end, para.claimed)
+    covers = _covers_paragraph(text, start, end)
+    if cue_token is not None and cue_range is not None:
+        for kind, head, speaker in _cue_speakers(para, cue_token, start, end):
+            return _Option(speaker, para.span(cue_range), cue_token, head, ["rule", f"k:{kind}"])
+        speaker = _speaker_of(cue_token, para.offset, para.article_id, context)
+        return _Option(speaker, para.span(cue_range), cue_token, None, ["rule", "k:none"])
+    if signed := _signature(text, _after_marks(text, end), para.offset, para.article_id, context):
+        return _Option(signed[0], signed[1], None, None, ["rule", "g:signature"])  # "“…” — Sanders"
+    if start <= 1 and context.lead_in and (context.lead_in_colon or covers):
+        speaker, cue_span = context.lead_in  # "Cruz continued:" ¶ "“You look at …”"
+        return _Option(speaker, cue_span, None, None, ["rule", "g:lead_in"])
+    if start <= 1 and covers:
+        return _Option(context.last_speaker, None, None, None, ["rule", "g:last_speaker"])
+    if para.previous is not None and _starts_sentence(text, start):
+        speaker, cue_span = para.previous  # "“A,” he said. “B.”": B is his too
+        return _Option(speaker, cue_span, None, None, ["rule", "g:previous"])
+    governor = _governing_verb(parsed, start, end)
+    if governor is not None:
+        for kind, head, speaker in _cue_speakers(para, governor, start, end):
+            cue_span = para.span(_cue_range(parsed, governor))
+            return _Option(speaker, cue_span, governor, head, ["rule", "g:governor", f"k:{kind}"])
+    return _Option(None, None, None, None, ["rule", "g:none"])
+
+
+def _governing_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
+    """The main verb outside the quotation marks that a quoted phrase hangs on, when it has a
+    subject: "Trump has gone after Clinton's “…”", "she dismissed the report as “…”" — the
+    reporter's sentence says whose words the phrase are even without a speech verb.  A clause
+    that describes a noun does not ("Pakistan's core demand that Afghanistan take “…”": the
+    demand is no one's words, and certainly not Afghanistan's)."""
+    doc = parsed.doc
+    first = bisect.bisect_left(parsed.token_starts, start)
+    last = bisect.bisect_left(parsed.token_starts, end)
+    if first >= last:
+        return None
+    roots = [t for t in doc[first:last] if not first <= t.head.i < last and t.head.i != t.i]
+    if not roots:
+        return None
+    for token in roots[0].ancestors:
+        if _is_inside(parsed, token.idx):
+            continue
+        if token.pos_ in {"VERB", "AUX"}:
+            subject = _subject(token)
+            described = token.dep_ in {"acl", "relcl"}  # "a demand that Afghanistan take “…”"
+            if not described and subject is not None and not _is_inside(parsed, subject.idx):
+                return token
+            return None
+    return None
+
+
+def _cue_speakers(
+    para: _Paragraph, cue: Token, start: int, end: int
+) -> Iterator[tuple[str, Token, tuple[str, Span | None, str | None]]]:
+    model_cue = next((c for c in para.parsed.cues if c.token.i == cue.i), None)
+    return _speakers(
+        cue,
+        para.offset,
+        para.article_id,
+        para.context,
+        model_cue.source if model_cue else None,
+        (start - 1, end + 1),
+        para.closed,
+    )
+
+
+def _alternatives(para: _Paragraph, start: int, end: int) -> list[_Option]:
+    """What each rule proposes on its own, whatever the order: the speech verb after the quote, the
+    colon's clause, each model cue holding it, the nearest speech verb, the previous sentence's,
+    an adjacent verb — each with its first few speakers — and the speakers carried over."""
+    parsed, context = para.parsed, para.context
+    proposals = [
+        ("after", _speech_verb_after(parsed, end)),
+        ("after_stop", _speech_verb_after(parsed, end, True)),
+        ("colon", _colon_cue(parsed, start)),
+        ("nearest", _nearest_cue(parsed, start, end)),
+        ("previous_sentence", _cue_in_previous_sentence(parsed, start, para.claimed)),
+        ("adjacent", _adjacent_verb(parsed, start, end)),
+        ("governor", _governing_verb(parsed, start, end)),
+        *(("holder", cue.token) for cue in _holders(parsed, start, end)),
+    ]
+    options: list[_Option] = []
+    for label, token in proposals:
+        if token is None:
+            continue
+        cue_span = para.span(_cue_range(parsed, token))
+        speakers = _cue_speakers(para, token, start, end)
+        for rank, (kind, head, speaker) in enumerate(speakers):
+            if rank == _MAX_SPEAKERS_PER_CUE:
+                break
+            features = [f"g:{label}", f"k:{kind}", f"r:{rank}"]
+            options.append(_Option(speaker, cue_span, token, head, features))
+    text = parsed.text
+    if signed := _signature(text, _after_marks(text, end), para.offset, para.article_id, context):
+        options.append(_Option(signed[0], signed[1], None, None, ["g:signature"]))
+    if start <= 1 and context.lead_in:
+        options.append(_Option(*context.lead_in, None, None, ["g:lead_in"]))
+    if start <= 1 and context.last_speaker:
+        options.append(_Option(context.last_speaker, None, None, None, ["g:last_speaker"]))
+    if para.previous is not None:
+        options.append(_Option(*para.previous, None, None, ["g:previous"]))
+    return options
+
+
+def _cue_range(parsed: _Parsed, token: Token) -> tuple[int, int]:
+    """A cue's characters: the model's cue span ("has said"), "according to", else the word."""
+    model_cue = next((c for c in parsed.cues if c.token.i == token.i), None)
+    if model_cue is not None:
+        return model_cue.span
+    if token.lower_ == "according" and token.i + 1 < len(token.doc):
+        return token.idx, token.nbor().idx + len(token.nbor().text)
+    return token.idx, token.idx + len(token.text)
+
+
+def _common_features(
+    para: _Paragraph, option: _Option, start: int, end: int, ending: str
+) -> list[str]:
+    """Where the option's cue and speaker stand against the quote, what they are, and how the
+    quote ends, crossed with each rule that proposed it."""
+    rules = [f for f in option.features if f.startswith("g:")] or ["g:rule_only"]
+    kinds = [f for f in option.features if f.startswith("k:")] or ["k:none"]
+    features = [f"{rule}|end{ending}" for rule in rules]
+    features += [f"{rule}|{kind}" for rule in rules for kind in kinds]
+    cue = option.cue
+    if cue is None:
+        features += ["cue:none", f"cue:none|{_quote_place(para.parsed.text, start, end)}"]
+    else:
+        features += _cue_features(para.parsed, cue, start, end, ending)
+    features += _speaker_features(para, option, start, end)
+    return features
+
+
+def _quote_place(text: str, start: int, end: int) -> str:
+    """Whether a quote is its paragraph, opens a sentence, or sits inside one."""
+    if _covers_paragraph(text, start, end):
+        return "paragraph"
+    return "sentence" if _starts_sentence(text, start) else "inside"
+
+
+def _cue_features(parsed: _Parsed, cue: Token, start: int, end: int, ending: str) -> list[str]:
+    """Side of and distance to the quote, lemma, kind of cue, whether it shares its sentence."""
+    side = "<" if cue.idx < start else ">"
+    first = bisect.bisect_left(parsed.token_starts, start)
+    last = bisect.bisect_left(parsed.token_starts, end)
+    gap = first - cue.i if side == "<" else cue.i - last
+    lemma = cue.lemma_.lower()
+    same = any(s[0] < end and s[1] > start and s[2] <= cue.i < s[3] for s in parsed.sentences)
+    clause = any(c.dep_ == "ccomp" for c in cue.children)
+    return [
+        f"cue{side}{distance_bucket(max(gap, 0))}",
+        f"cue{side}|end{ending}",
+        f"cue{side}|same" if same else f"cue{side}|other_sentence",
+        f"lemma:{lemma}",
+        f"lemma:{lemma}|{side}",
+        f"cue{side}|ccomp" if clause else f"cue{side}|no_ccomp",
+        f"cue:dep:{cue.dep_}",
+        "speech" if _is_speech(cue) else "not_speech",
+        "model_cue" if any(c.token.i == cue.i for c in parsed.cues) else "rule_cue",
+    ]
+
+
+def _speaker_features(para: _Paragraph, option: _Option, start: int, end: int) -> list[str]:
+    """What the speaker is (name, pronoun, role noun, carried from elsewhere) and where."""
+    speaker = option.speaker
+    if speaker is None or speaker[1] is None:
+        return ["sp:none"]
+    known = "sp:known" if speaker[0] in para.context.people else "sp:unknown"
+    head = option.head
+    local = speaker[1].start - para.offset
+    if head is None or not 0 <= local <= len(para.parsed.text):
+        return ["sp:carried", f"sp:carried|{known}"]
+    side = "<" if local < start else ">"
+    gap = start - local if side == "<" else local - end
+    kind = "pron" if head.lower_ in _PRONOUNS else head.pos_
+    return [
+        f"sp:{kind}",
+        f"sp{side}{distance_bucket(max(gap, 0) // 6)}",
+        f"sp:{kind}|{side}",
+        f"sp:dep:{head.dep_}",
+        f"sp:dep:{head.dep_}|{side}",
+        known,
+        f"{known}|{kind}",
+    ]
 
 
 def _after_marks(text: str, end: int) -> int:
@@ -591,14 +859,7 @@ def _holder(parsed: _Parsed, start: int, end: int) -> _Cue | None:
     “today, tomorrow, forever.”", "Bush … calling him a “loser.”" are the cue's source's words.
     A cue with no source, or only a passive subject ("The negotiations are expected to focus on
     “…”"), attributes the passage to nobody unless it is a speech verb ("he was quoted as saying")."""
-    holders = [
-        cue
-        for cue in parsed.cues
-        if cue.content[0] < end
-        and cue.content[1] > start
-        and not start <= cue.token.idx < end
-        and _has_speaker(cue)
-    ]
+    holders = _holders(parsed, start, end)
     if not holders:
         return None
     return min(
@@ -609,6 +870,18 @@ def _holder(parsed: _Parsed, start: int, end: int) -> _Cue | None:
             abs(c.token.idx - start),
         ),
     )
+
+
+def _holders(parsed: _Parsed, start: int, end: int) -> list[_Cue]:
+    """The model's cues with a speaker whose content overlaps the quote, outside it."""
+    return [
+        cue
+        for cue in parsed.cues
+        if cue.content[0] < end
+        and cue.content[1] > start
+        and not start <= cue.token.idx < end
+        and _has_speaker(cue)
+    ]
 
 
 def _has_speaker(cue: _Cue) -> bool:
@@ -667,7 +940,8 @@ def _speech_verb_after(parsed: _Parsed, end: int, full_stop: bool = False) -> To
         if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
             if full_stop and any(c.dep_ == "ccomp" and c.i > token.i for c in token.children):
                 return None  # "“….” She further announced that the DOJ …": its own content
-            return token if _subject(token) is not None or _nearby_noun(token) else None
+            speaker = _subject(token) or _nearby_noun(token) or _speaker_beside_quote(token, end)
+            return token if speaker is not None else None
     return None
 
 
@@ -777,17 +1051,34 @@ def _speaker_of(
     a quotation never names its own speaker.  Nor does another closed quotation (``others``):
     "“Like Oakland. Or Ferguson,” Trump said. “The crime …”" is not Ferguson's.
     """
+    for _, _, speaker in _speakers(cue, offset, article_id, context, source, quote, others):
+        return speaker
+    cue_text = "according to" if cue.lower_ == "according" else cue.text
+    return (context.last_person or "", None, cue_text) if context.last_person else ("", None, None)
+
+
+def _speakers(
+    cue: Token,
+    offset: int,
+    article_id: str,
+    context: QuoteContext,
+    source: Token | None = None,
+    quote: tuple[int, int] | None = None,
+    others: Sequence[tuple[int, int]] = (),
+) -> Iterator[tuple[str, Token, tuple[str, Span | None, str | None]]]:
+    """:func:`_speaker_candidates` outside the quotations, described: ``(rule, head, speaker)``."""
     cue_text = "according to" if cue.lower_ == "according" else cue.text
     avoid = [*others, quote] if quote else list(others)
-    for candidate in _speaker_candidates(cue, source, quote or (0, 0)):
-        if any(a <= candidate.idx < b for a, b in avoid):
+    seen: set[int] = set()
+    for kind, candidate in _speaker_candidates(cue, source, quote or (0, 0)):
+        if candidate.i in seen or any(a <= candidate.idx < b for a, b in avoid):
             continue
+        seen.add(candidate.i)
         name, token_span = _describe(candidate, context)
         if candidate.lower_ in _RELATIVES:  # the name of whom "who" stands for, the span "who"
             name = _describe(_relative_antecedent(candidate), context)[0]
         span = Span(article_id, offset + token_span[0], offset + token_span[1])
-        return name, span, cue_text
-    return (context.last_person or "", None, cue_text) if context.last_person else ("", None, None)
+        yield kind, candidate, (name, span, cue_text)
 
 
 def _relative_antecedent(token: Token) -> Token:
@@ -799,24 +1090,51 @@ def _relative_antecedent(token: Token) -> Token:
     return token
 
 
-def _speaker_candidates(cue: Token, source: Token | None, quote: tuple[int, int]) -> list[Token]:
-    """Possible speakers of ``cue``, best first: the subject of the verb a participle hangs on
-    ("He warned that …, saying “…”"), the model's source, the object of "according to", the
-    cue's own subject or agent, a noun the parse lost."""
-    found: list[Token | None] = [_speaker_beside_quote(cue, quote[1] - 1), _sender(cue)]
+def _speaker_candidates(
+    cue: Token, source: Token | None, quote: tuple[int, int]
+) -> list[tuple[str, Token]]:
+    """Possible speakers of ``cue``, best first, each with the rule that found it: the first noun
+    phrase beside a cue after its quote, the subject of the verb a participle hangs on ("He warned
+    that …, saying “…”"), the model's source, the object of "according to", the cue's own subject
+    or agent, a noun the parse lost."""
+    found: list[tuple[str, Token | None]] = [
+        ("beside", _speaker_beside_quote(cue, quote[1] - 1)),
+        ("sender", _sender(cue)),
+    ]
     if source is not None and _own_subject(cue) is None:
-        found.append(_subject(cue))
-    found.append(source)
+        found.append(("climbed", _speaking_subject(cue)))
+    found.append(("model", source))
     if cue.lower_ == "according":
         objects = [
             t for c in cue.children if c.lower_ == "to" for t in c.children if t.dep_ == "pobj"
         ]
         if not objects and cue.i + 1 < len(cue.doc):
             objects = [t for t in cue.nbor().children if t.dep_ == "pobj"]
-        found.extend(objects[:1])
+        found.extend(("according", t) for t in objects[:1])
     else:
-        found.extend((_source_of(cue), _nearby_noun(cue, quote), _controller(cue), _noun_head(cue)))
-    return [t for t in found if t is not None]
+        found.extend(
+            (
+                ("subject", _source_of(cue)),
+                ("nearby", _nearby_noun(cue, quote)),
+                ("controller", _controller(cue)),
+                ("noun_head", _noun_head(cue)),
+            )
+        )
+    return [(kind, t) for kind, t in found if t is not None]
+
+
+def _speaking_subject(verb: Token) -> Token | None:
+    """The subject of a speech verb a participle or conjunct hangs on: "He warned that …, saying
+    “…”" is his.  Another verb's subject is no better than the model's own source, which goes
+    first then: "The first incident came …, when Sanders protesters interrupted her speech,
+    shouting “…”" is not the incident's."""
+    if verb.dep_ not in {"conj", "advcl"}:
+        return None
+    for ancestor in verb.ancestors:
+        subject = _own_subject(ancestor)
+        if subject is not None and ancestor.lemma_.lower() in SPEECH_VERBS:
+            return subject
+    return None
 
 
 def _controller(cue: Token) -> Token | None:
