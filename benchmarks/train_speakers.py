@@ -119,7 +119,11 @@ def labelled(choice: Choice, gold: Gold) -> tuple[list[tuple[str, ...]], list[bo
 def fit(
     groups: Sequence[tuple[list[tuple[str, ...]], list[bool]]], penalty: float
 ) -> dict[str, float]:
-    """Conditional-logit weights: maximise the log of the right candidates' softmax share."""
+    """Conditional-logit weights: maximise the log of the right candidates' softmax share.
+
+    ``penalty`` is the inverse of the L2 strength (like scikit-learn's ``C``): the prior's
+    variance, so a larger value regularises less.
+    """
     counts: dict[str, int] = {}
     for features, _ in groups:
         for fs in features:

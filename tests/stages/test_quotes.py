@@ -533,3 +533,17 @@ def test_huge_paragraph_neither_crashes_nor_escapes_the_article() -> None:
     direct = [q for q in article.quotes if q.text.startswith("We will not leave")]
     assert len(direct) == 1400
     assert all(q.speaker == "a spokesman" for q in direct)
+
+
+def test_a_quotation_is_never_its_own_speaker() -> None:
+    """A cue whose only candidate speakers sit inside quotation marks falls back to the last
+    person named; it must not credit a quote to its own words (review of the chooser change)."""
+    text = "Tarar spoke on Friday. “The ministers” said “we will not be held to ransom by anyone.”"
+    article = _extract(text)
+    _check_anchored(article)
+    for quote in article.quotes:
+        if quote.kind == "indirect" or quote.speaker_span is None:
+            continue
+        start, end = quote.speaker_span.start, quote.speaker_span.end
+        assert not (quote.span.start - 1 <= start and end <= quote.span.end + 1), quote
+    assert all(q.speaker != "The ministers" for q in article.quotes), article.quotes

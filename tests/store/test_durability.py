@@ -224,3 +224,20 @@ def test_postgres_lock_fails_after_the_timeout(
             with pytest.raises(StoreLockedError, match="gave up after waiting 0.5 s"):
                 waiter.add_raw(raw)
         assert waiter.add_raw(raw) is False
+
+
+def test_batches_take_turns(store_url: str, example_raws: list[RawDocument]) -> None:
+    """Two processes' batches never interleave, on either database: a batch reads the tracker and
+    writes it back, so a second batch in between would lose the first one's tracker rows.  SQLite
+    gets this from BEGIN IMMEDIATE, PostgreSQL from an advisory lock; both give up after the busy
+    timeout with a clear error."""
+    with Store.open(store_url) as holder, Store.open(store_url, busy_timeout=0.5) as waiter:
+        with holder.batch():
+            holder.add_raw(example_raws[0])
+            started = time.monotonic()
+            locked = pytest.raises(StoreLockedError, match="gave up after waiting 0.5 s")
+            with locked, waiter.batch():  # writes nothing the holder touches, and still waits
+                waiter.tracker_state("cluster")
+            assert time.monotonic() - started > 0.4
+        with waiter.batch():  # the holder committed: the waiter's turn
+            assert waiter.add_raw(example_raws[1])

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import Engine, bindparam, delete, exists, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -58,6 +58,8 @@ _IN_CHUNK = 500
 FEATURE_LOG_MIN = 100_000
 """Logged feature entries below which a tracker's feature log is never folded (see
 :meth:`Store._compact_feature_log`): a small store's log costs little to read back."""
+
+_BATCH_LOCK = 0x6E657773  # "news": the PostgreSQL advisory lock that serializes batches
 
 DEFAULT_BUSY_TIMEOUT = 30.0
 """Seconds a writer waits for another writer's lock before :class:`StoreLockedError`."""
@@ -195,6 +197,12 @@ class Store:
         """
         self._no_batch("batch")
         with self._errors(), Session(self._writer) as session, session.begin():
+            if self._engine.dialect.name == "postgresql":
+                # SQLite's BEGIN IMMEDIATE makes batches take turns; PostgreSQL needs a lock for
+                # that.  Without it two ingests could each read the tracker, then write, and one's
+                # tracker rows (or feature log, folded and cleared by the other) would be lost.
+                # ``lock_timeout`` bounds the wait like SQLite's busy timeout.
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _BATCH_LOCK})
             self._batch = session
             try:
                 yield

@@ -441,7 +441,9 @@ def _rule_option(para: _Paragraph, start: int, end: int) -> _Option:
     if cue_token is not None and cue_range is not None:
         for kind, head, speaker in _cue_speakers(para, cue_token, start, end):
             return _Option(speaker, para.span(cue_range), cue_token, head, ["rule", f"k:{kind}"])
-        speaker = _speaker_of(cue_token, para.offset, para.article_id, context)
+        # No candidate outside the quotations: the cue's speaker is the last person named (never
+        # a word of a quotation, which the candidates above already ruled out).
+        speaker = _fallback_speaker(cue_token, context)
         return _Option(speaker, para.span(cue_range), cue_token, None, ["rule", "k:none"])
     if signed := _signature(text, _after_marks(text, end), para.offset, para.article_id, context):
         return _Option(signed[0], signed[1], None, None, ["rule", "g:signature"])  # "“…” — Sanders"
@@ -1053,6 +1055,12 @@ def _speaker_of(
     """
     for _, _, speaker in _speakers(cue, offset, article_id, context, source, quote, others):
         return speaker
+    return _fallback_speaker(cue, context)
+
+
+def _fallback_speaker(cue: Token, context: QuoteContext) -> tuple[str, Span | None, str | None]:
+    """The last person the article named, through ``cue`` (no span: the name is elsewhere), when
+    the cue's own sentence offers no speaker."""
     cue_text = "according to" if cue.lower_ == "according" else cue.text
     return (context.last_person or "", None, cue_text) if context.last_person else ("", None, None)
 
