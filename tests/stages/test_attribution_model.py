@@ -110,6 +110,19 @@ def test_a_conjoined_or_participle_cue_climbs_to_its_clause_subject() -> None:
     assert climbed_subject(said)[0] is not None and climbed_subject(said)[1] == 0
 
 
+def test_a_dateline_the_parse_made_a_subject_is_not_the_climbed_subject() -> None:
+    """spaCy parses a wire dateline as a second subject of the lead's verb; the participle cue's
+    source is the subject next to that verb, not the city."""
+    nlp = load_nlp(load_settings().extract.spacy_model)
+    doc = nlp(
+        "LONDON, May 3 (Reuters) — The port authority released a report on Friday, "
+        "offering “a full account” of the strike."
+    )
+    offering = next(t for t in doc if t.text == "offering")
+    subject, depth = climbed_subject(offering)
+    assert subject is not None and subject.text == "authority" and depth == 1
+
+
 def test_a_conjoined_cue_is_attributed_to_the_clause_subject() -> None:
     found = _attributions(
         "The senator ran on his record as a prosecutor and accused the governor of wasting "

@@ -261,9 +261,11 @@ def climbed_subject(cue: Token) -> tuple[Token | None, int]:
     """
     token = cue
     for depth in range(_MAX_CLIMB + 1):
-        subject = next((c for c in token.children if c.dep_ in _SUBJECTS and c.i != cue.i), None)
-        if subject is not None:
-            return subject, depth
+        subjects = [c for c in token.children if c.dep_ in _SUBJECTS and c.i != cue.i]
+        if subjects:
+            # The one nearest its verb: a dateline the parse also made a subject ("PHILADELPHIA,
+            # July 25 (UPI) — The committee released …") is farther away than the real one.
+            return min(subjects, key=lambda c: (abs(c.i - token.i), c.i)), depth
         if token.head.i == token.i or token.dep_ not in _CLIMB_DEPS:
             break
         token = token.head
