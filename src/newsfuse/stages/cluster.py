@@ -407,9 +407,7 @@ class StoryTracker:
         The stories :meth:`_advance` has expired are exactly the dated ones whose last article is
         more than ``window_days`` before ``now`` (the same comparison), so liveness needs no row.
         """
-        if story.last_time is None or self._now is None:
-            return True
-        return not story.last_time < self._now - self.settings.window_days
+        return not _expired(story.last_time, self._now, self.settings.window_days)
 
     # --- persistence by rows: a store rewrites only what changed ------------------------------------
     #
@@ -521,13 +519,12 @@ class StoryTracker:
                 }
             )
         window = float(header["settings"]["window_days"])
-        now = header["now"]
-        horizon = None if now is None else float(now) - window
+        now = None if header["now"] is None else float(header["now"])
         postings: dict[str, list[tuple[str, int]]] = {}
         for row in sorted(rows, key=lambda r: int(r["updated"])):
-            last, updated = row["last_time"], int(row["updated"])
-            if horizon is not None and last is not None and last < horizon:
-                continue  # expired: in no posting (the comparison of _live and _advance)
+            updated = int(row["updated"])
+            if _expired(row["last_time"], now, window):
+                continue  # in no posting, as :meth:`_advance` left it
             for feature in sorted(set(row["weights"]) | set(row["entities"])):
                 if updated > evicted.get(feature, 0):
                     postings.setdefault(feature, []).append((str(row["id"]), updated))
@@ -1013,3 +1010,9 @@ def _top(weights: dict[str, float], limit: int, idf: Callable[[str], float]) -> 
         return weights
     kept = sorted(weights, key=lambda f: (-weights[f] * idf(f), f))[:limit]
     return {f: weights[f] for f in sorted(kept)}
+
+
+def _expired(last_time: float | None, now: float | None, window_days: float) -> bool:
+    """Whether a story whose last article is at ``last_time`` has left the window of ``now``: the
+    one comparison :meth:`StoryTracker._advance`, ``_live`` and ``from_rows`` must agree on."""
+    return last_time is not None and now is not None and last_time < now - window_days
