@@ -27,7 +27,6 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.optimize import minimize
@@ -52,12 +51,8 @@ from newsfuse.stages.extract.quotes import (
     quote_people,
 )
 from newsfuse.stages.extract.speaker_model import CHOOSER_PATH, SpeakerChooser
-from train_attribution import parse_cached
+from train_attribution import Parsed, parse_cached
 
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
-
-Parsed = list[list[tuple[int, "Doc"]]]
 Gold = list[tuple[Fragments, Fragments]]  # (quoted content, source) of each gold attribution
 FOLDS = 5
 PENALTIES = (0.03, 0.1, 0.3, 1.0)

@@ -1061,8 +1061,14 @@ def _speaker_of(
 def _fallback_speaker(cue: Token, context: QuoteContext) -> tuple[str, Span | None, str | None]:
     """The last person the article named, through ``cue`` (no span: the name is elsewhere), when
     the cue's own sentence offers no speaker."""
-    cue_text = "according to" if cue.lower_ == "according" else cue.text
-    return (context.last_person or "", None, cue_text) if context.last_person else ("", None, None)
+    if not context.last_person:
+        return ("", None, None)
+    return (context.last_person, None, _cue_text(cue))
+
+
+def _cue_text(cue: Token) -> str:
+    """The cue as a speaker record names it: "according to" for its first word."""
+    return "according to" if cue.lower_ == "according" else cue.text
 
 
 def _speakers(
@@ -1075,7 +1081,7 @@ def _speakers(
     others: Sequence[tuple[int, int]] = (),
 ) -> Iterator[tuple[str, Token, tuple[str, Span | None, str | None]]]:
     """:func:`_speaker_candidates` outside the quotations, described: ``(rule, head, speaker)``."""
-    cue_text = "according to" if cue.lower_ == "according" else cue.text
+    cue_text = _cue_text(cue)
     avoid = [*others, quote] if quote else list(others)
     seen: set[int] = set()
     for kind, candidate in _speaker_candidates(cue, source, quote or (0, 0)):
