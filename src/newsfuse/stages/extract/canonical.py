@@ -73,7 +73,7 @@ from newsfuse.stages.extract.aliases import (
     PLACE_NOUNS,
     ROLE_TITLE_WORDS,
 )
-from newsfuse.stages.extract.entities import ENTITY_LABELS
+from newsfuse.stages.extract.entities import ENTITY_LABELS, POSSESSIVE
 from newsfuse.stages.grouping import UnionFind
 
 __all__ = ["FUZZY_MIN_LENGTH", "FUZZY_THRESHOLD", "canonicalise", "fold", "translit_key"]
@@ -255,7 +255,8 @@ def _collect(articles: Sequence[Article]) -> _Collected:
             form = forms.setdefault(key, _Form(key))
             form.labels[mention.label] += 1
             form.displays[display] += 1
-            form.raw.update({" ".join(mention.text.split()), mention.norm})
+            # As written, but "Afghan Taliban’s" is no other name of the Afghan Taliban.
+            form.raw.update({POSSESSIVE.sub("", " ".join(mention.text.split())), mention.norm})
             form.refs.append((ai, mi))
             form.honorific |= honorific
             form.in_prose += not _is_headline(line)

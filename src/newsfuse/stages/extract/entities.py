@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ENTITY_LABELS",
     "NUMBER_LABELS",
+    "POSSESSIVE",
     "article_people",
     "mentions_in_paragraph",
     "normalise",
@@ -39,13 +40,13 @@ _WORD_NUMBERS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozens": "dozens",
 }  # fmt: skip
-_POSSESSIVE = re.compile(r"[’']s$")
+POSSESSIVE = re.compile(r"[’']s$")  # "Asif’s", "the union's"
 
 
 def normalise(text: str, label: str) -> str:
     """The label-specific canonical form of a mention's text."""
     value = " ".join(text.split())
-    value = _POSSESSIVE.sub("", value)
+    value = POSSESSIVE.sub("", value)
     if label in ENTITY_LABELS and value.lower().startswith("the "):
         value = value[4:]
     if label in NUMBER_LABELS:
