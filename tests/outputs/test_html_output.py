@@ -164,7 +164,7 @@ def test_quotes_are_grouped_by_speaker_most_quoted_first(report: Report) -> None
     assert headings == [
         "Tomas Reyl",
         "Maren Holt",
-        "A coastguard official",
+        "a coastguard official",  # a description, as written inside a sentence
         "Vessa Lines",
         "Unattributed",
     ]

@@ -148,7 +148,7 @@ def test_who_said_what_groups_by_speaker_most_quoted_first(report: Report) -> No
     assert headings == [
         "Tomas Reyl · 4 quotes",  # "Reyl" in two outlets joins "Tomas Reyl" through the entity
         "Maren Holt · 2 quotes",
-        "A coastguard official · 1 quote *(unnamed source)*",
+        "a coastguard official · 1 quote *(unnamed source)*",
         "Vessa Lines · 1 quote",
         "Unattributed · 1 quote *(no speaker in the text)*",
     ]

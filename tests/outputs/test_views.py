@@ -50,6 +50,14 @@ def test_unnamed_sources_are_each_their_own_group(report: Report) -> None:
     assert kinds["Officials"] == "named"  # capitalised and no determiner: taken as a name
 
 
+def test_a_description_is_one_speaker_whatever_its_case(report: Report) -> None:
+    groups = speaker_groups(
+        _with_quotes(report, "The union", "the union", "A spokesperson", "a spokesperson")
+    )
+    counts = {g.speaker: (len(g.rows), g.kind) for g in groups}
+    assert counts == {"the union": (2, "unnamed"), "a spokesperson": (2, "unnamed")}
+
+
 def test_an_alias_shared_by_two_entities_does_not_merge_speakers(report: Report) -> None:
     span = report.story.entities[0].mentions[0]
     holt = Entity("e1", "Maren Holt", "PERSON", ("Holt",), (span,))

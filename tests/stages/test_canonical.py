@@ -291,6 +291,59 @@ def test_quote_speakers_map_to_names_and_descriptions_stay() -> None:
     assert [q.span for q in rewritten.quotes] == [q.span for q in article.quotes]
 
 
+def _said_by(text: str, speaker: str, at: str) -> Quote:
+    """An indirect quote of ``text`` whose speaker span is the first ``at`` in it."""
+    art_id = content_id(text, prefix="art_")
+    start = text.index(at)
+    return Quote(Span(art_id, 0, 1), "x", "indirect", speaker,
+                 Span(art_id, start, start + len(at)), "said")  # fmt: skip
+
+
+def test_the_union_is_the_one_union_the_article_names() -> None:
+    text = (
+        "The Calderran Dockworkers' Union called the strike. The union said talks had failed. "
+        "The harbour authority said so too. A union said otherwise."
+    )
+    quotes = (
+        _said_by(text, "The union", "The union"),
+        _said_by(text, "The harbour authority", "The harbour authority"),
+        _said_by(text, "A union", "A union"),
+    )
+    article = _article(
+        text, [("Calderran Dockworkers' Union", "ORG", "Calderran Dockworkers' Union")], quotes
+    )
+    _, (rewritten,) = canonicalise([article])
+    # No authority is named, and "a union" is not "the union": both stay descriptions.
+    assert [q.speaker for q in rewritten.quotes] == [
+        "Calderran Dockworkers' Union",
+        "The harbour authority",
+        "A union",
+    ]
+    assert [q.speaker_span for q in rewritten.quotes] == [q.speaker_span for q in quotes]
+
+
+def test_the_union_stays_a_description_when_the_article_names_two() -> None:
+    text = "The Dockworkers' Union and the Rail Union met. The union said talks had failed."
+    article = _article(
+        text,
+        [("Dockworkers' Union", "ORG", "Dockworkers' Union"), ("Rail Union", "ORG", "Rail Union")],
+        (_said_by(text, "The union", "The union"),),
+    )
+    _, (rewritten,) = canonicalise([article])
+    assert rewritten.quotes[0].speaker == "The union"
+
+
+def test_a_speaker_inside_a_name_is_the_named_body() -> None:
+    text = "The Port Merrow Harbour Authority has offered a 4.5% increase."
+    article = _article(
+        text,
+        [("Port Merrow Harbour Authority", "ORG", "Port Merrow Harbour Authority")],
+        (_said_by(text, "Port Merrow", "Merrow"),),  # the source head alone, as the model finds it
+    )
+    _, (rewritten,) = canonicalise([article])
+    assert rewritten.quotes[0].speaker == "Port Merrow Harbour Authority"
+
+
 def test_helpers_fold_and_transliterate() -> None:
     assert fold("Türkiye") == fold("TURKIYE") == "turkiye"
     assert fold("Dockworkers’ Union") == "dockworkers' union"

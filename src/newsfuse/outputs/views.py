@@ -212,21 +212,33 @@ def _is_description(speaker: str) -> bool:
     return first.casefold() in _DESCRIPTION_STARTS or (first[:1].islower())
 
 
+def _sentence_case_undone(description: str) -> str:
+    """ "The union" as "the union": a description opening a sentence is one speaker with the same
+    description inside one, so the table groups them and writes them in lower case."""
+    first = description.split(maxsplit=1)[0]
+    lower = first.casefold() in _DESCRIPTION_STARTS or first[1:].islower()
+    return description[:1].lower() + description[1:] if lower else description
+
+
 def speaker_groups(report: Report) -> list[SpeakerGroup]:
     """Group every quote of the story by speaker.
 
     Speakers are ordered by number of quotes (most first), then name; unnamed sources are speakers
     of their own, grouped by their description; quotes without a speaker come last, under
-    :data:`UNATTRIBUTED`.  Within a group quotes keep report order (article by article) and text
+    :data:`UNATTRIBUTED`.  Descriptions differing only in case ("The union", "the union") are one
+    group.  Within a group quotes keep report order (article by article) and text
     order.  Near-identical quotes from different outlets are all listed: comparing them is the
     reader's job here, not the table's.
     """
     names = _speaker_names(report.story.entities)
     grouped: dict[str | None, list[QuoteRow]] = {}
+    spelled: dict[str, str] = {}  # a description's case-folded form → how the table writes it
     for article in report.articles:
         for quote in sorted(article.quotes, key=lambda q: (q.span.start, q.span.end)):
             speaker = quote.speaker.strip() if quote.speaker else None
             key = names.get(speaker, speaker) if speaker else None
+            if key is not None and key not in names and _is_description(key):
+                key = spelled.setdefault(key.casefold(), _sentence_case_undone(key))
             grouped.setdefault(key, []).append(QuoteRow(article, quote))
     groups = [
         SpeakerGroup(

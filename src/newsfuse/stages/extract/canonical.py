@@ -577,8 +577,10 @@ def _speaker(quote: Quote, mentions: list[tuple[Mention, str]], resolve: _Resolv
     """The quote with its speaker canonical when it names an entity; descriptions stay as they are.
 
     Tried in order: a mention that ends where the speaker span ends ("State-run Pakistan TV
-    Digital"), the speaker string itself ("Atta Tarar" after a pronoun was resolved), and the longest
-    tail of the speaker string that is a known form ("Minister ... Attaullah Tarar").
+    Digital") or holds it (a source head "Merrow" inside "Port Merrow Harbour Authority"); the
+    speaker string itself ("Atta Tarar" after a pronoun was resolved) and the longest tail of it
+    that is a known form ("Minister ... Attaullah Tarar"); the one organisation of its kind the
+    article names, for a definite description ("the union"; :func:`_named_by_description`).
     """
     if quote.speaker is None:
         return quote
@@ -586,7 +588,9 @@ def _speaker(quote: Quote, mentions: list[tuple[Mention, str]], resolve: _Resolv
     span = quote.speaker_span
     if span is not None:
         for mention, key in mentions:
-            if span.start <= mention.span.start and mention.span.end == span.end:
+            ends_it = span.start <= mention.span.start and mention.span.end == span.end
+            holds_it = mention.span.start <= span.start and span.end <= mention.span.end
+            if ends_it or holds_it:
                 target = resolve(key)
                 break
     if target is None:
@@ -596,9 +600,36 @@ def _speaker(quote: Quote, mentions: list[tuple[Mention, str]], resolve: _Resolv
             if candidate is not None and (k > 1 or candidate[1] == "PERSON" or k == len(words)):
                 target = candidate
                 break
+    if target is None:
+        target = _named_by_description(quote.speaker, mentions, resolve)
     if target is None or target[0] == quote.speaker:
         return quote
     return dataclasses.replace(quote, speaker=target[0])
+
+
+def _named_by_description(
+    speaker: str, mentions: list[tuple[Mention, str]], resolve: _Resolver
+) -> tuple[str, str] | None:
+    """The organisation a definite description stands for, when the article names only one.
+
+    Reports name a body once and then call it "the union" or "the harbour authority"; listing those
+    quotes apart from "Calderran Dockworkers' Union" splits one speaker in three.  A description
+    "the …" resolves when its last word ends the name of exactly one organisation the article
+    mentions and its other words are all in that name; with two unions in the article "the union"
+    stays a description, and "a union" (indefinite) never resolves.
+    """
+    words = fold(speaker).split()
+    if len(words) < 2 or words[0] != "the":
+        return None
+    found: set[tuple[str, str]] = set()
+    for _, key in mentions:
+        target = resolve(key)
+        if target is None or target[1] != "ORG":
+            continue
+        name = fold(target[0]).replace("'", "").split()
+        if name and name[-1] == words[-1] and set(words[1:]) <= set(name):
+            found.add(target)
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _rewrite_claim(
