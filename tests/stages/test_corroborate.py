@@ -157,6 +157,25 @@ def test_drift_labels(reference: str, variant: str, label: str) -> None:
     assert label_variant(reference, variant)[0] == label
 
 
+def test_drift_diff_shows_the_words_as_printed() -> None:
+    # The seeds' two wordings of Pakistan's demand (000 and 001): compared case-folded, shown as
+    # printed, punctuation closed up to its word.
+    _, diff = label_variant(
+        "“The talks will be based on Pakistan’s demand that Kabul take clear, verifiable and "
+        "effective action (now).”",
+        "“Pakistan’s demand that Kabul take clear, verifiable, and effective action (now)”",
+    )
+    assert [(d.op, d.reference, d.variant) for d in diff] == [
+        (
+            "equal",
+            "Pakistan’s demand that Kabul take clear, verifiable",
+            "Pakistan’s demand that Kabul take clear, verifiable",
+        ),
+        ("insert", "", ","),
+        ("equal", "and effective action (now)", "and effective action (now)"),
+    ]  # fmt: skip  (the words outside the excerpt, the reference's full stop too, are left out)
+
+
 def test_a_wire_copy_and_its_rerun_are_one_source(example: Report) -> None:
     by_name = {Path(a.origin).name: a for a in example.articles}
     wire, rerun = by_name["02_calderra-press-agency.txt"], by_name["04_eastshore-daily.txt"]

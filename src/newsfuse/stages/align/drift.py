@@ -38,8 +38,9 @@ __all__ = ["find_quote_groups", "label_variant"]
 SAME_QUOTE = 80.0  # rapidfuzz ratio (0–100) of normalised words above which two quotes are one
 MIN_QUOTE_WORDS = 3
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\w\s]")
-_QUOTE_MARKS = frozenset({'"', "“", "”", "'", "«", "»"})
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
+_QUOTE_MARKS = frozenset({'"', "“", "”", "'", "‘", "’", "«", "»"})
+_OPENING = frozenset({"(", "[", "{", "$", "£", "€", "#", "@"})  # no space after, a space before
 _CONTRACTIONS = {
     "won't": "will not", "can't": "cannot", "n't": " not", "'re": " are", "'ve": " have",
     "'ll": " will", "'d": " would", "'m": " am", "it's": "it is", "that's": "that is",
@@ -66,11 +67,16 @@ def label_variant(reference: str, variant: str) -> tuple[DriftLabel, tuple[WordD
     """How far ``variant`` drifts from ``reference``, and the word-level diff.
 
     A variant that quotes only part of the reference is compared with that part: leaving words
-    out at either end is excerpting, not rewording.
+    out at either end is excerpting, not rewording.  Tokens are compared case-folded, but the diff
+    shows them as each outlet printed them ("Pakistan’s", "clear, verifiable"), so a reader sees
+    the quotation and not a normalised form of it.
     """
-    ref_tokens, var_tokens = _excerpt(_tokens(reference), _tokens(variant))
-    diff = _diff(ref_tokens, var_tokens)
-    if ref_tokens == var_tokens:
+    ref_surface, var_surface = _tokens(reference), _tokens(variant)
+    ref_keys, var_keys = _keys(ref_surface), _keys(var_surface)
+    start, end = _excerpt_range(ref_keys, var_keys)
+    ref_surface, ref_keys = ref_surface[start:end], ref_keys[start:end]
+    diff = _diff(ref_keys, var_keys, ref_surface, var_surface)
+    if ref_keys == var_keys:
         return "exact", diff
     ref_words, var_words = _excerpt(_words(reference), _words(variant))
     if ref_words == var_words:
@@ -86,15 +92,19 @@ def label_variant(reference: str, variant: str) -> tuple[DriftLabel, tuple[WordD
 
 
 def _tokens(text: str) -> list[str]:
-    """Words and punctuation, with curly and straight marks made one, quote marks dropped."""
-    text = text.replace("’", "'").replace("‘", "'")
-    return [t.lower() for t in _TOKEN.findall(text) if t not in _QUOTE_MARKS]
+    """Words and punctuation as printed, quote marks dropped."""
+    return [t for t in _TOKEN.findall(text) if t not in _QUOTE_MARKS]
 
 
-def _excerpt(reference: list[str], variant: list[str]) -> tuple[list[str], list[str]]:
-    """Trim the reference to the stretch the variant quotes, when the variant is shorter."""
+def _keys(tokens: list[str]) -> list[str]:
+    """What two tokens are compared by: case aside (curly and straight apostrophes are one)."""
+    return [t.lower().replace("’", "'") for t in tokens]
+
+
+def _excerpt_range(reference: list[str], variant: list[str]) -> tuple[int, int]:
+    """The stretch of the reference the variant quotes, when the variant is shorter."""
     if len(variant) >= len(reference) or not variant:
-        return reference, variant
+        return 0, len(reference)
     blocks = [
         b
         for b in difflib.SequenceMatcher(
@@ -103,19 +113,46 @@ def _excerpt(reference: list[str], variant: list[str]) -> tuple[list[str], list[
         if b.size
     ]
     if not blocks:
-        return reference, variant
+        return 0, len(reference)
     start = max(blocks[0].a - blocks[0].b, 0)
     end = min(
         blocks[-1].a + blocks[-1].size + (len(variant) - blocks[-1].b - blocks[-1].size),
         len(reference),
     )
+    return start, end
+
+
+def _excerpt(reference: list[str], variant: list[str]) -> tuple[list[str], list[str]]:
+    """Trim the reference to the stretch the variant quotes, when the variant is shorter."""
+    start, end = _excerpt_range(reference, variant)
     return reference[start:end], variant
 
 
-def _diff(left: list[str], right: list[str]) -> tuple[WordDiff, ...]:
+def _joined(tokens: list[str]) -> str:
+    """Tokens as running text: punctuation closes up to the word before it ("clear, verifiable")."""
+    text = ""
+    previous = ""
+    for token in tokens:
+        glue = (
+            not text or previous in _OPENING or (not token[0].isalnum() and token not in _OPENING)
+        )
+        text += token if glue else " " + token
+        previous = token
+    return text
+
+
+def _diff(
+    left: list[str],
+    right: list[str],
+    left_shown: list[str] | None = None,
+    right_shown: list[str] | None = None,
+) -> tuple[WordDiff, ...]:
+    """Word diff of ``left`` and ``right``, written with the ``*_shown`` tokens when given."""
+    left_out = left if left_shown is None else left_shown
+    right_out = right if right_shown is None else right_shown
     matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
     return tuple(
-        WordDiff(op, " ".join(left[i1:i2]), " ".join(right[j1:j2]))
+        WordDiff(op, _joined(left_out[i1:i2]), _joined(right_out[j1:j2]))
         for op, i1, i2, j1, j2 in matcher.get_opcodes()
     )
 
