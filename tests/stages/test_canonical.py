@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -342,6 +343,22 @@ def test_a_speaker_inside_a_name_is_the_named_body() -> None:
     )
     _, (rewritten,) = canonicalise([article])
     assert rewritten.quotes[0].speaker == "Port Merrow Harbour Authority"
+
+
+def test_a_possessive_surname_is_the_one_person_of_that_name() -> None:
+    text = "Khawaja Asif spoke. Asif’s reference to Tora Bora alluded to 2001. Jon Holt and Mia Holt met."
+    article = _article(
+        text,
+        [("Khawaja Asif", "PERSON", "Khawaja Asif"), ("Jon Holt", "PERSON", "Jon Holt"),
+         ("Mia Holt", "PERSON", "Mia Holt")],
+        (
+            _said_by(text, "Asif’s", "Asif’s"),
+            dataclasses.replace(_said_by(text, "Holt", "Holt"), speaker_span=None),
+        ),
+    )  # fmt: skip
+    _, (rewritten,) = canonicalise([article])
+    # Two Holts: a lone "Holt" is not guessed.
+    assert [q.speaker for q in rewritten.quotes] == ["Khawaja Asif", "Holt"]
 
 
 def test_helpers_fold_and_transliterate() -> None:
