@@ -361,6 +361,22 @@ def test_a_possessive_surname_is_the_one_person_of_that_name() -> None:
     assert [q.speaker for q in rewritten.quotes] == ["Khawaja Asif", "Holt"]
 
 
+def test_a_relative_pronoun_speaks_for_the_name_it_hangs_on() -> None:
+    text = (
+        "About 600 containers sit on the quay, according to the Calderran Fresh Produce "
+        "Association, which warned that cargo could spoil. Port staff, who asked not to be named, "
+        "said the same."
+    )
+    article = _article(
+        text,
+        [("Calderran Fresh Produce Association", "ORG", "Calderran Fresh Produce Association")],
+        (_said_by(text, "which", "which"), _said_by(text, "who", "who")),
+    )
+    _, (rewritten,) = canonicalise([article])
+    # "Port staff" is no entity: its "who" stays as found.
+    assert [q.speaker for q in rewritten.quotes] == ["Calderran Fresh Produce Association", "who"]
+
+
 def test_helpers_fold_and_transliterate() -> None:
     assert fold("Türkiye") == fold("TURKIYE") == "turkiye"
     assert fold("Dockworkers’ Union") == "dockworkers' union"

@@ -563,7 +563,7 @@ def _rewrite(
         for mi, m in enumerate(article.mentions)
         if (ai, mi) in collected.mention_form
     ]
-    new_quotes = {q: _speaker(q, entity_mentions, resolve) for q in article.quotes}
+    new_quotes = {q: _speaker(q, entity_mentions, resolve, article.text) for q in article.quotes}
     claims = tuple(_rewrite_claim(c, new_mentions, new_quotes) for c in article.claims)
     return dataclasses.replace(
         article,
@@ -573,15 +573,18 @@ def _rewrite(
     )
 
 
-def _speaker(quote: Quote, mentions: list[tuple[Mention, str]], resolve: _Resolver) -> Quote:
+def _speaker(
+    quote: Quote, mentions: list[tuple[Mention, str]], resolve: _Resolver, text: str
+) -> Quote:
     """The quote with its speaker canonical when it names an entity; descriptions stay as they are.
 
     Tried in order: a mention that ends where the speaker span ends ("State-run Pakistan TV
     Digital") or holds it (a source head "Merrow" inside "Port Merrow Harbour Authority"); the
     speaker string itself ("Atta Tarar" after a pronoun was resolved) and the longest tail of it
-    that is a known form ("Minister ... Attaullah Tarar"); the one organisation of its kind the
-    article names, for a definite description ("the union"; :func:`_named_by_description`); the
-    one person of the article with that surname (:func:`_named_by_surname`).
+    that is a known form ("Minister ... Attaullah Tarar"); the name a relative pronoun hangs on
+    (:func:`_named_before`); the one organisation of its kind the article names, for a definite
+    description ("the union"; :func:`_named_by_description`); the one person of the article with
+    that surname (:func:`_named_by_surname`).
     """
     if quote.speaker is None:
         return quote
@@ -601,6 +604,8 @@ def _speaker(quote: Quote, mentions: list[tuple[Mention, str]], resolve: _Resolv
             if candidate is not None and (k > 1 or candidate[1] == "PERSON" or k == len(words)):
                 target = candidate
                 break
+    if target is None and span is not None and fold(quote.speaker) in _RELATIVE_PRONOUNS:
+        target = _named_before(span, text, mentions, resolve)
     if target is None:
         target = _named_by_description(quote.speaker, mentions, resolve)
     if target is None:
@@ -608,6 +613,21 @@ def _speaker(quote: Quote, mentions: list[tuple[Mention, str]], resolve: _Resolv
     if target is None or target[0] == quote.speaker:
         return quote
     return dataclasses.replace(quote, speaker=target[0])
+
+
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+
+
+def _named_before(
+    span: Span, text: str, mentions: list[tuple[Mention, str]], resolve: _Resolver
+) -> tuple[str, str] | None:
+    """The name a relative pronoun hangs on: "the Calderran Fresh Produce Association, which
+    warned …" is the association's warning, so the table lists it there and not under "which"."""
+    end = len(text[: span.start].rstrip().rstrip(",").rstrip())
+    for mention, key in mentions:
+        if mention.span.end == end:
+            return resolve(key)
+    return None
 
 
 def _named_by_surname(
