@@ -141,3 +141,18 @@ def test_story_entities_are_canonical(seeds_report: Report) -> None:
             assert articles[span.article_id].slice(span)
     speakers = {q.speaker for a in seeds_report.articles for q in a.quotes}
     assert "Atta Tarar" not in speakers
+
+
+def test_unanchored_dates_come_with_a_note_on_how_to_anchor_them(
+    seeds_dir: Path, seeds_report: Report
+) -> None:
+    # The seeds are pasted page text without publication dates: "Thursday", "Oct. 25" have no year.
+    loose = [entry for entry in seeds_report.story.timeline if not entry.anchored]
+    assert loose
+    (note,) = [n for n in seeds_report.story.notes if "--reference-date" in n]
+    assert note.startswith(f"{len(loose)} of {len(seeds_report.story.timeline)} timeline dates")
+    anchored = run(
+        [str(seeds_dir)], load_settings(overrides=['extract.reference_date="2025-10-30"'])
+    )
+    assert all(entry.anchored for entry in anchored.story.timeline)
+    assert not [n for n in anchored.story.notes if "--reference-date" in n]

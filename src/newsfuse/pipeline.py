@@ -22,7 +22,14 @@ from newsfuse.config import AlignSettings, CleanSettings, Settings, settings_has
 from newsfuse.errors import InputError, ItemError
 from newsfuse.executors.base import Executor
 from newsfuse.executors.local import LocalExecutor
-from newsfuse.models import REPORT_SCHEMA_VERSION, Article, RawDocument, Rejection, Report
+from newsfuse.models import (
+    REPORT_SCHEMA_VERSION,
+    Article,
+    RawDocument,
+    Rejection,
+    Report,
+    TimelineEntry,
+)
 from newsfuse.stages.align.corroborate import corroborate
 from newsfuse.stages.align.embeddings import SentenceEncoder
 from newsfuse.stages.align.facts import PairScorer
@@ -206,17 +213,18 @@ def analyse_story(
     digest = settings_hash(settings)
     story = build_story(annotated, settings.summarize, digest)
     corroboration = corroborate(annotated, _scorer(settings.align))
+    timeline = build_timeline(annotated)
     story = dataclasses.replace(
         story,
         entities=entities,
-        timeline=build_timeline(annotated),
+        timeline=timeline,
         facts=corroboration.facts,
         conflicts=corroboration.conflicts,
         quote_groups=corroboration.quote_groups,
         framing=corroboration.framing,
         coverage_gaps=corroboration.coverage_gaps,
         phases=corroboration.phases,
-        notes=corroboration.notes,
+        notes=corroboration.notes + _anchoring_notes(timeline, settings),
     )
     progress("summarize", 1, 1)
     by_id = {a.id: a for a in annotated}
@@ -226,6 +234,19 @@ def analyse_story(
         story=story,
         articles=tuple(by_id[i] for i in story.article_ids),
         rejections=tuple(sorted(rejections, key=lambda r: (r.item, r.stage, r.reason))),
+    )
+
+
+def _anchoring_notes(timeline: Sequence[TimelineEntry], settings: Settings) -> tuple[str, ...]:
+    """Tell the reader how to place the dates the timeline could not: pasted page text seldom
+    carries a publication date, and without one "Thursday" or "Oct. 25" has no year or week."""
+    loose = sum(not entry.anchored for entry in timeline)
+    if not loose or settings.extract.reference_date:
+        return ()
+    return (
+        f"{loose} of {len(timeline)} timeline dates are not anchored: their articles give no "
+        "publication date. Run with --reference-date YYYY-MM-DD (the day the reports came out) "
+        "to place them.",
     )
 
 

@@ -46,6 +46,7 @@ def _only(text: str, reference: date | None = THURSDAY) -> Timex:
         ("a security official said on ", "Thursday", "2025-10-30", "day"),
         ("dozens were killed ", "this month", "2025-10", "month"),
         ("Pakistani troops in ", "recent weeks", "PAST_REF", "none"),
+        ("regime after the ", "September 11", "2001-09-11", "day"),  # "the September 11 attacks"
     ],
 )
 def test_seed_001(seeds_dir: Path, anchor: str, text: str, value: str, granularity: str) -> None:
@@ -56,6 +57,13 @@ def test_seed_001(seeds_dir: Path, anchor: str, text: str, value: str, granulari
     assert timex.value == value
     assert timex.granularity == granularity
     assert timex.anchored
+
+
+def test_september_eleventh_is_the_day_of_2001_and_other_dates_are_not() -> None:
+    assert _only("since 9/11, security has tightened").value == "2001-09-11"
+    # A recent event named by its date keeps the nearest such day (TimeBank's "Aug. 7 bombings").
+    assert _only("in the aftermath of the Aug. 7 bombings").value == "2025-08-07"
+    assert _only("On September 11 crowds gathered").value == "2025-09-11"
 
 
 def test_seed_002_month_year(seeds_dir: Path) -> None:

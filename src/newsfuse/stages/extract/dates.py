@@ -375,6 +375,14 @@ def _y(ctx: _Context) -> str:
     return str(ctx.reference.year) if ctx.reference else "XXXX"
 
 
+@_rule(r"9/11|Sept(?:ember|\.)?\s+11(?:th)?(?=\s+(?:terror(?:ist)?\s+)?attacks?\b)")
+def september_eleventh(m: re.Match[str], ctx: _Context) -> Result:
+    """ "9/11", "the September 11 attacks": the day of 2001, not September 11 of the reference
+    year (the month-day rule would date the seeds' "after the September 11 attacks" to 2025).
+    Registered before that rule, so it wins their tie."""
+    return "DATE", "2001-09-11", False
+
+
 @_rule(rf"(?:{_WEEKDAY_RE},?\s+)?{_MOD_RE}?{_MONTH_RE}\s*{_DAY_RE}(?:(?:\s*,\s*|\s+){_YEAR_RE})?")
 def month_day(m: re.Match[str], ctx: _Context) -> Result:
     """ "Oct. 25", "October 19, 2025", "11 March", "Monday, Oct. 26"."""
