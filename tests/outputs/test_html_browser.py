@@ -1,0 +1,147 @@
+"""The HTML report in a real browser (headless Chromium driven by Playwright).
+
+The static tests prove the markup; these prove what a reader gets: the page's one script runs under
+its own Content-Security-Policy, following a citation highlights every fragment of the cited
+passage and opens the collapsed section it sits in, and article text that looks like markup stays
+text.  They need Chromium: ``.ci/chromium.sh`` installs Debian's package, and ``.ci/run`` sets
+``NEWSFUSE_TEST_CHROMIUM``; where neither a browser nor that variable is found, they are skipped
+and say so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsfuse.models import Report
+from newsfuse.outputs.html import render_html
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra")
+
+# Flags for a browser on a machine without a network: no background fetches, no first-run work.
+_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Records what the page would report to a reader's console: script errors and CSP refusals.
+_WATCH = """
+window.__problems = [];
+window.addEventListener('error', e => window.__problems.push('error: ' + e.message));
+document.addEventListener('securitypolicyviolation',
+    e => window.__problems.push('csp: ' + e.violatedDirective));
+"""
+
+
+def _chromium() -> str | None:
+    return os.environ.get("NEWSFUSE_TEST_CHROMIUM") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = _chromium()
+    if executable is None:
+        pytest.skip("no Chromium (install Debian's chromium, or set NEWSFUSE_TEST_CHROMIUM)")
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=executable, args=_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_report(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    """Open a report's HTML file (``file://``, as a reader opens it) and return the page."""
+    pages: list[Any] = []
+
+    def opener(report: Report, fragment: str = "") -> Any:
+        path = tmp_path / f"report{len(pages)}.html"
+        path.write_text(render_html(report), encoding="utf-8")
+        page = browser.new_page()
+        page.set_default_timeout(10_000)  # a script that never runs fails in seconds, not minutes
+        page.add_init_script(_WATCH)
+        page.goto(path.as_uri() + fragment)
+        pages.append(page)
+        return page
+
+    yield opener
+    for page in pages:
+        page.close()
+
+
+def _hit_spans(page: Any) -> list[str]:
+    return page.eval_on_selector_all(".hit", "els => els.map(e => e.dataset.span)")
+
+
+def test_the_script_runs_under_the_pages_own_policy(open_report: Any, report: Report) -> None:
+    page = open_report(report)
+    citation = page.locator("ol.brief a.cite").first
+    target = (citation.get_attribute("href") or "")[1:]
+    citation.click()
+    page.wait_for_function("() => document.querySelector('.hit') !== null")
+    assert page.evaluate("decodeURIComponent(location.hash.slice(1))") == target
+    assert page.evaluate("window.__problems") == []
+
+
+def test_a_citation_highlights_every_fragment_of_its_passage_and_nothing_else(
+    open_report: Any, report: Report
+) -> None:
+    page = open_report(report)
+    links = page.eval_on_selector_all("ol.brief a.cite", "els => els.map(e => e.hash.slice(1))")
+    first, second = links[0], links[1]
+    page.locator(f"ol.brief a.cite[href='#{first}']").first.click()
+    page.wait_for_function("() => document.querySelector('.hit') !== null")
+    fragments = page.eval_on_selector_all(f"[data-span='{first}']", "els => els.length")
+    assert fragments >= 1
+    assert set(_hit_spans(page)) == {first} and len(_hit_spans(page)) == fragments
+    # Following another citation moves the highlight: the first passage is no longer marked.
+    page.locator(f"ol.brief a.cite[href='#{second}']").first.click()
+    page.wait_for_function(f"() => location.hash === '#{second}'")
+    page.wait_for_function(
+        "s => [...document.querySelectorAll('.hit')].every(e => e.dataset.span === s)", arg=second
+    )
+    assert set(_hit_spans(page)) == {second}
+
+
+def test_going_to_a_passage_in_a_collapsed_section_opens_it(
+    open_report: Any, report: Report
+) -> None:
+    page = open_report(report)
+    inside = page.eval_on_selector_all(
+        "details:not([open]) [id]", "els => els.map(e => e.id).filter(Boolean)"
+    )
+    assert inside, "the fixture report has a collapsed section with anchors (single-source facts)"
+    target = inside[0]
+    is_open = f"() => document.getElementById('{target}').closest('details').open"
+    assert not page.evaluate(is_open)
+    page.evaluate(f"location.hash = '#{target}'")  # a reader following a shared link
+    page.wait_for_function(is_open)
+    assert page.evaluate("window.__problems") == []
+
+
+def test_opening_the_file_at_a_passage_highlights_it(open_report: Any, report: Report) -> None:
+    probe = open_report(report)
+    anchor = probe.eval_on_selector("ol.brief a.cite", "e => e.hash.slice(1)")
+    page = open_report(report, "#" + anchor)  # a link someone shared, or a bookmark
+    page.wait_for_function("() => document.querySelector('.hit') !== null")
+    assert set(_hit_spans(page)) == {anchor}
+
+
+def test_article_text_that_looks_like_markup_stays_text(open_report: Any, report: Report) -> None:
+    hostile = '<img src=x onerror="window.__ran = 1"><script>window.__ran = 2</script>'
+    first = report.articles[0]
+    # Appended after the last span, so every citation still slices its own passage.
+    articles = (dataclasses.replace(first, text=first.text + "\n" + hostile), *report.articles[1:])
+    page = open_report(dataclasses.replace(report, articles=articles))
+    assert page.evaluate("window.__ran") is None
+    assert hostile in page.inner_text("body")
+    assert page.locator("img").count() == 0
