@@ -144,7 +144,7 @@ def test_story_entities_are_canonical(seeds_report: Report) -> None:
 
 
 def test_unanchored_dates_come_with_a_note_on_how_to_anchor_them(
-    seeds_dir: Path, seeds_report: Report
+    seeds_dir: Path, seeds_report: Report, example_report: Report
 ) -> None:
     # The seeds are pasted page text without publication dates: "Thursday", "Oct. 25" have no year.
     loose = [entry for entry in seeds_report.story.timeline if not entry.anchored]
@@ -156,3 +156,7 @@ def test_unanchored_dates_come_with_a_note_on_how_to_anchor_them(
     )
     assert all(entry.anchored for entry in anchored.story.timeline)
     assert not [n for n in anchored.story.notes if "--reference-date" in n]
+    # The example's articles are dated; its "throughout the week" (2026-WXX) is vague, not
+    # unanchored, and no reference date would change it: no note.
+    assert [e for e in example_report.story.timeline if not e.anchored]
+    assert not [n for n in example_report.story.notes if "--reference-date" in n]

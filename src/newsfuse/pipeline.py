@@ -224,7 +224,7 @@ def analyse_story(
         framing=corroboration.framing,
         coverage_gaps=corroboration.coverage_gaps,
         phases=corroboration.phases,
-        notes=corroboration.notes + _anchoring_notes(timeline, settings),
+        notes=corroboration.notes + _anchoring_notes(timeline, annotated, settings),
     )
     progress("summarize", 1, 1)
     by_id = {a.id: a for a in annotated}
@@ -237,11 +237,23 @@ def analyse_story(
     )
 
 
-def _anchoring_notes(timeline: Sequence[TimelineEntry], settings: Settings) -> tuple[str, ...]:
+def _anchoring_notes(
+    timeline: Sequence[TimelineEntry], articles: Sequence[Article], settings: Settings
+) -> tuple[str, ...]:
     """Tell the reader how to place the dates the timeline could not: pasted page text seldom
-    carries a publication date, and without one "Thursday" or "Oct. 25" has no year or week."""
-    loose = sum(not entry.anchored for entry in timeline)
-    if not loose or settings.extract.reference_date:
+    carries a publication date, and without one "Thursday" or "Oct. 25" has no year or week.
+
+    Only entries whose articles lack a date count: "throughout the week" in a dated article stays
+    ``2026-WXX`` whatever the reference, and the note must not promise what the flag cannot do.
+    """
+    if settings.extract.reference_date:
+        return ()
+    undated = {article.id for article in articles if not article.published_at}
+    loose = sum(
+        not entry.anchored and any(span.article_id in undated for span in entry.citations)
+        for entry in timeline
+    )
+    if not loose:
         return ()
     return (
         f"{loose} of {len(timeline)} timeline dates are not anchored: their articles give no "

@@ -292,10 +292,10 @@ def test_quote_speakers_map_to_names_and_descriptions_stay() -> None:
     assert [q.span for q in rewritten.quotes] == [q.span for q in article.quotes]
 
 
-def _said_by(text: str, speaker: str, at: str) -> Quote:
-    """An indirect quote of ``text`` whose speaker span is the first ``at`` in it."""
+def _said_by(text: str, speaker: str, at: str, after: str = "") -> Quote:
+    """An indirect quote of ``text`` whose speaker span is the first ``at`` after ``after``."""
     art_id = content_id(text, prefix="art_")
-    start = text.index(at)
+    start = text.index(at, text.index(after) if after else 0)
     return Quote(Span(art_id, 0, 1), "x", "indirect", speaker,
                  Span(art_id, start, start + len(at)), "said")  # fmt: skip
 
@@ -375,6 +375,37 @@ def test_a_relative_pronoun_speaks_for_the_name_it_hangs_on() -> None:
     _, (rewritten,) = canonicalise([article])
     # "Port staff" is no entity: its "who" stays as found.
     assert [q.speaker for q in rewritten.quotes] == ["Calderran Fresh Produce Association", "who"]
+
+
+def test_a_relative_pronoun_takes_only_a_name_of_its_kind() -> None:
+    text = (
+        "The Calderran Fresh Produce Association (CFPA), which warned of spoilage, met. "
+        "A letter to Khawaja Asif, which said more, came. Officials from Kabul, who spoke, left."
+    )
+    article = _article(
+        text,
+        [("Calderran Fresh Produce Association", "ORG", "Calderran Fresh Produce Association"),
+         ("Khawaja Asif", "PERSON", "Khawaja Asif"), ("Kabul", "GPE", "Kabul")],
+        (_said_by(text, "which", "which"), _said_by(text, "which", "which", after="Asif"),
+         _said_by(text, "who", "who")),
+    )  # fmt: skip
+    _, (rewritten,) = canonicalise([article])
+    assert [q.speaker for q in rewritten.quotes] == [
+        "Calderran Fresh Produce Association",  # past its acronym in brackets
+        "which",  # the letter's, not Asif's
+        "who",  # people from Kabul, not the city
+    ]
+
+
+def test_a_description_with_a_possessive_or_apostrophe_still_names_its_body() -> None:
+    text = "The Calderran Dockworkers' Union struck. The dockworkers' union's leaders said no."
+    article = _article(
+        text,
+        [("Calderran Dockworkers' Union", "ORG", "Calderran Dockworkers' Union")],
+        (_said_by(text, "The dockworkers' union's", "The dockworkers' union's"),),
+    )
+    _, (rewritten,) = canonicalise([article])
+    assert rewritten.quotes[0].speaker == "Calderran Dockworkers' Union"
 
 
 def test_helpers_fold_and_transliterate() -> None:

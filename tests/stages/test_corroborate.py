@@ -176,6 +176,20 @@ def test_drift_diff_shows_the_words_as_printed() -> None:
     ]  # fmt: skip  (the words outside the excerpt, the reference's full stop too, are left out)
 
 
+def test_drift_diff_keeps_figures_abbreviations_and_hyphens_whole() -> None:
+    label, diff = label_variant(
+        "U.S. officials said 1,200 well-placed jobs at the Dockworkers' Union cost $4.5 billion",
+        "U.S. officials said 1,300 well-placed jobs at the Dockworkers' Union cost $4.5 billion",
+    )
+    assert label == "substantive change"
+    assert [(d.op, d.reference, d.variant) for d in diff] == [
+        ("equal", "U.S. officials said", "U.S. officials said"),
+        ("replace", "1,200", "1,300"),
+        ("equal", "well-placed jobs at the Dockworkers' Union cost $4.5 billion",
+         "well-placed jobs at the Dockworkers' Union cost $4.5 billion"),
+    ]  # fmt: skip
+
+
 def test_a_wire_copy_and_its_rerun_are_one_source(example: Report) -> None:
     by_name = {Path(a.origin).name: a for a in example.articles}
     wire, rerun = by_name["02_calderra-press-agency.txt"], by_name["04_eastshore-daily.txt"]

@@ -61,6 +61,8 @@ def test_seed_001(seeds_dir: Path, anchor: str, text: str, value: str, granulari
 
 def test_september_eleventh_is_the_day_of_2001_and_other_dates_are_not() -> None:
     assert _only("since 9/11, security has tightened").value == "2001-09-11"
+    for other in ("on 9/11/25", "on 29/9/11", "on 2/9/11", "pages 9/11-9/12"):  # other dates, pages
+        assert all(t.value != "2001-09-11" for t in find_timexes(other, THURSDAY)), other
     # A recent event named by its date keeps the nearest such day (TimeBank's "Aug. 7 bombings").
     assert _only("in the aftermath of the Aug. 7 bombings").value == "2025-08-07"
     assert _only("On September 11 crowds gathered").value == "2025-09-11"

@@ -215,9 +215,7 @@ def _is_description(speaker: str) -> bool:
 def _sentence_case_undone(description: str) -> str:
     """ "The union" as "the union": a description opening a sentence is one speaker with the same
     description inside one, so the table groups them and writes them in lower case."""
-    first = description.split(maxsplit=1)[0]
-    lower = first.casefold() in _DESCRIPTION_STARTS or first[1:].islower()
-    return description[:1].lower() + description[1:] if lower else description
+    return description[:1].lower() + description[1:]
 
 
 def speaker_groups(report: Report) -> list[SpeakerGroup]:

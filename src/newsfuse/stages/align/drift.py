@@ -18,6 +18,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -38,9 +39,10 @@ __all__ = ["find_quote_groups", "label_variant"]
 SAME_QUOTE = 80.0  # rapidfuzz ratio (0–100) of normalised words above which two quotes are one
 MIN_QUOTE_WORDS = 3
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
+# Abbreviations ("U.S.", "a.m."), figures ("1,200", "4.5", "9:30"), words with inner apostrophes or
+# hyphens ("won't", "well-placed"), single punctuation marks.
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\d+(?:[.,:/]\d+)+|[^\W_]+(?:['’-][^\W_]+)*|[^\w\s]")
 _QUOTE_MARKS = frozenset({'"', "“", "”", "'", "‘", "’", "«", "»"})
-_OPENING = frozenset({"(", "[", "{", "$", "£", "€", "#", "@"})  # no space after, a space before
 _CONTRACTIONS = {
     "won't": "will not", "can't": "cannot", "n't": " not", "'re": " are", "'ve": " have",
     "'ll": " will", "'d": " would", "'m": " am", "it's": "it is", "that's": "that is",
@@ -71,11 +73,10 @@ def label_variant(reference: str, variant: str) -> tuple[DriftLabel, tuple[WordD
     shows them as each outlet printed them ("Pakistan’s", "clear, verifiable"), so a reader sees
     the quotation and not a normalised form of it.
     """
-    ref_surface, var_surface = _tokens(reference), _tokens(variant)
-    ref_keys, var_keys = _keys(ref_surface), _keys(var_surface)
-    start, end = _excerpt_range(ref_keys, var_keys)
-    ref_surface, ref_keys = ref_surface[start:end], ref_keys[start:end]
-    diff = _diff(ref_keys, var_keys, ref_surface, var_surface)
+    ref, var = _printed(reference), _printed(variant)
+    ref = ref.part(*_excerpt_range(ref.keys, var.keys))
+    ref_keys, var_keys = ref.keys, var.keys
+    diff = _diff(ref, var)
     if ref_keys == var_keys:
         return "exact", diff
     ref_words, var_words = _excerpt(_words(reference), _words(variant))
@@ -84,21 +85,41 @@ def label_variant(reference: str, variant: str) -> tuple[DriftLabel, tuple[WordD
     ref_norm, var_norm = _excerpt(_normalised(ref_words), _normalised(var_words))
     if ref_norm == var_norm:
         return "minor variation", diff  # contractions
-    changed = [d for d in _diff(ref_norm, var_norm) if d.op != "equal"]
+    changed = [d for d in _word_diff(ref_norm, var_norm) if d.op != "equal"]
     changed_words = {w for d in changed for w in (d.reference + " " + d.variant).split()}
     if len(changed) == 1 and changed_words <= _FUNCTION_WORDS:
         return "minor variation", diff
     return "substantive change", diff
 
 
-def _tokens(text: str) -> list[str]:
-    """Words and punctuation as printed, quote marks dropped."""
-    return [t for t in _TOKEN.findall(text) if t not in _QUOTE_MARKS]
+@dataclass(frozen=True, slots=True)
+class _Printed:
+    """A quotation's tokens as spans of its printed text, so that a diff shows each stretch exactly
+    as the outlet printed it ("U.S.", "1,200", "Dockworkers' Union") while tokens are compared
+    case-folded."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def keys(self) -> list[str]:
+        """What two tokens are compared by: case aside, curly and straight apostrophes one."""
+        return [self.text[a:b].lower().replace("’", "'") for a, b in self.spans]
+
+    def part(self, start: int, end: int) -> _Printed:
+        return _Printed(self.text, self.spans[start:end])
+
+    def between(self, start: int, end: int) -> str:
+        """The printed text from token ``start`` to token ``end - 1``, marks and spacing kept."""
+        if start >= end:
+            return ""
+        return self.text[self.spans[start][0] : self.spans[end - 1][1]]
 
 
-def _keys(tokens: list[str]) -> list[str]:
-    """What two tokens are compared by: case aside (curly and straight apostrophes are one)."""
-    return [t.lower().replace("’", "'") for t in tokens]
+def _printed(text: str) -> _Printed:
+    """Words, figures, abbreviations and punctuation of ``text``; quote marks are no tokens."""
+    spans = tuple(m.span() for m in _TOKEN.finditer(text) if m.group() not in _QUOTE_MARKS)
+    return _Printed(text, spans)
 
 
 def _excerpt_range(reference: list[str], variant: list[str]) -> tuple[int, int]:
@@ -128,31 +149,19 @@ def _excerpt(reference: list[str], variant: list[str]) -> tuple[list[str], list[
     return reference[start:end], variant
 
 
-def _joined(tokens: list[str]) -> str:
-    """Tokens as running text: punctuation closes up to the word before it ("clear, verifiable")."""
-    text = ""
-    previous = ""
-    for token in tokens:
-        glue = (
-            not text or previous in _OPENING or (not token[0].isalnum() and token not in _OPENING)
-        )
-        text += token if glue else " " + token
-        previous = token
-    return text
+def _diff(left: _Printed, right: _Printed) -> tuple[WordDiff, ...]:
+    """Token diff of two printed quotations, each step written as printed."""
+    matcher = difflib.SequenceMatcher(a=left.keys, b=right.keys, autojunk=False)
+    return tuple(
+        WordDiff(op, left.between(i1, i2), right.between(j1, j2))
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+    )
 
 
-def _diff(
-    left: list[str],
-    right: list[str],
-    left_shown: list[str] | None = None,
-    right_shown: list[str] | None = None,
-) -> tuple[WordDiff, ...]:
-    """Word diff of ``left`` and ``right``, written with the ``*_shown`` tokens when given."""
-    left_out = left if left_shown is None else left_shown
-    right_out = right if right_shown is None else right_shown
+def _word_diff(left: list[str], right: list[str]) -> tuple[WordDiff, ...]:
     matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
     return tuple(
-        WordDiff(op, _joined(left_out[i1:i2]), _joined(right_out[j1:j2]))
+        WordDiff(op, " ".join(left[i1:i2]), " ".join(right[j1:j2]))
         for op, i1, i2, j1, j2 in matcher.get_opcodes()
     )
 

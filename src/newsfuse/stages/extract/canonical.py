@@ -605,7 +605,7 @@ def _speaker(
                 target = candidate
                 break
     if target is None and span is not None and fold(quote.speaker) in _RELATIVE_PRONOUNS:
-        target = _named_before(span, text, mentions, resolve)
+        target = _named_before(fold(quote.speaker), span, text, mentions, resolve)
     if target is None:
         target = _named_by_description(quote.speaker, mentions, resolve)
     if target is None:
@@ -616,17 +616,25 @@ def _speaker(
 
 
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+_PARENTHESIS_AT_END = re.compile(r"\s*\([^()]*\)$")  # "(CDU)" between a name and its "which"
 
 
 def _named_before(
-    span: Span, text: str, mentions: list[tuple[Mention, str]], resolve: _Resolver
+    pronoun: str, span: Span, text: str, mentions: list[tuple[Mention, str]], resolve: _Resolver
 ) -> tuple[str, str] | None:
-    """The name a relative pronoun hangs on: "the Calderran Fresh Produce Association, which
-    warned …" is the association's warning, so the table lists it there and not under "which"."""
-    end = len(text[: span.start].rstrip().rstrip(",").rstrip())
+    """The name a relative pronoun hangs on: "the Calderran Fresh Produce Association (CFPA),
+    which warned …" is the association's warning, so the table lists it there and not under
+    "which".  "Who" is a person or a body of people, never a place; "which" is never a person
+    ("a letter to Khawaja Asif, which said" is the letter's)."""
+    before = text[: span.start].rstrip().rstrip(",").rstrip()
+    end = len(_PARENTHESIS_AT_END.sub("", before).rstrip().rstrip(","))
+    allowed = {"who": {"PERSON", "ORG", "NORP"}, "which": {"ORG", "GPE", "NORP", "LOC", "FAC"}}
     for mention, key in mentions:
         if mention.span.end == end:
-            return resolve(key)
+            target = resolve(key)
+            if target is None or target[1] not in allowed.get(pronoun, {target[1]}):
+                return None
+            return target
     return None
 
 
@@ -662,7 +670,7 @@ def _named_by_description(
     mentions and its other words are all in that name; with two unions in the article "the union"
     stays a description, and "a union" (indefinite) never resolves.
     """
-    words = fold(speaker).split()
+    words = fold(POSSESSIVE.sub("", speaker)).replace("'", "").split()  # "the dockworkers' union's"
     if len(words) < 2 or words[0] != "the":
         return None
     found: set[tuple[str, str]] = set()

@@ -375,7 +375,9 @@ def _y(ctx: _Context) -> str:
     return str(ctx.reference.year) if ctx.reference else "XXXX"
 
 
-@_rule(r"9/11|Sept(?:ember|\.)?\s+11(?:th)?(?=\s+(?:terror(?:ist)?\s+)?attacks?\b)")
+@_rule(
+    r"(?<![\d/.-])9/11(?![/.-]\d)|Sept(?:ember|\.)?\s+11(?:th)?(?=\s+(?:terror(?:ist)?\s+)?attacks?\b)"
+)
 def september_eleventh(m: re.Match[str], ctx: _Context) -> Result:
     """ "9/11", "the September 11 attacks": the day of 2001, not September 11 of the reference
     year (the month-day rule would date the seeds' "after the September 11 attacks" to 2025).
