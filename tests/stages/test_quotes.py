@@ -249,6 +249,26 @@ POLNEAR_SPEAKERS = [
         "Paul Paul",
         "after",
     ),
+    # "“…,” Sanders said, according to CNN": the report is CNN's, the attribution PolNeAR marks
+    (
+        "breitbart_2016-07-25_dnc-issues-deep-and-sincere-apol",
+        "I ask you as a personal courtesy",
+        "CNN",
+        "after",
+    ),
+    (
+        "west-journal_2015-11-23_look-how-trey-gowdy-just-fired-b",
+        "The committee understands",
+        "The Blaze",
+        "after",
+    ),
+    # "“…,” Will wrote": the columnist George Will, parsed as the modal of "wrote"
+    (
+        "west-journal_2015-11-21_after-trump-heard-what-his-fox-n",
+        "The eruption of war",
+        "Will",
+        "after",
+    ),
 ]
 
 # (PolNeAR train text, start of the reported content, the source span's text, a name of the same
@@ -273,6 +293,9 @@ POLNEAR_SOURCES = [
     ("nyt_2016-02-18_trump-fires-up-g-o-p-base-by-pri", "that 65 percent", "Exit polls", "Trump"),
     # a headline "Reid: 'Never, ever, ever underestimate Trump.'": nothing after the colon
     ("politico_2016-03-23_reid-never-ever-ever-underestima", "'Never, ever", "Reid", "Trump"),
+    # headlines whose colon credits the name before it, not one after it
+    ("breitbart_2016-01-31_issa-hillary-clinton-s-honesty-i", "‘Honesty Is", "Issa", "Clinton"),
+    ("breitbart_2015-12-11_trump-cruz-has-to-come-a-long-wa", "Cruz Has", "Trump", "Cruz"),
     # "Advisers to four remaining mainstream candidates - former Florida governor Jeb Bush, …"
     (
         "wash-post_2016-01-31_can-the-gop-establishment-stop-t",
@@ -453,6 +476,27 @@ def test_signature_after_a_quote_names_its_speaker(dash: str) -> None:
     assert article.slice(sanders.speaker_span) == "Bernie Sanders"
     assert clinton.speaker == "Hillary Clinton" and clinton.speaker_span is not None
     assert article.slice(clinton.speaker_span) == "Clinton"
+
+
+def test_pull_quote_signed_inside_its_marks() -> None:
+    """HuffPost's pull quotes keep their signature line inside the marks (PolNeAR train): the line
+    after the open quotation names its speaker, not the last speaker before it; a last line with a
+    verb is the quote's own."""
+    text = (
+        "Alpert said the deficit would grow.\n\n"
+        '"We are going to enter the next recession, whenever it comes, without that consensus.\n'
+        'Josh Bivens, Economic Policy Institute."\n\n'
+        "Alpert said the budget was fine.\n\n"
+        '"We will see a resurgence of balanced budgets.\n'
+        'Everybody knows that."\n\n'
+        "The vote is on Tuesday."
+    )
+    article = _extract(text)
+    _check_anchored(article)
+    signed, unsigned = [q for q in article.quotes if q.kind != "indirect"]
+    assert signed.speaker == "Josh Bivens" and signed.speaker_span is not None
+    assert article.slice(signed.speaker_span) == "Josh Bivens"
+    assert unsigned.speaker == "Alpert"
 
 
 # (PolNeAR train text, words of the paragraph, start of the quote, its speaker): a reported clause

@@ -24,7 +24,10 @@ Elmendorf, who supports Clinton").  Names are canonicalised against the article'
 sources keep their description ("a Pakistani security official").  A paragraph that is nothing but
 a quote and has no cue takes the speaker the paragraph before leads in with ("Cruz continued:",
 "Carter said that …"), else continues the previous quote's speaker, as newspapers write
-multi-paragraph quotes.
+multi-paragraph quotes.  A report vouched for ("“…,” Sanders said, according to CNN") is the
+voucher's, as PolNeAR marks only the outer source; a headline's colon credits the name before it
+("Issa: Hillary Clinton’s ‘Honesty Is In Question.’"); a pull quote may be signed on its own last
+line, inside the marks.
 
 Each of those rules also proposes its own cue and speakers on its own; a learned chooser
 (:mod:`newsfuse.stages.extract.speaker_model`, trained by ``benchmarks/train_speakers.py``) can
@@ -78,6 +81,7 @@ SPEECH_VERBS = frozenset(  # lemmas of verbs that introduce speech
 )
 
 _CUE_PARTS = frozenset({"aux", "auxpass", "neg"})  # "has said", "did not say"
+_NAME_MODALS = frozenset({"Will", "May"})  # modals that are also surnames ("George Will said")
 _NOUNISH = frozenset({"PROPN", "PRON", "NOUN"})
 _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npadvmod", "nmod"})
 _MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
@@ -86,6 +90,7 @@ _SIGNATURE = re.compile(  # "— Bernie Sanders", "-President Obama, tweeting af
     r"\s*([-—–―]+)\s*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?[.\s]*$"
 )
 _MAX_SIGNATURE_WORDS = 5
+_MAX_SIGNED_LINE_WORDS = 12  # a signature line inside the marks: a name and a short affiliation
 _PERSON_KEY = "newsfuse.quotes.person_at"
 _QUOTED_KEY = "newsfuse.quotes.quoted"
 _STATEMENT_ENDS = frozenset(",.!?")
@@ -232,6 +237,7 @@ def attributions_in_paragraph(
     found: list[Attribution] = []
     quoted: list[tuple[int, int]] = []
     claimed: set[int] = set()  # cue tokens a quoted passage took
+    vouched: set[int] = set()  # speech verbs whose report an "according to" a quote took holds
     spoken: list[tuple[int, int]] = []  # quoted passages that found a speaker
     closed_quotes = [(s - 1, e + 1) for s, e, closed in marks if closed]
     para = _Paragraph(parsed, offset, article_id, context, closed_quotes, claimed)
@@ -245,6 +251,7 @@ def attributions_in_paragraph(
         speaker, cue_span = chosen.speaker, chosen.cue_span
         if chosen.cue is not None:
             claimed.add(chosen.cue.i)
+            vouched.update(_vouched_for(chosen.cue))
         span = Span(article_id, offset + start + lead, offset + start + lead + len(content))
         name, speaker_span, cue_text = speaker if speaker else (None, None, None)
         quote = Quote(span, content, _kind(parsed, start, end), name, speaker_span, cue_text)
@@ -255,17 +262,20 @@ def attributions_in_paragraph(
             spoken.append((start, end))
     for cue in parsed.cues:
         left, right = cue.content
-        if cue.token.i in claimed or (cue.source is None and _encloses(cue, spoken)):
+        if cue.token.i in claimed or cue.token.i in vouched:
+            continue
+        if cue.source is None and _encloses(cue, spoken):
             continue
         cut = _before_spoken(text, cue, spoken)
         if cut is None:
             continue
-        left, right = cut
-        source_name: str | None = None
-        source_span: Span | None = None
-        if cue.source is not None:
-            source_name, subject_range = _describe(cue.source, context)
-            source_span = Span(article_id, offset + subject_range[0], offset + subject_range[1])
+        left, right = _strip_space(text, *cut)
+        source_name, subject_range = _indirect_source(cue, context)
+        source_span = (
+            None
+            if subject_range is None
+            else Span(article_id, offset + subject_range[0], offset + subject_range[1])
+        )
         quote = Quote(
             Span(article_id, offset + left, offset + right),
             text[left:right],
@@ -324,11 +334,16 @@ def attributions_in_article(
     found: list[Attribution] = []
     previous: list[Attribution] = []
     previous_start = 0
+    left_open = False  # the paragraph before ends inside a quotation
     for offset, doc in docs:
         text = doc.text
-        signed = (
-            None if find_quote_marks(text) else _signature(text, 0, offset, article_id, context)
+        marks = find_quote_marks(text)
+        signed: tuple[tuple[str, Span | None, str | None], Span | None] | None = (
+            None if marks else _signature(text, 0, offset, article_id, context)
         )
+        if left_open and signed is None:
+            signed = _closing_signature(doc, offset, article_id, context)
+        left_open = bool(marks) and not marks[-1][2]
         if signed is not None and previous:
             previous = [_resign(a, signed, previous_start) for a in previous]
             context.last_speaker = signed[0]
@@ -437,6 +452,9 @@ def _rule_option(para: _Paragraph, start: int, end: int) -> _Option:
     parsed, context = para.parsed, para.context
     text = parsed.text
     cue_token, cue_range = _cue_for_quote(parsed, start, end, para.claimed)
+    vouched = None if cue_token is None else _according_to(parsed, cue_token)
+    if vouched is not None:
+        cue_token, cue_range = vouched, _cue_range(parsed, vouched)
     covers = _covers_paragraph(text, start, end)
     if cue_token is not None and cue_range is not None:
         for kind, head, speaker in _cue_speakers(para, cue_token, start, end):
@@ -461,6 +479,28 @@ def _rule_option(para: _Paragraph, start: int, end: int) -> _Option:
             cue_span = para.span(_cue_range(parsed, governor))
             return _Option(speaker, cue_span, governor, head, ["rule", "g:governor", f"k:{kind}"])
     return _Option(None, None, None, None, ["rule", "g:none"])
+
+
+def _vouched_for(cue: Token) -> list[int]:
+    """The speech verb an "according to" a quote took vouches for ("“…,” Sanders said, according
+    to CNN"): its report is that same quote, no attribution of its own."""
+    if cue.lower_ == "according" and cue.head.i != cue.i and _is_speech(cue.head):
+        return [cue.head.i]
+    return []
+
+
+def _according_to(parsed: _Parsed, cue: Token) -> Token | None:
+    """The "according to" that vouches for a speech verb's report: "“…,” Sanders said, according
+    to CNN" is CNN's account of what Sanders said, and the attribution is CNN's, as PolNeAR
+    annotates it (only the outer source) and as a quote the model's "according to" already holds
+    is credited.  Only an "according" the parse hangs on the verb itself, after it."""
+    if not _is_speech(cue) or cue.lower_ == "according":
+        return None
+    for child in cue.rights:
+        if child.lower_ == "according" and not _is_inside(parsed, child.idx):
+            has_object = any(t.dep_ == "pobj" for c in child.children for t in c.children)
+            return child if has_object else None
+    return None
 
 
 def _governing_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
@@ -630,6 +670,32 @@ def _after_marks(text: str, end: int) -> int:
     return end
 
 
+def _closing_signature(
+    doc: Doc, offset: int, article_id: str, context: QuoteContext
+) -> tuple[tuple[str, Span | None, str | None], Span | None] | None:
+    """Speaker of a paragraph that is a signature closing the quotation left open above it.
+
+    HuffPost's pull quotes, flattened to text, keep their attribution line inside the marks: "“I
+    worry that we may see … tax cuts.¶Dean Baker, Center for Economic and Policy Research.”".  The
+    line is a signature when its only mark closes the quotation, it is short, starts with a capital
+    and has no verb: a name or a role ("Republican National Committee member."), then perhaps a
+    comma and an affiliation.  The signer is the part before that comma."""
+    text = doc.text
+    body = text.rstrip()
+    if not body.endswith(("”", '"')) or len(find_quote_marks(body[:-1])) > 0:
+        return None
+    line = body[:-1].rstrip(_EDGE_JUNK + ".")
+    if not line[:1].isupper() or len(line.split()) > _MAX_SIGNED_LINE_WORDS:
+        return None
+    if any(t.pos_ in {"VERB", "AUX"} for t in doc if t.idx < len(line)):
+        return None
+    right = line.find(",") if "," in line else len(line)
+    if len(line[:right].split()) > _MAX_SIGNATURE_WORDS:
+        return None
+    name = _canonical_person(line[:right], context)
+    return (name, Span(article_id, offset, offset + right), None), None
+
+
 def _signature(
     text: str, start: int, offset: int, article_id: str, context: QuoteContext
 ) -> tuple[tuple[str, Span | None, str | None], Span] | None:
@@ -645,6 +711,43 @@ def _signature(
     name = _canonical_person(text[left:right], context)
     dash = Span(article_id, offset + match.start(1), offset + match.end(1))
     return (name, Span(article_id, offset + left, offset + right), match.group(1)), dash
+
+
+def _indirect_source(cue: _Cue, context: QuoteContext) -> tuple[str | None, tuple[int, int] | None]:
+    """Name and characters of the source of a cue's reported passage: a headline's name before
+    its colon, else the model's source described, else nobody."""
+    headline = _headline_speaker(cue)
+    if headline is not None:
+        text = cue.token.doc.text
+        return _canonical_person(text[headline[0] : headline[1]], context), headline
+    if cue.source is not None:
+        return _describe(cue.source, context)
+    return None, None
+
+
+def _headline_speaker(cue: _Cue) -> tuple[int, int] | None:
+    """The name a headline's colon credits, when the model's source is not before the colon.
+
+    "Trump: Cruz Has ‘To Come a Long Way’ On Ethanol", "Issa: Hillary Clinton’s ‘Honesty Is In
+    Question.’", "Gillibrand on Hillary Releasing Her … Transcripts: ‘I Think She Will.’": who
+    speaks is the run of capitalised words opening the paragraph, never a name after the colon (the
+    model takes "Hillary Clinton’s", or nobody, or "Trump" whose parse subtree runs over "Cruz").  The tagger is lost on headline case, so
+    the run is read off the words' capitals, not their tags; an article or a pronoun opening the
+    sentence ("The message was clear: …") is no name."""
+    colon = cue.token
+    if colon.text != ":" or colon.i == 0:
+        return None
+    doc = colon.doc
+    if colon.sent.start != 0 or doc[0].pos_ in {"DET", "PRON"}:
+        return None
+    run = 0
+    while run < colon.i and doc[run].text[:1].isupper() and doc[run].text.isalpha():
+        run += 1
+    if run == 0 or run > _MAX_SIGNATURE_WORDS:
+        return None
+    if cue.source is not None and run <= cue.source.i < colon.i:
+        return None  # "Former Mexico leader Calderon: …": the model's own pick before the colon
+    return doc[0].idx, doc[run - 1].idx + len(doc[run - 1].text)
 
 
 def _before_spoken(
@@ -726,14 +829,24 @@ def _model_cue(
     if token.lower_ == "according" and token.i + 1 < len(token.doc):
         to = token.nbor()
         return _Cue(token, (token.idx, to.idx + len(to.text)), content, source)
-    left = min(
-        [token.idx] + [c.idx for c in token.children if c.dep_ in _CUE_PARTS and c.i < token.i]
-    )
+    name = _modal_name(token)
+    parts = [c for c in token.children if c.dep_ in _CUE_PARTS and c.i < token.i and c != name]
+    left = min([token.idx] + [c.idx for c in parts])
     return _Cue(token, (left, token.idx + len(token.text)), content, source)
 
 
 def _is_inside(parsed: _Parsed, char: int) -> bool:
     return bool(parsed.inside) and parsed.inside[min(char, len(parsed.inside) - 1)]
+
+
+def _strip_space(text: str, left: int, right: int) -> tuple[int, int]:
+    """``left:right`` without the whitespace at its ends, a no-break space included (the model's
+    content may end on one: "… right away.\xa0"), so a quote's text is its span's, stripped."""
+    while left < right and text[left].isspace():
+        left += 1
+    while right > left and text[right - 1].isspace():
+        right -= 1
+    return left, right
 
 
 def _trim(text: str, left: int, right: int) -> tuple[int, int]:
@@ -1274,6 +1387,18 @@ def _own_subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in {"nsubj", "nsubjpass"} and child.lower_ not in _RELATIVES:
             return child
+    return _modal_name(verb)
+
+
+def _modal_name(verb: Token) -> Token | None:
+    """A name the parse took for a modal: "“…,” Will wrote", "May said": a modal is followed by
+    a bare verb, so right before a past or third-person form a capitalised "Will" or "May" is the
+    columnist George Will or the prime minister, the verb's subject (and no part of the cue)."""
+    if verb.tag_ not in {"VBD", "VBZ", "VBN"} or verb.i == 0:
+        return None
+    modal = verb.nbor(-1)
+    if modal.dep_ == "aux" and modal.head.i == verb.i and modal.text in _NAME_MODALS:
+        return modal
     return None
 
 
