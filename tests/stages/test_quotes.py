@@ -262,6 +262,16 @@ POLNEAR_SPEAKERS = [
         "The Blaze",
         "after",
     ),
+    # "''A,'' said Ermelino, …, who has not read the work. ''B.''": "read" is nearest to B but names
+    # no one; B continues A
+    (
+        "nyt_2016-02-01_with-wall-st-center-stage-novel-",
+        "Even though she is rich",
+        "Ermelino",
+        "before",
+    ),
+    # "“…,” screenwriter Cole Haddon wrote": "screenwriter" tagged a verb is no other statement
+    ("wash-post_2016-07-03_trump-tweet-that-blasts-clinton-", "Just saw", "Haddon", "after"),
     # "“…,” Will wrote": the columnist George Will, parsed as the modal of "wrote"
     (
         "west-journal_2015-11-21_after-trump-heard-what-his-fox-n",
@@ -476,6 +486,21 @@ def test_signature_after_a_quote_names_its_speaker(dash: str) -> None:
     assert article.slice(sanders.speaker_span) == "Bernie Sanders"
     assert clinton.speaker == "Hillary Clinton" and clinton.speaker_span is not None
     assert article.slice(clinton.speaker_span) == "Clinton"
+
+
+def test_relative_clause_between_quote_and_verb_is_the_speakers() -> None:
+    """'"…,"Katie Packer, who is chairman of Our Principles Pac said' (PolNeAR train, its missing
+    space kept): the verb of a relative clause describes the speaker, it is no other statement."""
+    article = _extract(
+        "The ad ran on Monday.\n\n"
+        '"Trump says different things to different audiences,"Katie Packer, who is chairman '
+        "of Our Principles Pac said in a statement."
+    )
+    _check_anchored(article)
+    (quote,) = [q for q in article.quotes if q.kind != "indirect"]
+    assert quote.speaker is not None and quote.speaker_span is not None, quote
+    assert "Katie Packer" in quote.speaker and "chairman" not in quote.speaker, quote
+    assert article.slice(quote.speaker_span) in {"Katie Packer", "who"}
 
 
 def test_pull_quote_signed_inside_its_marks() -> None:

@@ -448,21 +448,36 @@ def _options(para: _Paragraph, start: int, end: int) -> list[_Option]:
 
 def _rule_option(para: _Paragraph, start: int, end: int) -> _Option:
     """What the fixed rule order picks: the cue :func:`_cue_for_quote` finds and its speaker, else a
-    signature, the paragraph before's lead-in, the last speaker, the previous quote's speaker."""
+    signature, the paragraph before's lead-in, the last speaker, the previous quote's speaker.
+
+    A cue with no speaker outside the quotations ("“A,” said Ermelino, who has not read the work.
+    “B.”": "read" is nearest to B, in a relative clause) gives way to any of those that names
+    someone; failing them, its speaker is the last person named."""
     parsed, context = para.parsed, para.context
-    text = parsed.text
     cue_token, cue_range = _cue_for_quote(parsed, start, end, para.claimed)
     vouched = None if cue_token is None else _according_to(parsed, cue_token)
     if vouched is not None:
         cue_token, cue_range = vouched, _cue_range(parsed, vouched)
+    if cue_token is None or cue_range is None:
+        return _carried_option(para, start, end) or _Option(
+            None, None, None, None, ["rule", "g:none"]
+        )
+    for kind, head, speaker in _cue_speakers(para, cue_token, start, end):
+        return _Option(speaker, para.span(cue_range), cue_token, head, ["rule", f"k:{kind}"])
+    carried = _carried_option(para, start, end)
+    if carried is not None and carried.speaker is not None and carried.speaker[1] is not None:
+        return carried
+    # never a word of a quotation, which the candidates above already ruled out
+    speaker = _fallback_speaker(cue_token, context)
+    return _Option(speaker, para.span(cue_range), cue_token, None, ["rule", "k:none"])
+
+
+def _carried_option(para: _Paragraph, start: int, end: int) -> _Option | None:
+    """A quote's speaker when no cue of its own names one: a signature, the paragraph before's
+    lead-in, the last speaker, the previous quote's speaker, the verb a quoted phrase hangs on."""
+    parsed, context = para.parsed, para.context
+    text = parsed.text
     covers = _covers_paragraph(text, start, end)
-    if cue_token is not None and cue_range is not None:
-        for kind, head, speaker in _cue_speakers(para, cue_token, start, end):
-            return _Option(speaker, para.span(cue_range), cue_token, head, ["rule", f"k:{kind}"])
-        # No candidate outside the quotations: the cue's speaker is the last person named (never
-        # a word of a quotation, which the candidates above already ruled out).
-        speaker = _fallback_speaker(cue_token, context)
-        return _Option(speaker, para.span(cue_range), cue_token, None, ["rule", "k:none"])
     if signed := _signature(text, _after_marks(text, end), para.offset, para.article_id, context):
         return _Option(signed[0], signed[1], None, None, ["rule", "g:signature"])  # "“…” — Sanders"
     if start <= 1 and context.lead_in and (context.lead_in_colon or covers):
@@ -478,7 +493,7 @@ def _rule_option(para: _Paragraph, start: int, end: int) -> _Option:
         for kind, head, speaker in _cue_speakers(para, governor, start, end):
             cue_span = para.span(_cue_range(parsed, governor))
             return _Option(speaker, cue_span, governor, head, ["rule", "g:governor", f"k:{kind}"])
-    return _Option(None, None, None, None, ["rule", "g:none"])
+    return None
 
 
 def _vouched_for(cue: Token) -> list[int]:
@@ -1294,7 +1309,7 @@ def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
     words = [t for t in doc[first : cue.i] if not t.is_punct]
     described = _lost_head(words)
     aside = set() if described is None else {t.i for t in described.subtree} - {described.i}
-    if any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" and t.i not in aside for t in words):
+    if any(_is_clause(t, cue) and t.i not in aside for t in words):
         return None  # "“…,” Carter continued, and Smith said": not the cue's own slot
     if words:
         head = next((t for t in words if t.pos_ in _NOUNISH and t.dep_ not in _NOT_HEADS), None)
@@ -1305,6 +1320,17 @@ def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
         return None
     following = doc[cue.i + 1 : cue.i + 1 + _ADJACENT_TOKENS]
     return next((t for t in following if t.pos_ in _NOUNISH and t.dep_ not in _MODIFIERS), None)
+
+
+def _is_clause(token: Token, cue: Token) -> bool:
+    """Whether ``token``, between a quote and its ``cue``, is a verb of another statement
+    ("Carter continued"), not one that describes or names the speaker: a relative clause
+    ("“…,” Katie Packer, who is chairman of Our Principles Pac said") or a role noun the tagger
+    made a verb right before the name ("“…,” screenwriter Cole Haddon wrote")."""
+    if token.pos_ not in {"VERB", "AUX"} or token.dep_ in {"aux", "relcl", "acl"}:
+        return False
+    name = token.doc[token.i + 1 : cue.i]
+    return not (token.is_lower and len(name) > 0 and all(t.pos_ == "PROPN" for t in name))
 
 
 def _lost_head(words: Sequence[Token]) -> Token | None:
