@@ -272,6 +272,14 @@ POLNEAR_SPEAKERS = [
     ),
     # "“…,” screenwriter Cole Haddon wrote": "screenwriter" tagged a verb is no other statement
     ("wash-post_2016-07-03_trump-tweet-that-blasts-clinton-", "Just saw", "Haddon", "after"),
+    # "In the letter - addressed to …, Channing D. Phillips - the Utah Republican asks for …
+    # “…”": the name in the aside between the dashes is not the one who asks
+    (
+        "wash-post_2016-09-07_republican-seeks-new-clinton-inq",
+        "Secretary Clinton or her employees",
+        "Utah Republican",
+        "before",
+    ),
     # "“…,” Will wrote": the columnist George Will, parsed as the modal of "wrote"
     (
         "west-journal_2015-11-21_after-trump-heard-what-his-fox-n",

@@ -1025,6 +1025,47 @@ def _is_speech(token: Token) -> bool:
     return token.lower_ == "according" or token.lemma_.lower() in SPEECH_VERBS
 
 
+_ASIDE_DASH = re.compile(r"\s-{1,2}\s|\s?[—–―]\s?")
+_DATELINE = re.compile(r"[A-Z][A-Z .,’'-]*(?:\([^)]*\))?\s*")  # "WASHINGTON (AP) —"
+_ASIDES_KEY = "newsfuse.quotes.asides"
+
+
+def _asides(doc: Doc) -> list[tuple[int, int]]:
+    """The characters of each aside of ``doc`` between a pair of dashes in one sentence ("which —
+    as Jonathan Chait noted — promises"); a dateline's dash ("WASHINGTON — …") opens none.
+    Computed once per doc."""
+    cached: list[tuple[int, int]] | None = doc.user_data.get(_ASIDES_KEY)
+    if cached is None:
+        text = doc.text
+        dashes = [
+            m for m in _ASIDE_DASH.finditer(text) if not _DATELINE.fullmatch(text[: m.start()])
+        ]
+        cached = _paired(dashes, [sent.start_char for sent in doc.sents])
+        doc.user_data[_ASIDES_KEY] = cached
+    return cached
+
+
+def _paired(dashes: Sequence[re.Match[str]], starts: Sequence[int]) -> list[tuple[int, int]]:
+    """What lies between each pair of dashes, paired left to right within a sentence (``starts``:
+    the sentences' first characters); a dash alone in its sentence opens nothing."""
+    pairs: list[tuple[int, int]] = []
+    index = 0
+    while index + 1 < len(dashes):
+        left, right = dashes[index], dashes[index + 1]
+        if bisect.bisect_right(starts, left.start()) != bisect.bisect_right(starts, right.start()):
+            index += 1
+            continue
+        pairs.append((left.end(), right.start()))
+        index += 2
+    return pairs
+
+
+def _aside_of(token: Token) -> tuple[int, int] | None:
+    """The aside ``token`` stands in, if any: a word of an aside speaks for the aside only, not
+    for the sentence around it."""
+    return next(((a, b) for a, b in _asides(token.doc) if a <= token.idx < b), None)
+
+
 def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
     """The speech verb outside quotation marks closest to the quote, in the sentences it touches."""
     doc = parsed.doc
@@ -1215,6 +1256,8 @@ def _speakers(
     for kind, candidate in _speaker_candidates(cue, source, quote or (0, 0)):
         if candidate.i in seen or any(a <= candidate.idx < b for a, b in avoid):
             continue
+        if _aside_of(candidate) != _aside_of(cue):
+            continue  # "… D.C., Channing D. Phillips - the Utah Republican asks": not the aside's
         seen.add(candidate.i)
         name, token_span = _describe(candidate, context)
         if candidate.lower_ in _RELATIVES:  # the name of whom "who" stands for, the span "who"
