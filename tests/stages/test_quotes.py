@@ -280,6 +280,13 @@ POLNEAR_SPEAKERS = [
         "Utah Republican",
         "before",
     ),
+    # "“…,” said Kristen Day, executive director of Democrats for Life, reports USA Today"
+    (
+        "breitbart_2016-07-22_tim-kaine-fully-embraced-abortio",
+        "This platform’s language",
+        "USA Today",
+        "after",
+    ),
     # "“…,” Will wrote": the columnist George Will, parsed as the modal of "wrote"
     (
         "west-journal_2015-11-21_after-trump-heard-what-his-fox-n",
