@@ -518,6 +518,19 @@ def test_relative_clause_between_quote_and_verb_is_the_speakers() -> None:
     assert article.slice(quote.speaker_span) in {"Katie Packer", "who"}
 
 
+def test_colon_takes_the_outermost_speech_verb_of_its_clause() -> None:
+    """ "he said he often thinks of what his parents told him: “…”" (PolNeAR train): the clause's
+    own speech verb introduces the quotation, not one reported inside it."""
+    article = _extract(
+        "Attaullah Tarar spoke on Monday. His faith is important to him, and he said he often "
+        "thinks of what his parents told him: “In order to get to heaven, you have to have "
+        "letters of reference from poor people.”"
+    )
+    _check_anchored(article)
+    (quote,) = [q for q in article.quotes if q.kind != "indirect"]
+    assert quote.speaker == "Attaullah Tarar", quote
+
+
 def test_pull_quote_signed_inside_its_marks() -> None:
     """HuffPost's pull quotes keep their signature line inside the marks (PolNeAR train): the line
     after the open quotation names its speaker, not the last speaker before it; a last line with a

@@ -959,9 +959,9 @@ def _colon_cue(parsed: _Parsed, start: int) -> Token | None:
     """The cue of a quotation a colon introduces: the clause before the colon is its attribution
     ("Mr. Trump continued: ''…''", "Clinton has since apologized for what happened: “…”").
 
-    A speech verb of that clause goes first, the nearest to the colon; else the nearest verb with a
-    subject.  A cue elsewhere (the next sentence's "He added", a relative clause's "which friends
-    described") does not take it.
+    A speech verb of that clause goes first, the outermost, then the nearest to the colon; else the
+    nearest verb with a subject.  A cue elsewhere (the next sentence's "He added", a relative
+    clause's "which friends described") does not take it.
     """
     before = parsed.text[:start].rstrip().rstrip("“\"«„'").rstrip()
     if not before.endswith(":") or _is_inside(parsed, len(before) - 1):
@@ -979,6 +979,9 @@ def _colon_cue(parsed: _Parsed, start: int) -> Token | None:
         if t.pos_ in {"VERB", "AUX"} and t.dep_ not in _CUE_PARTS and not _is_inside(parsed, t.idx)
     ]
     speech = [t for t in clause if t.lemma_.lower() in SPEECH_VERBS]
+    # the outermost first: "he said he often thinks of what his parents told him: “…”" is his
+    said = {t.i for t in speech}
+    speech.sort(key=lambda t: any(a.i in said for a in t.ancestors))
     for token in speech + clause:
         if _source_of(token) is not None or _noun_head(token) is not None:
             return token
