@@ -27,8 +27,7 @@ a quote and has no cue takes the speaker the paragraph before leads in with ("Cr
 multi-paragraph quotes.  A report vouched for ("“…,” Sanders said, according to CNN", "…, reports
 USA Today") is the voucher's, as PolNeAR marks only the outer source; a headline's colon credits
 the name before it ("Issa: Hillary Clinton’s ‘Honesty Is In Question.’"); a pull quote may be
-signed on its own last
-line, inside the marks.
+signed on its own last line, inside the marks.
 
 Each of those rules also proposes its own cue and speakers on its own; a learned chooser
 (:mod:`newsfuse.stages.extract.speaker_model`, trained by ``benchmarks/train_speakers.py``) can
