@@ -531,6 +531,20 @@ def test_colon_takes_the_outermost_speech_verb_of_its_clause() -> None:
     assert quote.speaker == "Attaullah Tarar", quote
 
 
+def test_speech_verb_tagged_as_a_noun_after_the_quote() -> None:
+    """ "“…,” the two write." (PolNeAR train): the tagger makes "write" a noun after "two"; it is
+    still the verb of the attribution slot, its subject the number before it."""
+    article = _extract(
+        "Chaffetz and Goodlatte sent the letter on Monday.\n\n"
+        "“You seem to have picked a new standard out of thin air to describe the actions of "
+        "Secretary Clinton,” the two write."
+    )
+    _check_anchored(article)
+    (quote,) = [q for q in article.quotes if q.kind != "indirect"]
+    assert quote.speaker_span is not None and quote.cue == "write", quote
+    assert article.slice(quote.speaker_span) == "two"
+
+
 def test_pull_quote_signed_inside_its_marks() -> None:
     """HuffPost's pull quotes keep their signature line inside the marks (PolNeAR train): the line
     after the open quotation names its speaker, not the last speaker before it; a last line with a

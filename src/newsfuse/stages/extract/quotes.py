@@ -1130,12 +1130,24 @@ def _speech_verb_after(parsed: _Parsed, end: int, full_stop: bool = False) -> To
             return None
         if token.pos_ in {"CCONJ", "SCONJ"}:
             return None
-        if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
+        verb = token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}
+        if verb or _verb_tagged_noun(token):
             if full_stop and any(c.dep_ == "ccomp" and c.i > token.i for c in token.children):
                 return None  # "“….” She further announced that the DOJ …": its own content
             speaker = _subject(token) or _nearby_noun(token) or _speaker_beside_quote(token, end)
             return token if speaker is not None else None
     return None
+
+
+def _verb_tagged_noun(token: Token) -> bool:
+    """A speech verb in the present the tagger took for a noun after its subject: "“…,” the two
+    write.", "“…,” the Saudis state in the white paper": the word before is a name or a number
+    (not an article: "the claim"), the word after ends the clause or opens a phrase."""
+    if token.pos_ != "NOUN" or token.lemma_.lower() not in SPEECH_VERBS or token.i == 0:
+        return False
+    after = token.nbor() if token.i + 1 < len(token.doc) else None
+    ends = after is None or after.is_punct or after.pos_ == "ADP"
+    return ends and token.nbor(-1).pos_ in {"PROPN", "NUM"}
 
 
 def _speech_verb_before(parsed: _Parsed, start: int) -> bool:
@@ -1364,6 +1376,8 @@ def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
     appositive or the relative clause there; the first noun phrase is the one who spoke."""
     if quote_end <= 0 or cue.idx < quote_end or cue.lower_ == "according":
         return None
+    if _verb_tagged_noun(cue):
+        return cue.nbor(-1)  # "“…,” the two write": the number or name before it
     subject = _own_subject(cue)
     if subject is not None and subject.idx >= quote_end:
         return subject
