@@ -249,6 +249,51 @@ POLNEAR_SPEAKERS = [
         "Paul Paul",
         "after",
     ),
+    # "“…,” Sanders said, according to CNN": the report is CNN's, the attribution PolNeAR marks
+    (
+        "breitbart_2016-07-25_dnc-issues-deep-and-sincere-apol",
+        "I ask you as a personal courtesy",
+        "CNN",
+        "after",
+    ),
+    (
+        "west-journal_2015-11-23_look-how-trey-gowdy-just-fired-b",
+        "The committee understands",
+        "The Blaze",
+        "after",
+    ),
+    # "''A,'' said Ermelino, …, who has not read the work. ''B.''": "read" is nearest to B but names
+    # no one; B continues A
+    (
+        "nyt_2016-02-01_with-wall-st-center-stage-novel-",
+        "Even though she is rich",
+        "Ermelino",
+        "before",
+    ),
+    # "“…,” screenwriter Cole Haddon wrote": "screenwriter" tagged a verb is no other statement
+    ("wash-post_2016-07-03_trump-tweet-that-blasts-clinton-", "Just saw", "Haddon", "after"),
+    # "In the letter - addressed to …, Channing D. Phillips - the Utah Republican asks for …
+    # “…”": the name in the aside between the dashes is not the one who asks
+    (
+        "wash-post_2016-09-07_republican-seeks-new-clinton-inq",
+        "Secretary Clinton or her employees",
+        "Utah Republican",
+        "before",
+    ),
+    # "“…,” said Kristen Day, executive director of Democrats for Life, reports USA Today"
+    (
+        "breitbart_2016-07-22_tim-kaine-fully-embraced-abortio",
+        "This platform’s language",
+        "USA Today",
+        "after",
+    ),
+    # "“…,” Will wrote": the columnist George Will, parsed as the modal of "wrote"
+    (
+        "west-journal_2015-11-21_after-trump-heard-what-his-fox-n",
+        "The eruption of war",
+        "Will",
+        "after",
+    ),
 ]
 
 # (PolNeAR train text, start of the reported content, the source span's text, a name of the same
@@ -273,6 +318,9 @@ POLNEAR_SOURCES = [
     ("nyt_2016-02-18_trump-fires-up-g-o-p-base-by-pri", "that 65 percent", "Exit polls", "Trump"),
     # a headline "Reid: 'Never, ever, ever underestimate Trump.'": nothing after the colon
     ("politico_2016-03-23_reid-never-ever-ever-underestima", "'Never, ever", "Reid", "Trump"),
+    # headlines whose colon credits the name before it, not one after it
+    ("breitbart_2016-01-31_issa-hillary-clinton-s-honesty-i", "‘Honesty Is", "Issa", "Clinton"),
+    ("breitbart_2015-12-11_trump-cruz-has-to-come-a-long-wa", "Cruz Has", "Trump", "Cruz"),
     # "Advisers to four remaining mainstream candidates - former Florida governor Jeb Bush, …"
     (
         "wash-post_2016-01-31_can-the-gop-establishment-stop-t",
@@ -453,6 +501,69 @@ def test_signature_after_a_quote_names_its_speaker(dash: str) -> None:
     assert article.slice(sanders.speaker_span) == "Bernie Sanders"
     assert clinton.speaker == "Hillary Clinton" and clinton.speaker_span is not None
     assert article.slice(clinton.speaker_span) == "Clinton"
+
+
+def test_relative_clause_between_quote_and_verb_is_the_speakers() -> None:
+    """'"…,"Katie Packer, who is chairman of Our Principles Pac said' (PolNeAR train, its missing
+    space kept): the verb of a relative clause describes the speaker, it is no other statement."""
+    article = _extract(
+        "The ad ran on Monday.\n\n"
+        '"Trump says different things to different audiences,"Katie Packer, who is chairman '
+        "of Our Principles Pac said in a statement."
+    )
+    _check_anchored(article)
+    (quote,) = [q for q in article.quotes if q.kind != "indirect"]
+    assert quote.speaker is not None and quote.speaker_span is not None, quote
+    assert "Katie Packer" in quote.speaker and "chairman" not in quote.speaker, quote
+    assert article.slice(quote.speaker_span) in {"Katie Packer", "who"}
+
+
+def test_colon_takes_the_outermost_speech_verb_of_its_clause() -> None:
+    """ "he said he often thinks of what his parents told him: “…”" (PolNeAR train): the clause's
+    own speech verb introduces the quotation, not one reported inside it."""
+    article = _extract(
+        "Attaullah Tarar spoke on Monday. His faith is important to him, and he said he often "
+        "thinks of what his parents told him: “In order to get to heaven, you have to have "
+        "letters of reference from poor people.”"
+    )
+    _check_anchored(article)
+    (quote,) = [q for q in article.quotes if q.kind != "indirect"]
+    assert quote.speaker == "Attaullah Tarar", quote
+
+
+def test_speech_verb_tagged_as_a_noun_after_the_quote() -> None:
+    """ "“…,” the two write." (PolNeAR train): the tagger makes "write" a noun after "two"; it is
+    still the verb of the attribution slot, its subject the number before it."""
+    article = _extract(
+        "Chaffetz and Goodlatte sent the letter on Monday.\n\n"
+        "“You seem to have picked a new standard out of thin air to describe the actions of "
+        "Secretary Clinton,” the two write."
+    )
+    _check_anchored(article)
+    (quote,) = [q for q in article.quotes if q.kind != "indirect"]
+    assert quote.speaker_span is not None and quote.cue == "write", quote
+    assert article.slice(quote.speaker_span) == "two"
+
+
+def test_pull_quote_signed_inside_its_marks() -> None:
+    """HuffPost's pull quotes keep their signature line inside the marks (PolNeAR train): the line
+    after the open quotation names its speaker, not the last speaker before it; a last line with a
+    verb is the quote's own."""
+    text = (
+        "Alpert said the deficit would grow.\n\n"
+        '"We are going to enter the next recession, whenever it comes, without that consensus.\n'
+        'Josh Bivens, Economic Policy Institute."\n\n'
+        "Alpert said the budget was fine.\n\n"
+        '"We will see a resurgence of balanced budgets.\n'
+        'Everybody knows that."\n\n'
+        "The vote is on Tuesday."
+    )
+    article = _extract(text)
+    _check_anchored(article)
+    signed, unsigned = [q for q in article.quotes if q.kind != "indirect"]
+    assert signed.speaker == "Josh Bivens" and signed.speaker_span is not None
+    assert article.slice(signed.speaker_span) == "Josh Bivens"
+    assert unsigned.speaker == "Alpert"
 
 
 # (PolNeAR train text, words of the paragraph, start of the quote, its speaker): a reported clause

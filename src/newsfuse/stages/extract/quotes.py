@@ -24,7 +24,10 @@ Elmendorf, who supports Clinton").  Names are canonicalised against the article'
 sources keep their description ("a Pakistani security official").  A paragraph that is nothing but
 a quote and has no cue takes the speaker the paragraph before leads in with ("Cruz continued:",
 "Carter said that …"), else continues the previous quote's speaker, as newspapers write
-multi-paragraph quotes.
+multi-paragraph quotes.  A report vouched for ("“…,” Sanders said, according to CNN", "…, reports
+USA Today") is the voucher's, as PolNeAR marks only the outer source; a headline's colon credits
+the name before it ("Issa: Hillary Clinton’s ‘Honesty Is In Question.’"); a pull quote may be
+signed on its own last line, inside the marks.
 
 Each of those rules also proposes its own cue and speakers on its own; a learned chooser
 (:mod:`newsfuse.stages.extract.speaker_model`, trained by ``benchmarks/train_speakers.py``) can
@@ -78,6 +81,7 @@ SPEECH_VERBS = frozenset(  # lemmas of verbs that introduce speech
 )
 
 _CUE_PARTS = frozenset({"aux", "auxpass", "neg"})  # "has said", "did not say"
+_NAME_MODALS = frozenset({"Will", "May"})  # modals that are also surnames ("George Will said")
 _NOUNISH = frozenset({"PROPN", "PRON", "NOUN"})
 _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npadvmod", "nmod"})
 _MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
@@ -86,6 +90,7 @@ _SIGNATURE = re.compile(  # "— Bernie Sanders", "-President Obama, tweeting af
     r"\s*([-—–―]+)\s*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?[.\s]*$"
 )
 _MAX_SIGNATURE_WORDS = 5
+_MAX_SIGNED_LINE_WORDS = 12  # a signature line inside the marks: a name and a short affiliation
 _PERSON_KEY = "newsfuse.quotes.person_at"
 _QUOTED_KEY = "newsfuse.quotes.quoted"
 _STATEMENT_ENDS = frozenset(",.!?")
@@ -232,6 +237,7 @@ def attributions_in_paragraph(
     found: list[Attribution] = []
     quoted: list[tuple[int, int]] = []
     claimed: set[int] = set()  # cue tokens a quoted passage took
+    vouched: set[int] = set()  # speech verbs whose report an "according to" a quote took holds
     spoken: list[tuple[int, int]] = []  # quoted passages that found a speaker
     closed_quotes = [(s - 1, e + 1) for s, e, closed in marks if closed]
     para = _Paragraph(parsed, offset, article_id, context, closed_quotes, claimed)
@@ -245,6 +251,7 @@ def attributions_in_paragraph(
         speaker, cue_span = chosen.speaker, chosen.cue_span
         if chosen.cue is not None:
             claimed.add(chosen.cue.i)
+            vouched.update(_vouched_for(parsed, chosen.cue))
         span = Span(article_id, offset + start + lead, offset + start + lead + len(content))
         name, speaker_span, cue_text = speaker if speaker else (None, None, None)
         quote = Quote(span, content, _kind(parsed, start, end), name, speaker_span, cue_text)
@@ -255,17 +262,20 @@ def attributions_in_paragraph(
             spoken.append((start, end))
     for cue in parsed.cues:
         left, right = cue.content
-        if cue.token.i in claimed or (cue.source is None and _encloses(cue, spoken)):
+        if cue.token.i in claimed or cue.token.i in vouched:
+            continue
+        if cue.source is None and _encloses(cue, spoken):
             continue
         cut = _before_spoken(text, cue, spoken)
         if cut is None:
             continue
-        left, right = cut
-        source_name: str | None = None
-        source_span: Span | None = None
-        if cue.source is not None:
-            source_name, subject_range = _describe(cue.source, context)
-            source_span = Span(article_id, offset + subject_range[0], offset + subject_range[1])
+        left, right = _strip_space(text, *cut)
+        source_name, subject_range = _indirect_source(cue, context)
+        source_span = (
+            None
+            if subject_range is None
+            else Span(article_id, offset + subject_range[0], offset + subject_range[1])
+        )
         quote = Quote(
             Span(article_id, offset + left, offset + right),
             text[left:right],
@@ -324,11 +334,16 @@ def attributions_in_article(
     found: list[Attribution] = []
     previous: list[Attribution] = []
     previous_start = 0
+    left_open = False  # the paragraph before ends inside a quotation
     for offset, doc in docs:
         text = doc.text
-        signed = (
-            None if find_quote_marks(text) else _signature(text, 0, offset, article_id, context)
+        marks = find_quote_marks(text)
+        signed: tuple[tuple[str, Span | None, str | None], Span | None] | None = (
+            None if marks else _signature(text, 0, offset, article_id, context)
         )
+        if left_open and signed is None:
+            signed = _closing_signature(doc, offset, article_id, context)
+        left_open = bool(marks) and not marks[-1][2]
         if signed is not None and previous:
             previous = [_resign(a, signed, previous_start) for a in previous]
             context.last_speaker = signed[0]
@@ -433,18 +448,36 @@ def _options(para: _Paragraph, start: int, end: int) -> list[_Option]:
 
 def _rule_option(para: _Paragraph, start: int, end: int) -> _Option:
     """What the fixed rule order picks: the cue :func:`_cue_for_quote` finds and its speaker, else a
-    signature, the paragraph before's lead-in, the last speaker, the previous quote's speaker."""
+    signature, the paragraph before's lead-in, the last speaker, the previous quote's speaker.
+
+    A cue with no speaker outside the quotations ("“A,” said Ermelino, who has not read the work.
+    “B.”": "read" is nearest to B, in a relative clause) gives way to any of those that names
+    someone; failing them, its speaker is the last person named."""
+    parsed, context = para.parsed, para.context
+    cue_token, cue_range = _cue_for_quote(parsed, start, end, para.claimed)
+    vouched = None if cue_token is None else _voucher(parsed, cue_token)
+    if vouched is not None:
+        cue_token, cue_range = vouched, _cue_range(parsed, vouched)
+    if cue_token is None or cue_range is None:
+        return _carried_option(para, start, end) or _Option(
+            None, None, None, None, ["rule", "g:none"]
+        )
+    for kind, head, speaker in _cue_speakers(para, cue_token, start, end):
+        return _Option(speaker, para.span(cue_range), cue_token, head, ["rule", f"k:{kind}"])
+    carried = _carried_option(para, start, end)
+    if carried is not None and carried.speaker is not None and carried.speaker[1] is not None:
+        return carried
+    # never a word of a quotation, which the candidates above already ruled out
+    speaker = _fallback_speaker(cue_token, context)
+    return _Option(speaker, para.span(cue_range), cue_token, None, ["rule", "k:none"])
+
+
+def _carried_option(para: _Paragraph, start: int, end: int) -> _Option | None:
+    """A quote's speaker when no cue of its own names one: a signature, the paragraph before's
+    lead-in, the last speaker, the previous quote's speaker, the verb a quoted phrase hangs on."""
     parsed, context = para.parsed, para.context
     text = parsed.text
-    cue_token, cue_range = _cue_for_quote(parsed, start, end, para.claimed)
     covers = _covers_paragraph(text, start, end)
-    if cue_token is not None and cue_range is not None:
-        for kind, head, speaker in _cue_speakers(para, cue_token, start, end):
-            return _Option(speaker, para.span(cue_range), cue_token, head, ["rule", f"k:{kind}"])
-        # No candidate outside the quotations: the cue's speaker is the last person named (never
-        # a word of a quotation, which the candidates above already ruled out).
-        speaker = _fallback_speaker(cue_token, context)
-        return _Option(speaker, para.span(cue_range), cue_token, None, ["rule", "k:none"])
     if signed := _signature(text, _after_marks(text, end), para.offset, para.article_id, context):
         return _Option(signed[0], signed[1], None, None, ["rule", "g:signature"])  # "“…” — Sanders"
     if start <= 1 and context.lead_in and (context.lead_in_colon or covers):
@@ -460,7 +493,48 @@ def _rule_option(para: _Paragraph, start: int, end: int) -> _Option:
         for kind, head, speaker in _cue_speakers(para, governor, start, end):
             cue_span = para.span(_cue_range(parsed, governor))
             return _Option(speaker, cue_span, governor, head, ["rule", "g:governor", f"k:{kind}"])
-    return _Option(None, None, None, None, ["rule", "g:none"])
+    return None
+
+
+def _vouched_for(parsed: _Parsed, cue: Token) -> list[int]:
+    """The speech verbs whose report the vouching ``cue`` a quote took holds ("“…,” Sanders said,
+    according to CNN"; "“…,” said Kristen Day, …, reports USA Today"): their report is that same
+    quote, no attribution of their own."""
+    if cue.lower_ == "according":
+        return [cue.head.i] if cue.head.i != cue.i and _is_speech(cue.head) else []
+    report = _model_cue_of(parsed, cue)
+    if report is None or cue.lemma_.lower() != "report":
+        return []
+    left, right = report.content
+    return [c.token.i for c in parsed.cues if left <= c.token.idx < right and _is_speech(c.token)]
+
+
+def _voucher(parsed: _Parsed, cue: Token) -> Token | None:
+    """The cue that vouches for a speech verb's report: "“…,” Sanders said, according to CNN" is
+    CNN's account of what Sanders said, and the attribution is CNN's, as PolNeAR annotates it (only
+    the outer source) and as a quote the model's "according to" already holds is credited.  An
+    "according" the parse hangs on the verb itself, after it, or a later "report" of the model
+    whose content holds the verb ("“…,” said Kristen Day, …, reports USA Today")."""
+    if not _is_speech(cue) or cue.lower_ == "according":
+        return None
+    for child in cue.rights:
+        if child.lower_ == "according" and not _is_inside(parsed, child.idx):
+            has_object = any(t.dep_ == "pobj" for c in child.children for t in c.children)
+            return child if has_object else None
+    for report in parsed.cues:
+        if (
+            report.token.i > cue.i
+            and report.token.lemma_.lower() == "report"
+            and report.source is not None
+            and report.content[0] <= cue.idx < report.content[1]
+            and not _is_inside(parsed, report.token.idx)
+        ):
+            return report.token
+    return None
+
+
+def _model_cue_of(parsed: _Parsed, token: Token) -> _Cue | None:
+    return next((c for c in parsed.cues if c.token.i == token.i), None)
 
 
 def _governing_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
@@ -630,6 +704,32 @@ def _after_marks(text: str, end: int) -> int:
     return end
 
 
+def _closing_signature(
+    doc: Doc, offset: int, article_id: str, context: QuoteContext
+) -> tuple[tuple[str, Span | None, str | None], Span | None] | None:
+    """Speaker of a paragraph that is a signature closing the quotation left open above it.
+
+    HuffPost's pull quotes, flattened to text, keep their attribution line inside the marks: "“I
+    worry that we may see … tax cuts.¶Dean Baker, Center for Economic and Policy Research.”".  The
+    line is a signature when its only mark closes the quotation, it is short, starts with a capital
+    and has no verb: a name or a role ("Republican National Committee member."), then perhaps a
+    comma and an affiliation.  The signer is the part before that comma."""
+    text = doc.text
+    body = text.rstrip()
+    if not body.endswith(("”", '"')) or len(find_quote_marks(body[:-1])) > 0:
+        return None
+    line = body[:-1].rstrip(_EDGE_JUNK + ".")
+    if not line[:1].isupper() or len(line.split()) > _MAX_SIGNED_LINE_WORDS:
+        return None
+    if any(t.pos_ in {"VERB", "AUX"} for t in doc if t.idx < len(line)):
+        return None
+    right = line.find(",") if "," in line else len(line)
+    if len(line[:right].split()) > _MAX_SIGNATURE_WORDS:
+        return None
+    name = _canonical_person(line[:right], context)
+    return (name, Span(article_id, offset, offset + right), None), None
+
+
 def _signature(
     text: str, start: int, offset: int, article_id: str, context: QuoteContext
 ) -> tuple[tuple[str, Span | None, str | None], Span] | None:
@@ -645,6 +745,43 @@ def _signature(
     name = _canonical_person(text[left:right], context)
     dash = Span(article_id, offset + match.start(1), offset + match.end(1))
     return (name, Span(article_id, offset + left, offset + right), match.group(1)), dash
+
+
+def _indirect_source(cue: _Cue, context: QuoteContext) -> tuple[str | None, tuple[int, int] | None]:
+    """Name and characters of the source of a cue's reported passage: a headline's name before
+    its colon, else the model's source described, else nobody."""
+    headline = _headline_speaker(cue)
+    if headline is not None:
+        text = cue.token.doc.text
+        return _canonical_person(text[headline[0] : headline[1]], context), headline
+    if cue.source is not None:
+        return _describe(cue.source, context)
+    return None, None
+
+
+def _headline_speaker(cue: _Cue) -> tuple[int, int] | None:
+    """The name a headline's colon credits, when the model's source is not before the colon.
+
+    "Trump: Cruz Has ‘To Come a Long Way’ On Ethanol", "Issa: Hillary Clinton’s ‘Honesty Is In
+    Question.’", "Gillibrand on Hillary Releasing Her … Transcripts: ‘I Think She Will.’": who
+    speaks is the run of capitalised words opening the paragraph, never a name after the colon (the
+    model takes "Hillary Clinton’s", or nobody, or "Trump" whose parse subtree runs over "Cruz").  The tagger is lost on headline case, so
+    the run is read off the words' capitals, not their tags; an article or a pronoun opening the
+    sentence ("The message was clear: …") is no name."""
+    colon = cue.token
+    if colon.text != ":" or colon.i == 0:
+        return None
+    doc = colon.doc
+    if colon.sent.start != 0 or doc[0].pos_ in {"DET", "PRON"}:
+        return None
+    run = 0
+    while run < colon.i and doc[run].text[:1].isupper() and doc[run].text.isalpha():
+        run += 1
+    if run == 0 or run > _MAX_SIGNATURE_WORDS:
+        return None
+    if cue.source is not None and run <= cue.source.i < colon.i:
+        return None  # "Former Mexico leader Calderon: …": the model's own pick before the colon
+    return doc[0].idx, doc[run - 1].idx + len(doc[run - 1].text)
 
 
 def _before_spoken(
@@ -726,14 +863,24 @@ def _model_cue(
     if token.lower_ == "according" and token.i + 1 < len(token.doc):
         to = token.nbor()
         return _Cue(token, (token.idx, to.idx + len(to.text)), content, source)
-    left = min(
-        [token.idx] + [c.idx for c in token.children if c.dep_ in _CUE_PARTS and c.i < token.i]
-    )
+    name = _modal_name(token)
+    parts = [c for c in token.children if c.dep_ in _CUE_PARTS and c.i < token.i and c != name]
+    left = min([token.idx] + [c.idx for c in parts])
     return _Cue(token, (left, token.idx + len(token.text)), content, source)
 
 
 def _is_inside(parsed: _Parsed, char: int) -> bool:
     return bool(parsed.inside) and parsed.inside[min(char, len(parsed.inside) - 1)]
+
+
+def _strip_space(text: str, left: int, right: int) -> tuple[int, int]:
+    """``left:right`` without the whitespace at its ends, a no-break space included (the model's
+    content may end on one: "… right away.\xa0"), so a quote's text is its span's, stripped."""
+    while left < right and text[left].isspace():
+        left += 1
+    while right > left and text[right - 1].isspace():
+        right -= 1
+    return left, right
 
 
 def _trim(text: str, left: int, right: int) -> tuple[int, int]:
@@ -811,9 +958,9 @@ def _colon_cue(parsed: _Parsed, start: int) -> Token | None:
     """The cue of a quotation a colon introduces: the clause before the colon is its attribution
     ("Mr. Trump continued: ''…''", "Clinton has since apologized for what happened: “…”").
 
-    A speech verb of that clause goes first, the nearest to the colon; else the nearest verb with a
-    subject.  A cue elsewhere (the next sentence's "He added", a relative clause's "which friends
-    described") does not take it.
+    A speech verb of that clause goes first, the outermost, then the nearest to the colon; else the
+    nearest verb with a subject.  A cue elsewhere (the next sentence's "He added", a relative
+    clause's "which friends described") does not take it.
     """
     before = parsed.text[:start].rstrip().rstrip("“\"«„'").rstrip()
     if not before.endswith(":") or _is_inside(parsed, len(before) - 1):
@@ -831,6 +978,9 @@ def _colon_cue(parsed: _Parsed, start: int) -> Token | None:
         if t.pos_ in {"VERB", "AUX"} and t.dep_ not in _CUE_PARTS and not _is_inside(parsed, t.idx)
     ]
     speech = [t for t in clause if t.lemma_.lower() in SPEECH_VERBS]
+    # the outermost first: "he said he often thinks of what his parents told him: “…”" is his
+    said = {t.i for t in speech}
+    speech.sort(key=lambda t: any(a.i in said for a in t.ancestors))
     for token in speech + clause:
         if _source_of(token) is not None or _noun_head(token) is not None:
             return token
@@ -897,6 +1047,47 @@ def _is_speech(token: Token) -> bool:
     return token.lower_ == "according" or token.lemma_.lower() in SPEECH_VERBS
 
 
+_ASIDE_DASH = re.compile(r"\s-{1,2}\s|\s?[—–―]\s?")
+_DATELINE = re.compile(r"[A-Z][A-Z .,’'-]*(?:\([^)]*\))?\s*")  # "WASHINGTON (AP) —"
+_ASIDES_KEY = "newsfuse.quotes.asides"
+
+
+def _asides(doc: Doc) -> list[tuple[int, int]]:
+    """The characters of each aside of ``doc`` between a pair of dashes in one sentence ("which —
+    as Jonathan Chait noted — promises"); a dateline's dash ("WASHINGTON — …") opens none.
+    Computed once per doc."""
+    cached: list[tuple[int, int]] | None = doc.user_data.get(_ASIDES_KEY)
+    if cached is None:
+        text = doc.text
+        dashes = [
+            m for m in _ASIDE_DASH.finditer(text) if not _DATELINE.fullmatch(text[: m.start()])
+        ]
+        cached = _paired(dashes, [sent.start_char for sent in doc.sents])
+        doc.user_data[_ASIDES_KEY] = cached
+    return cached
+
+
+def _paired(dashes: Sequence[re.Match[str]], starts: Sequence[int]) -> list[tuple[int, int]]:
+    """What lies between each pair of dashes, paired left to right within a sentence (``starts``:
+    the sentences' first characters); a dash alone in its sentence opens nothing."""
+    pairs: list[tuple[int, int]] = []
+    index = 0
+    while index + 1 < len(dashes):
+        left, right = dashes[index], dashes[index + 1]
+        if bisect.bisect_right(starts, left.start()) != bisect.bisect_right(starts, right.start()):
+            index += 1
+            continue
+        pairs.append((left.end(), right.start()))
+        index += 2
+    return pairs
+
+
+def _aside_of(token: Token) -> tuple[int, int] | None:
+    """The aside ``token`` stands in, if any: a word of an aside speaks for the aside only, not
+    for the sentence around it."""
+    return next(((a, b) for a, b in _asides(token.doc) if a <= token.idx < b), None)
+
+
 def _nearest_cue(parsed: _Parsed, start: int, end: int) -> Token | None:
     """The speech verb outside quotation marks closest to the quote, in the sentences it touches."""
     doc = parsed.doc
@@ -939,12 +1130,24 @@ def _speech_verb_after(parsed: _Parsed, end: int, full_stop: bool = False) -> To
             return None
         if token.pos_ in {"CCONJ", "SCONJ"}:
             return None
-        if token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
+        verb = token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}
+        if verb or _verb_tagged_noun(token):
             if full_stop and any(c.dep_ == "ccomp" and c.i > token.i for c in token.children):
                 return None  # "“….” She further announced that the DOJ …": its own content
             speaker = _subject(token) or _nearby_noun(token) or _speaker_beside_quote(token, end)
             return token if speaker is not None else None
     return None
+
+
+def _verb_tagged_noun(token: Token) -> bool:
+    """A speech verb in the present the tagger took for a noun after its subject: "“…,” the two
+    write.", "“…,” the Saudis state in the white paper": the word before is a name or a number
+    (not an article: "the claim"), the word after ends the clause or opens a phrase."""
+    if token.pos_ != "NOUN" or token.lemma_.lower() not in SPEECH_VERBS or token.i == 0:
+        return False
+    after = token.nbor() if token.i + 1 < len(token.doc) else None
+    ends = after is None or after.is_punct or after.pos_ == "ADP"
+    return ends and token.nbor(-1).pos_ in {"PROPN", "NUM"}
 
 
 def _speech_verb_before(parsed: _Parsed, start: int) -> bool:
@@ -1087,6 +1290,8 @@ def _speakers(
     for kind, candidate in _speaker_candidates(cue, source, quote or (0, 0)):
         if candidate.i in seen or any(a <= candidate.idx < b for a, b in avoid):
             continue
+        if _aside_of(candidate) != _aside_of(cue):
+            continue  # "… D.C., Channing D. Phillips - the Utah Republican asks": not the aside's
         seen.add(candidate.i)
         name, token_span = _describe(candidate, context)
         if candidate.lower_ in _RELATIVES:  # the name of whom "who" stands for, the span "who"
@@ -1171,6 +1376,8 @@ def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
     appositive or the relative clause there; the first noun phrase is the one who spoke."""
     if quote_end <= 0 or cue.idx < quote_end or cue.lower_ == "according":
         return None
+    if _verb_tagged_noun(cue):
+        return cue.nbor(-1)  # "“…,” the two write": the number or name before it
     subject = _own_subject(cue)
     if subject is not None and subject.idx >= quote_end:
         return subject
@@ -1181,7 +1388,7 @@ def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
     words = [t for t in doc[first : cue.i] if not t.is_punct]
     described = _lost_head(words)
     aside = set() if described is None else {t.i for t in described.subtree} - {described.i}
-    if any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" and t.i not in aside for t in words):
+    if any(_is_clause(t, cue) and t.i not in aside for t in words):
         return None  # "“…,” Carter continued, and Smith said": not the cue's own slot
     if words:
         head = next((t for t in words if t.pos_ in _NOUNISH and t.dep_ not in _NOT_HEADS), None)
@@ -1192,6 +1399,17 @@ def _speaker_beside_quote(cue: Token, quote_end: int) -> Token | None:
         return None
     following = doc[cue.i + 1 : cue.i + 1 + _ADJACENT_TOKENS]
     return next((t for t in following if t.pos_ in _NOUNISH and t.dep_ not in _MODIFIERS), None)
+
+
+def _is_clause(token: Token, cue: Token) -> bool:
+    """Whether ``token``, between a quote and its ``cue``, is a verb of another statement
+    ("Carter continued"), not one that describes or names the speaker: a relative clause
+    ("“…,” Katie Packer, who is chairman of Our Principles Pac said") or a role noun the tagger
+    made a verb right before the name ("“…,” screenwriter Cole Haddon wrote")."""
+    if token.pos_ not in {"VERB", "AUX"} or token.dep_ in {"aux", "relcl", "acl"}:
+        return False
+    name = token.doc[token.i + 1 : cue.i]
+    return not (token.is_lower and len(name) > 0 and all(t.pos_ == "PROPN" for t in name))
 
 
 def _lost_head(words: Sequence[Token]) -> Token | None:
@@ -1274,6 +1492,18 @@ def _own_subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in {"nsubj", "nsubjpass"} and child.lower_ not in _RELATIVES:
             return child
+    return _modal_name(verb)
+
+
+def _modal_name(verb: Token) -> Token | None:
+    """A name the parse took for a modal: "“…,” Will wrote", "May said": a modal is followed by
+    a bare verb, so right before a past or third-person form a capitalised "Will" or "May" is the
+    columnist George Will or the prime minister, the verb's subject (and no part of the cue)."""
+    if verb.tag_ not in {"VBD", "VBZ", "VBN"} or verb.i == 0:
+        return None
+    modal = verb.nbor(-1)
+    if modal.dep_ == "aux" and modal.head.i == verb.i and modal.text in _NAME_MODALS:
+        return modal
     return None
 
 
