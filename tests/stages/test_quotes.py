@@ -249,17 +249,18 @@ POLNEAR_SPEAKERS = [
         "Paul Paul",
         "after",
     ),
-    # "“…,” Sanders said, according to CNN": the report is CNN's, the attribution PolNeAR marks
+    # "“…,” Sanders said, according to CNN": the words are Sanders's, though PolNeAR marks only
+    # the outer source (CNN); who said it is what the reader asks
     (
         "breitbart_2016-07-25_dnc-issues-deep-and-sincere-apol",
         "I ask you as a personal courtesy",
-        "CNN",
+        "Sanders",
         "after",
     ),
     (
         "west-journal_2015-11-23_look-how-trey-gowdy-just-fired-b",
         "The committee understands",
-        "The Blaze",
+        "Jamal Ware",
         "after",
     ),
     # "''A,'' said Ermelino, …, who has not read the work. ''B.''": "read" is nearest to B but names
@@ -280,11 +281,11 @@ POLNEAR_SPEAKERS = [
         "Utah Republican",
         "before",
     ),
-    # "“…,” said Kristen Day, executive director of Democrats for Life, reports USA Today"
+    # "“…,” said Kristen Day, executive director of Democrats for Life, reports USA Today": Day's
     (
         "breitbart_2016-07-22_tim-kaine-fully-embraced-abortio",
         "This platform’s language",
-        "USA Today",
+        "Kristen Day",
         "after",
     ),
     # "“…,” Will wrote": the columnist George Will, parsed as the modal of "wrote"

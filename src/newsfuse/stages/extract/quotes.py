@@ -24,10 +24,10 @@ Elmendorf, who supports Clinton").  Names are canonicalised against the article'
 sources keep their description ("a Pakistani security official").  A paragraph that is nothing but
 a quote and has no cue takes the speaker the paragraph before leads in with ("Cruz continued:",
 "Carter said that …"), else continues the previous quote's speaker, as newspapers write
-multi-paragraph quotes.  A report vouched for ("“…,” Sanders said, according to CNN", "…, reports
-USA Today") is the voucher's, as PolNeAR marks only the outer source; a headline's colon credits
-the name before it ("Issa: Hillary Clinton’s ‘Honesty Is In Question.’"); a pull quote may be
-signed on its own last line, inside the marks.
+multi-paragraph quotes.  A headline's colon credits the name before it ("Issa: Hillary Clinton’s
+‘Honesty Is In Question.’"); a pull quote may be signed on its own last line, inside the marks.
+"“…,” Sanders said, according to CNN" stays Sanders's quote: PolNeAR marks only the outer source
+(CNN), but a reader asking who said it wants Sanders, and CNN's report is an attribution of its own.
 
 Each of those rules also proposes its own cue and speakers on its own; a learned chooser
 (:mod:`newsfuse.stages.extract.speaker_model`, trained by ``benchmarks/train_speakers.py``) can
@@ -237,7 +237,6 @@ def attributions_in_paragraph(
     found: list[Attribution] = []
     quoted: list[tuple[int, int]] = []
     claimed: set[int] = set()  # cue tokens a quoted passage took
-    vouched: set[int] = set()  # speech verbs whose report an "according to" a quote took holds
     spoken: list[tuple[int, int]] = []  # quoted passages that found a speaker
     closed_quotes = [(s - 1, e + 1) for s, e, closed in marks if closed]
     para = _Paragraph(parsed, offset, article_id, context, closed_quotes, claimed)
@@ -251,7 +250,6 @@ def attributions_in_paragraph(
         speaker, cue_span = chosen.speaker, chosen.cue_span
         if chosen.cue is not None:
             claimed.add(chosen.cue.i)
-            vouched.update(_vouched_for(parsed, chosen.cue))
         span = Span(article_id, offset + start + lead, offset + start + lead + len(content))
         name, speaker_span, cue_text = speaker if speaker else (None, None, None)
         quote = Quote(span, content, _kind(parsed, start, end), name, speaker_span, cue_text)
@@ -262,7 +260,7 @@ def attributions_in_paragraph(
             spoken.append((start, end))
     for cue in parsed.cues:
         left, right = cue.content
-        if cue.token.i in claimed or cue.token.i in vouched:
+        if cue.token.i in claimed:
             continue
         if cue.source is None and _encloses(cue, spoken):
             continue
@@ -455,9 +453,6 @@ def _rule_option(para: _Paragraph, start: int, end: int) -> _Option:
     someone; failing them, its speaker is the last person named."""
     parsed, context = para.parsed, para.context
     cue_token, cue_range = _cue_for_quote(parsed, start, end, para.claimed)
-    vouched = None if cue_token is None else _voucher(parsed, cue_token)
-    if vouched is not None:
-        cue_token, cue_range = vouched, _cue_range(parsed, vouched)
     if cue_token is None or cue_range is None:
         return _carried_option(para, start, end) or _Option(
             None, None, None, None, ["rule", "g:none"]
@@ -494,47 +489,6 @@ def _carried_option(para: _Paragraph, start: int, end: int) -> _Option | None:
             cue_span = para.span(_cue_range(parsed, governor))
             return _Option(speaker, cue_span, governor, head, ["rule", "g:governor", f"k:{kind}"])
     return None
-
-
-def _vouched_for(parsed: _Parsed, cue: Token) -> list[int]:
-    """The speech verbs whose report the vouching ``cue`` a quote took holds ("“…,” Sanders said,
-    according to CNN"; "“…,” said Kristen Day, …, reports USA Today"): their report is that same
-    quote, no attribution of their own."""
-    if cue.lower_ == "according":
-        return [cue.head.i] if cue.head.i != cue.i and _is_speech(cue.head) else []
-    report = _model_cue_of(parsed, cue)
-    if report is None or cue.lemma_.lower() != "report":
-        return []
-    left, right = report.content
-    return [c.token.i for c in parsed.cues if left <= c.token.idx < right and _is_speech(c.token)]
-
-
-def _voucher(parsed: _Parsed, cue: Token) -> Token | None:
-    """The cue that vouches for a speech verb's report: "“…,” Sanders said, according to CNN" is
-    CNN's account of what Sanders said, and the attribution is CNN's, as PolNeAR annotates it (only
-    the outer source) and as a quote the model's "according to" already holds is credited.  An
-    "according" the parse hangs on the verb itself, after it, or a later "report" of the model
-    whose content holds the verb ("“…,” said Kristen Day, …, reports USA Today")."""
-    if not _is_speech(cue) or cue.lower_ == "according":
-        return None
-    for child in cue.rights:
-        if child.lower_ == "according" and not _is_inside(parsed, child.idx):
-            has_object = any(t.dep_ == "pobj" for c in child.children for t in c.children)
-            return child if has_object else None
-    for report in parsed.cues:
-        if (
-            report.token.i > cue.i
-            and report.token.lemma_.lower() == "report"
-            and report.source is not None
-            and report.content[0] <= cue.idx < report.content[1]
-            and not _is_inside(parsed, report.token.idx)
-        ):
-            return report.token
-    return None
-
-
-def _model_cue_of(parsed: _Parsed, token: Token) -> _Cue | None:
-    return next((c for c in parsed.cues if c.token.i == token.i), None)
 
 
 def _governing_verb(parsed: _Parsed, start: int, end: int) -> Token | None:
