@@ -439,6 +439,18 @@ def test_seed_reported_speech(seed_articles: dict[str, Article]) -> None:
     assert (tarar.speaker, tarar.cue) == ("Attaullah Tarar", "According to")
     sources = indirect("004", "that the Afghan delegation’s stance")
     assert sources.speaker == "Sources close to the talks"
+    # "…, which it accuses of operating from sanctuaries": "it" is Islamabad, never a person
+    accusation = indirect("003", "of operating from sanctuaries")
+    assert (accusation.speaker, accusation.cue) == ("Islamabad", "accuses")
+
+
+def test_it_is_the_body_before_it_and_never_a_person() -> None:
+    article = _extract(
+        "Union leader Ines Varga spoke on Monday. The union is seeking the immediate payment of "
+        "about 14 million crowns it says its members are owed for overtime worked since 2024."
+    )
+    (owed,) = [q for q in article.quotes if q.cue == "says"]
+    assert owed.speaker == "The union"  # the report's table then names the union the story names
 
 
 def test_seed_spans_slice_their_text(seed_articles: dict[str, Article]) -> None:

@@ -1591,9 +1591,51 @@ def _quoted_of(doc: Doc) -> list[bool]:
     return cached
 
 
+_BODIES = frozenset({"ORG", "GPE", "NORP"})  # what "it" may stand for when it speaks
+
+
+def _body_antecedent(pronoun: Token) -> str | None:
+    """The organisation, country or group "it" most likely means: the last subject before it in the
+    paragraph that is such a name (or its owner: "Islamabad’s core demand") or a singular "the …"
+    noun ("The union is seeking …, it says"), else the last such name there.  "It" is never a
+    person: the seeds' "…, which it accuses of operating from sanctuaries" is Islamabad's
+    accusation, not Khawaja Asif's, named in the sentence before."""
+    last_named: str | None = None
+    inside = _quoted_of(pronoun.doc)
+    window = pronoun.doc[max(pronoun.i - _ANTECEDENT_TOKENS, 0) : pronoun.i]
+    for token in reversed(window):
+        if inside[token.idx]:
+            continue
+        role = token.dep_ if token.dep_ != "poss" else token.head.dep_
+        subject = role in {"nsubj", "nsubjpass"}
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None and ent.label_ in _BODIES and token.i == ent.end - 1:
+            name = re.sub(r"[’']s$", "", ent.text.removeprefix("the ").removeprefix("The "))
+            if subject:
+                return name
+            last_named = last_named or name
+        elif subject and ent is None and token.tag_ == "NN" and _definite(token):
+            return token.doc[token.left_edge.i : token.i + 1].text
+    return last_named
+
+
+def _definite(noun: Token) -> bool:
+    """ "the union", "the harbour authority": a singular noun phrase opened by "the" and nothing
+    but adjectives and nouns between."""
+    words = list(noun.doc[noun.left_edge.i : noun.i])
+    return (
+        bool(words)
+        and words[0].lower_ == "the"
+        and all(w.dep_ in {"amod", "compound"} for w in words[1:])
+    )
+
+
 def _antecedent(pronoun: Token, context: QuoteContext) -> str | None:
     """The person a pronoun most likely means: the last person *subject* before it in the paragraph,
-    else the last person named there, else the salient person carried from earlier paragraphs."""
+    else the last person named there, else the salient person carried from earlier paragraphs;
+    for "it", the body :func:`_body_antecedent` finds."""
+    if pronoun.lower_ == "it":
+        return _body_antecedent(pronoun)
     last_named: str | None = None
     window = pronoun.doc[max(pronoun.i - _ANTECEDENT_TOKENS, 0) : pronoun.i]
     inside = _quoted_of(pronoun.doc)
