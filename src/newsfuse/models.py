@@ -246,7 +246,7 @@ class Entity:
     """One person, group or place of a story, however each outlet spells or titles it.
 
     ``name`` is the canonical form ("Khawaja Asif"); ``aliases`` every other form the story uses
-    ("Asif", "Defence Minister Khawaja Asif", "Khawaja Asif’s"); ``mentions`` every span, across all
+    ("Asif", "Defence Minister Khawaja Asif"; a possessive is no other form); ``mentions`` every span, across all
     articles, that refers to it.
     """
 

@@ -7,7 +7,9 @@ import dataclasses
 import pytest
 
 from newsfuse.models import Entity, Quote, Report, Span
+from newsfuse.outputs.html import render_html
 from newsfuse.outputs.json import articles_by_id
+from newsfuse.outputs.markdown import render_markdown
 from newsfuse.outputs.views import UNATTRIBUTED, entity_groups, outlet_name, speaker_groups
 from newsfuse.stages.summarize import outlet_key
 
@@ -30,14 +32,41 @@ def test_speakers_tie_on_count_by_name_and_unattributed_is_last_even_when_larges
     report: Report,
 ) -> None:
     bare = dataclasses.replace(report, story=dataclasses.replace(report.story, entities=()))
-    groups = speaker_groups(_with_quotes(bare, None, "zed", "Bea", None, None, "Zed", "Bea"))
+    groups = speaker_groups(
+        _with_quotes(bare, None, "zed officials", "Bea", None, None, "Zed", "Bea")
+    )
     assert [(g.speaker, len(g.rows)) for g in groups] == [
         ("Bea", 2),
         ("Zed", 1),
-        ("zed", 1),
+        ("zed officials", 1),
         (UNATTRIBUTED, 3),
     ]
     assert [g.kind for g in groups] == ["named", "named", "unnamed", "unattributed"]
+
+
+def test_things_a_text_attributes_to_come_after_every_speaker(report: Report) -> None:
+    # PolNeAR-style attributions to things ("The talks focused on …") stay listed, after the
+    # people and bodies; a place is a thing too, a description naming a body or document is not.
+    span = report.story.entities[0].mentions[0]
+    tora = Entity("e9", "Tora Bora", "LOC", (), (span,))
+    story = dataclasses.replace(report.story, entities=(*report.story.entities, tora))
+    groups = speaker_groups(
+        _with_quotes(
+            dataclasses.replace(report, story=story),
+            "The talks", "The talks", "evidence", "Tora Bora", "the union", "a Gallup poll",
+            "Bernie Sanders",
+        )
+    )  # fmt: skip
+    kinds = {g.speaker: g.kind for g in groups}
+    assert kinds == {
+        "the talks": "thing",
+        "evidence": "thing",
+        "Tora Bora": "thing",
+        "the union": "unnamed",
+        "a Gallup poll": "unnamed",
+        "Bernie Sanders": "named",  # a name the model did not tag is still someone
+    }
+    assert [g.kind for g in groups].index("thing") == 3
 
 
 def test_unnamed_sources_are_each_their_own_group(report: Report) -> None:
@@ -122,3 +151,14 @@ def test_outlet_name_is_the_name_the_stages_use(
     """Facts, framing and the brief name outlets with the stages' key; the reports must match."""
     article = dataclasses.replace(report.articles[0], outlet=outlet, origin=origin)
     assert outlet_name(article) == outlet_key(article)
+
+
+def test_reports_mark_things_apart_from_speakers(report: Report) -> None:
+    changed = _with_quotes(report, "The talks", "a coastguard official")
+    markdown = render_markdown(changed)
+    assert "### the talks · 1 quote *(not a speaker: a thing or event the text attributes to)*" in (
+        markdown
+    )
+    assert "### a coastguard official · 1 quote *(unnamed source)*" in markdown
+    html = render_html(changed)
+    assert html.count(">not a speaker</span>") == 1

@@ -505,6 +505,8 @@ def _speaker_heading(group: SpeakerGroup) -> str:
     heading = f"### {_inline(group.speaker)} · {_plural(len(group.rows), 'quote')}"
     if group.kind == "unnamed":
         heading += " *(unnamed source)*"
+    elif group.kind == "thing":
+        heading += " *(not a speaker: a thing or event the text attributes to)*"
     elif group.kind == "unattributed":
         heading += " *(no speaker in the text)*"
     return heading

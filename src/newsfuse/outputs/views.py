@@ -9,6 +9,7 @@ and text positions), so the output never depends on set or dict iteration order.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -159,7 +160,32 @@ def entity_rows(report: Report) -> list[EntityRow]:
 
 # --- who said what -------------------------------------------------------------------------------
 
-SpeakerKind = Literal["named", "unnamed", "unattributed"]
+SpeakerKind = Literal["named", "unnamed", "thing", "unattributed"]
+
+# Words that make a description a source that can speak: people, bodies and the documents they
+# issue ("the union", "officials involved in the process", "a Gallup poll").  The attribution model
+# follows PolNeAR, which also attributes to things ("The talks focused on …", "evidence of …
+# continue"); those stay in the table, grouped after the speakers, so nothing is lost.
+_SPEAKER_WORDS = frozenset({
+    "official", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "minister", "ministry",
+    "secretary", "president", "premier", "chancellor", "governor", "mayor", "senator", "lawmaker",
+    "legislator", "leader", "chief", "head", "director", "executive", "chairman", "chairwoman",
+    "chair", "commissioner", "ambassador", "envoy", "diplomat", "mediator", "negotiator",
+    "delegation", "representative", "source", "analyst", "observer", "expert", "economist",
+    "scholar", "researcher", "scientist", "lawyer", "attorney", "prosecutor", "judge", "court",
+    "investigator", "aide", "adviser", "advisor", "union", "authority", "government",
+    "administration", "regime", "agency", "police", "army", "military", "committee", "board",
+    "council", "parliament", "congress", "company", "firm", "association", "federation", "chamber",
+    "group", "party", "member", "worker", "driver", "resident", "business", "retailer",
+    "manufacturer", "staff", "people", "person", "side", "nation", "country", "state", "newspaper",
+    "paper", "broadcaster", "network", "channel", "station", "outlet", "report", "statement",
+    "poll", "survey", "study", "document", "filing", "letter", "memo", "website", "magazine",
+    "organisation", "organization", "campaign", "critic", "supporter", "protester", "witness",
+    "family", "voter", "owner", "operator", "employer", "employee", "manager", "coastguard",
+    "insurer", "line", "carrier", "shipper", "airline", "bank", "fund", "investor", "trader",
+    "farmer", "producer", "exporter", "importer", "customer", "consumer", "user", "student",
+    "teacher", "doctor", "nurse", "patient", "victim", "survivor", "activist",
+})  # fmt: skip
 
 # First words of a description rather than a name: "a Pakistani security official", "two
 # officials", "the ministry".  A speaker that starts lower-case is a description too.
@@ -207,9 +233,35 @@ def _speaker_names(entities: Iterable[Entity]) -> dict[str, str]:
     return names
 
 
+def _can_speak(speaker: str, label: str | None) -> bool:
+    """Whether a group's source is someone (a person, a body, a document they issue) rather than a
+    thing or an event the text attributes to."""
+    if label is not None:
+        return label in {"PERSON", "ORG", "NORP", "GPE"}
+    words = re.findall(r"[a-z]+", speaker.lower())
+    return any(not _SPEAKER_WORDS.isdisjoint(_singulars(word)) for word in words)
+
+
+def _singulars(word: str) -> set[str]:
+    """The word and what it may be the plural of ("officials", "witnesses", "authorities")."""
+    forms = {word, word.removesuffix("s"), word.removesuffix("es")}
+    if word.endswith("ies"):
+        forms.add(word[:-3] + "y")
+    return forms
+
+
 def _is_description(speaker: str) -> bool:
     first = speaker.split(maxsplit=1)[0] if speaker.strip() else ""
     return first.casefold() in _DESCRIPTION_STARTS or (first[:1].islower())
+
+
+def _speaker_kind(speaker: str, names: dict[str, str], labels: dict[str, str]) -> SpeakerKind:
+    """A name the model did not tag ("Bernie Sanders" untagged) is someone; a description ("the
+    talks", "evidence") is someone only when one of its words says so; an entity by its label."""
+    described = speaker not in names and _is_description(speaker)
+    if (speaker in labels or described) and not _can_speak(speaker, labels.get(speaker)):
+        return "thing"
+    return "unnamed" if described else "named"
 
 
 def _sentence_case_undone(description: str) -> str:
@@ -224,7 +276,8 @@ def speaker_groups(report: Report) -> list[SpeakerGroup]:
     Speakers are ordered by number of quotes (most first), then name; unnamed sources are speakers
     of their own, grouped by their description; quotes without a speaker come last, under
     :data:`UNATTRIBUTED`.  Descriptions differing only in case ("The union", "the union") are one
-    group.  Within a group quotes keep report order (article by article) and text
+    group.  Sources that are things rather than someone ("The talks", "evidence", a place) come
+    after every speaker, kind ``thing``.  Within a group quotes keep report order (article by article) and text
     order.  Near-identical quotes from different outlets are all listed: comparing them is the
     reader's job here, not the table's.
     """
@@ -238,16 +291,13 @@ def speaker_groups(report: Report) -> list[SpeakerGroup]:
             if key is not None and key not in names and _is_description(key):
                 key = spelled.setdefault(key.casefold(), _sentence_case_undone(key))
             grouped.setdefault(key, []).append(QuoteRow(article, quote))
+    labels = {entity.name: entity.label for entity in report.story.entities}
     groups = [
-        SpeakerGroup(
-            speaker,
-            "unnamed" if speaker not in names and _is_description(speaker) else "named",
-            tuple(rows),
-        )
+        SpeakerGroup(speaker, _speaker_kind(speaker, names, labels), tuple(rows))
         for speaker, rows in grouped.items()
         if speaker is not None
     ]
-    groups.sort(key=lambda g: (-len(g.rows), g.speaker.casefold(), g.speaker))
+    groups.sort(key=lambda g: (g.kind == "thing", -len(g.rows), g.speaker.casefold(), g.speaker))
     if None in grouped:
         groups.append(SpeakerGroup(UNATTRIBUTED, "unattributed", tuple(grouped[None])))
     return groups
