@@ -75,9 +75,8 @@ def label_variant(reference: str, variant: str) -> tuple[DriftLabel, tuple[WordD
     """
     ref, var = _printed(reference), _printed(variant)
     ref = ref.part(*_excerpt_range(ref.keys, var.keys))
-    ref_keys, var_keys = ref.keys, var.keys
     diff = _diff(ref, var)
-    if ref_keys == var_keys:
+    if ref.keys == var.keys:
         return "exact", diff
     ref_words, var_words = _excerpt(_words(reference), _words(variant))
     if ref_words == var_words:
@@ -100,14 +99,10 @@ class _Printed:
 
     text: str
     spans: tuple[tuple[int, int], ...]
-
-    @property
-    def keys(self) -> list[str]:
-        """What two tokens are compared by: case aside, curly and straight apostrophes one."""
-        return [self.text[a:b].lower().replace("’", "'") for a, b in self.spans]
+    keys: list[str]  # what two tokens are compared by: case aside, curly and straight ' one
 
     def part(self, start: int, end: int) -> _Printed:
-        return _Printed(self.text, self.spans[start:end])
+        return _Printed(self.text, self.spans[start:end], self.keys[start:end])
 
     def between(self, start: int, end: int) -> str:
         """The printed text from token ``start`` to token ``end - 1``, marks and spacing kept."""
@@ -119,7 +114,7 @@ class _Printed:
 def _printed(text: str) -> _Printed:
     """Words, figures, abbreviations and punctuation of ``text``; quote marks are no tokens."""
     spans = tuple(m.span() for m in _TOKEN.finditer(text) if m.group() not in _QUOTE_MARKS)
-    return _Printed(text, spans)
+    return _Printed(text, spans, [text[a:b].lower().replace("’", "'") for a, b in spans])
 
 
 def _excerpt_range(reference: list[str], variant: list[str]) -> tuple[int, int]:

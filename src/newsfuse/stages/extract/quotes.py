@@ -52,6 +52,7 @@ from newsfuse.stages.extract.attribution_model import (
     quoted_sentences,
     sentences_of,
 )
+from newsfuse.stages.extract.entities import normalise
 from newsfuse.stages.extract.speaker_model import SpeakerChooser, distance_bucket, load_chooser
 
 if TYPE_CHECKING:
@@ -1602,19 +1603,20 @@ def _body_antecedent(pronoun: Token) -> str | None:
     accusation, not Khawaja Asif's, named in the sentence before."""
     last_named: str | None = None
     inside = _quoted_of(pronoun.doc)
+    bodies = {e.end - 1: e for e in pronoun.doc.ents if e.label_ in _BODIES}  # by last token
     window = pronoun.doc[max(pronoun.i - _ANTECEDENT_TOKENS, 0) : pronoun.i]
     for token in reversed(window):
         if inside[token.idx]:
             continue
         role = token.dep_ if token.dep_ != "poss" else token.head.dep_
         subject = role in {"nsubj", "nsubjpass"}
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        if ent is not None and ent.label_ in _BODIES and token.i == ent.end - 1:
-            name = re.sub(r"[’']s$", "", ent.text.removeprefix("the ").removeprefix("The "))
+        body = bodies.get(token.i)
+        if body is not None:
+            name = normalise(body.text, body.label_)  # "the Taliban’s" → "Taliban"
             if subject:
                 return name
             last_named = last_named or name
-        elif subject and ent is None and token.tag_ == "NN" and _definite(token):
+        elif subject and not token.ent_type_ and token.tag_ == "NN" and _definite(token):
             return token.doc[token.left_edge.i : token.i + 1].text
     return last_named
 
