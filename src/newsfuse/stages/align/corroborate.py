@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from newsfuse.models import (
     Article,
     Conflict,
@@ -22,11 +24,13 @@ from newsfuse.models import (
     Phase,
     QuoteGroup,
 )
+from newsfuse.stages.align.candidates import candidate_pairs
 from newsfuse.stages.align.conflicts import find_conflicts, find_related_figure_conflicts
 from newsfuse.stages.align.drift import find_quote_groups
-from newsfuse.stages.align.facts import PairScorer, align_facts
+from newsfuse.stages.align.facts import align_facts
 from newsfuse.stages.align.framing import find_framing
 from newsfuse.stages.align.phases import find_phases
+from newsfuse.stages.align.same_fact import FactMatcher
 from newsfuse.stages.align.sources import SourceIndex
 
 __all__ = ["Corroboration", "corroborate", "looks_english"]
@@ -36,7 +40,7 @@ _ENGLISH = re.compile(
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[^\W\d_]+")
-RELATED_SHARE = 0.5  # facts scoring half the same-statement threshold are related enough to compare
+RELATED_SHARE = 0.5  # facts with claims scoring half the same-statement threshold are related
 MIN_ENGLISH_SHARE = 0.12  # English news prose runs at 0.25–0.35 of these words
 
 
@@ -61,7 +65,7 @@ class Corroboration:
     notes: tuple[str, ...]
 
 
-def corroborate(articles: Sequence[Article], scorer: PairScorer) -> Corroboration:
+def corroborate(articles: Sequence[Article], matcher: FactMatcher) -> Corroboration:
     """Compare the story's articles with each other."""
     english = [a for a in articles if looks_english(a.text)]
     other = [a for a in articles if a not in english]
@@ -75,13 +79,12 @@ def corroborate(articles: Sequence[Article], scorer: PairScorer) -> Corroboratio
         notes.append(
             "Only one independent source: nothing to corroborate; every fact is single-source."
         )
-    facts, members = align_facts(english, scorer, sources)
+    facts, members, related = align_facts(
+        english, matcher, sources, related_threshold=matcher.threshold * RELATED_SHARE
+    )
     conflicts = find_conflicts(facts, members, sources)
-    related = scorer.similarity_matrix([f.text for f in facts]) if facts else None
-    if related is not None:
-        conflicts += find_related_figure_conflicts(
-            facts, members, sources, related, scorer.threshold * RELATED_SHARE
-        )
+    related = sorted(set(related) | set(_related_wordings(facts, matcher)))
+    conflicts += find_related_figure_conflicts(facts, members, sources, related)
     conflicts = _unique(conflicts)
     disputed = {c.fact_id for c in conflicts}
     facts = tuple(
@@ -97,6 +100,18 @@ def corroborate(articles: Sequence[Article], scorer: PairScorer) -> Corroboratio
         phases=find_phases(english, sources),
         notes=tuple(notes),
     )
+
+
+def _related_wordings(facts: Sequence[Fact], matcher: FactMatcher) -> list[tuple[int, int]]:
+    """Pairs of facts (indices, lower first) whose representative wordings score at least half the
+    same-statement threshold, found through the candidate index (never all pairs of facts): the
+    claim pairs scored while grouping miss facts whose claims were not each other's candidates."""
+    if len(facts) < 2:
+        return []
+    claims = matcher.prepare([f.text for f in facts])
+    left, right = candidate_pairs(claims.index, np.arange(len(facts), dtype=np.intp))
+    keep = matcher.score(claims, left, right) >= matcher.threshold * RELATED_SHARE
+    return list(zip(left[keep].tolist(), right[keep].tolist(), strict=True))
 
 
 def _unique(conflicts: Sequence[Conflict]) -> tuple[Conflict, ...]:

@@ -1,34 +1,46 @@
-"""Claims of different articles that state the same thing become one Fact.
+"""Claims of different articles that report the same thing become one Fact.
 
-Every claim (a sentence, for now) is compared with the claims of every other article.  Two claims are
-linked when each is the other's best match in the other article (mutual best) and the pair scorer
-says they are the same statement.  Linked claims form facts, strongest links first, and two groups
-of claims join only when their claims match on average (average linkage) and come from different
-articles.  Mutual-best linking keeps one article from pulling unrelated sentences into a fact; the
-average keeps a chain of pairwise links from joining claims that do not match each other.
+The chain, linear in the story's claims up to the candidate lists' size:
 
-The pair scorer is pluggable (:class:`PairScorer`); the pipeline uses the trained
-:class:`~newsfuse.stages.align.pairs.StatementMatcher`, with or without sentence embeddings.
+1. every claim is profiled once (:func:`~newsfuse.stages.align.claim_features.prepare_claims`);
+2. **candidates**: each claim's few most promising claims of *other* articles, found through an
+   inverted index of rare words, names, figures and quotations (and embeddings, when on) —
+   :func:`~newsfuse.stages.align.candidates.candidate_pairs`, never all pairs;
+3. **the same-fact decision** on those pairs only, by the learned model of
+   :mod:`~newsfuse.stages.align.same_fact` (vectorised features, threshold chosen on validation);
+4. **facts**: pairs at or above the threshold are joined strongest first, and two groups join only
+   when the claims of different articles across them score on average at least the link threshold
+   (average linkage; pairs never scored are scored then).  So A~B and B~C do not make A and C one
+   fact when A and C say different things: a chain of weak links cannot stretch a fact.
+
+One article may give several claims of one fact (a lead restated lower down); sources are counted by
+:class:`~newsfuse.stages.align.sources.SourceIndex` (an outlet and a near-duplicate family once).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import heapq
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from newsfuse.models import Article, Claim, Fact, content_id
+from newsfuse.stages.align.candidates import PER_CLAIM, candidate_pairs
+from newsfuse.stages.align.same_fact import FactMatcher, PreparedClaims
 from newsfuse.stages.align.sources import SourceIndex
 from newsfuse.stages.grouping import UnionFind
 
-__all__ = ["ClaimRef", "PairScorer", "align_facts"]
+__all__ = ["MIN_CLAIM_WORDS", "ClaimRef", "align_facts", "group_claims"]
 
 MIN_CLAIM_WORDS = 5  # shorter sentences ("Kabul denies this.") state too little to align
 _DANGLING_PENALTY = 1000.0  # never show "He warned …" when another outlet names the speaker
 _DANGLING = frozenset({"he", "she", "they", "it", "this", "that", "these", "those", "his", "her"})
+
+Indices = npt.NDArray[np.intp]
+Floats = npt.NDArray[np.float64]
 
 
 def _dangling(text: str) -> bool:
@@ -45,104 +57,122 @@ class ClaimRef:
     claim: Claim
 
 
-class PairScorer(Protocol):
-    """Decides which claim pairs state the same thing."""
+class _PairScores:
+    """Same-fact probabilities of claim pairs: the candidates' up front, any other pair on demand."""
 
-    def similarity_matrix(self, texts: Sequence[str]) -> np.ndarray:
-        """A symmetric matrix of same-statement scores for all pairs of ``texts``."""
-        ...
+    def __init__(self, claims: PreparedClaims, matcher: FactMatcher) -> None:
+        self._claims = claims
+        self._matcher = matcher
+        self._known: dict[tuple[int, int], float] = {}
 
-    @property
-    def threshold(self) -> float:
-        """Scores at or above this mean "the same statement"."""
-        ...
+    def at_least(self, threshold: float) -> list[tuple[int, int]]:
+        """Every scored pair at or above ``threshold``, sorted."""
+        return sorted(k for k, s in self._known.items() if s >= threshold)
+
+    def add(self, left: Indices, right: Indices, scores: Floats) -> None:
+        for i, j, s in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
+            self._known[(min(i, j), max(i, j))] = s
+
+    def mean(self, pairs: list[tuple[int, int]]) -> float:
+        keys = [(min(i, j), max(i, j)) for i, j in pairs]
+        missing = sorted({k for k in keys if k not in self._known})
+        if missing:
+            left = np.array([i for i, _ in missing], dtype=np.intp)
+            right = np.array([j for _, j in missing], dtype=np.intp)
+            self.add(left, right, self._matcher.score(self._claims, left, right))
+        return float(np.mean([self._known[k] for k in keys])) if keys else 0.0
+
+
+def group_claims(
+    claims: PreparedClaims, article_of: Indices, matcher: FactMatcher, *, per_claim: int = PER_CLAIM
+) -> tuple[list[list[int]], _PairScores]:
+    """Claims in groups that state one fact each (see the module docstring), every claim in one.
+
+    Cost: O(n · per_claim) candidate pairs scored, plus, per join, the pairs across the two groups
+    that were not candidates (bounded by the facts' sizes, not the story's).
+    """
+    n = len(claims)
+    left, right = candidate_pairs(claims.index, article_of, per_claim=per_claim)
+    scores = matcher.score(claims, left, right)
+    known = _PairScores(claims, matcher)
+    known.add(left, right, scores)
+    linked = UnionFind[int](range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    strong = np.flatnonzero(scores >= matcher.threshold)
+    heap = [(-float(scores[k]), int(left[k]), int(right[k])) for k in strong]
+    heapq.heapify(heap)
+    while heap:
+        _, i, j = heapq.heappop(heap)
+        a, b = linked.find(i), linked.find(j)
+        if a == b:
+            continue
+        across = [(x, y) for x in members[a] for y in members[b] if article_of[x] != article_of[y]]
+        if known.mean(across) < matcher.link_threshold:
+            continue
+        root = linked.union(a, b)
+        members[root] = sorted(members.pop(a) + members.pop(b))
+    return [members[root] for root in sorted(members)], known
 
 
 def align_facts(
     articles: Sequence[Article],
-    scorer: PairScorer,
+    matcher: FactMatcher,
     sources: SourceIndex,
     *,
-    average_linkage: bool = True,
-) -> tuple[tuple[Fact, ...], dict[str, tuple[ClaimRef, ...]]]:
-    """Group the story's claims into facts; also return each fact's claims for later analysis.
-
-    ``average_linkage=False`` joins groups on their strongest link alone (single linkage, as before
-    the average was required): kept so ``benchmarks/facts.py`` can show what the average buys.
-    """
+    related_threshold: float = 1.0,
+) -> tuple[tuple[Fact, ...], dict[str, tuple[ClaimRef, ...]], list[tuple[int, int]]]:
+    """Group the story's claims into facts; also return each fact's claims for later analysis, and
+    the pairs of facts (indices into the returned facts, lower first) related by a scored claim pair
+    at or above ``related_threshold`` (no extra scoring: the pairs scored while grouping)."""
+    ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
     refs = [
         ClaimRef(article, claim)
-        for article in sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
+        for article in ordered
         for claim in article.claims
         if len(claim.text.split()) >= MIN_CLAIM_WORDS
     ]
     if not refs:
-        return (), {}
-    scores = scorer.similarity_matrix([r.claim.text for r in refs])
-    linked = UnionFind[int](range(len(refs)))
-
-    # Strongest links first; a fact never takes two claims of one article, so a chain of weak links
-    # cannot fold an article's neighbouring sentences into one fact; and two groups join only when
-    # their claims match on average (average linkage), so A~B and B~C do not make A and C one fact
-    # when A and C say different things.
-    articles_of: dict[int, set[str]] = {i: {ref.article.id} for i, ref in enumerate(refs)}
-    members_of: dict[int, list[int]] = {i: [i] for i in range(len(refs))}
-    pairs = _mutual_best_pairs(refs, scores, scorer.threshold)
-    for i, j in sorted(pairs, key=lambda p: (-scores[p[0], p[1]], p)):
-        left, right = linked.find(i), linked.find(j)
-        if left == right or articles_of[left] & articles_of[right]:
-            continue
-        if average_linkage and _mean_score(scores, members_of[left], members_of[right]) < (
-            scorer.threshold
-        ):
-            continue
-        root = linked.union(left, right)
-        articles_of[root] = articles_of.pop(left) | articles_of.pop(right)
-        members_of[root] = members_of.pop(left) + members_of.pop(right)
-    components: dict[int, list[int]] = defaultdict(list)
-    for index in range(len(refs)):
-        components[linked.find(index)].append(index)
+        return (), {}, []
+    position = {a.id: i for i, a in enumerate(ordered)}
+    article_of = np.array([position[r.article.id] for r in refs], dtype=np.intp)
+    claims = matcher.prepare([r.claim.text for r in refs])
+    groups, known = group_claims(claims, article_of, matcher)
     facts: list[Fact] = []
     members: dict[str, tuple[ClaimRef, ...]] = {}
-    for indices in components.values():
-        fact, claims = _fact([refs[i] for i in indices], scores[np.ix_(indices, indices)], sources)
+    fact_of_claim: dict[int, str] = {}
+    for indices in groups:
+        fact, group = _fact([refs[i] for i in indices], indices, article_of, known, sources)
         facts.append(fact)
-        members[fact.id] = claims
+        members[fact.id] = group
+        fact_of_claim.update(dict.fromkeys(indices, fact.id))
     facts.sort(key=lambda f: (-f.independent_sources, min(f.claims).article_id, f.id))
-    return tuple(facts), members
-
-
-def _mean_score(scores: np.ndarray, left: list[int], right: list[int]) -> float:
-    """The average same-statement score between two groups of claims (average linkage)."""
-    return float(scores[np.ix_(left, right)].mean())
-
-
-def _mutual_best_pairs(
-    refs: list[ClaimRef], scores: np.ndarray, threshold: float
-) -> list[tuple[int, int]]:
-    by_article: dict[str, list[int]] = defaultdict(list)
-    for index, ref in enumerate(refs):
-        by_article[ref.article.id].append(index)
-    groups = [np.array(v) for _, v in sorted(by_article.items())]
-    pairs: list[tuple[int, int]] = []
-    for a, left in enumerate(groups):
-        for right in groups[a + 1 :]:
-            block = scores[np.ix_(left, right)]
-            best_right = block.argmax(axis=1)
-            best_left = block.argmax(axis=0)
-            for row, column in enumerate(best_right):
-                if best_left[column] == row and block[row, column] >= threshold:
-                    pairs.append((int(left[row]), int(right[column])))
-    return sorted(pairs)
+    position_of = {f.id: i for i, f in enumerate(facts)}
+    related = sorted(
+        {
+            (min(a, b), max(a, b))
+            for i, j in known.at_least(related_threshold)
+            if (a := position_of[fact_of_claim[i]]) != (b := position_of[fact_of_claim[j]])
+        }
+    )
+    return tuple(facts), members, related
 
 
 def _fact(
-    refs: list[ClaimRef], scores: np.ndarray, sources: SourceIndex
+    refs: list[ClaimRef],
+    indices: list[int],
+    article_of: Indices,
+    known: _PairScores,
+    sources: SourceIndex,
 ) -> tuple[Fact, tuple[ClaimRef, ...]]:
-    # The representative wording: the claim most similar to the others (ties: earliest).
-    centrality = scores.sum(axis=1) - np.array(
-        [_DANGLING_PENALTY if _dangling(r.claim.text) else 0.0 for r in refs]
-    )
+    # The representative wording: the claim that matches the other outlets' claims best on average
+    # (ties: earliest), never one that leans on the sentence before it when another one exists.
+    centrality = []
+    for position, i in enumerate(indices):
+        others = [(i, j) for j in indices if article_of[j] != article_of[i]]
+        score = known.mean(others) if others else 0.0
+        centrality.append(
+            score - (_DANGLING_PENALTY if _dangling(refs[position].claim.text) else 0)
+        )
     representative = refs[int(np.argmax(centrality))]
     article_ids = {r.article.id for r in refs}
     count = sources.count(article_ids)

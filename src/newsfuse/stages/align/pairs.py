@@ -67,6 +67,7 @@ __all__ = [
     "WEIGHTS_LEXICAL",
     "Hints",
     "PairFeatures",
+    "StatementContext",
     "StatementMatcher",
     "Weights",
     "candidate_entities",
@@ -570,42 +571,90 @@ def pair_features(
             raise ValueError("hints must give one entry per sentence")
     if not left:
         return []
-    texts = sorted(set(left) | set(right) | set(corpus))
-    index = {t: i for i, t in enumerate(texts)}
-    documents = [terms(t) for t in texts]
-    frequency = _rarity(documents)
-    rarity = {t: _idf(c, len(texts)) for t, c in frequency.items()}
-    vectors = _tfidf_vectors(documents, frequency)
-    encoded: list[Encoded] | None = None
-    piece_weights: list[npt.NDArray[np.float64]] = []
-    if encoder is not None:
-        encoded = encoder.encode_tokens(texts)
-        piece_frequency = _rarity([e.pieces for e in encoded])
-        piece_weights = [
-            np.array([_idf(piece_frequency[p], len(texts)) for p in e.pieces], dtype=np.float64)
-            for e in encoded
-        ]
-    profiles: dict[tuple[str, Hints | None], _Profile] = {}
+    context = StatementContext(sorted(set(left) | set(right) | set(corpus)), encoder=encoder)
+    return [
+        context.features(
+            a,
+            b,
+            left_hints[position] if left_hints is not None else None,
+            right_hints[position] if right_hints is not None else None,
+        )
+        for position, (a, b) in enumerate(zip(left, right, strict=True))
+    ]
 
-    def profile(text: str, hints: Hints | None) -> _Profile:
+
+class StatementContext:
+    """Everything about a set of sentences the pair features need, computed once: rarity (IDF over
+    these sentences), TF-IDF vectors, word-piece vectors with an encoder, and each sentence's
+    profile on first use.  Scoring a pair then costs set intersections and two rapidfuzz calls,
+    whatever the number of sentences: a story's candidate pairs are scored without recomputing
+    the story's rarity for every batch."""
+
+    def __init__(self, texts: Sequence[str], *, encoder: SentenceEncoder | None = None) -> None:
+        self.texts = list(dict.fromkeys(texts))
+        self._index = {t: i for i, t in enumerate(self.texts)}
+        documents = [terms(t) for t in self.texts]
+        frequency = _rarity(documents)
+        self._rarity = {t: _idf(c, len(self.texts)) for t, c in frequency.items()}
+        self._vectors = _tfidf_vectors(documents, frequency)
+        self._encoded: list[Encoded] | None = None
+        self._piece_weights: list[npt.NDArray[np.float64]] = []
+        if encoder is not None:
+            self._encoded = encoder.encode_tokens(self.texts)
+            piece_frequency = _rarity([e.pieces for e in self._encoded])
+            self._piece_weights = [
+                np.array(
+                    [_idf(piece_frequency[p], len(self.texts)) for p in e.pieces],
+                    dtype=np.float64,
+                )
+                for e in self._encoded
+            ]
+        self._profiles: dict[tuple[str, Hints | None], _Profile] = {}
+
+    def sentence_vectors(self) -> npt.NDArray[np.float32] | None:
+        """The unit sentence embeddings of :attr:`texts`, when an encoder was given."""
+        if self._encoded is None:
+            return None
+        return np.stack([e.sentence for e in self._encoded]) if self._encoded else None
+
+    def _profile(self, text: str, hints: Hints | None) -> _Profile:
         key = (text, hints)
-        if key not in profiles:
-            profiles[key] = _profile(text, hints, rarity)
-        return profiles[key]
+        if key not in self._profiles:
+            self._profiles[key] = _profile(text, hints, self._rarity)
+        return self._profiles[key]
 
-    found: list[PairFeatures] = []
-    for position, (a, b) in enumerate(zip(left, right, strict=True)):
-        i, j = index[a], index[b]
-        first = profile(a, left_hints[position] if left_hints is not None else None)
-        second = profile(b, right_hints[position] if right_hints is not None else None)
-        values = _lexical(first, second, cosine(vectors[i], vectors[j]), rarity)
-        if encoded is None:
+    def features(
+        self, a: str, b: str, a_hints: Hints | None = None, b_hints: Hints | None = None
+    ) -> PairFeatures:
+        """The features of one pair of sentences of this context."""
+        i, j = self._index[a], self._index[b]
+        first, second = self._profile(a, a_hints), self._profile(b, b_hints)
+        values = _lexical(first, second, cosine(self._vectors[i], self._vectors[j]), self._rarity)
+        if self._encoded is None:
             values |= dict.fromkeys(EMBEDDING_FEATURES, 0.0)
         else:
-            values["embedding"] = float(np.dot(encoded[i].sentence, encoded[j].sentence))
-            values |= _soft_alignment(encoded[i], encoded[j], piece_weights[i], piece_weights[j])
-        found.append(PairFeatures(values, number_agreement(first.numbers, second.numbers)))
-    return found
+            values["embedding"] = float(
+                np.dot(self._encoded[i].sentence, self._encoded[j].sentence)
+            )
+            values |= _soft_alignment(
+                self._encoded[i], self._encoded[j], self._piece_weights[i], self._piece_weights[j]
+            )
+        return PairFeatures(values, number_agreement(first.numbers, second.numbers))
+
+    def scores(
+        self, pairs: Sequence[tuple[str, str]], *, min_support: float = MIN_SUPPORT
+    ) -> list[float]:
+        """P(same statement) of each pair (0.0 outside the model's support)."""
+        weights = WEIGHTS_EMBEDDING if self._encoded is not None else WEIGHTS_LEXICAL
+        found = []
+        for a, b in pairs:
+            features = self.features(a, b)
+            found.append(
+                weights.probability(features.vector())
+                if features[SUPPORT_FEATURE] >= min_support
+                else 0.0
+            )
+        return found
 
 
 def same_statement_scores(

@@ -1,0 +1,104 @@
+"""The same-fact decision for a story's claims: profile them once, score only the pairs asked for.
+
+The decision itself is the MSRP-fitted same-statement model of
+:mod:`newsfuse.stages.align.pairs` (a logistic regression over word, n-gram, coverage, figure and
+entity features, optionally MiniLM ones).  What this module adds is the story-scale shape the fact
+grouping needs: the claims' rarity, TF-IDF vectors and profiles are computed once
+(:class:`~newsfuse.stages.align.pairs.StatementContext`), the candidate index's sparse rows once
+(:func:`~newsfuse.stages.align.claim_features.prepare_claims`), and then any pairs — the candidates
+up front, a few more when two groups of claims are compared — cost only their own features.
+
+A model fitted on ECB+ event coreference was tried in this place and not kept: it ranks our labelled
+fact pairs better (pair AUC 0.86 against 0.78) but ECB+'s notion of "the same" (both sentences
+mention the topic's main event) is so much looser than a fact's that no threshold chosen on public
+data kept its precision (0.27 to 0.71 on the labelled pairs against 0.87 here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from newsfuse.stages.align.claim_features import ClaimMatrix, prepare_claims
+from newsfuse.stages.align.pairs import MIN_SUPPORT, StatementContext
+
+if TYPE_CHECKING:
+    from newsfuse.stages.align.embeddings import SentenceEncoder
+
+__all__ = [
+    "DEFAULT_LINK_THRESHOLD",
+    "DEFAULT_THRESHOLD",
+    "FactMatcher",
+    "PreparedClaims",
+    "score_text_pairs",
+]
+
+DEFAULT_THRESHOLD = 0.5
+"""A calibrated probability: "the same" when more likely than not (MSRP's decision point)."""
+DEFAULT_LINK_THRESHOLD = 0.5
+"""Two groups of claims join when their claims of different articles average this much."""
+
+Indices = npt.NDArray[np.intp]
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedClaims:
+    """A story's claims, profiled once: the candidate index's rows and the pair scorer's context."""
+
+    index: ClaimMatrix
+    context: StatementContext
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
+class FactMatcher:
+    """Scores claim pairs of one story: light to construct; the encoder loads on first use."""
+
+    def __init__(
+        self,
+        encoder: SentenceEncoder | None = None,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        link_threshold: float = DEFAULT_LINK_THRESHOLD,
+        min_support: float = MIN_SUPPORT,
+    ) -> None:
+        self.encoder = encoder
+        self.threshold = threshold
+        self.link_threshold = link_threshold
+        self.min_support = min_support
+
+    def prepare(self, texts: Sequence[str]) -> PreparedClaims:
+        """Profile the claims once (O(total words), one encoder pass when embeddings are on)."""
+        context = StatementContext(sorted(set(texts)), encoder=self.encoder)
+        vectors = context.sentence_vectors()
+        if vectors is not None:
+            position = {t: i for i, t in enumerate(context.texts)}
+            vectors = vectors[[position[t] for t in texts]]
+        return PreparedClaims(prepare_claims(texts, embeddings=vectors), context)
+
+    def score(self, claims: PreparedClaims, left: Indices, right: Indices) -> Floats:
+        """P(same statement) of the pairs ``(left[k], right[k])`` of ``claims``."""
+        texts = claims.index.texts
+        pairs = [(texts[i], texts[j]) for i, j in zip(left.tolist(), right.tolist(), strict=True)]
+        return np.array(claims.context.scores(pairs, min_support=self.min_support), dtype=float)
+
+
+def score_text_pairs(
+    left: Sequence[str],
+    right: Sequence[str],
+    *,
+    encoder: SentenceEncoder | None = None,
+    corpus: Sequence[str] = (),
+) -> Floats:
+    """P(same statement) of each pair ``(left[k], right[k])``, rarity over every text given plus
+    ``corpus`` (pass the story's claims when scoring a few pairs of a larger story)."""
+    if len(left) != len(right):
+        raise ValueError(f"{len(left)} left texts but {len(right)} right ones")
+    context = StatementContext(sorted(set(left) | set(right) | set(corpus)), encoder=encoder)
+    return np.array(context.scores(list(zip(left, right, strict=True))), dtype=float)
