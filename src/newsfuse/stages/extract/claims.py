@@ -89,7 +89,7 @@ def claim_bounds(sentence: SpacySpan) -> list[tuple[int, int]]:
     """
     doc = sentence.doc
     begin = _token_at(sentence, sentence.start_char + dateline_end(sentence.text))
-    if begin >= sentence.end or _starts_lowercase(doc.text, doc[begin].idx, sentence.end_char):
+    if begin >= sentence.end or _starts_lowercase(doc[begin : sentence.end].text):
         return []
     bounds: set[tuple[int, int]] = set()
     for a, b, head in coordinated(sentence.root, begin, sentence.end):
@@ -144,9 +144,9 @@ def _token_at(sentence: SpacySpan, char: int) -> int:
     return sentence.end
 
 
-def _starts_lowercase(text: str, start: int, end: int) -> bool:
+def _starts_lowercase(text: str) -> bool:
     """Whether the first letter or digit, past quotation marks and brackets, is lowercase."""
-    for char in text[start:end]:
+    for char in text:
         if char.isalnum():
             return char.islower()
     return False
@@ -401,10 +401,12 @@ def _words(doc: Doc, a: int, b: int) -> int:
     return sum(1 for token in doc[a:b] if not (token.is_punct or token.is_space))
 
 
-def _chars(doc: Doc, a: int, b: int) -> tuple[int, int]:
-    """The token range's characters, with separators and dangling quotation marks trimmed."""
-    start, end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
-    return _trim(doc.text, start, end)
+def _chars(doc: Doc, a: int, b: int) -> tuple[int, int, str]:
+    """The token range's characters, with separators and dangling quotation marks trimmed, and
+    their text (from the span: ``doc.text`` joins the whole document on every access)."""
+    text = doc[a:b].text
+    start, end = _trim(text, 0, len(text))
+    return doc[a].idx + start, doc[a].idx + end, text[start:end]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -436,8 +438,8 @@ def _checked(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
     """The trimmed characters of token range ``[a, b)`` if they make a checkable claim."""
     if b <= a:
         return None
-    start, end = _chars(doc, a, b)
-    return (start, end) if _checkable(doc.text[start:end]) else None
+    start, end, text = _chars(doc, a, b)
+    return (start, end) if _checkable(text) else None
 
 
 def _checkable(text: str) -> bool:

@@ -76,7 +76,7 @@ def coordinated(head: Token, begin: int, end: int) -> list[tuple[int, int, Token
     pieces.append((a, b, current))
     if any(b <= a for a, b, _ in pieces):
         return whole
-    texts = (doc.text[doc[a].idx : doc[b - 1].idx + len(doc[b - 1].text)] for a, b, _ in pieces)
+    texts = (doc[a:b].text for a, b, _ in pieces)  # doc.text would join the whole doc each time
     if not all(_checkable(text) for text in texts):
         return whole
     return pieces
