@@ -1,7 +1,9 @@
 """The extract stage: sentences, mentions, quotes and claims for a batch of articles.
 
-A claim is a checkable statement: a sentence, or each independent clause of a compound sentence
-(:mod:`newsfuse.stages.extract.clauses`); its mentions and quote are those inside its own span.
+A claim is a checkable statement below the sentence: an independent clause, the content of reported
+speech, a relative clause (:mod:`newsfuse.stages.extract.claims`); its mentions are those inside its
+own span, its quote the one that overlaps it most (for reported content, the quote it is the
+content of, so the speaker travels with the claim).
 
 One :class:`Extractor` runs spaCy over the paragraphs of many articles in a single ``nlp.pipe`` call
 (batching is where spaCy's speed comes from), then hands each parsed paragraph to the mention and quote
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from newsfuse.config import ExtractSettings
 from newsfuse.models import Article, Claim, Mention, Quote, Span, content_id
-from newsfuse.stages.extract.clauses import clause_bounds
+from newsfuse.stages.extract.claims import claim_bounds
 from newsfuse.stages.extract.dates import find_timexes
 from newsfuse.stages.extract.entities import TIME_LABELS, article_people, mentions_in_paragraph
 from newsfuse.stages.extract.nlp import load_nlp
@@ -85,7 +87,7 @@ def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | N
     people = article_people(doc for _, doc in docs)
     context = QuoteContext(people=quote_people(people, (doc for _, doc in docs)))
     sentences: list[Span] = []
-    statements: list[Span] = []  # claim spans: sentences, or the clauses of compound ones
+    statements: list[Span] = []  # claim spans: clauses, reported content, relative clauses
     mentions: list[Mention] = []
     quotes: list[Quote] = []
     for offset, doc in docs:
@@ -96,11 +98,9 @@ def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | N
                 continue
             start = offset + sentence.start_char + (len(text) - len(text.lstrip()))
             sentences.append(Span(article.id, start, start + len(stripped)))
-            clauses = clause_bounds(sentence)
-            if len(clauses) == 1:
-                statements.append(sentences[-1])
-            else:
-                statements.extend(Span(article.id, offset + a, offset + b) for a, b in clauses)
+            statements.extend(
+                Span(article.id, offset + a, offset + b) for a, b in claim_bounds(sentence)
+            )
         mentions.extend(
             m
             for m in mentions_in_paragraph(doc, offset, article.id, people)
@@ -125,9 +125,10 @@ def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | N
 
 def _claim(article: Article, span: Span, mentions: list[Mention], quotes: list[Quote]) -> Claim:
     inside = tuple(m for m in mentions if span.start <= m.span.start and m.span.end <= span.end)
-    quote = next(
-        (q for q in quotes if q.span.start < span.end and q.span.end > span.start and q.speaker),
-        None,
+    quote = max(
+        (q for q in quotes if q.speaker and q.span.start < span.end and q.span.end > span.start),
+        key=lambda q: _fit(q, span),
+        default=None,
     )
     return Claim(
         id=content_id(article.id, str(span.start), str(span.end), prefix="clm_"),
@@ -136,3 +137,13 @@ def _claim(article: Article, span: Span, mentions: list[Mention], quotes: list[Q
         mentions=inside,
         quote=quote,
     )
+
+
+def _fit(quote: Quote, span: Span) -> tuple[bool, int, int]:
+    """How well a quote fits as the claim's attribution: best a speaker named outside the claim
+    (inside it, as "Islamabad" in "Islamabad laid out evidence", the claim reports that speaker
+    rather than being said by them), then the most overlap, then the earliest quote."""
+    who = quote.speaker_span
+    outside = who is None or who.end <= span.start or who.start >= span.end
+    overlap = min(quote.span.end, span.end) - max(quote.span.start, span.start)
+    return outside, overlap, -quote.span.start

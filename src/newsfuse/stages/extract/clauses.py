@@ -18,10 +18,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
-    from spacy.tokens import Token
 
-__all__ = ["MIN_CLAUSE_WORDS", "clause_bounds"]
+__all__ = ["MIN_CLAUSE_WORDS", "clause_bounds", "coordinated", "separator_start"]
 
 MIN_CLAUSE_WORDS = 5  # as facts' MIN_CLAIM_WORDS: shorter pieces state too little to check
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
@@ -34,58 +34,74 @@ def clause_bounds(sentence: SpacySpan) -> list[tuple[int, int]]:
 
     Returns one range, the whole sentence, when it is not a compound of independent clauses.
     """
-    whole = [(sentence.start_char, sentence.end_char)]
-    root = sentence.root
-    if root.pos_ not in _VERBS:
+    pieces = coordinated(sentence.root, sentence.start, sentence.end)
+    if len(pieces) == 1:
+        return [(sentence.start_char, sentence.end_char)]
+    doc = sentence.doc
+    return [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b, _ in pieces]
+
+
+def coordinated(head: Token, begin: int, end: int) -> list[tuple[int, int, Token]]:
+    """Token ranges ``[a, b)`` of the independent clauses coordinated on ``head`` within
+    ``[begin, end)``, each with its own head verb; ``[(begin, end, head)]`` when there are none.
+
+    A range rather than a sentence, so that the content of reported speech ("said that talks had
+    failed and Pakistan would act") splits by the same rule as a whole sentence.
+    """
+    whole = [(begin, end, head)]
+    if head.pos_ not in _VERBS:
         return whole
-    starts: list[Token] = []
-    for child in root.children:
-        if child.dep_ != "conj" or child.pos_ not in _VERBS or child.i <= root.i:
+    doc = head.doc
+    heads: list[Token] = []
+    for child in head.children:
+        if child.dep_ != "conj" or child.pos_ not in _VERBS or child.i <= head.i:
+            continue
+        if child.right_edge.i >= end:
             continue
         if not any(grand.dep_ in _SUBJECTS for grand in child.children):
             continue  # "began on Monday and spread to rail": one subject, one claim
-        if _joined(sentence, child):
-            starts.append(child.left_edge)
-    if not starts:
+        if _joined(doc, begin, child):
+            heads.append(child)
+    if not heads:
         return whole
-    pieces: list[tuple[int, int]] = []
-    begin = sentence.start
-    for start in sorted(starts, key=lambda t: t.i):
-        if start.i <= begin:
-            return whole  # a non-projective parse: the clauses interleave, keep the sentence
-        pieces.append(_trimmed(sentence, begin, _separator_start(sentence, start.i)))
-        begin = start.i
-    pieces.append(_trimmed(sentence, begin, sentence.end))
-    doc = sentence.doc
-    bounds = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in pieces if b > a]
-    if len(bounds) != len(pieces) or not all(_checkable(doc.text[a:b]) for a, b in bounds):
+    pieces: list[tuple[int, int, Token]] = []
+    start, current = begin, head
+    for child in sorted(heads, key=lambda t: t.i):
+        if child.left_edge.i <= start:
+            return whole  # a non-projective parse: the clauses interleave, keep the range
+        a, b = _trimmed(doc, start, separator_start(doc, begin, child.left_edge.i))
+        pieces.append((a, b, current))
+        start, current = child.left_edge.i, child
+    a, b = _trimmed(doc, start, end)
+    pieces.append((a, b, current))
+    if any(b <= a for a, b, _ in pieces):
         return whole
-    return bounds
+    texts = (doc[a:b].text for a, b, _ in pieces)  # doc.text would join the whole doc each time
+    if not all(_checkable(text) for text in texts):
+        return whole
+    return pieces
 
 
-def _joined(sentence: SpacySpan, conj: Token) -> bool:
+def _joined(doc: Doc, begin: int, conj: Token) -> bool:
     """Whether a coordinating conjunction or a semicolon stands right before the clause."""
     i = conj.left_edge.i - 1
-    while i >= sentence.start and sentence.doc[i].is_punct and sentence.doc[i].text != ";":
+    while i >= begin and doc[i].is_punct and doc[i].text != ";":
         i -= 1
-    if i < sentence.start:
+    if i < begin:
         return False
-    token = sentence.doc[i]
+    token = doc[i]
     return token.dep_ == "cc" or token.pos_ == "CCONJ" or token.text == ";"
 
 
-def _separator_start(sentence: SpacySpan, index: int) -> int:
+def separator_start(doc: Doc, begin: int, index: int) -> int:
     """Where the separator before a clause begins: back over the conjunction and punctuation."""
     i = index - 1
-    while i > sentence.start and (
-        sentence.doc[i].pos_ == "CCONJ" or sentence.doc[i].text in _SEPARATORS
-    ):
+    while i > begin and (doc[i].pos_ == "CCONJ" or doc[i].text in _SEPARATORS):
         i -= 1
     return i + 1
 
 
-def _trimmed(sentence: SpacySpan, begin: int, end: int) -> tuple[int, int]:
-    doc = sentence.doc
+def _trimmed(doc: Doc, begin: int, end: int) -> tuple[int, int]:
     while end > begin and doc[end - 1].is_space:
         end -= 1
     while begin < end and doc[begin].is_space:
