@@ -58,6 +58,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import xml.etree.ElementTree as ET
@@ -572,7 +573,7 @@ def targets(results: Sequence[SizeResult]) -> list[str]:
 
 
 def _revision() -> str:
-    """The commit measured (with '+changes' when the work tree differs), for the results file."""
+    """The commit measured, and whether ``src/`` differs from it (the code timed, not this script)."""
     try:
         head = subprocess.run(
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
@@ -581,14 +582,14 @@ def _revision() -> str:
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "src"],
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown commit"
-    return f"{head}{' + uncommitted changes' if dirty else ''}"
+    return f"{head}{' + uncommitted changes to src/' if dirty else ''}"
 
 
 def results_markdown(
@@ -673,12 +674,23 @@ def profile(size: int, args: argparse.Namespace, workdir: Path) -> int:
     if not stats_path.is_file():
         print(f"no profile written: {_tail(run.stderr, 5)}")
         return 1
+    prefixes = sorted(
+        {
+            str(ROOT / "src"),
+            *(p for p in sys.path if p.endswith("-packages")),
+            sysconfig.get_paths()["stdlib"],
+        },
+        key=len,
+        reverse=True,
+    )
     for order in ("cumulative", "tottime"):
         buffer = io.StringIO()
-        stats = pstats.Stats(str(stats_path), stream=buffer)
-        stats.strip_dirs().sort_stats(order).print_stats(25)
+        pstats.Stats(str(stats_path), stream=buffer).sort_stats(order).print_stats(25)
+        text = buffer.getvalue().split("\n", 1)[1].strip()
+        for prefix in prefixes:  # paths short, yet unambiguous (strip_dirs merges __init__.py's)
+            text = text.replace(prefix + os.sep, "")
         print(f"\n=== top 25 by {order} ===")
-        print(buffer.getvalue().split("\n", 1)[1].strip())
+        print(text)
     if args.profile_out:
         print(f"\nprofile: {stats_path} (open with snakeviz or python -m pstats)")
     return 0 if run.ok else 1
