@@ -32,13 +32,13 @@ run's alone:
 
 Each run is capped by ``--timeout`` seconds and an address-space limit (``RLIMIT_AS``,
 ``--memory-gb``), and reported as "timed out" / "out of memory" instead of failing the benchmark; a
-size is skipped once a smaller one has failed.  ``--repeat`` runs alternate floor and newsfuse and
+size is skipped once a smaller one has failed (``--keep-going`` runs it anyway).  ``--repeat`` runs alternate floor and newsfuse and
 report the median.  ``--profile N`` instead runs the report of N articles in a fresh process under
 cProfile (same limits; a timed-out run is interrupted and its profile so far still printed) and
 prints the top functions by cumulative and by total time.
 
     python benchmarks/story_scale.py [--sizes 20,80,320] [--repeat 1] [--timeout 600]
-                                     [--memory-gb 6] [--seed 7] [--no-write]
+                                     [--memory-gb 6] [--seed 7] [--keep-going] [--no-write]
     python benchmarks/story_scale.py --profile 20 [--profile-out story.prof]
 """
 
@@ -481,11 +481,15 @@ def measure_size(
         )
         log(f"  newsfuse: {report.status}, {report.seconds:.1f} s, peak {report.peak_mb:,.0f} MB")
         if not report.ok:
+            log(f"  newsfuse said: {_tail(report.stderr, 2)}")
             result.status = report.status
             if report.status == "timed out":
                 result.notes.append(f"timed out after {args.timeout:g} s")
             elif report.status == "out of memory":
-                result.notes.append(f"out of memory (limit {args.memory_gb:g} GB address space)")
+                result.notes.append(
+                    f"out of memory after {report.seconds:.0f} s "
+                    f"(limit {args.memory_gb:g} GB address space)"
+                )
             else:
                 result.notes.append(f"{report.status}: {_tail(report.stderr)}")
             result.peak_mb = report.peak_mb
@@ -708,6 +712,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--memory-gb", type=float, default=6, help="address-space cap per run (0: none)"
     )
     parser.add_argument("--seed", type=int, default=7, help="seeds the article order")
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="run larger sizes even after a smaller one timed out or ran out of memory",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only, keep the results file")
     parser.add_argument("--profile", type=int, metavar="N", help="profile the report of N articles")
     parser.add_argument("--profile-out", help="keep the cProfile stats here")
@@ -729,7 +738,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results: list[SizeResult] = []
         failed: SizeResult | None = None
         for size in sizes:
-            if failed is not None:
+            if failed is not None and not args.keep_going:
                 articles = story(size, args.seed)
                 skipped = SizeResult(size, word_count(articles), composition(articles))
                 skipped.status = "skipped"
