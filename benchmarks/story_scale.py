@@ -32,10 +32,10 @@ run's alone:
 
 Each run is capped by ``--timeout`` seconds and an address-space limit (``RLIMIT_AS``,
 ``--memory-gb``), and reported as "timed out" / "out of memory" instead of failing the benchmark; a
-size is skipped once a smaller one has failed (``--keep-going`` runs it anyway).  ``--repeat`` runs alternate floor and newsfuse and
-report the median.  ``--profile N`` instead runs the report of N articles in a fresh process under
-cProfile (same limits; a timed-out run is interrupted and its profile so far still printed) and
-prints the top functions by cumulative and by total time.
+size is skipped once a smaller one has failed (``--keep-going`` runs it anyway).  ``--repeat`` runs
+alternate floor and newsfuse and report the median.  ``--profile N`` instead runs the report of N
+articles in a fresh process under cProfile (same limits; a timed-out run is interrupted and its
+profile so far still printed) and prints the top functions by cumulative and by total time.
 
     python benchmarks/story_scale.py [--sizes 20,80,320] [--repeat 1] [--timeout 600]
                                      [--memory-gb 6] [--seed 7] [--keep-going] [--no-write]
