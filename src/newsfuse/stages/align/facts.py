@@ -6,8 +6,8 @@ The chain, linear in the story's claims up to the candidate lists' size:
 2. **candidates**: each claim's few most promising claims of *other* articles, found through an
    inverted index of rare words, names, figures and quotations (and embeddings, when on) —
    :func:`~newsfuse.stages.align.candidates.candidate_pairs`, never all pairs;
-3. **the same-fact decision** on those pairs only, by the learned model of
-   :mod:`~newsfuse.stages.align.same_fact` (vectorised features, threshold chosen on validation);
+3. **the same-fact decision** on those pairs only (:class:`~newsfuse.stages.align.same_fact.
+   FactMatcher`: the MSRP-fitted same-statement model, the story's rarity computed once);
 4. **facts**: pairs at or above the threshold are joined strongest first, and two groups join only
    when the claims of different articles across them score on average at least the link threshold
    (average linkage; pairs never scored are scored then).  So A~B and B~C do not make A and C one
