@@ -201,3 +201,24 @@ def test_a_wire_copy_and_its_rerun_are_one_source(example: Report) -> None:
     assert both
     for fact in both:  # every other article is its own outlet and family: the pair counts once
         assert fact.independent_sources == len({s.article_id for s in fact.claims}) - 1
+
+
+def test_the_seeds_named_cases_are_corroborated(seeds: Report) -> None:
+    """Facts several outlets plainly report count their outlets (they were single-source facts when
+    every claim was a whole sentence and a fact took one claim per article)."""
+    tora_bora = _fact_with(seeds, "the repeat of the scenes of their rout at Tora Bora")
+    assert tora_bora.independent_sources == 2, _claim_texts(seeds, tora_bora)
+    kabul = _fact_with(seeds, "backpedalled after receiving fresh instructions from Kabul")
+    assert kabul.independent_sources >= 2, _claim_texts(seeds, kabul)
+    assert any("changed its stance after consulting Kabul" in t for t in _claim_texts(seeds, kabul))
+    evidence = _fact_with(seeds, "“ample and irrefutable” evidence")
+    wordings = " ".join(_claim_texts(seeds, evidence))
+    assert "sufficient and irrefutable evidence" in wordings
+    assert "solid and verifiable evidence" in wordings
+    assert evidence.independent_sources == 3
+
+
+def test_extending_the_talks_is_not_corroborated_by_the_airstrike_threat(seeds: Report) -> None:
+    extend = _fact_with(seeds, "Islamabad has agreed to extend peace talks with the Afghan Taliban")
+    assert extend.independent_sources >= 2
+    assert not any("airstrikes" in t for t in _claim_texts(seeds, extend))
