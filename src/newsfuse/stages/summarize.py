@@ -24,10 +24,14 @@ import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from newsfuse.config import SummarizeSettings
 from newsfuse.models import Article, CitedSentence, Fact, Span, Story, content_id
-from newsfuse.stages.similarity import cosine, terms, tfidf
+from newsfuse.stages.similarity import cosine, sparse_rows, terms, tfidf
 
 __all__ = ["brief_from_facts", "build_story", "outlet_key"]
 
@@ -38,6 +42,8 @@ _DANGLING_STARTS = frozenset(
     | {"but", "and", "however,", "also", "meanwhile,", "instead,"}
 )
 _REDUNDANT = 0.5  # a candidate this similar to a chosen sentence says the same thing again
+_BLOCK = 1024  # candidate rows per sparse product when looking for supporters
+Matrix = Any  # scipy.sparse.csr_matrix (scipy ships no type stubs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +80,9 @@ def build_story(
     ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
     candidates = _candidates(ordered)
     titles = [a.title for a in ordered if a.title]
-    all_vectors = tfidf([terms(c.text) for c in candidates] + [terms(t) for t in titles])
+    all_vectors = sparse_rows(
+        tfidf([terms(c.text) for c in candidates] + [terms(t) for t in titles])
+    )
     vectors, title_vectors = all_vectors[: len(candidates)], all_vectors[len(candidates) :]
     supporters = _supporters(candidates, vectors, settings.support_threshold)
     chosen = _choose(
@@ -116,18 +124,31 @@ def _quotes_balanced(text: str) -> bool:
 
 
 def _supporters(
-    candidates: list[_Candidate], vectors: list[dict[str, float]], threshold: float
+    candidates: list[_Candidate], vectors: Matrix, threshold: float
 ) -> list[dict[str, tuple[int, float]]]:
-    """For each candidate, the best-matching candidate of every *other* outlet above threshold."""
+    """For each candidate, the best-matching candidate of every *other* outlet above threshold.
+
+    The cosines come from sparse products of :data:`_BLOCK` rows at a time (memory bounded by the
+    pairs above the threshold, not by all pairs); pairs are visited in (i, j) order, so the first of
+    equally good supporters wins, as in a plain double loop.
+    """
     result: list[dict[str, tuple[int, float]]] = [{} for _ in candidates]
-    for i, left in enumerate(candidates):
-        for j in range(i + 1, len(candidates)):
-            right = candidates[j]
-            if right.outlet == left.outlet:
-                continue
-            score = cosine(vectors[i], vectors[j])
-            if score < threshold:
-                continue
+    outlets = np.array([c.outlet for c in candidates], dtype=object)
+    for start in range(0, len(candidates), _BLOCK):
+        block = (vectors[start : start + _BLOCK] @ vectors.T).tocoo()
+        rows = block.row.astype(np.intp) + start
+        columns = block.col.astype(np.intp)
+        keep = (columns > rows) & (block.data >= threshold)
+        keep &= outlets[rows] != outlets[columns]
+        order = np.lexsort((columns[keep], rows[keep]))
+        pairs = zip(
+            rows[keep][order].tolist(),
+            columns[keep][order].tolist(),
+            block.data[keep][order].tolist(),
+            strict=True,
+        )
+        for i, j, score in pairs:
+            left, right = candidates[i], candidates[j]
             # A passage supports a sentence only if it states the sentence's figures too: "38 ships"
             # is no support for "41 ships", however alike the words.
             if left.numbers <= right.numbers and score > result[i].get(right.outlet, (-1, -1.0))[1]:
@@ -163,62 +184,79 @@ _WEIGHTS = _Weights()
 
 def _relevance(
     candidates: list[_Candidate],
-    vectors: list[dict[str, float]],
+    vectors: Matrix,
     supporters: list[dict[str, tuple[int, float]]],
-    title_vectors: list[dict[str, float]],
+    title_vectors: Matrix,
     weights: _Weights,
 ) -> list[float]:
-    """Each candidate's standalone worth: corroboration, centrality, headline match, position."""
-    mean: dict[str, float] = {}
-    for vector in vectors:
-        for term, weight in vector.items():
-            mean[term] = mean.get(term, 0.0) + weight / len(vectors)
+    """Each candidate's standalone worth: corroboration, centrality, headline match, position.
+
+    Centrality is the mean cosine with the other outlets' sentences: the cosine with the sum of all
+    sentences less the sum of the candidate's own outlet's, so it costs one sparse product per
+    outlet, not one per pair.
+    """
+    n = len(candidates)
+    if not n:
+        return []
+    outlet_of = [c.outlet for c in candidates]
+    with_all = _dot_rows(vectors, vectors.sum(axis=0))
+    own = np.zeros(n)
+    size = np.zeros(n)
+    for outlet in sorted(set(outlet_of)):
+        members = np.array([i for i, o in enumerate(outlet_of) if o == outlet], dtype=np.intp)
+        own[members] = _dot_rows(vectors[members], vectors[members].sum(axis=0))
+        size[members] = len(members)
+    others = n - size
+    centrality = np.where(others > 0, (with_all - own) / np.maximum(others, 1), 0.0)
+    centroid = _dot_rows(vectors, vectors.sum(axis=0) / n)
+    titles = title_vectors.shape[0]
+    headlines = _dot_rows(vectors, title_vectors.sum(axis=0) / max(1, titles))
     scores = []
     for i, candidate in enumerate(candidates):
-        others = [j for j, c in enumerate(candidates) if c.outlet != candidate.outlet]
-        centrality = (
-            sum(cosine(vectors[i], vectors[j]) for j in others) / len(others) if others else 0.0
-        )
         quoted = any(mark in candidate.text for mark in ('"', "“", "”"))
         scores.append(
             weights.outlets * len(supporters[i])
             + weights.support * sum(s for _, s in supporters[i].values())
-            + weights.centrality * centrality
-            + weights.centroid * cosine(vectors[i], mean)
-            + weights.headlines
-            * (sum(cosine(vectors[i], t) for t in title_vectors) / max(1, len(title_vectors)))
+            + weights.centrality * float(centrality[i])
+            + weights.centroid * float(centroid[i])
+            + weights.headlines * float(headlines[i])
             + weights.lead / (1 + candidate.position)
             - weights.quote * quoted
         )
     return scores
 
 
+def _dot_rows(rows: Matrix, vector: Any) -> npt.NDArray[np.float64]:
+    """Each row's dot product with one dense vector (a 1 × terms matrix or array)."""
+    return np.asarray(rows @ np.asarray(vector, dtype=np.float64).ravel()).ravel()
+
+
 def _choose(
     candidates: list[_Candidate],
-    vectors: list[dict[str, float]],
+    vectors: Matrix,
     supporters: list[dict[str, tuple[int, float]]],
-    title_vectors: list[dict[str, float]],
+    title_vectors: Matrix,
     limit: int,
     max_words: int | None = None,
 ) -> list[int]:
+    """Greedy MMR: each step takes the candidate with the best relevance less redundancy with the
+    chosen ones (its best cosine with them, kept up to date with one sparse product per step)."""
     weights = _WEIGHTS
-    relevance = _relevance(candidates, vectors, supporters, title_vectors, weights)
+    relevance = np.array(_relevance(candidates, vectors, supporters, title_vectors, weights))
     chosen: list[int] = []
     words = 0
-    remaining = list(range(len(candidates)))
-    while remaining and len(chosen) < limit:
+    overlap = np.zeros(len(candidates))
+    open_ = np.ones(len(candidates), dtype=bool)
+    while open_.any() and len(chosen) < limit:
         if max_words is not None and words >= max_words:
             break
-
-        def gain(index: int) -> tuple[float, int]:
-            overlap = max((cosine(vectors[index], vectors[c]) for c in chosen), default=0.0)
-            return (relevance[index] - weights.redundancy * overlap, -index)
-
-        best = max(remaining, key=gain)
-        remaining.remove(best)
-        if any(cosine(vectors[best], vectors[c]) >= _REDUNDANT for c in chosen):
+        gain = np.where(open_, relevance - weights.redundancy * overlap, -np.inf)
+        best = int(np.argmax(gain))  # ties: the lowest index
+        open_[best] = False
+        if chosen and overlap[best] >= _REDUNDANT:
             continue
         chosen.append(best)
+        overlap = np.maximum(overlap, _dot_rows(vectors, vectors[best].toarray()))
         words += len(candidates[best].text.split())
     return sorted(
         chosen,
