@@ -40,6 +40,7 @@ _ENGLISH = re.compile(
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 RELATED_SHARE = 0.5  # facts with claims scoring half the same-statement threshold are related
 MIN_ENGLISH_SHARE = 0.12  # English news prose runs at 0.25–0.35 of these words
 
@@ -103,15 +104,21 @@ def corroborate(articles: Sequence[Article], matcher: FactMatcher) -> Corroborat
 
 
 def _related_wordings(facts: Sequence[Fact], matcher: FactMatcher) -> list[tuple[int, int]]:
-    """Pairs of facts (indices, lower first) whose representative wordings score at least half the
-    same-statement threshold, found through the candidate index (never all pairs of facts): the
-    claim pairs scored while grouping miss facts whose claims were not each other's candidates."""
-    if len(facts) < 2:
+    """Pairs of facts (indices, lower first) whose representative wordings both give a figure and
+    score at least half the same-statement threshold, found through the candidate index among
+    those facts only (never all pairs): the claim pairs scored while grouping miss facts whose
+    claims were not each other's candidates."""
+    with_figures = np.array(
+        [i for i, f in enumerate(facts) if _DIGIT.search(f.text)], dtype=np.intp
+    )
+    if len(with_figures) < 2:
         return []
-    claims = matcher.prepare([f.text for f in facts])
-    left, right = candidate_pairs(claims.index, np.arange(len(facts), dtype=np.intp))
+    claims = matcher.prepare([facts[i].text for i in with_figures])
+    left, right = candidate_pairs(claims.index, np.arange(len(with_figures), dtype=np.intp))
     keep = matcher.score(claims, left, right) >= matcher.threshold * RELATED_SHARE
-    return list(zip(left[keep].tolist(), right[keep].tolist(), strict=True))
+    return list(
+        zip(with_figures[left[keep]].tolist(), with_figures[right[keep]].tolist(), strict=True)
+    )
 
 
 def _unique(conflicts: Sequence[Conflict]) -> tuple[Conflict, ...]:
