@@ -158,7 +158,7 @@ def _groups(articles: Sequence[Article], method: Method, threshold: float) -> Gr
     encoder = SentenceEncoder() if method.embeddings else None
     kind = CosineMatcher if method.kind == "cosine" else FactMatcher
     matcher = kind(encoder, threshold=threshold, link_threshold=threshold)
-    _, members, _ = align_facts(articles, matcher, SourceIndex(articles))
+    members = align_facts(articles, matcher, SourceIndex(articles)).members
     return [[(r.article.id, r.claim.span) for r in refs] for refs in members.values()]
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "FactUpdateKind",
     "FramingTerm",
     "Mention",
+    "NearestPassage",
     "Phase",
     "Quote",
     "QuoteGroup",
@@ -59,7 +60,7 @@ DiffOp = Literal["equal", "insert", "delete", "replace"]
 UpdateBasis = Literal["date", "report"]
 FactUpdateKind = Literal["new", "newly_corroborated", "more_sources"]
 
-REPORT_SCHEMA_VERSION = "1.3"  # of the JSON report; see docs/report-schema.md for the policy
+REPORT_SCHEMA_VERSION = "1.4"  # of the JSON report; see docs/report-schema.md for the policy
 
 
 def content_id(*parts: str | bytes, prefix: str = "", length: int = 16) -> str:
@@ -354,11 +355,23 @@ class FramingTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class NearestPassage:
+    """An outlet's passage that comes closest to a fact the outlet leaves out, with its
+    same-statement probability, so a reader can judge whether the fact is really left out."""
+
+    fact_id: str
+    passage: Span
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class CoverageGap:
-    """Corroborated facts an outlet leaves out."""
+    """Corroborated facts an outlet leaves out, and for those where one was compared, the outlet's
+    nearest passage (``nearest``, at most one per missing fact)."""
 
     outlet: str
     missing_fact_ids: tuple[str, ...]
+    nearest: tuple[NearestPassage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ from newsfuse.stages.dedupe import assign_families
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.extract.canonical import canonicalise
 from newsfuse.stages.ingest.sources import read_sources
-from newsfuse.stages.summarize import build_story
+from newsfuse.stages.summarize import build_story, support_from_facts
 from newsfuse.stages.timeline import build_timeline
 
 __all__ = [
@@ -213,8 +213,10 @@ def analyse_story(
     story = build_story(annotated, settings.summarize, digest)
     corroboration = corroborate(annotated, _matcher(settings.align))
     timeline = build_timeline(annotated)
+    by_id = {a.id: a for a in annotated}
     story = dataclasses.replace(
         story,
+        brief=support_from_facts(story.brief, corroboration.facts, by_id),
         entities=entities,
         timeline=timeline,
         facts=corroboration.facts,
@@ -226,7 +228,6 @@ def analyse_story(
         notes=corroboration.notes + _anchoring_notes(timeline, annotated, settings),
     )
     progress("summarize", 1, 1)
-    by_id = {a.id: a for a in annotated}
     return Report(
         schema_version=REPORT_SCHEMA_VERSION,
         settings_hash=digest,

@@ -534,7 +534,7 @@ def test_gaps_name_facts_and_notes_are_written(report: Report) -> None:
     story = report_to_dict(report)["story"]
     engine = next(f for f in story["facts"] if "engine room" in f["text"])
     assert story["coverage_gaps"] == [
-        {"outlet": "Lakeside Daily", "missing_fact_ids": [engine["id"]]}
+        {"outlet": "Lakeside Daily", "missing_fact_ids": [engine["id"]], "nearest": []}
     ]
     assert story["notes"] == ["1 article(s) not in English, not aligned: inbox/vessa_posten.txt"]
 

@@ -222,3 +222,43 @@ def test_extending_the_talks_is_not_corroborated_by_the_airstrike_threat(seeds: 
     extend = _fact_with(seeds, "Islamabad has agreed to extend peace talks with the Afghan Taliban")
     assert extend.independent_sources >= 2
     assert not any("airstrikes" in t for t in _claim_texts(seeds, extend))
+
+
+def test_one_statement_quoted_in_three_wordings_is_a_quote_variant_group(seeds: Report) -> None:
+    """Tarar's evidence, quoted as "sufficient and irrefutable", "solid and verifiable" and "ample
+    and irrefutable" by three outlets: no string similarity joins them, the fact they share does."""
+    (group,) = [
+        g
+        for g in seeds.story.quote_groups
+        if any("ample and irrefutable" in v.text for v in g.variants)
+    ]
+    texts = {v.text for v in group.variants}
+    assert {"sufficient and irrefutable evidence", "solid and verifiable evidence"} <= texts
+    assert len({v.outlet for v in group.variants}) == 3
+    assert group.speaker == "Attaullah Tarar" and group.label == "substantive change"
+
+
+def test_coverage_gaps_show_the_outlets_nearest_passage(seeds: Report) -> None:
+    """A reader sees, for a fact an outlet is said to leave out, what the outlet says closest to it."""
+    facts = {f.id: f for f in seeds.story.facts}
+    articles = {a.id: a for a in seeds.articles}
+    assert any(gap.nearest for gap in seeds.story.coverage_gaps)
+    for gap in seeds.story.coverage_gaps:
+        assert set(gap.missing_fact_ids) >= {n.fact_id for n in gap.nearest}
+        for fact_id in gap.missing_fact_ids:
+            assert facts[fact_id].independent_sources >= 2
+            assert gap.outlet not in facts[fact_id].outlets
+        for near in gap.nearest:
+            # at or above the same-statement threshold, the outlet reports it: no gap
+            assert 0.0 < near.score < load_settings().align.threshold
+            assert articles[near.passage.article_id].source_name == gap.outlet
+
+
+def test_brief_marks_come_from_the_facts(seeds: Report, example: Report) -> None:
+    """A brief sentence is single-source exactly when no fact it states has two or more sources."""
+    for report in (seeds, example):
+        for sentence in report.story.brief:
+            cited = set(sentence.citations)
+            facts = [f for f in report.story.facts if cited & set(f.claims)]
+            if facts:
+                assert sentence.single_source == all(f.independent_sources < 2 for f in facts)

@@ -28,6 +28,7 @@ from newsfuse.models import (
     Fact,
     FactStatus,
     FramingTerm,
+    NearestPassage,
     Report,
     Span,
     WordDiff,
@@ -155,10 +156,12 @@ class FramingView:
 
 @dataclass(frozen=True, slots=True)
 class GapView:
-    """An outlet and the corroborated facts it leaves out."""
+    """An outlet and the corroborated facts it leaves out, with the outlet's nearest passage to
+    each (and its same-statement score) where one was compared."""
 
     outlet: str
     facts: tuple[FactView, ...]
+    nearest: dict[str, NearestPassage]  # by fact id
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +298,11 @@ def corroboration_view(report: Report) -> CorroborationView:
         for conflict in story.conflicts
     )
     gaps = tuple(
-        GapView(gap.outlet, tuple(facts[fact_id] for fact_id in gap.missing_fact_ids))
+        GapView(
+            gap.outlet,
+            tuple(facts[fact_id] for fact_id in gap.missing_fact_ids),
+            {near.fact_id: near for near in gap.nearest},
+        )
         for gap in story.coverage_gaps
     )
     return CorroborationView(

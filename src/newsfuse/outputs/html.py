@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import jinja2
 from markupsafe import Markup, escape
 
-from newsfuse.models import Article, CitedSentence, Report, Span, Update
+from newsfuse.models import Article, CitedSentence, NearestPassage, Report, Span, Update
 from newsfuse.outputs.corroboration import (
     CONFLICT_KINDS,
     DRIFT_CLASSES,
@@ -317,6 +317,7 @@ class _GapFact:
     label: str
     href: str
     text: str
+    nearest: _Link | None  # the outlet's nearest passage, named by its score
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,6 +407,14 @@ class _Citations:
                 )
             )
         return marks
+
+
+def _nearest_link(near: NearestPassage | None, label: str, citations: _Citations) -> _Link | None:
+    """A link to an outlet's nearest passage to a fact it leaves out, named by its score."""
+    if near is None:
+        return None
+    (link,) = citations.links((near.passage,), f"{label} (nearest)")
+    return _Link(f"{link.label}, score {near.score:.2f}", link.href, link.passage)
 
 
 def _fact_view(view: FactView, total: int, citations: _Citations) -> _FactView:
@@ -511,7 +520,15 @@ def _corroboration(
     gaps = [
         _GapView(
             gap.outlet,
-            [_GapFact(fact.label, "#" + fact.anchor, fact.fact.text) for fact in gap.facts],
+            [
+                _GapFact(
+                    fact.label,
+                    "#" + fact.anchor,
+                    fact.fact.text,
+                    _nearest_link(gap.nearest.get(fact.fact.id), fact.label, citations),
+                )
+                for fact in gap.facts
+            ],
         )
         for gap in view.gaps
     ]

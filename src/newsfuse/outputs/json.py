@@ -97,6 +97,10 @@ def articles_by_id(report: Report) -> dict[str, Article]:
             for term in story.framing
         ),
         *((f"phase {phase.id}", phase.citations) for phase in story.phases),
+        *(
+            (f"coverage gap of {gap.outlet}", tuple(near.passage for near in gap.nearest))
+            for gap in story.coverage_gaps
+        ),
     ]:
         for span in spans:
             cited = index.get(span.article_id)
@@ -238,7 +242,7 @@ def _story(story: Story, index: dict[str, Article]) -> dict[str, Any]:
         "conflicts": [_conflict(conflict, index) for conflict in story.conflicts],
         "quote_groups": [_quote_group(group) for group in story.quote_groups],
         "framing": [_framing_term(term, index) for term in story.framing],
-        "coverage_gaps": [_coverage_gap(gap) for gap in story.coverage_gaps],
+        "coverage_gaps": [_coverage_gap(gap, index) for gap in story.coverage_gaps],
         "phases": [_phase(phase, index) for phase in story.phases],
         "notes": list(story.notes),
     }
@@ -380,8 +384,19 @@ def _framing_term(term: FramingTerm, index: dict[str, Article]) -> dict[str, Any
     }
 
 
-def _coverage_gap(gap: CoverageGap) -> dict[str, Any]:
-    return {"outlet": gap.outlet, "missing_fact_ids": list(gap.missing_fact_ids)}
+def _coverage_gap(gap: CoverageGap, index: dict[str, Article]) -> dict[str, Any]:
+    return {
+        "outlet": gap.outlet,
+        "missing_fact_ids": list(gap.missing_fact_ids),
+        "nearest": [
+            {
+                "fact_id": near.fact_id,
+                "passage": _citation(near.passage, index),
+                "score": near.score,
+            }
+            for near in gap.nearest
+        ],
+    }
 
 
 def _phase(phase: Phase, index: dict[str, Article]) -> dict[str, Any]:

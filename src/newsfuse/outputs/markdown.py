@@ -96,7 +96,7 @@ def render_markdown(report: Report) -> str:
     out += _conflicts_section(view, index)
     out += _quote_variants_section(report)
     out += _framing_section(view)
-    out += _coverage_section(view)
+    out += _coverage_section(view, index)
     out += _development_section(report, index)
     out += _timeline_section(report, index)
 
@@ -429,8 +429,8 @@ def _framing_section(view: CorroborationView) -> list[str]:
     return out
 
 
-def _coverage_section(view: CorroborationView) -> list[str]:
-    """Per outlet, the corroborated facts it leaves out."""
+def _coverage_section(view: CorroborationView, index: Mapping[str, Article]) -> list[str]:
+    """Per outlet, the corroborated facts it leaves out, each with the outlet's nearest passage."""
     out = ["## Coverage gaps", ""]
     if not view.gaps:
         return [*out, "*Every outlet reports every corroborated fact.*", ""]
@@ -440,7 +440,14 @@ def _coverage_section(view: CorroborationView) -> list[str]:
     ]
     for gap in view.gaps:
         out += [f"### {_inline(gap.outlet)} · leaves out {_plural(len(gap.facts), 'fact')}", ""]
-        out += [f"- **{fact.label}** {_inline(fact.fact.text)}" for fact in gap.facts]
+        for fact in gap.facts:
+            out.append(f"- **{fact.label}** {_inline(fact.fact.text)}")
+            near = gap.nearest.get(fact.fact.id)
+            if near is not None:
+                out.append(
+                    f"  - its nearest passage (same-statement score {near.score:.2f}): "
+                    + _passage_ref(near.passage, index)
+                )
         out.append("")
     return out
 

@@ -33,7 +33,7 @@ from newsfuse.config import SummarizeSettings
 from newsfuse.models import Article, CitedSentence, Fact, Span, Story, content_id
 from newsfuse.stages.similarity import cosine, sparse_rows, terms, tfidf
 
-__all__ = ["brief_from_facts", "build_story", "outlet_key"]
+__all__ = ["brief_from_facts", "build_story", "outlet_key", "support_from_facts"]
 
 _DATELINE = re.compile(r"^[A-Z][\w .’'-]{1,40}(?:\s*\([^)]{1,60}\))?\s*:\s*")
 _MIN_WORDS = 8
@@ -361,3 +361,49 @@ def _title(articles: Sequence[Article], brief: Sequence[CitedSentence]) -> str:
         words = brief[0].text.split()
         return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
     return "Untitled story"
+
+
+def support_from_facts(
+    brief: Sequence[CitedSentence], facts: Sequence[Fact], articles: Mapping[str, Article]
+) -> tuple[CitedSentence, ...]:
+    """The brief with its sources counted from the facts, as the Facts section counts them.
+
+    A brief sentence is supported by the facts one of whose claims lies (at least half) inside the
+    sentence's own span: it cites its own span and every claim of those facts (in place of the
+    passages that only matched it lexically), names their outlets, and is single-source unless one
+    of those facts has two or more independent sources.  So the brief never calls a sentence corroborated that the
+    Facts section lists as single-source, nor the other way round.
+    """
+    claims_by_article: dict[str, list[tuple[Span, Fact]]] = {}
+    for fact in facts:
+        for span in fact.claims:
+            claims_by_article.setdefault(span.article_id, []).append((span, fact))
+    marked = []
+    for sentence in brief:
+        own = next(
+            (s for s in sentence.citations if articles[s.article_id].slice(s) == sentence.text),
+            None,
+        )
+        if own is None:
+            marked.append(sentence)
+            continue
+        supporting = {
+            fact.id: fact
+            for span, fact in claims_by_article.get(own.article_id, [])
+            if 2 * (min(span.end, own.end) - max(span.start, own.start)) >= span.end - span.start
+        }
+        if not supporting:
+            marked.append(sentence)
+            continue
+        citations = {own, *(s for f in supporting.values() for s in f.claims)}
+        outlets = {o for f in supporting.values() for o in f.outlets}
+        outlets.add(outlet_key(articles[own.article_id]))
+        marked.append(
+            CitedSentence(
+                text=sentence.text,
+                citations=tuple(sorted(citations)),
+                outlets=tuple(sorted(outlets)),
+                single_source=all(f.independent_sources < 2 for f in supporting.values()),
+            )
+        )
+    return tuple(marked)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,8 +21,10 @@ from newsfuse.models import (
     CoverageGap,
     Fact,
     FramingTerm,
+    NearestPassage,
     Phase,
     QuoteGroup,
+    Span,
 )
 from newsfuse.stages.align.candidates import candidate_pairs
 from newsfuse.stages.align.conflicts import find_conflicts, find_related_figure_conflicts
@@ -80,22 +82,23 @@ def corroborate(articles: Sequence[Article], matcher: FactMatcher) -> Corroborat
         notes.append(
             "Only one independent source: nothing to corroborate; every fact is single-source."
         )
-    facts, members, related = align_facts(
+    alignment = align_facts(
         english, matcher, sources, related_threshold=matcher.threshold * RELATED_SHARE
     )
+    facts, members = alignment.facts, alignment.members
     conflicts = find_conflicts(facts, members, sources)
-    related = sorted(set(related) | set(_related_wordings(facts, matcher)))
+    related = sorted(set(alignment.related) | set(_related_wordings(facts, matcher)))
     conflicts += find_related_figure_conflicts(facts, members, sources, related)
     conflicts = _unique(conflicts)
     disputed = {c.fact_id for c in conflicts}
     facts = tuple(
         dataclasses.replace(f, status="disputed") if f.id in disputed else f for f in facts
     )
-    gaps = _coverage_gaps(facts, sorted(outlets))
+    gaps = _coverage_gaps(facts, sorted(outlets), alignment.nearest, matcher.threshold)
     return Corroboration(
         facts=facts,
         conflicts=conflicts,
-        quote_groups=find_quote_groups(english, sources),
+        quote_groups=find_quote_groups(english, sources, (f.claims for f in facts)),
         framing=find_framing(english, sources),
         coverage_gaps=gaps,
         phases=find_phases(english, sources),
@@ -133,12 +136,33 @@ def _unique(conflicts: Sequence[Conflict]) -> tuple[Conflict, ...]:
     return tuple(unique)
 
 
-def _coverage_gaps(facts: Sequence[Fact], outlets: Sequence[str]) -> tuple[CoverageGap, ...]:
-    """For each outlet, the corroborated facts (two or more independent sources) it leaves out."""
+def _coverage_gaps(
+    facts: Sequence[Fact],
+    outlets: Sequence[str],
+    nearest: Mapping[tuple[str, str], tuple[Span, float]],
+    threshold: float,
+) -> tuple[CoverageGap, ...]:
+    """For each outlet, the corroborated facts (two or more independent sources) it leaves out.
+
+    A fact is not called left out when the outlet has a passage the same-statement decision scores
+    at or above ``threshold`` against it (average linkage may have kept that passage out of the
+    fact, but the outlet does report it in other words); for every fact that is listed, the
+    outlet's nearest passage and its score are given where one was compared, so a reader can judge.
+    """
     shared = [f for f in facts if f.independent_sources >= 2]
     gaps = []
     for outlet in outlets:
-        missing = tuple(f.id for f in shared if outlet not in f.outlets)
+        missing: list[str] = []
+        near: list[NearestPassage] = []
+        for fact in shared:
+            if outlet in fact.outlets:
+                continue
+            closest = nearest.get((fact.id, outlet))
+            if closest is not None and closest[1] >= threshold:
+                continue
+            missing.append(fact.id)
+            if closest is not None:
+                near.append(NearestPassage(fact.id, closest[0], round(closest[1], 4)))
         if missing:
-            gaps.append(CoverageGap(outlet, missing))
+            gaps.append(CoverageGap(outlet, tuple(missing), tuple(near)))
     return tuple(gaps)

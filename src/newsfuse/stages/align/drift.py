@@ -17,10 +17,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsfuse.models import (
     Article,
@@ -28,6 +29,7 @@ from newsfuse.models import (
     Quote,
     QuoteGroup,
     QuoteVariant,
+    Span,
     WordDiff,
     content_id,
 )
@@ -161,8 +163,19 @@ def _word_diff(left: list[str], right: list[str]) -> tuple[WordDiff, ...]:
     )
 
 
-def find_quote_groups(articles: Sequence[Article], sources: SourceIndex) -> tuple[QuoteGroup, ...]:
-    """Groups of matching quotations from at least two outlets, most drift first."""
+def find_quote_groups(
+    articles: Sequence[Article],
+    sources: SourceIndex,
+    facts: Iterable[Sequence[Span]] = (),
+) -> tuple[QuoteGroup, ...]:
+    """Groups of matching quotations from at least two outlets, most drift first.
+
+    Two quotations are one when their words match closely (see the module docstring), or when the
+    corroboration stage put the claims holding them into one fact (``facts``: each fact's claim
+    spans), the same speaker is credited with both and they share a content word: one statement
+    quoted in different words ("solid and verifiable evidence" / "sufficient and irrefutable
+    evidence" / "ample and irrefutable"), which no string similarity would call the same.
+    """
     quotes: list[tuple[Article, Quote, str]] = [
         (article, quote, " ".join(_words(quote.text)))
         for article in sorted(articles, key=lambda a: a.id)
@@ -178,6 +191,8 @@ def find_quote_groups(articles: Sequence[Article], sources: SourceIndex) -> tupl
                 continue
             if _same_quote(left, right):
                 linked.union(i, j)
+    for i, j in _same_statement_quotes(quotes, sources, facts):
+        linked.union(i, j)
     groups: dict[int, list[int]] = {}
     for index in range(len(quotes)):
         groups.setdefault(linked.find(index), []).append(index)
@@ -188,6 +203,45 @@ def find_quote_groups(articles: Sequence[Article], sources: SourceIndex) -> tupl
             continue
         result.append(_group([quotes[m] for m in members], sources))
     return tuple(sorted(result, key=lambda g: (-_RANK[g.label], g.speaker or "~", g.reference)))
+
+
+def _same_statement_quotes(
+    quotes: Sequence[tuple[Article, Quote, str]],
+    sources: SourceIndex,
+    facts: Iterable[Sequence[Span]],
+) -> list[tuple[int, int]]:
+    """Pairs of quotations (indices) inside the claims of one fact, of different outlets, credited to
+    one speaker and sharing a content word."""
+    by_article: dict[str, list[int]] = {}
+    for index, (article, _, _) in enumerate(quotes):
+        by_article.setdefault(article.id, []).append(index)
+    pairs: list[tuple[int, int]] = []
+    for claims in facts:
+        inside = sorted(
+            {
+                index
+                for claim in claims
+                for index in by_article.get(claim.article_id, ())
+                if claim.start <= quotes[index][1].span.start
+                and quotes[index][1].span.end <= claim.end
+                and quotes[index][1].speaker
+            }
+        )
+        for position, i in enumerate(inside):
+            for j in inside[position + 1 :]:
+                (left_article, left, left_words), (right_article, right, right_words) = (
+                    quotes[i],
+                    quotes[j],
+                )
+                if sources.outlet(left_article.id) == sources.outlet(right_article.id):
+                    continue
+                if left.speaker == right.speaker and _content(left_words) & _content(right_words):
+                    pairs.append((i, j))
+    return pairs
+
+
+def _content(words: str) -> set[str]:
+    return {w for w in words.split() if w not in STOP_WORDS and len(w) > 2}
 
 
 def _same_quote(left: str, right: str) -> bool:

@@ -27,13 +27,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from newsfuse.models import Article, Claim, Fact, content_id
+from newsfuse.models import Article, Claim, Fact, Span, content_id
 from newsfuse.stages.align.candidates import PER_CLAIM, candidate_pairs
 from newsfuse.stages.align.same_fact import FactMatcher, PreparedClaims
 from newsfuse.stages.align.sources import SourceIndex
 from newsfuse.stages.grouping import UnionFind
 
-__all__ = ["MIN_CLAIM_WORDS", "ClaimRef", "align_facts", "group_claims"]
+__all__ = ["MIN_CLAIM_WORDS", "Alignment", "ClaimRef", "align_facts", "group_claims"]
 
 MIN_CLAIM_WORDS = 5  # shorter sentences ("Kabul denies this.") state too little to align
 _DANGLING_PENALTY = 1000.0  # never show "He warned …" when another outlet names the speaker
@@ -68,6 +68,10 @@ class _PairScores:
     def at_least(self, threshold: float) -> list[tuple[int, int]]:
         """Every scored pair at or above ``threshold``, sorted."""
         return sorted(k for k, s in self._known.items() if s >= threshold)
+
+    def items(self) -> list[tuple[tuple[int, int], float]]:
+        """Every scored pair and its score, sorted by pair."""
+        return sorted(self._known.items())
 
     def add(self, left: Indices, right: Indices, scores: Floats) -> None:
         for i, j, s in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
@@ -114,16 +118,30 @@ def group_claims(
     return [members[root] for root in sorted(members)], known
 
 
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """What grouping the claims found.
+
+    ``members``: each fact's claims; ``related``: pairs of facts (indices into ``facts``, lower
+    first) with a scored claim pair at or above the related threshold; ``nearest``: for a fact and
+    an outlet that does not carry it, the outlet's best-scoring claim against the fact's claims and
+    that score, among the pairs scored while grouping (no extra scoring).
+    """
+
+    facts: tuple[Fact, ...]
+    members: dict[str, tuple[ClaimRef, ...]]
+    related: list[tuple[int, int]]
+    nearest: dict[tuple[str, str], tuple[Span, float]]
+
+
 def align_facts(
     articles: Sequence[Article],
     matcher: FactMatcher,
     sources: SourceIndex,
     *,
     related_threshold: float = 1.0,
-) -> tuple[tuple[Fact, ...], dict[str, tuple[ClaimRef, ...]], list[tuple[int, int]]]:
-    """Group the story's claims into facts; also return each fact's claims for later analysis, and
-    the pairs of facts (indices into the returned facts, lower first) related by a scored claim pair
-    at or above ``related_threshold`` (no extra scoring: the pairs scored while grouping)."""
+) -> Alignment:
+    """Group the story's claims into facts (see the module docstring)."""
     ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
     refs = [
         ClaimRef(article, claim)
@@ -132,7 +150,7 @@ def align_facts(
         if len(claim.text.split()) >= MIN_CLAIM_WORDS
     ]
     if not refs:
-        return (), {}, []
+        return Alignment((), {}, [], {})
     position = {a.id: i for i, a in enumerate(ordered)}
     article_of = np.array([position[r.article.id] for r in refs], dtype=np.intp)
     claims = matcher.prepare([r.claim.text for r in refs])
@@ -140,11 +158,13 @@ def align_facts(
     facts: list[Fact] = []
     members: dict[str, tuple[ClaimRef, ...]] = {}
     fact_of_claim: dict[int, str] = {}
+    outlets_of: dict[str, set[str]] = {}
     for indices in groups:
         fact, group = _fact([refs[i] for i in indices], indices, article_of, known, sources)
         facts.append(fact)
         members[fact.id] = group
         fact_of_claim.update(dict.fromkeys(indices, fact.id))
+        outlets_of[fact.id] = set(fact.outlets)
     facts.sort(key=lambda f: (-f.independent_sources, min(f.claims).article_id, f.id))
     position_of = {f.id: i for i, f in enumerate(facts)}
     related = sorted(
@@ -154,7 +174,19 @@ def align_facts(
             if (a := position_of[fact_of_claim[i]]) != (b := position_of[fact_of_claim[j]])
         }
     )
-    return tuple(facts), members, related
+    nearest: dict[tuple[str, str], tuple[Span, float]] = {}
+    for (i, j), score in known.items():
+        if score <= 0.0:
+            continue  # outside the scorer's support: no passage is "near" at 0
+        for own, other in ((i, j), (j, i)):
+            fact_id = fact_of_claim[own]
+            outlet = sources.outlet(refs[other].article.id)
+            if outlet in outlets_of[fact_id]:
+                continue
+            best = nearest.get((fact_id, outlet))
+            if best is None or score > best[1]:
+                nearest[(fact_id, outlet)] = (refs[other].claim.span, score)
+    return Alignment(tuple(facts), members, related, nearest)
 
 
 def _fact(
