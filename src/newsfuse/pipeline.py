@@ -207,12 +207,18 @@ def analyse_story(
     store); the report is the same whichever way they came, given the same articles and settings.
     """
     progress = on_progress or (lambda stage, done, total: None)
+    steps = 4  # canonical names, brief, corroboration, timeline: "story" shows which is running
+    progress("story", 0, steps)
     entities, annotated_tuple = canonicalise(list(articles))
     annotated = list(annotated_tuple)
     digest = settings_hash(settings)
+    progress("story", 1, steps)
     story = build_story(annotated, settings.summarize, digest)
+    progress("story", 2, steps)
     corroboration = corroborate(annotated, _matcher(settings.align))
+    progress("story", 3, steps)
     timeline = build_timeline(annotated)
+    progress("story", 4, steps)
     by_id = {a.id: a for a in annotated}
     story = dataclasses.replace(
         story,
@@ -227,7 +233,6 @@ def analyse_story(
         phases=corroboration.phases,
         notes=corroboration.notes + _anchoring_notes(timeline, annotated, settings),
     )
-    progress("summarize", 1, 1)
     return Report(
         schema_version=REPORT_SCHEMA_VERSION,
         settings_hash=digest,
