@@ -15,6 +15,7 @@ one) and labelled:
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -184,13 +185,13 @@ def find_quote_groups(
     ]
     linked = UnionFind[int](range(len(quotes)))
 
-    for i, (left_article, _, left) in enumerate(quotes):
-        for j in range(i + 1, len(quotes)):
-            right_article, _, right = quotes[j]
-            if sources.outlet(left_article.id) == sources.outlet(right_article.id):
-                continue
-            if _same_quote(left, right):
-                linked.union(i, j)
+    for i, j in _sharing_words(quotes):
+        left_article, _, left = quotes[i]
+        right_article, _, right = quotes[j]
+        if sources.outlet(left_article.id) == sources.outlet(right_article.id):
+            continue
+        if _same_quote(left, right):
+            linked.union(i, j)
     for i, j in _same_statement_quotes(quotes, sources, facts):
         linked.union(i, j)
     groups: dict[int, list[int]] = {}
@@ -203,6 +204,25 @@ def find_quote_groups(
             continue
         result.append(_group([quotes[m] for m in members], sources))
     return tuple(sorted(result, key=lambda g: (-_RANK[g.label], g.speaker or "~", g.reference)))
+
+
+def _sharing_words(quotes: Sequence[tuple[Article, Quote, str]]) -> list[tuple[int, int]]:
+    """Pairs of quotations (i < j) worth comparing: those sharing a content word that at most
+    max(50, 4·√n) quotations use (all of a quotation's words when none is that rare).  Two
+    wordings of one quotation share their rare words, so this finds them through an inverted
+    index instead of comparing every quotation of a story with every other."""
+    words = [_content(normalised) for _, _, normalised in quotes]
+    postings: dict[str, list[int]] = {}
+    for index, found in enumerate(words):
+        for word in found:
+            postings.setdefault(word, []).append(index)
+    cap = max(50, int(4 * math.sqrt(len(quotes))))
+    pairs: set[tuple[int, int]] = set()
+    for i, found in enumerate(words):
+        rare = [w for w in found if len(postings[w]) <= cap] or sorted(found)
+        for word in rare:
+            pairs.update((i, j) for j in postings[word] if j > i)
+    return sorted(pairs)
 
 
 def _same_statement_quotes(
