@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,58 @@ def test_version_needs_no_command() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.stdout.strip() == __version__
+
+
+def test_hostile_lines_and_names_cost_only_themselves(tmp_path: Path, examples_dir: Path) -> None:
+    """Each of these ended `report` with exit 70 and no report: a date in year 9999 or year 1, an
+    article '900000 weeks ago', a lone surrogate, 100,000 brackets, a 5,000-digit number, a file
+    name in Latin-1 bytes.  Now each bad line is one line naming file and line; the rest is reported."""
+    text = (examples_dir / "02_calderra-press-agency.txt").read_text(encoding="utf-8")
+    other = (examples_dir / "04_eastshore-daily.txt").read_text(encoding="utf-8")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "\n".join(
+            [
+                json.dumps({"text": text, "published_at": "9999-12-31"}),
+                json.dumps({"text": text, "published_at": "0001-01-01"}),
+                json.dumps(
+                    {"text": text + " It began 900000 weeks ago.", "published_at": "2025-10-30"}
+                ),
+                json.dumps({"text": other + " \ud83d", "title": "Half \ud83d"}),
+                '{"text": "x", "deep": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                '{"text": "x", "big": ' + "9" * 5000 + "}",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    latin = tmp_path / os.fsdecode(b"caf\xe9.txt")
+    latin.write_bytes((examples_dir / "01_merrow-herald.txt").read_bytes())
+    out = tmp_path / "report.json"
+    result = runner.invoke(app, ["report", str(feed), str(latin), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
+    assert f"{feed}:1: 'published_at' is not a believable date: '9999-12-31'" in result.stderr
+    assert f"{feed}:2: 'published_at' is not a believable date: '0001-01-01'" in result.stderr
+    assert f"{feed}:5: invalid JSON: nested too deeply to read" in result.stderr
+    assert f"{feed}:6: invalid JSON: Exceeds the limit (4300 digits)" in result.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    origins = sorted(a["origin"] for a in data["articles"])
+    assert origins == sorted([f"{feed}:3", f"{feed}:4", str(tmp_path / "caf\\xe9.txt")])
+    assert sorted(os.listdir(tmp_path)) == sorted(["feed.jsonl", latin.name, "report.json"])
+
+
+def test_unwritable_output_is_one_line_and_leaves_no_temporary_file(
+    tmp_path: Path, examples_dir: Path
+) -> None:
+    out = tmp_path / "taken.md"
+    out.mkdir()  # a directory where the report should go
+    result = runner.invoke(
+        app, ["report", str(examples_dir / "01_merrow-herald.txt"), "-o", str(out), "-q"]
+    )
+    assert result.exit_code != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [f"newsfuse: error: cannot write {out}: Is a directory"], lines
+    assert os.listdir(tmp_path) == ["taken.md"]

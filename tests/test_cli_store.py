@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from newsfuse.cli import app
 from newsfuse.cli_store import EXIT_LOCKED, STORE_ENV, parse_since
 from newsfuse.corpus import families_of
+from newsfuse.models import DeclaredMetadata, RawDocument, content_id
 from newsfuse.outputs.json import load_report_schema
 from newsfuse.store import Store
 
@@ -276,3 +277,41 @@ def test_report_store_options_are_checked_before_any_work(store_path: Path) -> N
     result = runner.invoke(app, ["report", str(EXAMPLE), "--story", "story_x"])
     assert result.exit_code == 2
     assert "not both" in result.output
+
+
+def test_a_stored_document_dated_9999_does_not_fail_later_ingests(tmp_path: Path) -> None:
+    """Raw input is stored before it is processed, so a JSONL line dated 9999-12-31 stored by an
+    earlier version (which accepted it, then crashed) is prepared again by every ingest: that must
+    now give an undated article, and the new file its own, with exit 0."""
+    path = tmp_path / "old.db"
+    content = (EXAMPLE / "02_calderra-press-agency.txt").read_bytes()
+    old = RawDocument(
+        id=content_id("text/plain", content, prefix="raw_"),
+        origin="old.jsonl:1",
+        media_type="text/plain",
+        content=content,
+        declared=DeclaredMetadata(published_at="9999-12-31"),
+    )
+    with Store.open(path) as store:
+        store.add_raws([old])
+    good = EXAMPLE / "01_merrow-herald.txt"
+    for _ in range(2):  # and the next ingest after that one
+        result = runner.invoke(app, ["ingest", str(good), "--store", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.stderr
+    with Store.open(path) as store:
+        assert store.raw_ids_without_article(include_rejected=True) == []
+    assert _count(path, "articles") == 2
+
+
+def test_ingest_rejects_a_jsonl_line_dated_9999(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    text = (EXAMPLE / "02_calderra-press-agency.txt").read_text(encoding="utf-8")
+    feed.write_text(json.dumps({"text": text, "published_at": "9999-12-31"}) + "\n")
+    path = tmp_path / "s.db"
+    result = runner.invoke(
+        app, ["ingest", str(feed), str(EXAMPLE / "01_merrow-herald.txt"), "--store", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{feed}:1: 'published_at' is not a believable date: '9999-12-31'" in result.stderr
+    assert _count(path, "articles") == 1

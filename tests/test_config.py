@@ -90,3 +90,10 @@ def test_stage_section_error_names_the_file(tmp_path: Path) -> None:
     path.write_text("[cluster]\nwindow_days = 0\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=rf"{path}: cluster: window_days .* must be positive"):
         load_settings(path)
+
+
+def test_reference_date_must_be_a_believable_publication_date() -> None:
+    """It stands in for a publication date, so the same range holds (year 9999 crashed extract)."""
+    assert load_settings(overrides=['extract.reference_date="2025-10-30"'])
+    with pytest.raises(ConfigError, match="reference_date must be in the years 1900–2100"):
+        load_settings(overrides=['extract.reference_date="9999-12-31"'])

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 
 from newsfuse.config import load_settings
-from newsfuse.models import Report, Span
+from newsfuse.models import Article, RawDocument, Rejection, Report, Span
 from newsfuse.outputs.json import load_report_schema, render_json
-from newsfuse.pipeline import run
+from newsfuse.pipeline import prepare_articles, run
+from newsfuse.stages.extract import annotate
+from newsfuse.stages.ingest.files import read_inputs
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +163,33 @@ def test_unanchored_dates_come_with_a_note_on_how_to_anchor_them(
     # unanchored, and no reference date would change it: no note.
     assert [e for e in example_report.story.timeline if not e.anchored]
     assert not [n for n in example_report.story.notes if "--reference-date" in n]
+
+
+def test_an_article_whose_extraction_raises_is_one_rejection(
+    examples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug met by one article in the extract stage names that article and the stage; the other
+    articles of its batch (and of the run) are annotated as usual."""
+    real = annotate._annotate
+
+    def fragile(article: Article, *args: Any) -> Article:
+        if article.origin.endswith("02_calderra-press-agency.txt"):
+            raise RuntimeError("boom on this page")
+        return real(article, *args)
+
+    monkeypatch.setattr(annotate, "_annotate", fragile)
+    settings = load_settings()
+    raws = [
+        r for r in read_inputs([str(examples_dir)], settings.ingest) if isinstance(r, RawDocument)
+    ]
+    rejections: list[Rejection] = []
+    articles = prepare_articles(raws, settings, reject=rejections.append)
+    bad = str(examples_dir / "02_calderra-press-agency.txt")
+    assert [(r.item, r.stage, r.reason) for r in rejections] == [
+        (bad, "extract", "unexpected RuntimeError: boom on this page")
+    ]
+    assert len(articles) == len(raws) - 1
+    assert bad not in {a.origin for a in articles}
+    assert all(a.sentences and a.claims for a in articles)
+    with pytest.raises(RuntimeError, match="boom"):  # --debug: the traceback, not a rejection
+        prepare_articles(raws, settings, debug=True)

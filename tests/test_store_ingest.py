@@ -10,6 +10,7 @@ import importlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -19,6 +20,7 @@ from newsfuse.corpus import CorpusResult, analyse_corpus, families_of, ingest, r
 from newsfuse.errors import ConfigError, InputError
 from newsfuse.models import RawDocument
 from newsfuse.outputs.json import load_report_schema
+from newsfuse.stages.extract import annotate
 from newsfuse.stages.ingest.sources import read_sources
 from newsfuse.store import NotInStoreError, Store
 
@@ -208,3 +210,32 @@ def test_tracking_resumed_after_every_commit_matches_the_in_memory_corpus_run(
         assert counts["tracker_stories"] == counts["tracker_norms"] == len(reference.stories)
         assert counts["tracker_features"] and counts["tracker_feature_log"]
     assert runs == 7  # 13 articles, two per commit: six resumptions
+
+
+def test_an_article_whose_extraction_raises_is_a_stored_rejection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a store ingest too: that document is rejected at extract (and counts as done), beside a
+    page the clean stage rejects, and every other document gets its article."""
+    real = annotate._annotate
+
+    def fragile(article: Any, *args: Any) -> Any:
+        if article.origin.endswith("02_calderra-press-agency.txt"):
+            raise RuntimeError("boom on this page")
+        return real(article, *args)
+
+    monkeypatch.setattr(annotate, "_annotate", fragile)
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "00_short.txt").write_text("Too short to be an article.", encoding="utf-8")
+    with Store.open(tmp_path / "s.db") as store:
+        summary = ingest([str(folder)], store, Settings(), batch_size=4)
+        reasons = {(r.item, r.stage, r.reason) for r in store.rejections()}
+        assert (
+            str(folder / "02_calderra-press-agency.txt"),
+            "extract",
+            "unexpected RuntimeError: boom on this page",
+        ) in reasons
+        assert any(item.endswith("00_short.txt") and stage == "clean" for item, stage, _ in reasons)
+        assert store.raw_ids_without_article() == []
+        assert summary.articles == len(list(EXAMPLE.iterdir())) - 1

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsfuse.errors import ConfigError
+from newsfuse.stages.published import EARLIEST_YEAR, LATEST_YEAR
 
 __all__ = [
     "AlignSettings",
@@ -212,9 +213,14 @@ def _coerce(current: Any, value: Any, *, source: str, key: str) -> Any:
         raise ConfigError(f"{source}: {key} must be {expected.__name__}, got {value!r}")
     if key.endswith("reference_date") and value:
         try:
-            date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise ConfigError(f"{source}: {key} must be a date YYYY-MM-DD, got {value!r}") from None
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            # the same range as publication dates (newsfuse.stages.published), which it stands in for
+            raise ConfigError(
+                f"{source}: {key} must be in the years {EARLIEST_YEAR}–{LATEST_YEAR}, got {value!r}"
+            )
     if isinstance(value, int | float) and value < 0:
         raise ConfigError(f"{source}: {key} must not be negative, got {value!r}")
     return value

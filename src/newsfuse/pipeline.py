@@ -79,6 +79,35 @@ class _CleanTask:
             return Rejection(raw.origin, "clean", f"unexpected {type(exc).__name__}: {exc}")
 
 
+@dataclass(frozen=True, slots=True)
+class _ExtractTask:
+    """Picklable extract step for a batch: annotated articles, or a Rejection for one that fails.
+
+    The batch goes through spaCy in one ``nlp.pipe`` call (where its speed comes from).  Only when
+    that raises is each article of the batch annotated alone, so the one that fails becomes a
+    Rejection naming it and the stage, and its fifteen neighbours are not lost with it.
+    """
+
+    extractor: Extractor
+    debug: bool = False
+
+    def __call__(self, articles: Sequence[Article]) -> list[Article | Rejection]:
+        try:
+            return list(self.extractor(articles))
+        except Exception:
+            if self.debug:
+                raise
+        results: list[Article | Rejection] = []
+        for article in articles:
+            try:
+                results.extend(self.extractor([article]))
+            except Exception as exc:  # a bug on one article must not lose the others
+                results.append(
+                    Rejection(article.origin, "extract", f"unexpected {type(exc).__name__}: {exc}")
+                )
+        return results
+
+
 def run(
     sources: Sequence[str],
     settings: Settings,
@@ -155,17 +184,30 @@ def extract_articles(
     settings: Settings,
     *,
     executor: Executor | None = None,
+    reject: RejectionCallback | None = None,
     on_progress: ProgressCallback | None = None,
+    debug: bool = False,
 ) -> list[Article]:
-    """Annotate articles (sentences, mentions, quotes, claims) in batches, in input order."""
+    """Annotate articles (sentences, mentions, quotes, claims) in batches, in input order.
+
+    An article whose annotation raises goes to ``reject`` (stage ``extract``), in input order, and
+    the others go on; ``debug`` lets the exception through instead, for its traceback.
+    """
     executor = executor or LocalExecutor(settings.run.workers)
     progress = on_progress or (lambda stage, done, total: None)
-    extractor = Extractor(settings.extract)
+    task = _ExtractTask(Extractor(settings.extract), debug)
     batches = [articles[i : i + _EXTRACT_BATCH] for i in range(0, len(articles), _EXTRACT_BATCH)]
     annotated: list[Article] = []
-    for batch in executor.map(extractor, batches):
-        annotated.extend(batch)
-        progress("extract", len(annotated), len(articles))
+    done = 0
+    for batch in executor.map(task, batches):
+        for result in batch:
+            if isinstance(result, Rejection):
+                if reject is not None:
+                    reject(result)
+            else:
+                annotated.append(result)
+        done += len(batch)
+        progress("extract", done, len(articles))
     return annotated
 
 
@@ -191,7 +233,14 @@ def prepare_articles(
     families = assign_families(
         unique, settings.dedupe
     )  # wire copies re-run with small edits: one source
-    return extract_articles(families, settings, executor=executor, on_progress=on_progress)
+    return extract_articles(
+        families,
+        settings,
+        executor=executor,
+        reject=reject,
+        on_progress=on_progress,
+        debug=debug,
+    )
 
 
 def analyse_story(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import json
 import os
 from collections.abc import Callable
@@ -105,3 +107,43 @@ def test_read_only_directory_is_an_output_error(report: Report, tmp_path: Path) 
             write_report(report, locked / "report.md", None)
     finally:
         locked.chmod(0o700)
+
+
+def _full_disk(fd: int) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _bug(fd: int) -> None:
+    raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize(
+    ("fsync", "error", "message"),
+    [(_full_disk, OutputError, "No space left on device"), (_bug, RuntimeError, "boom")],
+)
+def test_a_failed_write_leaves_no_temporary_file(
+    report: Report,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fsync: Callable[[int], None],
+    error: type[Exception],
+    message: str,
+) -> None:
+    """The temp file goes whatever the failure: an OSError becomes one OutputError, anything
+    else propagates unchanged (it is a bug), and neither leaves a 0-byte .NAME.PID.HEX.tmp."""
+    path = tmp_path / "report.json"
+    path.write_text("old", encoding="utf-8")
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(error, match=message):
+        write_report(report, path, None)
+    assert os.listdir(tmp_path) == ["report.json"]
+    assert path.read_text(encoding="utf-8") == "old"  # the old report is untouched
+
+
+def test_text_no_utf8_file_can_hold_is_an_output_error_and_writes_nothing(
+    report: Report, tmp_path: Path
+) -> None:
+    broken = dataclasses.replace(report, story=dataclasses.replace(report.story, title="caf\udce9"))
+    with pytest.raises(OutputError, match=r"cannot write .*r\.md: .*not valid Unicode"):
+        write_report(broken, tmp_path / "r.md", None)
+    assert os.listdir(tmp_path) == []

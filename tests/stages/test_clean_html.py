@@ -133,3 +133,9 @@ def test_binary_garbage_is_an_item_error() -> None:
 def test_page_without_article_text_is_an_item_error() -> None:
     with pytest.raises(ItemError, match="no article text"):
         extract_html("<html><body><nav><a href='/'>Home</a></nav><img src='x.png'></body></html>")
+
+
+def test_a_publication_date_in_year_9999_counts_as_none(harbour: str) -> None:
+    """A CMS placeholder date used to anchor "Tuesday" on year 9999 and crash the extract stage."""
+    page = extract_html(harbour.replace("2024-03-14", "9999-03-14"))
+    assert page.published_at is None or not page.published_at.startswith("9999")

@@ -218,3 +218,42 @@ def test_spacy_doc_is_optional_and_compatible() -> None:
         (t.start, t.end, t.value) for t in with_doc
     }
     assert all(text[t.start : t.end] == t.text for t in with_doc)
+
+
+_EDGE_TEXT = (
+    "On Oct. 25 he said on Tuesday that it began 900000 weeks ago, or 90000 years ago; "
+    "talks resume next Friday, as last year, in January and at Christmas, at 6 a.m. Sunday, "
+    "March 15, two days ago, this week, three days later and a year ago, as in the 1990s and 2021."
+)
+
+
+@pytest.mark.parametrize("reference", [date(9999, 12, 31), date(1, 1, 1), THURSDAY, None], ids=str)
+def test_date_arithmetic_out_of_range_drops_the_expression_never_raises(
+    reference: date | None,
+) -> None:
+    """Year 9999 (``_nearest_year``), "900000 weeks ago" (``_ago``) and a page dated year 1
+    (``_weekday_date``) each raised and ended the run; now only that expression is lost."""
+    found = find_timexes(_EDGE_TEXT, reference)
+    assert all(_EDGE_TEXT[t.start : t.end] == t.text for t in found)
+    values = {t.text: t.value for t in found}
+    # every value keeps TIMEX3's four-digit year (or a decade, or placeholders)
+    assert all(v[:4].isdigit() or v.startswith("XXXX") or v == "199" for v in values.values())
+    assert values["the 1990s"] == "199"
+    assert values["2021"] == "2021"
+    if reference is not None:  # too far back from any real date
+        assert "900000 weeks ago" not in values
+        assert "90000 years ago" not in values
+
+
+def test_far_away_ago_keeps_the_rest_of_the_text() -> None:
+    found = {
+        t.text: t.value for t in find_timexes("It was 900000 weeks ago, on Tuesday.", THURSDAY)
+    }
+    assert found == {"Tuesday": "2025-10-28"}
+
+
+def test_last_representable_day_still_resolves_what_fits() -> None:
+    found = {t.text: t.value for t in find_timexes(_EDGE_TEXT, date(9999, 12, 31))}
+    assert found["Tuesday"] == "9999-12-28"
+    assert found["last year"] == "9998"
+    assert "January" not in found  # the next January is in year 10000

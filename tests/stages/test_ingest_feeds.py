@@ -295,3 +295,10 @@ def test_feedparser_never_fetches_by_itself(tmp_path: Path, site: Site) -> None:
     items = list(read_feeds([feed], IngestSettings(), http=FAST))
     assert len(_docs(items)) == 2
     assert sum(site.hits.values()) == 0
+
+
+def test_a_pubdate_in_year_9999_is_no_date() -> None:
+    rss = RSS.format(base="https://gazette.example").replace("30 Oct 2025", "30 Oct 9999")
+    first = _docs(list(parse_feed("feed.rss", rss.encode())))[0]
+    assert first.declared.title == "Dock workers walk out"
+    assert first.declared.published_at is None

@@ -522,3 +522,55 @@ def test_seeds_ingest_as_plain_text_with_curly_quotes(seeds_dir: Path, tmp_path:
         assert "“" in text or "’" in text
     # read in place too: same ids
     assert [d.id for d in _docs(_run(seeds_dir))] == [d.id for d in docs]
+
+
+def test_jsonl_lines_that_used_to_end_the_run_are_one_rejection_each(tmp_path: Path) -> None:
+    """Each of these raised past the JSON error handler (or later, at encode or date time) and
+    lost every other input of the run; now each is its line's rejection and the rest is read."""
+    path = _jsonl(
+        tmp_path / "hostile.jsonl",
+        [
+            '{"text": "fine one"}',
+            '{"text": "x", "published_at": "9999-12-31"}',
+            '{"text": "x", "published_at": "0001-01-01T00:00:00Z"}',
+            '{"text": "x", "nested": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            '{"text": "x", "ignored": ' + "7" * 5000 + "}",
+            '{"text": "fine two", "published_at": "2100-12-31T23:59:59Z"}',
+        ],
+    )
+    items = _run(path)
+    assert [d.origin for d in _docs(items)] == [f"{path}:1", f"{path}:6"]
+    reasons = {r.item: r.reason for r in _rejections(items)}
+    assert reasons == {
+        f"{path}:2": "'published_at' is not a believable date: '9999-12-31', "
+        "year 9999 is outside 1900–2100",
+        f"{path}:3": "'published_at' is not a believable date: '0001-01-01T00:00:00Z', "
+        "year 1 is outside 1900–2100",
+        f"{path}:4": "invalid JSON: nested too deeply to read",
+        f"{path}:5": "invalid JSON: Exceeds the limit (4300 digits) for integer string "
+        "conversion: value has 5000 digits",
+    }
+
+
+def test_jsonl_lone_surrogates_become_replacement_characters(tmp_path: Path) -> None:
+    """Half an escaped emoji is valid JSON but no UTF-8 can hold it: the character is replaced,
+    the article kept (encoding it later used to crash the run after all the work was done)."""
+    path = _jsonl(
+        tmp_path / "cut.jsonl",
+        [
+            '{"text": "Smile \\ud83d please", "title": "Half \\ude00", "outlet": "\\ud83d\\ude00 News"}'
+        ],
+    )
+    (doc,) = _docs(_run(path))
+    assert doc.content.decode("utf-8") == "Smile \ufffd please"
+    assert doc.declared.title == "Half \ufffd"
+    assert doc.declared.outlet == "\U0001f600 News"  # a whole pair is one character, kept
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+def test_file_name_that_is_not_utf8_is_read_and_shown_escaped(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.txt")  # Latin-1 bytes, as an old archive names files
+    _write(tmp_path / name, "Text of an article whose file name is Latin-1.")
+    (doc,) = _docs(_run(tmp_path))
+    assert doc.origin == str(tmp_path / "caf\\xe9.txt")
+    doc.origin.encode("utf-8")  # what the report, the store and the terminal need

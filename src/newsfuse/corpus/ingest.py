@@ -455,14 +455,25 @@ class _PrepareTask:
 
     def __call__(self, raws: Sequence[RawDocument]) -> list[Article | Rejection]:
         inline = LocalExecutor(1)
-        rejections: list[Rejection] = []
+        unclean: list[Rejection] = []
         cleaned = clean_articles(
-            raws, self.settings, executor=inline, reject=rejections.append, debug=self.debug
+            raws, self.settings, executor=inline, reject=unclean.append, debug=self.debug
         )
-        annotated = {a.raw_id: a for a in extract_articles(cleaned, self.settings, executor=inline)}
-        # clean keeps input order, so the k-th rejection is the k-th document without an article
-        rejected = iter(rejections)
-        return [annotated[raw.id] if raw.id in annotated else next(rejected) for raw in raws]
+        unextracted: list[Rejection] = []
+        extracted = extract_articles(
+            cleaned, self.settings, executor=inline, reject=unextracted.append, debug=self.debug
+        )
+        annotated = {a.raw_id: a for a in extracted}
+        cleaned_ids = {a.raw_id for a in cleaned}
+        # both stages keep input order, so the k-th rejection of a stage is the k-th document
+        # that stage gave no article for
+        clean_rejected, extract_rejected = iter(unclean), iter(unextracted)
+        return [
+            annotated[raw.id]
+            if raw.id in annotated
+            else next(extract_rejected if raw.id in cleaned_ids else clean_rejected)
+            for raw in raws
+        ]
 
 
 # --- helpers -------------------------------------------------------------------------------------

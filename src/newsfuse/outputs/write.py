@@ -82,6 +82,20 @@ def write_report(report: Report, path: Path | None, fmt: str | None = None) -> s
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary sibling, then move it over ``path``.
+
+    The temporary file is removed on *any* failure (a full disk, an interrupt, a bug), not only an
+    ``OSError``: a crashed run used to leave ``.NAME.PID.HEX.tmp`` files beside the reports.  The
+    text is encoded before the file is created, so text no UTF-8 file can hold (a lone surrogate
+    that slipped past ingest) is one error naming the path, with nothing left behind.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise OutputError(
+            f"cannot write {path}: the report holds text that is not valid Unicode "
+            f"({exc.reason} at character {exc.start})"
+        ) from exc
     # os.open with 0o666 lets the umask decide the final permissions, as a plain open() would;
     # tempfile's 0o600 would leave reports unreadable to the group.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
@@ -90,11 +104,13 @@ def _write_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise

@@ -2,7 +2,10 @@
 
 HTML goes through the HTML extractor (trafilatura, with a fallback); text pasted from a page goes
 through newsfuse's own cleaner.  Metadata declared with the input (a JSONL field) wins over metadata
-found on the page, because someone stated it.
+found on the page, because someone stated it.  A publication date outside the years newsfuse
+believes (:mod:`newsfuse.stages.published`) counts as none, whichever gave it: a raw document stored
+before that check existed (a JSONL line dated ``9999-12-31``) must not fail every later run that
+prepares it again.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from newsfuse.stages.clean.html import extract_html
 from newsfuse.stages.clean.page import CleanedPage
 from newsfuse.stages.clean.text import clean_page_text
 from newsfuse.stages.ingest.decode import decode_text
+from newsfuse.stages.published import publication_date
 
 __all__ = ["clean_document"]
 
@@ -48,9 +52,14 @@ def _article(raw: RawDocument, page: CleanedPage, body: str) -> Article:
         title=declared.title or page.title,
         byline=declared.byline or page.byline,
         dateline=page.dateline,
-        published_at=declared.published_at or page.published_at,
+        published_at=_believable(declared.published_at) or _believable(page.published_at),
         language=page.language,
         text=body,
         extractor=page.extractor,
         removed=page.removed,
     )
+
+
+def _believable(published_at: str | None) -> str | None:
+    """``published_at`` as given when it is a usable publication date, else None."""
+    return published_at if publication_date(published_at) is not None else None

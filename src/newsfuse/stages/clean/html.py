@@ -33,7 +33,6 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 import trafilatura
@@ -45,6 +44,7 @@ from trafilatura.settings import use_config
 from newsfuse.errors import ItemError
 from newsfuse.models import RemovedLine
 from newsfuse.stages.clean.page import CleanedPage
+from newsfuse.stages.published import publication_date
 
 __all__ = [
     "AGREEMENT",
@@ -595,15 +595,12 @@ def _canonical_url(tree: lxml_html.HtmlElement) -> str | None:
 
 
 def _iso_date(value: str | None) -> str | None:
-    """An ISO 8601 date or datetime as given, or None when the value is not ISO 8601."""
+    """An ISO 8601 date or datetime as given, or None when the value is not ISO 8601 or not a
+    believable publication date (``article:published_time`` of year 9999 is a CMS placeholder)."""
     if not value:
         return None
     value = value.strip()
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value
+    return value if publication_date(value) is not None else None
 
 
 def _traf_field(document: Any, name: str) -> str | None:

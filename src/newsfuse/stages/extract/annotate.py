@@ -29,6 +29,7 @@ from newsfuse.stages.extract.quotes import (
     attributions_in_article,
     quote_people,
 )
+from newsfuse.stages.published import publication_date
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -66,13 +67,12 @@ class Extractor:
 
 
 def _reference_date(article: Article, fallback: date | None) -> date | None:
-    """The date relative expressions are anchored on: publication date, else the user's date."""
-    if article.published_at:
-        try:
-            return date.fromisoformat(article.published_at[:10])
-        except ValueError:
-            pass
-    return fallback
+    """The date relative expressions are anchored on: publication date, else the user's date.
+
+    Only a believable publication date anchors (:mod:`newsfuse.stages.published`): an article stored
+    before that check may still carry year 9999, and resolving "Tuesday" against it is meaningless.
+    """
+    return publication_date(article.published_at) or fallback
 
 
 def _time_mentions(article: Article, reference: date | None) -> list[Mention]:

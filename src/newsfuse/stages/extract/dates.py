@@ -55,6 +55,13 @@ publication date) and no reference was given; absolute dates, durations and sets
 ``granularity`` is the calendar resolution of a DATE/TIME value ("day", "week", ...; seasons count
 as "quarter"); durations, sets and the ``*_REF`` values have ``"none"``.
 
+Out of range: calendar arithmetic stays inside :class:`datetime.date` (years 1–9999) or the
+expression is dropped, never the run: "900000 weeks ago", or any weekday or month resolved against a
+reference of year 9999 or year 1, gives no timex rather than an ``OverflowError``.  A value whose
+year left the four digits ("90000 years ago" → year -87975) is dropped the same way, since TIMEX3 and
+every reader of these values expect ``YYYY``; so is a year written in fewer digits ("1-01").  (The pipeline passes only believable publication dates
+as references, see :mod:`newsfuse.stages.published`; this guard is for everything else.)
+
 The module is pure and deterministic: the same text and reference always give the same list, sorted
 by offset.  Passing a spaCy ``Doc`` adds its DATE/TIME entities that no rule covers, when a rule can
 normalise their text (see :func:`find_timexes`); on TimeBank this changes nothing measurable (spaCy's
@@ -1121,6 +1128,11 @@ def _granularity(kind: TimexType, value: str) -> Granularity:
     return "none"
 
 
+_OUT_OF_RANGE = re.compile(r"-|\d{5}|\d{1,3}-|\d$")
+"""A value whose year is negative, has five digits or more, or fewer than four before a month or
+week ("1-01" from a reference in year 1; decades "199" and centuries "19" stay): not TIMEX3."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     start: int
@@ -1135,8 +1147,11 @@ def _candidates(text: str, reference: date | None) -> Iterator[_Candidate]:
     ctx = _Context(text, reference)
     for index, rule in enumerate(_RULES):
         for m in rule.pattern.finditer(text):
-            result = rule.normalise(m, ctx)
-            if result is None:
+            try:
+                result = rule.normalise(m, ctx)
+            except (ValueError, OverflowError):
+                continue  # a date past datetime's years 1-9999: dropped (module docstring)
+            if result is None or _OUT_OF_RANGE.match(result[1]):
                 continue
             start, end = m.span()
             prefix = _DROP_PREFIX.match(m.group(0))

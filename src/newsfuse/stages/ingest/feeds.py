@@ -49,6 +49,7 @@ from newsfuse.stages.ingest.http import (
     fetch_page,
     raw_document,
 )
+from newsfuse.stages.published import publication_date
 
 __all__ = ["FEED_TYPES", "FeedSettings", "parse_feed", "read_feeds"]
 
@@ -209,9 +210,10 @@ def _iso(parsed: object) -> str | None:
     if not isinstance(parsed, time.struct_time):
         return None
     try:
-        return datetime(*parsed[:6], tzinfo=UTC).isoformat()
+        value = datetime(*parsed[:6], tzinfo=UTC).isoformat()
     except ValueError:
         return None
+    return value if publication_date(value) is not None else None  # pubDate year 9999: none
 
 
 # --- input checks ------------------------------------------------------------------------------------

@@ -21,8 +21,19 @@ large JSONL collection is fine while one oversized record is rejected on its own
 JSONL: each non-blank line is a JSON object with ``text`` or ``html`` (a non-empty string; exactly one)
 and optionally ``url``, ``title``, ``outlet``, ``byline`` and ``published_at`` (strings or null;
 ``published_at`` an ISO 8601 date or datetime).  Other keys are ignored, so scraper output with extra
-fields can be fed as is.  Lines must be UTF-8, as JSON requires.  A bad line is rejected as
-``path:LINE`` and the remaining lines are still read.
+fields can be fed as is.  Lines must be UTF-8, as JSON requires.  ``published_at`` must lie in the
+years newsfuse believes (:mod:`newsfuse.stages.published`: 1900–2100); ``9999-12-31`` is a
+placeholder, not a date.  A bad line (also one nested too deeply for the parser, or holding a number
+too long to convert) is rejected as ``path:LINE`` and the remaining lines are still read.
+
+Lone surrogates (``"\\ud83d"``: half of an escaped emoji, cut by a scraper) are valid JSON but not
+Unicode, and nothing downstream can encode them.  They are replaced with U+FFFD in the fields newsfuse
+reads, as a decoder does with a broken byte, rather than rejecting the line: one lost character is not
+worth losing the article, and the replacement character shows where it was.
+
+Names: an origin is a file's path as text.  A name that is not UTF-8 (Latin-1 bytes from an old
+archive) is shown with its undecodable bytes escaped (``caf\\xe9.txt``), so the report, the store and
+the terminal can all hold it; the file itself is still read.
 
 Every per-item problem becomes a :class:`~newsfuse.models.Rejection` value; nothing here raises for
 one bad input.  Text inputs are checked with :func:`~newsfuse.stages.ingest.decode.check_text` (not
@@ -39,7 +50,6 @@ import re
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Final
@@ -48,12 +58,14 @@ from newsfuse.config import IngestSettings
 from newsfuse.errors import ItemError
 from newsfuse.models import DeclaredMetadata, RawDocument, Rejection, content_id
 from newsfuse.stages.ingest.decode import check_text
+from newsfuse.stages.published import NOT_ISO, date_problem
 
 __all__ = [
     "MEDIA_TYPES",
     "STAGE",
     "STDIN",
     "STDIN_ORIGIN",
+    "display_name",
     "is_selected",
     "read_file_content",
     "read_inputs",
@@ -112,11 +124,20 @@ def sniff_media_type(content: bytes) -> str:
     return "text/plain"
 
 
+def display_name(path: Path | str) -> str:
+    """``path`` as text that any UTF-8 output can hold: bytes that are not UTF-8 shown as ``\\xNN``.
+
+    Python keeps such bytes of a file name as lone surrogates (PEP 383), which no report, database
+    or terminal encoder accepts; one oddly named file then failed the whole run when it was written.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 # --- sources -----------------------------------------------------------------------------------------
 
 
 def _read_source(path: Path, settings: IngestSettings) -> Iterator[RawDocument | Rejection]:
-    origin = str(path)
+    origin = display_name(path)
     try:
         info = path.stat()
     except OSError as error:
@@ -147,7 +168,7 @@ def _read_directory(root: Path, settings: IngestSettings) -> Iterator[RawDocumen
         path, info = item
         if path.suffix.lower() not in _SUPPORTED:
             yield Rejection(
-                str(path),
+                display_name(path),
                 STAGE,
                 f"unsupported file type '{path.suffix}' (matched ingest.include); "
                 f"newsfuse reads {', '.join(_SUPPORTED)}",
@@ -156,7 +177,7 @@ def _read_directory(root: Path, settings: IngestSettings) -> Iterator[RawDocumen
         yield from _read_file(path, info, settings)
     if not found:
         yield Rejection(
-            str(root),
+            display_name(root),
             STAGE,
             "no input files in this directory (ingest.include: "
             f"{', '.join(settings.include) or 'nothing'})",
@@ -171,7 +192,7 @@ def _walk(
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as error:
-        yield _os_rejection(str(directory), error)
+        yield _os_rejection(display_name(directory), error)
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -189,7 +210,7 @@ def _walk(
                 continue
             info = entry.stat()  # follows a symbolic link to a file
         except OSError as error:
-            yield _os_rejection(str(path), error)
+            yield _os_rejection(display_name(path), error)
             continue
         if stat.S_ISREG(info.st_mode):
             yield path, info
@@ -209,7 +230,7 @@ def _matches(patterns: Sequence[str], name: str, relative: str) -> bool:
 def _read_file(
     path: Path, info: os.stat_result, settings: IngestSettings
 ) -> Iterator[RawDocument | Rejection]:
-    origin = str(path)
+    origin = display_name(path)
     if path.suffix.lower() == _JSONL:
         yield from _read_jsonl(path, settings)
         return
@@ -264,10 +285,10 @@ def _read_jsonl(path: Path, settings: IngestSettings) -> Iterator[RawDocument | 
     try:
         stream = path.open("rb")
     except OSError as error:
-        yield _os_rejection(str(path), error)
+        yield _os_rejection(display_name(path), error)
         return
     with stream:
-        yield from _jsonl_lines(stream, str(path), settings)
+        yield from _jsonl_lines(stream, display_name(path), settings)
 
 
 def _jsonl_lines(
@@ -377,6 +398,10 @@ def _parse_record(line: bytes) -> dict[str, Any]:
         record = json.loads(text)
     except json.JSONDecodeError as error:
         raise ItemError(f"invalid JSON: {error.msg} at column {error.colno}") from error
+    except RecursionError as error:
+        raise ItemError("invalid JSON: nested too deeply to read") from error
+    except ValueError as error:  # a number past Python's int digits limit (CVE-2020-10735)
+        raise ItemError(f"invalid JSON: {_first_clause(str(error))}") from error
     if not isinstance(record, dict):
         raise ItemError(f"expected a JSON object, got {_json_type(record)}")
     return record
@@ -394,7 +419,7 @@ def _record_body(record: dict[str, Any]) -> tuple[str, str]:
         raise ItemError(f"'{key}' must be a string, got {_json_type(value)}")
     if not value.strip():
         raise ItemError(f"'{key}' is empty")
-    return _BODY_FIELDS[key], value
+    return _BODY_FIELDS[key], _without_surrogates(value)
 
 
 def _record_metadata(record: dict[str, Any]) -> DeclaredMetadata:
@@ -403,24 +428,32 @@ def _record_metadata(record: dict[str, Any]) -> DeclaredMetadata:
         value = record.get(key)
         if value is not None and not isinstance(value, str):
             raise ItemError(f"'{key}' must be a string, got {_json_type(value)}")
-        values[key] = (value.strip() or None) if isinstance(value, str) else None
+        values[key] = (
+            (_without_surrogates(value).strip() or None) if isinstance(value, str) else None
+        )
     published = values["published_at"]
-    if published is not None and not _is_iso_date(published):
+    problem = date_problem(published) if published is not None else None
+    if problem == NOT_ISO:
         raise ItemError(
             f"'published_at' is not a date: {published!r} "
             "(expected ISO 8601, e.g. 2025-10-30 or 2025-10-30T14:05:00Z)"
         )
+    if problem is not None:
+        raise ItemError(f"'published_at' is not a believable date: {published!r}, {problem}")
     return DeclaredMetadata(**values)
 
 
-def _is_iso_date(value: str) -> bool:
-    for parse in (date.fromisoformat, datetime.fromisoformat):
-        try:
-            parse(value)
-        except ValueError:
-            continue
-        return True
-    return False
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: str) -> str:
+    """``value`` with lone surrogates replaced by U+FFFD (see the module docstring for why)."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def _first_clause(message: str) -> str:
+    """The first clause of a Python error message, without its advice to the programmer."""
+    return message.split(";", 1)[0]
 
 
 def _json_type(value: object) -> str:
