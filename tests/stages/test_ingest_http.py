@@ -26,7 +26,13 @@ PNG_HEAD = (
 CHUNK = b"<p>" + b"x" * 65_530 + b"</p>"  # 64 KiB of an endless page
 
 FAST = HttpSettings(
-    timeout=1.0, total_timeout=3.0, retries=2, backoff=0.01, delay=0.0, max_bytes=1_000_000
+    timeout=1.0,
+    total_timeout=3.0,
+    retries=2,
+    backoff=0.01,
+    delay=0.0,
+    max_bytes=1_000_000,
+    allow_private=True,  # the test server listens on 127.0.0.1
 )
 
 
@@ -205,7 +211,7 @@ def test_a_flaky_server_succeeds_on_retry(site: tuple[Site, str]) -> None:
 
 def test_backoff_doubles_between_attempts(site: tuple[Site, str]) -> None:
     state, base = site
-    settings = HttpSettings(timeout=1.0, retries=2, backoff=0.2, delay=0.0)
+    settings = HttpSettings(allow_private=True, timeout=1.0, retries=2, backoff=0.2, delay=0.0)
     started = time.monotonic()
     _one_rejection(_fetch(f"{base}/broken", settings=settings))
     elapsed = time.monotonic() - started
@@ -215,7 +221,7 @@ def test_backoff_doubles_between_attempts(site: tuple[Site, str]) -> None:
 
 def test_a_slow_server_times_out(site: tuple[Site, str]) -> None:
     state, base = site
-    settings = HttpSettings(timeout=0.3, retries=1, backoff=0.01, delay=0.0)
+    settings = HttpSettings(allow_private=True, timeout=0.3, retries=1, backoff=0.01, delay=0.0)
     started = time.monotonic()
     rejection = _one_rejection(_fetch(f"{base}/slow", settings=settings))
     assert time.monotonic() - started < 2.0
@@ -245,7 +251,7 @@ def test_a_redirect_loop_is_rejected(site: tuple[Site, str]) -> None:
 
 def test_too_many_redirects_are_rejected(site: tuple[Site, str]) -> None:
     _, base = site
-    settings = HttpSettings(timeout=1.0, delay=0.0, max_redirects=0)
+    settings = HttpSettings(allow_private=True, timeout=1.0, delay=0.0, max_redirects=0)
     rejection = _one_rejection(_fetch(f"{base}/moved", settings=settings))
     assert rejection.reason == "more than 0 redirects (http.max_redirects)"
 
@@ -304,7 +310,7 @@ def test_robots_txt_disallow_is_respected(site: tuple[Site, str]) -> None:
 
 def test_robots_txt_can_be_ignored_on_purpose(site: tuple[Site, str]) -> None:
     state, base = site
-    settings = HttpSettings(timeout=1.0, delay=0.0, respect_robots=False)
+    settings = HttpSettings(allow_private=True, timeout=1.0, delay=0.0, respect_robots=False)
     [doc] = _fetch(f"{base}/private/page.html", settings=settings)
     assert isinstance(doc, RawDocument)
     assert state.hits["/robots.txt"] == 0
@@ -327,7 +333,7 @@ def test_unreachable_robots_txt_blocks_the_host(site: tuple[Site, str]) -> None:
 
 def test_requests_to_one_host_are_spaced(site: tuple[Site, str]) -> None:
     _, base = site
-    settings = HttpSettings(timeout=1.0, delay=0.3)
+    settings = HttpSettings(allow_private=True, timeout=1.0, delay=0.3)
     started = time.monotonic()
     items = _fetch(f"{base}/article.html", f"{base}/notes.txt", settings=settings)
     elapsed = time.monotonic() - started

@@ -21,6 +21,9 @@ def _paragraphs(path: Path) -> list[str]:
     ]
 
 
+LOCAL = ["http.allow_private=true"]  # the test site listens on 127.0.0.1
+
+
 @pytest.fixture()
 def feed(tmp_path: Path, examples_dir: Path) -> Path:
     items = []
@@ -56,7 +59,7 @@ def local_site(examples_dir: Path) -> Iterator[str]:
 
 def test_a_feed_and_a_url_make_one_report(feed: Path, local_site: str) -> None:
     url = f"{local_site}/03_national-ledger.html"
-    report = run([str(feed), url], load_settings())
+    report = run([str(feed), url], load_settings(overrides=LOCAL))
     origins = sorted(a.origin for a in report.articles)
     assert origins == [f"{feed}#entry-1", f"{feed}#entry-2", url]
     titles = {a.title for a in report.articles}
@@ -66,6 +69,6 @@ def test_a_feed_and_a_url_make_one_report(feed: Path, local_site: str) -> None:
 
 
 def test_a_missing_page_is_rejected_and_the_rest_reported(feed: Path, local_site: str) -> None:
-    report = run([str(feed), f"{local_site}/no-such-page.html"], load_settings())
+    report = run([str(feed), f"{local_site}/no-such-page.html"], load_settings(overrides=LOCAL))
     assert len(report.articles) == 2
     assert [r.item for r in report.rejections] == [f"{local_site}/no-such-page.html"]
