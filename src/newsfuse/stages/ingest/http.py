@@ -68,6 +68,7 @@ from newsfuse.stages.ingest.decode import check_text
 from newsfuse.stages.ingest.files import sniff_media_type
 
 __all__ = [
+    "ACCEPT_ENCODING",
     "HTML_TYPES",
     "STAGE",
     "USER_AGENT",
@@ -220,7 +221,8 @@ class Fetcher:
             except _Refused as error:
                 if current == hops[0]:
                     raise
-                raise _Refused(f"redirect to {current}: {error.reason}") from error
+                why = error.reason.removeprefix("refused: ")
+                raise _Refused(f"refused: redirect to {current}: {why}") from error
             result = self._get(current, accept, what, self.settings.max_bytes)
             if isinstance(result, Fetched):
                 return result
@@ -256,11 +258,12 @@ class Fetcher:
         for address in addresses:
             kind = _non_public(address)
             if kind is not None:
-                shown = host if host == address else f"{host} resolves to {address},"
-                subject = f"{shown} {kind}" if host != address else f"{host} is {kind}"
-                raise _Refused(
-                    f"refused: {subject} (http.allow_private = true allows non-public addresses)"
+                subject = (
+                    f"{host} is {kind}"
+                    if host == address
+                    else f"{host} resolves to {address}, {kind}"
                 )
+                raise _Refused(f"refused: {subject} (set http.allow_private = true to fetch it)")
         self._backend.pins[host] = addresses
 
     # --- one request, with retries ---------------------------------------------------------------
@@ -381,7 +384,8 @@ class Fetcher:
             parser.parse([])  # RFC 9309: too many redirects counts as "unavailable": no rules
             return parser
         except _Refused as error:
-            raise _Refused(f"robots.txt redirect to {url}: {error.reason}") from error
+            why = error.reason.removeprefix("refused: ")
+            raise _Refused(f"refused: robots.txt redirect to {url}: {why}") from error
         except _StatusError as error:
             if 400 <= error.status < 500:
                 parser.parse([])  # RFC 9309: no robots.txt, no rules
