@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsfuse.config import load_settings
+from newsfuse.outputs.json import render_json
 from newsfuse.pipeline import run
 
 
@@ -72,3 +73,12 @@ def test_a_missing_page_is_rejected_and_the_rest_reported(feed: Path, local_site
     report = run([str(feed), f"{local_site}/no-such-page.html"], load_settings(overrides=LOCAL))
     assert len(report.articles) == 2
     assert [r.item for r in report.rejections] == [f"{local_site}/no-such-page.html"]
+
+
+def test_credentials_in_a_url_stay_out_of_the_report(feed: Path, local_site: str) -> None:
+    url = f"{local_site}/03_national-ledger.html"
+    with_secret = url.replace("http://", "http://reader:s3cret@")
+    report = run([str(feed), with_secret, f"{with_secret}.missing"], load_settings(overrides=LOCAL))
+    assert url in {a.origin for a in report.articles}
+    assert [r.item for r in report.rejections] == [f"{url}.missing"]
+    assert "s3cret" not in render_json(report)
