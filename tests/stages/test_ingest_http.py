@@ -21,6 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from newsfuse.config import load_settings
+from newsfuse.errors import ConfigError
 from newsfuse.models import RawDocument, Rejection, content_id
 from newsfuse.stages.ingest import http as http_module
 from newsfuse.stages.ingest.http import (
@@ -648,6 +650,11 @@ def test_a_redirect_to_an_internal_address_is_refused(path: str, target: str, wh
     assert seen == ["http://news.example/robots.txt", f"http://news.example{path}"]
 
 
+def test_a_url_httpx_cannot_parse_is_one_rejection() -> None:
+    rejection = _one_rejection(_fetch("http://news\x00.example/", settings=NO_PRIVATE))
+    assert rejection.reason.startswith("not a URL: Invalid non-printable ASCII character")
+
+
 def test_the_connection_goes_to_the_checked_address(
     site: tuple[Site, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -696,3 +703,10 @@ def test_credentials_are_neither_sent_nor_kept(site: tuple[Site, str]) -> None:
 )
 def test_strip_credentials(url: str, stripped: str) -> None:
     assert strip_credentials(url) == stripped
+
+
+def test_allow_private_is_off_by_default_and_typed() -> None:
+    assert load_settings().http.allow_private is False
+    assert load_settings(overrides=["http.allow_private=true"]).http.allow_private is True
+    with pytest.raises(ConfigError, match=r"http.allow_private must be bool"):
+        load_settings(overrides=["http.allow_private=1"])

@@ -246,7 +246,10 @@ class Fetcher:
         """
         if self.settings.allow_private:
             return
-        parsed = httpx.URL(url)
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as error:
+            raise ItemError(f"not a URL: {error}") from error
         host = parsed.raw_host.decode("ascii")
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         try:
@@ -664,7 +667,8 @@ def fetch_urls(
 ) -> Iterator[RawDocument | Rejection]:
     """Yield a RawDocument for each URL (HTML or plain text), or a Rejection saying why not.
 
-    ``origin`` is the URL as given; ``declared.url`` the final URL after redirects.
+    ``origin`` is the URL as given, less any credentials; ``declared.url`` the final URL after
+    redirects.
     """
     with Fetcher(settings, transport=transport) as fetcher:
         for url in urls:
