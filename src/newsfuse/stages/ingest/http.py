@@ -182,7 +182,7 @@ class Fetcher:
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,  # by hand: each hop is checked for scheme, address and robots
-            transport=transport if transport is not None else _guarded_transport(self._backend),
+            transport=transport if transport is not None else _Transport(self._backend),
             # No proxies, .netrc or certificate paths from the environment: a proxy would make the
             # connection somewhere the address check never sees, and .netrc would add credentials.
             trust_env=False,
@@ -559,10 +559,6 @@ class _Transport(httpx.HTTPTransport):
             ssl_context=httpx.create_ssl_context(trust_env=False),
             network_backend=backend,
         )
-
-
-def _guarded_transport(backend: _GuardedBackend) -> httpx.BaseTransport:
-    return _Transport(backend)
 
 
 # --- content decoding --------------------------------------------------------------------------------
