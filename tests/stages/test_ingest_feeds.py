@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections import Counter
@@ -89,7 +90,9 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
 </channel></rss>
 """
 
-FAST = HttpSettings(timeout=1.0, total_timeout=3.0, retries=0, delay=0.0, max_bytes=1_000_000)
+FAST = HttpSettings(
+    allow_private=True, timeout=1.0, total_timeout=3.0, retries=0, delay=0.0, max_bytes=1_000_000
+)
 
 
 def _write(path: Path, text: str | bytes) -> str:
@@ -302,3 +305,56 @@ def test_a_pubdate_in_year_9999_is_no_date() -> None:
     first = _docs(list(parse_feed("feed.rss", rss.encode())))[0]
     assert first.declared.title == "Dock workers walk out"
     assert first.declared.published_at is None
+
+
+# --- internal addresses and credentials in links -----------------------------------------------------
+
+LINKS_RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Aggregator</title>
+<link>https://aggregator.example/</link><description>d</description>
+<item><title>Local</title><link>{base}/articles/strike.html</link><description>a</description></item>
+<item><title>Metadata</title><link>http://169.254.169.254/latest/meta-data/</link>
+<description>b</description></item>
+<item><title>Mapped</title><link>http://[::ffff:127.0.0.1]:{port}/page.html</link>
+<description>c</description></item>
+</channel></rss>"""
+
+
+def test_fetch_articles_refuses_links_to_internal_addresses(tmp_path: Path, site: Site) -> None:
+    """A third-party feed cannot point the fetcher at this machine or the cloud metadata service."""
+    port = site.base.rsplit(":", 1)[1]
+    feed = _write(tmp_path / "aggregator.rss", LINKS_RSS.format(base=site.base, port=port))
+    settings = dataclasses.replace(FAST, allow_private=False)
+    items = list(read_feeds([feed], IngestSettings(), FeedSettings(fetch_articles=True), settings))
+    assert [(r.item, r.reason) for r in _rejections(items)] == [
+        (
+            f"{site.base}/articles/strike.html",
+            "refused: 127.0.0.1 is a loopback address (set http.allow_private = true to fetch it)",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            "refused: 169.254.169.254 is a link-local address "
+            "(set http.allow_private = true to fetch it)",
+        ),
+        (
+            f"http://[::ffff:127.0.0.1]:{port}/page.html",
+            "refused: ::ffff:127.0.0.1 is a loopback address "
+            "(set http.allow_private = true to fetch it)",
+        ),
+    ]
+    assert sum(site.hits.values()) == 0
+
+
+def test_credentials_in_feed_and_link_urls_are_not_kept(tmp_path: Path, site: Site) -> None:
+    feed_url = site.base.replace("http://", "http://reader:s3cret@") + "/feed.rss"
+    items = list(read_feeds([feed_url], IngestSettings(), http=FAST))
+    assert [doc.origin for doc in _docs(items)] == [
+        f"{site.base}/feed.rss#entry-1",
+        f"{site.base}/feed.rss#entry-2",
+    ]
+    local = _write(
+        tmp_path / "secret.rss",
+        LINKS_RSS.format(base="https://u:s3cret@news.example", port=1),
+    )
+    [first, *_] = _docs(list(read_feeds([local], IngestSettings(), http=FAST)))
+    assert first.declared.url == "https://news.example/articles/strike.html"
+    assert "s3cret" not in repr(items)

@@ -6,17 +6,35 @@ loop, an endless body, a robots.txt that disallows.  Every test is bounded to a 
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import socket
 import threading
 import time
+import tracemalloc
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
+from newsfuse.config import load_settings
+from newsfuse.errors import ConfigError
 from newsfuse.models import RawDocument, Rejection, content_id
-from newsfuse.stages.ingest.http import USER_AGENT, HttpSettings, fetch_urls, read_url_list
+from newsfuse.stages.ingest import http as http_module
+from newsfuse.stages.ingest.http import (
+    ACCEPT_ENCODING,
+    USER_AGENT,
+    Fetcher,
+    HttpSettings,
+    fetch_page,
+    fetch_urls,
+    read_url_list,
+    strip_credentials,
+)
 
 PAGE = b"<!DOCTYPE html><html><head><title>Talks</title></head><body><p>Talks resumed.</p></body></html>"
 NOTES = b"Talks resumed on Thursday, an official said.\n"
@@ -26,7 +44,13 @@ PNG_HEAD = (
 CHUNK = b"<p>" + b"x" * 65_530 + b"</p>"  # 64 KiB of an endless page
 
 FAST = HttpSettings(
-    timeout=1.0, total_timeout=3.0, retries=2, backoff=0.01, delay=0.0, max_bytes=1_000_000
+    timeout=1.0,
+    total_timeout=3.0,
+    retries=2,
+    backoff=0.01,
+    delay=0.0,
+    max_bytes=1_000_000,
+    allow_private=True,  # the test server listens on 127.0.0.1
 )
 
 
@@ -39,6 +63,8 @@ class Site:
         self.robots_status = 200
         self.robots = "User-agent: *\nDisallow: /private/\n"
         self.lock = threading.Lock()
+        self.encoded: dict[str, tuple[str, bytes]] = {}  # path: (Content-Encoding, body)
+        self.headers: list[dict[str, str]] = []
 
 
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
@@ -53,8 +79,12 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 site.hits[self.path] += 1
                 hits = site.hits[self.path]
                 site.user_agents.append(self.headers.get("User-Agent", ""))
+                site.headers.append(dict(self.headers.items()))
             path = self.path
-            if path == "/robots.txt":
+            if path in site.encoded:
+                encoding, body = site.encoded[path]
+                self._send(200, "text/html", body, encoding=encoding)
+            elif path == "/robots.txt":
                 self._send(site.robots_status, "text/plain", site.robots.encode())
             elif path in ("/article.html", "/private/page.html"):
                 self._send(200, "text/html; charset=utf-8", PAGE)
@@ -86,12 +116,21 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(404, "text/plain", b"no such route")
 
-        def _send(self, status: int, content_type: str, body: bytes, location: str = "") -> None:
+        def _send(
+            self,
+            status: int,
+            content_type: str,
+            body: bytes,
+            location: str = "",
+            encoding: str = "",
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             if location:
                 self.send_header("Location", location)
+            if encoding:
+                self.send_header("Content-Encoding", encoding)
             self.end_headers()
             self.wfile.write(body)
 
@@ -205,7 +244,7 @@ def test_a_flaky_server_succeeds_on_retry(site: tuple[Site, str]) -> None:
 
 def test_backoff_doubles_between_attempts(site: tuple[Site, str]) -> None:
     state, base = site
-    settings = HttpSettings(timeout=1.0, retries=2, backoff=0.2, delay=0.0)
+    settings = HttpSettings(allow_private=True, timeout=1.0, retries=2, backoff=0.2, delay=0.0)
     started = time.monotonic()
     _one_rejection(_fetch(f"{base}/broken", settings=settings))
     elapsed = time.monotonic() - started
@@ -215,7 +254,7 @@ def test_backoff_doubles_between_attempts(site: tuple[Site, str]) -> None:
 
 def test_a_slow_server_times_out(site: tuple[Site, str]) -> None:
     state, base = site
-    settings = HttpSettings(timeout=0.3, retries=1, backoff=0.01, delay=0.0)
+    settings = HttpSettings(allow_private=True, timeout=0.3, retries=1, backoff=0.01, delay=0.0)
     started = time.monotonic()
     rejection = _one_rejection(_fetch(f"{base}/slow", settings=settings))
     assert time.monotonic() - started < 2.0
@@ -245,7 +284,7 @@ def test_a_redirect_loop_is_rejected(site: tuple[Site, str]) -> None:
 
 def test_too_many_redirects_are_rejected(site: tuple[Site, str]) -> None:
     _, base = site
-    settings = HttpSettings(timeout=1.0, delay=0.0, max_redirects=0)
+    settings = HttpSettings(allow_private=True, timeout=1.0, delay=0.0, max_redirects=0)
     rejection = _one_rejection(_fetch(f"{base}/moved", settings=settings))
     assert rejection.reason == "more than 0 redirects (http.max_redirects)"
 
@@ -304,7 +343,7 @@ def test_robots_txt_disallow_is_respected(site: tuple[Site, str]) -> None:
 
 def test_robots_txt_can_be_ignored_on_purpose(site: tuple[Site, str]) -> None:
     state, base = site
-    settings = HttpSettings(timeout=1.0, delay=0.0, respect_robots=False)
+    settings = HttpSettings(allow_private=True, timeout=1.0, delay=0.0, respect_robots=False)
     [doc] = _fetch(f"{base}/private/page.html", settings=settings)
     assert isinstance(doc, RawDocument)
     assert state.hits["/robots.txt"] == 0
@@ -327,7 +366,7 @@ def test_unreachable_robots_txt_blocks_the_host(site: tuple[Site, str]) -> None:
 
 def test_requests_to_one_host_are_spaced(site: tuple[Site, str]) -> None:
     _, base = site
-    settings = HttpSettings(timeout=1.0, delay=0.3)
+    settings = HttpSettings(allow_private=True, timeout=1.0, delay=0.3)
     started = time.monotonic()
     items = _fetch(f"{base}/article.html", f"{base}/notes.txt", settings=settings)
     elapsed = time.monotonic() - started
@@ -368,3 +407,306 @@ def test_missing_url_list_is_rejected(tmp_path: Path) -> None:
     [rejection] = list(read_url_list(tmp_path / "absent.urls"))
     assert isinstance(rejection, Rejection)
     assert rejection.reason.startswith("cannot read")
+
+
+# --- compression bombs -------------------------------------------------------------------------------
+
+BOMB_SIZE = 256 * 2**20  # 256 MiB of spaces, from a few hundred bytes on the wire
+SMALL_CAP = HttpSettings(
+    timeout=1.0, total_timeout=5.0, retries=0, delay=0.0, max_bytes=2_000_000, allow_private=True
+)
+
+
+def _gzip(chunks: Iterator[bytes] | list[bytes]) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    return b"".join([*(packer.compress(chunk) for chunk in chunks), packer.flush()])
+
+
+def _spaces() -> Iterator[bytes]:
+    block = b" " * 2**20
+    for _ in range(BOMB_SIZE // len(block)):
+        yield block
+
+
+def _cut_within_memory(state: Site, base: str, encoding: str, body: bytes) -> None:
+    """The bomb is rejected at the 2 MB cap, fast, and never held in memory decoded."""
+    state.encoded["/bomb"] = (encoding, body)
+    assert len(body) < 300_000
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        rejection = _one_rejection(_fetch(f"{base}/bomb", settings=SMALL_CAP))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rejection.reason == "response over the 2 MB limit (http.max_bytes)"
+    assert time.monotonic() - started < 3.0
+    assert peak < 20_000_000, f"peak {peak} bytes: the bomb was decoded before it was counted"
+
+
+def test_a_brotli_bomb_is_cut_at_the_cap(site: tuple[Site, str]) -> None:
+    brotli = pytest.importorskip("brotli")
+    packer = brotli.Compressor(quality=5)
+    body = b"".join([*(packer.process(block) for block in _spaces()), packer.finish()])
+    _cut_within_memory(*site, "br", body)
+
+
+def test_a_stacked_gzip_bomb_is_cut_at_the_cap(site: tuple[Site, str]) -> None:
+    _cut_within_memory(*site, "gzip, gzip", _gzip([_gzip(_spaces())]))
+
+
+def test_a_single_gzip_bomb_is_cut_at_the_cap(site: tuple[Site, str]) -> None:
+    _cut_within_memory(*site, "gzip", _gzip(_spaces()))
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "x-gzip", "deflate", "raw-deflate", "gzip, gzip"])
+def test_encoded_pages_are_decoded(site: tuple[Site, str], encoding: str) -> None:
+    state, base = site
+    if encoding == "deflate":
+        body = zlib.compress(PAGE)
+    elif encoding == "raw-deflate":  # what some servers send as "deflate"
+        packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+        body, encoding = packer.compress(PAGE) + packer.flush(), "deflate"
+    elif encoding == "gzip, gzip":
+        body = _gzip([_gzip([PAGE])])
+    else:
+        body = _gzip([PAGE])
+    state.encoded["/page"] = (encoding, body)
+    [doc] = _fetch(f"{base}/page")
+    assert isinstance(doc, RawDocument)
+    assert doc.content == PAGE
+
+
+def test_only_boundable_encodings_are_asked_for_and_others_rejected(
+    site: tuple[Site, str],
+) -> None:
+    state, base = site
+    state.encoded["/page"] = ("zstd", b"(\xb5/\xfd")
+    rejection = _one_rejection(_fetch(f"{base}/page"))
+    assert rejection.reason.startswith(
+        "unsupported content encoding 'zstd' (newsfuse asks for gzip"
+    )
+    asked = {headers.get("Accept-Encoding") for headers in state.headers}
+    assert asked == {ACCEPT_ENCODING}
+    assert "zstd" not in ACCEPT_ENCODING and ACCEPT_ENCODING.startswith("gzip, deflate")
+
+
+# --- a server dripping its headers -------------------------------------------------------------------
+
+
+@pytest.fixture
+def dripping() -> Iterator[tuple[str, list[int]]]:
+    """A raw socket server answering every request with one header byte every 0.1 s, forever.
+
+    Yields its base URL and a list with the number of connections it accepted.
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    stop = threading.Event()
+    accepted = [0]
+
+    def drip(connection: socket.socket) -> None:
+        with connection:
+            try:
+                connection.recv(65_536)
+                for byte in itertools.cycle(b"HTTP/1.1 200 OK\r\nX-Slow: "):
+                    if stop.wait(0.1):
+                        return
+                    connection.sendall(bytes([byte]))
+            except OSError:
+                return  # the client hung up: what we want
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            accepted[0] += 1
+            threading.Thread(target=drip, args=(connection,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        listener.close()
+
+
+DRIP = HttpSettings(
+    timeout=0.5, total_timeout=1.0, retries=2, backoff=0.01, delay=0.0, allow_private=True
+)
+
+
+def test_dripped_headers_hit_the_total_timeout(dripping: tuple[str, list[int]]) -> None:
+    base, accepted = dripping
+    settings = dataclasses.replace(DRIP, respect_robots=False)
+    started = time.monotonic()
+    rejection = _one_rejection(_fetch(f"{base}/article.html", settings=settings))
+    assert time.monotonic() - started < 2.0
+    assert rejection.reason == "response took longer than 1 s (http.total_timeout)"
+    assert accepted[0] == 1  # not retried: a second try would drip just the same
+
+
+def test_a_dripping_robots_txt_hits_the_total_timeout(dripping: tuple[str, list[int]]) -> None:
+    base, accepted = dripping
+    started = time.monotonic()
+    rejection = _one_rejection(_fetch(f"{base}/article.html", settings=DRIP))
+    assert time.monotonic() - started < 2.0
+    assert rejection.reason == (
+        f"{base}/robots.txt is unusable (response took longer than 1 s (http.total_timeout)); "
+        "not fetching from this host"
+    )
+    assert accepted[0] == 1
+
+
+# --- internal addresses ------------------------------------------------------------------------------
+
+NO_PRIVATE = dataclasses.replace(FAST, allow_private=False)
+
+
+@pytest.mark.parametrize(
+    ("host", "address", "kind"),
+    [
+        ("127.0.0.1", "", "a loopback address"),
+        ("[::1]", "", "a loopback address"),
+        ("localhost", "127.0.0.1", "a loopback address"),
+        ("0x7f000001", "127.0.0.1", "a loopback address"),
+        ("2130706433", "127.0.0.1", "a loopback address"),
+        ("0.0.0.0", "", "an unspecified address"),
+        ("[::ffff:127.0.0.1]", "", "a loopback address"),
+        ("169.254.169.254", "", "a link-local address"),
+        ("10.1.2.3", "", "a private address"),
+    ],
+)
+def test_internal_addresses_are_refused(
+    site: tuple[Site, str], host: str, address: str, kind: str
+) -> None:
+    state, base = site
+    port = base.rsplit(":", 1)[1]
+    url = f"http://{host}:{port}/article.html"
+    rejection = _one_rejection(_fetch(url, settings=NO_PRIVATE))
+    assert rejection.item == url
+    bare = host.strip("[]")
+    if address:  # a name; localhost may also resolve to ::1 first
+        assert rejection.reason.startswith(f"refused: {bare} resolves to "), rejection.reason
+        assert rejection.reason.endswith(f"{kind} (set http.allow_private = true to fetch it)")
+    else:
+        assert (
+            rejection.reason
+            == f"refused: {bare} is {kind} (set http.allow_private = true to fetch it)"
+        )
+    assert sum(state.hits.values()) == 0
+
+
+def _mock_site(seen: list[str]) -> httpx.MockTransport:
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        if request.url.path == "/moved":
+            return httpx.Response(302, headers={"Location": "http://127.0.0.1/admin"})
+        if request.url.path == "/to-metadata":
+            return httpx.Response(302, headers={"Location": "http://metadata.example/latest"})
+        return httpx.Response(200, headers={"Content-Type": "text/html"}, content=PAGE)
+
+    return httpx.MockTransport(answer)
+
+
+ADDRESSES = {
+    "news.example": ("93.184.216.34",),
+    "127.0.0.1": ("127.0.0.1",),
+    "metadata.example": ("2606:4700::1", "169.254.169.254"),
+}
+
+
+def _resolver(host: str, port: int, timeout: float) -> tuple[str, ...]:
+    return ADDRESSES[host]
+
+
+@pytest.mark.parametrize(
+    ("path", "target", "why"),
+    [
+        ("/moved", "http://127.0.0.1/admin", "127.0.0.1 is a loopback address"),
+        (
+            "/to-metadata",
+            "http://metadata.example/latest",
+            "metadata.example resolves to 169.254.169.254, a link-local address",
+        ),
+    ],
+)
+def test_a_redirect_to_an_internal_address_is_refused(path: str, target: str, why: str) -> None:
+    seen: list[str] = []
+    settings = dataclasses.replace(NO_PRIVATE, respect_robots=True)
+    with Fetcher(settings, transport=_mock_site(seen), resolver=_resolver) as fetcher:
+        rejection = fetch_page(fetcher, f"http://news.example{path}")
+    assert isinstance(rejection, Rejection)
+    assert rejection.item == f"http://news.example{path}"
+    assert rejection.reason == (
+        f"refused: redirect to {target}: {why} (set http.allow_private = true to fetch it)"
+    )
+    assert seen == ["http://news.example/robots.txt", f"http://news.example{path}"]
+
+
+def test_a_url_httpx_cannot_parse_is_one_rejection() -> None:
+    rejection = _one_rejection(_fetch("http://news\x00.example/", settings=NO_PRIVATE))
+    assert rejection.reason.startswith("not a URL: Invalid non-printable ASCII character")
+
+
+def test_the_connection_goes_to_the_checked_address(
+    site: tuple[Site, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """news.example is not in DNS: only the pinned address can have reached the local server."""
+    state, base = site
+    port = int(base.rsplit(":", 1)[1])
+    monkeypatch.setattr(http_module, "_non_public", lambda address: None)
+    resolved: list[str] = []
+
+    def resolver(host: str, port: int, timeout: float) -> tuple[str, ...]:
+        resolved.append(host)
+        return ("127.0.0.1",)
+
+    with Fetcher(NO_PRIVATE, resolver=resolver) as fetcher:
+        doc = fetch_page(fetcher, f"http://news.example:{port}/article.html")
+    assert isinstance(doc, RawDocument), doc
+    assert doc.content == PAGE
+    assert resolved == ["news.example", "news.example"]  # robots.txt, then the page
+    assert state.hits["/article.html"] == 1
+
+
+# --- credentials in URLs -----------------------------------------------------------------------------
+
+
+def test_credentials_are_neither_sent_nor_kept(site: tuple[Site, str]) -> None:
+    state, base = site
+    with_secret = base.replace("http://", "http://reader:s3cret@")
+    doc, rejection = _fetch(f"{with_secret}/moved", f"{with_secret}/missing")
+    assert isinstance(doc, RawDocument) and isinstance(rejection, Rejection)
+    assert doc.origin == f"{base}/moved"
+    assert doc.declared.url == f"{base}/article.html"
+    assert rejection.item == f"{base}/missing"
+    assert "s3cret" not in repr((doc, rejection))
+    assert all("Authorization" not in headers for headers in state.headers)
+
+
+@pytest.mark.parametrize(
+    ("url", "stripped"),
+    [
+        ("https://user:pass@news.example/a?b=c@d", "https://news.example/a?b=c@d"),
+        ("http://user@news.example:8080/", "http://news.example:8080/"),
+        ("http://a:b@c@news.example#x@y", "http://news.example#x@y"),
+        ("https://news.example/path@x", "https://news.example/path@x"),
+        ("not a url", "not a url"),
+    ],
+)
+def test_strip_credentials(url: str, stripped: str) -> None:
+    assert strip_credentials(url) == stripped
+
+
+def test_allow_private_is_off_by_default_and_typed() -> None:
+    assert load_settings().http.allow_private is False
+    assert load_settings(overrides=["http.allow_private=true"]).http.allow_private is True
+    with pytest.raises(ConfigError, match=r"http.allow_private must be bool"):
+        load_settings(overrides=["http.allow_private=1"])

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsfuse.config import load_settings
+from newsfuse.outputs.json import render_json
 from newsfuse.pipeline import run
 
 
@@ -19,6 +20,9 @@ def _paragraphs(path: Path) -> list[str]:
     return [
         line for line in path.read_text(encoding="utf-8").splitlines() if len(line.split()) > 25
     ]
+
+
+LOCAL = ["http.allow_private=true"]  # the test site listens on 127.0.0.1
 
 
 @pytest.fixture()
@@ -56,7 +60,7 @@ def local_site(examples_dir: Path) -> Iterator[str]:
 
 def test_a_feed_and_a_url_make_one_report(feed: Path, local_site: str) -> None:
     url = f"{local_site}/03_national-ledger.html"
-    report = run([str(feed), url], load_settings())
+    report = run([str(feed), url], load_settings(overrides=LOCAL))
     origins = sorted(a.origin for a in report.articles)
     assert origins == [f"{feed}#entry-1", f"{feed}#entry-2", url]
     titles = {a.title for a in report.articles}
@@ -66,6 +70,15 @@ def test_a_feed_and_a_url_make_one_report(feed: Path, local_site: str) -> None:
 
 
 def test_a_missing_page_is_rejected_and_the_rest_reported(feed: Path, local_site: str) -> None:
-    report = run([str(feed), f"{local_site}/no-such-page.html"], load_settings())
+    report = run([str(feed), f"{local_site}/no-such-page.html"], load_settings(overrides=LOCAL))
     assert len(report.articles) == 2
     assert [r.item for r in report.rejections] == [f"{local_site}/no-such-page.html"]
+
+
+def test_credentials_in_a_url_stay_out_of_the_report(feed: Path, local_site: str) -> None:
+    url = f"{local_site}/03_national-ledger.html"
+    with_secret = url.replace("http://", "http://reader:s3cret@")
+    report = run([str(feed), with_secret, f"{with_secret}.missing"], load_settings(overrides=LOCAL))
+    assert url in {a.origin for a in report.articles}
+    assert [r.item for r in report.rejections] == [f"{url}.missing"]
+    assert "s3cret" not in render_json(report)

@@ -11,7 +11,9 @@ HTML sanitising and URL rewriting are off: we keep what was published).  HTML co
 order); the entry's link, title, author and date (ISO 8601, UTC) are its DeclaredMetadata.
 
 With ``FeedSettings.fetch_articles``, an entry with a link is fetched instead, because feeds often
-carry a teaser only; the document's origin is then the link.  An entry without a link still uses the
+carry a teaser only; the document's origin is then the link.  Links go through the same
+:class:`~newsfuse.stages.ingest.http.Fetcher` as any URL, so a third-party feed cannot point it at
+an internal address (``http.allow_private``), and credentials in links are neither kept nor sent.  An entry without a link still uses the
 feed's content.
 
 Security: a DOCTYPE declaring entities is refused before any parser sees it.  Entity declarations
@@ -48,6 +50,7 @@ from newsfuse.stages.ingest.http import (
     HttpSettings,
     fetch_page,
     raw_document,
+    strip_credentials,
 )
 from newsfuse.stages.published import publication_date
 
@@ -96,8 +99,9 @@ def read_feeds(
     feed_settings = feeds if feeds is not None else FeedSettings()
     fetcher: Fetcher | None = None
     try:
-        for source in sources:
-            is_url = source.lower().startswith(("http://", "https://"))
+        for given in sources:
+            is_url = given.lower().startswith(("http://", "https://"))
+            source = strip_credentials(given) if is_url else given
             if (is_url or feed_settings.fetch_articles) and fetcher is None:
                 fetcher = Fetcher(http if http is not None else HttpSettings())
             if is_url and fetcher is not None:
@@ -170,7 +174,7 @@ def _entries(origin: str, content: bytes, fetched_at: str | None) -> Iterator[_E
 
 def _entry(origin: str, entry: Mapping[str, Any], fetched_at: str | None) -> _Entry:
     declared = DeclaredMetadata(
-        url=_text(entry.get("link")),
+        url=_link(entry.get("link")),
         title=_text(entry.get("title")),
         byline=_text(entry.get("author")),
         published_at=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
@@ -199,6 +203,12 @@ def _body(entry: Mapping[str, Any]) -> tuple[str, str] | None:
             kind = str(candidate.get("type") or "text/html").lower()
             return ("text/html" if kind in _HTML_CONTENT else "text/plain"), value
     return None
+
+
+def _link(value: object) -> str | None:
+    """The entry's link without credentials: it is stored in the report, and fetched from."""
+    link = _text(value)
+    return strip_credentials(link) if link is not None else None
 
 
 def _text(value: object) -> str | None:

@@ -9,16 +9,28 @@ A fetch must never hang a run, fill memory or annoy a publisher, so every reques
   rules", while one that is unreachable (5xx, connection error) means "fetch nothing" from that host.
 * **politeness**: at least ``delay`` seconds between two requests to the same host (robots.txt
   included).
-* **time**: ``timeout`` bounds connecting and each read, and ``total_timeout`` the whole response, so a
-  server dripping one byte at a time cannot stall a run either.
+* **addresses**: the host is resolved before connecting (within ``timeout``), and loopback, private,
+  link-local (cloud metadata at 169.254.169.254), unspecified, reserved and multicast addresses are
+  refused, IPv4-mapped IPv6 unwrapped, on every redirect hop and robots.txt fetch, unless
+  ``allow_private`` is set.  The connection then goes to the checked addresses only, so a second DNS
+  answer cannot differ from the checked one (no rebinding window).  Proxies from the environment are
+  not used: the check must see where the connection goes.
+* **credentials**: ``user:password@`` is dropped from every URL before it is fetched, stored or
+  shown (see :func:`strip_credentials`).
+* **time**: ``timeout`` bounds resolving, connecting and each read, and ``total_timeout`` the whole
+  request, connecting and headers included, so a server dripping one byte at a time (headers or
+  body) cannot stall a run either.  A request over ``total_timeout`` is rejected, not retried.
 * **retries**: 429, 5xx, timeouts and connection errors are retried ``retries`` times with exponential
   backoff (``backoff``, doubled each time, never above ``max_backoff``; a ``Retry-After`` in seconds is
   honoured within that bound).  Other 4xx answers are final.
 * **redirects**: followed by hand, at most ``max_redirects``, each hop checked for scheme and robots.txt;
   a loop is rejected as soon as a URL comes round again.
 * **size**: a ``Content-Length`` over ``max_bytes`` is rejected before the body is read, and the
-  body is counted while it streams (after content decoding, so a compression bomb is cut too): a 2 GB
-  or endless response stops at ``max_bytes``.
+  body is counted while it streams: a 2 GB or endless response stops at ``max_bytes``.  Content
+  encodings are undone here, 64 KiB at a time, each piece counted before the next is made, so a
+  compression bomb (a few kB of brotli, or gzip inside gzip, expanding to gigabytes) stops there too.
+  Only ``gzip``, ``deflate`` and (with Brotli >= 1.2 installed) ``br`` are asked for; a response in
+  another encoding is rejected.
 * **media type**: from ``Content-Type``: HTML (``text/html``, ``application/xhtml+xml``) is
   ``text/html``, ``text/plain`` is ``text/plain``; anything else (images, PDFs, JSON) is rejected before
   its body is read.  A response without a Content-Type is sniffed like stdin.
@@ -29,18 +41,25 @@ bad URL.  :func:`read_url_list` reads ``.urls``/``.txt`` files of one URL a line
 
 from __future__ import annotations
 
+import importlib
+import ipaddress
 import re
+import socket
+import ssl
+import threading
 import time
-from collections.abc import Collection, Iterable, Iterator
+import zlib
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import TracebackType
-from typing import Final
+from typing import Any, Final, Protocol
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from newsfuse.errors import ItemError
@@ -49,6 +68,7 @@ from newsfuse.stages.ingest.decode import check_text
 from newsfuse.stages.ingest.files import sniff_media_type
 
 __all__ = [
+    "ACCEPT_ENCODING",
     "HTML_TYPES",
     "STAGE",
     "USER_AGENT",
@@ -59,6 +79,7 @@ __all__ = [
     "fetch_urls",
     "raw_document",
     "read_url_list",
+    "strip_credentials",
 ]
 
 STAGE: Final = "ingest"
@@ -89,8 +110,8 @@ _ROBOTS_REDIRECTS: Final = 5  # RFC 9309: follow at least five
 class HttpSettings:
     """How URLs are fetched.  Every bound is finite: a run must end whatever the servers do."""
 
-    timeout: float = 10.0  # seconds to connect, and between two reads
-    total_timeout: float = 60.0  # seconds for a whole response; stops slow-drip servers
+    timeout: float = 10.0  # seconds to resolve, to connect, and between two reads
+    total_timeout: float = 60.0  # seconds for a whole request, connect and headers included
     retries: int = 2  # further attempts after the first, on 429, 5xx, timeouts, connection errors
     backoff: float = 1.0  # seconds before the first retry; doubled for each further one
     max_backoff: float = 30.0  # upper bound of one wait, Retry-After included
@@ -99,6 +120,10 @@ class HttpSettings:
     delay: float = 1.0  # seconds between two requests to the same host
     user_agent: str = USER_AGENT
     respect_robots: bool = True  # off only for sites you own or may crawl regardless
+    # Loopback, private, link-local (cloud metadata), unspecified, reserved and multicast addresses
+    # are refused: a URL in a third-party feed or a redirect must not reach the machine's own
+    # services.  On only for hosts you run yourself (tests, an intranet mirror).
+    allow_private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,20 +149,43 @@ class _Redirect:
     location: str
 
 
+class _Refused(ItemError):
+    """A URL whose host is not a public address; final, and never turned into a robots.txt verdict."""
+
+
+Resolver = Callable[[str, int, float], tuple[str, ...]]
+"""``(host, port, timeout) -> addresses``; injectable so tests can give a host any address."""
+
+
 class Fetcher:
     """One client, one robots.txt cache and one clock per host, shared by every fetch of a run.
 
     Sharing matters: robots.txt is fetched once per host, connections are reused, and the politeness
     delay holds across pages, feeds and the articles they link to.  Use as a context manager.
+
+    Unless a ``transport`` is given, connections go through :class:`_GuardedBackend`, which connects
+    only to the addresses this fetcher resolved and checked for the host (no second DNS lookup, so
+    no DNS-rebinding window) and bounds every socket operation by the request's total deadline.
     """
 
-    def __init__(self, settings: HttpSettings, *, transport: httpx.BaseTransport | None = None):
+    def __init__(
+        self,
+        settings: HttpSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        resolver: Resolver | None = None,
+    ):
         self.settings = settings
+        self._backend = _GuardedBackend()
+        self._resolve = resolver if resolver is not None else _resolve
         self._client = httpx.Client(
-            headers={"User-Agent": settings.user_agent},
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(settings.timeout),
-            follow_redirects=False,  # by hand: each hop is checked for scheme and robots.txt
-            transport=transport,
+            follow_redirects=False,  # by hand: each hop is checked for scheme, address and robots
+            transport=transport if transport is not None else _Transport(self._backend),
+            # No proxies, .netrc or certificate paths from the environment: a proxy would make the
+            # connection somewhere the address check never sees, and .netrc would add credentials.
+            trust_env=False,
         )
         self._robots: dict[str, RobotFileParser | str] = {}
         self._last_request: dict[str, float] = {}
@@ -160,17 +208,25 @@ class Fetcher:
         """Fetch ``url``, following redirects; raise ItemError saying why it cannot be had.
 
         ``accept`` lists the media types wanted (``None``: any); ``what`` names them in the error.
+        Credentials in the URL (or a redirect's) are dropped, never sent: see :func:`strip_credentials`.
         """
-        hops = [url]
-        current = url
+        current = strip_credentials(url)
+        hops = [current]
         while True:
             _check_scheme(current)
-            if self.settings.respect_robots:
-                self._check_robots(current)
+            try:
+                self._check_address(current)
+                if self.settings.respect_robots:
+                    self._check_robots(current)
+            except _Refused as error:
+                if current == hops[0]:
+                    raise
+                why = error.reason.removeprefix("refused: ")
+                raise _Refused(f"refused: redirect to {current}: {why}") from error
             result = self._get(current, accept, what, self.settings.max_bytes)
             if isinstance(result, Fetched):
                 return result
-            target = urljoin(current, result.location)
+            target = strip_credentials(urljoin(current, result.location))
             if target in hops:
                 raise ItemError("redirect loop: " + " → ".join([*hops, target]))
             if len(hops) > self.settings.max_redirects:
@@ -179,6 +235,39 @@ class Fetcher:
                 )
             hops.append(target)
             current = target
+
+    # --- addresses -------------------------------------------------------------------------------
+
+    def _check_address(self, url: str) -> None:
+        """Resolve the URL's host and refuse non-public addresses; pin what was checked.
+
+        The addresses are pinned in the backend, which connects to them and to nothing else, so
+        the host cannot resolve to a public address here and a private one at connect time.
+        """
+        if self.settings.allow_private:
+            return
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as error:
+            raise ItemError(f"not a URL: {error}") from error
+        host = parsed.raw_host.decode("ascii")
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        try:
+            addresses = self._resolve(host, port, self.settings.timeout)
+        except OSError as error:
+            raise ItemError(f"cannot resolve host {host}: {error.strerror or error}") from error
+        if not addresses:
+            raise ItemError(f"cannot resolve host {host}: no addresses")
+        for address in addresses:
+            kind = _non_public(address)
+            if kind is not None:
+                subject = (
+                    f"{host} is {kind}"
+                    if host == address
+                    else f"{host} resolves to {address}, {kind}"
+                )
+                raise _Refused(f"refused: {subject} (set http.allow_private = true to fetch it)")
+        self._backend.pins[host] = addresses
 
     # --- one request, with retries ---------------------------------------------------------------
 
@@ -192,6 +281,8 @@ class Fetcher:
             self._wait_for_host(url)
             retry_after: float | None = None
             status = 0
+            # The whole request, connecting and headers included, runs against one deadline.
+            deadline = self._backend.deadline = time.monotonic() + settings.total_timeout
             try:
                 with self._client.stream("GET", url) as response:
                     status = response.status_code
@@ -205,8 +296,10 @@ class Fetcher:
                             f"HTTP {status} {response.reason_phrase}".rstrip(), status
                         )
                     else:
-                        return self._read(response, url, accept, what, limit)
+                        return self._read(response, accept, what, limit, deadline)
             except httpx.TimeoutException:
+                if time.monotonic() >= deadline:  # a slow drip: retrying would only repeat it
+                    raise ItemError(_total_timeout_message(settings)) from None
                 problem = f"timed out (no answer within {settings.timeout:g} s)"
             except httpx.TransportError as error:
                 problem = f"connection failed: {error or type(error).__name__}"
@@ -225,11 +318,18 @@ class Fetcher:
     def _read(
         self,
         response: httpx.Response,
-        url: str,
         accept: Collection[str] | None,
         what: str,
         limit: int,
+        deadline: float,
     ) -> Fetched:
+        """The decoded body, counted as it is decoded.
+
+        The raw stream is decoded here, not by httpx: its decoders inflate a whole network chunk at
+        once, so a few kilobytes of brotli (or gzip inside gzip) become gigabytes before anything
+        is counted.  Ours hand out at most ``_PIECE`` bytes at a time, each counted against
+        ``limit``.
+        """
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if accept is not None and media_type and media_type not in accept:
             raise ItemError(f"unsupported content type '{media_type}'; expected {what}")
@@ -238,19 +338,20 @@ class Fetcher:
             raise ItemError(
                 f"response is {_mb(int(declared))}, over the {_mb(limit)} limit (http.max_bytes)"
             )
-        deadline = time.monotonic() + self.settings.total_timeout
+        decode = _decoder(response.headers.get("content-encoding", ""))
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise ItemError(f"response over the {_mb(limit)} limit (http.max_bytes)")
-            if time.monotonic() > deadline:
-                raise ItemError(
-                    f"response took longer than {self.settings.total_timeout:g} s "
-                    "(http.total_timeout)"
-                )
-            chunks.append(chunk)
+        try:
+            for raw in response.iter_raw():
+                for piece in decode(raw):
+                    size += len(piece)
+                    if size > limit:
+                        raise ItemError(f"response over the {_mb(limit)} limit (http.max_bytes)")
+                    chunks.append(piece)
+                if time.monotonic() > deadline:
+                    raise ItemError(_total_timeout_message(self.settings))
+        except _DECODE_ERRORS as error:
+            raise ItemError(f"cannot decode the response's content encoding: {error}") from error
         return Fetched(str(response.url), media_type, b"".join(chunks), _now())
 
     # --- robots.txt and politeness ---------------------------------------------------------------
@@ -267,19 +368,27 @@ class Fetcher:
             raise ItemError(f"disallowed by {site}/robots.txt")
 
     def _load_robots(self, site: str) -> RobotFileParser | str:
-        """The host's rules, or the reason it may not be fetched at all (RFC 9309, 2.3.1)."""
+        """The host's rules, or the reason it may not be fetched at all (RFC 9309, 2.3.1).
+
+        A robots.txt redirecting to a non-public address raises :class:`_Refused`: the page is
+        refused for that reason, which is the one the user needs to see.
+        """
         parser = RobotFileParser(f"{site}/robots.txt")
         url = f"{site}/robots.txt"
         try:
             for _ in range(_ROBOTS_REDIRECTS + 1):
                 _check_scheme(url)
+                self._check_address(url)
                 result = self._get(url, None, "robots.txt", _ROBOTS_MAX_BYTES)
                 if isinstance(result, Fetched):
                     parser.parse(result.content.decode("utf-8", "replace").splitlines())
                     return parser
-                url = urljoin(url, result.location)
+                url = strip_credentials(urljoin(url, result.location))
             parser.parse([])  # RFC 9309: too many redirects counts as "unavailable": no rules
             return parser
+        except _Refused as error:
+            why = error.reason.removeprefix("refused: ")
+            raise _Refused(f"refused: robots.txt redirect to {url}: {why}") from error
         except _StatusError as error:
             if 400 <= error.status < 500:
                 parser.parse([])  # RFC 9309: no robots.txt, no rules
@@ -298,6 +407,251 @@ class Fetcher:
         self._last_request[host] = time.monotonic()
 
 
+def _total_timeout_message(settings: HttpSettings) -> str:
+    return f"response took longer than {settings.total_timeout:g} s (http.total_timeout)"
+
+
+# --- addresses and connections -----------------------------------------------------------------------
+
+
+def _resolve(host: str, port: int, timeout: float) -> tuple[str, ...]:
+    """The host's addresses, in resolver order, within ``timeout`` seconds.
+
+    ``getaddrinfo`` has no timeout of its own, so it runs in a daemon thread that is abandoned
+    if it does not answer in time.  It also reads ``0x7f000001`` and ``2130706433`` as the IPv4
+    addresses they spell, so the check below sees what a connection would reach.
+    """
+    found: list[tuple[str, ...]] = []
+    failure: list[OSError] = []
+
+    def lookup() -> None:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            found.append(tuple(dict.fromkeys(str(info[4][0]) for info in infos)))
+        except OSError as error:
+            failure.append(error)
+
+    thread = threading.Thread(target=lookup, daemon=True, name=f"resolve {host}")
+    thread.start()
+    thread.join(timeout)
+    if failure:
+        raise failure[0]
+    if not found:
+        raise OSError(f"no answer within {timeout:g} s")
+    return found[0]
+
+
+def _non_public(address: str) -> str | None:
+    """Why ``address`` is not a public internet address ("a loopback address"), or None."""
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(
+        address.split("%")[0]  # an IPv6 zone ("fe80::1%eth0") is not part of the address
+    )
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    for test, kind in (
+        (ip.is_loopback, "a loopback address"),
+        (ip.is_unspecified, "an unspecified address"),
+        (ip.is_link_local, "a link-local address"),
+        (ip.is_multicast, "a multicast address"),
+        (ip.is_private, "a private address"),
+        (ip.is_reserved, "a reserved address"),
+        (not ip.is_global, "not a public address"),
+    ):
+        if test:
+            return kind
+    return None
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """httpcore's socket backend, connecting only to pinned addresses, within one deadline.
+
+    ``pins`` maps a host to the addresses :meth:`Fetcher._check_address` resolved and checked;
+    a host without a pin is resolved by the system as usual (``http.allow_private`` on).
+    ``deadline`` is the current request's end: each connect, TLS handshake, read and write gets
+    at most the time left (CPython bounds ``connect`` and the TLS handshake as a whole by the socket
+    timeout), so a server dripping its headers one byte at a time is cut at ``total_timeout``.
+    """
+
+    def __init__(self) -> None:
+        self._sockets = httpcore.SyncBackend()
+        self.pins: dict[str, tuple[str, ...]] = {}
+        self.deadline: float | None = None
+
+    def time_left(self, timeout: float | None) -> float | None:
+        if self.deadline is None:
+            return timeout
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise httpcore.ReadTimeout("total timeout reached")
+        return remaining if timeout is None else min(timeout, remaining)
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        addresses = self.pins.get(host, (host,))
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                stream = self._sockets.connect_tcp(
+                    address, port, self.time_left(timeout), local_address, socket_options
+                )
+            except httpcore.ConnectError as error:
+                failure = error
+                continue
+            return _DeadlineStream(stream, self)
+        assert failure is not None
+        raise failure
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("newsfuse does not fetch over Unix sockets")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every operation gets at most the time left before the deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream, backend: _GuardedBackend) -> None:
+        self._stream = stream
+        self._backend = backend
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._backend.time_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._backend.time_left(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._stream.start_tls(
+            ssl_context, server_hostname, self._backend.time_left(timeout)
+        )
+        return _DeadlineStream(stream, self._backend)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _Transport(httpx.HTTPTransport):
+    """httpx's transport over a :class:`_GuardedBackend` (httpx has no public way to pass one)."""
+
+    def __init__(self, backend: _GuardedBackend) -> None:
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            network_backend=backend,
+        )
+
+
+# --- content decoding --------------------------------------------------------------------------------
+
+_PIECE: Final = 65_536  # the most one decoder step may produce; counted before the next step
+
+
+class _BrotliDecompressor(Protocol):
+    def process(self, data: bytes, output_buffer_limit: int = ...) -> bytes: ...
+    def can_accept_more_data(self) -> bool: ...
+
+
+_brotli: Any
+try:  # optional, untyped; needs Brotli >= 1.2 for an output limit
+    _brotli = importlib.import_module("brotli")
+except ImportError:  # pragma: no cover - depends on the environment
+    _brotli = None
+if _brotli is not None and not hasattr(_brotli.Decompressor, "can_accept_more_data"):
+    _brotli = None  # pragma: no cover - an older Brotli cannot bound its output: br not accepted
+
+_DECODE_ERRORS: Final[tuple[type[Exception], ...]] = (
+    (zlib.error,) if _brotli is None else (zlib.error, _brotli.error)
+)
+
+ACCEPT_ENCODING: Final = "gzip, deflate, br" if _brotli is not None else "gzip, deflate"
+"""Only encodings decoded here within a bound; a server sending another one is rejected."""
+
+_Decode = Callable[[bytes], Iterator[bytes]]
+
+
+def _decoder(header: str) -> _Decode:
+    """Undo the ``Content-Encoding`` list (last applied first), each step bounded to ``_PIECE``."""
+    names = [name.strip().lower() for name in header.split(",") if name.strip()]
+    steps: list[_Decode] = []
+    for name in reversed(names):
+        if name in ("gzip", "x-gzip"):
+            steps.append(_Inflate(zlib.MAX_WBITS | 16))
+        elif name == "deflate":
+            steps.append(_Inflate(zlib.MAX_WBITS, fallback=-zlib.MAX_WBITS))
+        elif name == "br" and _brotli is not None:
+            steps.append(_brotli_step(_brotli.Decompressor()))
+        elif name != "identity":
+            raise ItemError(
+                f"unsupported content encoding '{name}' (newsfuse asks for {ACCEPT_ENCODING})"
+            )
+
+    def decode(data: bytes) -> Iterator[bytes]:
+        pieces: Iterator[bytes] = iter((data,))
+        for step in steps:
+            pieces = _chain(step, pieces)
+        yield from pieces
+
+    return decode
+
+
+def _chain(step: _Decode, pieces: Iterator[bytes]) -> Iterator[bytes]:
+    for piece in pieces:
+        yield from step(piece)
+
+
+class _Inflate:
+    """One zlib layer (gzip or deflate), handing out at most ``_PIECE`` bytes per step."""
+
+    def __init__(self, wbits: int, fallback: int | None = None) -> None:
+        self._inflater = zlib.decompressobj(wbits)
+        self._fallback = fallback  # "deflate" is zlib-wrapped by the standard, raw by some servers
+
+    def __call__(self, data: bytes) -> Iterator[bytes]:
+        while True:
+            try:
+                piece = self._inflater.decompress(data, _PIECE)
+            except zlib.error:
+                if self._fallback is None:
+                    raise
+                self._inflater, self._fallback = zlib.decompressobj(self._fallback), None
+                continue
+            self._fallback = None
+            if piece:
+                yield piece
+            data = self._inflater.unconsumed_tail
+            if not data and len(piece) < _PIECE:  # a full piece may leave output pending
+                return
+
+
+def _brotli_step(decompressor: _BrotliDecompressor) -> _Decode:
+    def step(data: bytes) -> Iterator[bytes]:
+        yield decompressor.process(data, output_buffer_limit=_PIECE)
+        while not decompressor.can_accept_more_data():
+            yield decompressor.process(b"", output_buffer_limit=_PIECE)
+
+    return step
+
+
 # --- the stage ---------------------------------------------------------------------------------------
 
 
@@ -309,7 +663,8 @@ def fetch_urls(
 ) -> Iterator[RawDocument | Rejection]:
     """Yield a RawDocument for each URL (HTML or plain text), or a Rejection saying why not.
 
-    ``origin`` is the URL as given; ``declared.url`` the final URL after redirects.
+    ``origin`` is the URL as given, less any credentials; ``declared.url`` the final URL after
+    redirects.
     """
     with Fetcher(settings, transport=transport) as fetcher:
         for url in urls:
@@ -319,7 +674,11 @@ def fetch_urls(
 def fetch_page(
     fetcher: Fetcher, url: str, declared: DeclaredMetadata | None = None
 ) -> RawDocument | Rejection:
-    """Fetch one page through ``fetcher``; ``declared`` (from a feed entry) gets the final URL."""
+    """Fetch one page through ``fetcher``; ``declared`` (from a feed entry) gets the final URL.
+
+    The origin is the URL without credentials (:func:`strip_credentials`): it is stored and shown.
+    """
+    url = strip_credentials(url)
     try:
         fetched = fetcher.fetch(url, _PAGE_TYPES, "HTML or plain text")
     except ItemError as error:
@@ -389,6 +748,28 @@ def read_url_list(path: Path) -> Iterator[str | Rejection]:
 
 
 # --- helpers -----------------------------------------------------------------------------------------
+
+
+def strip_credentials(url: str) -> str:
+    """``url`` without a ``user:password@`` part; anything else is left exactly as it was.
+
+    Every URL newsfuse stores or shows (origins, declared URLs, rejections, redirect chains) goes
+    through here, because reports and rejection lines are shared and kept.  The credentials are not
+    sent either: newsfuse cites pages a reader must be able to open, a page behind a password is
+    not one, and httpx would otherwise send them as Basic auth to whatever host the URL names.
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    authority_end = len(rest)
+    for mark in "/?#":
+        found = rest.find(mark)
+        if found != -1:
+            authority_end = min(authority_end, found)
+    authority = rest[:authority_end]
+    if "@" not in authority:
+        return url
+    return f"{scheme}://{authority.rpartition('@')[2]}{rest[authority_end:]}"
 
 
 def _check_scheme(url: str) -> None:
