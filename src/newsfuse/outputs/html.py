@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+from importlib import resources
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,24 +58,38 @@ from newsfuse.outputs.views import (
     speaker_groups,
 )
 
-__all__ = ["Mark", "mark_up", "render_html", "span_anchor"]
+__all__ = ["REPORT_SCRIPT", "Mark", "ServedPage", "mark_up", "render_html", "span_anchor"]
 
-# Highlights every fragment of the targeted span: a span that crosses another is split into several
-# elements to keep the HTML well nested, and CSS ``:target`` only reaches the one holding the id.
-# Opens the collapsed section (single-source facts) that holds a target, so a link never lands on
-# hidden text.
+# The page's one script (``templates/report.js``), inline in the single file and served as a file by
+# the web app.  It highlights every fragment of the targeted span: a span that crosses another is
+# split into several elements to keep the HTML well nested, and CSS ``:target`` only reaches the one
+# holding the id.  It opens the collapsed section (single-source facts) that holds a target, so a
+# link never lands on hidden text.  It shows a "back to the brief" link at a cited passage, pointing
+# at the citation the reader followed (else the first one citing it), and on screens without hover
+# a first tap on a citation previews its passage instead of jumping away.
 _SCRIPT = (
-    "(function(){function hit(){"
-    "document.querySelectorAll('.hit').forEach(function(e){e.classList.remove('hit')});"
-    "var id;try{id=decodeURIComponent(location.hash.slice(1))}catch(e){return}"
-    "var el=id&&document.getElementById(id);"
-    "for(var d=el&&el.closest('details');d;d=d.parentElement&&d.parentElement.closest('details'))"
-    "{if(!d.open){d.open=true;el.scrollIntoView();}}"
-    "if(!el||!el.dataset.span)return;"
-    "document.querySelectorAll('[data-span=\"'+CSS.escape(el.dataset.span)+'\"]')"
-    ".forEach(function(e){e.classList.add('hit')});}"
-    "window.addEventListener('hashchange',hit);hit();})();"
+    resources.files("newsfuse.outputs")
+    .joinpath("templates/report.js")
+    .read_text(encoding="utf-8")
+    .strip()
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ServedPage:
+    """How the web app serves the report page instead of writing one file.
+
+    The script comes from ``script_src`` (the app's Content-Security-Policy allows no inline
+    script), the page links back to the app, each source links to its article page
+    (``article_href`` + article id), and ``live`` holds the data the live-update script polls with.
+    """
+
+    script_src: tuple[str, ...]
+    stylesheet: str
+    home_href: str
+    submit_href: str
+    article_href: str
+    live: Mapping[str, str]
 
 
 def span_anchor(span: Span) -> str:
@@ -664,8 +679,12 @@ def _update_view(
     )
 
 
-def render_html(report: Report) -> str:
-    """Return the report as one self-contained HTML5 document."""
+REPORT_SCRIPT = _SCRIPT
+"""The report page's script, for the web app to serve as a file."""
+
+
+def render_html(report: Report, served: ServedPage | None = None) -> str:
+    """Return the report as one self-contained HTML5 document, or as the web app's page."""
     index = articles_by_id(report)
     numbers = citation_numbers(report)
     items = timeline_items(report)
@@ -805,6 +824,7 @@ def render_html(report: Report) -> str:
         entities=[] if groups else entity_rows(report),
         rejections=list(report.rejections),
         script=Markup(_SCRIPT),
+        served=served,
         csp=f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; "
         "img-src data:; base-uri 'none'; form-action 'none'",
     )

@@ -32,6 +32,7 @@ from newsfuse.store import migrate
 from newsfuse.store.codec import annotations_to_json, article_from_json, removed_to_json
 from newsfuse.store.engine import WRITE, Location, create_store_engine, resolve, translate_errors
 from newsfuse.store.errors import NotInStoreError, StoreError
+from newsfuse.store.listing import StoryFilter, StoryPage, story_page
 from newsfuse.store.schema import (
     ArticleRow,
     BandKeyRow,
@@ -673,6 +674,12 @@ class Store:
             query = query.where(or_(StoryRow.title.ilike(pattern, escape="\\"), in_articles))
         with self._read() as session:
             return [self._stored_story(session, row) for row in session.scalars(query)]
+
+    def story_page(self, wanted: StoryFilter) -> StoryPage:
+        """One page of stories for a reader, with their articles' outlets and families
+        (:mod:`newsfuse.store.listing`: a few queries per page, whatever the store's size)."""
+        with self._read() as session:
+            return story_page(session, wanted)
 
     def story_articles(self, story_id: str) -> list[Article]:
         """The story's articles, in the story's order."""
