@@ -345,3 +345,8 @@ def _report_stored(
 from newsfuse.executors.spark_cli import spark_run  # noqa: E402
 
 app.command("spark-run")(spark_run)
+
+# The web app lives in newsfuse.web and imports FastAPI only when it runs.
+from newsfuse.web.cli import serve  # noqa: E402
+
+app.command("serve")(serve)

@@ -22,10 +22,10 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-from importlib import resources
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 
 import jinja2
 from markupsafe import Markup, escape
@@ -58,7 +58,15 @@ from newsfuse.outputs.views import (
     speaker_groups,
 )
 
-__all__ = ["REPORT_SCRIPT", "Mark", "ServedPage", "mark_up", "render_html", "span_anchor"]
+__all__ = [
+    "REPORT_SCRIPT",
+    "Mark",
+    "ServedPage",
+    "http_link",
+    "mark_up",
+    "render_html",
+    "span_anchor",
+]
 
 # The page's one script (``templates/report.js``), inline in the single file and served as a file by
 # the web app.  It highlights every fragment of the targeted span: a span that crosses another is
@@ -577,6 +585,10 @@ def _http_url(url: str | None) -> str | None:
     if url is None:
         return None
     return url if url.lower().startswith(("http://", "https://")) else None
+
+
+http_link = _http_url
+"""The one rule for which article URLs may become links (the web app's article page uses it too)."""
 
 
 @functools.cache

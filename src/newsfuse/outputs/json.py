@@ -50,7 +50,13 @@ from newsfuse.models import (
 )
 from newsfuse.outputs.corroboration import is_framing_kind
 
-__all__ = ["articles_by_id", "load_report_schema", "render_json", "report_to_dict"]
+__all__ = [
+    "article_to_dict",
+    "articles_by_id",
+    "load_report_schema",
+    "render_json",
+    "report_to_dict",
+]
 
 
 def load_report_schema() -> dict[str, Any]:
@@ -409,6 +415,11 @@ def _phase(phase: Phase, index: dict[str, Article]) -> dict[str, Any]:
         "outlets": list(phase.outlets),
         "first_published": phase.first_published,
     }
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """One article with its annotations, as a report lists it (the web API's article endpoint)."""
+    return _article(article)
 
 
 def _article(article: Article) -> dict[str, Any]:

@@ -57,7 +57,15 @@ from newsfuse.stages.align.drift import MIN_QUOTE_WORDS, SAME_QUOTE
 from newsfuse.stages.align.sources import SourceIndex
 from newsfuse.stages.summarize import brief_from_facts
 
-__all__ = ["PreviousReport", "Since", "SinceError", "apply_update", "compute_update", "parse_since"]
+__all__ = [
+    "PreviousReport",
+    "Since",
+    "SinceError",
+    "apply_update",
+    "compute_update",
+    "parse_since",
+    "previous_from_report",
+]
 
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
 _MAX_LISTED = 5  # origins named in a note before "and N more"
@@ -152,6 +160,12 @@ def _read_previous(path: Path) -> PreviousReport:
         return _previous_of(data)
     except (KeyError, TypeError, AttributeError) as exc:
         raise SinceError(f"--since {path}: not a well-formed newsfuse report ({exc!r})") from exc
+
+
+def previous_from_report(data: dict[str, Any]) -> PreviousReport:
+    """What a report in ``report_to_dict`` form knew (for a reader who saw an earlier version of a
+    story: the web app passes the current report cut down to the articles they saw)."""
+    return _previous_of(data)
 
 
 def _previous_of(data: dict[str, Any]) -> PreviousReport:

@@ -136,7 +136,9 @@ def _sqlite_engine(location: Location, busy_timeout: float) -> Engine:
     in_memory = location.path is None
     engine = create_engine(
         location.url,
-        connect_args={"timeout": busy_timeout, "check_same_thread": not in_memory},
+        # The pool hands a connection to one thread at a time, but not always the thread that
+        # opened it (the web app reads from a thread pool); sqlite3 is built thread-safe.
+        connect_args={"timeout": busy_timeout, "check_same_thread": False},
         poolclass=StaticPool if in_memory else None,
     )
     timeout_ms = max(1, round(busy_timeout * 1000))

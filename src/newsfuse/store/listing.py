@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -73,7 +74,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filtered(query: Select[tuple[StoryRow]], wanted: StoryFilter) -> Select[tuple[StoryRow]]:
+def _filtered(query: Select[Any], wanted: StoryFilter) -> Select[Any]:
     for bound in (wanted.updated_from, wanted.updated_to):
         if bound is not None and bound.tzinfo is None:
             raise ValueError("StoryFilter needs aware datetimes")
@@ -118,7 +119,9 @@ def story_page(session: Session, wanted: StoryFilter) -> StoryPage:
         .offset(offset)
     ).all()
     total = int(
-        session.scalar(select(func.count()).select_from(_filtered(select(StoryRow), wanted).subquery()))
+        session.scalar(
+            select(func.count()).select_from(_filtered(select(StoryRow), wanted).subquery())
+        )
         or 0
     )
     sources: dict[str, list[StorySource]] = {row.id: [] for row in rows}

@@ -1,0 +1,139 @@
+"""Story reports for the app, computed once per story version and kept in memory.
+
+A story's version is its last update and its article count: it changes exactly when an ingest
+extends the story.  The first request for a version reports the story the way ``newsfuse report
+--store`` does (:func:`newsfuse.corpus.ingest.report_story`, which also keeps the JSON in the store)
+and later requests get the kept JSON and page; concurrent first requests for one story wait for one
+computation instead of each running the pipeline.  The JSON endpoint serves a stored report without
+running anything when the store already holds one made for the current version and settings.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from newsfuse.config import Settings, settings_hash
+from newsfuse.models import Report
+from newsfuse.store import Store, StoredStory
+
+__all__ = ["CachedReport", "ReportCache", "story_version"]
+
+
+def story_version(story: StoredStory) -> str:
+    """The key that changes when the story changes: last update and article count."""
+    return f"{story.updated_at.isoformat()}/{len(story.article_ids)}"
+
+
+@dataclass(frozen=True, slots=True)
+class CachedReport:
+    """One story version's report, its JSON text, and its page (made on first request)."""
+
+    version: str
+    report: Report
+    json_text: str
+
+
+class ReportCache:
+    """Reports by story, newest versions only, at most ``size`` stories (least recently used go)."""
+
+    def __init__(self, store: Store, settings: Settings, size: int) -> None:
+        self._store = store
+        self._settings = settings
+        self._hash = settings_hash(settings)
+        self._size = max(1, size)
+        self._entries: OrderedDict[str, CachedReport] = OrderedDict()
+        self._pages: dict[tuple[str, str], str] = {}
+        self._stored_json: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._story_locks: dict[str, threading.Lock] = {}
+
+    def story(self, story_id: str) -> tuple[StoredStory, str]:
+        """The stored story and its version (``NotInStoreError`` when there is none)."""
+        story = self._store.get_story(story_id)
+        return story, story_version(story)
+
+    def _cached(self, story_id: str, version: str) -> CachedReport | None:
+        with self._lock:
+            entry = self._entries.get(story_id)
+            if entry is None or entry.version != version:
+                return None
+            self._entries.move_to_end(story_id)
+            return entry
+
+    def get(self, story_id: str) -> CachedReport:
+        """The report of the story's current version, computed at most once per version."""
+        _, version = self.story(story_id)
+        entry = self._cached(story_id, version)
+        if entry is not None:
+            return entry
+        with self._lock:
+            story_lock = self._story_locks.setdefault(story_id, threading.Lock())
+        with story_lock:
+            entry = self._cached(story_id, version)
+            if entry is not None:
+                return entry
+            from newsfuse.corpus.ingest import report_story
+            from newsfuse.outputs.json import render_json
+
+            report = report_story(self._store, story_id, self._settings)
+            entry = CachedReport(version, report, render_json(report))
+            with self._lock:
+                self._entries[story_id] = entry
+                self._entries.move_to_end(story_id)
+                self._pages = {k: v for k, v in self._pages.items() if k[0] != story_id}
+                while len(self._entries) > self._size:
+                    gone, _ = self._entries.popitem(last=False)
+                    self._pages = {k: v for k, v in self._pages.items() if k[0] != gone}
+            return entry
+
+    def json_text(self, story_id: str) -> tuple[str, str]:
+        """The report JSON of the current version and that version.
+
+        A report the store already holds is used when it is at least as new as the story's last
+        update and was made with these settings; otherwise the story is reported.
+        """
+        story, version = self.story(story_id)
+        entry = self._cached(story_id, version)
+        if entry is not None:
+            return entry.json_text, version
+        with self._lock:
+            kept = self._stored_json.get(story_id)
+        if kept is not None and kept[0] == version:
+            return kept[1], version
+        stored = self._store.latest_report(story_id)
+        if (
+            stored is not None
+            and stored.settings_hash == self._hash
+            and stored.created_at >= story.updated_at
+            and _article_count(stored.body) == len(story.article_ids)
+        ):
+            with self._lock:
+                self._stored_json[story_id] = (version, stored.body)
+                while len(self._stored_json) > self._size:
+                    self._stored_json.popitem(last=False)
+            return stored.body, version
+        entry = self.get(story_id)
+        return entry.json_text, entry.version
+
+    def page(self, story_id: str, version: str, render: str) -> str | None:
+        """A page rendered earlier for this version, if any."""
+        with self._lock:
+            return self._pages.get((story_id, version + render))
+
+    def keep_page(self, story_id: str, version: str, render: str, html: str) -> None:
+        """Keep a rendered page of the current version."""
+        with self._lock:
+            if story_id in self._entries and self._entries[story_id].version == version:
+                self._pages[(story_id, version + render)] = html
+
+
+def _article_count(body: str) -> int:
+    import json
+
+    try:
+        data = json.loads(body)
+        return len(data.get("articles", []))
+    except (ValueError, AttributeError):
+        return -1
