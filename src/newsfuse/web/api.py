@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from newsfuse.store import NotInStoreError
 from newsfuse.web.auth import require_read, require_write
@@ -45,15 +45,11 @@ class ArticleIn(BaseModel):
     byline: str | None = Field(default=None, max_length=500)
     published_at: str | None = Field(default=None, max_length=40)
 
-    @field_validator("html")
-    @classmethod
-    def _one_body(cls, value: str | None, info: Any) -> str | None:
-        has_text = info.data.get("text") is not None
-        if value is not None and has_text:
-            raise ValueError("give 'text' or 'html', not both")
-        if value is None and not has_text:
-            raise ValueError("give 'text' or 'html'")
-        return value
+    @model_validator(mode="after")
+    def _one_body(self) -> ArticleIn:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give 'text' or 'html', not both" if self.text else "give 'text' or 'html'")
+        return self
 
 
 class ArticlesIn(BaseModel):
