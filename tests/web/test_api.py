@@ -127,7 +127,9 @@ def test_unknown_fields_are_422_naming_the_field(client: TestClient) -> None:
     response = client.post("/api/articles", json=body, headers=AUTH)
     assert response.status_code == 422
     assert response.json()["detail"] == "body.articles.0.colour: unknown field"
-    top = client.post("/api/urls", json={"urls": ["https://example.org/"], "depth": 2}, headers=AUTH)
+    top = client.post(
+        "/api/urls", json={"urls": ["https://example.org/"], "depth": 2}, headers=AUTH
+    )
     assert top.status_code == 422 and "body.depth: unknown field" in top.json()["detail"]
 
 
@@ -255,7 +257,9 @@ def test_reads_need_the_token_when_bound_beyond_loopback(
     assert wrong.status_code == 401
     csrf = guarded.cookies["newsfuse_csrf"]  # each form gets a fresh value
     signed = guarded.post(
-        "/login", data={"csrf": csrf, "token": TOKEN, "next": "//evil.example/"}, follow_redirects=False
+        "/login",
+        data={"csrf": csrf, "token": TOKEN, "next": "//evil.example/"},
+        follow_redirects=False,
     )
     assert signed.status_code == 303 and signed.headers["location"] == "/"
     assert guarded.get("/").status_code == 200  # the cookie carries the token now

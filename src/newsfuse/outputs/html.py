@@ -538,7 +538,11 @@ def _corroboration(
                 for group, cell in zip(framing.groups, cells, strict=True)
             ],
         )
-        for outlet, cells in zip(framing.outlets, framing.choices, strict=True)
+        # no word-choice groups: ``choices`` is empty whatever the outlets (a one-article story)
+        for outlet, cells in zip(
+            framing.outlets, framing.choices or [()] * len(framing.outlets), strict=True
+        )
+        if framing.groups
     ]
     gaps = [
         _GapView(

@@ -48,7 +48,9 @@ class ArticleIn(BaseModel):
     @model_validator(mode="after")
     def _one_body(self) -> ArticleIn:
         if (self.text is None) == (self.html is None):
-            raise ValueError("give 'text' or 'html', not both" if self.text else "give 'text' or 'html'")
+            raise ValueError(
+                "give 'text' or 'html', not both" if self.text else "give 'text' or 'html'"
+            )
         return self
 
 
