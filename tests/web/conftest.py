@@ -63,6 +63,12 @@ def web_config(store_path: Path, **changes: Any) -> WebConfig:
 
 
 @pytest.fixture
+def config_for(store_path: Path) -> Callable[..., WebConfig]:
+    """The config of an app over this test's store copy, with changes."""
+    return lambda **changes: web_config(store_path, **changes)
+
+
+@pytest.fixture
 def make_client(store_path: Path) -> Iterator[Callable[..., TestClient]]:
     """Make clients of apps over this test's store copy, with config changes; closed at the end."""
     opened: list[TestClient] = []

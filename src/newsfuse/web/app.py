@@ -90,6 +90,11 @@ def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
             raise HTTPException(404, "no such asset")
         return Response(found[0], media_type=found[1], headers={"cache-control": "no-cache"})
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        # No icon, and no 404 in every reader's console for the one browsers ask for.
+        return Response(status_code=204)
+
     @app.exception_handler(RequestValidationError)
     async def unprocessable(_: Request, error: RequestValidationError) -> JSONResponse:
         return JSONResponse(

@@ -7,7 +7,7 @@ var d=live.dataset,story=d.story,version=d.version,articles=+d.articles,every=Ma
 var scrollKey='newsfuse.scroll.'+story,visitKey='newsfuse.visit.'+story;
 try{
 var y=sessionStorage.getItem(scrollKey);
-if(y!==null){sessionStorage.removeItem(scrollKey);window.scrollTo(0,+y);}
+if(y!==null){sessionStorage.removeItem(scrollKey);var back=function(){window.scrollTo(0,+y);};if('scrollRestoration' in history)history.scrollRestoration='manual';back();window.addEventListener('load',function(){back();setTimeout(back,0);});}
 var prev=JSON.parse(localStorage.getItem(visitKey)||'null');
 var lv=document.getElementById('last-visit');
 if(prev&&lv&&prev.articles<articles&&location.search.indexOf('seen=')<0){
