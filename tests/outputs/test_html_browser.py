@@ -154,3 +154,60 @@ def test_article_text_that_looks_like_markup_stays_text(open_report: Any, report
     assert hostile in page.inner_text("body")
     assert page.locator("img").count() == 0
     assert page.evaluate("window.__ran") is None
+
+
+def test_from_a_cited_passage_back_to_the_citation_followed(
+    open_report: Any, report: Report
+) -> None:
+    page = open_report(report)
+    citation = page.locator("ol.brief a.cite").last
+    cite_id = citation.get_attribute("id")
+    citation.click()
+    page.wait_for_function("() => document.querySelector('.hit') !== null")
+    back = page.locator("#back-to-brief")
+    back.wait_for(state="visible")
+    assert back.get_attribute("href") == f"#{cite_id}"
+    back.click()
+    page.wait_for_function(f"() => location.hash === '#{cite_id}'")
+    assert back.is_hidden()
+    assert page.evaluate("window.__problems") == []
+
+
+def test_a_shared_link_to_a_passage_leads_back_to_the_first_citation(
+    open_report: Any, report: Report
+) -> None:
+    probe = open_report(report)
+    first = probe.locator("ol.brief a.cite").first
+    anchor, cite_id = (first.get_attribute("href") or "")[1:], first.get_attribute("id")
+    page = open_report(report, "#" + anchor)
+    back = page.locator("#back-to-brief")
+    back.wait_for(state="visible")
+    assert back.get_attribute("href") == f"#{cite_id}"
+
+
+def test_on_a_touch_screen_a_tap_previews_the_passage_first(
+    browser: Any, tmp_path: Path, report: Report
+) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    context = browser.new_context(
+        viewport={"width": 400, "height": 800}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.add_init_script(_WATCH)
+    page.goto(path.as_uri())
+    citation = page.locator("ol.brief a.cite").first
+    citation.tap()
+    preview = page.locator("#preview")
+    preview.wait_for(state="visible")
+    assert preview.locator(".preview-text").inner_text() == citation.get_attribute("data-passage")
+    assert page.evaluate("location.hash") == ""
+    preview.locator(".preview-go").tap()
+    page.wait_for_function("() => document.querySelector('.hit') !== null")
+    # at 400 px the page does not scroll sideways: the tables stack
+    width = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(f"() => {width}") <= 0
+    assert page.eval_on_selector("table.quotes td", "e => getComputedStyle(e).display") == "block"
+    assert page.evaluate("window.__problems") == []
+    context.close()
