@@ -14,10 +14,12 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from newsfuse.store import NotInStoreError
+from newsfuse.store.listing import StoryFilter
 from newsfuse.web.auth import require_read, require_write
 from newsfuse.web.catalog import story_filter, story_line
 from newsfuse.web.config import UPLOAD_SUFFIXES
@@ -111,7 +113,7 @@ def check_upload(name: str, content: bytes) -> str:
 
 
 @router.get("/stories", dependencies=[Depends(require_read)])
-def list_stories(
+async def list_stories(
     request: Request,
     state: State,
     q: Annotated[
@@ -128,7 +130,7 @@ def list_stories(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Stories, newest update first, with outlets and independent sources."""
     unknown = sorted(set(request.query_params) - _LIST_PARAMS)
     if unknown:
@@ -137,20 +139,33 @@ def list_stories(
         wanted = story_filter(q, outlet, updated_from, updated_to, limit, offset)
     except ValueError as error:
         raise HTTPException(422, str(error)) from None
-    page = state.store.story_page(wanted)
-    return {
+    kept = state.listings.fresh_render(wanted, "json")
+    if kept is None:
+        kept = await run_in_threadpool(_listing_json, state, wanted)
+    return Response(kept, media_type="application/json")
+
+
+def _listing_json(state: AppState, wanted: StoryFilter) -> str:
+    page = state.listings.get(wanted)
+    body = {
         "total": page.total,
-        "limit": limit,
-        "offset": offset,
+        "limit": wanted.limit,
+        "offset": wanted.offset,
         "stories": [story_line(s).as_dict() for s in page.stories],
     }
+    text = json.dumps(body, ensure_ascii=False)
+    state.listings.keep_render(wanted, "json", page, text)
+    return text
 
 
 @router.get("/stories/{story_id}", dependencies=[Depends(require_read)])
-def story_report(story_id: str, request: Request, state: State) -> Response:
+async def story_report(story_id: str, request: Request, state: State) -> Response:
     """The story's report: the JSON ``newsfuse report --format json`` writes (cached per version)."""
     try:
-        body, version = state.reports.json_text(story_id)
+        found = state.reports.fresh_json(story_id)
+        if found is None:
+            found = await run_in_threadpool(state.reports.json_text, story_id)
+        body, version = found
     except NotInStoreError:
         raise HTTPException(404, f"no story {story_id}") from None
     etag = f'"{version}"'

@@ -19,6 +19,7 @@ from newsfuse import __version__
 from newsfuse.outputs.html import REPORT_SCRIPT
 from newsfuse.store import Store
 from newsfuse.web import api, pages
+from newsfuse.web.catalog import ListingCache
 from newsfuse.web.config import WebConfig
 from newsfuse.web.jobs import IngestQueue
 from newsfuse.web.reports import ReportCache
@@ -79,6 +80,7 @@ def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
         config=config,
         store=reading,
         reports=ReportCache(reading, config.settings, config.report_cache_size),
+        listings=ListingCache(reading),
         jobs=jobs,
     )
     assets = static_assets()

@@ -31,6 +31,7 @@ __all__ = [
     "check_csrf",
     "has_token",
     "load_or_create_token",
+    "may_read",
     "new_csrf_value",
     "require_read",
     "require_write",
@@ -93,7 +94,7 @@ def has_token(request: Request) -> bool:
     return same_token(_given_token(request), config.token)
 
 
-def require_write(request: Request) -> None:
+async def require_write(request: Request) -> None:
     """Dependency of every write endpoint: 401 unless the token is right."""
     if not has_token(request):
         raise HTTPException(
@@ -103,11 +104,17 @@ def require_write(request: Request) -> None:
         )
 
 
-def require_read(request: Request) -> None:
+def may_read(request: Request) -> bool:
+    """Whether the request may read: always on loopback, with the token otherwise."""
+    config: WebConfig = request.app.state.config
+    return not config.reads_need_token or has_token(request)
+
+
+async def require_read(request: Request) -> None:
     """Dependency of every read: open on loopback, the token otherwise."""
     config: WebConfig = request.app.state.config
     if config.reads_need_token:
-        require_write(request)
+        await require_write(request)
 
 
 def new_csrf_value() -> str:

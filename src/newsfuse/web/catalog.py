@@ -6,13 +6,18 @@ sharing an outlet or a near-duplicate family are one source.
 
 from __future__ import annotations
 
+import threading
+import time as clock
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from newsfuse.stages.grouping import UnionFind
-from newsfuse.store.listing import StoryFilter, StorySource, StorySummary
+from newsfuse.store import Store
+from newsfuse.store.listing import StoryFilter, StoryPage, StorySource, StorySummary
 
 __all__ = [
+    "ListingCache",
     "StoryLine",
     "independent_sources",
     "parse_bound",
@@ -122,3 +127,51 @@ def story_filter(
         limit=limit,
         offset=offset,
     )
+
+
+class ListingCache:
+    """Story-list pages kept for ``ttl`` seconds: a reader sees a new story within that, and a
+    busy list costs one set of queries per second instead of one per request."""
+
+    def __init__(self, store: Store, ttl: float = 1.0, size: int = 256) -> None:
+        self._store = store
+        self._ttl = ttl
+        self._size = size
+        self._pages: OrderedDict[StoryFilter, tuple[float, StoryPage]] = OrderedDict()
+        self._renders: dict[tuple[StoryFilter, str], tuple[StoryPage, str]] = {}
+        self._lock = threading.Lock()
+
+    def fresh_render(self, wanted: StoryFilter, kind: str) -> str | None:
+        """The listing rendered as ``kind`` (``html``, ``json``) from the fresh listing, if it was."""
+        page = self.fresh(wanted)
+        with self._lock:
+            kept = self._renders.get((wanted, kind))
+        return kept[1] if page is not None and kept is not None and kept[0] is page else None
+
+    def keep_render(self, wanted: StoryFilter, kind: str, page: StoryPage, text: str) -> None:
+        """Keep ``page`` rendered as ``kind`` (served while that listing is fresh)."""
+        with self._lock:
+            if len(self._renders) >= 2 * self._size:
+                self._renders.clear()
+            self._renders[(wanted, kind)] = (page, text)
+
+    def fresh(self, wanted: StoryFilter) -> StoryPage | None:
+        """The page when it was read less than ``ttl`` seconds ago."""
+        with self._lock:
+            kept = self._pages.get(wanted)
+        if kept is None or clock.monotonic() - kept[0] >= self._ttl:
+            return None
+        return kept[1]
+
+    def get(self, wanted: StoryFilter) -> StoryPage:
+        """The page, from memory when fresh, else from the store."""
+        found = self.fresh(wanted)
+        if found is not None:
+            return found
+        page = self._store.story_page(wanted)
+        with self._lock:
+            self._pages[wanted] = (clock.monotonic(), page)
+            self._pages.move_to_end(wanted)
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+        return page

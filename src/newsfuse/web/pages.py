@@ -17,19 +17,21 @@ from urllib.parse import quote
 
 import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from newsfuse.outputs.html import Mark, ServedPage, http_link, mark_up, render_html
 from newsfuse.store import NotInStoreError
+from newsfuse.store.listing import StoryFilter
 from newsfuse.web.api import check_upload, check_url
 from newsfuse.web.auth import (
     CSRF_COOKIE,
     TOKEN_COOKIE,
     check_csrf,
     has_token,
+    may_read,
     new_csrf_value,
-    require_read,
     same_token,
 )
 from newsfuse.web.catalog import story_filter, story_line
@@ -68,15 +70,13 @@ def _form_page(request: Request, name: str, status: int = 200, **values: Any) ->
 
 def _read_or_sign_in(request: Request) -> Response | None:
     """A redirect to the sign-in page when reads need the token and the browser has none."""
-    try:
-        require_read(request)
-    except HTTPException:
-        return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
-    return None
+    if may_read(request):
+        return None
+    return RedirectResponse("/login?next=" + quote(request.url.path), status_code=303)
 
 
 @router.get("/", response_class=HTMLResponse)
-def story_list(
+async def story_list(
     request: Request,
     state: State,
     page: int = 1,
@@ -100,7 +100,16 @@ def story_list(
         return _page(
             "stories.html.j2", 422, stories=[], total=0, values=values, error=str(error), pages={}
         )
-    listing = state.store.story_page(wanted)
+    kept = state.listings.fresh_render(wanted, "html")
+    if kept is not None:
+        return HTMLResponse(kept)  # the hot path: no store, no thread, no template
+    return await run_in_threadpool(_story_list, state, wanted, values, number)
+
+
+def _story_list(
+    state: AppState, wanted: StoryFilter, values: dict[str, str], number: int
+) -> HTMLResponse:
+    listing = state.listings.get(wanted)
     lines = [story_line(s) for s in listing.stories]
     base = {k: v for k, v in values.items() if v}
     pages = {}
@@ -108,7 +117,7 @@ def story_list(
         pages["previous"] = _query({**base, "page": str(number - 1)})
     if number * _PAGE_SIZE < listing.total:
         pages["next"] = _query({**base, "page": str(number + 1)})
-    return _page(
+    response = _page(
         "stories.html.j2",
         stories=lines,
         total=listing.total,
@@ -116,6 +125,8 @@ def story_list(
         error=None,
         pages=pages,
     )
+    state.listings.keep_render(wanted, "html", listing, bytes(response.body).decode("utf-8"))
+    return response
 
 
 def _query(values: Mapping[str, str]) -> str:
@@ -123,12 +134,18 @@ def _query(values: Mapping[str, str]) -> str:
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(
+async def story_page(
     request: Request, story_id: str, state: State, seen: int | None = None, at: str | None = None
 ) -> Response:
     """The story's report page; ``?seen=N&at=TIME`` adds what is new since the reader saw N articles."""
     if (redirect := _read_or_sign_in(request)) is not None:
         return redirect
+    if seen is None and (kept := state.reports.fresh_page(story_id, "page")) is not None:
+        return HTMLResponse(kept)  # the hot path: no store, no thread
+    return await run_in_threadpool(_story_page, story_id, state, seen, at)
+
+
+def _story_page(story_id: str, state: AppState, seen: int | None, at: str | None) -> Response:
     try:
         cached = state.reports.get(story_id)
     except NotInStoreError:

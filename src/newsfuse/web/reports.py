@@ -11,6 +11,7 @@ running anything when the store already holds one made for the current version a
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -38,8 +39,12 @@ class CachedReport:
 class ReportCache:
     """Reports by story, newest versions only, at most ``size`` stories (least recently used go)."""
 
-    def __init__(self, store: Store, settings: Settings, size: int) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, size: int, version_ttl: float = 1.0
+    ) -> None:
         self._store = store
+        self._ttl = version_ttl
+        self._versions: dict[str, tuple[float, StoredStory, str]] = {}
         self._settings = settings
         self._hash = settings_hash(settings)
         self._size = max(1, size)
@@ -50,9 +55,46 @@ class ReportCache:
         self._story_locks: dict[str, threading.Lock] = {}
 
     def story(self, story_id: str) -> tuple[StoredStory, str]:
-        """The stored story and its version (``NotInStoreError`` when there is none)."""
+        """The stored story and its version (``NotInStoreError`` when there is none).
+
+        A version read less than ``version_ttl`` seconds ago is trusted without asking the store:
+        under load, most reads then touch no database at all, and a new report shows within that.
+        """
+        with self._lock:
+            known = self._versions.get(story_id)
+        if known is not None and time.monotonic() - known[0] < self._ttl:
+            return known[1], known[2]
         story = self._store.get_story(story_id)
-        return story, story_version(story)
+        version = story_version(story)
+        with self._lock:
+            self._versions[story_id] = (time.monotonic(), story, version)
+            if len(self._versions) > 16 * self._size:
+                self._versions.clear()
+        return story, version
+
+    def _fresh_version(self, story_id: str) -> str | None:
+        with self._lock:
+            known = self._versions.get(story_id)
+        if known is None or time.monotonic() - known[0] >= self._ttl:
+            return None
+        return known[2]
+
+    def fresh_json(self, story_id: str) -> tuple[str, str] | None:
+        """The report JSON and version when both are in memory and fresh (no store, no thread)."""
+        version = self._fresh_version(story_id)
+        if version is None:
+            return None
+        entry = self._cached(story_id, version)
+        if entry is not None:
+            return entry.json_text, version
+        with self._lock:
+            kept = self._stored_json.get(story_id)
+        return (kept[1], version) if kept is not None and kept[0] == version else None
+
+    def fresh_page(self, story_id: str, render: str) -> str | None:
+        """A rendered page of the current version when it is in memory and fresh."""
+        version = self._fresh_version(story_id)
+        return None if version is None else self.page(story_id, version, render)
 
     def _cached(self, story_id: str, version: str) -> CachedReport | None:
         with self._lock:

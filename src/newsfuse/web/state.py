@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from newsfuse.store import Store
+from newsfuse.web.catalog import ListingCache
 from newsfuse.web.config import WebConfig
 from newsfuse.web.jobs import IngestQueue
 from newsfuse.web.reports import ReportCache
@@ -21,10 +22,11 @@ class AppState:
     config: WebConfig
     store: Store
     reports: ReportCache
+    listings: ListingCache
     jobs: IngestQueue
 
 
-def app_state(request: Request) -> AppState:
+async def app_state(request: Request) -> AppState:
     """The running app's state (a FastAPI dependency)."""
     state: AppState = request.app.state.newsfuse
     return state
