@@ -279,9 +279,12 @@ def test_form_posts_need_the_csrf_token(client: TestClient, store_path: Path) ->
     assert _counts(store_path) == before
 
 
-def test_openapi_documents_the_endpoints(client: TestClient) -> None:
+def test_openapi_documents_the_endpoints_on_a_page_of_the_app(client: TestClient) -> None:
     spec = json.loads(client.get("/openapi.json").text)
     assert {"/api/stories", "/api/stories/{story_id}", "/api/articles", "/api/uploads"} <= set(
         spec["paths"]
     )
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "<code>POST /api/uploads</code>" in docs.text and "<code>q</code>" in docs.text
+    assert "<script" not in docs.text and "cdn" not in docs.text.lower()

@@ -180,6 +180,12 @@ def test_a_new_report_is_announced_without_losing_the_readers_place(
     page.wait_for_function("() => window.__marker === undefined")
     page.wait_for_function("() => window.scrollY > 1000")
     assert page.locator("article.source").count() == 7
+    # the page remembers what this reader had seen: six articles, one new since
+    last_visit = page.locator("#last-visit a")
+    assert last_visit.inner_text() == "What\u2019s new since your last visit (1 new report)"
+    last_visit.click()
+    page.wait_for_selector("section#update")
+    assert "Calderra Sentinel" in page.locator("section#update").inner_text()
     assert _problems(page) == []
 
 

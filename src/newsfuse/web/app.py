@@ -67,12 +67,15 @@ def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         jobs.close()
+        if store is None:
+            reading.close()
 
     app = FastAPI(
         title="newsfuse",
         version=__version__,
         description="Stories, their sourced reports, and the reports they are made of.",
         lifespan=lifespan,
+        docs_url=None,  # Swagger UI loads its script from a CDN; /docs is our own page instead
         redoc_url=None,
     )
     app.state.config = config
@@ -91,6 +94,10 @@ def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
         if found is None:
             raise HTTPException(404, "no such asset")
         return Response(found[0], media_type=found[1], headers={"cache-control": "no-cache"})
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return pages.api_docs(app.openapi())
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:

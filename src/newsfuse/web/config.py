@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsfuse.config import Settings
@@ -45,4 +45,3 @@ class WebConfig:
     upload_dir: Path | None = None
     poll_seconds: float = 10.0
     report_cache_size: int = 64
-    extra: dict[str, str] = field(default_factory=dict)

@@ -30,11 +30,6 @@ _HEADERS = {
     "cross-origin-resource-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
-_DOCS_POLICY = (
-    # FastAPI's /docs page is Swagger UI, which runs inline script: it gets a policy of its own.
-    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
 
 
 class SecurityHeaders:
@@ -47,15 +42,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
-        docs = str(scope.get("path", "")).startswith("/docs")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in _HEADERS.items():
                     headers[name] = value
-                if docs:
-                    headers["content-security-policy"] = _DOCS_POLICY
                 headers.setdefault("cache-control", "no-store")
             await send(message)
 
