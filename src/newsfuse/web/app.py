@@ -18,9 +18,10 @@ from fastapi.responses import JSONResponse, Response
 from newsfuse import __version__
 from newsfuse.outputs.html import REPORT_SCRIPT
 from newsfuse.store import Store
-from newsfuse.web import api, pages
+from newsfuse.web import api, forms, pages
 from newsfuse.web.catalog import ListingCache
 from newsfuse.web.config import WebConfig
+from newsfuse.web.docs import api_docs
 from newsfuse.web.jobs import IngestQueue
 from newsfuse.web.reports import ReportCache
 from newsfuse.web.security import BodyLimit, SecurityHeaders
@@ -97,7 +98,7 @@ def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> Response:
-        return pages.api_docs(app.openapi())
+        return api_docs(app.openapi())
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
@@ -113,6 +114,7 @@ def create_app(config: WebConfig, store: Store | None = None) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(forms.router)
     app.add_middleware(BodyLimit, max_bytes=config.max_upload_bytes)
     app.add_middleware(SecurityHeaders)  # outermost: a refused body gets the headers too
     return app
