@@ -21,6 +21,8 @@ OUTLETS = {
     "01_merrow-herald.txt": "Merrow Herald",
     "02_calderra-press-agency.txt": "Calderra Press Agency",
     "03_national-ledger.html": "The National Ledger",
+    # its byline credits the paper's staff; "(CPA)" in its dateline is the wire it runs
+    "04_eastshore-daily.txt": "Eastshore Daily",
     "08_calderra-sentinel.txt": "Calderra Sentinel",
 }
 

@@ -270,7 +270,7 @@ def test_seed_body_starts_and_ends_with_the_article(
     [
         ("000", None, None, "Istanbul", "TDI"),
         ("001", None, None, "ISLAMABAD", None),
-        ("002", None, None, "ISLAMABAD", None),
+        ("002", None, None, "ISLAMABAD", "nayakashmir.com"),  # its own "Read more:" link
         (
             "003",
             "Pakistan Eyes Istanbul To Repair Ties With Afghan Taliban",
@@ -609,3 +609,24 @@ def test_large_input_is_fast() -> None:
     page = clean_page_text(text)
     assert time.perf_counter() - start < 5
     assert len(page.removed) == 5000
+
+
+def test_a_staff_byline_names_the_outlet_before_a_wire_dateline() -> None:
+    page = clean_page_text(
+        "Strike talks collapse\n\nBy Eastshore Daily Staff\n\n"
+        "Port Merrow (CPA): Negotiations to end a strike collapsed on Wednesday, the union said.\n\n"
+        "The union's general secretary told reporters the authority had refused to move."
+    )
+    assert (page.dateline, page.outlet) == ("Port Merrow", "Eastshore Daily")
+
+
+def test_the_site_of_the_pages_own_links_names_the_outlet_when_nothing_else_does() -> None:
+    text = (
+        "ISLAMABAD: The latest round of negotiations ended without any progress, officials said.\n"
+        "The minister confirmed the breakdown of the four-day dialogue on Wednesday evening.\n"
+        "Read more: https://www.example-news.pk/other-story/\n"
+        "Read more: https://www.example-news.pk/another-story/\n"
+    )
+    assert clean_page_text(text).outlet == "example-news.pk"
+    with_agency = "Istanbul (TDI): " + text.split(": ", 1)[1]
+    assert clean_page_text(with_agency).outlet == "TDI"  # the dateline's own outlet comes first

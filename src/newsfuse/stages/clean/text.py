@@ -432,8 +432,11 @@ def clean_page_text(text: str) -> CleanedPage:
 
     kept = [index for index, line in enumerate(lines) if line and index not in reasons]
     body = [lines[index] for index in kept]
-    # The copyright holder is the publisher; a dateline's agency may only be the wire it re-runs.
-    dateline, outlet = None, _copyright_outlet(lines, reasons)
+    # The copyright holder is the publisher, and so is the outlet whose staff the byline credits
+    # ("Eastshore Daily Staff"); a dateline's agency ("Port Merrow (CPA):") may only be the wire
+    # the page re-runs, so it names the outlet only when nothing else does, before the site the
+    # page's own "Read more:" links point to.
+    dateline, outlet = None, _copyright_outlet(lines, reasons) or _staff_outlet(byline)
     for position in range(len(body)):
         found = _dateline(body[position])
         if found is not None:
@@ -442,6 +445,7 @@ def clean_page_text(text: str) -> CleanedPage:
             break
         if _is_prose(body[position]):
             break
+    outlet = outlet or _linked_site(lines, reasons)
 
     removed = tuple(
         RemovedLine(line_no=index + 1, text=lines[index], reason=reason)
@@ -737,6 +741,43 @@ def _outlet(paren: str) -> str | None:
         return ""  # a desk, not an outlet: still a dateline, but no outlet to report
     stripped = _DESK_SUFFIX.sub("", text).strip()
     return stripped or ""
+
+
+_STAFF_BYLINE = re.compile(
+    r"(?P<outlet>[^\W\d][\w'&.\- ]{1,60}?)\s+(?:staff(?: reporter| writer| correspondent)?|newsroom)",
+    re.IGNORECASE,
+)
+_NOT_AN_OUTLET = frozenset(
+    {"our", "the", "news", "web", "online", "digital", "monitoring", "city", "national", "foreign"}
+)
+_LINKED_HOST = re.compile(r"https?://(?:www\.)?(?P<host>[a-z0-9.-]+\.[a-z]{2,})(?:[/:?#]|$)", re.I)
+
+
+def _staff_outlet(byline: str | None) -> str | None:
+    """The outlet a staff byline names ("Eastshore Daily Staff" → "Eastshore Daily"), else None."""
+    if not byline:
+        return None
+    match = _STAFF_BYLINE.fullmatch(byline.split(",")[0].strip())
+    if match is None:
+        return None
+    name = match.group("outlet").strip()
+    return None if name.casefold() in _NOT_AN_OUTLET else name
+
+
+def _linked_site(lines: list[str], reasons: dict[int, str]) -> str | None:
+    """The site a page's own "Read more:" links point to (``nayakashmir.com``), the most linked
+    one; a page links its publisher's other stories, so this names the outlet when nothing else
+    on the page does."""
+    hosts: dict[str, int] = {}
+    for index, reason in sorted(reasons.items()):
+        if reason == "read-more link":
+            found = _LINKED_HOST.search(lines[index])
+            if found is not None:
+                host = found.group("host").lower()
+                hosts[host] = hosts.get(host, 0) + 1
+    if not hosts:
+        return None
+    return max(sorted(hosts), key=lambda host: hosts[host])
 
 
 _HOLDER_FIRST = re.compile(r"(?P<holder>[^.,|©()]{2,60}?)\s*(?:©|\(c\))\s*\d{4}\W*", re.IGNORECASE)
