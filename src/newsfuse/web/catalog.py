@@ -131,7 +131,8 @@ def story_filter(
 
 class ListingCache:
     """Story-list pages kept for ``ttl`` seconds: a reader sees a new story within that, and a
-    busy list costs one set of queries per second instead of one per request."""
+    busy list costs one set of queries per second instead of one per request.  While one request
+    refreshes a page, the others are served the previous one rather than all querying at once."""
 
     def __init__(self, store: Store, ttl: float = 1.0, size: int = 256) -> None:
         self._store = store
@@ -139,7 +140,17 @@ class ListingCache:
         self._size = size
         self._pages: OrderedDict[StoryFilter, tuple[float, StoryPage]] = OrderedDict()
         self._renders: dict[tuple[StoryFilter, str], tuple[StoryPage, str]] = {}
+        self._refreshing: set[StoryFilter] = set()
         self._lock = threading.Lock()
+
+    def fresh(self, wanted: StoryFilter) -> StoryPage | None:
+        """The page when it was read less than ``ttl`` seconds ago, or is being read again now."""
+        with self._lock:
+            kept = self._pages.get(wanted)
+            refreshing = wanted in self._refreshing
+        if kept is None or (clock.monotonic() - kept[0] >= self._ttl and not refreshing):
+            return None
+        return kept[1]
 
     def fresh_render(self, wanted: StoryFilter, kind: str) -> str | None:
         """The listing rendered as ``kind`` (``html``, ``json``) from the fresh listing, if it was."""
@@ -155,20 +166,18 @@ class ListingCache:
                 self._renders.clear()
             self._renders[(wanted, kind)] = (page, text)
 
-    def fresh(self, wanted: StoryFilter) -> StoryPage | None:
-        """The page when it was read less than ``ttl`` seconds ago."""
-        with self._lock:
-            kept = self._pages.get(wanted)
-        if kept is None or clock.monotonic() - kept[0] >= self._ttl:
-            return None
-        return kept[1]
-
     def get(self, wanted: StoryFilter) -> StoryPage:
         """The page, from memory when fresh, else from the store."""
         found = self.fresh(wanted)
         if found is not None:
             return found
-        page = self._store.story_page(wanted)
+        with self._lock:
+            self._refreshing.add(wanted)
+        try:
+            page = self._store.story_page(wanted)
+        finally:
+            with self._lock:
+                self._refreshing.discard(wanted)
         with self._lock:
             self._pages[wanted] = (clock.monotonic(), page)
             self._pages.move_to_end(wanted)

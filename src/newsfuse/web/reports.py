@@ -45,6 +45,7 @@ class ReportCache:
         self._store = store
         self._ttl = version_ttl
         self._versions: dict[str, tuple[float, StoredStory, str]] = {}
+        self._refreshing: set[str] = set()
         self._settings = settings
         self._hash = settings_hash(settings)
         self._size = max(1, size)
@@ -59,12 +60,20 @@ class ReportCache:
 
         A version read less than ``version_ttl`` seconds ago is trusted without asking the store:
         under load, most reads then touch no database at all, and a new report shows within that.
+        While one request reads it again, the others keep the known version.
         """
         with self._lock:
             known = self._versions.get(story_id)
-        if known is not None and time.monotonic() - known[0] < self._ttl:
+            refreshing = story_id in self._refreshing
+        if known is not None and (refreshing or time.monotonic() - known[0] < self._ttl):
             return known[1], known[2]
-        story = self._store.get_story(story_id)
+        with self._lock:
+            self._refreshing.add(story_id)
+        try:
+            story = self._store.get_story(story_id)
+        finally:
+            with self._lock:
+                self._refreshing.discard(story_id)
         version = story_version(story)
         with self._lock:
             self._versions[story_id] = (time.monotonic(), story, version)
@@ -75,7 +84,8 @@ class ReportCache:
     def _fresh_version(self, story_id: str) -> str | None:
         with self._lock:
             known = self._versions.get(story_id)
-        if known is None or time.monotonic() - known[0] >= self._ttl:
+            refreshing = story_id in self._refreshing
+        if known is None or (time.monotonic() - known[0] >= self._ttl and not refreshing):
             return None
         return known[2]
 
