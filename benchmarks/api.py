@@ -109,7 +109,10 @@ async def _get(
 ) -> int:
     """One GET over a kept-alive connection; the status.  A few lines of HTTP/1.1 instead of a
     client library: httpx's pool serialises 50 concurrent requests and would measure itself."""
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\n\r\n".encode())
+    writer.write(
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\n"
+        "Accept-Encoding: gzip\r\n\r\n".encode()  # as browsers ask
+    )
     await writer.drain()
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
@@ -206,6 +209,8 @@ def main() -> int:
         }
         runs: list[Run] = []
         for clients in (1, args.clients):
+            # Not reported: the first burst of connections (accept backlog, first buffers).
+            asyncio.run(load(port, "warm-up", ["/static/app.css"], clients, 2 * clients, 30.0))
             for name, paths in endpoints.items():
                 requests = args.requests if clients > 1 else max(50, args.requests // 6)
                 run = asyncio.run(load(port, name, paths, clients, requests, args.max_seconds))
@@ -232,7 +237,8 @@ def main() -> int:
         f"Story reads cycle over the {len(ids)} largest stories ({chosen[0]['articles']} to "
         f"{chosen[-1]['articles']} articles), each reported once before the runs (the cold first "
         f"request of a story version: median {statistics.median(cold):.0f} ms, max {max(cold):.0f} ms); "
-        "every measured read is a cached one. Each run: the requests below, capped at "
+        "every measured read is a cached one. Each load level starts with an unreported warm-up "
+        "burst of connections; each run: the requests below, capped at "
         f"{args.max_seconds:.0f} s. Errors: a transport error or a status other than 200.",
         "",
         "| endpoint | clients | requests | errors | requests/s | p50 ms | p99 ms |",

@@ -146,3 +146,15 @@ def test_the_submit_form_carries_a_csrf_field_matching_its_cookie(client: TestCl
 def test_missing_things_are_404_pages(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404 and "<h1>" in response.text
+
+
+def test_the_story_page_goes_gzipped_to_browsers_that_take_it(
+    client: TestClient, story_id: str
+) -> None:
+    plain = client.get(f"/stories/{story_id}", headers={"Accept-Encoding": "identity"})
+    zipped = client.get(f"/stories/{story_id}", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert (
+        zipped.headers["content-encoding"] == "gzip" and zipped.headers["vary"] == "accept-encoding"
+    )
+    assert zipped.text == plain.text  # the client undid the gzip

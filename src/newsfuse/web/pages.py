@@ -24,6 +24,7 @@ from newsfuse.store import NotInStoreError
 from newsfuse.store.listing import StoryFilter
 from newsfuse.web.catalog import story_filter, story_line
 from newsfuse.web.render import page, read_or_sign_in
+from newsfuse.web.reports import CachedPage
 from newsfuse.web.state import AppState, app_state
 
 __all__ = ["router"]
@@ -99,11 +100,22 @@ async def storypage(
     if (redirect := read_or_sign_in(request)) is not None:
         return redirect
     if seen is None and (kept := state.reports.fresh_page(story_id, "page")) is not None:
-        return HTMLResponse(kept)  # the hot path: no store, no thread
-    return await run_in_threadpool(_story_page, story_id, state, seen, at)
+        return _send(kept, request)  # the hot path: no store, no thread
+    return await run_in_threadpool(_story_page, request, story_id, state, seen, at)
 
 
-def _story_page(story_id: str, state: AppState, seen: int | None, at: str | None) -> Response:
+def _send(kept: CachedPage, request: Request) -> Response:
+    """The kept page, gzipped when the browser takes it so."""
+    headers = {"vary": "accept-encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["content-encoding"] = "gzip"
+        return Response(kept.gzipped, media_type="text/html; charset=utf-8", headers=headers)
+    return HTMLResponse(kept.html, headers=headers)
+
+
+def _story_page(
+    request: Request, story_id: str, state: AppState, seen: int | None, at: str | None
+) -> Response:
     try:
         cached = state.reports.get(story_id)
     except NotInStoreError:
@@ -131,11 +143,11 @@ def _story_page(story_id: str, state: AppState, seen: int | None, at: str | None
     if seen is not None and 0 <= seen < total:
         html = render_html(_since_visit(cached.report, cached.json_text, seen, at, state), served)
         return HTMLResponse(html)
-    html_text = state.reports.page(story_id, cached.version, "page")
-    if html_text is None:
+    kept = state.reports.page(story_id, cached.version, "page")
+    if kept is None:
         html_text = render_html(cached.report, served)
-        state.reports.keep_page(story_id, cached.version, "page", html_text)
-    return HTMLResponse(html_text)
+        kept = state.reports.keep_page(story_id, cached.version, "page", html_text)
+    return _send(kept, request)
 
 
 def _since_visit(report: Any, json_text: str, seen: int, at: str | None, state: AppState) -> Any:

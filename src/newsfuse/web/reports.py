@@ -10,6 +10,7 @@ running anything when the store already holds one made for the current version a
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from collections import OrderedDict
@@ -19,12 +20,22 @@ from newsfuse.config import Settings, settings_hash
 from newsfuse.models import Report
 from newsfuse.store import Store, StoredStory
 
-__all__ = ["CachedReport", "ReportCache", "story_version"]
+__all__ = ["CachedPage", "CachedReport", "ReportCache", "story_version"]
 
 
 def story_version(story: StoredStory) -> str:
     """The key that changes when the story changes: last update and article count."""
     return f"{story.updated_at.isoformat()}/{len(story.article_ids)}"
+
+
+@dataclass(frozen=True, slots=True)
+class CachedPage:
+    """A rendered page and the same page gzipped once (a story page is a few hundred kB of
+    text, which browsers take compressed; compressing it per request would cost more than
+    serving it)."""
+
+    html: str
+    gzipped: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +61,7 @@ class ReportCache:
         self._hash = settings_hash(settings)
         self._size = max(1, size)
         self._entries: OrderedDict[str, CachedReport] = OrderedDict()
-        self._pages: dict[tuple[str, str], str] = {}
+        self._pages: dict[tuple[str, str], CachedPage] = {}
         self._stored_json: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._lock = threading.Lock()
         self._story_locks: dict[str, threading.Lock] = {}
@@ -101,7 +112,7 @@ class ReportCache:
             kept = self._stored_json.get(story_id)
         return (kept[1], version) if kept is not None and kept[0] == version else None
 
-    def fresh_page(self, story_id: str, render: str) -> str | None:
+    def fresh_page(self, story_id: str, render: str) -> CachedPage | None:
         """A rendered page of the current version when it is in memory and fresh."""
         version = self._fresh_version(story_id)
         return None if version is None else self.page(story_id, version, render)
@@ -169,16 +180,18 @@ class ReportCache:
         entry = self.get(story_id)
         return entry.json_text, entry.version
 
-    def page(self, story_id: str, version: str, render: str) -> str | None:
+    def page(self, story_id: str, version: str, render: str) -> CachedPage | None:
         """A page rendered earlier for this version, if any."""
         with self._lock:
             return self._pages.get((story_id, version + render))
 
-    def keep_page(self, story_id: str, version: str, render: str, html: str) -> None:
-        """Keep a rendered page of the current version."""
+    def keep_page(self, story_id: str, version: str, render: str, html: str) -> CachedPage:
+        """Keep a rendered page of the current version (and its gzip form); the kept page."""
+        kept = CachedPage(html, gzip.compress(html.encode("utf-8"), compresslevel=6, mtime=0))
         with self._lock:
             if story_id in self._entries and self._entries[story_id].version == version:
-                self._pages[(story_id, version + render)] = html
+                self._pages[(story_id, version + render)] = kept
+        return kept
 
 
 def _article_count(body: str) -> int:
