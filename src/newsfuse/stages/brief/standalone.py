@@ -1,0 +1,109 @@
+"""Sentences that read on their own once lifted out of their article.
+
+A brief sentence is read without the sentences that stood before it, so "the minister thanked …" or
+"Asif also accused …" leaves the reader asking who.  Selection prefers sentences that need nothing
+from their neighbours (the scorer's ``dangling`` signal; sentences opening with "He"/"This" are not
+candidates at all).  Where a chosen sentence still refers back, the reference is resolved *for
+display* in the editor's way, in square brackets ("[Attaullah Tarar] thanked …"), and the passage
+that names the person is cited beside the sentence's own span, so the reader can check it:
+
+* a short form of a person's name ("Asif") becomes the canonical full name the story uses, citing
+  the article's own mention of that full name;
+* a definite description that is a quote's speaker ("the minister thanked …") becomes the nearest
+  person named before it in the article whose title carries the description's noun ("Information
+  Minister Attaullah Tarar"), citing that mention.
+
+Nothing is resolved without a passage to cite, and quotations are never cut (candidates with an
+unbalanced quotation mark are excluded before selection).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsfuse.models import Article, Mention, Span
+
+__all__ = ["Resolved", "leans_on_context", "resolve"]
+
+_DESCRIPTION = re.compile(r"^the ([a-z]+(?: [a-z]+)?)$", re.IGNORECASE)
+_LEANING = re.compile(
+    r"^(?:[A-Z][\w’'-]+ )?(?:also|further|too|again|additionally|then)\b|"
+    r"\b(?:the (?:minister|spokesman|spokeswoman|official|president|premier|chief|leader))\b",
+    re.IGNORECASE,
+)
+_TITLE_WINDOW = 60  # characters before a name in which its title ("Information Minister") stands
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A sentence as displayed, and the passages that name what its brackets resolve."""
+
+    text: str
+    citations: tuple[Span, ...]
+
+
+def leans_on_context(text: str) -> bool:
+    """Whether a sentence refers back to text that will not be there ("also", "the minister")."""
+    return bool(_LEANING.search(text))
+
+
+def resolve(article: Article, span: Span, text: str) -> Resolved:
+    """``text`` (the article's ``span``, possibly without its dateline) with references resolved."""
+    offset = span.end - len(text)  # text is a suffix of the span's text
+    replacements: list[tuple[int, int, str, Span]] = []
+    replacements += _short_names(article, offset, span.end, text)
+    replacements += _descriptions(article, offset, span.end)
+    replacements.sort(key=lambda r: r[0])
+    shown, cited, last = [], [], offset
+    for start, end, name, source in replacements:
+        if start < last:
+            continue  # overlapping resolutions: keep the first
+        shown.append(article.text[last:start])
+        shown.append(f"[{name}]")
+        cited.append(source)
+        last = end
+    shown.append(article.text[last : span.end])
+    return Resolved("".join(shown), tuple(sorted(set(cited))))
+
+
+def _people(article: Article) -> list[Mention]:
+    return [m for m in article.mentions if m.label == "PERSON"]
+
+
+def _short_names(
+    article: Article, start: int, end: int, text: str
+) -> list[tuple[int, int, str, Span]]:
+    """A person called by part of their name when the sentence never gives the full one."""
+    found = []
+    seen: set[str] = set()
+    for mention in _people(article):
+        if not (start <= mention.span.start and mention.span.end <= end):
+            continue
+        if mention.norm in seen or mention.norm in text or mention.text == mention.norm:
+            continue
+        seen.add(mention.norm)
+        full = next((m for m in _people(article) if m.text == mention.norm), None)
+        if full is not None:
+            found.append((mention.span.start, mention.span.end, mention.norm, full.span))
+    return found
+
+
+def _descriptions(article: Article, start: int, end: int) -> list[tuple[int, int, str, Span]]:
+    """A quote's speaker given as "the minister": the nearest person titled so before it."""
+    found = []
+    for quote in article.quotes:
+        where = quote.speaker_span
+        if where is None or not (start <= where.start and where.end <= end):
+            continue
+        match = _DESCRIPTION.match(article.slice(where))
+        if match is None:
+            continue
+        noun = match.group(1).split()[-1].lower()
+        earlier = [m for m in _people(article) if m.span.end <= where.start]
+        for mention in reversed(earlier):
+            title = article.text[max(0, mention.span.start - _TITLE_WINDOW) : mention.span.start]
+            if noun in title.lower() or noun in mention.text.lower():
+                found.append((where.start, where.end, mention.norm, mention.span))
+                break
+    return found
