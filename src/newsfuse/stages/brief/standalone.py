@@ -32,6 +32,7 @@ _LEANING = re.compile(
     r"\b(?:the (?:minister|spokesman|spokeswoman|official|president|premier|chief|leader))\b",
     re.IGNORECASE,
 )
+_NAME_BEFORE = re.compile(r"[A-Z][\w’'-]*\s$")
 _TITLE_WINDOW = 60  # characters before a name in which its title ("Information Minister") stands
 
 
@@ -74,18 +75,27 @@ def _people(article: Article) -> list[Mention]:
 def _short_names(
     article: Article, start: int, end: int, text: str
 ) -> list[tuple[int, int, str, Span]]:
-    """A person called by part of their name when the sentence never gives the full one."""
-    found = []
-    seen: set[str] = set()
+    """A person called by surname alone when the sentence never gives the full name.
+
+    The surname is looked for in the text as well as among the mentions: the tagger misses names
+    at the start of a sentence ("Asif also accused …") that the article names in full elsewhere.
+    """
+    full_names: dict[str, Mention] = {}
     for mention in _people(article):
-        if not (start <= mention.span.start and mention.span.end <= end):
+        words = mention.text.split()
+        if len(words) > 1 and words[-1] == mention.norm.split()[-1]:
+            full_names.setdefault(words[-1], mention)
+    found = []
+    for surname, full in sorted(full_names.items()):
+        named = (m.text for m in _people(article) if m.norm == full.norm and " " in m.text)
+        if full.norm in text or any(name in text for name in named):
             continue
-        if mention.norm in seen or mention.norm in text or mention.text == mention.norm:
-            continue
-        seen.add(mention.norm)
-        full = next((m for m in _people(article) if m.text == mention.norm), None)
-        if full is not None:
-            found.append((mention.span.start, mention.span.end, mention.norm, full.span))
+        pattern = re.compile(rf"(?<![\w-]){re.escape(surname)}(?![\w-])")
+        for match in pattern.finditer(article.text, start, end):
+            if _NAME_BEFORE.search(article.text, max(0, match.start() - 40), match.start()):
+                continue  # part of a longer name or title ("Minister Asif"): not a bare surname
+            found.append((match.start(), match.end(), full.norm, full.span))
+            break
     return found
 
 
