@@ -50,12 +50,13 @@ changed" first line taken from the latest phase, sentences must not go back in p
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -101,7 +102,7 @@ class Roundup:
     key: str  # "<file>:<line>"
     articles: tuple[Article, ...]
     reference: str
-    context: BriefContext = BriefContext()
+    context: BriefContext = field(default_factory=BriefContext)
 
 
 def _fields(part: str) -> tuple[str, str]:
@@ -305,7 +306,9 @@ def _clipped(own: dict[tuple[str, ...], int], reference: dict[tuple[str, ...], i
     return sum(min(c, reference.get(g, 0)) for g, c in own.items())
 
 
-def fit_ridge(rows: Floats, targets: Floats, alpha: float, redundancy: float | None) -> SentenceModel:
+def fit_ridge(
+    rows: Floats, targets: Floats, alpha: float, redundancy: float | None
+) -> SentenceModel:
     """Ridge regression on standardised signals (closed form); a constant signal gets weight 0."""
     mean = rows.mean(axis=0)
     scale = rows.std(axis=0)
@@ -469,8 +472,7 @@ def order_on_stories(paths: Sequence[Path]) -> list[str]:
                 (
                     s
                     for s in sentence.citations
-                    if _BRACKETS.sub("", sentence.text)[:20]
-                    in articles[s.article_id].slice(s)
+                    if _BRACKETS.sub("", sentence.text)[:20] in articles[s.article_id].slice(s)
                 ),
                 own,
             )
@@ -481,7 +483,7 @@ def order_on_stories(paths: Sequence[Path]) -> list[str]:
         moved = len(story.phases) >= 2
         lead_latest = bool(keys) and moved and keys[0][0] == len(story.phases) - 1
         rest = keys[1:] if lead_latest else keys
-        agrees = all(a <= b for a, b in zip(rest, rest[1:], strict=False))
+        agrees = all(a <= b for a, b in itertools.pairwise(rest))
         shown = ", ".join(f"{p}/{d or '-'}" for p, d in keys)
         lines.append(
             f"- `{path.relative_to(ROOT.parent) if path.is_relative_to(ROOT.parent) else path}`: "
@@ -545,7 +547,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     weights = ", ".join(
         f"{name} {coef:+.4f}" for name, coef in zip(FEATURES, model.coef, strict=True)
     )
-    examples = order_on_stories([ROOT.parent / "shared" / "seeds", ROOT / "examples" / "harbour-strike"])
+    examples = order_on_stories(
+        [ROOT.parent / "shared" / "seeds", ROOT / "examples" / "harbour-strike"]
+    )
     header = [
         "# The brief: newsfuse against classic extractive summarisers (AllSides roundups)",
         "",

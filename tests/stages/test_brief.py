@@ -91,9 +91,7 @@ def test_example_title_takes_no_side(example_report: Report) -> None:
     assert title in {articles[a].title for a in latest.article_ids}
 
 
-def test_no_brief_sentence_cuts_a_quotation(
-    seeds_report: Report, example_report: Report
-) -> None:
+def test_no_brief_sentence_cuts_a_quotation(seeds_report: Report, example_report: Report) -> None:
     for report in (seeds_report, example_report):
         for sentence in report.story.brief:
             assert sentence.text.count("“") == sentence.text.count("”"), sentence.text
@@ -124,7 +122,9 @@ def test_resolved_brief_sentences_cite_the_name(seeds_report: Report) -> None:
     for sentence in seeds_report.story.brief:
         for name in re.findall(r"\[([^\]]+)\]", sentence.text):
             surname = name.split()[-1]
-            assert any(articles[s.article_id].slice(s).endswith(surname) for s in sentence.citations)
+            assert any(
+                articles[s.article_id].slice(s).endswith(surname) for s in sentence.citations
+            )
 
 
 def _article(outlet: str, sentences: list[str], title: str) -> Article:

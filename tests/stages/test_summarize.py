@@ -157,7 +157,9 @@ def test_example_brief_cites_the_facts_it_states(example_report: Report) -> None
         assert own is not None, sentence.text
         shown = _BRACKETS.sub("", sentence.text)
         figures = {n.replace(",", "") for n in _NUMBER.findall(shown)}
-        assert figures <= {n.replace(",", "") for n in _NUMBER.findall(articles[own.article_id].slice(own))}
+        assert figures <= {
+            n.replace(",", "") for n in _NUMBER.findall(articles[own.article_id].slice(own))
+        }
         stated = [
             f
             for f in facts

@@ -211,9 +211,7 @@ def build_story(
     table = candidate_table(ordered, settings, context)
     chosen = select_brief(table, model or load_model(), settings.brief_sentences, max_words)
     brief = _write_brief(table, chosen, context)
-    disputed = {
-        side.value for c in context.conflicts if c.kind == "number" for side in c.sides
-    }
+    disputed = {side.value for c in context.conflicts if c.kind == "number" for side in c.sides}
     loaded = {t.term for t in context.framing if t.kind == "loaded"}
     title = neutral_title(
         ordered,
@@ -381,7 +379,7 @@ def _cite(table: Candidates, index: int, facts: Sequence[Fact]) -> CitedSentence
 
 
 def _disagreement(conflict: Conflict) -> CitedSentence:
-    """"Reports differ on the number of ships: 41 (A, B); 38 (C)." citing every side."""
+    """ "Reports differ on the number of ships: 41 (A, B); 38 (C)." citing every side."""
     what = {
         "number": f"the number of {_plural(conflict.subject)}",
         "date": f"the date of {conflict.subject}",

@@ -33,11 +33,9 @@ def facts_of_sentences(spans: Sequence[Span], facts: Sequence[Fact]) -> list[tup
     found: list[set[int]] = [set() for _ in spans]
     for number, fact in enumerate(facts):
         for claim in fact.claims:
-            entries = by_article.get(claim.article_id)
-            if not entries:
-                continue
-            position = bisect.bisect_right(entries, (claim.start, len(spans))) - 1
+            starts = by_article.get(claim.article_id, [])
+            position = bisect.bisect_right(starts, (claim.start, len(spans))) - 1
             for k in (position, position + 1):  # the sentence it starts in, or the next one
-                if 0 <= k < len(entries) and inside(claim, spans[entries[k][1]]):
-                    found[entries[k][1]].add(number)
+                if 0 <= k < len(starts) and inside(claim, spans[starts[k][1]]):
+                    found[starts[k][1]].add(number)
     return [tuple(sorted(f)) for f in found]

@@ -46,9 +46,7 @@ def reports_phase(span: Span, phase: Phase) -> bool:
     )
 
 
-def story_order(
-    chosen: Sequence[Placed], phases: Sequence[Phase], lead: int | None
-) -> list[int]:
+def story_order(chosen: Sequence[Placed], phases: Sequence[Phase], lead: int | None) -> list[int]:
     """Indices into ``chosen`` in reading order; ``lead`` (an index) goes first when given.
 
     An article outside every phase is background (phase 0) unless its publication time places it:
