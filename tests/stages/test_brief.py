@@ -184,7 +184,7 @@ def test_a_disputed_figure_is_followed_by_both_sides() -> None:
     )
     texts = [s.text for s in story.brief]
     assert len(texts) == 2  # one sentence for the fact (stated once), then both sides
-    assert texts[1] == "Reports differ on the number of ships: 38 (Beta); 41 (Alpha)."
+    assert texts[1] == "Reports differ on a figure: 38 (Beta); 41 (Alpha)."
     assert set(story.brief[1].citations) == set(spans)
     assert story.title.startswith("Port Merrow talks collapse")
     assert "41" not in story.title and "stranded" not in story.title

@@ -70,6 +70,7 @@ __all__ = [
     "candidate_table",
     "outlet_key",
     "select_brief",
+    "write_brief",
 ]
 
 _DATELINE = re.compile(r"^[A-Z][\w .’'-]{1,40}(?:\s*\([^)]{1,60}\))?\s*:\s*")
@@ -209,8 +210,7 @@ def build_story(
     """Build the story, its cited brief and its title from annotated articles (see the module)."""
     ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
     table = candidate_table(ordered, settings, context)
-    chosen = select_brief(table, model or load_model(), settings.brief_sentences, max_words)
-    brief = _write_brief(table, chosen, context)
+    brief = write_brief(table, context, model or load_model(), settings.brief_sentences, max_words)
     disputed = {side.value for c in context.conflicts if c.kind == "number" for side in c.sides}
     loaded = {t.term for t in context.framing if t.kind == "loaded"}
     title = neutral_title(
@@ -253,9 +253,8 @@ def select_brief(
     table: Candidates, model: SentenceModel, limit: int, max_words: int | None
 ) -> list[int]:
     """The chosen candidates, best first; what changed (when the story moved) comes first."""
-    value = model.score(table.features)
+    value = model.value(table.features)
     if table.what_changed is not None:
-        value = value.copy()
         value[table.what_changed] = np.inf
     return choose(
         value,
@@ -329,11 +328,17 @@ def _features(
     return np.array([[row[name] for name in FEATURES] for row in rows], dtype=np.float64)
 
 
-def _write_brief(
-    table: Candidates, chosen: Sequence[int], context: BriefContext
+def write_brief(
+    table: Candidates,
+    context: BriefContext,
+    model: SentenceModel,
+    limit: int,
+    max_words: int | None = None,
 ) -> tuple[CitedSentence, ...]:
-    """The chosen sentences in the story's order, resolved for display, cited, with a line giving
-    both sides after a sentence that states a figure the outlets dispute."""
+    """The brief from a candidate table: the chosen sentences in the story's order, resolved for
+    display, cited, with a line giving both sides after a sentence that states a figure the outlets
+    dispute.  (The table does not depend on the model, so a benchmark builds it once per story.)"""
+    chosen = select_brief(table, model, limit, max_words)
     items = table.items
     placed = [
         Placed(items[i].span, items[i].article.published_at, items[i].position) for i in chosen
@@ -379,12 +384,9 @@ def _cite(table: Candidates, index: int, facts: Sequence[Fact]) -> CitedSentence
 
 
 def _disagreement(conflict: Conflict) -> CitedSentence:
-    """ "Reports differ on the number of ships: 41 (A, B); 38 (C)." citing every side."""
-    what = {
-        "number": f"the number of {_plural(conflict.subject)}",
-        "date": f"the date of {conflict.subject}",
-        "speaker": f"who said {conflict.subject}",
-    }[conflict.kind]
+    """ "Reports differ on a figure: 38 (C); 41 (A, B)." citing every side (the conflict's subject
+    is a matching key, not always a word a reader should see)."""
+    what = {"number": "a figure", "date": "a date", "speaker": "who said it"}[conflict.kind]
     sides = "; ".join(f"{s.value} ({', '.join(s.outlets)})" for s in conflict.sides)
     outlets = sorted({o for s in conflict.sides for o in s.outlets})
     return CitedSentence(
@@ -393,10 +395,6 @@ def _disagreement(conflict: Conflict) -> CitedSentence:
         outlets=tuple(outlets),
         single_source=len(outlets) < 2,
     )
-
-
-def _plural(noun: str) -> str:
-    return noun if noun.endswith("s") else noun + "s"
 
 
 def brief_from_facts(

@@ -4,7 +4,9 @@ The weights are not set by hand: ``benchmarks/brief.py`` fits them (ridge regres
 standardised) on the *train* part of AllSides roundups to predict how much of a sentence a neutral
 human summary of the story repeats (its share of bigrams and words found in the summary), chooses
 the ridge strength and the selection settings on the *validation* part, and writes
-``brief_model.json`` beside this module (a few hundred bytes).  Signals that do not vary on the
+``brief_model.json`` beside this module (under 1 kB).  Selection ranks by :meth:`SentenceModel.value`:
+the predicted worth plus a concept-coverage term per fact the sentence states, per a power of its
+length, both also chosen on validation.  Signals that do not vary on the
 roundups (they carry no publication dates, so ``latest`` is always 0) get weight 0 there; recency
 is handled by the order step, which leads with what changed.
 """
@@ -53,6 +55,8 @@ class SentenceModel:
     coef: tuple[float, ...]
     intercept: float
     redundancy: float | None  # lexical cosine at which a sentence repeats a chosen one (None: off)
+    coverage: float = 0.0  # added per fact a sentence states: the concept-coverage term
+    length_power: float = 0.0  # value divided by (words / 30) ** length_power: worth per word
 
     def score(self, features: Floats) -> Floats:
         """Predicted worth of each row of ``features`` (columns in :data:`FEATURES` order)."""
@@ -60,6 +64,16 @@ class SentenceModel:
             return np.zeros(0)
         standard = (features - np.array(self.mean)) / np.array(self.scale)
         return np.asarray(standard @ np.array(self.coef) + self.intercept, dtype=np.float64)
+
+    def value(self, features: Floats) -> Floats:
+        """What selection ranks by: the predicted worth plus :attr:`coverage` per fact stated,
+        per :attr:`length_power` of the length (both chosen on validation data)."""
+        if features.shape[0] == 0:
+            return np.zeros(0)
+        facts = features[:, FEATURES.index("facts")]
+        words = np.maximum(features[:, FEATURES.index("words")], 1 / 30)
+        worth = self.score(features) + self.coverage * facts
+        return np.asarray(worth / words**self.length_power, dtype=np.float64)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -69,6 +83,8 @@ class SentenceModel:
             "coef": [round(v, 6) for v in self.coef],
             "intercept": round(self.intercept, 6),
             "redundancy": self.redundancy,
+            "coverage": round(self.coverage, 6),
+            "length_power": self.length_power,
         }
 
 
@@ -91,7 +107,14 @@ def model_from_json(data: dict[str, object], source: str) -> SentenceModel:
         coef=floats("coef"),
         intercept=float(intercept),
         redundancy=float(redundancy) if isinstance(redundancy, int | float) else None,
+        coverage=_number(data.get("coverage", 0.0)),
+        length_power=_number(data.get("length_power", 0.0)),
     )
+
+
+def _number(value: object) -> float:
+    assert isinstance(value, int | float)
+    return float(value)
 
 
 @cache
