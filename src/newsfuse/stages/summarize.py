@@ -53,7 +53,7 @@ from newsfuse.stages.brief.concepts import facts_of_sentences
 from newsfuse.stages.brief.order import (
     Placed,
     latest_development,
-    reports_phase,
+    reporting_phase,
     story_order,
 )
 from newsfuse.stages.brief.scorer import FEATURES, SentenceModel, load_model
@@ -243,7 +243,7 @@ def candidate_table(
     features = _features(items, vectors, title_vectors, supporters, stated, context, latest)
     what_changed = None
     if latest is not None:
-        reporting = [i for i, c in enumerate(items) if reports_phase(c.span, latest)]
+        reporting = reporting_phase([c.span for c in items], latest)
         if reporting:  # the lead passage the phase was read from, earliest article first
             what_changed = min(reporting, key=lambda i: (items[i].position, i))
     return Candidates(items, vectors, supporters, stated, features, what_changed)

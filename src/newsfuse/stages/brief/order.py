@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from newsfuse.models import Phase, Span
 
-__all__ = ["Placed", "latest_development", "story_order"]
+__all__ = ["Placed", "latest_development", "phase_of_articles", "reporting_phase", "story_order"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +38,17 @@ def phase_of_articles(phases: Sequence[Phase]) -> dict[str, int]:
     return {article_id: n for n, phase in enumerate(phases) for article_id in phase.article_ids}
 
 
-def reports_phase(span: Span, phase: Phase) -> bool:
-    """Whether a sentence is one of the lead passages the phase was read from."""
-    return any(
-        c.article_id == span.article_id and c.start < span.end and span.start < c.end
-        for c in phase.citations
-    )
+def reporting_phase(spans: Sequence[Span], phase: Phase) -> list[int]:
+    """Indices of the sentences that are lead passages the phase was read from (the phase's
+    citations looked up by article: linear in sentences and citations)."""
+    cited: dict[str, list[Span]] = {}
+    for citation in phase.citations:
+        cited.setdefault(citation.article_id, []).append(citation)
+    return [
+        i
+        for i, span in enumerate(spans)
+        if any(c.start < span.end and span.start < c.end for c in cited.get(span.article_id, ()))
+    ]
 
 
 def story_order(chosen: Sequence[Placed], phases: Sequence[Phase], lead: int | None) -> list[int]:

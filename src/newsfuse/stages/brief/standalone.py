@@ -81,14 +81,15 @@ def _short_names(
     at the start of a sentence ("Asif also accused …") that the article names in full elsewhere.
     """
     full_names: dict[str, Mention] = {}
+    written: dict[str, set[str]] = {}  # each person's multi-word forms in this article
     for mention in _people(article):
         words = mention.text.split()
         if len(words) > 1 and words[-1] == mention.norm.split()[-1]:
             full_names.setdefault(words[-1], mention)
+            written.setdefault(mention.norm, set()).add(mention.text)
     found = []
     for surname, full in sorted(full_names.items()):
-        named = (m.text for m in _people(article) if m.norm == full.norm and " " in m.text)
-        if full.norm in text or any(name in text for name in named):
+        if full.norm in text or any(name in text for name in written[full.norm]):
             continue
         pattern = re.compile(rf"(?<![\w-]){re.escape(surname)}(?![\w-])")
         for match in pattern.finditer(article.text, start, end):
