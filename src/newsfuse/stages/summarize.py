@@ -191,7 +191,8 @@ class Candidates:
     supporters: list[dict[str, tuple[int, float]]]  # per other outlet: (candidate, cosine)
     facts: list[tuple[int, ...]]  # indices into the context's facts each candidate states
     features: npt.NDArray[np.float64]  # rows: candidates; columns: scorer.FEATURES
-    what_changed: int | None  # the best-placed candidate reporting the latest phase, if any
+    # the candidates that are lead passages of the latest phase's articles (when the story moved)
+    reporting_latest: tuple[int, ...]
 
     @property
     def texts(self) -> list[str]:
@@ -241,21 +242,19 @@ def candidate_table(
     stated = facts_of_sentences([c.span for c in items], context.facts)
     latest = latest_development(context.phases)
     features = _features(items, vectors, title_vectors, supporters, stated, context, latest)
-    what_changed = None
-    if latest is not None:
-        reporting = reporting_phase([c.span for c in items], latest)
-        if reporting:  # the lead passage the phase was read from, earliest article first
-            what_changed = min(reporting, key=lambda i: (items[i].position, i))
-    return Candidates(items, vectors, supporters, stated, features, what_changed)
+    reporting = reporting_phase([c.span for c in items], latest) if latest is not None else []
+    return Candidates(items, vectors, supporters, stated, features, tuple(reporting))
 
 
 def select_brief(
     table: Candidates, model: SentenceModel, limit: int, max_words: int | None
 ) -> list[int]:
-    """The chosen candidates, best first; what changed (when the story moved) comes first."""
+    """The chosen candidates, best first; when the story moved, the most valuable sentence
+    reporting its latest phase comes first (what changed)."""
     value = model.value(table.features)
-    if table.what_changed is not None:
-        value[table.what_changed] = np.inf
+    if table.reporting_latest:
+        latest = list(table.reporting_latest)
+        value[latest[int(np.argmax(value[latest]))]] = np.inf  # ties: the first
     return choose(
         value,
         [len(c.text.split()) for c in table.items],
@@ -343,7 +342,7 @@ def write_brief(
     placed = [
         Placed(items[i].span, items[i].article.published_at, items[i].position) for i in chosen
     ]
-    lead = chosen.index(table.what_changed) if table.what_changed in chosen else None
+    lead = 0 if chosen and chosen[0] in table.reporting_latest else None
     disputes: dict[str, list[Conflict]] = {}
     for conflict in context.conflicts:
         disputes.setdefault(conflict.fact_id, []).append(conflict)
