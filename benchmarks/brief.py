@@ -8,9 +8,13 @@ The **reference** is the summary (the part after ``ARTICLE=>``); the neutral tit
 **The split, made once and written down here.**  The stories of ``train.source`` and ``val.source``
 are pooled (2,452 + 307 = 2,759), shuffled with ``random.Random(15)`` and cut 60 / 20 / 20 into
 *train* (1,655), *validation* (552) and *test* (552).  The sentence scorer's weights
-(:mod:`newsfuse.stages.brief.scorer`) are fitted on train only; the ridge strength and the lexical
-redundancy threshold are chosen on validation only; test is scored once, with the chosen settings,
-and the validation-to-test gap is printed.  ``--write-model`` stores the fitted model in the package
+(:mod:`newsfuse.stages.brief.scorer`) are fitted on train only (ridge regression of each candidate
+sentence's signals on its overlap with the reference); what it is fitted to predict, the ridge
+strength, the lexical redundancy threshold, the coverage term per fact and the length power are
+chosen on validation only (:data:`TARGETS`, :data:`ALPHAS`, :data:`REDUNDANCY`, :data:`COVERAGE`,
+:data:`LENGTH_POWER`); test is scored once, with the chosen settings, and the validation-to-test
+gap is printed.  An ablation row (the same model, sentences sharing a fact *not* excluded) shows
+what stating each fact once costs in ROUGE.  ``--write-model`` stores the fitted model in the package
 (``src/newsfuse/stages/brief/brief_model.json``).
 
 Every system sees the same input: three :class:`~newsfuse.models.Article` records per story
