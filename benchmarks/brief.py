@@ -60,7 +60,7 @@ import random
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -423,6 +423,12 @@ def _locate(roundup: Roundup, summary: Sequence[str]) -> list[Span | None]:
     return located
 
 
+def _locate_in(text: str, spans: Iterable[Span], articles: Mapping[str, Article]) -> list[Span]:
+    """The spans whose passage is ``text`` (display brackets read as any text)."""
+    pattern = re.compile(".+?".join(re.escape(p) for p in _BRACKETS.split(text)) + "$", re.DOTALL)
+    return [s for s in spans if pattern.match(articles[s.article_id].slice(s))]
+
+
 def count_structure(roundup: Roundup, summary: Sequence[str], tally: Tally) -> None:
     """Add the summary's repeated facts and whether it keeps each article's order."""
     spans = [s for s in _locate(roundup, summary) if s is not None]
@@ -545,17 +551,9 @@ def order_on_stories(paths: Sequence[Path]) -> list[str]:
         phase_of = {a: n for n, p in enumerate(story.phases) for a in p.article_ids}
         keys = []
         for sentence in story.brief:
-            own = sentence.citations[0] if sentence.citations else None
-            own = next(
-                (
-                    s
-                    for s in sentence.citations
-                    if _BRACKETS.sub("", sentence.text)[:20] in articles[s.article_id].slice(s)
-                ),
-                own,
-            )
+            own = next(iter(_locate_in(sentence.text, sentence.citations, articles)), None)
             if own is None:
-                continue
+                continue  # a line giving both sides of a disputed figure
             published = articles[own.article_id].published_at or ""
             keys.append((phase_of.get(own.article_id, 0), published[:10]))
         moved = len(story.phases) >= 2

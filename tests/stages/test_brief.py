@@ -200,3 +200,11 @@ def test_neutral_title_cuts_the_side_taking_part() -> None:
     ]
     title = neutral_title(articles, (), disputed={"41", "38"}, loaded={"militant"})
     assert title == "Calderra dock strike talks break down"
+
+
+def test_he_said_after_a_quotation_names_the_subject_before_it(seeds_report: Report) -> None:
+    article = _article_with(seeds_report, "it will gouge out its eyes,” he said")
+    span = _sentence_with(article, "it will gouge out its eyes,” he said")
+    shown = resolve(article, span, article.slice(span))
+    assert "its eyes,” [Khawaja Asif] said" in shown.text  # not Tarar, named later in that sentence
+    assert [article.slice(s) for s in shown.citations] == ["Khawaja Asif"]

@@ -11,7 +11,8 @@ that names the person is cited beside the sentence's own span, so the reader can
   the article's own mention of that full name;
 * a definite description that is a quote's speaker ("the minister thanked …") becomes the nearest
   person named before it in the article whose title carries the description's noun ("Information
-  Minister Attaullah Tarar"), citing that mention.
+  Minister Attaullah Tarar"), citing that mention; a quote's speaker given as "he" or "she" ("“…,”
+  he said") becomes the first person named in the nearest sentence that names one.
 
 Nothing is resolved without a passage to cite, and quotations are never cut (candidates with an
 unbalanced quotation mark are excluded before selection).
@@ -19,6 +20,7 @@ unbalanced quotation mark are excluded before selection).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -32,6 +34,7 @@ _LEANING = re.compile(
     r"\b(?:the (?:minister|spokesman|spokeswoman|official|president|premier|chief|leader))\b",
     re.IGNORECASE,
 )
+_PRONOUNS = frozenset({"he", "she"})
 _NAME_BEFORE = re.compile(r"[A-Z][\w’'-]*\s$")
 _TITLE_WINDOW = 60  # characters before a name in which its title ("Information Minister") stands
 
@@ -101,14 +104,21 @@ def _short_names(
 
 
 def _descriptions(article: Article, start: int, end: int) -> list[tuple[int, int, str, Span]]:
-    """A quote's speaker given as "the minister": the nearest person titled so before it."""
+    """A quote's speaker given as "the minister" or "he": the nearest person named before it
+    (for a description, the nearest whose title carries the description's noun)."""
     found = []
     for quote in article.quotes:
         where = quote.speaker_span
         if where is None or not (start <= where.start and where.end <= end):
             continue
-        match = _DESCRIPTION.match(article.slice(where))
+        speaker = article.slice(where)
+        match = _DESCRIPTION.match(speaker)
+        if match is None and speaker.lower() not in _PRONOUNS:
+            continue
         if match is None:
+            person = _subject_before(article, where)
+            if person is not None:
+                found.append((where.start, where.end, person.norm, person.span))
             continue
         noun = match.group(1).split()[-1].lower()
         earlier = [m for m in _people(article) if m.span.end <= where.start]
@@ -118,3 +128,16 @@ def _descriptions(article: Article, start: int, end: int) -> list[tuple[int, int
                 found.append((where.start, where.end, mention.norm, mention.span))
                 break
     return found
+
+
+def _subject_before(article: Article, where: Span) -> Mention | None:
+    """Who "he" or "she" most likely is: the first person named in the sentence, before the
+    pronoun, or else in the nearest earlier sentence that names one (the subject usually comes
+    first: "Defence Minister Khawaja Asif echoed Tarar's frustration. '…,' he said")."""
+    people = [m for m in _people(article) if m.span.end <= where.start]
+    if not people:
+        return None
+    starts = [s.start for s in article.sentences]
+    sentence_of = [bisect.bisect_right(starts, m.span.start) - 1 for m in people]
+    latest = max(sentence_of)
+    return next(m for m, k in zip(people, sentence_of, strict=True) if k == latest)
