@@ -38,7 +38,7 @@ from newsfuse.stages.dedupe import assign_families
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.extract.canonical import canonicalise
 from newsfuse.stages.ingest.sources import read_sources
-from newsfuse.stages.summarize import build_story, support_from_facts
+from newsfuse.stages.summarize import BriefContext, build_story
 from newsfuse.stages.timeline import build_timeline
 
 __all__ = [
@@ -250,28 +250,34 @@ def analyse_story(
     rejections: Sequence[Rejection] = (),
     on_progress: ProgressCallback | None = None,
 ) -> Report:
-    """The story-level half: canonical entities, brief, timeline and corroboration → a Report.
+    """The story-level half: canonical entities, corroboration, the brief (which covers the facts
+    corroboration found), timeline → a Report.
 
     ``articles`` are annotated articles of one story (from :func:`prepare_articles`, or from a
     store); the report is the same whichever way they came, given the same articles and settings.
     """
     progress = on_progress or (lambda stage, done, total: None)
-    steps = 4  # canonical names, brief, corroboration, timeline: "story" shows which is running
+    steps = 4  # canonical names, corroboration, brief (of the facts), timeline
     progress("story", 0, steps)
     entities, annotated_tuple = canonicalise(list(articles))
     annotated = list(annotated_tuple)
     digest = settings_hash(settings)
     progress("story", 1, steps)
-    story = build_story(annotated, settings.summarize, digest)
-    progress("story", 2, steps)
     corroboration = corroborate(annotated, _matcher(settings.align))
+    progress("story", 2, steps)
+    found = BriefContext(
+        facts=corroboration.facts,
+        phases=corroboration.phases,
+        conflicts=corroboration.conflicts,
+        framing=corroboration.framing,
+    )
+    story = build_story(annotated, settings.summarize, digest, context=found)
     progress("story", 3, steps)
     timeline = build_timeline(annotated)
     progress("story", 4, steps)
     by_id = {a.id: a for a in annotated}
     story = dataclasses.replace(
         story,
-        brief=support_from_facts(story.brief, corroboration.facts, by_id),
         entities=entities,
         timeline=timeline,
         facts=corroboration.facts,

@@ -1,21 +1,29 @@
-"""The cited brief: an extractive summary where every sentence cites the spans that support it.
+"""The cited brief: the sentences that cover the story's most important facts, each fact once,
+in the story's order, with what changed first, every sentence citing every passage that supports it.
 
-Each sentence of each article is a candidate.  Its *supporters* are, per other outlet, the most similar
-sentence of that outlet above ``summarize.support_threshold`` (TF-IDF cosine over content words) that
-also states the candidate's figures.  A candidate's relevance adds up what a neutral multi-outlet
-summary is made of (see :class:`_Weights`): corroboration by other outlets, closeness to the whole
-story and to the outlets' headlines, and lead position, less a little for quotations (one outlet's
-voice).  The brief takes candidates greedily by relevance less redundancy with what it already holds
-(MMR), never one that repeats a chosen sentence, until ``brief_sentences`` or the caller's word
-budget is reached, and cites the candidate's own span plus its supporters.  A sentence no other outlet
-supports is marked single-source.  On AllSides roundups this beats LexRank, TextRank, SumBasic, KL-Sum,
-centroid and lead baselines on ROUGE-1/2/L (``benchmarks/results/brief.md``).
+Each sentence of each article is a candidate (fragments, sentences that open by pointing back — "He
+further warned …" — and pieces of a quotation cut off from it are not).  Its worth is a linear
+model over signals computed once (:mod:`newsfuse.stages.brief.scorer`, fitted on AllSides
+roundups): the facts it states (from the corroboration stage: how many, how many independent sources
+the best of them has), how many other outlets carry a matching sentence, closeness to the whole
+story and to the outlets' headlines, position, length, quotation, figures, words that lean on
+missing context.  Selection (:mod:`newsfuse.stages.brief.select`) takes the most valuable sentences
+within the budget and excludes every sentence stating a fact already told: no two brief sentences
+state one fact.  When the story has moved to a new phase, the best sentence reporting it is taken
+first and leads the brief (:mod:`newsfuse.stages.brief.order`); the rest follow by phase, time and
+position.  References that lean on missing context are resolved for display with the naming passage
+cited (:mod:`newsfuse.stages.brief.standalone`), a figure the outlets dispute is followed by a line
+giving both sides, and the title takes no side (:mod:`newsfuse.stages.brief.title`).
+
+A sentence cites its own span and every claim of the facts it states; its outlets and its
+single-source mark come from those facts, as the Facts section counts them.  A sentence stating no
+fact (a story without facts, or claims too short to align) falls back to the passages of other
+outlets that match it lexically and state its figures.
 
 The brief's units stay whole sentences even though claims may be clauses: a clause lifted out of its
-sentence often reads as a fragment ("officials began preparing …" without its time and actor), a
-sentence already cites every span that supports it, whichever of its clauses each supporter
-matches, and the ROUGE figures above are for sentences.  The update brief (:func:`brief_from_facts`)
-is the exception: it is made of facts, so it uses a fact's own wording.
+sentence often reads as a fragment ("officials began preparing …" without its time and actor).  The
+update brief (:func:`brief_from_facts`) is the exception: it is made of facts, so it uses a fact's own
+wording.
 """
 
 from __future__ import annotations
@@ -30,10 +38,40 @@ import numpy as np
 import numpy.typing as npt
 
 from newsfuse.config import SummarizeSettings
-from newsfuse.models import Article, CitedSentence, Fact, Span, Story, content_id
+from newsfuse.models import (
+    Article,
+    CitedSentence,
+    Conflict,
+    Fact,
+    FramingTerm,
+    Phase,
+    Span,
+    Story,
+    content_id,
+)
+from newsfuse.stages.brief.concepts import facts_of_sentences
+from newsfuse.stages.brief.order import (
+    Placed,
+    latest_development,
+    reporting_phase,
+    story_order,
+)
+from newsfuse.stages.brief.scorer import FEATURES, SentenceModel, load_model
+from newsfuse.stages.brief.select import choose
+from newsfuse.stages.brief.standalone import leans_on_context, resolve
+from newsfuse.stages.brief.title import neutral_title
 from newsfuse.stages.similarity import cosine, sparse_rows, terms, tfidf
 
-__all__ = ["brief_from_facts", "build_story", "outlet_key", "support_from_facts"]
+__all__ = [
+    "BriefContext",
+    "Candidates",
+    "brief_from_facts",
+    "build_story",
+    "candidate_table",
+    "outlet_key",
+    "select_brief",
+    "write_brief",
+]
 
 _DATELINE = re.compile(r"^[A-Z][\w .’'-]{1,40}(?:\s*\([^)]{1,60}\))?\s*:\s*")
 _MIN_WORDS = 8
@@ -41,7 +79,7 @@ _DANGLING_STARTS = frozenset(
     {"he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "its"}
     | {"but", "and", "however,", "also", "meanwhile,", "instead,"}
 )
-_REDUNDANT = 0.5  # a candidate this similar to a chosen sentence says the same thing again
+_REDUNDANT = 0.5  # an update-brief fact this similar to a chosen one says the same thing again
 _BLOCK = 1024  # candidate rows per sparse product when looking for supporters
 Matrix = Any  # scipy.sparse.csr_matrix (scipy ships no type stubs)
 
@@ -67,35 +105,6 @@ def _numbers(text: str) -> frozenset[str]:
 def outlet_key(article: Article) -> str:
     """The outlet an article counts for (:attr:`Article.source_name`)."""
     return article.source_name
-
-
-def build_story(
-    articles: Sequence[Article],
-    settings: SummarizeSettings,
-    settings_hash: str,
-    *,
-    max_words: int | None = None,
-) -> Story:
-    """Build the story and its cited brief from annotated articles."""
-    ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
-    candidates = _candidates(ordered)
-    titles = [a.title for a in ordered if a.title]
-    all_vectors = sparse_rows(
-        tfidf([terms(c.text) for c in candidates] + [terms(t) for t in titles])
-    )
-    vectors, title_vectors = all_vectors[: len(candidates)], all_vectors[len(candidates) :]
-    supporters = _supporters(candidates, vectors, settings.support_threshold)
-    chosen = _choose(
-        candidates, vectors, supporters, title_vectors, settings.brief_sentences, max_words
-    )
-    brief = tuple(_cite(candidates, index, supporters[index]) for index in chosen)
-    return Story(
-        id=content_id(*sorted(a.id for a in articles), prefix="sty_"),
-        title=_title(ordered, brief),
-        article_ids=tuple(a.id for a in ordered),
-        brief=brief,
-        settings_hash=settings_hash,
-    )
 
 
 def _candidates(articles: Sequence[Article]) -> list[_Candidate]:
@@ -158,47 +167,124 @@ def _supporters(
     return result
 
 
+def _dot_rows(rows: Matrix, vector: Any) -> npt.NDArray[np.float64]:
+    """Each row's dot product with one dense vector (a 1 × terms matrix or array)."""
+    return np.asarray(rows @ np.asarray(vector, dtype=np.float64).ravel()).ravel()
+
+
 @dataclass(frozen=True, slots=True)
-class _Weights:
-    """How much each signal counts when ranking candidates.
+class BriefContext:
+    """What the corroboration stage found that the brief uses (empty for a bare call)."""
 
-    Tuned on roundups-dev ``train`` (AllSides: three outlets, one neutral human summary; stories
-    800+ held out) with ``benchmarks/brief.py``; reported on ``val``.  What a neutral multi-outlet
-    summary is made of: statements the other outlets also carry (``outlets``, ``support``,
-    ``centrality``), what the whole story is about (``centroid``), what the headlines say
-    (``headlines``), the lead (``lead``); a quotation is one outlet's voice (``quote`` penalty).
-    """
-
-    outlets: float = 1.0  # per other outlet that carries the same statement
-    support: float = 1.0  # summed similarity of those supporting passages
-    centrality: float = 4.0  # mean similarity with every sentence of the other outlets
-    centroid: float = 8.0  # similarity with the story's mean vector
-    headlines: float = 6.0  # mean similarity with the outlets' headlines
-    lead: float = 0.25  # 1 / (1 + position): news puts what matters first
-    quote: float = 0.3  # penalty for a sentence carrying a quotation
-    redundancy: float = 0.5  # MMR: penalty times the best similarity with an already chosen one
+    facts: tuple[Fact, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    framing: tuple[FramingTerm, ...] = ()
 
 
-_WEIGHTS = _Weights()
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The story's candidate sentences with everything selection needs, computed once."""
+
+    items: list[_Candidate]
+    vectors: Matrix  # L2-normalised TF-IDF rows
+    supporters: list[dict[str, tuple[int, float]]]  # per other outlet: (candidate, cosine)
+    facts: list[tuple[int, ...]]  # indices into the context's facts each candidate states
+    features: npt.NDArray[np.float64]  # rows: candidates; columns: scorer.FEATURES
+    # the candidates that are lead passages of the latest phase's articles (when the story moved)
+    reporting_latest: tuple[int, ...]
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.items]
 
 
-def _relevance(
-    candidates: list[_Candidate],
+def build_story(
+    articles: Sequence[Article],
+    settings: SummarizeSettings,
+    settings_hash: str,
+    *,
+    max_words: int | None = None,
+    context: BriefContext = BriefContext(),
+    model: SentenceModel | None = None,
+) -> Story:
+    """Build the story, its cited brief and its title from annotated articles (see the module)."""
+    ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
+    table = candidate_table(ordered, settings, context)
+    brief = write_brief(table, context, model or load_model(), settings.brief_sentences, max_words)
+    disputed = {side.value for c in context.conflicts if c.kind == "number" for side in c.sides}
+    loaded = {t.term for t in context.framing if t.kind == "loaded"}
+    title = neutral_title(
+        ordered,
+        brief,
+        disputed=disputed,
+        loaded=loaded,
+        latest=latest_development(context.phases),
+    )
+    return Story(
+        id=content_id(*sorted(a.id for a in articles), prefix="sty_"),
+        title=title,
+        article_ids=tuple(a.id for a in ordered),
+        brief=brief,
+        settings_hash=settings_hash,
+    )
+
+
+def candidate_table(
+    ordered: Sequence[Article], settings: SummarizeSettings, context: BriefContext
+) -> Candidates:
+    """Every candidate sentence of the story (articles in publication order) and its signals."""
+    items = _candidates(ordered)
+    titles = [a.title for a in ordered if a.title]
+    all_vectors = sparse_rows(tfidf([terms(c.text) for c in items] + [terms(t) for t in titles]))
+    vectors, title_vectors = all_vectors[: len(items)], all_vectors[len(items) :]
+    supporters = _supporters(items, vectors, settings.support_threshold)
+    stated = facts_of_sentences([c.span for c in items], context.facts)
+    latest = latest_development(context.phases)
+    features = _features(items, vectors, title_vectors, supporters, stated, context, latest)
+    reporting = reporting_phase([c.span for c in items], latest) if latest is not None else []
+    return Candidates(items, vectors, supporters, stated, features, tuple(reporting))
+
+
+def select_brief(
+    table: Candidates, model: SentenceModel, limit: int, max_words: int | None
+) -> list[int]:
+    """The chosen candidates, best first; when the story moved, the most valuable sentence
+    reporting its latest phase comes first (what changed)."""
+    value = model.value(table.features)
+    if table.reporting_latest:
+        latest = list(table.reporting_latest)
+        value[latest[int(np.argmax(value[latest]))]] = np.inf  # ties: the first
+    return choose(
+        value,
+        [len(c.text.split()) for c in table.items],
+        table.facts,
+        table.vectors,
+        limit=limit,
+        max_words=max_words,
+        redundancy=model.redundancy if table.facts and any(table.facts) else _REDUNDANT,
+    )
+
+
+def _features(
+    items: list[_Candidate],
     vectors: Matrix,
-    supporters: list[dict[str, tuple[int, float]]],
     title_vectors: Matrix,
-    weights: _Weights,
-) -> list[float]:
-    """Each candidate's standalone worth: corroboration, centrality, headline match, position.
+    supporters: list[dict[str, tuple[int, float]]],
+    stated: list[tuple[int, ...]],
+    context: BriefContext,
+    latest: Phase | None,
+) -> npt.NDArray[np.float64]:
+    """The scorer's signals for every candidate (columns in :data:`FEATURES` order).
 
     Centrality is the mean cosine with the other outlets' sentences: the cosine with the sum of all
-    sentences less the sum of the candidate's own outlet's, so it costs one sparse product per
-    outlet, not one per pair.
+    sentences less the sum of the candidate's own outlet's, one sparse product per outlet, not per
+    pair.
     """
-    n = len(candidates)
+    n = len(items)
     if not n:
-        return []
-    outlet_of = [c.outlet for c in candidates]
+        return np.zeros((0, len(FEATURES)))
+    outlet_of = [c.outlet for c in items]
     with_all = _dot_rows(vectors, vectors.sum(axis=0))
     own = np.zeros(n)
     size = np.zeros(n)
@@ -211,70 +297,102 @@ def _relevance(
     centroid = _dot_rows(vectors, vectors.sum(axis=0) / n)
     titles = title_vectors.shape[0]
     headlines = _dot_rows(vectors, title_vectors.sum(axis=0) / max(1, titles))
-    scores = []
-    for i, candidate in enumerate(candidates):
-        quoted = any(mark in candidate.text for mark in ('"', "“", "”"))
-        scores.append(
-            weights.outlets * len(supporters[i])
-            + weights.support * sum(s for _, s in supporters[i].values())
-            + weights.centrality * float(centrality[i])
-            + weights.centroid * float(centroid[i])
-            + weights.headlines * float(headlines[i])
-            + weights.lead / (1 + candidate.position)
-            - weights.quote * quoted
+    other_outlets = max(1, len(set(outlet_of)) - 1)
+    sources = [f.independent_sources for f in context.facts]
+    most = max(sources, default=1) or 1
+    in_latest = set(latest.article_ids) if latest is not None else set()
+    rows = []
+    for i, c in enumerate(items):
+        facts = [sources[k] for k in stated[i]]
+        rows.append(
+            {
+                "lead": 1 / (1 + c.position),
+                "first": float(c.position == 0),
+                "relative_position": c.position / max(1, len(c.article.sentences)),
+                "centroid": float(centroid[i]),
+                "centrality": float(centrality[i]),
+                "headlines": float(headlines[i]),
+                "outlets": len(supporters[i]) / other_outlets,
+                "support": sum(s for _, s in supporters[i].values()),
+                "fact_sources": max(facts, default=0) / most,
+                "corroborated_facts": float(sum(k >= 2 for k in facts)),
+                "facts": float(len(facts)),
+                "quoted": float(any(mark in c.text for mark in ('"', "“", "”"))),
+                "words": len(c.text.split()) / 30,
+                "figures": float(bool(c.numbers)),
+                "dangling": float(leans_on_context(c.text)),
+                "latest": float(c.article.id in in_latest),
+            }
         )
-    return scores
+    return np.array([[row[name] for name in FEATURES] for row in rows], dtype=np.float64)
 
 
-def _dot_rows(rows: Matrix, vector: Any) -> npt.NDArray[np.float64]:
-    """Each row's dot product with one dense vector (a 1 × terms matrix or array)."""
-    return np.asarray(rows @ np.asarray(vector, dtype=np.float64).ravel()).ravel()
-
-
-def _choose(
-    candidates: list[_Candidate],
-    vectors: Matrix,
-    supporters: list[dict[str, tuple[int, float]]],
-    title_vectors: Matrix,
+def write_brief(
+    table: Candidates,
+    context: BriefContext,
+    model: SentenceModel,
     limit: int,
     max_words: int | None = None,
-) -> list[int]:
-    """Greedy MMR: each step takes the candidate with the best relevance less redundancy with the
-    chosen ones (its best cosine with them, kept up to date with one sparse product per step)."""
-    weights = _WEIGHTS
-    relevance = np.array(_relevance(candidates, vectors, supporters, title_vectors, weights))
-    chosen: list[int] = []
-    words = 0
-    overlap = np.zeros(len(candidates))
-    open_ = np.ones(len(candidates), dtype=bool)
-    while open_.any() and len(chosen) < limit:
-        if max_words is not None and words >= max_words:
-            break
-        gain = np.where(open_, relevance - weights.redundancy * overlap, -np.inf)
-        best = int(np.argmax(gain))  # ties: the lowest index
-        open_[best] = False
-        if chosen and overlap[best] >= _REDUNDANT:
-            continue
-        chosen.append(best)
-        overlap = np.maximum(overlap, _dot_rows(vectors, vectors[best].toarray()))
-        words += len(candidates[best].text.split())
-    return sorted(
-        chosen,
-        key=lambda i: (candidates[i].article.published_at or "9999", candidates[i].position, i),
+) -> tuple[CitedSentence, ...]:
+    """The brief from a candidate table: the chosen sentences in the story's order, resolved for
+    display, cited, with a line giving both sides after a sentence that states a figure the outlets
+    dispute.  (The table does not depend on the model, so a benchmark builds it once per story.)"""
+    chosen = select_brief(table, model, limit, max_words)
+    items = table.items
+    placed = [
+        Placed(items[i].span, items[i].article.published_at, items[i].position) for i in chosen
+    ]
+    lead = 0 if chosen and chosen[0] in table.reporting_latest else None
+    disputes: dict[str, list[Conflict]] = {}
+    for conflict in context.conflicts:
+        disputes.setdefault(conflict.fact_id, []).append(conflict)
+    told: set[str] = set()
+    brief: list[CitedSentence] = []
+    for k in story_order(placed, context.phases, lead):
+        index = chosen[k]
+        brief.append(_cite(table, index, context.facts))
+        for fact in (context.facts[f] for f in table.facts[index]):
+            for conflict in disputes.get(fact.id, []):
+                if conflict.id not in told:
+                    told.add(conflict.id)
+                    brief.append(_disagreement(conflict))
+    return tuple(brief)
+
+
+def _cite(table: Candidates, index: int, facts: Sequence[Fact]) -> CitedSentence:
+    """One brief sentence: displayed with references resolved, citing its own span, the passages
+    naming what the brackets resolve, and every claim of the facts it states."""
+    own = table.items[index]
+    shown = resolve(own.article, own.span, own.text)
+    stated = [facts[f] for f in table.facts[index]]
+    if stated:
+        spans = {own.span, *shown.citations, *(s for f in stated for s in f.claims)}
+        outlets = {own.outlet, *(o for f in stated for o in f.outlets)}
+        single = all(f.independent_sources < 2 for f in stated)
+    else:
+        supporters = table.supporters[index]
+        spans = {own.span, *shown.citations, *(table.items[j].span for j, _ in supporters.values())}
+        outlets = {own.outlet, *supporters}
+        single = len(outlets) == 1
+    return CitedSentence(
+        text=shown.text,
+        citations=tuple(sorted(spans)),
+        outlets=tuple(sorted(outlets)),
+        single_source=single,
     )
 
 
-def _cite(
-    candidates: list[_Candidate], index: int, supporters: dict[str, tuple[int, float]]
-) -> CitedSentence:
-    own = candidates[index]
-    spans = [own.span, *(candidates[j].span for j, _ in supporters.values())]
-    outlets = sorted({own.outlet, *supporters})
+def _disagreement(conflict: Conflict) -> CitedSentence:
+    """ "Reports differ on a figure: 38 (C); 41 (A, B)." citing every side (the conflict's subject
+    is a matching key, not always a word a reader should see)."""
+    what = {"number": "a figure", "date": "a date", "speaker": "who said it"}[conflict.kind]
+    sides = "; ".join(f"{s.value} ({', '.join(s.outlets)})" for s in conflict.sides)
+    outlets = sorted({o for s in conflict.sides for o in s.outlets})
     return CitedSentence(
-        text=own.text,
-        citations=tuple(sorted(spans)),
+        text=f"Reports differ on {what}: {sides}.",
+        citations=tuple(sorted({c for s in conflict.sides for c in s.citations})),
         outlets=tuple(outlets),
-        single_source=len(outlets) == 1,
+        single_source=len(outlets) < 2,
     )
 
 
@@ -351,59 +469,3 @@ def _reads_alone(text: str) -> bool:
         return False
     first = words[0]
     return (first[0].isupper() or first[0] in "\"“‘'") and first.lower() not in _DANGLING_STARTS
-
-
-def _title(articles: Sequence[Article], brief: Sequence[CitedSentence]) -> str:
-    titles = [a.title for a in articles if a.title and a.title.count("|") < 2]  # not a menu
-    if titles:
-        return titles[0]
-    if brief:
-        words = brief[0].text.split()
-        return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
-    return "Untitled story"
-
-
-def support_from_facts(
-    brief: Sequence[CitedSentence], facts: Sequence[Fact], articles: Mapping[str, Article]
-) -> tuple[CitedSentence, ...]:
-    """The brief with its sources counted from the facts, as the Facts section counts them.
-
-    A brief sentence is supported by the facts one of whose claims lies (at least half) inside the
-    sentence's own span: it cites its own span and every claim of those facts (in place of the
-    passages that only matched it lexically), names their outlets, and is single-source unless one
-    of those facts has two or more independent sources.  So the brief never calls a sentence corroborated that the
-    Facts section lists as single-source, nor the other way round.
-    """
-    claims_by_article: dict[str, list[tuple[Span, Fact]]] = {}
-    for fact in facts:
-        for span in fact.claims:
-            claims_by_article.setdefault(span.article_id, []).append((span, fact))
-    marked = []
-    for sentence in brief:
-        own = next(
-            (s for s in sentence.citations if articles[s.article_id].slice(s) == sentence.text),
-            None,
-        )
-        if own is None:
-            marked.append(sentence)
-            continue
-        supporting = {
-            fact.id: fact
-            for span, fact in claims_by_article.get(own.article_id, [])
-            if 2 * (min(span.end, own.end) - max(span.start, own.start)) >= span.end - span.start
-        }
-        if not supporting:
-            marked.append(sentence)
-            continue
-        citations = {own, *(s for f in supporting.values() for s in f.claims)}
-        outlets = {o for f in supporting.values() for o in f.outlets}
-        outlets.add(outlet_key(articles[own.article_id]))
-        marked.append(
-            CitedSentence(
-                text=sentence.text,
-                citations=tuple(sorted(citations)),
-                outlets=tuple(sorted(outlets)),
-                single_source=all(f.independent_sources < 2 for f in supporting.values()),
-            )
-        )
-    return tuple(marked)

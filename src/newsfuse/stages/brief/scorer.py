@@ -1,0 +1,124 @@
+"""What one candidate sentence is worth to the brief: a linear model over signals computed once.
+
+The weights are not set by hand: ``benchmarks/brief.py`` fits them (ridge regression, each signal
+standardised) on the *train* part of AllSides roundups to predict how much of a sentence a neutral
+human summary of the story repeats (its share of bigrams and words found in the summary), chooses
+the ridge strength and the selection settings on the *validation* part, and writes
+``brief_model.json`` beside this module (under 1 kB).  Selection ranks by :meth:`SentenceModel.value`:
+the predicted worth plus a concept-coverage term per fact the sentence states, per a power of its
+length, both also chosen on validation.  Signals that do not vary on the
+roundups (they carry no publication dates, so ``latest`` is always 0) get weight 0 there; recency
+is handled by the order step, which leads with what changed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["FEATURES", "SentenceModel", "load_model"]
+
+FEATURES = (
+    "lead",  # 1 / (1 + position): news puts what matters first
+    "first",  # the article's first sentence
+    "relative_position",  # position / sentences in the article
+    "centroid",  # cosine with the story's mean TF-IDF vector
+    "centrality",  # mean cosine with the other outlets' sentences
+    "headlines",  # cosine with the outlets' headlines
+    "outlets",  # share of the other outlets with a lexically matching sentence
+    "support",  # summed similarity of those matching sentences
+    "fact_sources",  # most independent sources among the facts it states, over the story's most
+    "corroborated_facts",  # facts it states that two or more independent sources carry
+    "facts",  # facts it states
+    "quoted",  # carries a quotation: one outlet's voice
+    "words",  # length in words / 30
+    "figures",  # states a figure
+    "dangling",  # leans on text that is not there ("also", "the minister")
+    "latest",  # from the articles of the story's latest development
+)
+MODEL_PATH = Path(__file__).with_name("brief_model.json")
+
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceModel:
+    """Standardised linear weights and the selection settings chosen with them."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    redundancy: float | None  # lexical cosine at which a sentence repeats a chosen one (None: off)
+    coverage: float = 0.0  # added per fact a sentence states: the concept-coverage term
+    length_power: float = 0.0  # value divided by (words / 30) ** length_power: worth per word
+
+    def score(self, features: Floats) -> Floats:
+        """Predicted worth of each row of ``features`` (columns in :data:`FEATURES` order)."""
+        if features.shape[0] == 0:
+            return np.zeros(0)
+        standard = (features - np.array(self.mean)) / np.array(self.scale)
+        return np.asarray(standard @ np.array(self.coef) + self.intercept, dtype=np.float64)
+
+    def value(self, features: Floats) -> Floats:
+        """What selection ranks by: the predicted worth plus :attr:`coverage` per fact stated,
+        per :attr:`length_power` of the length (both chosen on validation data)."""
+        if features.shape[0] == 0:
+            return np.zeros(0)
+        facts = features[:, FEATURES.index("facts")]
+        words = np.maximum(features[:, FEATURES.index("words")], 1 / 30)
+        worth = self.score(features) + self.coverage * facts
+        return np.asarray(worth / words**self.length_power, dtype=np.float64)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "mean": [round(v, 6) for v in self.mean],
+            "scale": [round(v, 6) for v in self.scale],
+            "coef": [round(v, 6) for v in self.coef],
+            "intercept": round(self.intercept, 6),
+            "redundancy": self.redundancy,
+            "coverage": round(self.coverage, 6),
+            "length_power": self.length_power,
+        }
+
+
+def model_from_json(data: dict[str, object], source: str) -> SentenceModel:
+    """The model a JSON object describes; a mismatch with :data:`FEATURES` names ``source``."""
+    if data.get("features") != list(FEATURES):
+        raise ValueError(f"{source}: fitted for other features; run benchmarks/brief.py --fit")
+
+    def floats(key: str) -> tuple[float, ...]:
+        values = data[key]
+        assert isinstance(values, list)
+        return tuple(float(v) for v in values)
+
+    redundancy = data.get("redundancy")
+    intercept = data["intercept"]
+    assert isinstance(intercept, int | float)
+    return SentenceModel(
+        mean=floats("mean"),
+        scale=floats("scale"),
+        coef=floats("coef"),
+        intercept=float(intercept),
+        redundancy=float(redundancy) if isinstance(redundancy, int | float) else None,
+        coverage=_number(data.get("coverage", 0.0)),
+        length_power=_number(data.get("length_power", 0.0)),
+    )
+
+
+def _number(value: object) -> float:
+    assert isinstance(value, int | float)
+    return float(value)
+
+
+@cache
+def load_model() -> SentenceModel:
+    """The shipped model (read once per process)."""
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return model_from_json(data, str(MODEL_PATH))
