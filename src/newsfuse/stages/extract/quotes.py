@@ -26,6 +26,14 @@ a quote and has no cue takes the speaker the paragraph before leads in with ("Cr
 "Carter said that …"), else continues the previous quote's speaker, as newspapers write
 multi-paragraph quotes.  A headline's colon credits the name before it ("Issa: Hillary Clinton’s
 ‘Honesty Is In Question.’"); a pull quote may be signed on its own last line, inside the marks.
+A definite title is the person the article last introduced with it ("Information Minister Attaullah
+Tarar …; the minister described …" is Tarar's), and a pronoun after a title phrase whose name the
+tagger missed is that name, never the title ("Minister for Information and Broadcasting Attaullah
+Tarar confirmed … He pointed out" is Tarar's).  Some attributions PolNeAR-style annotation marks are
+no one's words, and stay out of who-said-what (:attr:`Attribution.statement`): a reporter's gloss
+on a statement ("Asif’s reference to Tora Bora alluded to …") and a noun a cue's clause modifies
+("a charge New Delhi denies").  Within an article, an unnamed source takes its one fuller
+description ("a security official" … "a Pakistani security official"; :func:`unify_descriptions`).
 "“…,” Sanders said, according to CNN" stays Sanders's quote: PolNeAR marks only the outer source
 (CNN), but a reader asking who said it wants Sanders, and CNN's report is an attribution of its own.
 
