@@ -281,6 +281,8 @@ def test_last_representable_day_still_resolves_what_fits() -> None:
         # Vague plurals are durations; a pair of units is one.
         ("Fighting went on for days.", [("days", "DURATION", "PXD")]),
         ("A deal is due within weeks or months.", [("weeks or months", "DURATION", "PXW")]),
+        # "over" is a preposition, outside the span as TimeML has it.
+        ("Talks stalled over the weekend.", [("the weekend", "DATE", "2025-W43-WE")]),
         # A race result is no time of day.
         ("She won the marathon in 2:21:35.", []),
         ("Results at 10:30 GMT.", [("10:30 GMT", "TIME", "2025-10-30T10:30")]),

@@ -1163,7 +1163,8 @@ def bare_plural(m: re.Match[str], ctx: _Context) -> Result:
 
 # Leading words some patterns match only for context and drop from the span.
 _DROP_PREFIX = re.compile(
-    r"^(?:(?:about|around|approximately|at|by|until)\s*(?=\d|noon|midnight)|(?:for|in|over|within)\s+(?=(?:recent\s+)?(?:years|months|weeks|decades|days)))",
+    r"^(?:(?:about|around|approximately|at|by|until)\s*(?=\d|noon|midnight)|(?:for|in|over|within)\s+(?=(?:recent\s+)?(?:years|months|weeks|decades|days))"
+    r"|over\s+(?=the\s+weekend))",
     re.IGNORECASE,
 )
 
