@@ -29,14 +29,29 @@ A quoted passage the extractor found no cue and no speaker for is not counted as
 ``benchmarks/train_attribution.py``, which fits the extractor's model; nothing here reads it.  Reference: BBC Citron on
 PARC 3.0, all-spans overlap F1 83.2 (source exact 82.0, content exact 59.3).
 
+Systems, side by side on the same parse (the seconds are the attribution step alone, parsing
+excluded; the parse is timed once):
+
+* **rules only** – quotation marks, speech verbs and the speaker rules of
+  :mod:`newsfuse.stages.extract.quotes`, with no learned cue (the model's cue threshold set out of
+  reach), the plain baseline;
+* **rules + learned scorers** – the shipped model (``attribution_model.json.gz``) or any weight
+  file given with ``--model LABEL=PATH`` (``benchmarks/train_attribution.py --variants-dir DIR``
+  writes one per feature set: ``hand`` = sparse features only, ``cue`` / ``cue+source`` = plus the
+  parser's tok2vec vectors of the cue / of each source candidate).
+
     python benchmarks/attribution.py [--bench-dir DIR] [--split dev] [--limit N]
+        [--model LABEL=PATH ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import re
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +59,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsfuse.config import load_settings
+from newsfuse.stages.extract import attribution_model
 from newsfuse.stages.extract.entities import article_people
 from newsfuse.stages.extract.nlp import load_nlp
 from newsfuse.stages.extract.paragraphs import paragraph_chunks
@@ -326,22 +342,106 @@ def table(tally: Tally) -> list[str]:
     return rows
 
 
+def _rules_only_model(directory: Path) -> Path:
+    """The shipped weights with a cue threshold no token reaches: no learned cue at all."""
+    with gzip.open(attribution_model.MODEL_PATH, "rt", encoding="utf-8") as handle:
+        data = json.load(handle)
+    data["thresholds"]["cue"] = 1e9
+    path = directory / "rules-only.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    return path
+
+
+def run_with_model(
+    path: Path,
+    loaded: Sequence[tuple[str, str, list[Attr]]],
+    parsed: Sequence[Sequence[tuple[int, Doc]]],
+) -> Tally:
+    """Score the extractor with the weight file ``path`` on already parsed texts."""
+    shipped = attribution_model.MODEL_PATH
+    attribution_model.MODEL_PATH = path
+    attribution_model.load_model.cache_clear()
+    try:
+        started = time.perf_counter()
+        predictions = attributions(parsed)
+        tally = Tally(texts=len(loaded), seconds=time.perf_counter() - started)
+    finally:
+        attribution_model.MODEL_PATH = shipped
+        attribution_model.load_model.cache_clear()
+    for (_, text, gold), predicted in zip(loaded, predictions, strict=True):
+        score_text(text, predicted, gold, tally)
+    return tally
+
+
+def comparison(rows: Sequence[tuple[str, Tally]]) -> list[str]:
+    """One line per system: overlap F1 per role, relation F1, speaker accuracy, seconds."""
+    out = [
+        "| system | source overlap F1 | cue overlap F1 | content overlap F1 | relation F1 "
+        "| speaker accuracy (quoted) | source exact F1 | content exact F1 | seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, tally in rows:
+        overlap = {role: tally.overlap[role].prf()[2] for role in ROLES}
+        accuracy = tally.speaker_hits / tally.speaker_total if tally.speaker_total else 0.0
+        out.append(
+            f"| {label} | {overlap['source']:.3f} | {overlap['cue']:.3f} | "
+            f"{overlap['content']:.3f} | {tally.relation.prf()[2]:.3f} | {accuracy:.3f} | "
+            f"{tally.exact['source'].prf()[2]:.3f} | {tally.exact['content'].prf()[2]:.3f} | "
+            f"{tally.seconds:.1f} |"
+        )
+    return out
+
+
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH_DIR)
     parser.add_argument("--split", default="dev")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
+        help="also score this weight file (repeatable)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(list(argv) if argv is not None else None)
+    extra: list[tuple[str, Path]] = []
+    for item in args.model:
+        label, sep, path = item.partition("=")
+        if not sep or not Path(path).is_file():
+            parser.error(f"--model {item!r}: expected LABEL=PATH of an existing weight file")
+        extra.append((label, Path(path)))
     loaded = load_split(args.bench_dir / args.split, args.limit)
     started = time.perf_counter()
-    predictions = predict([text for _, text, _ in loaded])
-    tally = Tally(texts=len(loaded), seconds=time.perf_counter() - started)
-    for (_, text, gold), predicted in zip(loaded, predictions, strict=True):
-        score_text(text, predicted, gold, tally)
+    parsed = parse([text for _, text, _ in loaded])
+    parse_seconds = time.perf_counter() - started
+    shipped = run_with_model(attribution_model.MODEL_PATH, loaded, parsed)
+    tally = Tally(
+        exact=shipped.exact,
+        overlap=shipped.overlap,
+        relation=shipped.relation,
+        speaker_hits=shipped.speaker_hits,
+        speaker_total=shipped.speaker_total,
+        texts=shipped.texts,
+        seconds=parse_seconds + shipped.seconds,
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        rows = [
+            (
+                "rules only (no learned cue)",
+                run_with_model(_rules_only_model(Path(scratch)), loaded, parsed),
+            )
+        ]
+    rows += [
+        (f"rules + learned: {label}", run_with_model(path, loaded, parsed)) for label, path in extra
+    ]
+    rows.append(("rules + learned: **shipped model**", shipped))
     command = "python benchmarks/attribution.py" + (
         f" --limit {args.limit}" if args.limit is not None else ""
     )
+    command += "".join(f" --model {label}=…/{path.name}" for label, path in extra)
     gold_total = tally.relation.gold
     header = (
         f"Command: `{command}` — {tally.texts} texts of PolNeAR {args.split} ({gold_total} gold "
@@ -349,7 +449,16 @@ def main(argv: Iterable[str] | None = None) -> int:
         f"overlap = ≥1 shared character, one-to-one greedy matching; {tally.seconds:.1f}s "
         "including parsing.  Reference: BBC Citron on PARC 3.0, all-spans overlap F1 0.832."
     )
-    lines = [header, "", *table(tally)]
+    lines = [
+        header,
+        "",
+        *table(tally),
+        "",
+        f"Side by side on the same parse ({parse_seconds:.1f}s; seconds below: the attribution "
+        "step alone):",
+        "",
+        *comparison(rows),
+    ]
     output = "\n".join(lines) + "\n"
     sys.stdout.write(output)
     if not args.no_write and args.limit is None and args.split == "dev":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsfuse.config import load_settings
@@ -151,7 +152,8 @@ def test_the_source_ranker_learns_to_put_the_annotated_source_first(
     heads = trainer.gold_cue_heads(texts, parsed)
     examples = trainer.build_examples(texts, parsed, heads, frozenset())
     groups = [[(feats, label) for feats, label, _ in g] for g in examples.source if g]
-    weights = trainer.fit_ranker(groups, 1.0, null=True)
+    weights, no_dense = trainer.fit_ranker(groups, 1.0, null=True)
+    assert no_dense is None
 
     def scores(group: list[tuple[list[str], int]]) -> list[float]:
         return [sum(weights.get(f, 0.0) for f in feats) for feats, _ in group]
@@ -162,3 +164,47 @@ def test_the_source_ranker_learns_to_put_the_annotated_source_first(
     without = [g for g in groups if not any(label for _, label in g)]
     below = sum(max(scores(g)) < 0 for g in without)
     assert without and below / len(without) > 0.5, (below, len(without))
+    # with the candidates' tok2vec vectors as 96 more columns it ranks at least as well
+    vectors = [v for v in examples.source_vectors if v]
+    weights, dense = trainer.fit_ranker(groups, 1.0, null=True, vectors=vectors)
+    assert dense is not None and len(dense) == len(vectors[0][0])
+    scored = [
+        [
+            sum(weights.get(f, 0.0) for f in feats) + float(v @ np.asarray(dense))
+            for (feats, _), v in zip(g, gv, strict=True)
+        ]
+        for g, gv in zip(groups, vectors, strict=True)
+    ]
+    first_dense = sum(
+        g[max(range(len(g)), key=s.__getitem__)][1]
+        for g, s in zip(groups, scored, strict=True)
+        if any(label for _, label in g)
+    )
+    assert first_dense >= first - 2, (first_dense, first)
+
+
+def test_token_vectors_add_to_a_score_only_when_the_doc_has_them() -> None:
+    """The tok2vec part of a score (issue 18): the parser's own contextual vector of the token,
+    times the learned weights; a ``Doc`` without a tensor scores with the sparse weights alone."""
+    from newsfuse.stages.extract.attribution_model import AttributionModel, token_vector
+
+    nlp = load_nlp(load_settings().extract.spacy_model)
+    doc = nlp("The minister said the talks had failed.")
+    said = doc[2]
+    vector = token_vector(said)
+    assert vector is not None and vector.shape == (len(doc.tensor[0]),)
+    data: dict[str, object] = {
+        "cue": {"l=say": 1.0},
+        "source": {},
+        "content": {},
+        "lexicon": ["say"],
+        "thresholds": {"cue": 0.0, "source": 0.0},
+    }
+    sparse = AttributionModel(data)
+    dense = AttributionModel({**data, "cue_dense": [float(x) for x in vector]})
+    plain = sparse.cue_score(said, [], False)
+    assert plain == 1.0
+    assert dense.cue_score(said, [], False) == pytest.approx(1.0 + float(vector @ vector), rel=1e-4)
+    bare = nlp.make_doc("The minister said the talks had failed.")  # no tok2vec: no tensor
+    assert token_vector(bare[2]) is None
+    assert dense.cue_score(bare[2], [], False) == sparse.cue_score(bare[2], [], False)

@@ -223,7 +223,7 @@ def test_spacy_doc_is_optional_and_compatible() -> None:
 _EDGE_TEXT = (
     "On Oct. 25 he said on Tuesday that it began 900000 weeks ago, or 90000 years ago; "
     "talks resume next Friday, as last year, in January and at Christmas, at 6 a.m. Sunday, "
-    "March 15, two days ago, this week, three days later and a year ago, as in the 1990s and 2021."
+    "March 15, two days ago, this week, three days from now and a year ago, as in the 1990s and 2021."
 )
 
 
@@ -236,8 +236,12 @@ def test_date_arithmetic_out_of_range_drops_the_expression_never_raises(
     found = find_timexes(_EDGE_TEXT, reference)
     assert all(_EDGE_TEXT[t.start : t.end] == t.text for t in found)
     values = {t.text: t.value for t in found}
-    # every value keeps TIMEX3's four-digit year (or a decade, or placeholders)
-    assert all(v[:4].isdigit() or v.startswith("XXXX") or v == "199" for v in values.values())
+    # every value keeps TIMEX3's four-digit year (or a decade, placeholders, or the bare "now" left
+    # when "three days from now" runs past year 9999)
+    assert all(
+        v[:4].isdigit() or v.startswith("XXXX") or v in ("199", "PRESENT_REF")
+        for v in values.values()
+    )
     assert values["the 1990s"] == "199"
     assert values["2021"] == "2021"
     if reference is not None:  # too far back from any real date
@@ -257,3 +261,47 @@ def test_last_representable_day_still_resolves_what_fits() -> None:
     assert found["Tuesday"] == "9999-12-28"
     assert found["last year"] == "9998"
     assert "January" not in found  # the next January is in year 10000
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "later", "before", "after" are signals outside the span: the span is a duration.
+        ("Three days later, the market closed.", [("Three days", "DURATION", "P3D")]),
+        ("He left an hour before the blast.", [("an hour", "DURATION", "PT1H")]),
+        ("A few days later, it announced a deal.", [("A few days", "DURATION", "PXD")]),
+        # "ago", "earlier" and "from now" make a point in time, inside the span.
+        ("Eight years from now, it will be paid.", [("Eight years from now", "DATE", "2033")]),
+        ("Sales rose from a year earlier.", [("a year earlier", "DATE", "2024")]),
+        ("Prices will rise in the next decade.", [("the next decade", "DURATION", "P10Y")]),
+        # Both ends of a year range are dates, the second taking the first one's century.
+        ("the 2009-2010 season", [("2009", "DATE", "2009"), ("2010", "DATE", "2010")]),
+        ("in 1957-58 he played", [("1957", "DATE", "1957"), ("58", "DATE", "1958")]),
+        ("It ran on 2010-09-12.", [("2010-09-12", "DATE", "2010-09-12")]),
+        # Vague plurals are durations; a pair of units is one.
+        ("Fighting went on for days.", [("days", "DURATION", "PXD")]),
+        ("A deal is due within weeks or months.", [("weeks or months", "DURATION", "PXW")]),
+        # "over" is a preposition, outside the span as TimeML has it.
+        ("Talks stalled over the weekend.", [("the weekend", "DATE", "2025-W43-WE")]),
+        # A race result is no time of day.
+        ("She won the marathon in 2:21:35.", []),
+        ("Results at 10:30 GMT.", [("10:30 GMT", "TIME", "2025-10-30T10:30")]),
+    ],
+)
+def test_issue_18_cases(sentence: str, expected: list[tuple[str, str, str]]) -> None:
+    found = find_timexes(sentence, THURSDAY)
+    assert [(t.text, t.type, t.value) for t in found] == expected
+    assert all(sentence[t.start : t.end] == t.text for t in found)
+
+
+def test_without_a_publication_date_the_article_gives_the_year(seeds_dir: Path) -> None:
+    # Seed 002 speaks of talks "held in October 2025" and of "October 19": the same year.
+    article = _seed(seeds_dir, "002")
+    found = find_timexes(article, None)
+    (nineteenth,) = [t for t in found if t.text == "October 19"]
+    assert (nineteenth.value, nineteenth.anchored) == ("2025-10-19", True)
+    # Weekdays and "now" still need the day of writing.
+    assert all(not t.anchored for t in found if t.text == "now")
+    # A year must be written: "9/11" (2001) says nothing of the article's own year.
+    unanchored = find_timexes("Since 9/11, travel changed. Talks began on Oct. 25.", None)
+    assert [t.value for t in unanchored] == ["2001-09-11", "XXXX-10-25"]

@@ -28,6 +28,7 @@ from newsfuse.stages.extract.quotes import (
     QuoteContext,
     attributions_in_article,
     quote_people,
+    unify_descriptions,
 )
 from newsfuse.stages.published import publication_date
 
@@ -107,9 +108,13 @@ def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | N
             if m.label not in TIME_LABELS  # the timex rules find and normalise times better
         )
     quotes.extend(
-        a.quote
-        for a in attributions_in_article(docs, article.id, context)
-        if a.quote.kind != "indirect" or a.quote.speaker is not None
+        unify_descriptions(
+            [
+                a.quote
+                for a in attributions_in_article(docs, article.id, context)
+                if a.statement and (a.quote.kind != "indirect" or a.quote.speaker is not None)
+            ]
+        )
     )  # whole-article: a signature paragraph ("- Sanders.") names the quote above it
     mentions.extend(_time_mentions(article, reference))
     mentions.sort(key=lambda m: (m.span.start, m.span.end, m.label))

@@ -22,6 +22,17 @@ trained on PolNeAR's train split by ``benchmarks/train_attribution.py``, cover t
 The weights are a plain feature → weight map (``attribution_model.json.gz`` beside this module, a few
 hundred kilobytes), loaded once per process; scoring is a sum of dictionary look-ups, so the extract
 stage stays within its time budget over bare spaCy parsing.
+
+**Context from the parser's own encoder.**  The hand-made features see a token's lemma, its
+neighbours and its dependency arcs, but not the sentence around them the way a contextual model
+does, and cue detection is where most errors are.  spaCy's small English model already computes a
+contextual vector for every token (``doc.tensor``: the shared CNN ``tok2vec`` its tagger and parser
+read, 96 numbers, each looking four tokens either way); the cue scorer and the source ranker may
+add a learned linear function of the cue's (or candidate's) vector, trained jointly with the sparse
+weights by ``benchmarks/train_attribution.py`` (``cue_dense`` / ``source_dense`` in the weight file).
+It is a token classifier on top of the tok2vec that the parse has already paid for: one dot product
+per candidate token, so no extra model and no measurable time.  A ``Doc`` without a tensor (another
+pipeline, a ``Doc`` read back from a ``DocBin``) scores with the sparse weights alone.
 """
 
 from __future__ import annotations
@@ -35,7 +46,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
     from spacy.tokens import Doc, Token
 
 __all__ = [
@@ -52,6 +66,7 @@ __all__ = [
     "sentences_of",
     "source_candidates",
     "source_features",
+    "token_vector",
 ]
 
 MODEL_PATH = Path(__file__).with_name("attribution_model.json.gz")
@@ -220,6 +235,16 @@ def cue_features(token: Token, inside: Sequence[bool], quoted_sentence: bool = F
     if pos == "PUNCT":
         feats.append("punct=" + token.text + "|" + str(token.i - token.sent.start))
     return feats
+
+
+def token_vector(token: Token) -> NDArray[np.float32] | None:
+    """The parser's contextual vector of ``token`` (``doc.tensor`` row), ``None`` when the ``Doc``
+    carries none (see the module docstring)."""
+    tensor = token.doc.tensor
+    if tensor is None or len(tensor.shape) != 2 or tensor.shape[0] != len(token.doc):
+        return None
+    row: NDArray[np.float32] = tensor[token.i]
+    return row
 
 
 def _path(cue: Token, other: Token) -> str:
@@ -421,22 +446,37 @@ class AttributionModel:
         thresholds: dict[str, float] = dict(data["thresholds"])  # type: ignore[call-overload]
         self.cue_threshold = thresholds["cue"]
         self.source_threshold = thresholds["source"]
+        self.cue_dense = _dense(data.get("cue_dense"))
+        self.source_dense = _dense(data.get("source_dense"))
 
     @staticmethod
     def score(weights: dict[str, float], features: Iterable[str]) -> float:
         return sum(weights.get(f, 0.0) for f in features)
 
+    @staticmethod
+    def dense_score(weights: NDArray[np.float64] | None, token: Token) -> float:
+        """The contextual part of a score: 0 without weights or without a tensor."""
+        if weights is None:
+            return 0.0
+        vector = token_vector(token)
+        if vector is None or vector.shape[0] != weights.shape[0]:
+            return 0.0
+        return float(vector @ weights)
+
     def is_candidate(self, token: Token) -> bool:
         return token.lemma_.lower() in self.lexicon
 
     def cue_score(self, token: Token, inside: Sequence[bool], quoted_sentence: bool) -> float:
-        return self.score(self.cue, cue_features(token, inside, quoted_sentence))
+        return self.score(self.cue, cue_features(token, inside, quoted_sentence)) + (
+            self.dense_score(self.cue_dense, token)
+        )
 
     def best_source(self, cue: Token, inside: Sequence[bool], sentence: Sentence) -> Token | None:
         best: tuple[float, Token] | None = None
         climbed = climbed_subject(cue)
         for candidate in source_candidates(cue, inside, sentence):
             value = self.score(self.source, source_features(cue, candidate, climbed))
+            value += self.dense_score(self.source_dense, candidate)
             if best is None or value > best[0]:
                 best = (value, candidate)
         if best is None or best[0] < self.source_threshold:
@@ -453,6 +493,12 @@ class AttributionModel:
             if best is None or value > best[0]:
                 best = (value, candidate)
         return best[1] if best is not None else None
+
+
+def _dense(weights: object) -> NDArray[np.float64] | None:
+    if not isinstance(weights, list) or not weights:
+        return None
+    return np.asarray(weights, dtype=np.float64)
 
 
 @lru_cache(maxsize=2)

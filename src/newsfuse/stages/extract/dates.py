@@ -41,14 +41,21 @@ Normalisation rules (TIMEX3 values; ``reference`` is the publication date)
       when it has not begun yet; "the quarter" / "the latest quarter" → the last *completed* quarter
       (earnings-report usage), "the year-ago quarter" → the same quarter a year earlier;
     * durations: "two days" → ``P2D``, "four-day" → ``P4D``, "5 1/2 hours" → ``PT5H30M``,
-      "the past three years" → ``P3Y``, "several weeks" → ``PXW``; sets: "daily" → ``P1D``,
+      "the past three years" → ``P3Y``, "the next decade" → ``P10Y``, "several weeks" → ``PXW``,
+      "for days" → ``PXD``; "three days later" / "an hour before" are the durations "three days" /
+      "an hour" (the signal word stays outside, as in TimeML), while "two years ago", "a year
+      earlier" and "eight years from now" are points;
+    * year ranges: "2009-2010" and "1957-58" are two dates (``2009``, ``2010``; ``1957``, ``1958``);
+      "3:07:35" (a race result) is no time of day; sets: "daily" → ``P1D``,
       "every Monday" → ``XXXX-WXX-1``; rates ("$5 a year") and ages ("a 6-year-old") are skipped;
     * anaphora, kept simple: "the week" → ``YYYY-WXX`` (a week of the reference year), "a year
       ago/earlier" after talk of a quarter → that quarter a year before (earnings comparisons).
 
 Without a reference (``reference=None``) the same expressions keep ``X`` placeholders for what only
 the publication date could tell ("October 19" → ``XXXX-10-19``, "Wednesday" → ``XXXX-WXX-3``,
-"last year" → ``XXXX``) and carry ``anchored=False``.
+"last year" → ``XXXX``) and carry ``anchored=False``; but when the article itself writes a month with
+its year ("October 2025"), month and day names take their year from the latest such date
+("October 19" → ``2025-10-19``, anchored).
 
 ``anchored`` is ``False`` exactly when the expression is deictic (its value depends on the
 publication date) and no reference was given; absolute dates, durations and sets are anchored.
@@ -185,7 +192,7 @@ _MOD_RE = (
 _TIME_OF_DAY_RE = (
     r"(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b)"
     r"(?:\s+(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET)\b)?"
-    r"|(?P<hhmm>[01]?\d|2[0-3]):(?P<mm>[0-5]\d)(?!\d)(?:\s+(?:GMT|UTC)\b)?"
+    r"|(?<![\d:.])(?P<hhmm>[01]?\d|2[0-3]):(?P<mm>[0-5]\d)(?![\d]|[:.]\d)(?:\s+(?:GMT|UTC)\b)?"
     r"|(?P<noon>noon|midnight)"
 )
 
@@ -343,11 +350,16 @@ class _Rule:
 _RULES: list[_Rule] = []
 
 
-def _rule(pattern: str) -> Callable[[Normaliser], Normaliser]:
-    """Register ``pattern`` (case-insensitive, word-bounded) with the decorated normaliser."""
+def _rule(pattern: str, *, after_hyphen: bool = False) -> Callable[[Normaliser], Normaliser]:
+    """Register ``pattern`` (case-insensitive, word-bounded) with the decorated normaliser.
+
+    A match may not follow a hyphen ("four-day" holds no "day" of its own) unless ``after_hyphen``
+    (the second year of "1957-58").
+    """
+    before = r"(?<!\w)" if after_hyphen else r"(?<![\w-])"
 
     def register(func: Normaliser) -> Normaliser:
-        compiled = re.compile(rf"(?<![\w-])(?:{pattern})(?![\w])", re.IGNORECASE)
+        compiled = re.compile(rf"{before}(?:{pattern})(?![\w])", re.IGNORECASE)
         _RULES.append(_Rule(func.__name__, compiled, func))
         return func
 
@@ -504,6 +516,42 @@ def year(m: re.Match[str], ctx: _Context) -> Result:
     if pre.startswith("model"):
         return None
     return "DATE", str(value), False
+
+
+def _year_range(first: str, second: str) -> int | None:
+    """The second year of a range ("2009-2010", "1957-58") or ``None`` when the pair is no range.
+
+    A range runs forward and spans at most a century ("1939-45" yes; "2010-09", a month, no); two
+    digits continue the first year's century ("1998-02" is February 1998 only by ISO, but in news
+    text "1998-02" is rarer than "1957-58", so it is read as 1998 to 2002).
+    """
+    start = int(first)
+    end = int(second) if len(second) == 4 else start // 100 * 100 + int(second)
+    if len(second) == 2 and end <= start:
+        end += 100
+    return end if 0 < end - start <= 100 and 1000 <= end <= 2099 else None
+
+
+_RANGE_START = r"(?<![\d$#.,£€/-])(?P<y1>(?:1[0-9]|20)\d\d)"
+_RANGE_END = r"(?P<y2>\d\d(?:\d\d)?)(?![\d%/-])(?![.,:]\d)"
+
+
+@_rule(rf"{_RANGE_START}(?=[-–]{_RANGE_END})")
+def year_range_start(m: re.Match[str], ctx: _Context) -> Result:
+    """The first year of "2009-2010" or "1957-58": TimeML marks each end of a range as a date."""
+    if _year_range(m.group("y1"), m.group("y2")) is None:
+        return None
+    return "DATE", m.group("y1"), False
+
+
+@_rule(rf"(?<=[-–]){_RANGE_END}", after_hyphen=True)
+def year_range_end(m: re.Match[str], ctx: _Context) -> Result:
+    """The second year of a range, its century taken from the first ("1957-58" → ``1958``)."""
+    first = re.search(rf"{_RANGE_START}[-–]$", ctx.text[max(0, m.start() - 6) : m.start()])
+    if first is None:
+        return None
+    end = _year_range(first.group("y1"), m.group("y2"))
+    return None if end is None else ("DATE", str(end), False)
 
 
 _SPELLED_UNITS = r"one|two|three|four|five|six|seven|eight|nine"
@@ -736,6 +784,10 @@ def relative_unit(m: re.Match[str], ctx: _Context) -> Result:
         if m.group("ord"):
             return None
         return "DURATION", f"P1{_UNIT_ABBR[unit]}" if unit != "decade" else "P10Y", False
+    if rel in ("the next", "the coming") and unit in ("decade", "century") and not m.group("ord"):
+        # "in the next decade": the ten years ahead, mirroring "the past decade"; no calendar
+        # decade ("the 2030s") is meant.
+        return "DURATION", "P10Y" if unit == "decade" else "P100Y", False
     if rel in ("last", "previous", "the previous", "this past", "the last", "past", "the past"):
         shift = -1
     elif rel in ("next", "coming", "this coming", "the coming", "the next", "the following"):
@@ -877,10 +929,17 @@ def clock_time(m: re.Match[str], ctx: _Context) -> Result:
 @_rule(
     rf"(?:(?:at\s+least|about|nearly|almost)\s+)?(?P<the>the\s+(?:past|last|next|first|previous|coming|final|following|latest|remaining|same)\s+)?"
     rf"{_APPROX_RE}?{_NUM_RE}(?:\s+|-)(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+)?{_UNIT_RE}"
-    r"(?:-old|\s+old)?(?:\s+(?P<ago>ago|earlier|before|later|from\s+now|hence))?"
+    r"(?:-old|\s+old)?(?:\s+(?P<ago>ago|earlier|from\s+now|hence))?"
 )
 def duration(m: re.Match[str], ctx: _Context) -> Result:
-    """ "two days", "four-day", "the past three years", "two years ago", "about a decade"."""
+    """ "two days", "four-day", "the past three years", "two years ago", "about a decade".
+
+    "ago", "earlier", "from now" and "hence" make a point in time and stay inside the span ("a year
+    earlier" in an earnings report is last year's quarter; "eight years from now" is a year, and
+    its "now" no separate timex).  "later", "before" and "after" are TimeML signals outside the span: "three days later" is the duration "three days" (TimeBank's fit
+    part marks 10 of its 11 such phrases so), which is also what a timeline can use without guessing
+    the event it counts from.
+    """
     unit = m.group("unit").lower()
     if unit == "centuries":
         unit = "century"
@@ -976,7 +1035,7 @@ _QUARTER_TALK = re.compile(r"\bquarter\b|\bthree\s+months\b", re.IGNORECASE)
 def _ago(m: re.Match[str], ctx: _Context, unit: str, n: float | None) -> Result:
     """ "two years ago" → the reference minus two years, at year granularity."""
     direction = m.group("ago").lower()
-    sign = 1 if direction in ("later", "from now", "hence") else -1
+    sign = -1 if direction in ("ago", "earlier") else 1  # "from now", "hence"
     ref = ctx.reference
     if n is None or n != int(n):
         return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", True
@@ -1086,10 +1145,17 @@ def season(m: re.Match[str], ctx: _Context) -> Result:
     return "DATE", f"{year_value}-{code}", True
 
 
-@_rule(r"(?P<vague>(?:for\s+|in\s+|over\s+|within\s+)(?:recent\s+)?(?:years|months|weeks|decades))")
+_PLURAL_UNITS = r"(?:years|months|weeks|decades|days)"
+
+
+@_rule(
+    rf"(?P<vague>(?:for\s+|in\s+|over\s+|within\s+)(?:recent\s+)?(?P<first>{_PLURAL_UNITS}))"
+    rf"(?:\s+(?:or|and)\s+{_PLURAL_UNITS}\b(?!\s+(?:ago|later|before|after)))?"
+)
 def bare_plural(m: re.Match[str], ctx: _Context) -> Result:
-    """ "for years", "in recent weeks": vague durations (the preposition is dropped from the span)."""
-    unit = m.group("vague").split()[-1].lower()[:-1]
+    """ "for years", "within days", "in recent weeks", "within weeks or months": vague durations
+    (the preposition is dropped from the span; a pair of units is one timex, valued by the first)."""
+    unit = m.group("first").lower()[:-1]
     if "recent" in m.group("vague").lower():
         return "DATE", "PAST_REF", True
     return "DURATION", _duration_value(None, unit), False
@@ -1097,7 +1163,8 @@ def bare_plural(m: re.Match[str], ctx: _Context) -> Result:
 
 # Leading words some patterns match only for context and drop from the span.
 _DROP_PREFIX = re.compile(
-    r"^(?:(?:about|around|approximately|at|by|until)\s*(?=\d|noon|midnight)|(?:for|in|over|within)\s+(?=(?:recent\s+)?(?:years|months|weeks|decades)))",
+    r"^(?:(?:about|around|approximately|at|by|until)\s*(?=\d|noon|midnight)|(?:for|in|over|within)\s+(?=(?:recent\s+)?(?:years|months|weeks|decades|days))"
+    r"|over\s+(?=the\s+weekend))",
     re.IGNORECASE,
 )
 
@@ -1175,6 +1242,42 @@ def _select(candidates: list[_Candidate]) -> list[_Candidate]:
     return sorted(taken, key=lambda c: c.start)
 
 
+_ABSOLUTE_MONTH = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+_YEARLESS = re.compile(r"XXXX-(\d{2})(?:-(\d{2}))?")
+
+
+def _years_from_story(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
+    """Without a publication date, give "October 19" the year the article itself states.
+
+    An article that says "October 2025" or "Oct. 12, 2025" somewhere tells the reader which year its
+    bare "October 19" means; the latest such date stands in for the publication date, and the usual
+    nearest-year rule (:func:`_nearest_year`) picks the year.  Only month and day values take it:
+    weekdays and "last week" need the day of writing, which a stated date does not give.  The year
+    must be written in the expression: "September 11" means 2001 but tells nothing of the article's
+    own year.
+    """
+    stated: list[date] = []
+    for c in chosen:
+        found = _ABSOLUTE_MONTH.fullmatch(c.value) if not c.deictic else None
+        if found and found[1] in text[c.start : c.end]:
+            with contextlib.suppress(ValueError):
+                stated.append(date(int(found[1]), int(found[2]), int(found[3] or 1)))
+    if not stated:
+        return chosen
+    anchor = max(stated)
+    out: list[_Candidate] = []
+    for c in chosen:
+        yearless = _YEARLESS.fullmatch(c.value) if c.deictic else None
+        if yearless and 1 <= int(yearless[1]) <= 12:
+            month, day = int(yearless[1]), int(yearless[2]) if yearless[2] else None
+            with contextlib.suppress(ValueError):
+                year = _nearest_year(anchor, month, day)
+                value = f"{year}-{month:02d}" + (f"-{day:02d}" if day else "")
+                c = _Candidate(c.start, c.end, c.kind, value, False, c.rule)
+        out.append(c)
+    return out
+
+
 def find_timexes(text: str, reference: date | None, doc: Doc | None = None) -> list[Timex]:
     """Find and normalise the temporal expressions of ``text``, sorted by offset.
 
@@ -1186,6 +1289,8 @@ def find_timexes(text: str, reference: date | None, doc: Doc | None = None) -> l
     if not text:
         return []
     chosen = [c for c in _select(list(_candidates(text, reference)))]
+    if reference is None:
+        chosen = _years_from_story(text, chosen)
     if doc is not None:
         extra: list[_Candidate] = []
         for ent in doc.ents:

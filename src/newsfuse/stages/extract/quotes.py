@@ -26,6 +26,14 @@ a quote and has no cue takes the speaker the paragraph before leads in with ("Cr
 "Carter said that …"), else continues the previous quote's speaker, as newspapers write
 multi-paragraph quotes.  A headline's colon credits the name before it ("Issa: Hillary Clinton’s
 ‘Honesty Is In Question.’"); a pull quote may be signed on its own last line, inside the marks.
+A definite title is the person the article last introduced with it ("Information Minister Attaullah
+Tarar …; the minister described …" is Tarar's), and a pronoun after a title phrase whose name the
+tagger missed is that name, never the title ("Minister for Information and Broadcasting Attaullah
+Tarar confirmed … He pointed out" is Tarar's).  Some attributions PolNeAR-style annotation marks are
+no one's words, and stay out of who-said-what (:attr:`Attribution.statement`): a reporter's gloss
+on a statement ("Asif’s reference to Tora Bora alluded to …") and a noun a cue's clause modifies
+("a charge New Delhi denies").  Within an article, an unnamed source takes its one fuller
+description ("a security official" … "a Pakistani security official"; :func:`unify_descriptions`).
 "“…,” Sanders said, according to CNN" stays Sanders's quote: PolNeAR marks only the outer source
 (CNN), but a reader asking who said it wants Sanders, and CNN's report is an attribution of its own.
 
@@ -42,7 +50,7 @@ import bisect
 import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsfuse.models import Quote, QuoteKind, Span
@@ -70,6 +78,7 @@ __all__ = [
     "quote_people",
     "quoted_characters",
     "quotes_in_paragraph",
+    "unify_descriptions",
 ]
 
 SPEECH_VERBS = frozenset(  # lemmas of verbs that introduce speech
@@ -157,6 +166,7 @@ class QuoteContext:
     last_speaker: tuple[str, Span | None, str | None] | None = None
     lead_in: tuple[tuple[str, Span | None, str | None], Span | None] | None = None  # see _lead_in
     lead_in_colon: bool = False  # the lead-in ends with a colon: it also takes a quote that opens
+    titled: dict[str, str] = field(default_factory=dict)  # "minister" -> the last person so titled
     chooser: SpeakerChooser | None = None  # None: the trained one (speaker_model.json.gz)
     trace: list[Choice] | None = None  # when a list, each quote's candidates are appended to it
 
@@ -187,6 +197,7 @@ class Attribution:
 
     quote: Quote
     cue_span: Span | None
+    statement: bool = True  # False: a gloss or fragment that is no one's words (see _no_statement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,12 +295,55 @@ def attributions_in_paragraph(
             text[cue.span[0] : cue.span[1]],
         )
         found.append(
-            Attribution(quote, Span(article_id, offset + cue.span[0], offset + cue.span[1]))
+            Attribution(
+                quote,
+                Span(article_id, offset + cue.span[0], offset + cue.span[1]),
+                statement=not _no_statement(cue),
+            )
         )
     context.lead_in = _lead_in(parsed, offset, article_id, context)
     context.lead_in_colon = text.rstrip().endswith(":")
     _remember_people(doc, context)
     return sorted(found, key=lambda a: (a.quote.span.start, a.quote.span.end))
+
+
+_INDEFINITE = frozenset({"a", "an", "one"})
+
+
+def unify_descriptions(quotes: Sequence[Quote]) -> list[Quote]:
+    """One unnamed source per article when its own words say so.
+
+    "a security official said on Thursday …" and, further down, "a Pakistani security official
+    said, declining to be named" describe one person the second time more fully; listing them
+    under two headings splits one source in two.  A speaker written as an indefinite description
+    takes the fuller description of the same article that holds all its words and ends with the
+    same noun, when exactly one such description exists ("an official" with both "a senior
+    official" and "a security official" about stays as written)."""
+    descriptions = sorted(
+        {
+            q.speaker
+            for q in quotes
+            if q.speaker
+            and q.speaker.split()[0].lower() in _INDEFINITE
+            and q.speaker.split()[-1].islower()  # a common noun heads it: no name
+        }
+    )
+    fuller: dict[str, str] = {}
+    for short in descriptions:
+        words = short.split()
+        longer = [
+            d
+            for d in descriptions
+            if d != short and d.split()[-1] == words[-1] and set(words[1:]) <= set(d.split()[1:])
+        ]
+        if len(longer) == 1:
+            fuller[short] = longer[0]
+    if not fuller:
+        return list(quotes)
+    return [
+        dataclasses.replace(q, speaker=fuller[q.speaker]) if q.speaker in fuller else q
+        for q in quotes
+    ]
 
 
 def quote_people(people: Sequence[str], docs: Iterable[Doc]) -> list[str]:
@@ -1505,6 +1559,9 @@ def _describe(subject: Token, context: QuoteContext) -> tuple[str, tuple[int, in
     ):  # "Minister for Information Attaullah Tarar confirmed": the parse split the name off
         ent = between[0]
         return _canonical_person(ent.text, context), (ent.start_char, ent.end_char)
+    titled = _titled_person(subject, context)
+    if titled is not None:
+        return titled, (left, right)
     subtree = list(doc[first : subject.right_edge.i + 1])
     if len(subtree) <= _MAX_DESCRIPTION_TOKENS and not any(t.is_punct for t in subtree):
         return doc[first : subject.right_edge.i + 1].text, (left, right)
@@ -1646,8 +1703,12 @@ def _antecedent(pronoun: Token, context: QuoteContext) -> str | None:
             continue  # "“… what Port Merrow will look like,” he said": not a person he can be
         subject = token.dep_ in {"nsubj", "nsubjpass"}
         person = _person_of_token(token, context)
+        if person is None and subject:
+            # "Minister for Information Attaullah Tarar confirmed … He pointed out": the subject's
+            # head is the title; the person is the name inside its phrase, never "Minister"
+            person = _person_in_phrase(token, context)
         if person is None and subject and pronoun.lower_ in _PERSONAL:
-            person = _untagged_name(token, context)
+            person = _titled_name(token, context) or _untagged_name(token, context)
         if person is None:
             continue
         if subject:
@@ -1656,6 +1717,139 @@ def _antecedent(pronoun: Token, context: QuoteContext) -> str | None:
     if last_named is not None:
         return last_named
     return context.salient_person()
+
+
+def _person_in_phrase(subject: Token, context: QuoteContext) -> str | None:
+    """A known person named inside ``subject``'s own phrase (not its relative clauses)."""
+    clause = _clause_words(subject) if subject.pos_ != "NOUN" else set()
+    for token in subject.subtree:
+        if token.i != subject.i and token.i not in clause:
+            person = _person_of_token(token, context)
+            if person is not None:
+                return person
+    return None
+
+
+def _titled_name(subject: Token, context: QuoteContext) -> str | None:
+    """The untagged name that ends a title phrase: "Minister for Information and Broadcasting
+    Attaullah Tarar" (no PERSON tag) is Tarar, so "He pointed out" is his, not "Minister"'s.
+
+    Only a proper-noun subject whose phrase runs on through "for"/"of" and ends in at least two
+    capitalised proper nouns outside any entity naming a place or body is asked."""
+    if subject.pos_ != "PROPN" or not any(
+        c.dep_ == "prep" and c.lower_ in {"for", "of"} for c in subject.children
+    ):
+        return None
+    last = subject.right_edge
+    before = last.doc[last.i - 1] if last.i > subject.i + 1 else None
+    if before is None or any(
+        t.pos_ != "PROPN" or not t.text[:1].isupper() or t.text.isupper() or t.ent_type_ in _BODIES
+        for t in (before, last)
+    ):
+        return None
+    return _untagged_name(last, context)
+
+
+_TITLE_LINKS = frozenset({"for", "of", "and", "&"})
+_MAX_TITLE_TOKENS = 6
+
+
+def _title_before(ent: SpacySpan) -> str | None:
+    """The title a name is introduced with, lower-cased: "Information Minister Attaullah Tarar" and
+    "Minister for Information and Broadcasting Attaullah Tarar" → "minister" (the last capitalised
+    noun before the name, or the one before its "for"/"of")."""
+    doc = ent.doc
+    words: list[Token] = []
+    j = ent.start - 1
+    while j >= ent.sent.start and len(words) < _MAX_TITLE_TOKENS:
+        token = doc[j]
+        if token.lower_ in _TITLE_LINKS or (
+            token.text[:1].isupper() and token.pos_ in {"NOUN", "PROPN", "ADJ"}
+        ):
+            words.insert(0, token)
+            j -= 1
+            continue
+        break
+    while words and words[0].lower_ in _TITLE_LINKS:
+        words.pop(0)
+    if not words:
+        return None
+    link = next((n for n, w in enumerate(words) if w.lower_ in {"for", "of"}), None)
+    head = words[link - 1] if link else words[-1]
+    return head.lower_ if head.pos_ in {"NOUN", "PROPN"} and head.is_alpha else None
+
+
+def _titles(doc: Doc, before: int, context: QuoteContext) -> dict[str, str]:
+    """Title → the last person ``doc`` introduces with it before token ``before``."""
+    found: dict[str, str] = {}
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and ent.end <= before:
+            title = _title_before(ent)
+            if title is not None:
+                found[title] = _canonical_person(ent.text, context)
+    return found
+
+
+def _titled_person(subject: Token, context: QuoteContext) -> str | None:
+    """ "the minister" → the person the article last introduced as "… Minister <name>".
+
+    A reader takes a definite title for the last person given that title; it is resolved only when
+    the subject is nothing but "the" and the title (adjectives allowed), so "the Afghan side" or
+    "a senior official" keep their own words."""
+    if subject.pos_ != "NOUN" or subject.tag_ != "NN" or not _definite(subject):
+        return None
+    if any(c.i > subject.i for c in subject.children):
+        return None  # "the minister of state for …": a longer description, kept as written
+    here = _titles(subject.doc, subject.left_edge.i, context)
+    return here.get(subject.lower_) or context.titled.get(subject.lower_)
+
+
+def _no_statement(cue: _Cue) -> bool:
+    """Whether an indirect attribution is no one's words, though PolNeAR-style annotation may mark it.
+
+    * a fragment: the cue sits in a clause that modifies its own content ("…, a charge New Delhi
+      denies": "a charge" is not what New Delhi says);
+    * a reporter's gloss: a statement noun that is the sentence's subject, whose "content" is the
+      reporter's predicate about it ("Asif’s reference to Tora Bora alluded to …"), and the
+      predicate itself when its subject is someone's statement and its verb no verb of speech.
+    """
+    token = cue.token
+    left, right = cue.content
+    if token.dep_ in {"relcl", "acl"} and left <= token.head.idx < right:
+        return True
+    if token.pos_ == "NOUN" and left > token.idx:
+        predicate = _predicate_of(token)
+        if predicate is not None and left <= predicate.idx < right:
+            return True
+    subject = _own_subject(token) if token.pos_ in {"VERB", "AUX"} else None
+    if subject is None and token.dep_ == "acl" and token.head.pos_ == "NOUN":
+        subject = token.head  # "Asif’s reference to Tora Bora alluded to …" parsed as a modifier
+    return (
+        subject is not None
+        and subject.pos_ == "NOUN"
+        and any(c.dep_ == "poss" for c in subject.children)
+        and attribution_model.load_model().is_candidate(subject)
+        and token.lemma_.lower() not in SPEECH_VERBS
+    )
+
+
+def _predicate_of(noun: Token) -> Token | None:
+    """The verb that says something *about* ``noun``: the one it is the subject of, or a subjectless
+    verb the parse hung on it ("reference … alluded"); not a clause with its own subject, which
+    is the noun's content ("the claim that he lied")."""
+    if noun.dep_ in {"nsubj", "nsubjpass"}:
+        return noun.head
+    return next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ in {"acl", "relcl"}
+            and c.pos_ == "VERB"
+            and c.i > noun.i
+            and not any(k.dep_ in {"nsubj", "nsubjpass", "mark"} for k in c.children)
+        ),
+        None,
+    )
 
 
 def _untagged_name(token: Token, context: QuoteContext) -> str | None:
@@ -1704,6 +1898,7 @@ def _kind(parsed: _Parsed, start: int, end: int) -> QuoteKind:
 
 
 def _remember_people(doc: Doc, context: QuoteContext) -> None:
+    context.titled.update(_titles(doc, len(doc), context))
     named = [
         (t.dep_ in {"nsubj", "nsubjpass"}, p) for t in doc if (p := _person_of_token(t, context))
     ]
