@@ -93,6 +93,7 @@ _STATE_VERSION = 1
 _EMBED_WORDS = 80
 _SCORERS = ("learned", "cosine")
 _NORM_STALENESS = 1.05  # recompute a story's norms once the corpus grew by 5% since the last time
+_MEMBER_ENTITIES = 32  # the rarest entities a kept member remembers (bounded state per story)
 _MEMBER_NORMS = ("norm", "title_norm", "title_mass")  # Member.state() keys kept in norms rows
 
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
@@ -736,7 +737,9 @@ class StoryTracker:
         near.sort(key=lambda item: -item[2])  # stable: ties keep the candidate order
         links = []
         for story, gap, centroid, entity, semantic in near[: settings.rescore]:
-            values = link_features(probe, centroid, entity, story.weights, story.members)
+            values = link_features(
+                probe, centroid, entity, story.weights, story.members, story.entities
+            )
             decay = 0.5 ** (gap / settings.half_life_days)
             links.append(Link(story.id, values, semantic, decay))
         return with_margins(links)
@@ -759,6 +762,7 @@ class StoryTracker:
             features.title,
             features.numbers,
             self._idf,
+            features.entities,
         )
 
     def _member(self, features: ArticleFeatures) -> Member:
@@ -766,7 +770,10 @@ class StoryTracker:
         tf = features.terms
         norm = math.sqrt(sum(v * v for v in tf.values())) or 1.0
         kept = _top({t: v / norm for t, v in tf.items()}, self.settings.max_terms, self._idf)
-        member = Member(terms=kept, title=features.title, numbers=features.numbers)
+        rarest = sorted(features.entities, key=lambda e: (-self._idf(e), e))[:_MEMBER_ENTITIES]
+        member = Member(
+            terms=kept, title=features.title, numbers=features.numbers, entities=tuple(sorted(rarest))
+        )
         member.refresh(self._idf)
         return member
 
