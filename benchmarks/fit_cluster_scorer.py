@@ -33,7 +33,9 @@ from newsfuse.stages.cluster_scoring import EMBEDDING_FEATURES, FEATURES, Link
 
 ROOT = Path(__file__).resolve().parents[1]
 WEIGHTS = ROOT / "src" / "newsfuse" / "stages" / "cluster_weights.py"
-STORIES_PER_CHUNK = 154  # as many as roundups validation: the same number of distractors
+POOL_SIZES = (154, 500, 154, 500, 154)
+"""Stories per roundups ``train`` chunk, in line order: as many as roundups validation, and as many
+as a bigger pool (more distractors of the same topic: the model must not learn one density)."""
 REGULARISATION = 10.0  # scikit-learn's C; features are all in [0, 1]
 
 
@@ -84,11 +86,13 @@ def examples(chunks: int, seeds: int) -> tuple[list[list[float]], list[int], lis
     ECB+ teaches "same topic, different event" in long documents, the roundups one story in three
     outlets' headlines and leads; neither should drown the other."""
     sources: list[tuple[str, list[list[float]], list[int]]] = []
-    pooled = load("train", STORIES_PER_CHUNK * chunks)
+    pooled = load("train", sum(POOL_SIZES[:chunks]))
     rows: list[list[float]] = []
     labels: list[int] = []
-    for chunk in range(chunks):
-        part = [(a, line) for a, line in pooled if line // STORIES_PER_CHUNK == chunk]
+    start = 0
+    for size in POOL_SIZES[:chunks]:
+        part = [(a, line) for a, line in pooled if start <= line < start + size]
+        start += size
         more_rows, more_labels = teach(part, seeds)
         rows += more_rows
         labels += more_labels
@@ -145,7 +149,7 @@ def _tuple(weights: Sequence[float], names: Sequence[str]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--chunks", type=int, default=8, help="train chunks of 154 stories")
+    parser.add_argument("--chunks", type=int, default=len(POOL_SIZES), help="train chunks (POOL_SIZES)")
     parser.add_argument("--seeds", type=int, default=2, help="shuffled orders per chunk")
     parser.add_argument("--dry-run", action="store_true", help="print, do not write")
     args = parser.parse_args()

@@ -29,6 +29,8 @@ Features (all in [0, 1]; see :data:`FEATURES`):
   not the week's figures and names);
 * ``entity_novel``: the share of the article's entity IDF mass the story has never named (an
   article about another event brings people and places of its own);
+* ``numbers_novel``: the share of the article's numbers that none of the kept members gives (0 when
+  it gives none): next week's jobless claims repeat every word but the figures;
 * ``member_margin``: how far the ``member`` cosine stands above the best *other* candidate's (the
   article's own best when it has one candidate).  An article that beats every other story by a
   wide margin belongs to it even at a modest cosine; a new story's article is about equally (un)like
@@ -77,6 +79,7 @@ PAIR_FEATURES = (
     "numbers",
     "entity_member",
     "entity_novel",
+    "numbers_novel",
 )
 """Names of the features of one (article, story) pair, in the order :func:`link_features` gives."""
 
@@ -254,7 +257,9 @@ def link_features(
     """The words-only features of one (article, story) pair, in :data:`PAIR_FEATURES` order."""
     member = title = headline = entity_member = 0.0
     shared_numbers = 0
+    given: set[str] = set()
     for sketch in members:
+        given.update(sketch.numbers)
         shared = sorted(probe.terms.keys() & sketch.terms.keys())
         dot = sum(probe.terms[t] * sketch.terms[t] for t in shared)
         member = max(member, dot / (probe.term_norm * sketch.norm or 1.0))
@@ -274,6 +279,7 @@ def link_features(
         min(shared_numbers, _MAX_SHARED_NUMBERS) / _MAX_SHARED_NUMBERS,
         entity_member,
         novel / probe.entity_mass if probe.entity_mass else 0.0,
+        len(probe.numbers - given) / len(probe.numbers) if probe.numbers else 0.0,
     ]
 
 
