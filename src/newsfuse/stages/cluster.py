@@ -150,10 +150,11 @@ class ClusterSettings:
     core_share: float = 0.2
     core_min_articles: int = 4
     max_postings_read: int = 512
-    scorer: str = "cosine"
+    scorer: str = "learned"
     link_threshold: float = 0.6
     members: int = 4
     rescore: int = 12
+    member_terms: int = 40
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.entity_weight <= 1.0:
@@ -172,8 +173,8 @@ class ClusterSettings:
             raise ValueError(f"scorer must be one of {', '.join(_SCORERS)}")
         if not 0.0 <= self.link_threshold <= 1.0:
             raise ValueError("link_threshold must be in [0, 1]")
-        if min(self.members, self.rescore) < 1:
-            raise ValueError("members and rescore must be >= 1")
+        if min(self.members, self.rescore, self.member_terms) < 1:
+            raise ValueError("members, rescore and member_terms must be >= 1")
 
     @property
     def learned(self) -> bool:
@@ -769,7 +770,7 @@ class StoryTracker:
         """The sketch a story keeps of the article: unit tf over its heaviest terms."""
         tf = features.terms
         norm = math.sqrt(sum(v * v for v in tf.values())) or 1.0
-        kept = _top({t: v / norm for t, v in tf.items()}, self.settings.max_terms, self._idf)
+        kept = _top({t: v / norm for t, v in tf.items()}, self.settings.member_terms, self._idf)
         rarest = sorted(features.entities, key=lambda e: (-self._idf(e), e))[:_MEMBER_ENTITIES]
         member = Member(
             terms=kept, title=features.title, numbers=features.numbers, entities=tuple(sorted(rarest))
