@@ -355,9 +355,11 @@ def with_margins(links: Sequence[Link]) -> list[Link]:
 
 
 def _margins(values: Sequence[float]) -> list[float]:
-    """Each value minus the largest of the others (itself when there are no others)."""
+    """Each value minus the largest of the others (0 when there are no others: one candidate
+    has beaten nobody, and counting its whole value as a margin made the first article of a
+    topic's second event join the first event's story, the only one there to compare with)."""
     if len(values) < 2:
-        return list(values)
+        return [0.0] * len(values)
     ranked = sorted(range(len(values)), key=lambda i: -values[i])
     first, second = values[ranked[0]], values[ranked[1]]
     return [v - (second if i == ranked[0] else first) for i, v in enumerate(values)]
