@@ -45,10 +45,10 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from ecb import CHOOSE_TOPICS, load_documents, split_topics
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ecb import CHOOSE_TOPICS, load_documents, split_topics
 from newsfuse.models import Article, content_id
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 
@@ -95,7 +95,9 @@ def load(split: str, limit: int | None = None) -> list[tuple[Article, int]]:
             head, _, lead = part.partition("ARTICLE=>")
             title = head.replace("TITLE=>", "").strip()
             key = f"{split}\x00{story}\x00{position}"
-            article = _article(key, f"{split}.source:{story + 1}", title or None, lead.strip(), None)
+            article = _article(
+                key, f"{split}.source:{story + 1}", title or None, lead.strip(), None
+            )
             pooled.append((article, story))
     return pooled
 

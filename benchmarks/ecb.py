@@ -345,7 +345,9 @@ class EcbDocument:
 
 
 def _unescape(token: str) -> str:
-    return token.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    return (
+        token.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    )
 
 
 def load_documents(
@@ -361,7 +363,9 @@ def load_documents(
         raise ValueError(f"ECB+ test topics {sorted(test)} are never read")
     found: list[EcbDocument] = []
     for topic in wanted:
-        paths = sorted((data_dir / "ecbplus" / str(topic)).glob("*.xml"), key=lambda p: _doc_key(p.stem))
+        paths = sorted(
+            (data_dir / "ecbplus" / str(topic)).glob("*.xml"), key=lambda p: _doc_key(p.stem)
+        )
         for path in paths:
             sentences: dict[int, list[str]] = defaultdict(list)
             for number, token in _TOKEN.findall(path.read_text(encoding="utf-8")):

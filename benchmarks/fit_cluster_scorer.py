@@ -65,7 +65,9 @@ class Teacher(StoryTracker):
         return self.truth_story.get(self.current)
 
 
-def teach(pool: Sequence[tuple[Article, Hashable]], seeds: int) -> tuple[list[list[float]], list[int]]:
+def teach(
+    pool: Sequence[tuple[Article, Hashable]], seeds: int
+) -> tuple[list[list[float]], list[int]]:
     """Link features and labels of every candidate the teacher scored over ``seeds`` orders."""
     truth = {a.id: story for a, story in pool}
     rows: list[list[float]] = []
@@ -149,7 +151,9 @@ def _tuple(weights: Sequence[float], names: Sequence[str]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--chunks", type=int, default=len(POOL_SIZES), help="train chunks (POOL_SIZES)")
+    parser.add_argument(
+        "--chunks", type=int, default=len(POOL_SIZES), help="train chunks (POOL_SIZES)"
+    )
     parser.add_argument("--seeds", type=int, default=2, help="shuffled orders per chunk")
     parser.add_argument("--dry-run", action="store_true", help="print, do not write")
     args = parser.parse_args()

@@ -94,13 +94,14 @@ EMBEDDING_FEATURES = (
     "coverage",
     "entity",
     "numbers",
-    "member_margin",
+    "member_margin_v1",
     "embedding",
-    "embedding_margin",
+    "embedding_margin_v1",
 )
 """The embedding model's inputs: the earlier words-only features (before ``entity_member`` and
 ``entity_novel``) plus the MiniLM cosine and its margin.  It was fitted on roundups ``train`` with
-MiniLM vectors and is not refitted with the words-only model (no vectors for ECB+ here)."""
+MiniLM vectors and is not refitted with the words-only model (no vectors for ECB+ here); it was
+fitted when a lone candidate's margins were its own values, so it reads them that way (``_v1``)."""
 
 _NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])")
 _MAX_SHARED_NUMBERS = 2
@@ -315,7 +316,8 @@ class Link:
 
     ``values`` are the :data:`PAIR_FEATURES`, ``semantic`` the embedding cosine (None without
     vectors), ``decay`` the time decay the probability is multiplied by, and ``margins`` what
-    :func:`with_margins` adds (member margin, then embedding margin).
+    :func:`with_margins` adds (member margin, embedding margin, and 1.0 when the link was the
+    only candidate, else 0.0).
     """
 
     story_id: str
@@ -331,6 +333,9 @@ class Link:
         if self.semantic is not None:
             found["embedding"] = self.semantic
             found["embedding_margin"] = self.margins[1]
+            alone = self.margins[2] > 0
+            found["member_margin_v1"] = found["member"] if alone else self.margins[0]
+            found["embedding_margin_v1"] = self.semantic if alone else self.margins[1]
         return found
 
     def row(self, features: Sequence[str] = FEATURES) -> list[float]:
@@ -348,8 +353,9 @@ def with_margins(links: Sequence[Link]) -> list[Link]:
     """The links with each one's margins over the best of the *other* candidates."""
     member = _margins([link.values[PAIR_FEATURES.index("member")] for link in links])
     semantic = _margins([link.semantic or 0.0 for link in links])
+    alone = float(len(links) == 1)
     return [
-        Link(link.story_id, link.values, link.semantic, link.decay, (m, s))
+        Link(link.story_id, link.values, link.semantic, link.decay, (m, s, alone))
         for link, m, s in zip(links, member, semantic, strict=True)
     ]
 
