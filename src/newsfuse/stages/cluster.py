@@ -58,14 +58,18 @@ and :meth:`StoryTracker.from_state` round-trip through JSON.
 
 from __future__ import annotations
 
+import gzip
 import heapq
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
+from functools import cache
 from itertools import islice
+from pathlib import Path
 from typing import Any, Protocol
 
 from newsfuse.errors import MissingExtraError
@@ -82,6 +86,7 @@ from newsfuse.stages.similarity import terms
 
 __all__ = [
     "ENTITY_LABELS",
+    "PRIOR_PATH",
     "ArticleFeatures",
     "ClusterSettings",
     "Encoder",
@@ -91,6 +96,9 @@ __all__ = [
     "default_encoder",
     "embedding_text",
 ]
+
+PRIOR_PATH = Path(__file__).with_name("cluster_prior.json.gz")
+"""Background document frequencies (``benchmarks/fit_cluster_prior.py``): see :func:`prior`."""
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "EVENT"})
 """Mention labels that identify *what a story is about*; numbers and dates are shared by chance."""
@@ -161,6 +169,7 @@ class ClusterSettings:
     members: int = 4
     rescore: int = 12
     member_terms: int = 40
+    prior: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.entity_weight <= 1.0:
@@ -558,14 +567,19 @@ class StoryTracker:
             self._df[feature] = self._df.get(feature, 0) + 1
 
     def _idf(self, feature: str) -> float:
-        """Smoothed IDF that stays positive from the very first article (cold start).
+        """Smoothed IDF that stays positive from the very first article (cold start), over the
+        stream's own counts plus, with ``settings.prior``, the background counts of :func:`prior`.
 
         Memoised until the next article is counted: one ``add`` asks for the same features several
         times (ranking, weighting, story norms, centroid caps).
         """
         value = self._idf_memo.get(feature)
         if value is None:
-            value = math.log((1 + self._docs) / (1 + self._df.get(feature, 0))) + 1.0
+            docs, df = self._docs, self._df.get(feature, 0)
+            if self.settings.prior:
+                background_docs, background = prior()
+                docs, df = docs + background_docs, df + background.get(feature, 0)
+            value = math.log((1 + docs) / (1 + df)) + 1.0
             self._idf_memo[feature] = value
         return value
 
@@ -1033,3 +1047,16 @@ def _expired(last_time: float | None, now: float | None, window_days: float) -> 
     """Whether a story whose last article is at ``last_time`` has left the window of ``now``: the
     one comparison :meth:`StoryTracker._advance`, ``_live`` and ``from_rows`` must agree on."""
     return last_time is not None and now is not None and last_time < now - window_days
+
+
+@cache
+def prior() -> tuple[int, Mapping[str, int]]:
+    """(documents, feature → document frequency) of the background news the tracker's IDF starts
+    from (``benchmarks/fit_cluster_prior.py``: roundups ``train`` and ECB+ fit topics).
+
+    Why: a fresh tracker counts IDF over the few articles it has seen, so at first every word looks
+    rare and two reports of one topic look like one story; a one-pass tracker never undoes those
+    early joins.  Read once per process.
+    """
+    raw = json.loads(gzip.decompress(PRIOR_PATH.read_bytes()))
+    return int(raw["docs"]), {str(f): int(n) for f, n in raw["df"].items()}
