@@ -22,14 +22,10 @@ import gzip
 import json
 import sys
 from collections import Counter
-from pathlib import Path
 
 from clustering import ecb_pool, load
 from ecb import FIT_TOPICS
-
 from newsfuse.stages.cluster import PRIOR_PATH, article_features
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> int:
