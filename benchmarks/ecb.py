@@ -51,9 +51,11 @@ __all__ = [
     "DEFAULT_DATA_DIR",
     "FIT_TOPICS",
     "SPLIT_SEED",
+    "EcbDocument",
     "EcbSentence",
     "SentencePair",
     "detokenise",
+    "load_documents",
     "load_sentences",
     "seeded_split",
     "sentence_pairs",
@@ -317,3 +319,69 @@ def _summary() -> None:
 
 if __name__ == "__main__":
     _summary()
+
+
+# --- whole documents, for story clustering ------------------------------------------------------------
+
+_TOKEN = re.compile(r'<token t_id="\d+" sentence="(\d+)" number="\d+">([^<]*)</token>')
+_URL_LINE = re.compile(r"^https?\s*:\s*/\s*/")
+
+
+@dataclass(frozen=True, slots=True)
+class EcbDocument:
+    """One ECB+ news article as a story tracker sees it: its text and its true story.
+
+    ``story`` is the subtopic (``"<topic>_ecb"`` or ``"<topic>_ecbplus"``): one of the topic's two
+    similar but different events, which is what a tracker has to tell apart.  ``url`` is the
+    first sentence when it is a web address (``ecbplus`` files start with one; ``ecb`` files never
+    do), taken out of the text so that the *form* of a file cannot tell the two events apart.
+    """
+
+    doc: str
+    topic: int
+    story: str
+    url: str | None
+    text: str
+
+
+def _unescape(token: str) -> str:
+    return (
+        token.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    )
+
+
+def load_documents(
+    topics: Iterable[int], *, data_dir: Path = DEFAULT_DATA_DIR
+) -> list[EcbDocument]:
+    """The full documents (``ecbplus/<topic>/*.xml``) of ``topics``, in topic and document order.
+
+    Refuses the test topics (36-45) whatever is on disk: they are held out for others' figures.
+    """
+    wanted = sorted(set(topics))
+    test = set(split_topics(data_dir).get("test", ())) & set(wanted)
+    if test:
+        raise ValueError(f"ECB+ test topics {sorted(test)} are never read")
+    found: list[EcbDocument] = []
+    for topic in wanted:
+        paths = sorted(
+            (data_dir / "ecbplus" / str(topic)).glob("*.xml"), key=lambda p: _doc_key(p.stem)
+        )
+        for path in paths:
+            sentences: dict[int, list[str]] = defaultdict(list)
+            for number, token in _TOKEN.findall(path.read_text(encoding="utf-8")):
+                sentences[int(number)].append(_unescape(token))
+            lines = [detokenise(sentences[n]) for n in sorted(sentences)]
+            url = None
+            if lines and _URL_LINE.match(lines[0]):
+                url = "".join(lines.pop(0).split())
+            _, kind, _ = _doc_key(path.stem)
+            found.append(
+                EcbDocument(
+                    doc=path.stem,
+                    topic=topic,
+                    story=f"{topic}_{kind}",
+                    url=url,
+                    text="\n".join(lines),
+                )
+            )
+    return found

@@ -1,17 +1,16 @@
-"""Refit the story tracker's link model on the roundups ``train`` split and rewrite its weights.
+"""Refit the story tracker's link model on ECB+ fit topics and roundups ``train``; rewrite its weights.
 
-How the training pairs are made: the real tracker is run over shuffled ``train`` chunks (as many
-stories as ``val``, so the pool, the IDF and the candidates look like the benchmark's), but with a
-teacher: every candidate it scores becomes one example (its link features; label: is it the
-article's true story), and the article then joins its true story whatever the scores said.  So
-the examples are exactly the (article, partial story) pairs the tracker meets, drawn from the
-bounded candidate search, with stories of one, two, … members.
+How the training pairs are made: the real tracker is run over shuffled pools (roundups ``train``
+chunks with as many stories as roundups validation, so the pool, the IDF and the candidates look
+like the benchmark's; and the ECB+ ``FIT_TOPICS`` pooled, where every topic holds two similar but
+different events), but with a teacher: every candidate it scores becomes one example (its link
+features; label: is it the article's true story), and the article then joins its true story
+whatever the scores said.  So the examples are exactly the (article, partial story) pairs the
+tracker meets, drawn from the bounded candidate search, with stories of one, two, … members.  Each
+source gets the same total sample weight.  The threshold is not chosen here: ``benchmarks/
+clustering.py`` chooses it on held-out choice sets.  Writes ``src/newsfuse/stages/cluster_weights.py``.
 
-The words-only model is fitted on every chunk; the embedding model (``--vectors``: an ``.npz`` of
-MiniLM rows written by ``benchmarks/clustering.py --vector-cache``) on the chunks whose articles have
-vectors.  Writes ``src/newsfuse/stages/cluster_weights.py``.
-
-    python benchmarks/fit_cluster_scorer.py [--chunks 7] [--seeds 2] [--vectors PATH] [--dry-run]
+    python benchmarks/fit_cluster_scorer.py [--chunks 8] [--seeds 2] [--dry-run]
 """
 
 from __future__ import annotations
@@ -19,96 +18,123 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from clustering import VECTORS, load, load_vectors
+from clustering import ecb_pool, load
+from ecb import FIT_TOPICS
 from newsfuse.models import Article
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 from newsfuse.stages.cluster_scoring import EMBEDDING_FEATURES, FEATURES, Link
 
 ROOT = Path(__file__).resolve().parents[1]
 WEIGHTS = ROOT / "src" / "newsfuse" / "stages" / "cluster_weights.py"
-STORIES_PER_CHUNK = 307  # as many as val: the same number of distractors
+POOL_SIZES = (154, 500, 154, 500, 154)
+"""Stories per roundups ``train`` chunk, in line order: as many as roundups validation, and as many
+as a bigger pool (more distractors of the same topic: the model must not learn one density)."""
 REGULARISATION = 10.0  # scikit-learn's C; features are all in [0, 1]
 
 
 class Teacher(StoryTracker):
     """A tracker that records every scored candidate with its true label, then joins the truth."""
 
-    def __init__(self, settings: ClusterSettings, lines: Mapping[str, int]) -> None:
+    def __init__(self, settings: ClusterSettings, truth: Mapping[str, Hashable]) -> None:
         super().__init__(settings)
-        self.lines = lines  # article id → true line
-        self.story_line: dict[str, int] = {}
-        self.line_story: dict[int, str] = {}
-        self.line = -1
+        self.truth = truth  # article id → true story
+        self.story_truth: dict[str, Hashable] = {}
+        self.truth_story: dict[Hashable, str] = {}
+        self.current: Hashable = None
         self.rows: list[list[float]] = []
         self.labels: list[int] = []
 
     def add(self, article: Article, vector: Sequence[float] | None = None) -> str:
-        self.line = self.lines[article.id]
+        self.current = self.truth[article.id]
         story_id = super().add(article, vector)
-        self.story_line[story_id] = self.line
-        self.line_story[self.line] = story_id
+        self.story_truth[story_id] = self.current
+        self.truth_story[self.current] = story_id
         return story_id
 
     def _pick(self, links: Sequence[Link]) -> str | None:
         for link in links:
-            self.rows.append(link.row())
-            self.labels.append(int(self.story_line[link.story_id] == self.line))
-        return self.line_story.get(self.line)
+            self.rows.append(link.row(FEATURES))
+            self.labels.append(int(self.story_truth[link.story_id] == self.current))
+        return self.truth_story.get(self.current)
 
 
-def examples(chunks: int, seeds: int) -> tuple[list[list[float]], list[int]]:
-    """Link features and labels of every candidate the teacher scored."""
-    pooled = load("train", STORIES_PER_CHUNK * chunks)
+def teach(
+    pool: Sequence[tuple[Article, Hashable]], seeds: int
+) -> tuple[list[list[float]], list[int]]:
+    """Link features and labels of every candidate the teacher scored over ``seeds`` orders."""
+    truth = {a.id: story for a, story in pool}
     rows: list[list[float]] = []
     labels: list[int] = []
-    settings = ClusterSettings(embedding_weight=0.5 if VECTORS else 0.0)
-    for chunk in range(chunks):
-        part = [p for p in pooled if p[1] // STORIES_PER_CHUNK == chunk]
-        lines = {a.id: line for a, line in part}
-        for seed in range(seeds):
-            order = [a for a, _ in part]
-            random.Random(1000 + seed).shuffle(order)
-            embedded = all(a.id in VECTORS for a in order)
-            teacher = Teacher(settings if embedded else ClusterSettings(), lines)
-            for article in order:
-                teacher.add(article, VECTORS.get(article.id) if embedded else None)
-            rows.extend(teacher.rows)
-            labels.extend(teacher.labels)
-            print(f"chunk {chunk} seed {seed}: {len(teacher.rows)} candidates", flush=True)
+    for seed in range(seeds):
+        order = [a for a, _ in pool]
+        random.Random(1000 + seed).shuffle(order)
+        teacher = Teacher(ClusterSettings(scorer="learned"), truth)
+        for article in order:
+            teacher.add(article)
+        rows.extend(teacher.rows)
+        labels.extend(teacher.labels)
     return rows, labels
 
 
+def examples(chunks: int, seeds: int) -> tuple[list[list[float]], list[int], list[float]]:
+    """Training pairs of both sources, and sample weights that give each source the same total:
+    ECB+ teaches "same topic, different event" in long documents, the roundups one story in three
+    outlets' headlines and leads; neither should drown the other."""
+    sources: list[tuple[str, list[list[float]], list[int]]] = []
+    pooled = load("train", sum(POOL_SIZES[:chunks]))
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    start = 0
+    for size in POOL_SIZES[:chunks]:
+        part = [(a, line) for a, line in pooled if start <= line < start + size]
+        start += size
+        more_rows, more_labels = teach(part, seeds)
+        rows += more_rows
+        labels += more_labels
+    sources.append(("roundups train", rows, labels))
+    sources.append(("ECB+ fit topics", *teach(ecb_pool(FIT_TOPICS), seeds)))
+    all_rows: list[list[float]] = []
+    all_labels: list[int] = []
+    weights: list[float] = []
+    for name, found_rows, found_labels in sources:
+        print(f"{name}: {len(found_rows)} candidates, {sum(found_labels)} same story", flush=True)
+        all_rows += found_rows
+        all_labels += found_labels
+        weights += [1.0 / len(found_rows)] * len(found_rows)
+    scale = len(weights) / sum(weights)
+    return all_rows, all_labels, [w * scale for w in weights]
+
+
 def fit(
-    rows: Sequence[Sequence[float]], labels: Sequence[int], width: int
+    rows: Sequence[Sequence[float]], labels: Sequence[int], weights: Sequence[float]
 ) -> tuple[list[float], float]:
-    """Logistic regression on the first ``width`` features of the rows that have them."""
-    keep = [i for i, row in enumerate(rows) if len(row) >= width]
-    x = np.array([rows[i][:width] for i in keep])
-    y = np.array([labels[i] for i in keep])
-    model = LogisticRegression(C=REGULARISATION, max_iter=1000).fit(x, y)
-    auc = roc_auc_score(y, model.decision_function(x))
-    print(f"{width} features, {len(y)} pairs ({int(y.sum())} same story): train AUC {auc:.4f}")
+    """Weighted logistic regression over the words-only features."""
+    x = np.array(rows)
+    y = np.array(labels)
+    model = LogisticRegression(C=REGULARISATION, max_iter=1000).fit(x, y, sample_weight=weights)
+    auc = roc_auc_score(y, model.decision_function(x), sample_weight=weights)
+    print(f"{x.shape[1]} features, {len(y)} pairs ({int(y.sum())} same story): train AUC {auc:.4f}")
     return [round(float(w), 4) for w in model.coef_[0]], round(float(model.intercept_[0]), 4)
 
 
-def render(words: tuple[list[float], float], embedding: tuple[list[float], float] | None) -> str:
-    """The weights module's text (the embedding model is kept as is when not refitted)."""
-    if embedding is None:
-        from newsfuse.stages import cluster_weights
+def render(words: tuple[list[float], float]) -> str:
+    """The weights module's text (the embedding model is kept as it was fitted)."""
+    from newsfuse.stages import cluster_weights
 
-        embedding = (list(cluster_weights.EMBEDDING_WEIGHTS), cluster_weights.EMBEDDING_BIAS)
+    embedding = (list(cluster_weights.EMBEDDING_WEIGHTS), cluster_weights.EMBEDDING_BIAS)
     return (
         '"""Fitted weights of the tracker\'s link model (:mod:`newsfuse.stages.cluster_scoring`).\n\n'
         "Generated by ``python benchmarks/fit_cluster_scorer.py``; do not edit by hand.\n"
-        f"Words-only features: {', '.join(FEATURES)}; the embedding model adds "
-        f"{', '.join(EMBEDDING_FEATURES[len(FEATURES) :])}.\n"
+        f"Words-only model, fitted on ECB+ FIT_TOPICS and roundups train: {', '.join(FEATURES)}.\n"
+        "Embedding model (fitted earlier on roundups train with MiniLM vectors, kept): "
+        f"{', '.join(EMBEDDING_FEATURES)}.\n"
         '"""\n\n'
         f"WORDS_WEIGHTS = {_tuple(words[0], FEATURES)}\n"
         f"WORDS_BIAS = {words[1]!r}\n"
@@ -125,19 +151,14 @@ def _tuple(weights: Sequence[float], names: Sequence[str]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--chunks", type=int, default=7, help="train chunks of 307 stories")
+    parser.add_argument(
+        "--chunks", type=int, default=len(POOL_SIZES), help="train chunks (POOL_SIZES)"
+    )
     parser.add_argument("--seeds", type=int, default=2, help="shuffled orders per chunk")
-    parser.add_argument("--vectors", type=Path, default=None, help="MiniLM rows (.npz)")
     parser.add_argument("--dry-run", action="store_true", help="print, do not write")
     args = parser.parse_args()
-    if args.vectors is not None:
-        load_vectors(args.vectors)
-    rows, labels = examples(args.chunks, args.seeds)
-    words = fit(rows, labels, len(FEATURES))
-    embedding = None
-    if any(len(row) == len(EMBEDDING_FEATURES) for row in rows):
-        embedding = fit(rows, labels, len(EMBEDDING_FEATURES))
-    text = render(words, embedding)
+    rows, labels, weights = examples(args.chunks, args.seeds)
+    text = render(fit(rows, labels, weights))
     print(text)
     if not args.dry_run:
         WEIGHTS.write_text(text, encoding="utf-8")

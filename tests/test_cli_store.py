@@ -66,6 +66,23 @@ def test_stories_are_listed_searched_and_filtered_by_time(store_path: Path) -> N
     assert [line.split()[0] for line in lines] == [row["id"] for row in every]
 
 
+def test_stories_note_the_articles_the_tracker_placed_without_a_date(store_path: Path) -> None:
+    rows = _stories(store_path)
+    with Store.open(store_path) as store:
+        undated = {
+            str(row["id"]): sum(
+                1 for a in store.story_articles(str(row["id"])) if not a.published_at
+            )
+            for row in rows
+        }
+    assert {str(row["id"]): row["undated_articles"] for row in rows} == undated
+    assert sum(undated.values()) > 0  # the seeds are pasted page text: some carry no date
+    result = runner.invoke(app, ["stories", "--store", str(store_path)])
+    total = sum(int(str(row["articles"])) for row in rows)
+    assert f"note: {sum(undated.values())} of {total} listed article(s)" in result.stderr
+    assert "note:" not in result.stdout  # standard output stays one line per story
+
+
 def test_store_defaults_to_the_environment(store_path: Path) -> None:
     result = runner.invoke(app, ["stories", "--json"], env={STORE_ENV: str(store_path)})
     assert result.exit_code == 0, result.output

@@ -310,7 +310,10 @@ def stories(
     from newsfuse.cli_store import stories_command
 
     with _guarded(debug):
-        sys.stdout.write(stories_command(store, since, search, as_json=as_json))
+        listing, note = stories_command(store, since, search, as_json=as_json)
+        sys.stdout.write(listing)
+        if note is not None:
+            sys.stderr.write(note + "\n")
 
 
 def _report_stored(

@@ -184,28 +184,49 @@ def ingest_command(
 
 def stories_command(
     store: str | None, since: str | None, search: str | None, *, as_json: bool
-) -> str:
-    """The text ``newsfuse stories`` prints: one line per story, newest first (or JSON)."""
+) -> tuple[str, str | None]:
+    """What ``newsfuse stories`` prints: one line per story, newest first (or JSON), and a note for
+    standard error when some listed articles carry no publication date (else ``None``)."""
     since_at = parse_since(since) if since else None
     with open_existing_store(store) as opened:
         stories = opened.list_stories(since=since_at, search=search)
+        undated = opened.undated_articles([s.id for s in stories])
+    note = undated_note(sum(undated.values()), sum(len(s.article_ids) for s in stories))
     if as_json:
         rows = [
             {
                 "id": s.id,
                 "title": s.title,
                 "articles": len(s.article_ids),
+                "undated_articles": undated.get(s.id, 0),
                 "created_at": s.created_at.isoformat(),
                 "updated_at": s.updated_at.isoformat(),
             }
             for s in stories
         ]
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n", note
     lines = [
         f"{s.id}  {s.updated_at.strftime('%Y-%m-%d %H:%M')}  {len(s.article_ids):>4}  {s.title}"
         for s in stories
     ]
-    return "".join(f"{line}\n" for line in lines)
+    return "".join(f"{line}\n" for line in lines), note
+
+
+def undated_note(undated: int, total: int) -> str | None:
+    """The line telling that articles without a publication date were grouped without time.
+
+    Why a note: with dates the tracker keeps a story's articles within ``cluster.window_days`` and
+    weighs a gap down by ``cluster.half_life_days``, so next week's report of a recurring topic
+    starts a story of its own; without dates it cannot, and the reader should know which stories
+    rest on words and names alone.
+    """
+    if not undated:
+        return None
+    return (
+        f"note: {undated} of {total} listed article(s) have no publication date; the story tracker "
+        "grouped them by words and names alone, without its time window "
+        "(see undated_articles in --json)"
+    )
 
 
 def report_from_store(

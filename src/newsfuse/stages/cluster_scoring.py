@@ -24,6 +24,13 @@ Features (all in [0, 1]; see :data:`FEATURES`):
 * ``coverage``: the share of the article's IDF mass the story centroid carries;
 * ``entity``: cosine of the entity features (0 when either side has none);
 * ``numbers``: shared numbers (two or more digits) with a member, capped at two;
+* ``entity_member``: the best share of the article's entity IDF mass that one member names too
+  (two earthquakes share "earthquake", not the town; two weeks' jobless claims share the words,
+  not the week's figures and names);
+* ``entity_novel``: the share of the article's entity IDF mass the story has never named (an
+  article about another event brings people and places of its own);
+* ``numbers_novel``: the share of the article's numbers that none of the kept members gives (0 when
+  it gives none): next week's jobless claims repeat every word but the figures;
 * ``member_margin``: how far the ``member`` cosine stands above the best *other* candidate's (the
   article's own best when it has one candidate).  An article that beats every other story by a
   wide margin belongs to it even at a modest cosine; a new story's article is about equally (un)like
@@ -40,8 +47,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from newsfuse.stages import cluster_weights
@@ -61,14 +69,39 @@ __all__ = [
     "words_model",
 ]
 
-PAIR_FEATURES = ("centroid", "member", "title", "headline", "coverage", "entity", "numbers")
+PAIR_FEATURES = (
+    "centroid",
+    "member",
+    "title",
+    "headline",
+    "coverage",
+    "entity",
+    "numbers",
+    "entity_member",
+    "entity_novel",
+    "numbers_novel",
+)
 """Names of the features of one (article, story) pair, in the order :func:`link_features` gives."""
 
 FEATURES = (*PAIR_FEATURES, "member_margin")
 """The words-only model's inputs: the pair features and the member cosine's margin."""
 
-EMBEDDING_FEATURES = (*FEATURES, "embedding", "embedding_margin")
-"""The embedding model's inputs: the words-only ones plus the MiniLM cosine and its margin."""
+EMBEDDING_FEATURES = (
+    "centroid",
+    "member",
+    "title",
+    "headline",
+    "coverage",
+    "entity",
+    "numbers",
+    "member_margin_v1",
+    "embedding",
+    "embedding_margin_v1",
+)
+"""The embedding model's inputs: the earlier words-only features (before ``entity_member`` and
+``entity_novel``) plus the MiniLM cosine and its margin.  It was fitted on roundups ``train`` with
+MiniLM vectors and is not refitted with the words-only model (no vectors for ECB+ here); it was
+fitted when a lone candidate's margins were its own values, so it reads them that way (``_v1``)."""
 
 _NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])")
 _MAX_SHARED_NUMBERS = 2
@@ -127,6 +160,7 @@ class Member:
     terms: dict[str, float]
     title: tuple[str, ...]
     numbers: tuple[str, ...]
+    entities: tuple[str, ...] = ()
     norm: float = 0.0
     title_norm: float = 0.0
     title_mass: float = 0.0
@@ -139,6 +173,7 @@ class Member:
             "terms": [[term, weight] for term, weight in self.terms.items()],
             "title": list(self.title),
             "numbers": list(self.numbers),
+            "entities": list(self.entities),
             "norm": self.norm,
             "title_norm": self.title_norm,
             "title_mass": self.title_mass,
@@ -151,6 +186,7 @@ class Member:
             terms={str(k): float(v) for k, v in dict(raw["terms"]).items()},
             title=tuple(str(t) for t in raw["title"]),
             numbers=tuple(str(n) for n in raw["numbers"]),
+            entities=tuple(str(e) for e in raw.get("entities", ())),
             norm=float(raw["norm"]),
             title_norm=float(raw["title_norm"]),
             title_mass=float(raw["title_mass"]),
@@ -179,6 +215,8 @@ class Probe:
     title_norm: float
     title_mass: float
     numbers: frozenset[str]
+    entities: Mapping[str, float] = field(default_factory=dict)  # IDF of the article's entities
+    entity_mass: float = 0.0
 
     @classmethod
     def build(
@@ -189,9 +227,12 @@ class Probe:
         title: Sequence[str],
         found_numbers: Sequence[str],
         idf: Callable[[str], float],
+        entities: Sequence[str] = (),
     ) -> Probe:
-        """A probe from the tracker's weighted terms, the raw term names and the title terms."""
+        """A probe from the tracker's weighted terms, the raw term names, the title terms and the
+        entity features."""
         weights = {t: idf(t) for t in [*raw_terms, *title]}
+        named = {e: idf(e) for e in entities}
         return cls(
             terms=terms,
             term_norm=term_norm,
@@ -201,6 +242,8 @@ class Probe:
             title_norm=math.sqrt(sum(weights[t] ** 2 for t in title)),
             title_mass=sum(weights[t] for t in title),
             numbers=frozenset(found_numbers),
+            entities=named,
+            entity_mass=sum(named[e] for e in sorted(named)),
         )
 
 
@@ -210,18 +253,23 @@ def link_features(
     entity_cosine: float,
     centroid: Mapping[str, float],
     members: Sequence[Member],
+    story_entities: Mapping[str, float] = MappingProxyType({}),
 ) -> list[float]:
-    """The words-only features of one (article, story) pair, in :data:`FEATURES` order."""
-    member = title = headline = 0.0
+    """The words-only features of one (article, story) pair, in :data:`PAIR_FEATURES` order."""
+    member = title = headline = entity_member = 0.0
     shared_numbers = 0
+    given: set[str] = set()
     for sketch in members:
+        given.update(sketch.numbers)
         shared = sorted(probe.terms.keys() & sketch.terms.keys())
         dot = sum(probe.terms[t] * sketch.terms[t] for t in shared)
         member = max(member, dot / (probe.term_norm * sketch.norm or 1.0))
         title = max(title, _title_cosine(probe, sketch))
         headline = max(headline, _headline_share(probe, sketch))
         shared_numbers = max(shared_numbers, len(probe.numbers.intersection(sketch.numbers)))
+        entity_member = max(entity_member, _entity_share(probe, sketch.entities))
     covered = sum(probe.idf[t] for t in sorted(probe.terms.keys() & centroid.keys()))
+    novel = sum(probe.entities[e] for e in sorted(probe.entities.keys() - story_entities.keys()))
     return [
         centroid_cosine,
         member,
@@ -230,7 +278,18 @@ def link_features(
         covered / probe.idf_mass,
         entity_cosine,
         min(shared_numbers, _MAX_SHARED_NUMBERS) / _MAX_SHARED_NUMBERS,
+        entity_member,
+        novel / probe.entity_mass if probe.entity_mass else 0.0,
+        len(probe.numbers - given) / len(probe.numbers) if probe.numbers else 0.0,
     ]
+
+
+def _entity_share(probe: Probe, named: Sequence[str]) -> float:
+    """The share of the article's entity IDF mass that ``named`` (one member's entities) holds."""
+    if not probe.entity_mass:
+        return 0.0
+    shared = sorted(probe.entities.keys() & set(named))
+    return sum(probe.entities[e] for e in shared) / probe.entity_mass
 
 
 def _title_cosine(probe: Probe, sketch: Member) -> float:
@@ -257,7 +316,8 @@ class Link:
 
     ``values`` are the :data:`PAIR_FEATURES`, ``semantic`` the embedding cosine (None without
     vectors), ``decay`` the time decay the probability is multiplied by, and ``margins`` what
-    :func:`with_margins` adds (member margin, then embedding margin).
+    :func:`with_margins` adds (member margin, embedding margin, and 1.0 when the link was the
+    only candidate, else 0.0).
     """
 
     story_id: str
@@ -266,32 +326,46 @@ class Link:
     decay: float
     margins: tuple[float, ...] = ()
 
-    def row(self) -> list[float]:
-        """The model's input, in :data:`FEATURES` or :data:`EMBEDDING_FEATURES` order."""
-        if self.semantic is None:
-            return [*self.values, self.margins[0]]
-        return [*self.values, self.margins[0], self.semantic, self.margins[1]]
+    def named(self) -> dict[str, float]:
+        """Every feature of the link by name (the embedding ones only when it has a vector)."""
+        found = dict(zip(PAIR_FEATURES, self.values, strict=True))
+        found["member_margin"] = self.margins[0]
+        if self.semantic is not None:
+            found["embedding"] = self.semantic
+            found["embedding_margin"] = self.margins[1]
+            alone = self.margins[2] > 0
+            found["member_margin_v1"] = found["member"] if alone else self.margins[0]
+            found["embedding_margin_v1"] = self.semantic if alone else self.margins[1]
+        return found
+
+    def row(self, features: Sequence[str] = FEATURES) -> list[float]:
+        """The inputs of a model reading ``features``, in that order."""
+        named = self.named()
+        return [named[name] for name in features]
 
     def probability(self) -> float:
         """The time-decayed probability that the article belongs to this story."""
         model = words_model() if self.semantic is None else embedding_model()
-        return model.probability(self.row()) * self.decay
+        return model.probability(self.row(model.features)) * self.decay
 
 
 def with_margins(links: Sequence[Link]) -> list[Link]:
     """The links with each one's margins over the best of the *other* candidates."""
     member = _margins([link.values[PAIR_FEATURES.index("member")] for link in links])
     semantic = _margins([link.semantic or 0.0 for link in links])
+    alone = float(len(links) == 1)
     return [
-        Link(link.story_id, link.values, link.semantic, link.decay, (m, s))
+        Link(link.story_id, link.values, link.semantic, link.decay, (m, s, alone))
         for link, m, s in zip(links, member, semantic, strict=True)
     ]
 
 
 def _margins(values: Sequence[float]) -> list[float]:
-    """Each value minus the largest of the others (itself when there are no others)."""
+    """Each value minus the largest of the others (0 when there are no others: one candidate
+    has beaten nobody, and counting its whole value as a margin made the first article of a
+    topic's second event join the first event's story, the only one there to compare with)."""
     if len(values) < 2:
-        return list(values)
+        return [0.0] * len(values)
     ranked = sorted(range(len(values)), key=lambda i: -values[i])
     first, second = values[ranked[0]], values[ranked[1]]
     return [v - (second if i == ranked[0] else first) for i, v in enumerate(values)]

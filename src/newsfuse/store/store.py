@@ -681,6 +681,26 @@ class Store:
         with self._read() as session:
             return story_page(session, wanted)
 
+    def undated_articles(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """How many articles of each story carry no publication date (stories with none left out).
+
+        The tracker places such articles by words and names alone, without its time window and
+        decay; ``newsfuse stories`` says so rather than changing behaviour silently.
+        """
+        if not story_ids:
+            return {}
+        query = (
+            select(StoryArticleRow.story_id, func.count())
+            .join(ArticleRow, ArticleRow.id == StoryArticleRow.article_id)
+            .where(
+                StoryArticleRow.story_id.in_(list(story_ids)),
+                or_(ArticleRow.published_at.is_(None), ArticleRow.published_at == ""),
+            )
+            .group_by(StoryArticleRow.story_id)
+        )
+        with self._read() as session:
+            return {str(story): int(count) for story, count in session.execute(query)}
+
     def story_articles(self, story_id: str) -> list[Article]:
         """The story's articles, in the story's order."""
         query = (
