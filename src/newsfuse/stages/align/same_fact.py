@@ -154,10 +154,15 @@ def score_text_pairs(
     *,
     encoder: SentenceEncoder | None = None,
     corpus: Sequence[str] = (),
+    decision: LinearDecision | None = CONTAINMENT,
 ) -> Floats:
-    """P(same statement) of each pair ``(left[k], right[k])``, rarity over every text given plus
-    ``corpus`` (pass the story's claims when scoring a few pairs of a larger story)."""
+    """P(same fact) of each pair ``(left[k], right[k])`` by ``decision`` (``None``: the MSRP-fitted
+    same-statement model), rarity over every text given plus ``corpus`` (pass the story's claims
+    when scoring a few pairs of a larger story)."""
     if len(left) != len(right):
         raise ValueError(f"{len(left)} left texts but {len(right)} right ones")
     context = StatementContext(sorted(set(left) | set(right) | set(corpus)), encoder=encoder)
-    return np.array(context.scores(list(zip(left, right, strict=True))), dtype=float)
+    pairs = list(zip(left, right, strict=True))
+    if decision is not None:
+        return np.array([decision.probability(context.features(a, b)) for a, b in pairs])
+    return np.array(context.scores(pairs), dtype=float)
