@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsfuse.errors import ConfigError
+from newsfuse.stages.align.same_fact import DECISIONS, DEFAULT_LINK_THRESHOLD, DEFAULT_THRESHOLD
 from newsfuse.stages.published import EARLIEST_YEAR, LATEST_YEAR
 
 __all__ = [
@@ -83,13 +84,25 @@ class AlignSettings:
     # neighbours by embedding as extra candidates (needs `pip install 'newsfuse[embeddings]'`).
     # Off by default: see benchmarks/results/facts.md and events_alignment.md for what it adds.
     embeddings: bool = False
-    # Same-statement probability at or above which a candidate pair may join two claims into one
-    # fact, and the average that two groups of claims need across articles to join (average
-    # linkage: a chain of weak links cannot stretch a fact).  Chosen by pair F1 on the validation
-    # story of benchmarks/facts.py (the example); on its test story (the seeds, never tuned on)
-    # 0.4 gives F1 0.432 against 0.361 at MSRP's own decision point 0.5.
-    threshold: float = 0.4
-    link_threshold: float = 0.4
+    # What decides that two claims state the same fact: "containment" (how much of each claim's
+    # rarity-weighted content the other states, a logistic regression fitted on ECB+) or
+    # "statement" (the MSRP-fitted same-statement model, stricter: a full paraphrase).  Chosen by
+    # pair F1 on the validation roundups of benchmarks/facts.py (results/facts.md).
+    decision: str = "containment"
+    # Same-fact probability at or above which a candidate pair may join two claims into one fact,
+    # and the average that two groups of claims need across articles to join (average linkage: a
+    # chain of weak links cannot stretch a fact).  Chosen on the same validation roundups, for the
+    # default decision; with decision = "statement", 0.4 is a good start.
+    threshold: float = DEFAULT_THRESHOLD
+    link_threshold: float = DEFAULT_LINK_THRESHOLD
+
+    def __post_init__(self) -> None:
+        if self.decision not in DECISIONS:
+            raise ValueError(
+                f"decision must be one of {', '.join(DECISIONS)}, not {self.decision!r}"
+            )
+        if not 0.0 <= self.threshold <= 1.0 or not 0.0 <= self.link_threshold <= 1.0:
+            raise ValueError("threshold and link_threshold must be probabilities, from 0 to 1")
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ _ENGLISH = re.compile(
 )
 _WORDS = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
-RELATED_SHARE = 0.5  # facts with claims scoring half the same-statement threshold are related
+RELATED_SHARE = 0.5  # facts with claims half way to the same-fact threshold are related
 MIN_ENGLISH_SHARE = 0.12  # English news prose runs at 0.25–0.35 of these words
 
 
@@ -83,7 +83,7 @@ def corroborate(articles: Sequence[Article], matcher: FactMatcher) -> Corroborat
             "Only one independent source: nothing to corroborate; every fact is single-source."
         )
     alignment = align_facts(
-        english, matcher, sources, related_threshold=matcher.threshold * RELATED_SHARE
+        english, matcher, sources, related_threshold=matcher.at_share(RELATED_SHARE)
     )
     facts, members = alignment.facts, alignment.members
     conflicts = find_conflicts(facts, members, sources)
@@ -118,7 +118,7 @@ def _related_wordings(facts: Sequence[Fact], matcher: FactMatcher) -> list[tuple
         return []
     claims = matcher.prepare([facts[i].text for i in with_figures])
     left, right = candidate_pairs(claims.index, np.arange(len(with_figures), dtype=np.intp))
-    keep = matcher.score(claims, left, right) >= matcher.threshold * RELATED_SHARE
+    keep = matcher.score(claims, left, right) >= matcher.at_share(RELATED_SHARE)
     return list(
         zip(with_figures[left[keep]].tolist(), with_figures[right[keep]].tolist(), strict=True)
     )

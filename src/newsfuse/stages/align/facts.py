@@ -175,9 +175,10 @@ def align_facts(
         }
     )
     nearest: dict[tuple[str, str], tuple[Span, float]] = {}
+    floor = matcher.at_share(0.0)
     for (i, j), score in known.items():
-        if score <= 0.0:
-            continue  # outside the scorer's support: no passage is "near" at 0
+        if score <= floor:
+            continue  # nothing in common: no passage is "near" at the decision's floor
         for own, other in ((i, j), (j, i)):
             fact_id = fact_of_claim[own]
             outlet = sources.outlet(refs[other].article.id)
