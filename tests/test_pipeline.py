@@ -87,7 +87,9 @@ def test_brief_never_cites_a_conflicting_figure(example_report: Report) -> None:
         for figure, other in (("38", "41"), ("41", "38")):
             if f"{figure} ships" in sentence.text and f"{other} ships" not in sentence.text:
                 for span in sentence.citations:
-                    assert f"{other} ships" not in articles[span.article_id].slice(span)
+                    cited = articles[span.article_id].slice(span)
+                    # a passage that reports the dispute itself gives both figures
+                    assert f"{other} ships" not in cited or figure in cited, cited
 
 
 def test_seed_brief_cites_several_outlets(seeds_report: Report) -> None:

@@ -347,27 +347,52 @@ def write_brief(
     for conflict in context.conflicts:
         disputes.setdefault(conflict.fact_id, []).append(conflict)
     told: set[str] = set()
-    brief: list[CitedSentence] = []
+    blocks: list[list[CitedSentence]] = []
     for k in story_order(placed, context.phases, lead):
         index = chosen[k]
-        brief.append(_cite(table, index, context.facts))
+        block = [_cite(table, index, context.facts, disputes)]
         for fact in (context.facts[f] for f in table.facts[index]):
             for conflict in disputes.get(fact.id, []):
                 if conflict.id not in told:
                     told.add(conflict.id)
-                    brief.append(_disagreement(conflict))
-    return tuple(brief)
+                    block.append(_disagreement(conflict))
+        blocks.append(block)
+    # The lines giving both sides count against the limit: the last sentences (with their lines)
+    # give way, never a line without the sentence it follows.
+    while len(blocks) > 1 and sum(len(b) for b in blocks) > limit:
+        blocks.pop()
+    return tuple(line for block in blocks for line in block)
 
 
-def _cite(table: Candidates, index: int, facts: Sequence[Fact]) -> CitedSentence:
+def _cite(
+    table: Candidates,
+    index: int,
+    facts: Sequence[Fact],
+    disputes: Mapping[str, Sequence[Conflict]],
+) -> CitedSentence:
     """One brief sentence: displayed with references resolved, citing its own span, the passages
-    naming what the brackets resolve, and every claim of the facts it states."""
+    naming what the brackets resolve, and every claim of the facts it states except those giving
+    another figure for a number the outlets dispute (they are no support for this one)."""
     own = table.items[index]
     shown = resolve(own.article, own.span, own.text)
     stated = [facts[f] for f in table.facts[index]]
     if stated:
-        spans = {own.span, *shown.citations, *(s for f in stated for s in f.claims)}
-        outlets = {own.outlet, *(o for f in stated for o in f.outlets)}
+        other_figures = {
+            span
+            for f in stated
+            for conflict in disputes.get(f.id, ())
+            if conflict.kind == "number"
+            for side in conflict.sides
+            if not _gives(own.text, side.value)
+            for span in side.citations
+        }
+        claims = {s for f in stated for s in f.claims} - other_figures
+        outlet_of = {item.article.id: item.outlet for item in table.items}
+        spans = {own.span, *shown.citations, *claims}
+        outlets = {
+            own.outlet,
+            *(outlet_of[s.article_id] for s in claims if s.article_id in outlet_of),
+        }
         single = all(f.independent_sources < 2 for f in stated)
     else:
         supporters = table.supporters[index]
@@ -379,6 +404,14 @@ def _cite(table: Candidates, index: int, facts: Sequence[Fact]) -> CitedSentence
         citations=tuple(sorted(spans)),
         outlets=tuple(sorted(outlets)),
         single_source=single,
+    )
+
+
+def _gives(text: str, value: str) -> bool:
+    """Whether ``text`` states the figure ``value`` ("38" in "38 ships", not in "1938" or "3.8")."""
+    return (
+        re.search(rf"(?<![\d.,]){re.escape(value)}(?![\d]|[.,]\d)", text.replace(",", ""))
+        is not None
     )
 
 

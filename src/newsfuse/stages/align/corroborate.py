@@ -9,6 +9,7 @@ all single-source, and a note saying there was nothing to corroborate.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from newsfuse.stages.align.drift import find_quote_groups
 from newsfuse.stages.align.facts import align_facts
 from newsfuse.stages.align.framing import find_framing
 from newsfuse.stages.align.phases import find_phases
-from newsfuse.stages.align.same_fact import FactMatcher
+from newsfuse.stages.align.same_fact import STATEMENT_THRESHOLD, FactMatcher, score_text_pairs
 from newsfuse.stages.align.sources import SourceIndex
 
 __all__ = ["Corroboration", "corroborate", "looks_english"]
@@ -89,7 +90,7 @@ def corroborate(articles: Sequence[Article], matcher: FactMatcher) -> Corroborat
     conflicts = find_conflicts(facts, members, sources)
     related = sorted(set(alignment.related) | set(_related_wordings(facts, matcher)))
     conflicts += find_related_figure_conflicts(facts, members, sources, related)
-    conflicts = _unique(conflicts)
+    conflicts = _unique(_stated_alike(conflicts, english))
     disputed = {c.fact_id for c in conflicts}
     facts = tuple(
         dataclasses.replace(f, status="disputed") if f.id in disputed else f for f in facts
@@ -122,6 +123,39 @@ def _related_wordings(facts: Sequence[Fact], matcher: FactMatcher) -> list[tuple
     return list(
         zip(with_figures[left[keep]].tolist(), with_figures[right[keep]].tolist(), strict=True)
     )
+
+
+def _stated_alike(conflicts: Sequence[Conflict], articles: Sequence[Article]) -> list[Conflict]:
+    """Figure conflicts whose two sides include one pair of passages the strict same-statement
+    model (MSRP-fitted) scores at least half way to its threshold.
+
+    Why: a fact groups claims that share most of their content, which is right for counting
+    sources but too loose for telling a reader that outlets disagree: "the authority has offered
+    4.5 per cent" and "the authority had been prepared to raise its pay offer to 6 per cent if …"
+    are one fact, not a dispute over a figure.  A disagreement is the same statement with a
+    different figure, so it takes the stricter decision; only the few passages of conflicts are
+    scored."""
+    by_id = {a.id: a for a in articles}
+    owner: list[int] = []
+    left: list[str] = []
+    right: list[str] = []
+    for number, conflict in enumerate(conflicts):
+        if conflict.kind != "number":
+            continue
+        for i, first in enumerate(conflict.sides):
+            for second in conflict.sides[i + 1 :]:
+                for a, b in itertools.product(first.citations, second.citations):
+                    if a.article_id != b.article_id:
+                        owner.append(number)
+                        left.append(by_id[a.article_id].slice(a))
+                        right.append(by_id[b.article_id].slice(b))
+    best = np.zeros(len(conflicts))
+    if left:
+        corpus = [c.text for a in articles for c in a.claims]
+        scores = score_text_pairs(left, right, corpus=corpus, decision=None)
+        np.maximum.at(best, np.array(owner, dtype=np.intp), scores)
+    needed = STATEMENT_THRESHOLD * RELATED_SHARE
+    return [c for n, c in enumerate(conflicts) if c.kind != "number" or best[n] >= needed]
 
 
 def _unique(conflicts: Sequence[Conflict]) -> tuple[Conflict, ...]:
