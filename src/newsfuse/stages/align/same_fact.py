@@ -17,7 +17,7 @@ data kept its precision (0.27 to 0.71 on the labelled pairs against 0.87 here).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newsfuse.stages.align.claim_features import ClaimMatrix, prepare_claims
-from newsfuse.stages.align.pairs import MIN_SUPPORT, PairFeatures, StatementContext
+from newsfuse.stages.align.pairs import MIN_SUPPORT, OVERLAP_FEATURES, StatementContext
 
 if TYPE_CHECKING:
     from newsfuse.stages.align.embeddings import SentenceEncoder
@@ -61,11 +61,17 @@ class LinearDecision:
     intercept: float
     coefficients: tuple[float, ...]
 
-    def probability(self, features: PairFeatures) -> float:
+    def probability(self, features: Mapping[str, float]) -> float:
         z = self.intercept + sum(
             c * features[name] for name, c in zip(self.features, self.coefficients, strict=True)
         )
         return 1.0 / (1.0 + math.exp(-z))
+
+    def scores(self, context: StatementContext, pairs: Sequence[tuple[str, str]]) -> Floats:
+        """P(same fact) of each pair of ``context``'s texts, from only the features it reads."""
+        if set(self.features) <= set(OVERLAP_FEATURES):
+            return np.array([self.probability(context.overlap(a, b)) for a, b in pairs])
+        return np.array([self.probability(context.features(a, b).values) for a, b in pairs])
 
     @property
     def floor(self) -> float:
@@ -147,10 +153,7 @@ class FactMatcher:
         texts = claims.index.texts
         pairs = [(texts[i], texts[j]) for i, j in zip(left.tolist(), right.tolist(), strict=True)]
         if self.decision is not None:
-            features = claims.context.features
-            return np.array(
-                [self.decision.probability(features(a, b)) for a, b in pairs], dtype=float
-            )
+            return self.decision.scores(claims.context, pairs)
         return np.array(claims.context.scores(pairs, min_support=self.min_support), dtype=float)
 
 
@@ -170,5 +173,5 @@ def score_text_pairs(
     context = StatementContext(sorted(set(left) | set(right) | set(corpus)), encoder=encoder)
     pairs = list(zip(left, right, strict=True))
     if decision is not None:
-        return np.array([decision.probability(context.features(a, b)) for a, b in pairs])
+        return decision.scores(context, pairs)
     return np.array(context.scores(pairs), dtype=float)
