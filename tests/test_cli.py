@@ -82,7 +82,7 @@ def test_bad_setting_and_format_are_one_line(tmp_path: Path, examples_dir: Path)
     assert result.exit_code == 1
     assert "unknown setting 'summarize.nope'" in result.stderr
     result = runner.invoke(app, ["report", str(examples_dir), "-o", str(tmp_path / "r.pdf")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, found before any work
     assert "r.pdf" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -185,5 +185,56 @@ def test_unwritable_output_is_one_line_and_leaves_no_temporary_file(
     assert result.exit_code != 0
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == [f"newsfuse: error: cannot write {out}: Is a directory"], lines
+    assert lines == [f"newsfuse: error: {out}: is a folder, not a file to write the report to"]
     assert os.listdir(tmp_path) == ["taken.md"]
+
+
+@pytest.mark.parametrize(
+    ("target", "extra", "says"),
+    [
+        ("report.pdf", [], "cannot tell the output format"),
+        ("report.json", ["-f", "html"], "the extension says json but the format asked for is html"),
+        ("missing/report.json", [], "no such folder"),
+    ],
+)
+def test_a_bad_output_is_refused_before_any_work(
+    tmp_path: Path, examples_dir: Path, target: str, extra: list[str], says: str
+) -> None:
+    """-o and --format are checked before the run (exit 2, one line, nothing written), not after
+    the articles were read and analysed."""
+    out = tmp_path / target
+    result = runner.invoke(app, ["report", str(examples_dir), "-o", str(out), *extra])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and says in lines[0] and lines[0].startswith("newsfuse: error:")
+    assert "skipped" not in result.output and "wrote" not in result.output
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_an_explicit_format_may_name_a_file_without_a_known_extension(
+    tmp_path: Path, examples_dir: Path
+) -> None:
+    out = tmp_path / "report.txt"
+    result = runner.invoke(app, ["report", str(examples_dir), "-o", str(out), "-f", "md", "-q"])
+    assert result.exit_code == 2 and "unknown output format 'md'" in result.output
+    result = runner.invoke(
+        app, ["report", str(examples_dir), "-o", str(out), "-f", "markdown", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("# ")
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "extract.batch_size=0",
+        "extract.max_chars_per_chunk=0",
+        "run.workers=0",
+        "summarize.brief_sentences=0",
+    ],
+)
+def test_settings_that_could_never_finish_fail_fast(examples_dir: Path, setting: str) -> None:
+    result = runner.invoke(app, ["report", str(examples_dir), "--set", setting, "-q"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    key = setting.split("=")[0]
+    assert key in result.output and "at least 1" in result.output

@@ -114,12 +114,16 @@ def report(
 ) -> None:
     """Build one sourced report (brief, sources, quotes) from the given reports of one story,
     or with --story from a story in the store."""
+    from newsfuse.errors import OutputError
+    from newsfuse.outputs.write import check_output
     from newsfuse.stages.update import SinceError, parse_since
 
     try:
-        # Read --since before any work: a mistyped value is a usage error (exit 2), not a run.
+        # Read --since and check -o/--format before any work: a mistyped value is a usage error
+        # (exit 2), not a run that fails at its end.
         parsed_since = parse_since(since) if since is not None else None
-    except SinceError as exc:
+        check_output(output, fmt)
+    except (SinceError, OutputError) as exc:
         if debug:
             raise
         _err.print(f"newsfuse: error: {exc}", markup=False)

@@ -67,6 +67,11 @@ class ExtractSettings:
     # (ISO YYYY-MM-DD; empty: such expressions stay unanchored, e.g. XXXX-10-19).
     reference_date: str = ""
 
+    def __post_init__(self) -> None:
+        # 0 would never finish a chunk or a batch: refuse it before any work
+        if self.batch_size < 1 or self.max_chars_per_chunk < 1:
+            raise ValueError("batch_size and max_chars_per_chunk must be at least 1")
+
 
 @dataclass(frozen=True, slots=True)
 class SummarizeSettings:
@@ -74,6 +79,12 @@ class SummarizeSettings:
 
     brief_sentences: int = 8
     support_threshold: float = 0.25  # lexical similarity above which another sentence supports one
+
+    def __post_init__(self) -> None:
+        if self.brief_sentences < 1:
+            raise ValueError("brief_sentences must be at least 1")
+        if not 0.0 <= self.support_threshold <= 1.0:
+            raise ValueError("support_threshold must be from 0 to 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +121,10 @@ class RunSettings:
     """How work is executed."""
 
     workers: int = 1  # >1 runs per-article stages in a process pool
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError("workers must be at least 1")
 
 
 # The stage-owned sections keep their dataclasses (and validation) beside the code that uses them.

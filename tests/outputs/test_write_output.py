@@ -36,8 +36,11 @@ def test_format_from_extension(name: str, fmt: str) -> None:
 
 def test_explicit_format_wins_and_stdout_defaults_to_markdown() -> None:
     assert format_for(Path("report.txt"), "json") == "json"
-    assert format_for(Path("report.md"), "HTML") == "html"
+    assert format_for(Path("report.md"), "MARKDOWN") == "markdown"
+    assert format_for(None, "HTML") == "html"
     assert format_for(None, None) == "markdown"
+    with pytest.raises(OutputError, match="the extension says markdown but the format asked"):
+        format_for(Path("report.md"), "html")  # HTML written into a .md file: refused
 
 
 def test_unknown_extension_names_path_and_allowed_formats() -> None:

@@ -20,7 +20,7 @@ from newsfuse.outputs.html import render_html
 from newsfuse.outputs.json import render_json
 from newsfuse.outputs.markdown import render_markdown
 
-__all__ = ["FORMATS", "format_for", "render", "write_report"]
+__all__ = ["FORMATS", "check_output", "format_for", "render", "write_report"]
 
 FORMATS: dict[str, Callable[[Report], str]] = {
     "json": render_json,
@@ -49,6 +49,12 @@ def format_for(path: Path | None, fmt: str | None) -> str:
         if name not in FORMATS:
             where = f" for {path}" if path is not None else ""
             raise OutputError(f"unknown output format {fmt!r}{where}; use one of: {allowed}")
+        implied = _EXTENSIONS.get(path.suffix.lower()) if path is not None else None
+        if implied is not None and implied != name:
+            raise OutputError(
+                f"{path}: the extension says {implied} but the format asked for is {name}; "
+                "change one of them"
+            )
         return name
     if path is None:
         return _DEFAULT_FORMAT
@@ -60,6 +66,21 @@ def format_for(path: Path | None, fmt: str | None) -> str:
             f"or pass a format ({allowed})"
         )
     return name_for_suffix
+
+
+def check_output(path: Path | None, fmt: str | None) -> str:
+    """The format to write, after checking that ``path`` can be written there, before any work:
+    a report that would be refused at the end should be refused at the start."""
+    name = format_for(path, fmt)
+    if path is not None:
+        folder = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder, not a file to write the report to")
+        if not folder.is_dir():
+            raise OutputError(f"{path}: no such folder {folder} to write the report in")
+        if not os.access(folder, os.W_OK):
+            raise OutputError(f"{path}: folder {folder} is not writable")
+    return name
 
 
 def render(report: Report, fmt: str) -> str:
