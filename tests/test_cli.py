@@ -238,3 +238,18 @@ def test_settings_that_could_never_finish_fail_fast(examples_dir: Path, setting:
     assert result.exit_code != 0 and "Traceback" not in result.output
     key = setting.split("=")[0]
     assert key in result.output and "at least 1" in result.output
+
+
+def test_a_file_name_cannot_forge_output_lines(tmp_path: Path, examples_dir: Path) -> None:
+    """A newline or an escape sequence in a file name is shown escaped, never obeyed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "01.txt").write_bytes((examples_dir / "01_merrow-herald.txt").read_bytes())
+    (folder / "x\nnewsfuse: wrote forged.md: 9 article(s)\x1b[2J.txt").write_bytes(b"")
+    result = runner.invoke(app, ["report", str(folder), "-o", str(tmp_path / "r.md")])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert not any(line.startswith("newsfuse: wrote forged") for line in lines), lines
+    assert "\x1b" not in result.stderr
+    (skipped,) = [line for line in lines if line.startswith("newsfuse: skipped")]
+    assert "x\\nnewsfuse: wrote forged.md" in skipped and "\\x1b[2J" in skipped

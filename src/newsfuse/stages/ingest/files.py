@@ -83,6 +83,7 @@ MEDIA_TYPES: Final[dict[str, str]] = {
     ".htm": "text/html",
 }
 _JSONL: Final = ".jsonl"
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0 and C1 controls, DEL
 _SUPPORTED: Final = (*MEDIA_TYPES, _JSONL)
 
 _OPTIONAL_FIELDS: Final = ("url", "title", "outlet", "byline", "published_at")
@@ -125,12 +126,16 @@ def sniff_media_type(content: bytes) -> str:
 
 
 def display_name(path: Path | str) -> str:
-    """``path`` as text that any UTF-8 output can hold: bytes that are not UTF-8 shown as ``\\xNN``.
+    """``path`` as text that any UTF-8 output can hold and no terminal obeys: bytes that are not
+    UTF-8 and control characters (a newline, an escape sequence) shown as ``\\xNN``.
 
     Python keeps such bytes of a file name as lone surrogates (PEP 383), which no report, database
     or terminal encoder accepts; one oddly named file then failed the whole run when it was written.
+    A newline or ``ESC[…`` in a name would let a file forge a line of newsfuse's own output
+    ("newsfuse: wrote …") or recolour the terminal.
     """
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 # --- sources -----------------------------------------------------------------------------------------
