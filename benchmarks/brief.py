@@ -75,7 +75,7 @@ from sumy.summarizers.text_rank import TextRankSummarizer  # type: ignore[import
 from sumy.utils import get_stop_words  # type: ignore[import-untyped]
 
 from newsfuse.config import AlignSettings, ExtractSettings, SummarizeSettings, load_settings
-from newsfuse.models import Article, Span, content_id
+from newsfuse.models import Article, Span
 from newsfuse.pipeline import _matcher, run
 from newsfuse.stages.align.corroborate import corroborate
 from newsfuse.stages.brief.concepts import facts_of_sentences
@@ -93,11 +93,11 @@ from newsfuse.stages.summarize import (
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from rouge import Scores, rouge, tokens
+from roundups import fields, read_stories
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BENCH_DIR = ROOT.parent / "shared" / "bench" / "roundups-dev"
 RESULTS = Path(__file__).resolve().parent / "results" / "brief.md"
-OUTLETS = ("left", "center", "right")
 SPLIT_SEED = 15
 SHARES = (0.6, 0.2)  # train, validation; the rest is test
 ALPHAS = (100.0, 1000.0)  # ridge strengths tried on validation
@@ -105,7 +105,6 @@ REDUNDANCY = (None, 0.5)  # lexical repeat thresholds tried on validation
 COVERAGE = (0.0, 0.5, 1.0)  # per fact stated, in standard deviations of the fitted score
 LENGTH_POWER = (0.0, 0.5, 1.0)  # value per (words / 30) ** power
 ABLATION = "newsfuse, facts may repeat (ablation)"
-_FIELDS = re.compile(r"^\s*TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*?)\s*$", re.DOTALL)
 _SETTINGS = SummarizeSettings(brief_sentences=50)
 
 
@@ -119,51 +118,15 @@ class Roundup:
     context: BriefContext = field(default_factory=BriefContext)
 
 
-def _fields(part: str) -> tuple[str, str]:
-    """Split ``TITLE=> t. ARTICLE=> body`` into title (without the added final dot) and body."""
-    match = _FIELDS.match(part)
-    if not match:
-        return "", part.strip()
-    title = match.group(1).strip()
-    return (title[:-1] if title.endswith(".") else title), match.group(2).strip()
-
-
 def load_roundups(bench_dir: Path, split: str, limit: int = 0) -> list[Roundup]:
     """Read ``<split>.source`` / ``<split>.target`` into roundups (the first ``limit`` if > 0)."""
-    sources = (bench_dir / f"{split}.source").read_text(encoding="utf-8").splitlines()
     targets = (bench_dir / f"{split}.target").read_text(encoding="utf-8").splitlines()
-    if len(sources) != len(targets):
-        raise SystemExit(f"{split}: {len(sources)} source lines but {len(targets)} target lines")
-    roundups: list[Roundup] = []
-    for number, (source, target) in enumerate(zip(sources, targets, strict=True), start=1):
-        if limit and len(roundups) >= limit:
-            break
-        parts = source.split("[SEP]")
-        articles = []
-        for index, part in enumerate(parts):
-            title, text = _fields(part)
-            if not text:
-                continue
-            outlet = OUTLETS[index] if len(parts) == len(OUTLETS) else f"outlet-{index + 1}"
-            origin = f"{split}.source:{number}:{outlet}"
-            articles.append(
-                Article(
-                    id=content_id(origin, text, prefix="art_"),
-                    raw_id=content_id(origin, prefix="raw_"),
-                    origin=origin,
-                    url=None,
-                    outlet=outlet,
-                    title=title or None,
-                    byline=None,
-                    dateline=None,
-                    published_at=None,
-                    language="en",
-                    text=text,
-                    extractor="bench",
-                )
-            )
-        roundups.append(Roundup(f"{split}:{number}", tuple(articles), _fields(target)[1]))
-    return roundups
+    stories = read_stories(split, folder=bench_dir, limit=limit)
+    if any(s.line > len(targets) for s in stories):
+        raise SystemExit(f"{split}: more source lines than the {len(targets)} target lines")
+    return [
+        Roundup(f"{split}:{s.line}", s.articles, fields(targets[s.line - 1])[1]) for s in stories
+    ]
 
 
 def annotate(roundups: list[Roundup]) -> tuple[list[Roundup], float]:

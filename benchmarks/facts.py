@@ -169,11 +169,8 @@ def load_folder_story(folder: Path, labels: Sequence[dict[str, object]]) -> Stor
 def load_roundup_stories(part: str) -> list[Story]:
     """The labelled AllSides roundups of one part (``validation`` or ``test``), annotated as the
     pipeline annotates articles; a label whose passage text changed (its SHA-1) is left out."""
-    labels = [
-        json.loads(line)
-        for line in ROUNDUP_LABELS.read_text(encoding="utf-8").splitlines()
-        if json.loads(line)["part"] == part
-    ]
+    every = [json.loads(line) for line in ROUNDUP_LABELS.read_text(encoding="utf-8").splitlines()]
+    labels = [x for x in every if x["part"] == part]
     lines = {int(x["line"]) for x in labels}
     stories = read_stories(ROUNDUP_SPLIT, lines)
     flat = [a for story in stories for a in story.articles]

@@ -37,18 +37,23 @@ def fields(part: str) -> tuple[str, str]:
 
 
 def read_stories(
-    split: str, lines: set[int] | None = None, *, folder: Path = DEFAULT_DIR
+    split: str, lines: set[int] | None = None, *, folder: Path = DEFAULT_DIR, limit: int = 0
 ) -> list[RoundupStory]:
-    """The stories of ``<split>.source`` (only the 1-based ``lines`` given, when given)."""
+    """The stories of ``<split>.source`` (only the 1-based ``lines`` given, when given; the first
+    ``limit`` when > 0).  A part with no article text is left out; the others keep their outlet."""
     stories = []
     text = (folder / f"{split}.source").read_text(encoding="utf-8")
     for number, source in enumerate(text.splitlines(), start=1):
+        if limit and len(stories) >= limit:
+            break
         if lines is not None and number not in lines:
             continue
         parts = source.split("[SEP]")
         articles = []
         for index, part in enumerate(parts):
             title, body = fields(part)
+            if not body:
+                continue
             outlet = OUTLETS[index] if len(parts) == len(OUTLETS) else f"outlet-{index + 1}"
             origin = f"{split}.source:{number}:{outlet}"
             articles.append(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,3 +27,33 @@ def seeds_dir() -> Path:
 def examples_dir() -> Path:
     """The project's own example story."""
     return REPO / "examples" / "harbour-strike"
+
+
+# Flags for a browser on a machine without a network: no background fetches, no first-run work.
+_BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium driven by Playwright (Debian's package in CI, ``NEWSFUSE_TEST_CHROMIUM``);
+    the test is skipped, saying so, where there is none."""
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra")
+    executable = (
+        os.environ.get("NEWSFUSE_TEST_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+    if executable is None:
+        pytest.skip("no Chromium (install Debian's chromium, or set NEWSFUSE_TEST_CHROMIUM)")
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=executable, args=_BROWSER_ARGS)
+        yield launched
+        launched.close()

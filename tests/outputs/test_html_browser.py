@@ -11,8 +11,6 @@ and say so.
 from __future__ import annotations
 
 import dataclasses
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,18 +20,8 @@ import pytest
 from newsfuse.models import Report
 from newsfuse.outputs.html import render_html
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra")
+pytest.importorskip("playwright.sync_api", reason="playwright is a test extra")
 
-# Flags for a browser on a machine without a network: no background fetches, no first-run work.
-_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Records what the page would report to a reader's console: script errors and CSP refusals.
 _WATCH = """
 window.__problems = [];
@@ -41,25 +29,6 @@ window.addEventListener('error', e => window.__problems.push('error: ' + e.messa
 document.addEventListener('securitypolicyviolation',
     e => window.__problems.push('csp: ' + e.violatedDirective));
 """
-
-
-def _chromium() -> str | None:
-    return (
-        os.environ.get("NEWSFUSE_TEST_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    if executable is None:
-        pytest.skip("no Chromium (install Debian's chromium, or set NEWSFUSE_TEST_CHROMIUM)")
-    with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=executable, args=_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

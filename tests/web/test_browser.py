@@ -8,8 +8,6 @@ Skipped, saying so, where there is no Chromium (``.ci/chromium.sh`` installs it 
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -18,21 +16,12 @@ from typing import Any
 
 import pytest
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra")
+pytest.importorskip("playwright.sync_api", reason="playwright is a test extra")
 uvicorn = pytest.importorskip("uvicorn", reason="the web app is the 'web' extra")
 
 from newsfuse.web.app import create_app  # noqa: E402
 
 TOKEN = "test-token-0123456789abcdef"
-_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # What a reader's console would show: script errors, CSP refusals, failed loads.
 _WATCH = """
 window.__problems = [];
@@ -40,25 +29,6 @@ window.addEventListener('error', e => window.__problems.push('error: ' + e.messa
 document.addEventListener('securitypolicyviolation',
     e => window.__problems.push('csp: ' + e.violatedDirective + ' ' + e.blockedURI));
 """
-
-
-def _chromium() -> str | None:
-    return (
-        os.environ.get("NEWSFUSE_TEST_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    if executable is None:
-        pytest.skip("no Chromium (install Debian's chromium, or set NEWSFUSE_TEST_CHROMIUM)")
-    with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=executable, args=_ARGS)
-        yield launched
-        launched.close()
 
 
 def _free_port() -> int:

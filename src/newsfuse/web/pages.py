@@ -113,18 +113,22 @@ def _send(kept: CachedPage, request: Request) -> Response:
     return HTMLResponse(kept.html, headers=headers)
 
 
+def _no_such_story(story_id: str) -> Response:
+    return page(
+        "message.html.j2",
+        404,
+        title="No such story",
+        message=f"There is no story {story_id} in this store.",
+    )
+
+
 def _story_page(
     request: Request, story_id: str, state: AppState, seen: int | None, at: str | None
 ) -> Response:
     try:
         cached = state.reports.get(story_id)
     except NotInStoreError:
-        return page(
-            "message.html.j2",
-            404,
-            title="No such story",
-            message=f"There is no story {story_id} in this store.",
-        )
+        return _no_such_story(story_id)
     served = ServedPage(
         script_src=("/static/report.js", "/static/story.js"),
         stylesheet="/static/app.css",
@@ -173,12 +177,7 @@ def articlepage(request: Request, story_id: str, article_id: str, state: State) 
     try:
         cached = state.reports.get(story_id)
     except NotInStoreError:
-        return page(
-            "message.html.j2",
-            404,
-            title="No such story",
-            message=f"There is no story {story_id} in this store.",
-        )
+        return _no_such_story(story_id)
     found = next((a for a in cached.report.articles if a.id == article_id), None)
     if found is None:
         return page(
