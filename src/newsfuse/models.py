@@ -50,6 +50,7 @@ __all__ = [
     "UpdateBasis",
     "WordDiff",
     "content_id",
+    "outlet_name",
 ]
 
 QuoteKind = Literal["direct", "partial", "indirect"]
@@ -184,6 +185,13 @@ class Claim:
     quote: Quote | None = None
 
 
+def outlet_name(outlet: str | None, origin: str) -> str:
+    """The outlet an article counts for: its outlet, or, unnamed, its own source named by its file."""
+    if outlet:
+        return outlet
+    return f"unknown outlet ({origin.rsplit('/', 1)[-1]})"
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """A cleaned article: its text and everything newsfuse found in it.
@@ -218,9 +226,7 @@ class Article:
 
         One rule for every stage and output, so one source never appears under two names.
         """
-        if self.outlet:
-            return self.outlet
-        return f"unknown outlet ({self.origin.rsplit('/', 1)[-1]})"
+        return outlet_name(self.outlet, self.origin)
 
     def slice(self, span: Span) -> str:
         """Return the text a span of this article covers."""

@@ -12,7 +12,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from newsfuse.stages.grouping import UnionFind
+from newsfuse.models import outlet_name
+from newsfuse.stages.align.sources import source_groups
 from newsfuse.store import Store
 from newsfuse.store.listing import StoryFilter, StoryPage, StorySource, StorySummary
 
@@ -29,25 +30,13 @@ __all__ = [
 
 def source_name(source: StorySource) -> str:
     """The outlet a stored article counts for: the same rule as ``Article.source_name``."""
-    if source.outlet:
-        return source.outlet
-    return f"unknown outlet ({source.origin.rsplit('/', 1)[-1]})"
+    return outlet_name(source.outlet, source.origin)
 
 
 def independent_sources(sources: tuple[StorySource, ...]) -> int:
     """How many independent sources a story's articles are (an outlet once, a family once)."""
-    groups = UnionFind[str](s.article_id for s in sources)
-    first: dict[str, str] = {}
-    for source in sorted(sources, key=lambda s: s.article_id):
-        for key in (
-            f"outlet:{source_name(source)}",
-            f"family:{source.dup_group or source.article_id}",
-        ):
-            if key in first:
-                groups.union(first[key], source.article_id)
-            else:
-                first[key] = source.article_id
-    return len({groups.find(s.article_id) for s in sources})
+    members = ((s.article_id, source_name(s), s.dup_group) for s in sources)
+    return len(set(source_groups(members).values()))
 
 
 @dataclass(frozen=True, slots=True)

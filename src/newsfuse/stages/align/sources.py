@@ -13,25 +13,30 @@ from newsfuse.models import Article
 from newsfuse.stages.grouping import UnionFind
 from newsfuse.stages.summarize import outlet_key
 
-__all__ = ["SourceIndex"]
+__all__ = ["SourceIndex", "source_groups"]
+
+
+def source_groups(members: Iterable[tuple[str, str, str | None]]) -> dict[str, str]:
+    """Each article's independent-source group, from ``(article id, outlet, near-duplicate family
+    or None)``: articles sharing an outlet or a family are one group.  The one rule for reports
+    (:class:`SourceIndex`) and for anything counting stored articles."""
+    ordered = sorted(members)
+    groups = UnionFind[str](article_id for article_id, _, _ in ordered)
+    first_by_key: dict[str, str] = {}
+    for article_id, outlet, family in ordered:
+        for key in (f"outlet:{outlet}", f"family:{family or article_id}"):
+            if key in first_by_key:
+                groups.union(first_by_key[key], article_id)
+            else:
+                first_by_key[key] = article_id
+    return {article_id: groups.find(article_id) for article_id, _, _ in ordered}
 
 
 class SourceIndex:
     """Maps every article of a story to its independent-source group."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
-        groups = UnionFind[str](a.id for a in articles)
-        first_by_key: dict[str, str] = {}
-        for article in sorted(articles, key=lambda a: a.id):
-            for key in (
-                f"outlet:{outlet_key(article)}",
-                f"family:{article.dup_group or article.id}",
-            ):
-                if key in first_by_key:
-                    groups.union(first_by_key[key], article.id)
-                else:
-                    first_by_key[key] = article.id
-        self._group = {a.id: groups.find(a.id) for a in articles}
+        self._group = source_groups((a.id, outlet_key(a), a.dup_group) for a in articles)
         self._outlet = {a.id: outlet_key(a) for a in articles}
 
     def outlet(self, article_id: str) -> str:
