@@ -41,7 +41,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus import CorpusArticle, generate, write_jsonl  # noqa: E402  (a sibling script)
-
 from newsfuse.config import Settings, load_settings  # noqa: E402
 from newsfuse.corpus.families import join_families  # noqa: E402
 from newsfuse.models import Article, RawDocument, Rejection, content_id  # noqa: E402
@@ -66,10 +65,7 @@ class BuiltStore:
 
     def describe(self) -> str:
         steps = ", ".join(f"{name} {sec:.0f} s" for name, sec in self.seconds.items())
-        return (
-            f"{self.articles:,} articles in {self.stories:,} stories, {self.annotated:,} of them "
-            f"annotated ({steps})"
-        )
+        return f"{self.annotated:,} articles annotated; {steps}"
 
 
 def largest_stories(counts: dict[str, int], n: int) -> list[str]:
@@ -100,7 +96,9 @@ def build_store(
     corpus = generate(n_articles + n_articles // 20 + 10, seed)
     read = _read(corpus)
     raws, cleaned, duplicates = _distinct(read, clean_articles(read, chosen_settings), n_articles)
-    story_of_origin = {raw.origin: article.story for raw, article in zip(raws, corpus, strict=False)}
+    story_of_origin = {
+        raw.origin: article.story for raw, article in zip(raws, corpus, strict=False)
+    }
     seconds["generate, read and clean"] = time.monotonic() - started
 
     members: dict[str, list[Article]] = defaultdict(list)
@@ -108,7 +106,9 @@ def build_store(
         members[story_of_origin[article.origin]].append(article)
     for articles in members.values():
         articles.sort(key=lambda a: (a.published_at or "", a.id))
-    story_ids = {truth: content_id(articles[0].id, prefix="story_") for truth, articles in members.items()}
+    story_ids = {
+        truth: content_id(articles[0].id, prefix="story_") for truth, articles in members.items()
+    }
     counts = {story_ids[truth]: len(articles) for truth, articles in members.items()}
     wanted = set(largest_stories(counts, annotate if annotate is not None else len(counts)))
     to_annotate = [a for t, arts in members.items() if story_ids[t] in wanted for a in arts]
@@ -160,7 +160,9 @@ def _distinct(
     """The raw documents up to the ``n``-th distinct article, those articles, and (duplicate,
     article kept) for each later copy of a text, which the ingest would reject as a duplicate."""
     if len(cleaned) != len(raws):
-        raise RuntimeError(f"the clean stage rejected {len(raws) - len(cleaned)} generated documents")
+        raise RuntimeError(
+            f"the clean stage rejected {len(raws) - len(cleaned)} generated documents"
+        )
     kept: dict[str, Article] = {}
     duplicates: list[tuple[Article, Article]] = []
     used = 0
@@ -215,7 +217,9 @@ def main() -> int:
     except FileExistsError as error:
         print(f"bulk_store: {error}", file=sys.stderr)
         return 2
-    print(f"{args.store}: {built.describe()}")
+    print(
+        f"{args.store}: {built.articles:,} articles in {built.stories:,} stories, {built.describe()}"
+    )
     return 0
 
 

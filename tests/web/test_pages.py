@@ -149,11 +149,13 @@ def test_missing_things_are_404_pages(client: TestClient, path: str) -> None:
     assert response.status_code == 404 and "<h1>" in response.text
 
 
-def test_the_story_page_goes_gzipped_to_browsers_that_take_it(
-    client: TestClient, story_id: str
+@pytest.mark.parametrize("path", ["/stories/{id}", "/api/stories/{id}"])
+def test_the_story_page_and_json_go_gzipped_to_clients_that_take_it(
+    client: TestClient, story_id: str, path: str
 ) -> None:
-    plain = client.get(f"/stories/{story_id}", headers={"Accept-Encoding": "identity"})
-    zipped = client.get(f"/stories/{story_id}", headers={"Accept-Encoding": "gzip"})
+    url = path.format(id=story_id)
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in plain.headers
     assert (
         zipped.headers["content-encoding"] == "gzip" and zipped.headers["vary"] == "accept-encoding"

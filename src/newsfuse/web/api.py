@@ -171,7 +171,8 @@ async def story_report(story_id: str, request: Request, state: State) -> Respons
     etag = f'"{version}"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers={"etag": etag})
-    return Response(body, media_type="application/json", headers={"etag": etag})
+    sent = state.reports.json_body(story_id, version, body)
+    return sent.response(request, "application/json", {"etag": etag})
 
 
 @router.get("/stories/{story_id}/version", dependencies=[Depends(require_read)])

@@ -106,11 +106,7 @@ async def storypage(
 
 def _send(kept: CachedPage, request: Request) -> Response:
     """The kept page, gzipped when the browser takes it so."""
-    headers = {"vary": "accept-encoding"}
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        headers["content-encoding"] = "gzip"
-        return Response(kept.gzipped, media_type="text/html; charset=utf-8", headers=headers)
-    return HTMLResponse(kept.html, headers=headers)
+    return kept.response(request, "text/html; charset=utf-8", {})
 
 
 def _no_such_story(story_id: str) -> Response:
