@@ -168,6 +168,39 @@ def test_a_new_report_is_announced_without_losing_the_readers_place(
     assert _problems(page) == []
 
 
+def test_hostile_text_runs_nothing_in_the_browser(
+    server: str, open_page: Any, hostile_article: dict[str, str]
+) -> None:
+    page = open_page(server + "/")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    response = page.request.post(
+        server + "/api/articles",
+        data={"articles": [hostile_article]},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    page.goto(f"{server}/jobs/{response.json()['id']}")
+    page.wait_for_url("**/stories/*", timeout=120_000)
+
+    def nothing_ran() -> None:
+        assert page.evaluate("window.__pwned") is None, page.url
+        assert dialogs == [] and _problems(page) == [], page.url
+
+    cited = page.locator("a.cite[data-outlet*=Gazette]")
+    assert cited.count() > 0  # the hostile report is cited: its passages are previewed below
+    for index in range(min(3, cited.count())):
+        cited.nth(index).hover()
+        cited.nth(index).click()
+    nothing_ran()
+    page.locator("article.source h3 a", has_text="Gazette").first.click()
+    page.wait_for_url("**/articles/*")
+    assert "window.__pwned = 3" in page.locator("main").inner_text()  # shown, as text
+    nothing_ran()
+    for path in ("/", "/?q=%3Cscript%3E"):
+        page.goto(server + path)
+        nothing_ran()
+
+
 @pytest.mark.parametrize("path", ["/", "/story", "/submit"])
 def test_at_400px_nothing_scrolls_sideways(server: str, open_page: Any, path: str) -> None:
     url = server + "/"
