@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -26,7 +27,15 @@ from newsfuse.web.config import UPLOAD_SUFFIXES
 from newsfuse.web.jobs import clean_file_name
 from newsfuse.web.state import AppState, app_state
 
-__all__ = ["ArticleIn", "ArticlesIn", "UrlsIn", "check_upload", "check_url", "router"]
+__all__ = [
+    "ArticleIn",
+    "ArticlesIn",
+    "UrlsIn",
+    "check_upload",
+    "check_url",
+    "only_form_fields",
+    "router",
+]
 
 router = APIRouter(prefix="/api", tags=["api"])
 State = Annotated[AppState, Depends(app_state)]
@@ -95,6 +104,20 @@ def check_url(url: str, *, allow_private: bool) -> str | None:
     if not address.is_global:
         return f"{url!r}: a loopback, private or link-local address; fetching it needs http.allow_private = true"
     return None
+
+
+def only_form_fields(*known: str) -> Callable[[Request], Awaitable[None]]:
+    """A dependency refusing form fields other than ``known`` with a 422 naming them, as the JSON
+    bodies do (FastAPI would ignore them: a misspelt field would silently do nothing)."""
+    allowed = frozenset(known)
+
+    async def check(request: Request) -> None:
+        form = await request.form()  # parsed once: the endpoint's own fields read the same form
+        unknown = sorted(set(form.keys()) - allowed)
+        if unknown:
+            raise HTTPException(422, "; ".join(f"body.{name}: unknown field" for name in unknown))
+
+    return check
 
 
 def check_upload(name: str, content: bytes) -> str:
@@ -223,7 +246,11 @@ def submit_articles(body: ArticlesIn, state: State) -> JSONResponse:
     return _accepted(submitted.as_dict())
 
 
-@router.post("/uploads", status_code=202, dependencies=[Depends(require_write)])
+@router.post(
+    "/uploads",
+    status_code=202,
+    dependencies=[Depends(require_write), Depends(only_form_fields("files"))],
+)
 def submit_uploads(
     state: State, files: Annotated[list[UploadFile], File(description="Files newsfuse reads.")]
 ) -> JSONResponse:
