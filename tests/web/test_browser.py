@@ -201,14 +201,17 @@ def test_hostile_text_runs_nothing_in_the_browser(
         nothing_ran()
 
 
-@pytest.mark.parametrize("path", ["/", "/story", "/submit"])
+@pytest.mark.parametrize("path", ["/", "/story", "/article", "/submit", "/docs", "/login"])
 def test_at_400px_nothing_scrolls_sideways(server: str, open_page: Any, path: str) -> None:
     url = server + "/"
     page = open_page(url, viewport={"width": 400, "height": 800}, has_touch=True, is_mobile=True)
-    if path == "/story":
+    if path in ("/story", "/article"):
         page.click("a.story-link")
         page.wait_for_selector("#sources")
-    elif path != "/":
+    if path == "/article":
+        page.locator("article.source h3 a").first.click()
+        page.wait_for_url("**/articles/*")
+    elif path not in ("/", "/story"):
         page.goto(server + path)
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
