@@ -170,6 +170,9 @@ async def list_stories(
 
 def _listing_json(state: AppState, wanted: StoryFilter) -> str:
     page = state.listings.get(wanted)
+    kept = state.listings.rendered(wanted, "json", page)
+    if kept is not None:
+        return kept
     body = {
         "total": page.total,
         "limit": wanted.limit,

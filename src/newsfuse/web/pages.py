@@ -69,6 +69,8 @@ def _story_list(
     state: AppState, wanted: StoryFilter, values: dict[str, str], number: int
 ) -> HTMLResponse:
     listing = state.listings.get(wanted)
+    if (kept := state.listings.rendered(wanted, "html", listing)) is not None:
+        return HTMLResponse(kept)  # no story changed since it was rendered
     lines = [story_line(s) for s in listing.stories]
     base = {k: v for k, v in values.items() if v}
     pages = {}
