@@ -17,11 +17,13 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 TOKEN = "screenshots-token-0123456789"
+STORED_AT = datetime(2025, 11, 14, 9, 30, tzinfo=UTC)
 
 
 def main() -> int:
@@ -44,7 +46,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         store = Path(folder) / "example.db"
         settings = load_settings(None, [])
-        with Store.open(store) as opened:
+        # A fixed clock for the stored times the pages show, so the pictures change only when
+        # the pages do.
+        with Store.open(store, clock=lambda: STORED_AT) as opened:
             ingest([str(ROOT / "examples" / "harbour-strike")], opened, settings)
         app = create_app(WebConfig(store=str(store), settings=settings, token=TOKEN))
         with socket.socket() as probe:
@@ -76,7 +80,10 @@ def main() -> int:
                 desktop.wait_for_function("() => document.querySelector('.hit') !== null")
                 desktop.screenshot(path=OUT / "story-cited-passage.png")
                 phone = browser.new_context(
-                    viewport={"width": 400, "height": 800}, has_touch=True, is_mobile=True
+                    viewport={"width": 400, "height": 800},
+                    has_touch=True,
+                    is_mobile=True,
+                    reduced_motion="reduce",
                 ).new_page()
                 phone.goto(desktop.url.split("#")[0])
                 phone.locator("ol.brief a.cite").first.tap()

@@ -34,6 +34,18 @@ TOKEN = "test-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 FIRST_SIX = 6
 
+# Untrusted text in every field a page shows: any of it running sets window.__pwned or alerts.
+HOSTILE_ARTICLE = {
+    "title": "Strike </title><script>window.__pwned = 1</script> talks",
+    "outlet": '<img src=x onerror="window.__pwned = 2">Gazette',
+    "text": (
+        "PORT MERROW: Dockers <script>window.__pwned = 3</script> walked out on Monday, the union "
+        'said. "We will not be moved <img src=x onerror=alert(4)>," said union leader Ines Varga. '
+        "The Port Merrow Harbour Authority said 41 ships were stranded."
+    ),
+    "url": "javascript:alert(5)",
+}
+
 
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory: pytest.TempPathFactory, examples_dir: Path) -> Path:
@@ -101,6 +113,12 @@ def story_id(client: TestClient) -> str:
     stories = client.get("/api/stories").json()["stories"]
     assert len(stories) == 1
     return str(stories[0]["id"])
+
+
+@pytest.fixture
+def hostile_article() -> dict[str, str]:
+    """A report whose title, outlet, body (with a quote) and URL carry script payloads."""
+    return dict(HOSTILE_ARTICLE)
 
 
 @pytest.fixture

@@ -133,6 +133,24 @@ def test_unknown_fields_are_422_naming_the_field(client: TestClient) -> None:
     assert top.status_code == 422 and "body.depth: unknown field" in top.json()["detail"]
 
 
+def test_unknown_form_fields_are_422_naming_the_field_and_change_nothing(
+    client: TestClient, store_path: Path
+) -> None:
+    before = _counts(store_path)
+    upload = client.post(
+        "/api/uploads",
+        files={"files": ("a.txt", b"Dockers return to work.", "text/plain")},
+        data={"folder": "../../etc"},
+        headers=AUTH,
+    )
+    assert upload.status_code == 422 and upload.json()["detail"] == "body.folder: unknown field"
+    csrf = client.get("/submit").cookies["newsfuse_csrf"]
+    form = {"csrf": csrf, "token": TOKEN, "text": "Dockers return to work.", "tittle": "Strike"}
+    posted = client.post("/submit", data=form)
+    assert posted.status_code == 422 and posted.json()["detail"] == "body.tittle: unknown field"
+    assert _counts(store_path) == before
+
+
 def test_an_article_needs_exactly_one_body(client: TestClient) -> None:
     neither = client.post("/api/articles", json={"articles": [{"title": "t"}]}, headers=AUTH)
     assert neither.status_code == 422 and "give 'text' or 'html'" in neither.json()["detail"]

@@ -132,7 +132,12 @@ def test_a_new_report_is_announced_without_losing_the_readers_place(
     page = open_page(server + "/")
     page.click("a.story-link")
     page.wait_for_selector("#sources")
-    page.evaluate("window.scrollTo(0, 1500)")
+    # The reader is in the sources, below the brief, facts and timeline that the new report changes.
+    place = "art-" + page.locator("article.source").nth(2).get_attribute("id")[len("art-") :]
+    page.evaluate(
+        f"window.scrollBy(0, document.getElementById('{place}').getBoundingClientRect().top + 40)"
+    )
+    scrolled = page.evaluate("window.scrollY")
     page.evaluate("window.__marker = 'still here'")  # gone if the page reloads by itself
     text = (examples_dir / "08_calderra-sentinel.txt").read_text(encoding="utf-8")
     response = page.request.post(
@@ -145,11 +150,15 @@ def test_a_new_report_is_announced_without_losing_the_readers_place(
     banner.wait_for(state="visible", timeout=120_000)
     assert "1 new report joined this story" in banner.inner_text()
     assert page.evaluate("window.__marker") == "still here"
-    assert page.evaluate("window.scrollY") > 1000
+    assert page.evaluate("window.scrollY") == scrolled
     page.click("#live .live-load")
     page.wait_for_function("() => window.__marker === undefined")
-    page.wait_for_function("() => window.scrollY > 1000")
     assert page.locator("article.source").count() == 7
+    # back at the same passage: 40 px into the same source, though the text above it changed
+    page.wait_for_function(
+        f"() => Math.abs(document.getElementById('{place}').getBoundingClientRect().top + 40) < 2"
+    )
+    assert page.evaluate("window.scrollY") != scrolled
     # the page remembers what this reader had seen: six articles, one new since
     last_visit = page.locator("#last-visit a")
     assert last_visit.inner_text() == "What\u2019s new since your last visit (1 new report)"
@@ -159,14 +168,50 @@ def test_a_new_report_is_announced_without_losing_the_readers_place(
     assert _problems(page) == []
 
 
-@pytest.mark.parametrize("path", ["/", "/story", "/submit"])
+def test_hostile_text_runs_nothing_in_the_browser(
+    server: str, open_page: Any, hostile_article: dict[str, str]
+) -> None:
+    page = open_page(server + "/")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    response = page.request.post(
+        server + "/api/articles",
+        data={"articles": [hostile_article]},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    page.goto(f"{server}/jobs/{response.json()['id']}")
+    page.wait_for_url("**/stories/*", timeout=120_000)
+
+    def nothing_ran() -> None:
+        assert page.evaluate("window.__pwned") is None, page.url
+        assert dialogs == [] and _problems(page) == [], page.url
+
+    cited = page.locator("a.cite[data-outlet*=Gazette]")
+    assert cited.count() > 0  # the hostile report is cited: its passages are previewed below
+    for index in range(min(3, cited.count())):
+        cited.nth(index).hover()
+        cited.nth(index).click()
+    nothing_ran()
+    page.locator("article.source h3 a", has_text="Gazette").first.click()
+    page.wait_for_url("**/articles/*")
+    assert "window.__pwned = 3" in page.locator("main").inner_text()  # shown, as text
+    nothing_ran()
+    for path in ("/", "/?q=%3Cscript%3E"):
+        page.goto(server + path)
+        nothing_ran()
+
+
+@pytest.mark.parametrize("path", ["/", "/story", "/article", "/submit", "/docs", "/login"])
 def test_at_400px_nothing_scrolls_sideways(server: str, open_page: Any, path: str) -> None:
     url = server + "/"
     page = open_page(url, viewport={"width": 400, "height": 800}, has_touch=True, is_mobile=True)
-    if path == "/story":
+    if path in ("/story", "/article"):
         page.click("a.story-link")
         page.wait_for_selector("#sources")
-    elif path != "/":
+    if path == "/article":
+        page.locator("article.source h3 a").first.click()
+        page.wait_for_url("**/articles/*")
+    elif path not in ("/", "/story"):
         page.goto(server + path)
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -13,15 +13,6 @@ from fastapi.testclient import TestClient
 TOKEN = "test-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
-HOSTILE_TITLE = "Strike </title><script>window.__pwned = 1</script> talks"
-HOSTILE_OUTLET = '<img src=x onerror="window.__pwned = 2">Gazette'
-HOSTILE_BODY = (
-    "PORT MERROW: Dockers <script>window.__pwned = 3</script> walked out on Monday, the union said. "
-    '"We will not be moved <img src=x onerror=alert(4)>," said union leader Ines Varga. '
-    "The Port Merrow Harbour Authority said 41 ships were stranded."
-)
-HOSTILE_URL = "javascript:alert(5)"
-
 
 def _root(html: str) -> Any:
     return lxml.html.document_fromstring(html)
@@ -102,18 +93,11 @@ def test_article_page_marks_entities_quotes_and_cited_passages(
 
 
 def test_hostile_text_is_shown_not_run_on_every_page(
-    client: TestClient, wait_for_job: Callable[[TestClient, str], dict[str, Any]]
+    client: TestClient,
+    wait_for_job: Callable[[TestClient, str], dict[str, Any]],
+    hostile_article: dict[str, str],
 ) -> None:
-    body = {
-        "articles": [
-            {
-                "text": HOSTILE_BODY,
-                "title": HOSTILE_TITLE,
-                "outlet": HOSTILE_OUTLET,
-                "url": HOSTILE_URL,
-            }
-        ]
-    }
+    body = {"articles": [hostile_article]}
     job = wait_for_job(client, client.post("/api/articles", json=body, headers=AUTH).json()["id"])
     # the report is about the example's strike: it may join that story or start one
     assert job["state"] == "done" and job["stories"], job
@@ -131,7 +115,7 @@ def test_hostile_text_is_shown_not_run_on_every_page(
         _assert_inert(pages[name])
         assert "&lt;script&gt;window.__pwned" in pages[name] or name in ("list", "search"), name
     assert "&lt;img src=x onerror=" in pages["article"]
-    assert HOSTILE_URL in _root(pages["article"]).xpath("//dd/code/text()")
+    assert hostile_article["url"] in _root(pages["article"]).xpath("//dd/code/text()")
     assert pages["job"] == f"/stories/{story}"
 
 
@@ -149,11 +133,13 @@ def test_missing_things_are_404_pages(client: TestClient, path: str) -> None:
     assert response.status_code == 404 and "<h1>" in response.text
 
 
-def test_the_story_page_goes_gzipped_to_browsers_that_take_it(
-    client: TestClient, story_id: str
+@pytest.mark.parametrize("path", ["/stories/{id}", "/api/stories/{id}"])
+def test_the_story_page_and_json_go_gzipped_to_clients_that_take_it(
+    client: TestClient, story_id: str, path: str
 ) -> None:
-    plain = client.get(f"/stories/{story_id}", headers={"Accept-Encoding": "identity"})
-    zipped = client.get(f"/stories/{story_id}", headers={"Accept-Encoding": "gzip"})
+    url = path.format(id=story_id)
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in plain.headers
     assert (
         zipped.headers["content-encoding"] == "gzip" and zipped.headers["vary"] == "accept-encoding"

@@ -681,6 +681,17 @@ class Store:
         with self._read() as session:
             return story_page(session, wanted)
 
+    def last_story_update(self) -> datetime | None:
+        """When a story was last made or extended (``None`` in a store without stories).
+
+        Every ingest that stores an article puts it in a story, so (with writers' clocks that do
+        not go back) this changes whenever what a list of stories shows can change; one index
+        lookup, so a cached list can be checked against it far more cheaply than read again.
+        """
+        with self._read() as session:
+            latest: datetime | None = session.scalar(select(func.max(StoryRow.updated_at)))
+            return latest
+
     def undated_articles(self, story_ids: Sequence[str]) -> dict[str, int]:
         """How many articles of each story carry no publication date (stories with none left out).
 

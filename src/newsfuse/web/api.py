@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -26,7 +27,15 @@ from newsfuse.web.config import UPLOAD_SUFFIXES
 from newsfuse.web.jobs import clean_file_name
 from newsfuse.web.state import AppState, app_state
 
-__all__ = ["ArticleIn", "ArticlesIn", "UrlsIn", "check_upload", "check_url", "router"]
+__all__ = [
+    "ArticleIn",
+    "ArticlesIn",
+    "UrlsIn",
+    "check_upload",
+    "check_url",
+    "only_form_fields",
+    "router",
+]
 
 router = APIRouter(prefix="/api", tags=["api"])
 State = Annotated[AppState, Depends(app_state)]
@@ -97,6 +106,20 @@ def check_url(url: str, *, allow_private: bool) -> str | None:
     return None
 
 
+def only_form_fields(*known: str) -> Callable[[Request], Awaitable[None]]:
+    """A dependency refusing form fields other than ``known`` with a 422 naming them, as the JSON
+    bodies do (FastAPI would ignore them: a misspelt field would silently do nothing)."""
+    allowed = frozenset(known)
+
+    async def check(request: Request) -> None:
+        form = await request.form()  # parsed once: the endpoint's own fields read the same form
+        unknown = sorted(set(form.keys()) - allowed)
+        if unknown:
+            raise HTTPException(422, "; ".join(f"body.{name}: unknown field" for name in unknown))
+
+    return check
+
+
 def check_upload(name: str, content: bytes) -> str:
     """The cleaned name of an acceptable upload; 415 for a type ``newsfuse ingest`` does not read."""
     cleaned = clean_file_name(name)
@@ -147,6 +170,9 @@ async def list_stories(
 
 def _listing_json(state: AppState, wanted: StoryFilter) -> str:
     page = state.listings.get(wanted)
+    kept = state.listings.rendered(wanted, "json", page)
+    if kept is not None:
+        return kept
     body = {
         "total": page.total,
         "limit": wanted.limit,
@@ -171,7 +197,8 @@ async def story_report(story_id: str, request: Request, state: State) -> Respons
     etag = f'"{version}"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers={"etag": etag})
-    return Response(body, media_type="application/json", headers={"etag": etag})
+    sent = state.reports.json_body(story_id, version, body)
+    return sent.response(request, "application/json", {"etag": etag})
 
 
 @router.get("/stories/{story_id}/version", dependencies=[Depends(require_read)])
@@ -222,7 +249,11 @@ def submit_articles(body: ArticlesIn, state: State) -> JSONResponse:
     return _accepted(submitted.as_dict())
 
 
-@router.post("/uploads", status_code=202, dependencies=[Depends(require_write)])
+@router.post(
+    "/uploads",
+    status_code=202,
+    dependencies=[Depends(require_write), Depends(only_form_fields("files"))],
+)
 def submit_uploads(
     state: State, files: Annotated[list[UploadFile], File(description="Files newsfuse reads.")]
 ) -> JSONResponse:

@@ -119,56 +119,86 @@ def story_filter(
 
 
 class ListingCache:
-    """Story-list pages kept for ``ttl`` seconds: a reader sees a new story within that, and a
-    busy list costs one set of queries per second instead of one per request.  While one request
-    refreshes a page, the others are served the previous one rather than all querying at once."""
+    """Story-list pages, checked against the store at most once per ``ttl`` seconds.
+
+    A reader sees a new story within ``ttl``.  The check is one index lookup
+    (:meth:`~newsfuse.store.Store.last_story_update`) shared by every listing: a listing is read
+    again only when a story was made or extended since it was read, so a busy list over a quiet
+    store queries nothing, and its rendered forms are kept as long as it is.  While one request
+    checks or refreshes a listing, the others are served the known one rather than all querying
+    at once.
+    """
 
     def __init__(self, store: Store, ttl: float = 1.0, size: int = 256) -> None:
         self._store = store
         self._ttl = ttl
         self._size = size
-        self._pages: OrderedDict[StoryFilter, tuple[float, StoryPage]] = OrderedDict()
+        # filter -> (when checked, the store's last story update it reflects, the page)
+        self._pages: OrderedDict[StoryFilter, tuple[float, datetime | None, StoryPage]] = (
+            OrderedDict()
+        )
         self._renders: dict[tuple[StoryFilter, str], tuple[StoryPage, str]] = {}
         self._refreshing: set[StoryFilter] = set()
+        self._stamp: tuple[float, datetime | None] | None = None
         self._lock = threading.Lock()
 
     def fresh(self, wanted: StoryFilter) -> StoryPage | None:
-        """The page when it was read less than ``ttl`` seconds ago, or is being read again now."""
+        """The page when it was checked less than ``ttl`` seconds ago, or is being checked now."""
         with self._lock:
             kept = self._pages.get(wanted)
             refreshing = wanted in self._refreshing
         if kept is None or (clock.monotonic() - kept[0] >= self._ttl and not refreshing):
             return None
-        return kept[1]
+        return kept[2]
 
     def fresh_render(self, wanted: StoryFilter, kind: str) -> str | None:
         """The listing rendered as ``kind`` (``html``, ``json``) from the fresh listing, if it was."""
         page = self.fresh(wanted)
+        return None if page is None else self.rendered(wanted, kind, page)
+
+    def rendered(self, wanted: StoryFilter, kind: str, page: StoryPage) -> str | None:
+        """``page`` rendered as ``kind`` earlier, if it was."""
         with self._lock:
             kept = self._renders.get((wanted, kind))
-        return kept[1] if page is not None and kept is not None and kept[0] is page else None
+        return kept[1] if kept is not None and kept[0] is page else None
 
     def keep_render(self, wanted: StoryFilter, kind: str, page: StoryPage, text: str) -> None:
-        """Keep ``page`` rendered as ``kind`` (served while that listing is fresh)."""
+        """Keep ``page`` rendered as ``kind`` (served while that listing is current)."""
         with self._lock:
             if len(self._renders) >= 2 * self._size:
                 self._renders.clear()
             self._renders[(wanted, kind)] = (page, text)
 
+    def _last_update(self) -> datetime | None:
+        """The store's last story update, asked at most once per ``ttl`` for all listings."""
+        with self._lock:
+            known = self._stamp
+        if known is not None and clock.monotonic() - known[0] < self._ttl:
+            return known[1]
+        latest = self._store.last_story_update()
+        with self._lock:
+            self._stamp = (clock.monotonic(), latest)
+        return latest
+
     def get(self, wanted: StoryFilter) -> StoryPage:
-        """The page, from memory when fresh, else from the store."""
+        """The page: from memory when fresh or when no story changed since, else from the store."""
         found = self.fresh(wanted)
         if found is not None:
             return found
         with self._lock:
             self._refreshing.add(wanted)
+            kept = self._pages.get(wanted)
         try:
-            page = self._store.story_page(wanted)
+            latest = self._last_update()
+            if kept is not None and kept[1] == latest:
+                page = kept[2]
+            else:
+                page = self._store.story_page(wanted)
         finally:
             with self._lock:
                 self._refreshing.discard(wanted)
         with self._lock:
-            self._pages[wanted] = (clock.monotonic(), page)
+            self._pages[wanted] = (clock.monotonic(), latest, page)
             self._pages.move_to_end(wanted)
             while len(self._pages) > self._size:
                 self._pages.popitem(last=False)

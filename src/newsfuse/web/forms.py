@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from newsfuse.web.api import check_upload, check_url
+from newsfuse.web.api import check_upload, check_url, only_form_fields
 from newsfuse.web.auth import TOKEN_COOKIE, check_csrf, has_token, same_token
 from newsfuse.web.render import form_page, page, read_or_sign_in
 from newsfuse.web.state import AppState, app_state
@@ -28,7 +28,24 @@ def submit_form(request: Request, state: State) -> Response:
     return form_page(request, "submit.html.j2", error=None, max_bytes=state.config.max_upload_bytes)
 
 
-@router.post("/submit", response_class=HTMLResponse)
+_SUBMIT_FIELDS = (
+    "csrf",
+    "token",
+    "text",
+    "title",
+    "outlet",
+    "url",
+    "published_at",
+    "urls",
+    "files",
+)
+
+
+@router.post(
+    "/submit",
+    response_class=HTMLResponse,
+    dependencies=[Depends(only_form_fields(*_SUBMIT_FIELDS))],
+)
 def submit(
     request: Request,
     state: State,
@@ -128,7 +145,11 @@ def login_form(request: Request, next: str = "/") -> Response:
     return form_page(request, "login.html.j2", error=None, next=_local(next))
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post(
+    "/login",
+    response_class=HTMLResponse,
+    dependencies=[Depends(only_form_fields("csrf", "token", "next"))],
+)
 def login(
     request: Request,
     state: State,

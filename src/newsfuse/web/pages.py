@@ -69,6 +69,8 @@ def _story_list(
     state: AppState, wanted: StoryFilter, values: dict[str, str], number: int
 ) -> HTMLResponse:
     listing = state.listings.get(wanted)
+    if (kept := state.listings.rendered(wanted, "html", listing)) is not None:
+        return HTMLResponse(kept)  # no story changed since it was rendered
     lines = [story_line(s) for s in listing.stories]
     base = {k: v for k, v in values.items() if v}
     pages = {}
@@ -106,11 +108,7 @@ async def storypage(
 
 def _send(kept: CachedPage, request: Request) -> Response:
     """The kept page, gzipped when the browser takes it so."""
-    headers = {"vary": "accept-encoding"}
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        headers["content-encoding"] = "gzip"
-        return Response(kept.gzipped, media_type="text/html; charset=utf-8", headers=headers)
-    return HTMLResponse(kept.html, headers=headers)
+    return kept.response(request, "text/html; charset=utf-8", {})
 
 
 def _no_such_story(story_id: str) -> Response:

@@ -16,6 +16,9 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from fastapi import Request
+from fastapi.responses import Response
+
 from newsfuse.config import Settings, settings_hash
 from newsfuse.models import Report
 from newsfuse.store import Store, StoredStory
@@ -30,12 +33,27 @@ def story_version(story: StoredStory) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CachedPage:
-    """A rendered page and the same page gzipped once (a story page is a few hundred kB of
-    text, which browsers take compressed; compressing it per request would cost more than
-    serving it)."""
+    """A rendered page or report JSON, encoded and gzipped once (a story's page or JSON is a few
+    hundred kB of text, which browsers and HTTP clients take compressed; encoding and compressing
+    it per request would cost more than serving it)."""
 
-    html: str
+    text: str
+    encoded: bytes
     gzipped: bytes
+
+    @classmethod
+    def of(cls, text: str) -> CachedPage:
+        """``text`` with its UTF-8 bytes and their gzip form (no time stamp: same bytes each time)."""
+        encoded = text.encode("utf-8")
+        return cls(text, encoded, gzip.compress(encoded, compresslevel=6, mtime=0))
+
+    def response(self, request: Request, media_type: str, headers: dict[str, str]) -> Response:
+        """The body, gzipped when the request accepts gzip."""
+        sent = {**headers, "vary": "accept-encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            sent["content-encoding"] = "gzip"
+            return Response(self.gzipped, media_type=media_type, headers=sent)
+        return Response(self.encoded, media_type=media_type, headers=sent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +81,7 @@ class ReportCache:
         self._entries: OrderedDict[str, CachedReport] = OrderedDict()
         self._pages: dict[tuple[str, str], CachedPage] = {}
         self._stored_json: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self._json_bodies: dict[str, tuple[str, CachedPage]] = {}
         self._lock = threading.Lock()
         self._story_locks: dict[str, threading.Lock] = {}
 
@@ -180,6 +199,19 @@ class ReportCache:
         entry = self.get(story_id)
         return entry.json_text, entry.version
 
+    def json_body(self, story_id: str, version: str, text: str) -> CachedPage:
+        """The report JSON ``text`` of ``version``, encoded and gzipped once per version."""
+        with self._lock:
+            kept = self._json_bodies.get(story_id)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        body = CachedPage.of(text)
+        with self._lock:
+            if len(self._json_bodies) >= 2 * self._size and story_id not in self._json_bodies:
+                self._json_bodies.clear()
+            self._json_bodies[story_id] = (version, body)
+        return body
+
     def page(self, story_id: str, version: str, render: str) -> CachedPage | None:
         """A page rendered earlier for this version, if any."""
         with self._lock:
@@ -187,7 +219,7 @@ class ReportCache:
 
     def keep_page(self, story_id: str, version: str, render: str, html: str) -> CachedPage:
         """Keep a rendered page of the current version (and its gzip form); the kept page."""
-        kept = CachedPage(html, gzip.compress(html.encode("utf-8"), compresslevel=6, mtime=0))
+        kept = CachedPage.of(html)
         with self._lock:
             if story_id in self._entries and self._entries[story_id].version == version:
                 self._pages[(story_id, version + render)] = kept
