@@ -90,6 +90,7 @@ __all__ = [
     "ArticleFeatures",
     "ClusterSettings",
     "Encoder",
+    "StoryMerge",
     "StoryTracker",
     "article_features",
     "cluster",
@@ -153,6 +154,15 @@ class ClusterSettings:
     tracker's mean BCubed F1 from 0.842 to 0.848 (roundups validation 0.841 → 0.853, test 0.841 →
     0.849; ECB+ validation topics fell 0.881 → 0.868, within their 0.035 spread over orders).  The embedding model was fitted
     without it; with ``embedding_weight`` > 0, ``prior = false`` scores as that model was fitted.
+
+    ``merge_threshold``: an article that joins one story but links to another of its candidates
+    with at least this probability shows the two to be one story, and the other is merged into the
+    one it joined (:class:`StoryMerge`; learned scorer only; 1.0 turns it off).  Why: a one-pass
+    tracker cannot undo an early split, and the link model's margin feature keeps a split story
+    split (its two halves are equally close, so neither wins by a margin); the article that links
+    to both halves is the evidence that joins them.  Chosen with ``link_threshold`` on the choice
+    sets of ``benchmarks/clustering.py``.  It costs nothing extra: the probabilities are those of
+    the ``rescore`` candidates already scored for the article.
     """
 
     threshold: float = 0.28
@@ -177,6 +187,7 @@ class ClusterSettings:
     rescore: int = 12
     member_terms: int = 40
     prior: bool = True
+    merge_threshold: float = 0.3
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.entity_weight <= 1.0:
@@ -197,6 +208,8 @@ class ClusterSettings:
             raise ValueError("link_threshold must be in [0, 1]")
         if min(self.members, self.rescore, self.member_terms) < 1:
             raise ValueError("members, rescore and member_terms must be >= 1")
+        if not 0.0 <= self.merge_threshold <= 1.0:
+            raise ValueError("merge_threshold must be in [0, 1]")
 
     @property
     def learned(self) -> bool:
@@ -207,6 +220,27 @@ class ClusterSettings:
     def join_threshold(self) -> float:
         """The score an article needs to join a story, on the active scorer's scale."""
         return self.link_threshold if self.learned else self.threshold
+
+    @property
+    def merging(self) -> bool:
+        """Whether an article can merge the other stories it links to into its own (learned
+        scorer only; ``merge_threshold = 1.0`` turns it off)."""
+        return self.learned and self.merge_threshold < 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMerge:
+    """A later article showed two stories to be one: ``absorbed`` was merged into ``into``.
+
+    ``article_id`` is the article that linked to both (it joined ``into``), ``probability`` its
+    link probability to ``absorbed``.  A store records it so ``newsfuse stories`` can say where a
+    story went and which reports to regenerate.
+    """
+
+    absorbed: str
+    into: str
+    article_id: str
+    probability: float
 
 
 @dataclass(slots=True)
@@ -293,6 +327,8 @@ class StoryTracker:
         # for a store: what changed since take_changes() (at most every story, if never taken)
         self._joined: set[str] = set()  # stories that took an article
         self._rescored: set[str] = set()  # stories whose norms were recomputed
+        self._merges: list[StoryMerge] = []  # merges since take_merges()
+        self._to_merge: list[tuple[str, float]] = []  # the current article's other strong links
 
     # --- the stream --------------------------------------------------------------------------------
 
@@ -342,10 +378,15 @@ class StoryTracker:
             story = self._stories[best_id]
         member = self._member(features) if settings.learned else None
         self._absorb(story, features.article_id, tf, entities, when, unit, member)
+        to_merge, self._to_merge = self._to_merge, []
+        for other_id, probability in to_merge:
+            if other_id != story.id and other_id in self._stories:
+                self._merge(story, other_id, features.article_id, probability)
         return story.id
 
     def stories(self) -> dict[str, list[str]]:
-        """Every story so far (live or expired), by id, with its article ids in arrival order."""
+        """Every story so far (live or expired; not those merged into another), by id, with its
+        article ids in arrival order (a merged story's after those of the story it joined)."""
         return {sid: list(self._stories[sid].article_ids) for sid in sorted(self._stories)}
 
     # --- persistence ---------------------------------------------------------------------------------
@@ -492,6 +533,15 @@ class StoryTracker:
         self._joined, self._rescored = set(), set()
         return joined, rescored
 
+    def take_merges(self) -> list[StoryMerge]:
+        """The merges since the last call, in the order they happened; and forget them.
+
+        A merged story is gone from :meth:`stories` and from :meth:`take_changes`: a store deletes
+        its rows and moves its articles to the story it joined.
+        """
+        merges, self._merges = self._merges, []
+        return merges
+
     def story_row(self, story_id: str) -> dict[str, Any]:
         """One story of :meth:`state` without its article ids (the store's memberships, see above)
         and without its norms (:meth:`norms_row`): what changes only when it takes an article."""
@@ -612,8 +662,8 @@ class StoryTracker:
         horizon = when - self.settings.window_days
         while self._expiry and self._expiry[0][0] < horizon:
             last_time, story_id = heapq.heappop(self._expiry)
-            story = self._stories[story_id]
-            if story.last_time == last_time and story_id in self._active:  # not a stale heap entry
+            story = self._stories.get(story_id)  # None: merged into another since
+            if story is not None and story.last_time == last_time and story_id in self._active:
                 self._unindex(story, set(story.weights) | set(story.entities))
                 self._active.discard(story_id)
 
@@ -700,7 +750,13 @@ class StoryTracker:
     ) -> str | None:
         """The best-scoring candidate at or above the join threshold (the first on ties), or None."""
         if probe is not None:
-            return self._pick(self._links(candidates, article, probe, unit, when))
+            links = self._links(candidates, article, probe, unit, when)
+            best = self._pick(links)
+            if best is not None and self.settings.merging:
+                threshold = self.settings.merge_threshold
+                scored = [(link.story_id, link.probability()) for link in links]
+                self._to_merge = [(s, p) for s, p in scored if s != best and p >= threshold]
+            return best
         best_id, best_score = None, self.settings.threshold
         for story_id in candidates:
             score = self._score(article, unit, when, self._stories[story_id])
@@ -857,7 +913,43 @@ class StoryTracker:
         story.updated = self._seq
         self._joined.add(story.id)
         self._refresh_norms(story)
+        self._post(story, before)
 
+    def _merge(self, into: _Story, absorbed_id: str, article_id: str, probability: float) -> None:
+        """Merge story ``absorbed_id`` into ``into`` (which just took ``article_id``): sum the
+        centroids, keep the most recent members, and re-post ``into``.  Costs the size of the two
+        summaries (capped) plus the absorbed story's article ids, never the corpus."""
+        absorbed = self._stories.pop(absorbed_id)
+        self._unindex(absorbed, set(absorbed.weights) | set(absorbed.entities))
+        self._active.discard(absorbed_id)
+        self._joined.discard(absorbed_id)
+        self._rescored.discard(absorbed_id)
+        before = set(into.weights) | set(into.entities)
+        into.article_ids.extend(absorbed.article_ids)
+        for term, value in absorbed.weights.items():
+            into.weights[term] = into.weights.get(term, 0.0) + value
+        for entity, count in absorbed.entities.items():
+            into.entities[entity] = into.entities.get(entity, 0.0) + count
+        into.weights = _top(into.weights, self.settings.max_terms, self._idf)
+        into.entities = _top(into.entities, self.settings.max_terms, self._idf)
+        into.members = [*absorbed.members, *into.members][-self.settings.members :]
+        if absorbed.vector is not None:
+            into.vector = (
+                list(absorbed.vector)
+                if into.vector is None
+                else [a + b for a, b in zip(into.vector, absorbed.vector, strict=True)]
+            )
+        times = [t for t in (into.first_time, absorbed.first_time) if t is not None]
+        into.first_time = min(times) if times else None
+        times = [t for t in (into.last_time, absorbed.last_time) if t is not None]
+        into.last_time = max(times) if times else None
+        self._refresh_norms(into)
+        self._post(into, before)
+        self._merges.append(StoryMerge(absorbed_id, into.id, article_id, probability))
+
+    def _post(self, story: _Story, before: set[str]) -> None:
+        """Re-post a story that changed under the features it carries now (``before``: those it
+        carried before the change), or leave it out of the index when the window has passed it."""
         after = set(story.weights) | set(story.entities)
         self._unindex(story, before - after)
         expired = (
