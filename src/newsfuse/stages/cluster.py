@@ -79,6 +79,8 @@ from newsfuse.stages.cluster_scoring import (
     Member,
     Probe,
     link_features,
+    member_cosines,
+    merge_model,
     numbers,
     with_margins,
 )
@@ -111,6 +113,7 @@ _SCORERS = ("learned", "cosine")
 _NORM_STALENESS = 1.05  # recompute a story's norms once the corpus grew by 5% since the last time
 _MEMBER_ENTITIES = 32  # the rarest entities a kept member remembers (bounded state per story)
 _MEMBER_NORMS = ("norm", "title_norm", "title_mass")  # Member.state() keys kept in norms rows
+_MERGE_FLOOR = 0.05  # an article's link probability below which another story is not a merge case
 
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
 # "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
@@ -328,7 +331,7 @@ class StoryTracker:
         self._joined: set[str] = set()  # stories that took an article
         self._rescored: set[str] = set()  # stories whose norms were recomputed
         self._merges: list[StoryMerge] = []  # merges since take_merges()
-        self._to_merge: list[tuple[str, float]] = []  # the current article's other strong links
+        self._to_merge: list[tuple[str, float, float]] = []  # (other story, p joined, p other)
 
     # --- the stream --------------------------------------------------------------------------------
 
@@ -379,8 +382,13 @@ class StoryTracker:
         member = self._member(features) if settings.learned else None
         self._absorb(story, features.article_id, tf, entities, when, unit, member)
         to_merge, self._to_merge = self._to_merge, []
-        for other_id, probability in to_merge:
-            if other_id != story.id and other_id in self._stories:
+        for other_id, joined, linked in to_merge:
+            other = self._stories.get(other_id)
+            if other is None or other_id == story.id:
+                continue
+            values = self._merge_values(story, other, joined, linked)
+            probability = self._merge_probability(story, other, values)
+            if probability >= settings.merge_threshold:
                 self._merge(story, other_id, features.article_id, probability)
         return story.id
 
@@ -753,9 +761,12 @@ class StoryTracker:
             links = self._links(candidates, article, probe, unit, when)
             best = self._pick(links)
             if best is not None and self.settings.merging:
-                threshold = self.settings.merge_threshold
-                scored = [(link.story_id, link.probability()) for link in links]
-                self._to_merge = [(s, p) for s, p in scored if s != best and p >= threshold]
+                scored = {link.story_id: link.probability() for link in links}
+                self._to_merge = [
+                    (s, scored[best], p)
+                    for s, p in scored.items()
+                    if s != best and p >= _MERGE_FLOOR
+                ]
             return best
         best_id, best_score = None, self.settings.threshold
         for story_id in candidates:
@@ -914,6 +925,44 @@ class StoryTracker:
         self._joined.add(story.id)
         self._refresh_norms(story)
         self._post(story, before)
+
+    def _merge_values(
+        self, into: _Story, other: _Story, joined: float, linked: float
+    ) -> list[float]:
+        """The merge model's view of two stories one article linked to (see
+        :data:`newsfuse.stages.cluster_scoring.MERGE_FEATURES`): the article's two link
+        probabilities, the stories' centroid and entity cosines, and the average and best cosine
+        of their kept members (average linkage over the members, as a batch clustering would
+        judge the pair), and their best headline cosine.  Costs at most ``members``² member
+        pairs."""
+        if self._docs > other.norm_docs * _NORM_STALENESS:
+            self._refresh_norms(other)
+        idf = self._idf
+        centroid = sum(
+            into.weights[t] * other.weights[t] * idf(t) ** 2
+            for t in sorted(into.weights.keys() & other.weights.keys())
+        ) / (into.term_norm * other.term_norm or 1.0)
+        entity = sum(
+            into.entities[e] * other.entities[e] * idf(e) ** 2
+            for e in sorted(into.entities.keys() & other.entities.keys())
+        ) / (into.entity_norm * other.entity_norm or 1.0)
+        pairs = [member_cosines(a, b, idf) for a in into.members for b in other.members]
+        terms = [p[0] for p in pairs] or [0.0]
+        titles = [p[1] for p in pairs] or [0.0]
+        return [
+            joined,
+            linked,
+            centroid,
+            entity,
+            sum(terms) / len(terms),
+            max(terms),
+            max(titles),
+        ]
+
+    def _merge_probability(self, into: _Story, other: _Story, values: Sequence[float]) -> float:
+        """The fitted merge model's probability that ``into`` and ``other`` are one story
+        (a method so ``benchmarks/fit_cluster_scorer.py`` can record the cases it fits on)."""
+        return merge_model().probability(values)
 
     def _merge(self, into: _Story, absorbed_id: str, article_id: str, probability: float) -> None:
         """Merge story ``absorbed_id`` into ``into`` (which just took ``article_id``): sum the
