@@ -7,12 +7,7 @@ different events), but with a teacher: every candidate it scores becomes one exa
 features; label: is it the article's true story), and the article then joins its true story
 whatever the scores said.  So the examples are exactly the (article, partial story) pairs the
 tracker meets, drawn from the bounded candidate search, with stories of one, two, … members.  Each
-source gets the same total sample weight.
-
-The merge model is fitted the same way on the cases the real tracker (no teacher, merging off)
-meets: an article joined one story and linked to another with some probability; the example is
-the pair of stories (:data:`MERGE_FEATURES`), labelled by whether their majority true stories are
-one.  The threshold is not chosen here: ``benchmarks/
+source gets the same total sample weight.  The threshold is not chosen here: ``benchmarks/
 clustering.py`` chooses it on held-out choice sets.  Writes ``src/newsfuse/stages/cluster_weights.py``.
 
     python benchmarks/fit_cluster_scorer.py [--chunks 8] [--seeds 2] [--dry-run]
@@ -23,10 +18,8 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from collections import Counter
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -36,7 +29,7 @@ from clustering import ecb_pool, load
 from ecb import FIT_TOPICS
 from newsfuse.models import Article
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
-from newsfuse.stages.cluster_scoring import EMBEDDING_FEATURES, FEATURES, MERGE_FEATURES, Link
+from newsfuse.stages.cluster_scoring import EMBEDDING_FEATURES, FEATURES, Link
 
 ROOT = Path(__file__).resolve().parents[1]
 WEIGHTS = ROOT / "src" / "newsfuse" / "stages" / "cluster_weights.py"
@@ -72,43 +65,6 @@ class Teacher(StoryTracker):
         return self.truth_story.get(self.current)
 
 
-class MergeRecorder(StoryTracker):
-    """A tracker that records every merge case with its true label and merges nothing."""
-
-    def __init__(self, settings: ClusterSettings, truth: Mapping[str, Hashable]) -> None:
-        super().__init__(settings)
-        self.truth = truth
-        self.rows: list[list[float]] = []
-        self.labels: list[int] = []
-
-    def _merge_probability(self, into: Any, other: Any, values: Sequence[float]) -> float:
-        self.rows.append(list(values))
-        self.labels.append(int(self._majority(into) == self._majority(other)))
-        return 0.0
-
-    def _majority(self, story: Any) -> Hashable:
-        counts = Counter(self.truth[a] for a in story.article_ids)
-        return max(sorted(counts, key=str), key=lambda k: counts[k])
-
-
-def record_merges(
-    pool: Sequence[tuple[Article, Hashable]], seeds: int
-) -> tuple[list[list[float]], list[int]]:
-    """Merge cases and labels the tracker meets over ``seeds`` orders of ``pool``."""
-    truth = {a.id: story for a, story in pool}
-    rows: list[list[float]] = []
-    labels: list[int] = []
-    for seed in range(seeds):
-        order = [a for a, _ in pool]
-        random.Random(1000 + seed).shuffle(order)
-        recorder = MergeRecorder(ClusterSettings(merge_threshold=0.5), truth)
-        for article in order:
-            recorder.add(article)
-        rows.extend(recorder.rows)
-        labels.extend(recorder.labels)
-    return rows, labels
-
-
 def teach(
     pool: Sequence[tuple[Article, Hashable]], seeds: int
 ) -> tuple[list[list[float]], list[int]]:
@@ -127,14 +83,7 @@ def teach(
     return rows, labels
 
 
-Collect = Callable[
-    [Sequence[tuple[Article, Hashable]], int], tuple[list[list[float]], list[int]]
-]
-
-
-def examples(
-    chunks: int, seeds: int, collect: Collect = teach
-) -> tuple[list[list[float]], list[int], list[float]]:
+def examples(chunks: int, seeds: int) -> tuple[list[list[float]], list[int], list[float]]:
     """Training pairs of both sources, and sample weights that give each source the same total:
     ECB+ teaches "same topic, different event" in long documents, the roundups one story in three
     outlets' headlines and leads; neither should drown the other."""
@@ -146,11 +95,11 @@ def examples(
     for size in POOL_SIZES[:chunks]:
         part = [(a, line) for a, line in pooled if start <= line < start + size]
         start += size
-        more_rows, more_labels = collect(part, seeds)
+        more_rows, more_labels = teach(part, seeds)
         rows += more_rows
         labels += more_labels
     sources.append(("roundups train", rows, labels))
-    sources.append(("ECB+ fit topics", *collect(ecb_pool(FIT_TOPICS), seeds)))
+    sources.append(("ECB+ fit topics", *teach(ecb_pool(FIT_TOPICS), seeds)))
     all_rows: list[list[float]] = []
     all_labels: list[int] = []
     weights: list[float] = []
@@ -175,7 +124,7 @@ def fit(
     return [round(float(w), 4) for w in model.coef_[0]], round(float(model.intercept_[0]), 4)
 
 
-def render(words: tuple[list[float], float], merge: tuple[list[float], float]) -> str:
+def render(words: tuple[list[float], float]) -> str:
     """The weights module's text (the embedding model is kept as it was fitted)."""
     from newsfuse.stages import cluster_weights
 
@@ -186,14 +135,11 @@ def render(words: tuple[list[float], float], merge: tuple[list[float], float]) -
         f"Words-only model, fitted on ECB+ FIT_TOPICS and roundups train: {', '.join(FEATURES)}.\n"
         "Embedding model (fitted earlier on roundups train with MiniLM vectors, kept): "
         f"{', '.join(EMBEDDING_FEATURES)}.\n"
-        f"Merge model, fitted on the same sources: {', '.join(MERGE_FEATURES)}.\n"
         '"""\n\n'
         f"WORDS_WEIGHTS = {_tuple(words[0], FEATURES)}\n"
         f"WORDS_BIAS = {words[1]!r}\n"
         f"EMBEDDING_WEIGHTS = {_tuple(embedding[0], EMBEDDING_FEATURES)}\n"
         f"EMBEDDING_BIAS = {embedding[1]!r}\n"
-        f"MERGE_WEIGHTS = {_tuple(merge[0], MERGE_FEATURES)}\n"
-        f"MERGE_BIAS = {merge[1]!r}\n"
     )
 
 
@@ -212,9 +158,7 @@ def main() -> int:
     parser.add_argument("--dry-run", action="store_true", help="print, do not write")
     args = parser.parse_args()
     rows, labels, weights = examples(args.chunks, args.seeds)
-    words = fit(rows, labels, weights)
-    rows, labels, weights = examples(args.chunks, args.seeds, record_merges)
-    text = render(words, fit(rows, labels, weights))
+    text = render(fit(rows, labels, weights))
     print(text)
     if not args.dry_run:
         WEIGHTS.write_text(text, encoding="utf-8")

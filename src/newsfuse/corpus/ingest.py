@@ -44,7 +44,7 @@ from newsfuse.pipeline import (
     clean_articles,
     extract_articles,
 )
-from newsfuse.stages.cluster import StoryTracker
+from newsfuse.stages.cluster import StoryMerge, StoryTracker
 from newsfuse.stages.ingest.sources import read_sources
 from newsfuse.store import Store
 
@@ -374,40 +374,42 @@ class _Run:
                 self.store.merge_stories(merges)
                 self.new_stories.update(created)
                 self.extended.update(set(added) - created)
-                self.extended.update(into for _, into, _, _ in merges)
-                self.merged.update(absorbed for absorbed, _, _, _ in merges)
+                self.extended.update(into for _, into, _ in merges)
+                self.merged.update(absorbed for absorbed, _, _ in merges)
                 tracking.save(self.store)
             self.counts["tracked"] += len(new)
             self.progress("track", start + len(ids), len(todo))
 
     def _track_articles(
         self, tracking: _Tracking, article_ids: list[str]
-    ) -> tuple[dict[str, list[str]], dict[str, str], list[tuple[str, str, str, float]]]:
-        """Feed articles to the tracker; their ids by story, a title for each story, and the
-        merges for the store (``Store.merge_stories``), each into the story it ended up in.
+    ) -> tuple[dict[str, list[str]], dict[str, str], list[tuple[str, str, float]]]:
+        """Feed articles to the tracker, then let it consolidate (``StoryTracker.consolidate``);
+        their ids by story, a title for each story, and the merges for the store
+        (``Store.merge_stories``), each into the story it ended up in.
 
         Read ``batch_size`` at a time and kept only as ids: a commit's articles with their
         annotations were the largest thing a tracking commit held in memory.  A story merged into
-        another within the commit hands its new articles over here; its stored articles (if it
-        was stored before) are moved by the store.
+        another hands this commit's articles over here; its stored articles (if it was stored
+        before) are moved by the store.
         """
         added: dict[str, list[str]] = {}
         titles: dict[str, str] = {}
-        merges: list[tuple[str, str, str, float]] = []
         for start in range(0, len(article_ids), self.batch_size):
             chunk = article_ids[start : start + self.batch_size]
             for article in self.store.get_articles(chunk, mentions_only=True):
                 story_id = tracking.add(article)
                 titles.setdefault(story_id, _title(article))
                 added.setdefault(story_id, []).append(article.id)
-                for merge in tracking.tracker.take_merges():
-                    added.setdefault(merge.into, []).extend(added.pop(merge.absorbed, []))
-                    titles.pop(merge.absorbed, None)
-                    # an earlier merge into the story just absorbed now ends in its new home
-                    merges = [
-                        (a, merge.into if i == merge.absorbed else i, e, p) for a, i, e, p in merges
-                    ]
-                    merges.append((merge.absorbed, merge.into, merge.article_id, merge.probability))
+        merges: list[tuple[str, str, float]] = []
+        for merge in tracking.consolidate():
+            moved = added.pop(merge.absorbed, [])
+            if moved:
+                added.setdefault(merge.into, []).extend(moved)
+                titles.setdefault(merge.into, titles[merge.absorbed])
+            titles.pop(merge.absorbed, None)
+            # an earlier merge into the story just absorbed now ends in its new home
+            merges = [(a, merge.into if i == merge.absorbed else i, w) for a, i, w in merges]
+            merges.append((merge.absorbed, merge.into, merge.similarity))
         return added, titles, merges
 
 
@@ -448,6 +450,18 @@ class _Tracking:
         self.touched.update(features.entities)
         self.touched.update(self.tracker.carried(story_id))
         return story_id
+
+    def consolidate(self) -> list[StoryMerge]:
+        """The tracker's merges for this commit (see ``StoryTracker.consolidate``).  A merge
+        re-posts the merged story under its features, which can evict other stories from their
+        postings: those features' rows are written with the commit."""
+        merges = self.tracker.consolidate()
+        self.tracker.take_merges()  # the caller hands them to the store with the memberships
+        stories = self.tracker.stories()
+        for merge in merges:
+            if merge.into in stories:
+                self.touched.update(self.tracker.carried(merge.into))
+        return merges
 
     def save(self, store: Store) -> None:
         """Write what changed since the last commit (call inside the batch with the memberships)."""

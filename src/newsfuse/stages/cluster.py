@@ -80,7 +80,6 @@ from newsfuse.stages.cluster_scoring import (
     Probe,
     link_features,
     member_cosines,
-    merge_model,
     numbers,
     with_margins,
 )
@@ -113,7 +112,6 @@ _SCORERS = ("learned", "cosine")
 _NORM_STALENESS = 1.05  # recompute a story's norms once the corpus grew by 5% since the last time
 _MEMBER_ENTITIES = 32  # the rarest entities a kept member remembers (bounded state per story)
 _MEMBER_NORMS = ("norm", "title_norm", "title_mass")  # Member.state() keys kept in norms rows
-_MERGE_FLOOR = 0.05  # an article's link probability below which another story is not a merge case
 
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
 # "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
@@ -158,14 +156,15 @@ class ClusterSettings:
     0.849; ECB+ validation topics fell 0.881 → 0.868, within their 0.035 spread over orders).  The embedding model was fitted
     without it; with ``embedding_weight`` > 0, ``prior = false`` scores as that model was fitted.
 
-    ``merge_threshold``: an article that joins one story but links to another of its candidates
-    with at least this probability shows the two to be one story, and the other is merged into the
-    one it joined (:class:`StoryMerge`; learned scorer only; 1.0 turns it off).  Why: a one-pass
-    tracker cannot undo an early split, and the link model's margin feature keeps a split story
-    split (its two halves are equally close, so neither wins by a margin); the article that links
-    to both halves is the evidence that joins them.  Chosen with ``link_threshold`` on the choice
-    sets of ``benchmarks/clustering.py``.  It costs nothing extra: the probabilities are those of
-    the ``rescore`` candidates already scored for the article.
+    ``merge_threshold``: :meth:`StoryTracker.consolidate` merges two live stories whose kept members
+    have an average IDF-weighted cosine (time-decayed like a link) of at least this, closest pair
+    first (1.0 turns it off; learned scorer only).  Why: a one-pass tracker decides each article
+    once, against the stories that exist when it arrives, so two reports of a story that share
+    few words stay apart when they come first; a batch clustering would join them because nothing
+    is closer.  Average linkage over the members is that batch step, run on the stories that
+    changed since the last call and their candidates only.  Chosen with ``link_threshold`` (a
+    stricter join, since consolidation recovers the recall) on the choice sets of
+    ``benchmarks/clustering.py``.
     """
 
     threshold: float = 0.28
@@ -190,7 +189,7 @@ class ClusterSettings:
     rescore: int = 12
     member_terms: int = 40
     prior: bool = True
-    merge_threshold: float = 0.3
+    merge_threshold: float = 0.2
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.entity_weight <= 1.0:
@@ -226,24 +225,22 @@ class ClusterSettings:
 
     @property
     def merging(self) -> bool:
-        """Whether an article can merge the other stories it links to into its own (learned
-        scorer only; ``merge_threshold = 1.0`` turns it off)."""
+        """Whether :meth:`StoryTracker.consolidate` merges stories (learned scorer only: it reads
+        the kept members; ``merge_threshold = 1.0`` turns it off)."""
         return self.learned and self.merge_threshold < 1.0
 
 
 @dataclass(frozen=True, slots=True)
 class StoryMerge:
-    """A later article showed two stories to be one: ``absorbed`` was merged into ``into``.
+    """Later articles showed two stories to be one: ``absorbed`` was merged into ``into``.
 
-    ``article_id`` is the article that linked to both (it joined ``into``), ``probability`` its
-    link probability to ``absorbed``.  A store records it so ``newsfuse stories`` can say where a
-    story went and which reports to regenerate.
+    ``similarity`` is the (time-decayed) average cosine between their kept members that decided
+    it.  A store records it so ``newsfuse stories`` can say where a story went.
     """
 
     absorbed: str
     into: str
-    article_id: str
-    probability: float
+    similarity: float
 
 
 @dataclass(slots=True)
@@ -331,7 +328,7 @@ class StoryTracker:
         self._joined: set[str] = set()  # stories that took an article
         self._rescored: set[str] = set()  # stories whose norms were recomputed
         self._merges: list[StoryMerge] = []  # merges since take_merges()
-        self._to_merge: list[tuple[str, float, float]] = []  # (other story, p joined, p other)
+        self._dirty: set[str] = set()  # stories that took an article since consolidate()
 
     # --- the stream --------------------------------------------------------------------------------
 
@@ -381,16 +378,76 @@ class StoryTracker:
             story = self._stories[best_id]
         member = self._member(features) if settings.learned else None
         self._absorb(story, features.article_id, tf, entities, when, unit, member)
-        to_merge, self._to_merge = self._to_merge, []
-        for other_id, joined, linked in to_merge:
-            other = self._stories.get(other_id)
-            if other is None or other_id == story.id:
-                continue
-            values = self._merge_values(story, other, joined, linked)
-            probability = self._merge_probability(story, other, values)
-            if probability >= settings.merge_threshold:
-                self._merge(story, other_id, features.article_id, probability)
+        self._dirty.add(story.id)
         return story.id
+
+    def consolidate(self) -> list[StoryMerge]:
+        """Merge the stories that changed since the last call with their candidate stories, closest
+        pair first, while a pair's average member cosine reaches ``merge_threshold``; the merges
+        (also kept for :meth:`take_merges`).
+
+        The offline step of the tracker (a batch clustering's average linkage, on the stories the
+        new articles touched): call it after a batch of :meth:`add` (``cluster()`` and the store's
+        ingest call it once per commit).  Cost: one candidate search and at most
+        ``max_candidates`` × ``members``² member cosines per changed story, and again per merge;
+        never the whole corpus.  A story's id, once given by :meth:`add`, may be merged away here.
+        """
+        dirty, self._dirty = sorted(self._dirty), set()
+        if not self.settings.merging:
+            return []
+        heap: list[tuple[float, str, str, int, int]] = []
+        version: dict[str, int] = {}
+        for story_id in dirty:
+            if story_id in self._stories:
+                self._push_pairs(story_id, heap, version)
+        merges: list[StoryMerge] = []
+        while heap:
+            negative, left, right, left_version, right_version = heapq.heappop(heap)
+            if left not in self._stories or right not in self._stories:
+                continue
+            if (version.get(left, 0), version.get(right, 0)) != (left_version, right_version):
+                continue  # one of the two has changed since: its pairs were pushed again
+            into, absorbed = sorted(
+                (self._stories[left], self._stories[right]),
+                key=lambda s: (-len(s.article_ids), s.updated, s.id),
+            )
+            merges.append(self._merge(into, absorbed.id, -negative))
+            version[into.id] = version.get(into.id, 0) + 1
+            self._push_pairs(into.id, heap, version)
+        self._dirty.clear()
+        return merges
+
+    def _push_pairs(
+        self,
+        story_id: str,
+        heap: list[tuple[float, str, str, int, int]],
+        version: Mapping[str, int],
+    ) -> None:
+        """Push onto ``heap`` the story's candidate stories (found like an article's, from its own
+        most distinctive features) whose linkage with it reaches ``merge_threshold``."""
+        story = self._stories[story_id]
+        for other_id in self._candidates(story.weights, sorted(story.entities)):
+            if other_id == story_id:
+                continue
+            similarity = self._linkage(story, self._stories[other_id])
+            if similarity >= self.settings.merge_threshold:
+                left, right = sorted((story_id, other_id))
+                heapq.heappush(
+                    heap, (-similarity, left, right, version.get(left, 0), version.get(right, 0))
+                )
+
+    def _linkage(self, story: _Story, other: _Story) -> float:
+        """Average IDF-weighted cosine between the two stories' kept members, decayed by the time
+        between them like a link (0 outside the window)."""
+        gap = _span_gap(story, other)
+        if gap > self.settings.window_days or not story.members or not other.members:
+            return 0.0
+        for each in (story, other):
+            if self._docs > each.norm_docs * _NORM_STALENESS:
+                self._refresh_norms(each)
+        cosines = [member_cosines(a, b, self._idf)[0] for a in story.members for b in other.members]
+        decay: float = 0.5 ** (gap / self.settings.half_life_days)
+        return sum(cosines) / len(cosines) * decay
 
     def stories(self) -> dict[str, list[str]]:
         """Every story so far (live or expired; not those merged into another), by id, with its
@@ -758,16 +815,7 @@ class StoryTracker:
     ) -> str | None:
         """The best-scoring candidate at or above the join threshold (the first on ties), or None."""
         if probe is not None:
-            links = self._links(candidates, article, probe, unit, when)
-            best = self._pick(links)
-            if best is not None and self.settings.merging:
-                scored = {link.story_id: link.probability() for link in links}
-                self._to_merge = [
-                    (s, scored[best], p)
-                    for s, p in scored.items()
-                    if s != best and p >= _MERGE_FLOOR
-                ]
-            return best
+            return self._pick(self._links(candidates, article, probe, unit, when))
         best_id, best_score = None, self.settings.threshold
         for story_id in candidates:
             score = self._score(article, unit, when, self._stories[story_id])
@@ -926,48 +974,10 @@ class StoryTracker:
         self._refresh_norms(story)
         self._post(story, before)
 
-    def _merge_values(
-        self, into: _Story, other: _Story, joined: float, linked: float
-    ) -> list[float]:
-        """The merge model's view of two stories one article linked to (see
-        :data:`newsfuse.stages.cluster_scoring.MERGE_FEATURES`): the article's two link
-        probabilities, the stories' centroid and entity cosines, and the average and best cosine
-        of their kept members (average linkage over the members, as a batch clustering would
-        judge the pair), and their best headline cosine.  Costs at most ``members``² member
-        pairs."""
-        if self._docs > other.norm_docs * _NORM_STALENESS:
-            self._refresh_norms(other)
-        idf = self._idf
-        centroid = sum(
-            into.weights[t] * other.weights[t] * idf(t) ** 2
-            for t in sorted(into.weights.keys() & other.weights.keys())
-        ) / (into.term_norm * other.term_norm or 1.0)
-        entity = sum(
-            into.entities[e] * other.entities[e] * idf(e) ** 2
-            for e in sorted(into.entities.keys() & other.entities.keys())
-        ) / (into.entity_norm * other.entity_norm or 1.0)
-        pairs = [member_cosines(a, b, idf) for a in into.members for b in other.members]
-        terms = [p[0] for p in pairs] or [0.0]
-        titles = [p[1] for p in pairs] or [0.0]
-        return [
-            joined,
-            linked,
-            centroid,
-            entity,
-            sum(terms) / len(terms),
-            max(terms),
-            max(titles),
-        ]
-
-    def _merge_probability(self, into: _Story, other: _Story, values: Sequence[float]) -> float:
-        """The fitted merge model's probability that ``into`` and ``other`` are one story
-        (a method so ``benchmarks/fit_cluster_scorer.py`` can record the cases it fits on)."""
-        return merge_model().probability(values)
-
-    def _merge(self, into: _Story, absorbed_id: str, article_id: str, probability: float) -> None:
-        """Merge story ``absorbed_id`` into ``into`` (which just took ``article_id``): sum the
-        centroids, keep the most recent members, and re-post ``into``.  Costs the size of the two
-        summaries (capped) plus the absorbed story's article ids, never the corpus."""
+    def _merge(self, into: _Story, absorbed_id: str, similarity: float) -> StoryMerge:
+        """Merge story ``absorbed_id`` into ``into``: sum the centroids, keep the most recently
+        updated story's members last, and re-post ``into``.  Costs the size of the two summaries
+        (capped) plus the absorbed story's article ids, never the corpus."""
         absorbed = self._stories.pop(absorbed_id)
         self._unindex(absorbed, set(absorbed.weights) | set(absorbed.entities))
         self._active.discard(absorbed_id)
@@ -981,7 +991,9 @@ class StoryTracker:
             into.entities[entity] = into.entities.get(entity, 0.0) + count
         into.weights = _top(into.weights, self.settings.max_terms, self._idf)
         into.entities = _top(into.entities, self.settings.max_terms, self._idf)
-        into.members = [*absorbed.members, *into.members][-self.settings.members :]
+        older, newer = sorted((absorbed, into), key=lambda s: s.updated)
+        into.members = [*older.members, *newer.members][-self.settings.members :]
+        into.updated = max(into.updated, absorbed.updated)
         if absorbed.vector is not None:
             into.vector = (
                 list(absorbed.vector)
@@ -994,7 +1006,9 @@ class StoryTracker:
         into.last_time = max(times) if times else None
         self._refresh_norms(into)
         self._post(into, before)
-        self._merges.append(StoryMerge(absorbed_id, into.id, article_id, probability))
+        merge = StoryMerge(absorbed_id, into.id, similarity)
+        self._merges.append(merge)
+        return merge
 
     def _post(self, story: _Story, before: set[str]) -> None:
         """Re-post a story that changed under the features it carries now (``before``: those it
@@ -1045,6 +1059,7 @@ def cluster(
         ]
     for article, vector in zip(ordered, vectors, strict=True):
         tracker.add(article, vector)
+    tracker.consolidate()
     return tracker.stories()
 
 
@@ -1166,6 +1181,15 @@ def _gap(when: float | None, story: _Story) -> float:
     if when < story.first_time:
         return story.first_time - when
     return max(0.0, when - story.last_time)
+
+
+def _span_gap(story: _Story, other: _Story) -> float:
+    """Days between two stories' time spans (0 when they overlap or either is undated)."""
+    first, last = story.first_time, story.last_time
+    other_first, other_last = other.first_time, other.last_time
+    if first is None or last is None or other_first is None or other_last is None:
+        return 0.0
+    return max(0.0, first - other_last, other_first - last)
 
 
 def _unit(vector: Sequence[float]) -> list[float]:

@@ -57,7 +57,6 @@ from newsfuse.stages import cluster_weights
 __all__ = [
     "EMBEDDING_FEATURES",
     "FEATURES",
-    "MERGE_FEATURES",
     "PAIR_FEATURES",
     "Link",
     "LinkModel",
@@ -66,7 +65,6 @@ __all__ = [
     "embedding_model",
     "link_features",
     "member_cosines",
-    "merge_model",
     "numbers",
     "with_margins",
     "words_model",
@@ -105,22 +103,6 @@ EMBEDDING_FEATURES = (
 ``entity_novel``) plus the MiniLM cosine and its margin.  It was fitted on roundups ``train`` with
 MiniLM vectors and is not refitted with the words-only model (no vectors for ECB+ here); it was
 fitted when a lone candidate's margins were its own values, so it reads them that way (``_v1``)."""
-
-MERGE_FEATURES = (
-    "join_probability",
-    "link_probability",
-    "centroid",
-    "entity",
-    "member_mean",
-    "member_max",
-    "title_max",
-)
-"""The merge model's inputs for two stories one article linked to: the article's link probability
-to the story it joined and to the other one, the two stories' centroid and entity cosines, the
-average and the best cosine between their kept members (average and single linkage), and the best
-headline cosine between them.  Fitted by ``benchmarks/fit_cluster_scorer.py`` on the cases the
-tracker meets on ECB+ fit topics and roundups ``train`` (label: the two stories' majority true
-stories are one)."""
 
 _NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])")
 _MAX_SHARED_NUMBERS = 2
@@ -165,12 +147,6 @@ def embedding_model() -> LinkModel:
     return LinkModel(
         EMBEDDING_FEATURES, cluster_weights.EMBEDDING_WEIGHTS, cluster_weights.EMBEDDING_BIAS
     )
-
-
-@cache
-def merge_model() -> LinkModel:
-    """The fitted merge model (:data:`MERGE_FEATURES`)."""
-    return LinkModel(MERGE_FEATURES, cluster_weights.MERGE_WEIGHTS, cluster_weights.MERGE_BIAS)
 
 
 def member_cosines(left: Member, right: Member, idf: Callable[[str], float]) -> tuple[float, float]:

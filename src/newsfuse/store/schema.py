@@ -250,7 +250,8 @@ class ReportRow(Base):
 
 
 class StoryMergeRow(Base):
-    """A later article showed two stories to be one: ``absorbed_id`` was merged into ``into_id``.
+    """Later articles showed two stories to be one: ``absorbed_id`` was merged into ``into_id``
+    (``similarity``: the average member cosine that decided it, ``StoryTracker.consolidate``).
 
     History, not a live link: the absorbed story's row is gone (its articles moved to ``into_id``),
     and ``into_id`` may itself be merged later, so neither id is a foreign key.  ``newsfuse
@@ -263,8 +264,7 @@ class StoryMergeRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     absorbed_id: Mapped[str] = mapped_column(ID, index=True)
     into_id: Mapped[str] = mapped_column(ID, index=True)
-    article_id: Mapped[str] = mapped_column(ID)
-    probability: Mapped[float] = mapped_column(Float)
+    similarity: Mapped[float] = mapped_column(Float)
     merged_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -641,9 +641,9 @@ class Store:
             )
         return set(created)
 
-    def merge_stories(self, merges: Sequence[tuple[str, str, str, float]]) -> int:
-        """Apply the story tracker's merges in order, each ``(absorbed, into, article id,
-        probability)``; how many were applied.
+    def merge_stories(self, merges: Sequence[tuple[str, str, float]]) -> int:
+        """Apply the story tracker's merges in order, each ``(absorbed, into, similarity)``; how
+        many were applied.
 
         The absorbed story's articles move to the end of ``into`` (which must be stored), the
         absorbed story goes (its tracker rows and stored reports with it: its articles are
@@ -654,7 +654,7 @@ class Store:
         now = self._clock()
         applied = 0
         with self._write() as session:
-            for absorbed, into, article_id, probability in merges:
+            for absorbed, into, similarity in merges:
                 if session.get(StoryRow, absorbed) is None:
                     continue
                 target = session.get(StoryRow, into)
@@ -683,8 +683,7 @@ class Store:
                     StoryMergeRow(
                         absorbed_id=absorbed,
                         into_id=into,
-                        article_id=article_id,
-                        probability=probability,
+                        similarity=similarity,
                         merged_at=now,
                     )
                 )

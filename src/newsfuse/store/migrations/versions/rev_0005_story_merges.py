@@ -1,11 +1,11 @@
-"""Story merges: a table recording which story a later article merged into which.
+"""Story merges: a table recording which story the tracker merged into which.
 
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-05
 
-The story tracker now merges two stories when one article links to both (``cluster.
-merge_threshold``): the absorbed story's row goes, its articles move to the story it joined, and
+The story tracker now merges two stories whose kept articles have become close enough
+(``cluster.merge_threshold``, ``StoryTracker.consolidate``): the absorbed story's row goes, its articles move to the story it joined, and
 this table keeps the history, so ``newsfuse stories`` can show it and a request for the absorbed
 story's report can name where it went.  Nothing to convert: earlier stores never merged.
 Written by hand, independent of :mod:`newsfuse.store.schema`, like the revisions before it.
@@ -31,8 +31,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("absorbed_id", _ID, nullable=False),
         sa.Column("into_id", _ID, nullable=False),
-        sa.Column("article_id", _ID, nullable=False),
-        sa.Column("probability", sa.Float(), nullable=False),
+        sa.Column("similarity", sa.Float(), nullable=False),
         sa.Column("merged_at", _TIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_story_merges"),
     )
