@@ -371,11 +371,11 @@ class _Run:
                 created = self.store.append_to_stories(
                     {story_id: (titles[story_id], ids) for story_id, ids in added.items()}
                 )
-                self.store.merge_stories(merges)
+                moved = self.store.merge_stories(merges)
                 self.new_stories.update(created)
                 self.extended.update(set(added) - created)
-                self.extended.update(into for _, into, _ in merges)
-                self.merged.update(absorbed for absorbed, _, _ in merges)
+                self.extended.update(into for absorbed, into, _ in merges if absorbed in moved)
+                self.merged.update(moved)
                 tracking.save(self.store)
             self.counts["tracked"] += len(new)
             self.progress("track", start + len(ids), len(todo))

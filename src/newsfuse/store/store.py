@@ -641,9 +641,9 @@ class Store:
             )
         return set(created)
 
-    def merge_stories(self, merges: Sequence[tuple[str, str, float]]) -> int:
-        """Apply the story tracker's merges in order, each ``(absorbed, into, similarity)``; how
-        many were applied.
+    def merge_stories(self, merges: Sequence[tuple[str, str, float]]) -> list[str]:
+        """Apply the story tracker's merges in order, each ``(absorbed, into, similarity)``; the
+        absorbed stories that were stored (the merges applied).
 
         The absorbed story's articles move to the end of ``into`` (which must be stored), the
         absorbed story goes (its tracker rows and stored reports with it: its articles are
@@ -652,7 +652,7 @@ class Store:
         is skipped: no one has seen that story.
         """
         now = self._clock()
-        applied = 0
+        applied: list[str] = []
         with self._write() as session:
             for absorbed, into, similarity in merges:
                 if session.get(StoryRow, absorbed) is None:
@@ -688,7 +688,7 @@ class Store:
                     )
                 )
                 session.flush()
-                applied += 1
+                applied.append(absorbed)
         return applied
 
     def merged_from(self, story_ids: Sequence[str]) -> dict[str, list[str]]:
