@@ -9,8 +9,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from newsfuse.config import Settings
 from newsfuse.corpus import families_of, ingest
+from newsfuse.errors import ConfigError
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 from newsfuse.store import Store
 
@@ -65,3 +68,21 @@ def test_a_story_merged_by_a_later_ingest_is_moved_and_recorded(
         assert {s: sorted(ids) for s, ids in tracker.stories().items()} == {
             story.id: sorted(story.article_ids)
         }
+
+
+def test_a_store_built_before_a_cluster_setting_existed_takes_its_default(
+    store_url: str, examples_dir: Path
+) -> None:
+    """A store whose tracker settings lack ``merge_threshold`` (built before it existed) takes
+    more articles with the default, which keeps the old behaviour; any other value is refused."""
+    first, later = [str(examples_dir / n) for n in FIRST], [str(examples_dir / n) for n in LATER]
+    with Store.open(store_url) as store:
+        ingest(first, store, Settings())
+        header = store.tracker_state("cluster")
+        assert header is not None
+        del header["settings"]["merge_threshold"]
+        store.put_tracker_state("cluster", header)
+        assert ingest(later[:1], store, Settings()).tracked == 1
+        merging = dataclasses.replace(Settings(), cluster=ClusterSettings(merge_threshold=0.2))
+        with pytest.raises(ConfigError, match=r"cluster\.merge_threshold = 0\.2"):
+            ingest(later[1:], store, merging)

@@ -44,7 +44,7 @@ from newsfuse.pipeline import (
     clean_articles,
     extract_articles,
 )
-from newsfuse.stages.cluster import StoryMerge, StoryTracker
+from newsfuse.stages.cluster import ClusterSettings, StoryMerge, StoryTracker
 from newsfuse.stages.ingest.sources import read_sources
 from newsfuse.store import Store
 
@@ -239,8 +239,11 @@ class _Run:
             _same_settings(self.store, "dedupe", stored, dedupe)
         state = self.store.tracker_state(_CLUSTER)
         if state is not None:
+            # a setting added since the store was built reads as its default: a new setting comes
+            # with a default that keeps the old behaviour (merge_threshold 1.0: no merges)
+            stored_cluster = {**dataclasses.asdict(ClusterSettings()), **state["settings"]}
             _same_settings(
-                self.store, "cluster", state["settings"], dataclasses.asdict(self.settings.cluster)
+                self.store, "cluster", stored_cluster, dataclasses.asdict(self.settings.cluster)
             )
 
     # -- 1. read -------------------------------------------------------------------------------

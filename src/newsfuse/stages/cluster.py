@@ -52,6 +52,14 @@ earlier hand-mixed score (term cosine, ``entity_weight`` of entity cosine, ``emb
 MiniLM) against ``threshold``.  Both re-score the same bounded candidates; the learned one computes
 its link features for the ``rescore`` candidates closest by centroid cosine only.
 
+Cost, all told: one ``add`` reads at most ``max_postings_read`` postings, scores at most
+``max_candidates`` stories by centroid and computes link features for ``rescore`` of them against
+at most ``members`` kept articles each, so it does not grow with the corpus, and a new article never
+re-clusters anything.  :meth:`StoryTracker.consolidate` (off by default, ``merge_threshold``) is
+the batch step a store runs once per commit: for each story that took an article since the last
+call, one candidate search and at most ``max_candidates`` × ``members``² member cosines, and the
+same again for each merge it makes; linear in the articles of the commit.
+
 Everything the tracker holds is plain dicts, lists and numbers: :meth:`StoryTracker.state`
 and :meth:`StoryTracker.from_state` round-trip through JSON.
 """
