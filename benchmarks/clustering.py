@@ -411,6 +411,10 @@ def main() -> int:
             for name in reported
         )
         + ".",
+        "- With consolidation (off by default; link and merge thresholds "
+        f"{chosen[systems[1][0]][0]} chosen on the choice sets): "
+        + ", ".join(f"{name} {results[systems[1][0]][name].f1:.3f}" for name in reported)
+        + f", largest spread {max(run.spread for run in results[systems[1][0]].values()):.3f}.",
         f"- Roundups validation-to-test gap (tracker): {gap:+.3f} "
         f"(validation {val_f1:.3f}, test {ours['roundups test'].f1:.3f}); agglomerative "
         f"{batch['roundups validation'] - batch['roundups test']:+.3f}.",
