@@ -75,7 +75,7 @@ def teach(
     for seed in range(seeds):
         order = [a for a, _ in pool]
         random.Random(1000 + seed).shuffle(order)
-        teacher = Teacher(ClusterSettings(scorer="learned", merge_threshold=1.0), truth)
+        teacher = Teacher(ClusterSettings(scorer="learned"), truth)
         for article in order:
             teacher.add(article)
         rows.extend(teacher.rows)
