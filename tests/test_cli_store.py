@@ -144,6 +144,29 @@ def test_report_from_the_store_since_a_date_says_what_is_new(
     assert latest is not None and "update" not in latest.data()
 
 
+def test_a_merged_story_is_listed_and_its_old_id_names_where_it_went(
+    store_path: Path, tmp_path: Path
+) -> None:
+    """After the tracker merged a story into another, ``stories`` lists the merge beside the story
+    that took it, and asking for the absorbed story's report names the story to ask for instead
+    (whose report is made from all its articles, the moved ones too)."""
+    path = tmp_path / "merged.db"
+    shutil.copyfile(store_path, path)
+    small, big = sorted(_stories(path), key=lambda row: int(str(row["articles"])))
+    with Store.open(path) as store:
+        assert store.merge_stories([(str(small["id"]), str(big["id"]), 0.25)]) == [small["id"]]
+    (merged,) = _stories(path)
+    assert (merged["id"], merged["articles"]) == (big["id"], 13)
+    assert merged["merged_from"] == [small["id"]]
+    listing = runner.invoke(app, ["stories", "--store", str(path)]).stdout
+    assert listing.rstrip("\n").endswith(f"(merged from {small['id']})")
+    result = runner.invoke(app, ["report", "--store", str(path), "--story", str(small["id"])])
+    assert result.exit_code == 1
+    assert len(result.stderr.splitlines()) == 1
+    assert f"story {small['id']} was merged into story {big['id']}" in result.stderr
+    assert f"--story {big['id']}" in result.stderr
+
+
 def test_unknown_story_is_one_line_and_exit_1(store_path: Path) -> None:
     result = runner.invoke(app, ["report", "--store", str(store_path), "--story", "story_nope"])
     assert result.exit_code == 1

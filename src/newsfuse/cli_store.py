@@ -10,7 +10,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -191,6 +191,7 @@ def stories_command(
     with open_existing_store(store) as opened:
         stories = opened.list_stories(since=since_at, search=search)
         undated = opened.undated_articles([s.id for s in stories])
+        merged = opened.merged_from([s.id for s in stories])
     note = undated_note(sum(undated.values()), sum(len(s.article_ids) for s in stories))
     if as_json:
         rows = [
@@ -199,6 +200,7 @@ def stories_command(
                 "title": s.title,
                 "articles": len(s.article_ids),
                 "undated_articles": undated.get(s.id, 0),
+                "merged_from": merged.get(s.id, []),
                 "created_at": s.created_at.isoformat(),
                 "updated_at": s.updated_at.isoformat(),
             }
@@ -207,9 +209,18 @@ def stories_command(
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n", note
     lines = [
         f"{s.id}  {s.updated_at.strftime('%Y-%m-%d %H:%M')}  {len(s.article_ids):>4}  {s.title}"
+        + _merged_note(merged.get(s.id, []))
         for s in stories
     ]
     return "".join(f"{line}\n" for line in lines), note
+
+
+def _merged_note(absorbed: Sequence[str]) -> str:
+    """What a story line adds when later articles merged other stories into it: their ids, so a
+    reader who knew them finds them again (and knows this story's report has grown)."""
+    if not absorbed:
+        return ""
+    return f"  (merged from {', '.join(absorbed)})"
 
 
 def undated_note(undated: int, total: int) -> str | None:
@@ -245,8 +256,15 @@ def report_from_store(
     from newsfuse.corpus.ingest import report_story
     from newsfuse.outputs.write import write_report
     from newsfuse.stages.update import apply_update
+    from newsfuse.store import NotInStoreError
 
     with open_existing_store(store) as opened:
+        into = opened.merged_into(story_id)
+        if into is not None:
+            raise NotInStoreError(
+                f"story {story_id} was merged into story {into} (a later article showed them to "
+                f"be one story); report that one: --story {into}"
+            )
         report = report_story(opened, story_id, settings)
     if since is not None:
         report = apply_update(report, since, settings.summarize.brief_sentences)

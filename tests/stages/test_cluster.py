@@ -147,6 +147,51 @@ def test_the_same_words_a_week_later_start_a_story_of_their_own(harbour: list[Ar
         assert (tracker.add(_later(last, days)) == story) is joins, days
 
 
+def test_consolidation_joins_what_one_pass_left_apart(
+    harbour: list[Article], istanbul: list[Article]
+) -> None:
+    """A tracker that joins nothing on arrival (link threshold 1) leaves every article alone;
+    consolidation (average member cosine, closest pair first) puts the example's and the seeds'
+    reports back together, keeps the unrelated one apart, says what it merged, and then has
+    nothing left to do until an article arrives."""
+    unrelated = _unrelated()
+    pooled = [*harbour, *istanbul, unrelated]
+    tracker = StoryTracker(ClusterSettings(link_threshold=1.0, merge_threshold=0.2))
+    assert len({tracker.add(a) for a in pooled}) == len(pooled)
+    merges = tracker.consolidate()
+    assert _partition(tracker.stories()) == {
+        frozenset(a.id for a in harbour),
+        frozenset(a.id for a in istanbul),
+        frozenset({unrelated.id}),
+    }
+    assert len(merges) == len(pooled) - 3
+    assert {m.absorbed for m in merges}.isdisjoint(tracker.stories())
+    assert all(m.similarity >= 0.2 for m in merges)
+    assert tracker.take_merges() == merges
+    assert tracker.take_merges() == []
+    assert tracker.consolidate() == []
+    off = StoryTracker(ClusterSettings(link_threshold=1.0))  # the default: off
+    for article in pooled:
+        off.add(article)
+    assert off.consolidate() == []
+    assert len(off.stories()) == len(pooled)
+
+
+def test_consolidation_keeps_a_week_later_copy_apart(harbour: list[Article]) -> None:
+    """The time decay holds for merges as for joins: a copy of the last report a week later
+    stays a story of its own after consolidation, and the next day's copy joins the story."""
+    last = max(harbour, key=lambda a: a.published_at or "")
+    tracker = StoryTracker(ClusterSettings(merge_threshold=0.2))
+    (story,) = {tracker.add(a) for a in harbour}
+    week = _later(last, 7.0)
+    copy = tracker.add(week)
+    assert tracker.consolidate() == []
+    assert tracker.stories()[copy] == [week.id]
+    assert tracker.add(_later(last, 1.0)) == story
+    assert tracker.consolidate() == []
+    assert set(tracker.stories()) == {story, copy}
+
+
 def test_runs_are_deterministic_and_state_resumes_exactly(
     harbour: list[Article], istanbul: list[Article]
 ) -> None:

@@ -185,3 +185,38 @@ def test_appending_to_many_stories_at_once_is_appending_to_each(
     assert store.append_to_stories({}) == set()
     with pytest.raises(ValueError, match="lists an article twice"):
         store.append_to_stories({"s4": ("Four", [ids[6], ids[6]])})
+
+
+def test_a_merge_moves_the_articles_and_keeps_the_history(
+    filled: Store, example_articles: list[Article], clock: Any
+) -> None:
+    """The tracker's merge in the store: the absorbed story's articles go to the end of the story
+    it joined, the absorbed story goes with its tracker rows and reports, and the merge stays on
+    record both ways (what a story absorbed, where an absorbed story went)."""
+    a, b, c = example_articles
+    filled.put_story("sty_a", "Harbour strike", [a.id])
+    filled.put_story("sty_b", "Harbour strike, day two", [b.id, c.id])
+    filled.put_tracker_rows("cluster", [{"id": "sty_a"}, {"id": "sty_b"}], {"sty_a": [1.0]}, {})
+    filled.put_report("sty_a", {"schema_version": "1", "settings_hash": "x", "title": "Strike"})
+    merged_at = clock.advance(hours=1)
+
+    # a story created and absorbed within one commit was never stored: nothing to move
+    assert filled.merge_stories([("sty_a", "sty_b", 0.31), ("sty_never", "sty_b", 0.5)]) == [
+        "sty_a"
+    ]
+
+    story = filled.get_story("sty_b")
+    assert story.article_ids == (b.id, c.id, a.id)
+    assert story.updated_at == merged_at
+    with pytest.raises(NotInStoreError):
+        filled.get_story("sty_a")
+    assert filled.latest_report("sty_a") is None
+    stories, norms, _ = filled.tracker_rows("cluster")
+    assert [row["id"] for row in stories] == ["sty_b"]
+    assert norms == {}
+    assert filled.merged_from(["sty_a", "sty_b"]) == {"sty_b": ["sty_a"]}
+    assert filled.merged_into("sty_a") == "sty_b"
+    assert filled.merged_into("sty_b") is None
+    with pytest.raises(NotInStoreError, match="sty_gone"):
+        filled.put_story("sty_c", "x", [])
+        filled.merge_stories([("sty_c", "sty_gone", 0.4)])

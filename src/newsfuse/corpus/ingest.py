@@ -44,7 +44,7 @@ from newsfuse.pipeline import (
     clean_articles,
     extract_articles,
 )
-from newsfuse.stages.cluster import StoryTracker
+from newsfuse.stages.cluster import ClusterSettings, StoryMerge, StoryTracker
 from newsfuse.stages.ingest.sources import read_sources
 from newsfuse.store import Store
 
@@ -98,6 +98,9 @@ class IngestSummary:
     """Articles put into stories."""
     new_stories: tuple[str, ...] = ()
     extended_stories: tuple[str, ...] = ()
+    merged_stories: tuple[str, ...] = ()
+    """Stored stories a later article showed to be part of another (moved there; see
+    ``Store.merge_stories``)."""
     rejected: Mapping[str, int] = field(default_factory=dict)
     """Rejections by stage (read, clean, dedupe, …)."""
     seconds: float = 0.0
@@ -110,7 +113,7 @@ class IngestSummary:
             f"prepare   {self.prepared} document(s): {self.articles} new article(s), "
             f"{self.duplicates} duplicate text(s), {self.in_families} in near-duplicate families",
             f"track     {self.tracked} article(s): {len(self.new_stories)} new stories, "
-            f"{len(self.extended_stories)} extended",
+            f"{len(self.extended_stories)} extended, {len(self.merged_stories)} merged into another",
             f"rejected  {sum(self.rejected.values())}" + (f" ({rejected})" if rejected else ""),
         ]
 
@@ -195,6 +198,7 @@ class _Run:
     rejected: Counter[str] = field(default_factory=Counter)
     new_stories: set[str] = field(default_factory=set)
     extended: set[str] = field(default_factory=set)
+    merged: set[str] = field(default_factory=set)
 
     def summary(self, seconds: float) -> IngestSummary:
         c = self.counts
@@ -208,8 +212,9 @@ class _Run:
             duplicates=c["duplicates"],
             in_families=c["in_families"],
             tracked=c["tracked"],
-            new_stories=tuple(sorted(self.new_stories)),
-            extended_stories=tuple(sorted(self.extended - self.new_stories)),
+            new_stories=tuple(sorted(self.new_stories - self.merged)),
+            extended_stories=tuple(sorted(self.extended - self.new_stories - self.merged)),
+            merged_stories=tuple(sorted(self.merged)),
             rejected=dict(sorted(self.rejected.items())),
             seconds=round(seconds, 3),
         )
@@ -234,8 +239,11 @@ class _Run:
             _same_settings(self.store, "dedupe", stored, dedupe)
         state = self.store.tracker_state(_CLUSTER)
         if state is not None:
+            # a setting added since the store was built reads as its default: a new setting comes
+            # with a default that keeps the old behaviour (merge_threshold 1.0: no merges)
+            stored_cluster = {**dataclasses.asdict(ClusterSettings()), **state["settings"]}
             _same_settings(
-                self.store, "cluster", state["settings"], dataclasses.asdict(self.settings.cluster)
+                self.store, "cluster", stored_cluster, dataclasses.asdict(self.settings.cluster)
             )
 
     # -- 1. read -------------------------------------------------------------------------------
@@ -362,23 +370,30 @@ class _Run:
                     tracking = _Tracking.load(self.store, self.settings)
                 tracked = self.store.article_ids_in_stories(ids)
                 new = [i for i in ids if i not in tracked]
-                added, titles = self._track_articles(tracking, new)
+                added, titles, merges = self._track_articles(tracking, new)
                 created = self.store.append_to_stories(
                     {story_id: (titles[story_id], ids) for story_id, ids in added.items()}
                 )
+                moved = self.store.merge_stories(merges)
                 self.new_stories.update(created)
                 self.extended.update(set(added) - created)
+                self.extended.update(into for absorbed, into, _ in merges if absorbed in moved)
+                self.merged.update(moved)
                 tracking.save(self.store)
             self.counts["tracked"] += len(new)
             self.progress("track", start + len(ids), len(todo))
 
     def _track_articles(
         self, tracking: _Tracking, article_ids: list[str]
-    ) -> tuple[dict[str, list[str]], dict[str, str]]:
-        """Feed articles to the tracker; their ids by story, and a title for each story.
+    ) -> tuple[dict[str, list[str]], dict[str, str], list[tuple[str, str, float]]]:
+        """Feed articles to the tracker, then let it consolidate (``StoryTracker.consolidate``);
+        their ids by story, a title for each story, and the merges for the store
+        (``Store.merge_stories``), each into the story it ended up in.
 
         Read ``batch_size`` at a time and kept only as ids: a commit's articles with their
-        annotations were the largest thing a tracking commit held in memory.
+        annotations were the largest thing a tracking commit held in memory.  A story merged into
+        another hands this commit's articles over here; its stored articles (if it was stored
+        before) are moved by the store.
         """
         added: dict[str, list[str]] = {}
         titles: dict[str, str] = {}
@@ -388,7 +403,17 @@ class _Run:
                 story_id = tracking.add(article)
                 titles.setdefault(story_id, _title(article))
                 added.setdefault(story_id, []).append(article.id)
-        return added, titles
+        merges: list[tuple[str, str, float]] = []
+        for merge in tracking.consolidate():
+            moved = added.pop(merge.absorbed, [])
+            if moved:
+                added.setdefault(merge.into, []).extend(moved)
+                titles.setdefault(merge.into, titles[merge.absorbed])
+            titles.pop(merge.absorbed, None)
+            # an earlier merge into the story just absorbed now ends in its new home
+            merges = [(a, merge.into if i == merge.absorbed else i, w) for a, i, w in merges]
+            merges.append((merge.absorbed, merge.into, merge.similarity))
+        return added, titles, merges
 
 
 @dataclass(slots=True)
@@ -428,6 +453,18 @@ class _Tracking:
         self.touched.update(features.entities)
         self.touched.update(self.tracker.carried(story_id))
         return story_id
+
+    def consolidate(self) -> list[StoryMerge]:
+        """The tracker's merges for this commit (see ``StoryTracker.consolidate``).  A merge
+        re-posts the merged story under its features, which can evict other stories from their
+        postings: those features' rows are written with the commit."""
+        merges = self.tracker.consolidate()
+        self.tracker.take_merges()  # the caller hands them to the store with the memberships
+        stories = self.tracker.stories()
+        for merge in merges:
+            if merge.into in stories:
+                self.touched.update(self.tracker.carried(merge.into))
+        return merges
 
     def save(self, store: Store) -> None:
         """Write what changed since the last commit (call inside the batch with the memberships)."""

@@ -305,6 +305,7 @@ def _track_stories(articles: RDD[Article], settings: ClusterSettings) -> dict[st
     tracker = StoryTracker(settings)
     for item in ordered.toLocalIterator(prefetchPartitions=True):
         tracker.add_features(item)
+    tracker.consolidate()  # as cluster() does: the same stories as the local path
     return {sid: tuple(ids) for sid, ids in tracker.stories().items()}
 
 

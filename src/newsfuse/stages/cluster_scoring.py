@@ -64,6 +64,7 @@ __all__ = [
     "Probe",
     "embedding_model",
     "link_features",
+    "member_cosines",
     "numbers",
     "with_margins",
     "words_model",
@@ -146,6 +147,16 @@ def embedding_model() -> LinkModel:
     return LinkModel(
         EMBEDDING_FEATURES, cluster_weights.EMBEDDING_WEIGHTS, cluster_weights.EMBEDDING_BIAS
     )
+
+
+def member_cosines(left: Member, right: Member, idf: Callable[[str], float]) -> tuple[float, float]:
+    """IDF-weighted cosines of two kept members' terms and of their headlines (binary terms)."""
+    shared = sorted(left.terms.keys() & right.terms.keys())
+    terms = sum(left.terms[t] * right.terms[t] * idf(t) ** 2 for t in shared)
+    terms /= left.norm * right.norm or 1.0
+    titles = sum(idf(t) ** 2 for t in sorted(set(left.title).intersection(right.title)))
+    titles /= left.title_norm * right.title_norm or 1.0
+    return terms, titles
 
 
 @dataclass(slots=True)

@@ -31,6 +31,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -53,6 +54,7 @@ __all__ = [
     "ReportRow",
     "SignatureRow",
     "StoryArticleRow",
+    "StoryMergeRow",
     "StoryRow",
     "TrackerFeatureLogRow",
     "TrackerFeatureRow",
@@ -245,6 +247,25 @@ class ReportRow(Base):
     schema_version: Mapped[str] = mapped_column(String(16))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StoryMergeRow(Base):
+    """Later articles showed two stories to be one: ``absorbed_id`` was merged into ``into_id``
+    (``similarity``: the average member cosine that decided it, ``StoryTracker.consolidate``).
+
+    History, not a live link: the absorbed story's row is gone (its articles moved to ``into_id``),
+    and ``into_id`` may itself be merged later, so neither id is a foreign key.  ``newsfuse
+    stories`` lists a story's merges, and asking for an absorbed story's report names the story
+    it went to (whose report is regenerated on request from its articles, now including these).
+    """
+
+    __tablename__ = "story_merges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    absorbed_id: Mapped[str] = mapped_column(ID, index=True)
+    into_id: Mapped[str] = mapped_column(ID, index=True)
+    similarity: Mapped[float] = mapped_column(Float)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class TrackerStateRow(Base):

@@ -43,6 +43,7 @@ from newsfuse.store.schema import (
     ReportRow,
     SignatureRow,
     StoryArticleRow,
+    StoryMergeRow,
     StoryRow,
     TrackerFeatureLogRow,
     TrackerFeatureRow,
@@ -639,6 +640,90 @@ class Store:
                 ],
             )
         return set(created)
+
+    def merge_stories(self, merges: Sequence[tuple[str, str, float]]) -> list[str]:
+        """Apply the story tracker's merges in order, each ``(absorbed, into, similarity)``; the
+        absorbed stories that were stored (the merges applied).
+
+        The absorbed story's articles move to the end of ``into`` (which must be stored), the
+        absorbed story goes (its tracker rows and stored reports with it: its articles are
+        reported as part of ``into`` from now on) and a :class:`StoryMergeRow` keeps the history.
+        A merge whose absorbed story was never stored (created and absorbed within one commit)
+        is skipped: no one has seen that story.
+        """
+        now = self._clock()
+        applied: list[str] = []
+        with self._write() as session:
+            for absorbed, into, similarity in merges:
+                if session.get(StoryRow, absorbed) is None:
+                    continue
+                target = session.get(StoryRow, into)
+                if target is None:
+                    raise NotInStoreError(f"story {into} is not in store {self.location}")
+                size = session.scalar(
+                    select(func.count())
+                    .select_from(StoryArticleRow)
+                    .where(StoryArticleRow.story_id == into)
+                )
+                moved = list(
+                    session.scalars(
+                        select(StoryArticleRow.article_id)
+                        .where(StoryArticleRow.story_id == absorbed)
+                        .order_by(StoryArticleRow.position)
+                    )
+                )
+                session.execute(delete(StoryArticleRow).where(StoryArticleRow.story_id == absorbed))
+                session.execute(delete(StoryRow).where(StoryRow.id == absorbed))
+                session.add_all(
+                    StoryArticleRow(story_id=into, article_id=a, position=(size or 0) + i)
+                    for i, a in enumerate(moved)
+                )
+                target.updated_at = now
+                session.add(
+                    StoryMergeRow(
+                        absorbed_id=absorbed,
+                        into_id=into,
+                        similarity=similarity,
+                        merged_at=now,
+                    )
+                )
+                session.flush()
+                applied.append(absorbed)
+        return applied
+
+    def merged_from(self, story_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The stories merged into each of ``story_ids`` (oldest merge first; stories with none
+        left out)."""
+        if not story_ids:
+            return {}
+        found: dict[str, list[str]] = {}
+        with self._read() as session:
+            for chunk in _chunks(list(story_ids)):
+                query = (
+                    select(StoryMergeRow.into_id, StoryMergeRow.absorbed_id)
+                    .where(StoryMergeRow.into_id.in_(chunk))
+                    .order_by(StoryMergeRow.id)
+                )
+                for into, absorbed in session.execute(query):
+                    found.setdefault(into, []).append(absorbed)
+        return found
+
+    def merged_into(self, story_id: str) -> str | None:
+        """The story that ``story_id`` ended up in after its merges (following later merges of
+        that story too), or ``None`` when it was never merged."""
+        found, seen = None, {story_id}
+        with self._read() as session:
+            while True:
+                into = session.scalar(
+                    select(StoryMergeRow.into_id)
+                    .where(StoryMergeRow.absorbed_id == (found or story_id))
+                    .order_by(StoryMergeRow.id.desc())
+                    .limit(1)
+                )
+                if into is None or into in seen:  # the end of the chain (or a cycle: stop)
+                    return found
+                seen.add(into)
+                found = into
 
     def get_story(self, story_id: str) -> StoredStory:
         """The story with ``story_id``."""
