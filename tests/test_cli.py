@@ -104,6 +104,16 @@ def test_bad_since_is_one_line_and_exit_2(tmp_path: Path, examples_dir: Path, va
     assert len(lines) == 1 and value in lines[0] and lines[0].startswith("newsfuse: error:")
 
 
+@pytest.mark.parametrize("value", ["12/03/2026", "9999-12-31", '2025-10-3"0'])
+def test_a_bad_reference_date_names_the_option_typed(examples_dir: Path, value: str) -> None:
+    """Not "--set: extract.reference_date …": the user typed --reference-date."""
+    result = runner.invoke(app, ["report", str(examples_dir), "--reference-date", value, "-q"])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"newsfuse: error: --reference-date {value!r}:")
+    assert "--set" not in lines[0]
+
+
 def test_since_a_file_that_is_not_a_report_is_exit_2(tmp_path: Path, examples_dir: Path) -> None:
     other = tmp_path / "package.json"
     other.write_text('{"name": "not a report"}', encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from newsfuse.cli_options import ConfigFile, Overrides
+from newsfuse.cli_options import ConfigFile, Overrides, command_settings
 
 __all__ = ["serve"]
 
@@ -53,7 +53,6 @@ def serve(
     """
     from newsfuse.cli import _guarded
     from newsfuse.cli_store import open_existing_store, store_location
-    from newsfuse.config import load_settings
 
     with _guarded(debug):
         try:
@@ -70,7 +69,7 @@ def serve(
             )
             raise typer.Exit(1) from None
         target = store_location(store)
-        settings = load_settings(config, overrides or [])
+        settings = command_settings(config, overrides)
         opened = open_existing_store(store)
         token_file = _token_file(target)
         try:

@@ -41,7 +41,7 @@ from typing import Any, Final
 
 import feedparser
 
-from newsfuse.config import IngestSettings
+from newsfuse.config import FeedSettings, IngestSettings
 from newsfuse.errors import ItemError
 from newsfuse.models import DeclaredMetadata, RawDocument, Rejection
 from newsfuse.stages.ingest.http import (
@@ -76,13 +76,6 @@ _WIDE_BOMS: Final = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSettings:
-    """How feeds are read."""
-
-    fetch_articles: bool = False  # fetch each entry's linked page instead of using the feed's text
 
 
 def read_feeds(

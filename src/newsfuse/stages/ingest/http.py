@@ -52,7 +52,6 @@ import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Protocol
@@ -62,6 +61,7 @@ from urllib.robotparser import RobotFileParser
 import httpcore
 import httpx
 
+from newsfuse.config import USER_AGENT, HttpSettings
 from newsfuse.errors import ItemError
 from newsfuse.models import DeclaredMetadata, RawDocument, Rejection, content_id
 from newsfuse.stages.ingest.decode import check_text
@@ -85,16 +85,6 @@ __all__ = [
 STAGE: Final = "ingest"
 
 
-def _version() -> str:
-    try:
-        return version("newsfuse")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
-
-
-USER_AGENT: Final = f"newsfuse/{_version()} (+https://github.com/newsfuse)"
-"""Names the tool and where to read about it, so a publisher can tell who fetched and why."""
-
 HTML_TYPES: Final = frozenset({"text/html", "application/xhtml+xml"})
 _PAGE_TYPES: Final[dict[str, str]] = {
     **dict.fromkeys(HTML_TYPES, "text/html"),
@@ -104,26 +94,6 @@ _SCHEMES: Final = ("http", "https")
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _ROBOTS_MAX_BYTES: Final = 500_000  # RFC 9309: parse at least 500 KiB; more is not a robots.txt
 _ROBOTS_REDIRECTS: Final = 5  # RFC 9309: follow at least five
-
-
-@dataclass(frozen=True, slots=True)
-class HttpSettings:
-    """How URLs are fetched.  Every bound is finite: a run must end whatever the servers do."""
-
-    timeout: float = 10.0  # seconds to resolve, to connect, and between two reads
-    total_timeout: float = 60.0  # seconds for a whole request, connect and headers included
-    retries: int = 2  # further attempts after the first, on 429, 5xx, timeouts, connection errors
-    backoff: float = 1.0  # seconds before the first retry; doubled for each further one
-    max_backoff: float = 30.0  # upper bound of one wait, Retry-After included
-    max_bytes: int = 20_000_000  # a larger response is cut off and rejected
-    max_redirects: int = 5
-    delay: float = 1.0  # seconds between two requests to the same host
-    user_agent: str = USER_AGENT
-    respect_robots: bool = True  # off only for sites you own or may crawl regardless
-    # Loopback, private, link-local (cloud metadata), unspecified, reserved and multicast addresses
-    # are refused: a URL in a third-party feed or a redirect must not reach the machine's own
-    # services.  On only for hosts you run yourself (tests, an intranet mirror).
-    allow_private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
