@@ -4,8 +4,9 @@ A fetch must never hang a run, fill memory or annoy a publisher, so every reques
 :class:`Fetcher`, which holds one ``httpx`` client and enforces, per URL:
 
 * **schemes**: only ``http`` and ``https``; anything else (``file:``, ``ftp:``) is rejected unread.
-* **robots.txt** (RFC 9309): fetched once per host through the same client and cached; a page it
-  disallows for our user agent is rejected.  As the RFC says, a robots.txt answering 4xx means "no
+* **robots.txt** (RFC 9309, parsed by Protego: ``*`` and ``$`` patterns, longest match wins):
+  fetched once per host through the same client and cached; a page it disallows for our user
+  agent is rejected.  As the RFC says, a robots.txt answering 4xx means "no
   rules", while one that is unreachable (5xx, connection error) means "fetch nothing" from that host.
 * **politeness**: at least ``delay`` seconds between two requests to the same host (robots.txt
   included).
@@ -22,7 +23,9 @@ A fetch must never hang a run, fill memory or annoy a publisher, so every reques
   body) cannot stall a run either.  A request over ``total_timeout`` is rejected, not retried.
 * **retries**: 429, 5xx, timeouts and connection errors are retried ``retries`` times with exponential
   backoff (``backoff``, doubled each time, never above ``max_backoff``; a ``Retry-After`` in seconds is
-  honoured within that bound).  Other 4xx answers are final.
+  honoured within that bound).  Other 4xx answers are final.  The loop is ours, not the transport's:
+  httpx's transport retries only failed connects, never a 429 or 503 or a ``Retry-After``, and a
+  retry must pass the politeness delay and the total deadline like any request.
 * **redirects**: followed by hand, at most ``max_redirects``, each hop checked for scheme and robots.txt;
   a loop is rejected as soon as a URL comes round again.
 * **size**: a ``Content-Length`` over ``max_bytes`` is rejected before the body is read, and the
@@ -56,10 +59,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Protocol
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 import httpcore
 import httpx
+from protego import Protego
 
 from newsfuse.config import USER_AGENT, HttpSettings
 from newsfuse.errors import ItemError
@@ -94,6 +97,7 @@ _SCHEMES: Final = ("http", "https")
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _ROBOTS_MAX_BYTES: Final = 500_000  # RFC 9309: parse at least 500 KiB; more is not a robots.txt
 _ROBOTS_REDIRECTS: Final = 5  # RFC 9309: follow at least five
+_NO_RULES: Final = Protego.parse("")  # RFC 9309: a missing or unavailable robots.txt allows all
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +161,7 @@ class Fetcher:
             # connection somewhere the address check never sees, and .netrc would add credentials.
             trust_env=False,
         )
-        self._robots: dict[str, RobotFileParser | str] = {}
+        self._robots: dict[str, Protego | str] = {}
         self._last_request: dict[str, float] = {}
 
     def __enter__(self) -> Fetcher:
@@ -334,16 +338,17 @@ class Fetcher:
             rules = self._robots[site] = self._load_robots(site)
         if isinstance(rules, str):
             raise ItemError(rules)
-        if not rules.can_fetch(self.settings.user_agent, url):
+        if not rules.can_fetch(url, self.settings.user_agent):
             raise ItemError(f"disallowed by {site}/robots.txt")
 
-    def _load_robots(self, site: str) -> RobotFileParser | str:
+    def _load_robots(self, site: str) -> Protego | str:
         """The host's rules, or the reason it may not be fetched at all (RFC 9309, 2.3.1).
 
-        A robots.txt redirecting to a non-public address raises :class:`_Refused`: the page is
-        refused for that reason, which is the one the user needs to see.
+        Parsed by Protego, which implements RFC 9309's ``*`` and ``$`` patterns and longest-match
+        precedence (the standard library's parser ignores both, so ``Disallow: /*.pdf$`` allowed
+        every PDF).  A robots.txt redirecting to a non-public address raises :class:`_Refused`:
+        the page is refused for that reason, which is the one the user needs to see.
         """
-        parser = RobotFileParser(f"{site}/robots.txt")
         url = f"{site}/robots.txt"
         try:
             for _ in range(_ROBOTS_REDIRECTS + 1):
@@ -351,18 +356,15 @@ class Fetcher:
                 self._check_address(url)
                 result = self._get(url, None, "robots.txt", _ROBOTS_MAX_BYTES)
                 if isinstance(result, Fetched):
-                    parser.parse(result.content.decode("utf-8", "replace").splitlines())
-                    return parser
+                    return Protego.parse(result.content.decode("utf-8", "replace"))
                 url = strip_credentials(urljoin(url, result.location))
-            parser.parse([])  # RFC 9309: too many redirects counts as "unavailable": no rules
-            return parser
+            return _NO_RULES  # RFC 9309: too many redirects counts as "unavailable": no rules
         except _Refused as error:
             why = error.reason.removeprefix("refused: ")
             raise _Refused(f"refused: robots.txt redirect to {url}: {why}") from error
         except _StatusError as error:
             if 400 <= error.status < 500:
-                parser.parse([])  # RFC 9309: no robots.txt, no rules
-                return parser
+                return _NO_RULES  # RFC 9309: no robots.txt, no rules
             return f"{site}/robots.txt is unreachable ({error.reason}); not fetching from this host"
         except ItemError as error:
             return f"{site}/robots.txt is unusable ({error.reason}); not fetching from this host"
