@@ -52,6 +52,7 @@ from newsfuse.stages.ingest.http import (
     raw_document,
     strip_credentials,
 )
+from newsfuse.stages.ingest.opening import open_input
 from newsfuse.stages.published import publication_date
 
 __all__ = ["FEED_TYPES", "FeedSettings", "parse_feed", "read_feeds"]
@@ -225,8 +226,10 @@ def _iso(parsed: object) -> str | None:
 def _read_file(path: Path, settings: IngestSettings) -> bytes | Rejection:
     origin = str(path)
     try:
-        with path.open("rb") as stream:
+        with open_input(path) as stream:
             content = stream.read(settings.max_bytes + 1)
+    except ItemError as error:
+        return Rejection(origin, STAGE, error.reason)
     except FileNotFoundError:
         return Rejection(origin, STAGE, "no such file or directory")
     except IsADirectoryError:

@@ -69,6 +69,7 @@ from newsfuse.errors import ItemError
 from newsfuse.models import DeclaredMetadata, RawDocument, Rejection, content_id
 from newsfuse.stages.ingest.decode import check_text
 from newsfuse.stages.ingest.files import sniff_media_type
+from newsfuse.stages.ingest.opening import open_input
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -694,15 +695,24 @@ def raw_document(
 _COMMENT: Final = re.compile(r"\s#.*$")  # "url  # note"; a "#" inside a URL is a fragment
 
 
-def read_url_list(path: Path) -> Iterator[str | Rejection]:
+def read_url_list(path: Path, max_bytes: int = 20_000_000) -> Iterator[str | Rejection]:
     """Yield the URLs of a ``.urls``/``.txt`` list: one a line, blank lines and ``#`` comments skipped.
 
-    A line that is not an http(s) URL is rejected as ``path:LINE``; the others are still read.
+    A line that is not an http(s) URL is rejected as ``path:LINE``; the others are still read.  A
+    list over ``max_bytes`` (``ingest.max_bytes``; ``/dev/zero`` named ``x.urls``) is rejected
+    whole, unread past the limit.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open_input(path) as stream:
+            content = stream.read(max_bytes + 1)
+        if len(content) > max_bytes:
+            raise ItemError(f"URL list is over the {max_bytes:,}-byte limit (ingest.max_bytes)")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         yield Rejection(str(path), STAGE, "a URL list must be UTF-8 text")
+        return
+    except ItemError as error:
+        yield Rejection(str(path), STAGE, error.reason)
         return
     except OSError as error:
         yield Rejection(str(path), STAGE, f"cannot read: {error.strerror or error}")
