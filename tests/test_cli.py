@@ -263,3 +263,12 @@ def test_a_file_name_cannot_forge_output_lines(tmp_path: Path, examples_dir: Pat
     assert "\x1b" not in result.stderr
     (skipped,) = [line for line in lines if line.startswith("newsfuse: skipped")]
     assert "x\\nnewsfuse: wrote forged.md" in skipped and "\\x1b[2J" in skipped
+
+
+def test_a_line_number_is_not_turned_into_an_emoji(tmp_path: Path) -> None:
+    """Rich read "feed.jsonl:100: …" as the emoji code ":100:" and printed 💯 for the line number."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n" * 99 + '{"text": 1}\n', encoding="utf-8")
+    result = runner.invoke(app, ["report", str(feed), "-q"])
+    assert f"{feed}:100: " in result.stderr
+    assert "\N{HUNDRED POINTS SYMBOL}" not in result.stderr

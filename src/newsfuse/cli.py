@@ -35,7 +35,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_err = Console(
+    stderr=True, highlight=False, soft_wrap=True, emoji=False
+)  # ":100:" is a line number
 _STORE_OPTION = typer.Option(
     "--store",
     "-s",

@@ -12,7 +12,9 @@ from newsfuse.cli_options import ConfigFile, Overrides, command_settings
 
 __all__ = ["serve"]
 
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_err = Console(
+    stderr=True, highlight=False, soft_wrap=True, emoji=False
+)  # ":100:" is a line number
 
 
 def _token_file(store: str) -> Path:
