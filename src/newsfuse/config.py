@@ -99,6 +99,16 @@ class CleanSettings:
     """How page text is turned into article text."""
 
     min_article_chars: int = setting(200, "Shorter article text is rejected as no article found.")
+    # Extraction costs about 0.1 s per 1,000 characters here (spaCy): 200,000 characters (some
+    # 35,000 words, several times a long-form feature) bound one article to ~20 s; 2.4 MB of short
+    # lines (under ingest.max_bytes) ran past 120 s.
+    max_article_chars: int = setting(
+        200_000, "Longer article text is rejected: it bounds the time one article can take."
+    )
+
+    def __post_init__(self) -> None:
+        if self.max_article_chars < 1:
+            raise ValueError("max_article_chars must be at least 1")
 
 
 @dataclass(frozen=True, slots=True)
