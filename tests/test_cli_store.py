@@ -229,6 +229,25 @@ def _newsfuse(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[s
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="drops capabilities with Linux prctl")
+def test_a_second_ingest_waits_then_exits_75(store_path: Path, tmp_path: Path) -> None:
+    """While another ingest holds the store, `ingest` waits --lock-timeout seconds, then one line
+    and exit status 75 (try again), having stored nothing."""
+    path = tmp_path / "busy.db"
+    shutil.copy(store_path, path)
+    with Store.open(path) as other, other.exclusive_writer():
+        before = other.counts()["raw_documents"]
+        result = runner.invoke(
+            app, ["ingest", str(SEEDS), str(EXAMPLE), "--store", str(path), "--lock-timeout", "0.3"]
+        )
+        assert result.exit_code == EXIT_LOCKED, result.output
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert lines == [
+            f"newsfuse: error: store {path} is being written by another ingest; gave up after "
+            "waiting 0.3 s (try again when it has finished)"
+        ]
+        assert other.counts()["raw_documents"] == before
+
+
 def test_read_only_store_is_one_line_and_exit_1(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
     Store.open(path).close()
