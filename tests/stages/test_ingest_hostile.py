@@ -53,22 +53,29 @@ def test_a_fifo_without_a_writer_does_not_block(tmp_path: Path, name: str) -> No
 
 @pytest.fixture
 def endless_fifo(tmp_path: Path) -> Iterator[Path]:
-    """A FIFO named x.jsonl whose writer sends zeros (never a newline) until the reader leaves."""
+    """A FIFO named x.jsonl whose writer sends zeros (never a newline) until the test ends.
+
+    The writer end is open before the test reads (O_RDWR does not wait for a reader), and writes
+    without blocking, so the thread stops when told even after the reader has gone.
+    """
     fifo = tmp_path / "endless.jsonl"
     os.mkfifo(fifo)
+    descriptor = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+    stop = threading.Event()
 
     def write() -> None:
-        try:
-            with fifo.open("wb") as stream:
-                while True:
-                    stream.write(b"\0" * 65536)
-        except (BrokenPipeError, OSError):
-            pass
+        while not stop.is_set():
+            try:
+                os.write(descriptor, b"\0" * 65536)
+            except BlockingIOError:
+                stop.wait(0.01)
 
     writer = threading.Thread(target=write, daemon=True)
     writer.start()
     yield fifo
+    stop.set()
     writer.join(timeout=5)
+    os.close(descriptor)
 
 
 @needs_fifo
