@@ -155,3 +155,15 @@ def test_a_million_tiny_elements_are_refused_before_extraction() -> None:
     """1,000,000 <i>a</i> (8 MB, under ingest.max_bytes) took 127 s and 2.1 GB in the extractors."""
     with pytest.raises(ItemError, match="more than 100,000 elements"):
         extract_html("<html><body><p>" + "<i>a</i>" * 1_000_000 + "</p></body></html>")
+
+
+def test_a_page_with_a_head_and_no_body_is_no_article_not_a_crash() -> None:
+    """Found by benchmarks/fuzz.py: lxml asserted "too many bodies" re-parsing readability's
+    summary of such a page, and the page was an "unexpected AssertionError"."""
+    page = (
+        '<html lang="en"><head><meta charset="utf-8">'
+        "<title>Port Merrow dock strike suspended | Calderra Today</title>"
+        '<meta property="og:title" content="Port Merrow dock strike suspended"></head></html>'
+    )
+    with pytest.raises(ItemError, match="no article text found"):
+        extract_html(page)
