@@ -4,7 +4,9 @@ Each ``benchmarks/<name>.py`` writes ``benchmarks/results/<name>.md``; README.md
 ``<!-- bench:<name> -->`` … ``<!-- /bench:<name> -->`` markers.  The README already gives each block
 its own ``###`` heading, so a result file's ``# title`` is dropped and its ``##`` sections become
 ``####``; a result file may end its README part with ``<!-- readme:end -->`` (what follows, such as
-fitted constants, stays in the result file only).  Run after re-running a benchmark:
+fitted constants, stays in the result file only).  It also writes docs/settings.md from the settings
+classes (:func:`newsfuse.settings_doc.settings_markdown`).  Run after re-running a benchmark or
+changing a setting:
 
     python benchmarks/update_readme.py
 """
@@ -14,6 +16,8 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+
+from newsfuse.settings_doc import settings_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,6 +44,8 @@ def main() -> int:
         text, count = block.subn(lambda m, t=table: m.group(1) + t + m.group(2), text)
         print(f"{name}: {'updated' if count else 'no marker in README.md'}")
     readme.write_text(text, encoding="utf-8")
+    (ROOT / "docs" / "settings.md").write_text(settings_markdown(), encoding="utf-8")
+    print("docs/settings.md: written")
     return 0
 
 

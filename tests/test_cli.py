@@ -104,6 +104,16 @@ def test_bad_since_is_one_line_and_exit_2(tmp_path: Path, examples_dir: Path, va
     assert len(lines) == 1 and value in lines[0] and lines[0].startswith("newsfuse: error:")
 
 
+@pytest.mark.parametrize("value", ["12/03/2026", "9999-12-31", '2025-10-3"0'])
+def test_a_bad_reference_date_names_the_option_typed(examples_dir: Path, value: str) -> None:
+    """Not "--set: extract.reference_date …": the user typed --reference-date."""
+    result = runner.invoke(app, ["report", str(examples_dir), "--reference-date", value, "-q"])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"newsfuse: error: --reference-date {value!r}:")
+    assert "--set" not in lines[0]
+
+
 def test_since_a_file_that_is_not_a_report_is_exit_2(tmp_path: Path, examples_dir: Path) -> None:
     other = tmp_path / "package.json"
     other.write_text('{"name": "not a report"}', encoding="utf-8")
@@ -253,3 +263,12 @@ def test_a_file_name_cannot_forge_output_lines(tmp_path: Path, examples_dir: Pat
     assert "\x1b" not in result.stderr
     (skipped,) = [line for line in lines if line.startswith("newsfuse: skipped")]
     assert "x\\nnewsfuse: wrote forged.md" in skipped and "\\x1b[2J" in skipped
+
+
+def test_a_line_number_is_not_turned_into_an_emoji(tmp_path: Path) -> None:
+    """Rich read "feed.jsonl:100: …" as the emoji code ":100:" and printed 💯 for the line number."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n" * 99 + '{"text": 1}\n', encoding="utf-8")
+    result = runner.invoke(app, ["report", str(feed), "-q"])
+    assert f"{feed}:100: " in result.stderr
+    assert "\N{HUNDRED POINTS SYMBOL}" not in result.stderr

@@ -252,6 +252,25 @@ def _newsfuse(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[s
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="drops capabilities with Linux prctl")
+def test_a_second_ingest_waits_then_exits_75(store_path: Path, tmp_path: Path) -> None:
+    """While another ingest holds the store, `ingest` waits --lock-timeout seconds, then one line
+    and exit status 75 (try again), having stored nothing."""
+    path = tmp_path / "busy.db"
+    shutil.copy(store_path, path)
+    with Store.open(path) as other, other.exclusive_writer():
+        before = other.counts()["raw_documents"]
+        result = runner.invoke(
+            app, ["ingest", str(SEEDS), str(EXAMPLE), "--store", str(path), "--lock-timeout", "0.3"]
+        )
+        assert result.exit_code == EXIT_LOCKED, result.output
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert lines == [
+            f"newsfuse: error: store {path} is being written by another ingest; gave up after "
+            "waiting 0.3 s (try again when it has finished)"
+        ]
+        assert other.counts()["raw_documents"] == before
+
+
 def test_read_only_store_is_one_line_and_exit_1(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
     Store.open(path).close()
@@ -308,6 +327,44 @@ def test_sigkill_mid_ingest_then_the_same_command_finishes(
         assert whole[story.id] == story.article_ids  # as if it had never been interrupted
         expected = families_of(complete.get_articles(list(story.article_ids)))
         assert families_of(store.get_articles(store.article_ids())) == expected
+
+
+def test_sigint_mid_ingest_exits_130_and_the_same_command_finishes(
+    store_path: Path, tmp_path: Path
+) -> None:
+    """Ctrl-C during an ingest: one line, exit status 130, a consistent store, and the same command
+    run again ends with the stories an uninterrupted ingest finds."""
+    path = tmp_path / "interrupted.db"
+    command = [sys.executable, "-m", "newsfuse", "ingest", str(EXAMPLE), "--store", str(path)]
+    child = subprocess.Popen(
+        [*command, "--batch-size", "1", "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while _count(path, "articles") < 2 and child.poll() is None:
+            assert time.monotonic() < deadline, "the ingest made no progress"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=30)
+    if _count(path, "articles") == 8 and child.returncode == 0:
+        pytest.skip("the ingest finished before the signal arrived")
+    assert child.returncode == 130, stderr
+    assert stderr.decode().strip().splitlines()[-1] == "newsfuse: interrupted"
+    with sqlite3.connect(path) as check:
+        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    result = runner.invoke(app, ["ingest", str(EXAMPLE), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    with Store.open(path) as store, Store.open(store_path) as complete:
+        assert store.raw_ids_without_article() == [] and store.articles_without_story() == []
+        (story,) = store.list_stories()
+        whole = {s.id: s.article_ids for s in complete.list_stories()}
+        assert whole[story.id] == story.article_ids  # as if it had never been interrupted
 
 
 def test_report_store_options_are_checked_before_any_work(store_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,64 @@ def test_reference_date_must_be_a_believable_publication_date() -> None:
     assert load_settings(overrides=['extract.reference_date="2025-10-30"'])
     with pytest.raises(ConfigError, match="reference_date must be in the years 1900–2100"):
         load_settings(overrides=['extract.reference_date="9999-12-31"'])
+
+
+@pytest.mark.parametrize(
+    ("override", "suggestion"),
+    [
+        ("cluster.link_treshold=0.5", "did you mean 'cluster.link_threshold'?"),
+        ("summarize.brief_sentense=3", "did you mean 'summarize.brief_sentences'?"),
+        ("clustr.window_days=3", "did you mean 'cluster'?"),
+    ],
+)
+def test_an_unknown_key_suggests_the_nearest_known_one(override: str, suggestion: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(suggestion)):
+        load_settings(overrides=[override])
+
+
+def test_precedence_default_file_environment_set(tmp_path: Path) -> None:
+    """Each later source wins: newsfuse.toml in the folder, NEWSFUSE_* variables, then --set."""
+    (tmp_path / "newsfuse.toml").write_text(
+        "[summarize]\nbrief_sentences = 4\nsupport_threshold = 0.3\n[http]\ndelay = 3\n",
+        encoding="utf-8",
+    )
+    environ = {
+        "NEWSFUSE_SUMMARIZE_BRIEF_SENTENCES": "5",
+        "NEWSFUSE_CLUSTER_LINK_THRESHOLD": "0.5",
+        "NEWSFUSE_STORE": "other.db",  # not a setting: left to the commands that read it
+        "NEWSFUSE_TEST_POSTGRES_URL": "postgresql://x",
+    }
+    settings = load_settings(
+        None, ["summarize.support_threshold=0.4"], environ=environ, folder=tmp_path
+    )
+    assert settings.summarize.brief_sentences == 5  # the variable beats the file
+    assert settings.summarize.support_threshold == 0.4  # --set beats the file
+    assert settings.http.delay == 3.0  # the file beats the default
+    assert settings.cluster.link_threshold == 0.5
+    # --config replaces the working folder's file; a library call reads neither folder nor variables
+    other = tmp_path / "other.toml"
+    other.write_text("[summarize]\nbrief_sentences = 6\n", encoding="utf-8")
+    assert load_settings(other, folder=tmp_path).http.delay == Settings().http.delay
+    assert load_settings(other, folder=tmp_path).summarize.brief_sentences == 6
+    assert load_settings() == Settings()
+
+
+def test_a_bad_environment_variable_is_named() -> None:
+    with pytest.raises(ConfigError, match=r"\$NEWSFUSE_HTTP_TIMOUT: .*did you mean 'http.timeout'"):
+        load_settings(environ={"NEWSFUSE_HTTP_TIMOUT": "3"})
+    with pytest.raises(
+        ConfigError, match=r"\$NEWSFUSE_RUN_WORKERS: run: workers must be at least 1"
+    ):
+        load_settings(environ={"NEWSFUSE_RUN_WORKERS": "0"})
+
+
+def test_config_does_not_import_the_stages_that_use_it() -> None:
+    """The stage sections live in config.py; the stages import them, never the other way round."""
+    source = (Path(__file__).resolve().parents[1] / "src/newsfuse/config.py").read_text("utf-8")
+    for stage in ("stages.cluster", "stages.dedupe", "stages.ingest"):
+        assert f"from newsfuse.{stage}" not in source
+    from newsfuse.stages.cluster import ClusterSettings
+    from newsfuse.stages.ingest.http import HttpSettings
+
+    assert ClusterSettings is Settings().cluster.__class__
+    assert HttpSettings is Settings().http.__class__

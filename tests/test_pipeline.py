@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from newsfuse import pipeline
 from newsfuse.config import load_settings
 from newsfuse.models import Article, RawDocument, Rejection, Report, Span
 from newsfuse.outputs.json import load_report_schema, render_json
@@ -205,3 +206,50 @@ def test_an_article_whose_extraction_raises_is_one_rejection(
     assert all(a.sentences and a.claims for a in articles)
     with pytest.raises(RuntimeError, match="boom"):  # --debug: the traceback, not a rejection
         prepare_articles(raws, settings, debug=True)
+
+
+@pytest.fixture(scope="module")
+def example_articles(examples_dir: Path) -> list[Article]:
+    settings = load_settings()
+    raws = [
+        r for r in read_inputs([str(examples_dir)], settings.ingest) if isinstance(r, RawDocument)
+    ]
+    return prepare_articles(raws, settings)
+
+
+@pytest.mark.parametrize(
+    ("stage", "target", "kept"),
+    [
+        ("canonical", "canonicalise", "brief"),
+        ("align", "corroborate", "brief"),
+        ("summarize", "build_story", "facts"),
+        ("timeline", "build_timeline", "facts"),
+    ],
+)
+def test_a_story_step_that_raises_costs_only_its_part(
+    example_articles: list[Article],
+    monkeypatch: pytest.MonkeyPatch,
+    stage: str,
+    target: str,
+    kept: str,
+) -> None:
+    """A bug met by one story's text in a story-level step leaves that step's part empty, names the
+    story and the step in a rejection and a note, and the rest of the report is still written."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom in this story")
+
+    monkeypatch.setattr(pipeline, target, broken)
+    seen: list[Rejection] = []
+    report = pipeline.analyse_story(example_articles, load_settings(), on_rejection=seen.append)
+    [failure] = report.rejections
+    assert seen == [failure]
+    assert failure.stage == stage and failure.item == f"story {report.story.id}"
+    assert failure.reason.startswith("unexpected RuntimeError: boom in this story")
+    assert any(note.startswith(f"The {stage} step failed") for note in report.story.notes)
+    assert getattr(report.story, kept), f"the {kept} should survive a failed {stage} step"
+    assert len(report.articles) == len(example_articles)
+    jsonschema.validate(json.loads(render_json(report)), load_report_schema())
+    _check_spans(report)
+    with pytest.raises(RuntimeError, match="boom"):  # --debug: the traceback, not a rejection
+        pipeline.analyse_story(example_articles, load_settings(), debug=True)

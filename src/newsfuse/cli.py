@@ -7,6 +7,7 @@ stderr when it is a terminal.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +18,8 @@ import typer
 from rich.console import Console
 
 from newsfuse import __version__
-from newsfuse.cli_options import ConfigFile, Overrides, Workers
+from newsfuse.cli_options import ConfigFile, Overrides, Workers, command_settings
 from newsfuse.cli_store import DEFAULT_STORE, STORE_ENV, exit_code, progress_bars
-from newsfuse.config import load_settings
 from newsfuse.errors import NewsfuseError
 from newsfuse.models import Rejection
 
@@ -35,7 +35,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_err = Console(
+    stderr=True, highlight=False, soft_wrap=True, emoji=False
+)  # ":100:" is a line number
 _STORE_OPTION = typer.Option(
     "--store",
     "-s",
@@ -114,7 +116,7 @@ def report(
 ) -> None:
     """Build one sourced report (brief, sources, quotes) from the given reports of one story,
     or with --story from a story in the store."""
-    from newsfuse.errors import OutputError
+    from newsfuse.errors import ConfigError, OutputError
     from newsfuse.outputs.write import check_output
     from newsfuse.stages.update import SinceError, parse_since
 
@@ -123,7 +125,9 @@ def report(
         # (exit 2), not a run that fails at its end.
         parsed_since = parse_since(since) if since is not None else None
         check_output(output, fmt)
-    except (SinceError, OutputError) as exc:
+        if reference_date is not None:
+            _check_reference_date(reference_date)
+    except (SinceError, OutputError, ConfigError) as exc:
         if debug:
             raise
         _err.print(f"newsfuse: error: {exc}", markup=False)
@@ -136,7 +140,7 @@ def report(
     if not paths:
         raise typer.BadParameter("give at least one PATH (or --story ID)", param_hint="PATHS")
     with _guarded(debug):
-        extra = [f'extract.reference_date="{reference_date}"'] if reference_date else []
+        extra = [f"extract.reference_date={json.dumps(reference_date)}"] if reference_date else []
         _report(
             paths,
             output,
@@ -149,6 +153,18 @@ def report(
             debug,
             parsed_since,
         )
+
+
+def _check_reference_date(text: str) -> None:
+    """``--reference-date`` is checked as itself, so its message names the option the user typed."""
+    from newsfuse.config import load_settings
+    from newsfuse.errors import ConfigError
+
+    try:
+        load_settings(overrides=[f"extract.reference_date={json.dumps(text)}"])
+    except ConfigError as exc:
+        reason = str(exc).split(": extract.reference_date ", 1)[-1]
+        raise ConfigError(f"--reference-date {text!r}: {reason}") from None
 
 
 def _report(
@@ -169,7 +185,7 @@ def _report(
 
     if workers is not None:
         overrides = [*overrides, f"run.workers={workers}"]
-    settings = load_settings(config, overrides)
+    settings = command_settings(config, overrides)
     rejected: list[Rejection] = []
 
     def on_rejection(rejection: Rejection) -> None:
@@ -278,7 +294,7 @@ def ingest(
 
     with _guarded(debug):
         extra = [f"run.workers={workers}"] if workers is not None else []
-        settings = load_settings(config, [*(overrides or []), *extra])
+        settings = command_settings(config, [*(overrides or []), *extra])
         status = ingest_command(
             sources,
             store,
@@ -339,13 +355,41 @@ def _report_stored(
     if story is None:
         raise typer.BadParameter("--store needs --story ID (see newsfuse stories)")
     with _guarded(debug):
-        settings = load_settings(config, overrides or [])
+        settings = command_settings(config, overrides)
         text, count = report_from_store(store, story, settings, output, fmt, since)
         if output is None:
             sys.stdout.write(text)
         if not quiet:
             target = str(output) if output else "stdout"
             _err.print(f"newsfuse: wrote {target}: story {story}, {count} article(s)", markup=False)
+
+
+config_app = typer.Typer(
+    help="Show the settings: every key, its value, its default and what it does.",
+    no_args_is_help=True,
+)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show(
+    config: ConfigFile = None,
+    overrides: Overrides = None,
+    markdown: Annotated[
+        bool,
+        typer.Option("--markdown", help="Print the defaults as Markdown (docs/settings.md)."),
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Print every setting as TOML with the values in effect here (newsfuse.toml in this folder,
+    NEWSFUSE_* variables, --config, --set), each with one line on what it does."""
+    from newsfuse.settings_doc import settings_markdown, settings_toml
+
+    with _guarded(debug):
+        if markdown:
+            sys.stdout.write(settings_markdown())
+        else:
+            sys.stdout.write(settings_toml(command_settings(config, overrides)))
 
 
 # The corpus run on Spark lives in its own module and imports PySpark only when it runs.

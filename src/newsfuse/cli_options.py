@@ -6,14 +6,25 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-__all__ = ["ConfigFile", "Overrides", "Workers"]
+if TYPE_CHECKING:
+    from newsfuse.config import Settings
 
-ConfigFile = Annotated[Path | None, typer.Option("--config", "-c", help="A TOML settings file.")]
+__all__ = ["ConfigFile", "Overrides", "Workers", "command_settings"]
+
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="A TOML settings file (default: newsfuse.toml in the working folder, if any).",
+    ),
+]
 """``--config``: the settings file (see ``newsfuse.config``)."""
 
 Overrides = Annotated[
@@ -24,3 +35,11 @@ Overrides = Annotated[
 
 Workers = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes.")]
 """``--workers``: the process pool of the per-article stages (``run.workers``)."""
+
+
+def command_settings(config: Path | None, overrides: list[str] | None) -> Settings:
+    """The settings a command runs with: defaults, ``--config`` (else ``./newsfuse.toml``),
+    ``NEWSFUSE_<SECTION>_<KEY>`` variables, then ``--set`` (see :mod:`newsfuse.config`)."""
+    from newsfuse.config import load_settings
+
+    return load_settings(config, overrides or [], environ=os.environ, folder=Path.cwd())

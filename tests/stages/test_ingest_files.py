@@ -165,19 +165,19 @@ def test_permission_errors_are_reported_even_as_root(
     private = tmp_path / "tree" / "private"
     _write(private / "a.txt", ARTICLE)
     _write(tmp_path / "tree" / "b.txt", ARTICLE)
-    real_open, real_scandir = Path.open, os.scandir
+    real_open, real_scandir = os.open, os.scandir
 
-    def guarded_open(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self in (locked, locked_feed):
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def guarded_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) in (locked, locked_feed):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
     def guarded_scandir(path: Any) -> Any:
         if Path(path) == private:
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(Path, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_open)  # every named input is opened by os.open
     monkeypatch.setattr(os, "scandir", guarded_scandir)
     items = _run(locked, locked_feed, tmp_path / "tree")
     assert _rejections(items) == [

@@ -341,6 +341,21 @@ def test_robots_txt_disallow_is_respected(site: tuple[Site, str]) -> None:
     assert state.hits["/private/page.html"] == 0
 
 
+def test_robots_txt_wildcards_follow_rfc_9309(site: tuple[Site, str]) -> None:
+    """``*`` and ``$`` patterns, longest match wins (the standard library's parser ignored both)."""
+    state, base = site
+    state.robots = (
+        "User-agent: *\nDisallow: /*.txt$\nDisallow: /priv*/\nAllow: /private/page.html$\n"
+    )
+    txt, page, other = _fetch(
+        f"{base}/notes.txt", f"{base}/private/page.html", f"{base}/article.html"
+    )
+    assert isinstance(txt, Rejection) and txt.reason == f"disallowed by {base}/robots.txt"
+    assert isinstance(page, RawDocument)  # the longer Allow wins over Disallow: /priv*/
+    assert isinstance(other, RawDocument)
+    assert state.hits["/notes.txt"] == 0
+
+
 def test_robots_txt_can_be_ignored_on_purpose(site: tuple[Site, str]) -> None:
     state, base = site
     settings = HttpSettings(allow_private=True, timeout=1.0, delay=0.0, respect_robots=False)

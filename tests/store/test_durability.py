@@ -241,3 +241,21 @@ def test_batches_take_turns(store_url: str, example_raws: list[RawDocument]) -> 
             assert time.monotonic() - started > 0.4
         with waiter.batch():  # the holder committed: the waiter's turn
             assert waiter.add_raw(example_raws[1])
+
+
+def test_one_ingest_at_a_time(store_url: str, example_raws: list[RawDocument]) -> None:
+    """A second ingest does not interleave its batches with the first one's (it would re-prepare the
+    first one's pending documents and store false duplicate rejections): it waits for the whole
+    ingest, up to the busy timeout, then gives up with a clear error; readers are not held up."""
+    with Store.open(store_url) as holder, Store.open(store_url, busy_timeout=0.5) as waiter:
+        with holder.exclusive_writer():
+            started = time.monotonic()
+            locked = pytest.raises(StoreLockedError, match="being written by another ingest")
+            with locked, waiter.exclusive_writer():
+                pass
+            assert time.monotonic() - started > 0.4
+            with holder.batch():  # the holder's own batches go on
+                holder.add_raw(example_raws[0])
+            assert waiter.counts()["raw_documents"] >= 1  # reading is not blocked
+        with waiter.exclusive_writer(), waiter.batch():  # the first ingest ended: the second's turn
+            assert waiter.add_raw(example_raws[1])

@@ -155,14 +155,17 @@ def ingest(
         batch_size=batch_size,
         debug=debug,
     )
-    try:
-        run.check_settings()
-        run.read(sources, stdin)
-        run.prepare()
-    finally:
-        if own is not None:
-            own.close()
-    run.track()
+    # One ingest at a time: interleaved batches of two would each prepare the other's pending
+    # documents (double work, false duplicate rejections).  The lock dies with the process.
+    with store.exclusive_writer():
+        try:
+            run.check_settings()
+            run.read(sources, stdin)
+            run.prepare()
+        finally:
+            if own is not None:
+                own.close()
+        run.track()
     return run.summary(time.monotonic() - started)
 
 

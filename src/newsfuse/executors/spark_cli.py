@@ -15,8 +15,7 @@ from typing import Annotated
 
 import typer
 
-from newsfuse.cli_options import ConfigFile, Overrides
-from newsfuse.config import load_settings
+from newsfuse.cli_options import ConfigFile, Overrides, command_settings
 from newsfuse.errors import NewsfuseError
 
 __all__ = ["spark_run"]
@@ -57,7 +56,7 @@ def spark_run(
 ) -> None:
     """Find the stories in a corpus and report each one, on Apache Spark (extra: spark)."""
     try:
-        settings = load_settings(config, overrides or [])
+        settings = command_settings(config, overrides)
     except NewsfuseError as exc:
         typer.echo(f"newsfuse: error: {exc}", err=True)
         raise typer.Exit(1) from None

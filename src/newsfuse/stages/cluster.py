@@ -80,6 +80,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
+from newsfuse.config import ClusterSettings
 from newsfuse.errors import MissingExtraError
 from newsfuse.models import Article, content_id
 from newsfuse.stages.cluster_scoring import (
@@ -116,7 +117,6 @@ ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "EVENT"})
 _ENTITY = "@"  # prefix of entity features; term features are words and never contain it
 _STATE_VERSION = 1
 _EMBED_WORDS = 80
-_SCORERS = ("learned", "cosine")
 _NORM_STALENESS = 1.05  # recompute a story's norms once the corpus grew by 5% since the last time
 _MEMBER_ENTITIES = 32  # the rarest entities a kept member remembers (bounded state per story)
 _MEMBER_NORMS = ("norm", "title_norm", "title_mass")  # Member.state() keys kept in norms rows
@@ -124,122 +124,6 @@ _MEMBER_NORMS = ("norm", "title_norm", "title_mass")  # Member.state() keys kept
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
 # "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
 _CAPITALISED = re.compile(r"(?<![.!?:\"“‘]\s)(?<!\n)(?<!^)\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterSettings:
-    """Knobs of the story tracker.  ``link_threshold`` is chosen by ``benchmarks/clustering.py`` on
-    ECB+ choice topics and roundups validation; the term settings were tuned on roundups ``train``
-    earlier; the time settings are not fitted (no public set here has dates).
-
-    ``threshold`` is the minimum (time-decayed) similarity to join a story.  ``title_weight``
-    multiplies the tf of title terms.  ``entity_weight`` is the share of the similarity that comes
-    from shared entities when both sides have any.  ``max_terms`` caps each story centroid,
-    ``body_terms`` the body terms read per article (the lead says what the story is).
-    ``query_terms``, ``max_postings``, ``max_df_ratio``, ``min_docs_for_df`` and ``max_candidates``
-    bound the candidate search (see the module docstring).  ``embedding_weight`` is the share of the
-    similarity from MiniLM embeddings (0 = off; 0.5 with its own threshold on train, see
-    ``benchmarks/clustering.py --embeddings``); with the learned scorer any value > 0 switches
-    embeddings on and the fitted weights decide their share.
-
-    Added for corpus scale (``benchmarks/scale.py``; they leave roundups val F1 at 0.826):
-    ``max_postings_read`` bounds the postings read per article, rarest features first (see
-    :meth:`StoryTracker._read_budget`); a story of ``core_min_articles`` or more takes an article
-    only if the article names one of the story's core entities, named by at least ``core_share``
-    of its articles (see :meth:`StoryTracker._sharing_core`; 0 turns the guard off).  On the 10k
-    synthetic corpus the guard raised story BCubed precision from 0.75 to 0.97 at recall 1.0.
-
-    ``scorer`` is ``"learned"`` (the link model of :mod:`newsfuse.stages.cluster_scoring`, joined
-    at ``link_threshold`` probability; the default) or ``"cosine"`` (the earlier hand mix, joined
-    at ``threshold``).  ``members`` is how many of a story's most recent articles the learned scorer
-    keeps and compares with one by one (bounded cost per candidate however big the story grows),
-    ``member_terms`` how many terms each kept member holds (40: the members were ~550 MB of the
-    100k synthetic corpus's peak memory at 100 terms), and ``rescore`` how many candidates, the
-    closest by centroid cosine, it computes link features for.
-
-    ``prior`` adds background document frequencies of public training news to the stream's own
-    before IDF is computed (:func:`prior`): a fresh tracker otherwise sees every word of its first
-    articles as rare.  On the choice sets of ``benchmarks/clustering.py`` it raised the learned
-    tracker's mean BCubed F1 from 0.842 to 0.848 (roundups validation 0.841 → 0.853, test 0.841 →
-    0.849; ECB+ validation topics fell 0.881 → 0.868, within their 0.035 spread over orders).  The embedding model was fitted
-    without it; with ``embedding_weight`` > 0, ``prior = false`` scores as that model was fitted.
-
-    ``merge_threshold``: :meth:`StoryTracker.consolidate` merges two live stories whose kept members
-    have an average IDF-weighted cosine (time-decayed like a link) of at least this, closest pair
-    first (learned scorer only).  Why: a one-pass tracker decides each article once, against the
-    stories that exist when it arrives, so two reports of a story that share few words stay apart
-    when they come first, where a batch clustering joins them because nothing is closer (on the
-    roundups, TF-IDF single pass 0.848 against agglomerative 0.875 on the same vectors).  Average
-    linkage over the members is that batch step, run on the stories that changed since the last
-    call and their candidates only.  **Off by default (1.0)**: chosen with ``link_threshold`` on
-    the choice sets of ``benchmarks/clustering.py`` (0.8 and 0.16) it raised roundups test from
-    0.849 to 0.862 but lowered ECB+ validation topics from 0.868 to 0.838, and at 0.2 it merged
-    different stories of one topic on the 10k synthetic corpus of ``benchmarks/scale.py`` (story
-    BCubed precision 0.989 → 0.885): a cosine between members cannot tell two events of a topic
-    apart the way the link model's entity features do.
-    """
-
-    threshold: float = 0.28
-    window_days: float = 14.0
-    half_life_days: float = 3.0
-    title_weight: float = 2.0
-    entity_weight: float = 0.2
-    max_terms: int = 100
-    body_terms: int = 400
-    query_terms: int = 20
-    max_postings: int = 64
-    max_df_ratio: float = 0.05
-    min_docs_for_df: int = 200
-    max_candidates: int = 30
-    embedding_weight: float = 0.0
-    core_share: float = 0.2
-    core_min_articles: int = 4
-    max_postings_read: int = 512
-    scorer: str = "learned"
-    link_threshold: float = 0.45
-    members: int = 4
-    rescore: int = 12
-    member_terms: int = 40
-    prior: bool = True
-    merge_threshold: float = 1.0
-
-    def __post_init__(self) -> None:
-        if not 0.0 <= self.entity_weight <= 1.0:
-            raise ValueError("entity_weight must be in [0, 1]")
-        if self.window_days <= 0 or self.half_life_days <= 0:
-            raise ValueError("window_days and half_life_days must be positive")
-        if min(self.max_terms, self.query_terms, self.max_postings, self.body_terms) < 1:
-            raise ValueError("max_terms, query_terms, max_postings and body_terms must be >= 1")
-        if self.max_candidates < 1:
-            raise ValueError("max_candidates must be >= 1")
-        if not 0.0 <= self.embedding_weight <= 1.0:
-            raise ValueError("embedding_weight must be in [0, 1]")
-        if not 0.0 <= self.core_share <= 1.0:
-            raise ValueError("core_share must be in [0, 1]")
-        if self.scorer not in _SCORERS:
-            raise ValueError(f"scorer must be one of {', '.join(_SCORERS)}")
-        if not 0.0 <= self.link_threshold <= 1.0:
-            raise ValueError("link_threshold must be in [0, 1]")
-        if min(self.members, self.rescore, self.member_terms) < 1:
-            raise ValueError("members, rescore and member_terms must be >= 1")
-        if not 0.0 <= self.merge_threshold <= 1.0:
-            raise ValueError("merge_threshold must be in [0, 1]")
-
-    @property
-    def learned(self) -> bool:
-        """Whether stories are joined on the learned link probability (else the hand-mixed cosine)."""
-        return self.scorer == "learned"
-
-    @property
-    def join_threshold(self) -> float:
-        """The score an article needs to join a story, on the active scorer's scale."""
-        return self.link_threshold if self.learned else self.threshold
-
-    @property
-    def merging(self) -> bool:
-        """Whether :meth:`StoryTracker.consolidate` merges stories (learned scorer only: it reads
-        the kept members; ``merge_threshold = 1.0`` turns it off)."""
-        return self.learned and self.merge_threshold < 1.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from newsfuse.config import DedupeSettings
 from newsfuse.models import Article
 
 __all__ = [
@@ -59,63 +60,6 @@ _MAX_HASH = 0xFFFFFFFF  # every slot of an empty text's signature: larger than a
 _CHUNK = 2048  # shingles per numpy block: bounds the temporary (chunk x num_perm x 8 bytes)
 _PAIR_CHUNK = 65536  # candidate pairs verified per numpy block
 _SLOT = next(code for code in ("I", "L") if array(code).itemsize == 4)  # a 4-byte unsigned int
-
-
-@dataclass(frozen=True, slots=True)
-class DedupeSettings:
-    """How near-duplicates are found.  Chosen by measurement (``benchmarks/dedupe.py``).
-
-    * ``shingle`` — words per shingle.  5 words is long enough that two independent reports of the
-      same event rarely share a shingle by accident (their names and numbers do recur, their
-      sentences do not) and short enough that a changed word breaks only 5 shingles.
-    * ``num_perm`` — MinHash slots.  The standard error of the Jaccard estimate is about
-      ``sqrt(J(1-J)/num_perm)``: 0.044 at J=0.5 with 128, which keeps the verification step sharp.
-    * ``bands`` x ``rows`` — LSH banding.  A pair of similarity ``s`` becomes a candidate with
-      probability ``1 - (1 - s**rows)**bands``: with 32 x 4 that is 0.87 at s=0.5, 0.99 at s=0.6
-      and 0.9996 at s=0.7, and a family of three or more is joined as soon as any spanning set of
-      its pairs is found.  Candidates are verified afterwards, so banding needs high recall above
-      the threshold and few candidates below it.  42 x 3 found 0.0003 more of the true pairs on
-      100k articles but nine times as many candidates (1.0M against 115k), nearly all of them
-      articles that share stock phrases ("said in a statement on"), which also means a heavier
-      shuffle on Spark; 25 x 5 lost 0.4% recall.
-    * ``threshold`` — the estimated Jaccard a candidate pair must reach to be merged.  On the
-      synthetic corpus (``benchmarks/corpus.py``), 99% of pairs within a wire family measure
-      above 0.48 (a new dateline, a trimmed ending, dropped and added sentences, changed words;
-      two re-runs of one wire copy are also joined through the wire copy itself), while separate
-      reports of one story by different outlets stay below 0.33.  In the bundled example, the
-      wire copy and its re-run measure 0.73 and other outlets' reports below 0.1.  0.5 sits well
-      clear of the paraphrases (4 standard errors of the estimate above their maximum).
-    * ``seed`` — seeds the permutations: signatures are comparable only under the same settings.
-    * ``max_bucket`` — optional bound on the candidate pairs one band bucket yields: in a bucket of
-      ``m > max_bucket`` signatures each is paired with the next ``max_bucket - 1`` in id order
-      only, at most ``m * (max_bucket - 1)`` pairs instead of ``m(m-1)/2``, so the barrier stays
-      linear however large the corpus.  Large buckets are stock phrases shared by unrelated
-      reports: on the synthetic corpus candidate pairs grew 16.8x from 10k to 100k articles
-      (6,875 → 115,273; the largest of 190,868 shared buckets held 219 signatures), still only
-      ~1.5 s of the stage at 100k, so the default is ``None`` (every pair of a bucket, as the
-      Spark executor's and the store ingest's bucket verification do; a cap must be applied there
-      too to give the same families).
-    """
-
-    shingle: int = 5
-    num_perm: int = 128
-    bands: int = 32
-    rows: int = 4
-    threshold: float = 0.5
-    seed: int = 1
-    max_bucket: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.shingle < 1:
-            raise ValueError("shingle must be at least 1 word")
-        if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
-            raise ValueError(
-                f"bands x rows ({self.bands} x {self.rows}) must be between 1 and num_perm ({self.num_perm})"
-            )
-        if not 0.0 < self.threshold <= 1.0:
-            raise ValueError("threshold must be in (0, 1]")
-        if self.max_bucket is not None and self.max_bucket < 2:
-            raise ValueError("max_bucket must be at least 2")
 
 
 _DEFAULT = DedupeSettings()

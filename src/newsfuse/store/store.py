@@ -51,6 +51,7 @@ from newsfuse.store.schema import (
     TrackerStateRow,
     TrackerStoryRow,
 )
+from newsfuse.store.writer_lock import writer_lock
 
 __all__ = ["DEFAULT_BUSY_TIMEOUT", "FEATURE_LOG_MIN", "Store", "StoredReport", "StoredStory"]
 
@@ -189,6 +190,13 @@ class Store:
         self.close()
 
     # -- transactions --------------------------------------------------------------------------
+
+    @contextmanager
+    def exclusive_writer(self) -> Iterator[None]:
+        """Be the store's only ingest inside the ``with`` block; another waits up to the busy
+        timeout, then gets :class:`StoreLockedError` (see :mod:`newsfuse.store.writer_lock`)."""
+        with writer_lock(self._engine, self._location.path, self.location, self._busy_timeout):
+            yield
 
     @contextmanager
     def batch(self) -> Iterator[None]:

@@ -8,11 +8,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from newsfuse.cli_options import ConfigFile, Overrides
+from newsfuse.cli_options import ConfigFile, Overrides, command_settings
 
 __all__ = ["serve"]
 
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_err = Console(
+    stderr=True, highlight=False, soft_wrap=True, emoji=False
+)  # ":100:" is a line number
 
 
 def _token_file(store: str) -> Path:
@@ -53,7 +55,6 @@ def serve(
     """
     from newsfuse.cli import _guarded
     from newsfuse.cli_store import open_existing_store, store_location
-    from newsfuse.config import load_settings
 
     with _guarded(debug):
         try:
@@ -70,7 +71,7 @@ def serve(
             )
             raise typer.Exit(1) from None
         target = store_location(store)
-        settings = load_settings(config, overrides or [])
+        settings = command_settings(config, overrides)
         opened = open_existing_store(store)
         token_file = _token_file(target)
         try:

@@ -38,6 +38,11 @@ def clean_document(raw: RawDocument, settings: CleanSettings) -> Article:
             f"only {len(body)} characters of article text, under clean.min_article_chars "
             f"({settings.min_article_chars})"
         )
+    if len(body) > settings.max_article_chars:
+        raise ItemError(
+            f"{len(body):,} characters of article text, over clean.max_article_chars "
+            f"({settings.max_article_chars:,})"
+        )
     return _article(raw, page, body)
 
 

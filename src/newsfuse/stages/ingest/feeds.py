@@ -41,7 +41,7 @@ from typing import Any, Final
 
 import feedparser
 
-from newsfuse.config import IngestSettings
+from newsfuse.config import FeedSettings, IngestSettings
 from newsfuse.errors import ItemError
 from newsfuse.models import DeclaredMetadata, RawDocument, Rejection
 from newsfuse.stages.ingest.http import (
@@ -52,6 +52,7 @@ from newsfuse.stages.ingest.http import (
     raw_document,
     strip_credentials,
 )
+from newsfuse.stages.ingest.opening import open_input
 from newsfuse.stages.published import publication_date
 
 __all__ = ["FEED_TYPES", "FeedSettings", "parse_feed", "read_feeds"]
@@ -76,13 +77,6 @@ _WIDE_BOMS: Final = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSettings:
-    """How feeds are read."""
-
-    fetch_articles: bool = False  # fetch each entry's linked page instead of using the feed's text
 
 
 def read_feeds(
@@ -232,8 +226,10 @@ def _iso(parsed: object) -> str | None:
 def _read_file(path: Path, settings: IngestSettings) -> bytes | Rejection:
     origin = str(path)
     try:
-        with path.open("rb") as stream:
+        with open_input(path) as stream:
             content = stream.read(settings.max_bytes + 1)
+    except ItemError as error:
+        return Rejection(origin, STAGE, error.reason)
     except FileNotFoundError:
         return Rejection(origin, STAGE, "no such file or directory")
     except IsADirectoryError:

@@ -58,6 +58,7 @@ from newsfuse.config import IngestSettings
 from newsfuse.errors import ItemError
 from newsfuse.models import DeclaredMetadata, RawDocument, Rejection, content_id
 from newsfuse.stages.ingest.decode import check_text
+from newsfuse.stages.ingest.opening import open_input
 from newsfuse.stages.published import NOT_ISO, date_problem
 
 __all__ = [
@@ -243,10 +244,13 @@ def _read_file(
         yield _too_large(origin, info.st_size, settings)
         return
     try:
-        with path.open("rb") as stream:
+        with open_input(path) as stream:
             content = stream.read(settings.max_bytes + 1)
     except OSError as error:
         yield _os_rejection(origin, error)
+        return
+    except ItemError as error:
+        yield Rejection(origin, STAGE, error.reason)
         return
     if len(content) > settings.max_bytes:
         yield _too_large(origin, None, settings)
@@ -288,9 +292,12 @@ def _document(
 
 def _read_jsonl(path: Path, settings: IngestSettings) -> Iterator[RawDocument | Rejection]:
     try:
-        stream = path.open("rb")
+        stream = open_input(path)
     except OSError as error:
         yield _os_rejection(display_name(path), error)
+        return
+    except ItemError as error:
+        yield Rejection(display_name(path), STAGE, error.reason)
         return
     with stream:
         yield from _jsonl_lines(stream, display_name(path), settings)
@@ -312,6 +319,10 @@ def _jsonl_lines(
         origin = f"{name}:{number}"
         if not complete:
             yield _too_large(origin, None, settings, what="line")
+            if not stream.seekable():
+                # a pipe may never send the newline that ends this line: stop rather than skip forever
+                yield Rejection(name, STAGE, f"not read after line {number}: a pipe, not a file")
+                return
             continue
         if number == 1:
             line = line.removeprefix(b"\xef\xbb\xbf")
@@ -366,7 +377,8 @@ def _bounded_line(stream: IO[bytes], limit: int) -> tuple[bytes | None, bool]:
     """Read one line of at most ``limit`` bytes (its line ending excluded).
 
     Returns ``(line, True)``; ``(None, True)`` at end of file; ``(b"", False)`` when the line is longer
-    than ``limit``, whose remainder is then skipped chunk by chunk, never held in memory.
+    than ``limit``, whose remainder is then skipped chunk by chunk, never held in memory.  A pipe
+    is not skipped through: it may never send the newline (the caller stops reading it).
     """
     line = stream.readline(limit + 2)  # room for the limit and "\r\n"
     if not line:
@@ -374,7 +386,7 @@ def _bounded_line(stream: IO[bytes], limit: int) -> tuple[bytes | None, bool]:
     body = line.rstrip(b"\r\n")
     if len(body) <= limit:
         return body, True
-    if not line.endswith(b"\n"):
+    if not line.endswith(b"\n") and stream.seekable():
         while True:
             chunk = stream.readline(_CHUNK)
             if not chunk or chunk.endswith(b"\n"):

@@ -4,8 +4,9 @@ A fetch must never hang a run, fill memory or annoy a publisher, so every reques
 :class:`Fetcher`, which holds one ``httpx`` client and enforces, per URL:
 
 * **schemes**: only ``http`` and ``https``; anything else (``file:``, ``ftp:``) is rejected unread.
-* **robots.txt** (RFC 9309): fetched once per host through the same client and cached; a page it
-  disallows for our user agent is rejected.  As the RFC says, a robots.txt answering 4xx means "no
+* **robots.txt** (RFC 9309, parsed by Protego: ``*`` and ``$`` patterns, longest match wins):
+  fetched once per host through the same client and cached; a page it disallows for our user
+  agent is rejected.  As the RFC says, a robots.txt answering 4xx means "no
   rules", while one that is unreachable (5xx, connection error) means "fetch nothing" from that host.
 * **politeness**: at least ``delay`` seconds between two requests to the same host (robots.txt
   included).
@@ -22,7 +23,9 @@ A fetch must never hang a run, fill memory or annoy a publisher, so every reques
   body) cannot stall a run either.  A request over ``total_timeout`` is rejected, not retried.
 * **retries**: 429, 5xx, timeouts and connection errors are retried ``retries`` times with exponential
   backoff (``backoff``, doubled each time, never above ``max_backoff``; a ``Retry-After`` in seconds is
-  honoured within that bound).  Other 4xx answers are final.
+  honoured within that bound).  Other 4xx answers are final.  The loop is ours, not the transport's:
+  httpx's transport retries only failed connects, never a 429 or 503 or a ``Retry-After``, and a
+  retry must pass the politeness delay and the total deadline like any request.
 * **redirects**: followed by hand, at most ``max_redirects``, each hop checked for scheme and robots.txt;
   a loop is rejected as soon as a URL comes round again.
 * **size**: a ``Content-Length`` over ``max_bytes`` is rejected before the body is read, and the
@@ -52,20 +55,21 @@ import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Protocol
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 import httpcore
 import httpx
+from protego import Protego
 
+from newsfuse.config import USER_AGENT, HttpSettings
 from newsfuse.errors import ItemError
 from newsfuse.models import DeclaredMetadata, RawDocument, Rejection, content_id
 from newsfuse.stages.ingest.decode import check_text
 from newsfuse.stages.ingest.files import sniff_media_type
+from newsfuse.stages.ingest.opening import open_input
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -85,16 +89,6 @@ __all__ = [
 STAGE: Final = "ingest"
 
 
-def _version() -> str:
-    try:
-        return version("newsfuse")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
-
-
-USER_AGENT: Final = f"newsfuse/{_version()} (+https://github.com/newsfuse)"
-"""Names the tool and where to read about it, so a publisher can tell who fetched and why."""
-
 HTML_TYPES: Final = frozenset({"text/html", "application/xhtml+xml"})
 _PAGE_TYPES: Final[dict[str, str]] = {
     **dict.fromkeys(HTML_TYPES, "text/html"),
@@ -104,26 +98,7 @@ _SCHEMES: Final = ("http", "https")
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 _ROBOTS_MAX_BYTES: Final = 500_000  # RFC 9309: parse at least 500 KiB; more is not a robots.txt
 _ROBOTS_REDIRECTS: Final = 5  # RFC 9309: follow at least five
-
-
-@dataclass(frozen=True, slots=True)
-class HttpSettings:
-    """How URLs are fetched.  Every bound is finite: a run must end whatever the servers do."""
-
-    timeout: float = 10.0  # seconds to resolve, to connect, and between two reads
-    total_timeout: float = 60.0  # seconds for a whole request, connect and headers included
-    retries: int = 2  # further attempts after the first, on 429, 5xx, timeouts, connection errors
-    backoff: float = 1.0  # seconds before the first retry; doubled for each further one
-    max_backoff: float = 30.0  # upper bound of one wait, Retry-After included
-    max_bytes: int = 20_000_000  # a larger response is cut off and rejected
-    max_redirects: int = 5
-    delay: float = 1.0  # seconds between two requests to the same host
-    user_agent: str = USER_AGENT
-    respect_robots: bool = True  # off only for sites you own or may crawl regardless
-    # Loopback, private, link-local (cloud metadata), unspecified, reserved and multicast addresses
-    # are refused: a URL in a third-party feed or a redirect must not reach the machine's own
-    # services.  On only for hosts you run yourself (tests, an intranet mirror).
-    allow_private: bool = False
+_NO_RULES: Final = Protego.parse("")  # RFC 9309: a missing or unavailable robots.txt allows all
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +162,7 @@ class Fetcher:
             # connection somewhere the address check never sees, and .netrc would add credentials.
             trust_env=False,
         )
-        self._robots: dict[str, RobotFileParser | str] = {}
+        self._robots: dict[str, Protego | str] = {}
         self._last_request: dict[str, float] = {}
 
     def __enter__(self) -> Fetcher:
@@ -364,16 +339,17 @@ class Fetcher:
             rules = self._robots[site] = self._load_robots(site)
         if isinstance(rules, str):
             raise ItemError(rules)
-        if not rules.can_fetch(self.settings.user_agent, url):
+        if not rules.can_fetch(url, self.settings.user_agent):
             raise ItemError(f"disallowed by {site}/robots.txt")
 
-    def _load_robots(self, site: str) -> RobotFileParser | str:
+    def _load_robots(self, site: str) -> Protego | str:
         """The host's rules, or the reason it may not be fetched at all (RFC 9309, 2.3.1).
 
-        A robots.txt redirecting to a non-public address raises :class:`_Refused`: the page is
-        refused for that reason, which is the one the user needs to see.
+        Parsed by Protego, which implements RFC 9309's ``*`` and ``$`` patterns and longest-match
+        precedence (the standard library's parser ignores both, so ``Disallow: /*.pdf$`` allowed
+        every PDF).  A robots.txt redirecting to a non-public address raises :class:`_Refused`:
+        the page is refused for that reason, which is the one the user needs to see.
         """
-        parser = RobotFileParser(f"{site}/robots.txt")
         url = f"{site}/robots.txt"
         try:
             for _ in range(_ROBOTS_REDIRECTS + 1):
@@ -381,18 +357,15 @@ class Fetcher:
                 self._check_address(url)
                 result = self._get(url, None, "robots.txt", _ROBOTS_MAX_BYTES)
                 if isinstance(result, Fetched):
-                    parser.parse(result.content.decode("utf-8", "replace").splitlines())
-                    return parser
+                    return Protego.parse(result.content.decode("utf-8", "replace"))
                 url = strip_credentials(urljoin(url, result.location))
-            parser.parse([])  # RFC 9309: too many redirects counts as "unavailable": no rules
-            return parser
+            return _NO_RULES  # RFC 9309: too many redirects counts as "unavailable": no rules
         except _Refused as error:
             why = error.reason.removeprefix("refused: ")
             raise _Refused(f"refused: robots.txt redirect to {url}: {why}") from error
         except _StatusError as error:
             if 400 <= error.status < 500:
-                parser.parse([])  # RFC 9309: no robots.txt, no rules
-                return parser
+                return _NO_RULES  # RFC 9309: no robots.txt, no rules
             return f"{site}/robots.txt is unreachable ({error.reason}); not fetching from this host"
         except ItemError as error:
             return f"{site}/robots.txt is unusable ({error.reason}); not fetching from this host"
@@ -722,15 +695,24 @@ def raw_document(
 _COMMENT: Final = re.compile(r"\s#.*$")  # "url  # note"; a "#" inside a URL is a fragment
 
 
-def read_url_list(path: Path) -> Iterator[str | Rejection]:
+def read_url_list(path: Path, max_bytes: int = 20_000_000) -> Iterator[str | Rejection]:
     """Yield the URLs of a ``.urls``/``.txt`` list: one a line, blank lines and ``#`` comments skipped.
 
-    A line that is not an http(s) URL is rejected as ``path:LINE``; the others are still read.
+    A line that is not an http(s) URL is rejected as ``path:LINE``; the others are still read.  A
+    list over ``max_bytes`` (``ingest.max_bytes``; ``/dev/zero`` named ``x.urls``) is rejected
+    whole, unread past the limit.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open_input(path) as stream:
+            content = stream.read(max_bytes + 1)
+        if len(content) > max_bytes:
+            raise ItemError(f"URL list is over the {max_bytes:,}-byte limit (ingest.max_bytes)")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         yield Rejection(str(path), STAGE, "a URL list must be UTF-8 text")
+        return
+    except ItemError as error:
+        yield Rejection(str(path), STAGE, error.reason)
         return
     except OSError as error:
         yield Rejection(str(path), STAGE, f"cannot read: {error.strerror or error}")

@@ -50,7 +50,7 @@ def read_sources(
             yield from read_warcs([source], settings)
         elif name.endswith(_URL_LIST_SUFFIX):
             urls: list[str] = []
-            for item in read_url_list(Path(source)):
+            for item in read_url_list(Path(source), settings.max_bytes):
                 if isinstance(item, Rejection):
                     yield item
                 else:

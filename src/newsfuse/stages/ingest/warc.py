@@ -31,6 +31,7 @@ from newsfuse.config import IngestSettings
 from newsfuse.errors import ItemError
 from newsfuse.models import DeclaredMetadata, RawDocument, Rejection, content_id
 from newsfuse.stages.ingest.decode import check_text
+from newsfuse.stages.ingest.opening import open_input
 
 __all__ = ["STAGE", "read_warc", "read_warc_stream", "read_warcs"]
 
@@ -54,7 +55,10 @@ def read_warc(path: Path, settings: IngestSettings) -> Iterator[RawDocument | Re
     """Yield a RawDocument per HTML page (HTTP 200) in the archive, streaming, record by record."""
     origin = str(path)
     try:
-        raw = path.open("rb")
+        raw = open_input(path)
+    except ItemError as error:
+        yield Rejection(origin, STAGE, error.reason)
+        return
     except FileNotFoundError:
         yield Rejection(origin, STAGE, "no such file or directory")
         return
