@@ -58,7 +58,7 @@ from newsfuse.stages.align.facts import MIN_CLAIM_WORDS, align_facts
 from newsfuse.stages.align.pairs import StatementMatcher
 from newsfuse.stages.align.same_fact import (
     CONTAINMENT,
-    DEFAULT_THRESHOLD,
+    CONTAINMENT_EMBEDDING,
     FactMatcher,
     PreparedClaims,
 )
@@ -109,7 +109,7 @@ class Method:
     embeddings: bool = False
 
 
-_GRID = tuple(round(t, 2) for t in np.arange(0.1, 0.91, 0.05))
+_GRID = tuple(round(t, 2) for t in np.arange(0.05, 0.91, 0.05))
 METHODS = (
     Method("before: StatementMatcher on all pairs, mutual best + average linkage", "old", (0.5,)),
     Method(
@@ -119,20 +119,21 @@ METHODS = (
         _GRID,
     ),
     Method(
-        'containment decision fitted on ECB+ (`align.decision = "containment"`), threshold '
-        "chosen on validation",
+        "containment decision fitted on our fit roundups and ECB+ (`align.decision = "
+        '"containment"`), threshold chosen on validation',
         "containment",
         _GRID,
+    ),
+    Method(
+        "the same with the MiniLM cosine as a feature and MiniLM neighbours as candidates "
+        "(`align.embeddings = true`), threshold chosen on validation",
+        "containment",
+        _GRID,
+        embeddings=True,
     ),
     Method("baseline: TF-IDF cosine, threshold chosen on validation", "cosine", _GRID),
     Method(
         "baseline: MiniLM cosine, threshold chosen on validation", "cosine", _GRID, embeddings=True
-    ),
-    Method(
-        "the shipped default, with MiniLM neighbours (`align.embeddings = true`)",
-        "containment",
-        (DEFAULT_THRESHOLD,),
-        embeddings=True,
     ),
 )
 
@@ -247,7 +248,11 @@ def _groups(articles: Sequence[Article], method: Method, threshold: float) -> Gr
     if method.kind == "cosine":
         matcher = CosineMatcher(encoder, threshold=threshold, link_threshold=threshold)
     else:
-        decision = CONTAINMENT if method.kind == "containment" else None
+        decision = (
+            (CONTAINMENT_EMBEDDING if method.embeddings else CONTAINMENT)
+            if method.kind == "containment"
+            else None
+        )
         matcher = FactMatcher(
             encoder, threshold=threshold, link_threshold=threshold, decision=decision
         )

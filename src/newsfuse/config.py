@@ -163,7 +163,8 @@ class AlignSettings:
     )
     decision: str = setting(
         "containment",
-        "Same-fact decision: containment (fitted on ECB+) or statement (MSRP, stricter).",
+        "Same-fact decision: containment (fitted on labelled roundups and ECB+) or statement"
+        " (MSRP, stricter).",
     )
     threshold: float = setting(
         DEFAULT_THRESHOLD, "Same-fact probability a candidate pair needs to join two claims."

@@ -34,7 +34,7 @@ from newsfuse.models import (
 )
 from newsfuse.stages.align.corroborate import Corroboration, corroborate
 from newsfuse.stages.align.embeddings import SentenceEncoder
-from newsfuse.stages.align.same_fact import CONTAINMENT, FactMatcher
+from newsfuse.stages.align.same_fact import CONTAINMENT, CONTAINMENT_EMBEDDING, FactMatcher
 from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.dedupe import assign_families
 from newsfuse.stages.extract.annotate import Extractor
@@ -417,7 +417,9 @@ def _matcher(settings: AlignSettings) -> FactMatcher:
         encoder,
         threshold=settings.threshold,
         link_threshold=settings.link_threshold,
-        decision=CONTAINMENT if settings.decision == "containment" else None,
+        decision=(CONTAINMENT_EMBEDDING if settings.embeddings else CONTAINMENT)
+        if settings.decision == "containment"
+        else None,
     )
 
 

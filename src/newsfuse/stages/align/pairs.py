@@ -250,8 +250,9 @@ WEIGHTS_LEXICAL = Weights(
 
 _THRESHOLD = 0.5  # a calibrated probability: "same" when more likely than not
 
-OVERLAP_FEATURES = ("tfidf", "coverage_idf_min", "coverage_idf_max")
-"""The features :meth:`StatementContext.overlap` computes on their own."""
+OVERLAP_FEATURES = ("tfidf", "coverage_idf_min", "coverage_idf_max", "embedding")
+"""The features :meth:`StatementContext.overlap` computes on their own (``embedding``: the sentence
+cosine, 0.0 without an encoder)."""
 
 SUPPORT_FEATURE = "coverage_idf_max"
 MIN_SUPPORT = 0.2
@@ -653,10 +654,16 @@ class StatementContext:
         first, second = self._profile(a, None), self._profile(b, None)
         shared = sum(self._rarity[t] for t in first.content & second.content)
         low, high = _both_ways(shared, first.content_weight, second.content_weight)
+        embedding = (
+            float(np.dot(self._encoded[i].sentence, self._encoded[j].sentence))
+            if self._encoded is not None
+            else 0.0
+        )
         return {
             "tfidf": cosine(self._vectors[i], self._vectors[j]),
             "coverage_idf_min": low,
             "coverage_idf_max": high,
+            "embedding": embedding,
         }
 
     def scores(
