@@ -10,6 +10,8 @@ import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
+from newsfuse.store import Store
+
 TOKEN = "test-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -145,3 +147,20 @@ def test_the_story_page_and_json_go_gzipped_to_clients_that_take_it(
         zipped.headers["content-encoding"] == "gzip" and zipped.headers["vary"] == "accept-encoding"
     )
     assert zipped.text == plain.text  # the client undid the gzip
+
+
+def test_a_merged_storys_address_leads_to_the_story_it_joined(
+    client: TestClient, story_id: str, store_path: Path
+) -> None:
+    """A reader's bookmark of a story that a later report merged into another still works: the
+    page redirects to the story it joined, and the API's 404 names that story."""
+    with Store.open(store_path) as store:
+        store.put_story("sty_absorbed", "Port Merrow dock strike", [])
+        assert store.merge_stories([("sty_absorbed", story_id, 0.5)]) == ["sty_absorbed"]
+    sent = client.get("/stories/sty_absorbed", follow_redirects=False)
+    assert sent.status_code == 301
+    assert sent.headers["location"] == f"/stories/{story_id}"
+    missing = client.get("/api/stories/sty_absorbed")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == f"story sty_absorbed was merged into {story_id}"
+    assert client.get("/stories/sty_never").status_code == 404

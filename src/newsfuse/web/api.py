@@ -193,12 +193,18 @@ async def story_report(story_id: str, request: Request, state: State) -> Respons
             found = await run_in_threadpool(state.reports.json_text, story_id)
         body, version = found
     except NotInStoreError:
-        raise HTTPException(404, f"no story {story_id}") from None
+        raise HTTPException(404, _missing_story(story_id, state)) from None
     etag = f'"{version}"'
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers={"etag": etag})
     sent = state.reports.json_body(story_id, version, body)
     return sent.response(request, "application/json", {"etag": etag})
+
+
+def _missing_story(story_id: str, state: AppState) -> str:
+    """Why there is no story ``story_id``: merged into another (named), or never there."""
+    into = state.store.merged_into(story_id)
+    return f"story {story_id} was merged into {into}" if into else f"no story {story_id}"
 
 
 @router.get("/stories/{story_id}/version", dependencies=[Depends(require_read)])

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from newsfuse.outputs.html import Mark, ServedPage, http_link, mark_up, render_html
@@ -126,6 +126,9 @@ def _story_page(
     try:
         cached = state.reports.get(story_id)
     except NotInStoreError:
+        into = state.store.merged_into(story_id)
+        if into is not None:  # a later report showed it to be part of another story
+            return RedirectResponse(f"/stories/{quote(into)}", status_code=301)
         return _no_such_story(story_id)
     served = ServedPage(
         script_src=("/static/report.js", "/static/story.js"),
