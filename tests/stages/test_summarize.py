@@ -16,6 +16,7 @@ from newsfuse.config import SummarizeSettings, load_settings
 from newsfuse.models import Article, CitedSentence, Report, Span, Story, content_id
 from newsfuse.pipeline import run
 from newsfuse.stages.brief.concepts import inside
+from newsfuse.stages.extract.claims import dateline_end
 from newsfuse.stages.summarize import build_story
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -190,6 +191,14 @@ def test_example_brief_prefers_corroboration_and_avoids_repeats(example_report: 
     corroborated = [s for s in brief if not s.single_source]
     assert len(corroborated) >= len(brief) - len(corroborated)
     _assert_each_fact_once(example_report)
+
+
+def test_no_brief_sentence_opens_with_a_wire_dateline(example_report: Report) -> None:
+    """The wire copy's "PORT MERROW, March 11 (CPA) -" sits after a line of site furniture, so it
+    is not the article's first sentence; a brief sentence still never shows it."""
+    texts = [s.text for s in example_report.story.brief]
+    assert not [t for t in texts if dateline_end(t)]
+    assert not [t for t in texts if "(CPA)" in t]
 
 
 def test_example_brief_is_deterministic(examples_dir: Path, example_report: Report) -> None:

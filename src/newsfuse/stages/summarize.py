@@ -60,6 +60,7 @@ from newsfuse.stages.brief.scorer import FEATURES, SentenceModel, load_model
 from newsfuse.stages.brief.select import choose
 from newsfuse.stages.brief.standalone import leans_on_context, resolve
 from newsfuse.stages.brief.title import neutral_title
+from newsfuse.stages.extract.claims import dateline_end
 from newsfuse.stages.similarity import cosine, sparse_rows, terms, tfidf
 
 __all__ = [
@@ -73,7 +74,6 @@ __all__ = [
     "write_brief",
 ]
 
-_DATELINE = re.compile(r"^[A-Z][\w .’'-]{1,40}(?:\s*\([^)]{1,60}\))?\s*:\s*")
 _MIN_WORDS = 8
 _DANGLING_STARTS = frozenset(
     {"he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "its"}
@@ -112,11 +112,9 @@ def _candidates(articles: Sequence[Article]) -> list[_Candidate]:
     for article in articles:
         for position, span in enumerate(article.sentences):
             text = article.text[span.start : span.end]
-            if position == 0 and article.dateline:
-                match = _DATELINE.match(text)
-                if match:
-                    span = Span(span.article_id, span.start + match.end(), span.end)
-                    text = text[match.end() :]
+            if cut := dateline_end(text):  # a wire copy's dateline, wherever cleaning left it
+                span = Span(span.article_id, span.start + cut, span.end)
+                text = text[cut:]
             if len(text.split()) < _MIN_WORDS or not _quotes_balanced(text):
                 continue  # fragments, and pieces of a quotation cut off from their speaker
             if text.split(maxsplit=1)[0].lower() in _DANGLING_STARTS:
@@ -487,10 +485,8 @@ def _fact_wording(fact: Fact, articles: Mapping[str, Article]) -> str:
     for span in fact.claims:
         article = articles[span.article_id]
         lead = bool(article.sentences) and span.start == article.sentences[0].start
-        if article.dateline and lead and article.slice(span) == text:
-            match = _DATELINE.match(text)
-            if match:
-                return text[match.end() :]
+        if lead and article.slice(span) == text and (cut := dateline_end(text)):
+            return text[cut:]
     return text
 
 
