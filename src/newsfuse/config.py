@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from newsfuse.errors import ConfigError
-from newsfuse.stages.align.same_fact import DECISIONS, DEFAULT_LINK_THRESHOLD, DEFAULT_THRESHOLD
 from newsfuse.stages.published import EARLIEST_YEAR, LATEST_YEAR
 
 __all__ = [
@@ -147,6 +146,17 @@ class SummarizeSettings:
             raise ValueError("brief_sentences must be at least 1")
         if not 0.0 <= self.support_threshold <= 1.0:
             raise ValueError("support_threshold must be from 0 to 1")
+
+
+DECISIONS = ("containment", "statement")
+"""``align.decision``: ``containment`` (``same_fact.CONTAINMENT``, or ``CONTAINMENT_EMBEDDING`` with
+embeddings on) or ``statement`` (the MSRP-fitted same-statement model of
+``newsfuse.stages.align.pairs``)."""
+DEFAULT_THRESHOLD = 0.40
+"""For the containment decisions: chosen by pair F1 on the validation roundups of
+``benchmarks/facts.py``."""
+DEFAULT_LINK_THRESHOLD = 0.40
+"""Two groups of claims join when their claims of different articles average this much."""
 
 
 @dataclass(frozen=True, slots=True)

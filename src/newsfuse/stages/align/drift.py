@@ -22,7 +22,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsfuse.models import (
     Article,
@@ -36,6 +35,7 @@ from newsfuse.models import (
 )
 from newsfuse.stages.align.sources import SourceIndex
 from newsfuse.stages.grouping import UnionFind
+from newsfuse.stages.spacy_import import STOP_WORDS
 
 __all__ = ["find_quote_groups", "label_variant"]
 

@@ -51,9 +51,9 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsfuse.stages.similarity import cosine, stem, terms
+from newsfuse.stages.spacy_import import STOP_WORDS
 
 if TYPE_CHECKING:
     from newsfuse.stages.align.embeddings import Encoded, SentenceEncoder

