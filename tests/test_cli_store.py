@@ -367,6 +367,75 @@ def test_sigint_mid_ingest_exits_130_and_the_same_command_finishes(
         assert whole[story.id] == story.article_ids  # as if it had never been interrupted
 
 
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is ``pid`` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and _parent_of(int(entry.name)) == pid:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def _parent_of(pid: int) -> int | None:
+    """``pid``'s parent id, or None when it is gone or a zombie (dead, waiting to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    state, parent = stat.rsplit(")", 1)[1].split()[:2]  # the name in parentheses may hold spaces
+    return None if state in {"Z", "X"} else int(parent)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="finds the workers through /proc")
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
+def test_workers_end_with_a_stopped_ingest_and_the_same_command_finishes(
+    stop: signal.Signals, store_path: Path, tmp_path: Path
+) -> None:
+    """`ingest --workers 2` stopped by kill -9 or SIGTERM leaves no worker behind (they used to
+    live on forever, re-parented and blocked on a pipe); SIGTERM stops as Ctrl-C does, with exit
+    status 143 and one line; the store is consistent and the same command finishes the job."""
+    path = tmp_path / "stopped.db"
+    command = [sys.executable, "-m", "newsfuse", "ingest", str(EXAMPLE), "--store", str(path)]
+    child = subprocess.Popen(
+        [*command, "--workers", "2", "--batch-size", "1", "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 180
+        while child.poll() is None and (len(workers) < 2 or _count(path, "articles") < 1):
+            assert time.monotonic() < deadline, "the ingest made no progress"
+            workers = _children(child.pid)
+            time.sleep(0.05)
+        child.send_signal(stop)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=30)
+    if child.returncode == 0:
+        pytest.skip("the ingest finished before the signal arrived")
+    deadline = time.monotonic() + 30
+    while any(_parent_of(pid) is not None for pid in workers):
+        assert time.monotonic() < deadline, f"workers {workers} outlived the ingest"
+        time.sleep(0.05)
+    if stop == signal.SIGTERM:
+        assert child.returncode == 143, stderr
+        assert stderr.decode().strip().splitlines()[-1] == "newsfuse: terminated"
+    else:
+        assert child.returncode == -signal.SIGKILL
+    with sqlite3.connect(path) as check:
+        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    result = runner.invoke(app, ["ingest", str(EXAMPLE), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    with Store.open(path) as store, Store.open(store_path) as complete:
+        assert store.raw_ids_without_article() == [] and store.articles_without_story() == []
+        (story,) = store.list_stories()
+        whole = {s.id: s.article_ids for s in complete.list_stories()}
+        assert whole[story.id] == story.article_ids  # as if it had never been stopped
+
+
 def test_report_store_options_are_checked_before_any_work(store_path: Path) -> None:
     result = runner.invoke(app, ["report", "--store", str(store_path)])
     assert result.exit_code == 2

@@ -8,7 +8,9 @@ stderr when it is a terminal.
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -230,11 +232,38 @@ def _report(
 # --- store-backed commands (newsfuse.cli_store does the work) -------------------------------------
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so a stop unwinds exactly as Ctrl-C does."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 @contextmanager
-def _guarded(debug: bool) -> Iterator[None]:
-    """One-line errors and exit codes, the same for every command (``--debug`` re-raises)."""
+def _stopped_cleanly_by_sigterm() -> Iterator[None]:
+    """While a command runs, SIGTERM stops it as Ctrl-C does (open transaction rolled back, pool
+    workers stopped, one line) instead of ending the process where it stands."""
+    if threading.current_thread() is not threading.main_thread():  # handlers are main-thread only
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _guarded(debug: bool) -> Iterator[None]:
+    """One-line errors and exit codes, the same for every command (``--debug`` re-raises).
+
+    Stopped by a signal: Ctrl-C (SIGINT) exits 130 and SIGTERM exits 143 (128 + the signal's
+    number, as a shell reports a process the signal ended), both after the same clean stop.
+    """
+    try:
+        with _stopped_cleanly_by_sigterm():
+            yield
     except (typer.Exit, typer.BadParameter):
         raise
     except NewsfuseError as exc:
@@ -242,6 +271,9 @@ def _guarded(debug: bool) -> Iterator[None]:
             raise
         _err.print(f"newsfuse: error: {exc}", markup=False)
         raise typer.Exit(exit_code(exc)) from None
+    except _Terminated:
+        _err.print("newsfuse: terminated", markup=False)
+        raise typer.Exit(128 + signal.SIGTERM) from None
     except KeyboardInterrupt:
         _err.print("newsfuse: interrupted", markup=False)
         raise typer.Exit(130) from None

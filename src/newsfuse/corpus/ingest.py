@@ -162,9 +162,12 @@ def ingest(
             run.check_settings()
             run.read(sources, stdin)
             run.prepare()
-        finally:
+        except BaseException:  # stopped (Ctrl-C, SIGTERM) or failed: the workers' work is moot
             if own is not None:
-                own.close()
+                own.abort()
+            raise
+        if own is not None:
+            own.close()
         run.track()
     return run.summary(time.monotonic() - started)
 

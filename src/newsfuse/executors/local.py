@@ -13,13 +13,22 @@ done: one pool, so the workers load spaCy once for the whole run instead of once
 A kept pool can be recycled every ``recycle_after`` maps: a worker that parses for hours grows
 (spaCy's string store keeps every string it has seen), and a fresh worker starts from the parent's
 pages again.  Results are unchanged: each item's result depends on the item alone.
+
+Every pool's workers are tied to this process (:mod:`newsfuse.executors.lifetime`): they end when
+it ends, even by ``kill -9``, and they leave Ctrl-C and SIGTERM to it.  A caller stopped by a
+signal calls :meth:`LocalExecutor.abort`, which kills the workers at once instead of waiting for
+the work they hold (their results would be thrown away anyway).
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
+
+from newsfuse.executors.lifetime import tie_to_parent
 
 __all__ = ["LocalExecutor"]
 
@@ -49,7 +58,7 @@ class LocalExecutor:
             if self.recycle_after is not None and self._maps >= self.recycle_after:
                 self._retire()
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.workers)
+                self._pool = _tied_pool(self.workers)
                 self._maps = 0
             self._maps += 1
             return self._pool.map(fn, items)  # submitted now; results as they are consumed
@@ -60,6 +69,12 @@ class LocalExecutor:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+    def abort(self) -> None:
+        """Kill the kept pool's workers now (the caller is being stopped); ``map`` may start anew."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            _kill_workers(pool)
 
     def _retire(self) -> None:
         """Let the kept pool finish what it was given, then stop its workers.
@@ -74,5 +89,26 @@ class LocalExecutor:
             self._pool = None
 
     def _map_in_own_pool(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(items))) as pool:
+        pool = _tied_pool(min(self.workers, len(items)))
+        try:
             yield from pool.map(fn, items)
+        except BaseException:  # stopped, or the consumer gave up: the rest is not wanted
+            _kill_workers(pool)
+            raise
+        pool.shutdown(wait=True)
+
+
+def _tied_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers end with this process (see :mod:`newsfuse.executors.lifetime`)."""
+    from_main_thread = threading.current_thread() is threading.main_thread()
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=tie_to_parent, initargs=(os.getpid(), from_main_thread)
+    )
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool`` without waiting for the work its workers hold."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # no public handle in 3.11
+    for process in workers:
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
