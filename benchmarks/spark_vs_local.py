@@ -38,7 +38,8 @@ from typing import Any
 
 from newsfuse.config import Settings
 from newsfuse.corpus import analyse_corpus, families_of
-from newsfuse.executors.spark import local_session, spark_corpus
+from newsfuse.corpus.spark import spark_corpus
+from newsfuse.executors.spark import local_session
 from newsfuse.models import RawDocument, Report
 from newsfuse.pipeline import _drop_exact_duplicates, clean_articles
 from newsfuse.stages.cluster import cluster

@@ -48,7 +48,8 @@ pyspark = pytest.importorskip("pyspark", reason="PySpark is not installed (newsf
 if (_java_major() or 0) < 17:
     pytest.skip("Spark needs Java 17 or newer on PATH", allow_module_level=True)
 
-from newsfuse.executors.spark import SparkExecutor, local_session, spark_corpus  # noqa: E402
+from newsfuse.corpus.spark import spark_corpus  # noqa: E402
+from newsfuse.executors.spark import SparkExecutor, local_session  # noqa: E402
 
 
 @pytest.fixture(scope="module")

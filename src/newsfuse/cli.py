@@ -425,7 +425,7 @@ def config_show(
 
 
 # The corpus run on Spark lives in its own module and imports PySpark only when it runs.
-from newsfuse.executors.spark_cli import spark_run  # noqa: E402
+from newsfuse.cli_spark import spark_run  # noqa: E402
 
 app.command("spark-run")(spark_run)
 

@@ -3,6 +3,8 @@
 run.py       analyse_corpus: the in-memory reference (families, stories, a report per story)
 ingest.py    ingest / report_story: the same, streamed into a store in committed batches
 families.py  near-duplicate families across ingests, through stored LSH band keys
+spark.py     spark_corpus: analyse_corpus's pipeline on Apache Spark (extra: spark; imported only
+             by name, so ``import newsfuse.corpus`` never imports PySpark); spark_io.py its I/O
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reading inputs and writing results for the Spark executor (:mod:`newsfuse.executors.spark`).
+"""Reading inputs and writing results for the corpus run on Spark (:mod:`newsfuse.corpus.spark`).
 
 Reading is split in two so that the rules stay the local reader's:
 

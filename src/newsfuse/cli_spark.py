@@ -63,8 +63,9 @@ def spark_run(
     try:
         from pyspark.sql import SparkSession
 
-        from newsfuse.executors.spark import local_session, spark_corpus
-        from newsfuse.executors.spark_io import write_json_reports, write_tables
+        from newsfuse.corpus.spark import spark_corpus
+        from newsfuse.corpus.spark_io import write_json_reports, write_tables
+        from newsfuse.executors.spark import local_session
     except ImportError:
         typer.echo("newsfuse: error: PySpark is missing: pip install 'newsfuse[spark]'", err=True)
         raise typer.Exit(1) from None
