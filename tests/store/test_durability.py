@@ -205,6 +205,26 @@ def test_bad_locations_are_named(tmp_path: Path) -> None:
         Store.open(not_a_db)
 
 
+def test_someone_elses_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
+    """Given as --store, another program's SQLite database used to get newsfuse's tables added
+    to it silently; it is refused, naming the file and what it holds, and left as it was."""
+    path = tmp_path / "contacts.db"
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE contacts (name TEXT, phone TEXT)")
+        other.execute("INSERT INTO contacts VALUES ('Ana', '555-0100')")
+    other.close()
+    with pytest.raises(StoreError) as raised:
+        Store.open(path)
+    assert str(raised.value) == (
+        f"{path} is not a newsfuse store: it holds other tables (contacts); give newsfuse a new "
+        "file or an empty database"
+    )
+    with sqlite3.connect(path) as check:
+        tables = [row[0] for row in check.execute("SELECT name FROM sqlite_master")]
+    check.close()
+    assert tables == ["contacts"]
+
+
 def test_postgres_password_is_not_shown() -> None:
     with pytest.raises(StoreError) as caught:
         Store.open("postgresql://user:s3cret@127.0.0.1:1/nowhere", busy_timeout=1)

@@ -14,9 +14,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect
 
-from newsfuse.store.errors import StoreVersionError
+from newsfuse.store.errors import StoreError, StoreVersionError
 
 __all__ = ["alembic_config", "check_revision", "head_revision", "upgrade"]
 
@@ -48,6 +48,7 @@ def check_revision(connection: Connection, where: str) -> RevisionState:
     script = ScriptDirectory.from_config(alembic_config())
     current = MigrationContext.configure(connection).get_current_heads()
     if not current:
+        _refuse_someone_elses_database(connection, where)
         return "empty"
     for revision in current:
         try:
@@ -60,6 +61,18 @@ def check_revision(connection: Connection, where: str) -> RevisionState:
                 f"(head {script.get_current_head()!r}); upgrade newsfuse to use it"
             )
     return "current" if set(current) == set(script.get_heads()) else "behind"
+
+
+def _refuse_someone_elses_database(connection: Connection, where: str) -> None:
+    """A database with tables but no newsfuse revision belongs to something else: adding
+    newsfuse's tables to it would quietly change another program's data, so refuse it."""
+    tables = sorted(inspect(connection).get_table_names())
+    if tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StoreError(
+            f"{where} is not a newsfuse store: it holds other tables ({shown}); give newsfuse "
+            "a new file or an empty database"
+        )
 
 
 def upgrade(connection: Connection, revision: str = "head") -> None:
