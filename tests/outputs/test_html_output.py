@@ -614,3 +614,21 @@ def test_corroboration_text_is_escaped(report: Report) -> None:
     assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 14
     ids = root.xpath("//@id")
     assert len(ids) == len(set(ids))
+
+
+def test_a_bidi_override_in_a_title_is_isolated(report: Report) -> None:
+    """A right-to-left override (U+202E) in a title used to reverse everything after it on the
+    line; each title is isolated (<bdi> in the page, FSI...PDI in the window title)."""
+    hostile = "Strike \u202eends today"
+    courier = dataclasses.replace(report.articles[0], title=hostile)
+    html = render_html(
+        dataclasses.replace(
+            report,
+            story=dataclasses.replace(report.story, title=hostile),
+            articles=(courier, *report.articles[1:]),
+        )
+    )
+    root = _parse(html)
+    assert root.xpath("//h1/bdi")[0].text == hostile
+    assert hostile in [element.text for element in root.xpath("//article//strong/bdi")]
+    assert root.xpath("//title")[0].text.startswith(f"\u2068{hostile}\u2069")

@@ -36,7 +36,7 @@ def test_story_list_page_links_each_story(client: TestClient, story_id: str) -> 
     root = _root(client.get("/").text)
     links = root.xpath("//a[@class='story-link']")
     assert [a.get("href") for a in links] == [f"/stories/{story_id}"]
-    assert links[0].text == "Port Merrow strike talks collapse, 41 ships stranded"
+    assert links[0].text_content() == "Port Merrow strike talks collapse, 41 ships stranded"
     assert root.xpath("//input[@name='q']") and root.xpath("//input[@name='from'][@type='date']")
     none = _root(client.get("/?q=volcano").text)
     assert not none.xpath("//a[@class='story-link']")
