@@ -117,6 +117,21 @@ def test_nul_bytes_mean_binary() -> None:
         decode_text(b"hello\x00world")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_a_byte_order_mark_are_text_not_binary(encoding: str) -> None:
+    """Saved without a byte-order mark, UTF-16 and UTF-32 text is full of NUL bytes; it used to be
+    refused as "binary content (contains NUL bytes)"."""
+    text = "PORT MERROW — Dockworkers said “we will not go back” on Tuesday, café owners agreed.\n"
+    raw = (text * 3).encode(encoding)
+    assert decode_text(raw) == text * 3
+    assert check_text(raw) == encoding
+
+
+def test_nul_bytes_that_do_not_fall_like_utf16_text_stay_binary() -> None:
+    with pytest.raises(ItemError, match=r"contains NUL bytes"):
+        decode_text(b"header\x00\x00\x01\x02 some text\x00 more" * 4)
+
+
 def test_many_control_characters_mean_binary() -> None:
     raw = bytes(range(1, 9)) * 20 + b"some text"
     with pytest.raises(ItemError, match=r"binary content \(\d+% control characters\), not text"):

@@ -5,9 +5,11 @@ bytes no encoding fits) while keeping the original bytes in the RawDocument; the
 :func:`decode_text` to get the text it works on.  Both follow the same steps, so an input that passes
 ingest decodes the same way later:
 
-1. Refuse binary data: known magic numbers (PNG, JPEG, GIF, PDF, ZIP, ...), NUL bytes, or more than
+1. Refuse binary data: known magic numbers (PNG, JPEG, GIF, PDF, ZIP, ...), NUL bytes (unless they
+   are UTF-16 or UTF-32 text without a byte-order mark, step 2), or more than
    :data:`MAX_CONTROL_RATIO` control characters.
-2. Find the encoding: a byte-order mark, else strict UTF-8, else the charset an HTML page declares,
+2. Find the encoding: a byte-order mark, else UTF-16 or UTF-32 recognised by where its zero bytes
+   fall (text saved without a mark), else strict UTF-8, else the charset an HTML page declares,
    else Windows-1252 when it reads as plausible Western text (the usual non-UTF-8 news text, which
    charset-normalizer often mistakes for cp1250 or cp1125 on short input), else charset-normalizer.
 3. Repair with ftfy, conservatively: mojibake ("donâ€™t" → "don’t") and C1 controls are fixed, but
@@ -147,7 +149,11 @@ def _decode_with_encoding(content: bytes) -> tuple[str, str]:
             return encoding, text.lstrip("\ufeff")
 
     if b"\x00" in content:
-        raise ItemError("binary content (contains NUL bytes), not text")
+        unmarked = _unmarked_utf16_or_utf32(content)
+        if unmarked is None:
+            raise ItemError("binary content (contains NUL bytes), not text")
+        _refuse_controls(unmarked[1][:_SNIFF_BYTES].encode("latin-1", "replace"))
+        return unmarked
     _refuse_controls(content[:_SNIFF_BYTES])
 
     try:
@@ -170,6 +176,44 @@ def _decode_with_encoding(content: bytes) -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError):
             pass
     raise ItemError("undecodable text: not UTF-8, and no other encoding fits")
+
+
+def _unmarked_utf16_or_utf32(content: bytes) -> tuple[str, str] | None:
+    """(encoding, text) of UTF-16 or UTF-32 written without a byte-order mark, else None.
+
+    Such text is full of NUL bytes (the high byte of every ASCII character), which otherwise means
+    binary data.  It is recognised by where its zero bytes fall: text in a Latin script has them in
+    one byte position of each code unit and (nearly) never in the other, and the whole input must
+    decode strictly to text without NUL characters.  Binary data almost never does both.
+    """
+    sample = content[:_SNIFF_BYTES]
+    for encoding, unit, text_positions in _UNMARKED:
+        if len(content) % unit or len(sample) < unit:
+            continue
+        units = len(sample) // unit
+        zeros = [sample[position::unit][:units].count(0) / units for position in range(unit)]
+        if not all(zeros[position] <= _STRAY_ZERO_SHARE for position in text_positions):
+            continue
+        if max(zero for i, zero in enumerate(zeros) if i not in text_positions) < 0.2:
+            continue
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return encoding, text
+    return None
+
+
+# (codec, code unit bytes, byte positions in a unit that carry an ASCII letter's bits); UTF-32
+# first, since UTF-32 text also shows UTF-16's pattern.
+_UNMARKED: Final = (
+    ("utf-32-le", 4, (0,)),
+    ("utf-32-be", 4, (3,)),
+    ("utf-16-le", 2, (0,)),
+    ("utf-16-be", 2, (1,)),
+)
+_STRAY_ZERO_SHARE: Final = 0.01  # zero bytes where letters are: at most this share of code units
 
 
 def _refuse_controls(sample: bytes) -> None:
