@@ -285,6 +285,22 @@ def test_read_only_store_is_one_line_and_exit_1(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="drops capabilities with Linux prctl")
+def test_stories_reads_a_read_only_store(store_path: Path, tmp_path: Path) -> None:
+    """`stories` only reads: on a store the user may not write it used to say "newsfuse needs to
+    write to it"; it lists the stories."""
+    path = tmp_path / "shared.db"
+    shutil.copy(store_path, path)
+    path.chmod(0o444)
+    try:
+        result = _newsfuse("stories", "--store", str(path), "--json")
+    finally:
+        path.chmod(0o644)
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)
+    assert [row["id"] for row in listed] == [row["id"] for row in _stories(store_path)]
+
+
 def _count(path: Path, table: str) -> int:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:

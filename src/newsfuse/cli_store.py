@@ -71,8 +71,9 @@ def exit_code(error: BaseException) -> int:
     return EXIT_LOCKED if isinstance(error, StoreLockedError) else 1
 
 
-def open_existing_store(store: str | None) -> Store:
-    """Open a store that must already exist (reading commands must not create an empty one)."""
+def open_existing_store(store: str | None, *, read_only: bool = False) -> Store:
+    """Open a store that must already exist (reading commands must not create an empty one);
+    ``read_only`` for a command that only reads, so a store it may not write is still read."""
     from newsfuse.store import Store, StoreError
     from newsfuse.store.engine import resolve
 
@@ -83,7 +84,7 @@ def open_existing_store(store: str | None) -> Store:
             f"store {location.display}: no such file (ingest something first: "
             f"newsfuse ingest SOURCES --store {target})"
         )
-    return Store.open(target)
+    return Store.open(target, read_only=read_only)
 
 
 def parse_since(text: str, *, now: datetime | None = None) -> datetime:
@@ -188,7 +189,7 @@ def stories_command(
     """What ``newsfuse stories`` prints: one line per story, newest first (or JSON), and a note for
     standard error when some listed articles carry no publication date (else ``None``)."""
     since_at = parse_since(since) if since else None
-    with open_existing_store(store) as opened:
+    with open_existing_store(store, read_only=True) as opened:
         stories = opened.list_stories(since=since_at, search=search)
         undated = opened.undated_articles([s.id for s in stories])
         merged = opened.merged_from([s.id for s in stories])

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -98,12 +99,18 @@ def resolve(target: str | Path) -> Location:
     )
 
 
-def create_store_engine(location: Location, busy_timeout: float) -> Engine:
-    """An engine for ``location`` with the settings described in the module docstring."""
+def create_store_engine(
+    location: Location, busy_timeout: float, *, read_only: bool = False
+) -> Engine:
+    """An engine for ``location`` with the settings described in the module docstring.
+
+    ``read_only`` (a command that only reads, such as ``newsfuse stories``) opens a SQLite file
+    with ``mode=ro``: a store the user may read but not write is then read, not refused.
+    """
     if location.is_sqlite:
-        if location.path is not None:
+        if location.path is not None and not read_only:
             _check_writable(location.path)
-        return _sqlite_engine(location, busy_timeout)
+        return _sqlite_engine(location, busy_timeout, read_only=read_only)
     if importlib.util.find_spec("psycopg") is None:
         raise MissingExtraError("a PostgreSQL store", "postgres")
     timeout_ms = max(1, round(busy_timeout * 1000))
@@ -132,15 +139,22 @@ def _check_writable(path: Path) -> None:
         raise StoreReadOnlyError(f"cannot create store {path}: directory {directory} is read-only")
 
 
-def _sqlite_engine(location: Location, busy_timeout: float) -> Engine:
+def _sqlite_engine(location: Location, busy_timeout: float, *, read_only: bool = False) -> Engine:
     in_memory = location.path is None
-    engine = create_engine(
-        location.url,
-        # The pool hands a connection to one thread at a time, but not always the thread that
-        # opened it (the web app reads from a thread pool); sqlite3 is built thread-safe.
-        connect_args={"timeout": busy_timeout, "check_same_thread": False},
-        poolclass=StaticPool if in_memory else None,
-    )
+    read_only = read_only and not in_memory
+    # The pool hands a connection to one thread at a time, but not always the thread that
+    # opened it (the web app reads from a thread pool); sqlite3 is built thread-safe.
+    connect_args: dict[str, Any] = {"timeout": busy_timeout, "check_same_thread": False}
+    if read_only:
+        reader = f"file:{quote(str(location.path))}?mode=ro"
+        engine = create_engine(
+            "sqlite+pysqlite://",
+            creator=lambda: sqlite3.connect(reader, uri=True, **connect_args),
+        )
+    else:
+        engine = create_engine(
+            location.url, connect_args=connect_args, poolclass=StaticPool if in_memory else None
+        )
     timeout_ms = max(1, round(busy_timeout * 1000))
 
     @event.listens_for(engine, "connect")
@@ -152,8 +166,9 @@ def _sqlite_engine(location: Location, busy_timeout: float) -> Engine:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = FULL")
+            if not read_only:  # setting the journal mode is a write
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = FULL")
         finally:
             cursor.close()
 

@@ -133,6 +133,7 @@ class Store:
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         upgrade: bool = True,
         clock: Callable[[], datetime] = _utcnow,
+        read_only: bool = False,
     ) -> Store:
         """Open the store at ``url``: a path or ``sqlite:///…`` (SQLite), or ``postgresql+psycopg://…``.
 
@@ -140,14 +141,22 @@ class Store:
         without its tables is of no use to anyone.  ``upgrade=False`` leaves that to an explicit
         :meth:`upgrade`.  A store whose schema is newer than this code is refused either way.
         ``clock`` returns the aware UTC time stamped on rows (tests pass a fixed one).
+        ``read_only`` opens a SQLite file for reading only (a store the user may not write can
+        still be listed); such a store is never upgraded, so it must be at this code's schema.
         """
         location = resolve(url)
         with translate_errors(location, busy_timeout):
-            engine = create_store_engine(location, busy_timeout)
+            engine = create_store_engine(location, busy_timeout, read_only=read_only)
         store = cls(engine, location, busy_timeout=busy_timeout, clock=clock)
         try:
             with store._errors(), engine.connect() as connection:
                 state = migrate.check_revision(connection, location.display)
+            if read_only and state != "current":
+                raise StoreError(
+                    f"store {location.display} is "
+                    + ("empty" if state == "empty" else "at an older schema")
+                    + ": run newsfuse ingest on it first (reading commands do not write)"
+                )
             if upgrade and state != "current":
                 store.upgrade()
         except BaseException:
