@@ -301,6 +301,23 @@ def test_stories_reads_a_read_only_store(store_path: Path, tmp_path: Path) -> No
     assert [row["id"] for row in listed] == [row["id"] for row in _stories(store_path)]
 
 
+def test_stories_says_why_it_lists_nothing(store_path: Path, tmp_path: Path) -> None:
+    """An empty store, or filters that match nothing, used to print nothing at all."""
+    empty = tmp_path / "empty.db"
+    Store.open(empty).close()
+    result = runner.invoke(app, ["stories", "--store", str(empty)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == (
+        f"newsfuse: store {empty} has no stories yet (add reports with: newsfuse ingest SOURCES "
+        f"--store {empty})\n"
+    )
+    result = runner.invoke(app, ["stories", "--store", str(store_path), "--search", "volcano"])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == "newsfuse: no story matches --search 'volcano'\n"
+    result = runner.invoke(app, ["stories", "--store", str(empty), "--json"])
+    assert json.loads(result.stdout) == []
+
+
 def _count(path: Path, table: str) -> int:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as db:

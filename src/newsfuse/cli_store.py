@@ -193,6 +193,8 @@ def stories_command(
         stories = opened.list_stories(since=since_at, search=search)
         undated = opened.undated_articles([s.id for s in stories])
         merged = opened.merged_from([s.id for s in stories])
+        if not stories:
+            return ("[]\n" if as_json else ""), _nothing_listed_note(opened, since, search)
     note = undated_note(sum(undated.values()), sum(len(s.article_ids) for s in stories))
     if as_json:
         rows = [
@@ -214,6 +216,20 @@ def stories_command(
         for s in stories
     ]
     return "".join(f"{line}\n" for line in lines), note
+
+
+def _nothing_listed_note(opened: Store, since: str | None, search: str | None) -> str:
+    """Why ``stories`` lists nothing: an empty store (say how to fill it), or filters that match
+    no story (say which), rather than printing nothing at all."""
+    if opened.counts().get("stories", 0) == 0:
+        return (
+            f"newsfuse: store {opened.location} has no stories yet "
+            f"(add reports with: newsfuse ingest SOURCES --store {opened.location})"
+        )
+    given = (("--since", since), ("--search", search))
+    return "newsfuse: no story matches " + " ".join(
+        f"{option} {value!r}" for option, value in given if value is not None
+    )
 
 
 def _merged_note(absorbed: Sequence[str]) -> str:
