@@ -272,3 +272,13 @@ def test_a_line_number_is_not_turned_into_an_emoji(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", str(feed), "-q"])
     assert f"{feed}:100: " in result.stderr
     assert "\N{HUNDRED POINTS SYMBOL}" not in result.stderr
+
+
+def test_help_shows_the_format_choices_and_the_shape_of_set() -> None:
+    """Help used to show `<str>` / `<list[str]>` where the user needs the accepted values."""
+    result = runner.invoke(app, ["report", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    format_line = next(line for line in result.output.splitlines() if "--format" in line)
+    assert "json|markdown|html" in format_line
+    set_line = next(line for line in result.output.splitlines() if "--set" in line)
+    assert "SECTION.KEY=VALUE" in set_line and "list[str]" not in set_line

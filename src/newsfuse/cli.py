@@ -76,6 +76,7 @@ def report(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="SOURCE",
             help="Files (.txt .md .html .htm .jsonl), folders, feeds, WARCs, .urls, URLs, or - "
             "for standard input.",
             show_default=False,
@@ -86,7 +87,13 @@ def report(
         typer.Option("--output", "-o", help="Write here; the extension picks the format."),
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="json, markdown or html.")
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="json|markdown|html",
+            help="The output format (default: from the -o extension, else markdown).",
+        ),
     ] = None,
     config: ConfigFile = None,
     overrides: Overrides = None,
@@ -292,6 +299,7 @@ def ingest(
     sources: Annotated[
         list[str],
         typer.Argument(
+            metavar="SOURCE",
             help="What newsfuse report accepts: files, folders, .jsonl, feeds, .warc(.gz), "
             ".urls lists, http(s) URLs, - for standard input.",
             show_default=False,

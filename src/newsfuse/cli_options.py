@@ -29,7 +29,11 @@ ConfigFile = Annotated[
 
 Overrides = Annotated[
     list[str] | None,
-    typer.Option("--set", help="Override a setting: section.key=value (repeatable)."),
+    typer.Option(
+        "--set",
+        metavar="SECTION.KEY=VALUE",
+        help="Override a setting: section.key=value (repeatable).",
+    ),
 ]
 """``--set section.key=value``, applied after the settings file, in the order given."""
 

@@ -25,8 +25,9 @@ def spark_run(
     inputs: Annotated[
         list[str],
         typer.Argument(
+            metavar="INPUT",
             help="Files, folders or globs (.jsonl .warc .warc.gz .txt .md .html), local or "
-            "object-store URIs (s3a://, gs://, hdfs://)."
+            "object-store URIs (s3a://, gs://, hdfs://).",
         ),
     ],
     out: Annotated[
