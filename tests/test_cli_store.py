@@ -5,6 +5,7 @@ with a documented exit status."""
 from __future__ import annotations
 
 import ctypes
+import importlib
 import json
 import os
 import shutil
@@ -120,6 +121,7 @@ def test_report_from_the_store_in_each_format(store_path: Path, tmp_path: Path) 
     with Store.open(path) as store:  # each report is kept in the store
         latest = store.latest_report(str(strike["id"]))
     assert latest is not None and latest.data()["story"] == data["story"]
+    assert data["story"]["id"] == strike["id"]  # the store's id, not a hash of the article ids
 
 
 def test_report_from_the_store_since_a_date_says_what_is_new(
@@ -188,6 +190,20 @@ def test_missing_source_is_one_line_and_exit_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(tmp_path / "nope.txt"), "--store", str(path)])
     assert result.exit_code == 1
     assert result.stderr == f"newsfuse: error: {tmp_path / 'nope.txt'}: no such file or directory\n"
+    assert not path.exists()  # a failed ingest leaves no empty store behind
+
+
+def test_a_first_ingest_that_fails_leaves_no_empty_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "ingest", fail)
+    path = tmp_path / "first.db"
+    result = runner.invoke(app, ["ingest", str(EXAMPLE), "--store", str(path)])
+    assert result.exit_code == 130
+    assert list(tmp_path.iterdir()) == []  # nor its write-ahead log or lock file
 
 
 def test_bad_since_and_bad_setting_are_one_line(store_path: Path) -> None:
@@ -316,6 +332,20 @@ def test_stories_says_why_it_lists_nothing(store_path: Path, tmp_path: Path) -> 
     assert result.stderr == "newsfuse: no story matches --search 'volcano'\n"
     result = runner.invoke(app, ["stories", "--store", str(empty), "--json"])
     assert json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize("command", [["stories"], ["ingest", str(EXAMPLE), "-q"]])
+def test_a_truncated_store_is_one_line_and_exit_1(
+    command: list[str], store_path: Path, tmp_path: Path
+) -> None:
+    """A store file cut in half (a copy interrupted, a full disk) is named in one line."""
+    path = tmp_path / "cut.db"
+    shutil.copy(store_path, path)
+    with path.open("r+b") as cut:
+        cut.truncate(path.stat().st_size // 2)
+    result = runner.invoke(app, [*command, "--store", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"newsfuse: error: store {path}: database disk image is malformed\n"
 
 
 def _count(path: Path, table: str) -> int:

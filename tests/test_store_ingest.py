@@ -239,3 +239,20 @@ def test_an_article_whose_extraction_raises_is_a_stored_rejection(
         assert any(item.endswith("00_short.txt") and stage == "clean" for item, stage, _ in reasons)
         assert store.raw_ids_without_article() == []
         assert summary.articles == len(list(EXAMPLE.iterdir())) - 1
+
+
+def test_ingest_progress_gives_a_total_for_every_stage_that_knows_one(tmp_path: Path) -> None:
+    """The progress bars show "done of total" once the total is known: clean and extract know the
+    pending documents, track the articles to place; read cannot know how many documents a feed
+    or a JSONL file holds before reading it, and says 0 (unknown)."""
+    seen: dict[str, list[tuple[int, int]]] = {}
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        seen.setdefault(stage, []).append((done, total))
+
+    with Store.open(tmp_path / "s.db") as store:
+        ingest([str(EXAMPLE)], store, Settings(), batch_size=3, on_progress=on_progress)
+    assert {total for _, total in seen["read"]} == {0}
+    for stage in ("clean", "extract", "track"):
+        assert {total for _, total in seen[stage]} == {8}, stage
+        assert seen[stage][-1] == (8, 8), stage

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -138,8 +138,9 @@ def ingest_command(
     debug: bool,
 ) -> int:
     """Run ``newsfuse ingest``; the exit status (1 with ``--strict`` when anything was rejected)."""
-    from newsfuse.corpus.ingest import ingest
+    from newsfuse.corpus.ingest import check_sources, ingest
     from newsfuse.store import Store
+    from newsfuse.store.engine import resolve
 
     rejected: list[Rejection] = []
 
@@ -149,22 +150,31 @@ def ingest_command(
             console.print(f"newsfuse: skipped {rejection.item}: {rejection.reason}", markup=False)
 
     target = store_location(store)
-    with (
-        Store.open(target, busy_timeout=lock_timeout) as opened,
-        progress_bars(console, enabled=not quiet and console.is_terminal) as on_progress,
-    ):
-        stdin = sys.stdin.buffer if "-" in sources else None
-        summary = ingest(
-            sources,
-            opened,
-            settings,
-            on_progress=on_progress,
-            on_rejection=on_rejection,
-            batch_size=batch_size,
-            stdin=stdin,
-            debug=debug,
-        )
-        counts = opened.counts()
+    check_sources(sources)  # a typo fails here, before a store file is created
+    new_file = resolve(target).path
+    if new_file is not None and new_file.exists():
+        new_file = None
+    try:
+        with (
+            Store.open(target, busy_timeout=lock_timeout) as opened,
+            progress_bars(console, enabled=not quiet and console.is_terminal) as on_progress,
+        ):
+            stdin = sys.stdin.buffer if "-" in sources else None
+            summary = ingest(
+                sources,
+                opened,
+                settings,
+                on_progress=on_progress,
+                on_rejection=on_rejection,
+                batch_size=batch_size,
+                stdin=stdin,
+                debug=debug,
+            )
+            counts = opened.counts()
+    except BaseException:
+        if new_file is not None:
+            _remove_if_empty(new_file)
+        raise
     if not quiet:
         rate = summary.prepared / summary.seconds if summary.seconds else 0.0
         console.print(
@@ -216,6 +226,26 @@ def stories_command(
         for s in stories
     ]
     return "".join(f"{line}\n" for line in lines), note
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Delete a store file this command created when it failed before storing anything, so a
+    failed first ingest leaves no empty store behind (the next run would find it and go on as if
+    it held something)."""
+    import sqlite3
+    from urllib.parse import quote
+
+    try:
+        with closing(sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)) as db:
+            stored = db.execute("SELECT count(*) FROM raw_documents").fetchone()[0]
+    except sqlite3.Error:  # no tables yet
+        stored = 0
+    if not stored:
+        for leftover in (path, *(path.with_name(path.name + end) for end in _SIDECARS)):
+            leftover.unlink(missing_ok=True)
+
+
+_SIDECARS = ("-wal", "-shm", "-journal", ".ingest-lock")
 
 
 def _nothing_listed_note(opened: Store, since: str | None, search: str | None) -> str:

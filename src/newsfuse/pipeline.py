@@ -262,9 +262,13 @@ def analyse_story(
     on_progress: ProgressCallback | None = None,
     on_rejection: RejectionCallback | None = None,
     debug: bool = False,
+    story_id: str | None = None,
 ) -> Report:
     """The story-level half: canonical entities, corroboration, the brief (which covers the facts
     corroboration found), timeline → a Report.
+
+    ``story_id`` is the id the story already has (a store's or a corpus run's story id), so a
+    report names the story as the rest of the system does; without one, a hash of the article ids.
 
     ``articles`` are annotated articles of one story (from :func:`prepare_articles`, or from a
     store); the report is the same whichever way they came, given the same articles and settings.
@@ -275,7 +279,7 @@ def analyse_story(
     """
     progress = on_progress or (lambda stage, done, total: None)
     failures: list[Rejection] = []
-    story_id = content_id(*sorted(a.id for a in articles), prefix="sty_")
+    story_id = story_id or content_id(*sorted(a.id for a in articles), prefix="sty_")
 
     def guarded(stage: str, missing: str, step: Callable[[], _T], empty: Callable[[], _T]) -> _T:
         try:
@@ -333,6 +337,7 @@ def analyse_story(
     failure_notes = tuple(f"The {f.stage} step failed: {f.reason}." for f in failures)
     story = dataclasses.replace(
         story,
+        id=story_id,
         entities=entities,
         timeline=timeline,
         facts=corroboration.facts,

@@ -48,7 +48,7 @@ from newsfuse.stages.cluster import ClusterSettings, StoryMerge, StoryTracker
 from newsfuse.stages.ingest.sources import read_sources
 from newsfuse.store import Store
 
-__all__ = ["DEFAULT_BATCH_SIZE", "IngestSummary", "ingest", "report_story"]
+__all__ = ["DEFAULT_BATCH_SIZE", "IngestSummary", "check_sources", "ingest", "report_story"]
 
 DEFAULT_BATCH_SIZE = 256
 """Documents per transaction: large enough that commits are a small share of the time, small
@@ -138,7 +138,7 @@ def ingest(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    _check_sources(sources)
+    check_sources(sources)
     started = time.monotonic()
     # Our own pool is kept for the whole run: the workers load spaCy once, not once per batch.
     own = (
@@ -180,7 +180,7 @@ def report_story(store: Store, story_id: str, settings: Settings) -> Report:
     from newsfuse.outputs.json import render_json
 
     articles = store.story_articles(story_id)
-    report = analyse_story(articles, settings)
+    report = analyse_story(articles, settings, story_id=story_id)
     store.put_report(story_id, render_json(report))
     return report
 
@@ -522,7 +522,7 @@ class _PrepareTask:
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _check_sources(sources: Sequence[str]) -> None:
+def check_sources(sources: Sequence[str]) -> None:
     """Fail before writing anything when a local source is missing: a typo in a scheduled ingest
     should stop it, not quietly ingest the rest."""
     if not sources:

@@ -56,7 +56,7 @@ def report_stories(
 ) -> dict[str, Report]:
     """Run the per-story analysis over each story with at least ``min_articles`` articles."""
     return {
-        story_id: analyse_story([articles[i] for i in ids], settings)
+        story_id: analyse_story([articles[i] for i in ids], settings, story_id=story_id)
         for story_id, ids in sorted(stories.items())
         if len(ids) >= min_articles
     }

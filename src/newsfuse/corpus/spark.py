@@ -281,11 +281,12 @@ def _analyse_stories(
         if where is not None:
             yield where[0], (where[1], article)
 
-    def analyse(members: Iterable[tuple[int, Article]]) -> Report:
+    def analyse(story: tuple[str, Iterable[tuple[int, Article]]]) -> tuple[str, Report]:
+        story_id, members = story
         ordered = [article for _, article in sorted(members, key=_position)]
-        return analyse_story(ordered, settings)
+        return story_id, analyse_story(ordered, settings, story_id=story_id)
 
-    return articles.flatMap(keyed).groupByKey(slices).mapValues(analyse).cache()
+    return articles.flatMap(keyed).groupByKey(slices).map(analyse).cache()
 
 
 def _position(member: tuple[int, Any]) -> int:
