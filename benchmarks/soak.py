@@ -125,7 +125,6 @@ def main() -> int:
     )
     args = parser.parse_args()
     corpus = generate(args.articles, args.seed, names=max(1, args.articles // 1000))
-    distinct_texts = len({a.text for a in corpus})
     settings = load_settings(overrides=[f"run.workers={args.workers}"])
     rejections: list[Rejection] = []
     samples: list[float] = []  # peak RSS of each chunk (its ingest and its report)
@@ -176,6 +175,7 @@ def main() -> int:
     pending = counts.get("raw_documents.pending", 0)
     articles = counts.get("articles", 0)
     rates = throughput(progress)
+    distinct_texts = len({a.text for a in corpus[:fed]})  # of the articles fed, not generated
     checks = {
         "documents in = documents stored": read == fed
         and stored_now + known == read
