@@ -554,6 +554,30 @@ def test_signature_after_a_quote_names_its_speaker(dash: str) -> None:
     assert article.slice(clinton.speaker_span) == "Clinton"
 
 
+def test_signed_quotes_on_consecutive_lines_each_name_their_signer() -> None:
+    """A collage of reader quotes, one per line of one paragraph, each signed "― Name", the first
+    opened with a closing mark (a typo): every line's quote is its signer's, not a pronoun's or
+    the verb's inside the quote ("He has empowered …")."""
+    text = (
+        "Readers told us what they think of the mayor.\n\n"
+        "”The mayor ignores our street. He has empowered the developers to do as they like.” "
+        "― Ana Ruiz\n"
+        "“He never answers a question without blaming someone else first.”― Tom Okafor\n"
+        "“We deserve a mayor who listens to the people who live here.” ―\xa0Lena Brandt."
+    )
+    article = _extract(text)
+    _check_anchored(article)
+    speakers = {q.text[:12]: q for q in article.quotes if q.kind != "indirect"}
+    assert {k: q.speaker for k, q in speakers.items()} == {
+        "The mayor ig": "Ana Ruiz",
+        "He never ans": "Tom Okafor",
+        "We deserve a": "Lena Brandt",
+    }
+    for quote in speakers.values():
+        assert quote.speaker_span is not None
+        assert article.slice(quote.speaker_span) == quote.speaker
+
+
 def test_relative_clause_between_quote_and_verb_is_the_speakers() -> None:
     """'"…,"Katie Packer, who is chairman of Our Principles Pac said' (PolNeAR train, its missing
     space kept): the verb of a relative clause describes the speaker, it is no other statement."""

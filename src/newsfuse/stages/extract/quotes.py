@@ -96,8 +96,11 @@ _NOUNISH = frozenset({"PROPN", "PRON", "NOUN"})
 _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npadvmod", "nmod"})
 _MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
 _ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its person
-_SIGNATURE = re.compile(  # "— Bernie Sanders", "-President Obama, tweeting after …"
-    r"\s*([-—–―]+)\s*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?[.\s]*$"
+# "— Bernie Sanders", "-President Obama, tweeting after …": a signature ends its line, and a
+# collage of reader quotes puts the next signed quote on the very next line of the paragraph
+_SIGNATURE = re.compile(
+    r"[ \t\xa0]*([-—–―]+)[ \t\xa0]*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?"
+    r"[. \t\xa0]*(?:\n|$)"
 )
 _MAX_SIGNATURE_WORDS = 5
 _MAX_SIGNED_LINE_WORDS = 12  # a signature line inside the marks: a name and a short affiliation
@@ -113,7 +116,8 @@ _DASHES = (" -", "—", "–", "―")
 
 _OPENERS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _CLOSERS = {"”", '"', "»", "“"}
-_OPEN_MARK = re.compile(r"''|[“\"«„]")
+# a closing mark that opens a line and touches the word after it opens a quotation: a typo
+_OPEN_MARK = re.compile(r"''|[“\"«„]|(?:^|(?<=\n))”(?=\w)")
 _CLOSE_MARK = re.compile(r"''|[”\"»]|(?<=[^\s“])“(?=\s|$)")  # “It's unusual,“ said: a typo
 _CLOSE_AFTER_LOW = re.compile(r"''|[”\"»“]")  # „German style“ closes with a high opening mark
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "it", "we", "i"})
