@@ -112,7 +112,10 @@ def main(argv: Iterable[str] | None = None) -> int:
         for side in ("gold", "predicted"):
             row = {k[2]: v for k, v in counts.items() if k[0] == role and k[1] == side}
             total = sum(row.values())
-            print(f"  unmatched {side}: {total}  " + ", ".join(f"{k} {v}" for k, v in sorted(row.items())))
+            print(
+                f"  unmatched {side}: {total}  "
+                + ", ".join(f"{k} {v}" for k, v in sorted(row.items()))
+            )
     if args.show:
         rng = random.Random(7)
         for key in sorted(examples):
