@@ -36,7 +36,7 @@ HELD_FRACTION = 5  # one text in five is held out for early stopping
 
 def cue_docs(texts: Iterable[tuple[str, str, list[Attr]]], nlp: object) -> object:
     """A DocBin of the texts, each gold cue a ``CUE`` entity."""
-    from spacy.tokens import DocBin
+    from spacy.tokens import DocBin, Span
     from spacy.util import filter_spans
 
     store = DocBin()
@@ -47,8 +47,9 @@ def cue_docs(texts: Iterable[tuple[str, str, list[Attr]]], nlp: object) -> objec
             if attr.cue is None:
                 continue
             span = doc.char_span(attr.cue[0][0], attr.cue[-1][1], "CUE", alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
+            words = [t.i for t in span or () if not t.is_space]
+            if words:  # an entity may not start or end with whitespace
+                spans.append(Span(doc, words[0], words[-1] + 1, label="CUE"))
         doc.ents = filter_spans(spans)
         store.add(doc)
     return store
