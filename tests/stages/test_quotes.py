@@ -579,6 +579,8 @@ def test_signed_quotes_on_consecutive_lines_each_name_their_signer() -> None:
     for quote in speakers.values():
         assert quote.speaker_span is not None
         assert article.slice(quote.speaker_span) == quote.speaker
+    below = _extract("Readers wrote in.\n\n“Fix the buses before the stadium.”\n— Omar Haddad")
+    assert [q.speaker for q in below.quotes if q.kind != "indirect"] == ["Omar Haddad"]
 
 
 def test_quotation_interrupted_by_its_attribution_is_one_quote(

@@ -96,10 +96,11 @@ _NOUNISH = frozenset({"PROPN", "PRON", "NOUN"})
 _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npadvmod", "nmod"})
 _MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
 _ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its person
-# "— Bernie Sanders", "-President Obama, tweeting after …": a signature ends its line, and a
-# collage of reader quotes puts the next signed quote on the very next line of the paragraph
+# "— Bernie Sanders", "-President Obama, tweeting after …", on the quote's line or the next: a
+# signature ends its line, and a collage of reader quotes puts the next signed quote on the very
+# next line of the paragraph
 _SIGNATURE = re.compile(
-    r"[ \t\xa0]*([-—–―]+)[ \t\xa0]*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?"
+    r"[ \t\xa0]*\n?[ \t\xa0]*([-—–―]+)[ \t\xa0]*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?"
     r"[. \t\xa0]*(?:\n|$)"
 )
 _MAX_SIGNATURE_WORDS = 5
