@@ -96,6 +96,12 @@ def test_every_span_is_exact_on_all_seeds(seeds_dir: Path) -> None:
         ("Rents doubled in the 1990s.", "the 1990s", "DATE", "199"),
         ("They met yesterday.", "yesterday", "DATE", "2025-10-29"),
         ("They meet today.", "today", "DATE", "2025-10-30"),
+        ("He met the minister today.", "today", "DATE", "2025-10-30"),
+        ("Today's vote was close.", "Today", "DATE", "2025-10-30"),
+        ("In today's world, phones rule.", "today", "DATE", "PRESENT_REF"),  # generic (TimeML)
+        ("Today's young generation reads less.", "Today", "DATE", "PRESENT_REF"),
+        ("The youth of today read less.", "today", "DATE", "PRESENT_REF"),
+        ("There is no such leader in the world today.", "today", "DATE", "PRESENT_REF"),
         ("They meet tomorrow.", "tomorrow", "DATE", "2025-10-31"),
         ("Sales fell last year.", "last year", "DATE", "2024"),
         ("Sales fell last month.", "last month", "DATE", "2025-09"),

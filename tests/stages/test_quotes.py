@@ -13,7 +13,12 @@ from newsfuse.models import Article, Quote
 from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.extract.nlp import load_nlp
-from newsfuse.stages.extract.quotes import QuoteContext, attributions_in_paragraph, find_quote_marks
+from newsfuse.stages.extract.quotes import (
+    QuoteContext,
+    attributions_in_paragraph,
+    find_quote_marks,
+    spoken_words,
+)
 from newsfuse.stages.ingest.files import read_inputs
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -44,13 +49,11 @@ SEED_SPEAKERS = [
     ("002", "Our patience has worn thin", "Attaullah Tarar"),
     ("002", "non-representative of the Afghan", "Attaullah Tarar"),  # "the minister"
     ("002", "war economy.", "Attaullah Tarar"),
-    ("002", "Pakistan has always stood for", "Attaullah Tarar"),
-    ("002", "but the Taliban’s indifference", "Attaullah Tarar"),  # "…,” he said, “but …”
+    ("002", "Pakistan has always stood for", "Attaullah Tarar"),  # "…,” he said, “but …”: one
     ("002", "to give peace another chance", "Attaullah Tarar"),
     ("002", "kept straying from the main", "Attaullah Tarar"),
     ("002", "If Islamabad even looks at them", "Khawaja Asif"),
-    ("002", "Our expectations were clear", "a senior official"),
-    ("002", "but the lack of commitment", "a senior official"),
+    ("002", "Our expectations were clear", "a senior official"),  # "…,” … said, “but …”: one
     ("003", "sufficient and irrefutable", "Attaullah Tarar"),
     ("003", "all possible measures", "Attaullah Tarar"),
     ("003", "four or five times", "Khawaja Asif"),
@@ -552,6 +555,63 @@ def test_signature_after_a_quote_names_its_speaker(dash: str) -> None:
     assert article.slice(sanders.speaker_span) == "Bernie Sanders"
     assert clinton.speaker == "Hillary Clinton" and clinton.speaker_span is not None
     assert article.slice(clinton.speaker_span) == "Clinton"
+
+
+def test_signed_quotes_on_consecutive_lines_each_name_their_signer() -> None:
+    """A collage of reader quotes, one per line of one paragraph, each signed "― Name", the first
+    opened with a closing mark (a typo): every line's quote is its signer's, not a pronoun's or
+    the verb's inside the quote ("He has empowered …")."""
+    text = (
+        "Readers told us what they think of the mayor.\n\n"
+        "”The mayor ignores our street. He has empowered the developers to do as they like.” "
+        "― Ana Ruiz\n"
+        "“He never answers a question without blaming someone else first.”― Tom Okafor\n"
+        "“We deserve a mayor who listens to the people who live here.” ―\xa0Lena Brandt."
+    )
+    article = _extract(text)
+    _check_anchored(article)
+    speakers = {q.text[:12]: q for q in article.quotes if q.kind != "indirect"}
+    assert {k: q.speaker for k, q in speakers.items()} == {
+        "The mayor ig": "Ana Ruiz",
+        "He never ans": "Tom Okafor",
+        "We deserve a": "Lena Brandt",
+    }
+    for quote in speakers.values():
+        assert quote.speaker_span is not None
+        assert article.slice(quote.speaker_span) == quote.speaker
+    below = _extract("Readers wrote in.\n\n“Fix the buses before the stadium.”\n— Omar Haddad")
+    assert [q.speaker for q in below.quotes if q.kind != "indirect"] == ["Omar Haddad"]
+
+
+def test_quotation_interrupted_by_its_attribution_is_one_quote(
+    seed_articles: dict[str, Article],
+) -> None:
+    """ "“Pakistan has always stood for peace …,” he said, “but the Taliban’s indifference …”" (seed
+    002) is one quote of one speaker; its words, without "he said", are what outlets are compared
+    on.  Two sentences ("“A,” he said. “B.”") stay two quotes."""
+    article = seed_articles["002"]
+    _check_anchored(article)
+    (joined,) = [q for q in article.quotes if "Pakistan has always stood for" in q.text]
+    assert joined.speaker == "Attaullah Tarar" and joined.kind == "direct"
+    assert "Taliban’s indifference" in joined.text
+    assert not [q for q in article.quotes if q.text.startswith("but the Taliban")]
+    assert spoken_words(joined.text) == (
+        "Pakistan has always stood for peace and prosperity in Afghanistan, but the Taliban’s "
+        "indifference to our sacrifices is deeply disappointing."
+    )
+    two = _extract(
+        "The talks ended on Sunday.\n\n"
+        "“We came in good faith,” the minister said. “We leave with nothing.”\n\n"
+        "“The border stays open,” said Ana Ruiz, who leads the delegation, “for now.”"
+    )
+    _check_anchored(two)
+    texts = sorted(q.text for q in two.quotes if q.kind != "indirect")
+    assert texts == [
+        "The border stays open,” said Ana Ruiz, who leads the delegation, “for now.",
+        "We came in good faith,",
+        "We leave with nothing.",
+    ]
+    assert {q.speaker for q in two.quotes if q.text.startswith("The border")} == {"Ana Ruiz"}
 
 
 def test_relative_clause_between_quote_and_verb_is_the_speakers() -> None:

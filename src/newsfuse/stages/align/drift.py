@@ -34,6 +34,7 @@ from newsfuse.models import (
     content_id,
 )
 from newsfuse.stages.align.sources import SourceIndex
+from newsfuse.stages.extract.quotes import spoken_words
 from newsfuse.stages.grouping import UnionFind
 from newsfuse.stages.spacy_import import STOP_WORDS
 
@@ -178,10 +179,11 @@ def find_quote_groups(
     evidence" / "ample and irrefutable"), which no string similarity would call the same.
     """
     quotes: list[tuple[Article, Quote, str]] = [
-        (article, quote, " ".join(_words(quote.text)))
+        (article, quote, " ".join(_words(spoken_words(quote.text))))
         for article in sorted(articles, key=lambda a: a.id)
         for quote in article.quotes
-        if quote.kind in {"direct", "partial"} and len(_words(quote.text)) >= MIN_QUOTE_WORDS
+        if quote.kind in {"direct", "partial"}
+        and len(_words(spoken_words(quote.text))) >= MIN_QUOTE_WORDS
     ]
     linked = UnionFind[int](range(len(quotes)))
 
@@ -276,7 +278,8 @@ def _group(members: list[tuple[Article, Quote, str]], sources: SourceIndex) -> Q
     _reference_article, reference_quote, _ = max(members, key=lambda m: (len(m[1].text), m[0].id))
     variants = []
     for article, quote, _ in sorted(members, key=lambda m: (m[0].id, m[1].span.start)):
-        label, diff = label_variant(reference_quote.text, quote.text)
+        # an interrupted quotation is compared on its words, without the reporter's "he said"
+        label, diff = label_variant(spoken_words(reference_quote.text), spoken_words(quote.text))
         variants.append(
             QuoteVariant(quote.span, quote.text, sources.outlet(article.id), label, diff)
         )

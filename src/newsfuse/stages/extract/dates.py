@@ -673,6 +673,29 @@ def century(m: re.Match[str], ctx: _Context) -> Result:
     return "DATE", f"{n - 1:02d}", False
 
 
+# Nouns that name the present era rather than one day: "today" owning or following one of them is
+# TimeML's generic "today" (PRESENT_REF), while "today's vote" or "the markets today" are that day.
+_ERA_NOUNS = frozenset(
+    """world society youth generation children kids teenagers media culture economy era age
+    standards technology politics""".split()  # noqa: SIM905
+)
+_TODAY_OWNS = re.compile(r"['’]s\s+([a-z]+)(?:\s+([a-z]+))?")  # "today's (global) economy"
+_BEFORE_TODAY = re.compile(r"\b([a-z]+)\s+(of\s+)?$")  # "the world today", "youth of today"
+
+
+def _generic_today(text: str, start: int, end: int) -> bool:
+    """Whether "today" at ``start:end`` means the present era: it owns an era noun, perhaps after
+    one modifier ("today's world", "today's young generation"), or follows one as "of today" or at
+    the end of a clause ("the youth of today", "in the world today.")."""
+    owned = _TODAY_OWNS.match(text, end)
+    if owned is not None:
+        return any(word in _ERA_NOUNS for word in owned.groups() if word)
+    before = _BEFORE_TODAY.search(text[max(0, start - 30) : start])
+    if before is None or before.group(1) not in _ERA_NOUNS:
+        return False
+    return before.group(2) is not None or re.match(r"\s*(?:[.,;:!?)]|$)", text[end:]) is not None
+
+
 @_rule(
     r"(?P<word>today|yesterday|tomorrow|tonight|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow"
     r"|(?:this|last|yesterday|tomorrow)\s+(?:morning|afternoon|evening|night)|overnight)"
@@ -683,8 +706,9 @@ def deictic_day(m: re.Match[str], ctx: _Context) -> Result:
     offsets = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "overnight": 0}
     offsets["the day before yesterday"] = -2
     offsets["the day after tomorrow"] = 2
-    if word == "today" and re.match(r"['’]s\s+[a-z]", ctx.text[m.end() : m.end() + 4]):
-        return None  # "today's youth": the present era, which TimeBank mostly leaves unmarked
+    if word == "today" and _generic_today(ctx.text, m.start(), m.end()):
+        return "DATE", "PRESENT_REF", True  # "today's youth", "the world today": the present era
+    # any other "today's …" ("today's editions", "today's vote") is that day, as TimeML marks it
     first, _, part = word.partition(" ")
     if word in offsets:
         offset, suffix = offsets[word], ""

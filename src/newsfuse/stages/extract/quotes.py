@@ -96,8 +96,12 @@ _NOUNISH = frozenset({"PROPN", "PRON", "NOUN"})
 _NOT_HEADS = frozenset({"compound", "poss", "pobj", "amod", "det", "dobj", "npadvmod", "nmod"})
 _MODIFIERS = frozenset({"compound", "poss", "amod", "det", "nmod", "pobj"})
 _ANTECEDENT_TOKENS = 400  # how far back in a paragraph a pronoun looks for its person
-_SIGNATURE = re.compile(  # "— Bernie Sanders", "-President Obama, tweeting after …"
-    r"\s*([-—–―]+)\s*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?[.\s]*$"
+# "— Bernie Sanders", "-President Obama, tweeting after …", on the quote's line or the next: a
+# signature ends its line, and a collage of reader quotes puts the next signed quote on the very
+# next line of the paragraph
+_SIGNATURE = re.compile(
+    r"[ \t\xa0]*\n?[ \t\xa0]*([-—–―]+)[ \t\xa0]*([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)*)(?:,[^\n]{0,80})?"
+    r"[. \t\xa0]*(?:\n|$)"
 )
 _MAX_SIGNATURE_WORDS = 5
 _MAX_SIGNED_LINE_WORDS = 12  # a signature line inside the marks: a name and a short affiliation
@@ -113,7 +117,8 @@ _DASHES = (" -", "—", "–", "―")
 
 _OPENERS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _CLOSERS = {"”", '"', "»", "“"}
-_OPEN_MARK = re.compile(r"''|[“\"«„]")
+# a closing mark that opens a line and touches the word after it opens a quotation: a typo
+_OPEN_MARK = re.compile(r"''|[“\"«„]|(?:^|(?<=\n))”(?=\w)")
 _CLOSE_MARK = re.compile(r"''|[”\"»]|(?<=[^\s“])“(?=\s|$)")  # “It's unusual,“ said: a typo
 _CLOSE_AFTER_LOW = re.compile(r"''|[”\"»“]")  # „German style“ closes with a high opening mark
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "it", "we", "i"})
@@ -270,6 +275,7 @@ def attributions_in_paragraph(
             context.last_speaker = speaker
             para.previous = (speaker, cue_span)
             spoken.append((start, end))
+    found = _join_interrupted(found, text, offset)
     for cue in parsed.cues:
         left, right = cue.content
         if cue.token.i in claimed:
@@ -305,6 +311,70 @@ def attributions_in_paragraph(
     context.lead_in_colon = text.rstrip().endswith(":")
     _remember_people(doc, context)
     return sorted(found, key=lambda a: (a.quote.span.start, a.quote.span.end))
+
+
+# between the two halves of one interrupted quotation: a closing mark, the attribution clause with
+# no sentence end in it (an abbreviation's or initial's full stop aside), a comma, an opening mark
+_INTERRUPTION = re.compile(r"\s*[”\"»]\s*([^\n“\"]{1,160}?),\s*[“\"«]\s*$")
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\b(?:Mr|Ms|Dr|St|Lt|Jr|Sr))(?<!\bMrs)(?<!\b(?:Sen|Rep|Gov|Gen|Col|Sgt))[.!?](?=\s|$)"
+)
+
+
+def _join_interrupted(found: list[Attribution], text: str, offset: int) -> list[Attribution]:
+    """One quotation interrupted by its attribution ("“X,” he said, “Y.”") is one quote with one
+    speaker, not two: the first half ends with a comma, the words between the halves hold its cue
+    and end with a comma, and they end no sentence.  The joined quote spans both halves (its text
+    is the article's, attribution included, so that it stays anchored); its words alone are
+    :func:`spoken_words`."""
+    joined: list[Attribution] = []
+    for item in found:
+        last = joined[-1] if joined else None
+        if last is None or not _continues(last, item, text, offset):
+            joined.append(item)
+            continue
+        first, second = last.quote, item.quote
+        span = Span(first.span.article_id, first.span.start, second.span.end)
+        words = text[span.start - offset : span.end - offset]
+        kind: QuoteKind = "direct" if "direct" in (first.kind, second.kind) else first.kind
+        quote = dataclasses.replace(first, span=span, text=words, kind=kind)
+        if first.speaker is None:
+            quote = dataclasses.replace(
+                quote, speaker=second.speaker, speaker_span=second.speaker_span, cue=second.cue
+            )
+        joined[-1] = Attribution(quote, last.cue_span or item.cue_span, last.statement)
+    return joined
+
+
+def _continues(first: Attribution, second: Attribution, text: str, offset: int) -> bool:
+    """Whether ``second`` is the rest of the quotation ``first`` (see :func:`_join_interrupted`)."""
+    if first.quote.kind == "indirect" or second.quote.kind == "indirect":
+        return False
+    if not first.quote.text.endswith(","):
+        return False
+    between = text[first.quote.span.end - offset : second.quote.span.start - offset]
+    match = _INTERRUPTION.match(between)
+    if match is None or _SENTENCE_END.search(match.group(1)):
+        return False
+    cue = first.cue_span or second.cue_span
+    if cue is None or not first.quote.span.end <= cue.start < second.quote.span.start:
+        return False  # the words between must be the attribution itself
+    same_cue = (
+        first.cue_span is None or second.cue_span is None or first.cue_span == second.cue_span
+    )
+    return same_cue and (
+        second.quote.speaker in (None, first.quote.speaker) or first.quote.speaker is None
+    )
+
+
+_QUOTED_PART = re.compile(r"[”\"»]\s*[^\n“\"]{1,160}?,\s*[“\"«]")
+
+
+def spoken_words(quote_text: str) -> str:
+    """A quote's own words: an interrupted quotation's text without the attribution between its
+    halves ("Peace matters,” he said, “but not at any price." → "Peace matters, but not at any
+    price.").  Comparing quotes across outlets reads these, not the reporter's "he said"."""
+    return _QUOTED_PART.sub(" ", quote_text).replace(",  ", ", ").replace(" ,", ",")
 
 
 _INDEFINITE = frozenset({"a", "an", "one"})
