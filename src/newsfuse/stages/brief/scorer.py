@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from newsfuse.stages.brief.coverage import Weights
+
 __all__ = ["FEATURES", "SentenceModel", "load_model"]
 
 FEATURES = (
@@ -57,6 +59,8 @@ class SentenceModel:
     redundancy: float | None  # lexical cosine at which a sentence repeats a chosen one (None: off)
     coverage: float = 0.0  # added per fact a sentence states: the concept-coverage term
     length_power: float = 0.0  # value divided by (words / 30) ** length_power: worth per word
+    # the concept-coverage objective (:mod:`newsfuse.stages.brief.coverage`); None: greedy by value
+    coverage_weights: Weights | None = None
 
     def score(self, features: Floats) -> Floats:
         """Predicted worth of each row of ``features`` (columns in :data:`FEATURES` order)."""
@@ -85,6 +89,14 @@ class SentenceModel:
             "redundancy": self.redundancy,
             "coverage": round(self.coverage, 6),
             "length_power": self.length_power,
+            "coverage_weights": None
+            if self.coverage_weights is None
+            else {
+                "bigram_min_docs": self.coverage_weights.bigram_min_docs,
+                "fact_weight": self.coverage_weights.fact_weight,
+                "sentence_weight": self.coverage_weights.sentence_weight,
+                "facts_once": self.coverage_weights.facts_once,
+            },
         }
 
 
@@ -109,6 +121,19 @@ def model_from_json(data: dict[str, object], source: str) -> SentenceModel:
         redundancy=float(redundancy) if isinstance(redundancy, int | float) else None,
         coverage=_number(data.get("coverage", 0.0)),
         length_power=_number(data.get("length_power", 0.0)),
+        coverage_weights=_weights(data.get("coverage_weights")),
+    )
+
+
+def _weights(data: object) -> Weights | None:
+    if data is None:
+        return None
+    assert isinstance(data, dict)
+    return Weights(
+        bigram_min_docs=int(data["bigram_min_docs"]),
+        fact_weight=_number(data["fact_weight"]),
+        sentence_weight=_number(data["sentence_weight"]),
+        facts_once=bool(data["facts_once"]),
     )
 
 

@@ -1,0 +1,254 @@
+"""Choose the brief's sentences by the concepts they cover: an exact concept-coverage ILP.
+
+This is the objective of Gillick & Favre (2009), the best classic extractive system on DUC/TAC
+news summarisation: the summary is the set of sentences that covers the most concept weight within
+the word budget, **each concept counted once** however many chosen sentences state it, so a
+sentence that only repeats what is already covered adds nothing and redundancy is excluded by the
+objective itself, not by a similarity threshold.  The concepts here are
+
+* content-word **bigrams** (stemmed; a bigram of two stop words is no concept), weighted by the
+  number of near-duplicate families (independent reports) that contain them, kept when at least
+  :attr:`~newsfuse.stages.brief.scorer.SentenceModel.bigram_min_docs` families do: what several
+  reports say is what the story is;
+* the corroboration stage's **facts**, weighted by their independent sources: the facts are the
+  product's unit of support, so covering a fact that three outlets carry is worth more than one
+  only one outlet tells;
+
+and each sentence also brings the learned sentence model's worth (its score scaled to [0, 1] within
+the story), so the model's signals (position, centrality, headlines) still count.  The weights of
+the three parts, the bigram threshold and whether two sentences may state one fact are chosen on
+validation data (``benchmarks/brief.py``).  With :attr:`facts_once` each fact is stated by at most
+one brief sentence, a constraint of the programme.
+
+Cost: concepts are read once per story (linear in its words); the programme is solved with HiGHS
+(``scipy.optimize.milp``) over a bounded pool, the :data:`POOL` sentences the model values most, so
+it has at most :data:`POOL` binary sentence variables and one variable per concept shared by two
+pooled sentences (a concept only one pooled sentence has is folded into that sentence's value), and
+a node limit keeps the branch and bound bounded and deterministic.  Per story the solve is thus
+bounded by a constant, and the whole step is linear in the story's size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+import numpy.typing as npt
+
+from newsfuse.stages.similarity import stem, stop_words
+
+__all__ = ["POOL", "Concepts", "Weights", "bigrams", "cover", "document_frequency"]
+
+POOL = 40  # sentences the programme chooses among: the model's most valued, plus a forced lead
+_NODE_LIMIT = 2000  # branch-and-bound nodes: unlike a time limit, a repeatable bound
+_WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
+Bigram = tuple[str, str]
+Floats = npt.NDArray[np.float64]
+
+
+def bigrams(text: str) -> frozenset[Bigram]:
+    """The stemmed bigrams of ``text`` that are concepts (not both words stop words)."""
+    stops = stop_words()
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    return frozenset(
+        (stem(a), stem(b)) for a, b in pairwise(words) if not (a in stops and b in stops)
+    )
+
+
+def document_frequency(families: Sequence[Sequence[str]]) -> dict[Bigram, int]:
+    """How many families (each a list of its articles' texts) contain each bigram."""
+    counts: dict[Bigram, int] = {}
+    for texts in families:
+        for gram in frozenset().union(*(bigrams(t) for t in texts)):
+            counts[gram] = counts.get(gram, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Concepts:
+    """What each candidate sentence covers, and what the story weighs it by."""
+
+    bigrams: Sequence[frozenset[Bigram]]  # per candidate
+    frequency: dict[Bigram, int]  # families containing each bigram
+    families: int  # near-duplicate families in the story
+    facts: Sequence[tuple[int, ...]]  # per candidate: indices of the facts it states
+    fact_sources: Sequence[int]  # per fact: independent sources
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The objective's settings (chosen on validation; see the module docstring)."""
+
+    bigram_min_docs: int
+    fact_weight: float
+    sentence_weight: float
+    facts_once: bool
+
+
+def cover(
+    concepts: Concepts,
+    worth: Floats,
+    words: Sequence[int],
+    weights: Weights,
+    *,
+    limit: int,
+    max_words: int | None,
+    forced: int | None,
+) -> list[int]:
+    """Indices of the chosen candidates, the forced one first, then by ``worth`` (best first).
+
+    The budget is ``max_words`` (the programme stays within it; then, as every system in the
+    benchmark may, one more sentence, the one adding most, fills the budget and may run over) or,
+    without one, ``limit`` times the median candidate length; at most ``limit`` sentences.
+    """
+    n = len(worth)
+    if n == 0:
+        return []
+    pool = _pool(worth, forced)
+    scaled = _scaled(worth)
+    families = max(1, concepts.families)
+    min_docs = min(weights.bigram_min_docs, families)
+    value: dict[tuple[str, object], float] = {}
+    holders: dict[tuple[str, object], list[int]] = {}
+    for i in pool:
+        for gram in concepts.bigrams[i]:
+            docs = concepts.frequency.get(gram, 1)
+            if docs >= min_docs:
+                value[("bigram", gram)] = float(docs)
+                holders.setdefault(("bigram", gram), []).append(i)
+        for fact in concepts.facts[i]:
+            if weights.fact_weight > 0:
+                value[("fact", fact)] = weights.fact_weight * concepts.fact_sources[fact]
+                holders.setdefault(("fact", fact), []).append(i)
+    bonus = {i: weights.sentence_weight * float(scaled[i]) + 1e-6 * (n - i) / n for i in pool}
+    budget = max_words if max_words is not None else limit * int(np.median(words))
+    exclusive = (
+        [sorted({i for i in pool if f in concepts.facts[i]}) for f in _shared_facts(concepts, pool)]
+        if weights.facts_once
+        else []
+    )
+    chosen = _solve(pool, value, holders, bonus, words, budget, limit, exclusive, forced)
+    if max_words is not None:
+        chosen = _fill(chosen, pool, value, holders, bonus, words, max_words, limit, exclusive)
+    return sorted(chosen, key=lambda i: (i != forced, -float(worth[i]), i))
+
+
+def _pool(worth: Floats, forced: int | None) -> list[int]:
+    """The :data:`POOL` candidates of highest worth (ties: the first), and the forced one."""
+    ranked = sorted(range(len(worth)), key=lambda i: (-float(worth[i]), i))[:POOL]
+    if forced is not None and forced not in ranked:
+        ranked.append(forced)
+    return sorted(ranked)
+
+
+def _scaled(worth: Floats) -> Floats:
+    """``worth`` mapped to [0, 1] within the story (all 1 when it does not vary)."""
+    low, high = float(worth.min()), float(worth.max())
+    if high - low <= 0:
+        return np.ones(len(worth))
+    return np.asarray((worth - low) / (high - low), dtype=np.float64)
+
+
+def _shared_facts(concepts: Concepts, pool: Sequence[int]) -> list[int]:
+    """The facts that two or more pooled sentences state, ascending."""
+    seen: dict[int, int] = {}
+    for i in pool:
+        for fact in concepts.facts[i]:
+            seen[fact] = seen.get(fact, 0) + 1
+    return sorted(f for f, count in seen.items() if count >= 2)
+
+
+def _solve(
+    pool: Sequence[int],
+    value: dict[tuple[str, object], float],
+    holders: dict[tuple[str, object], list[int]],
+    bonus: dict[int, float],
+    words: Sequence[int],
+    budget: int,
+    limit: int,
+    exclusive: Sequence[Sequence[int]],
+    forced: int | None,
+) -> list[int]:
+    """The optimal pooled sentences (HiGHS); concepts held by one sentence join its value."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_array
+
+    column = {i: k for k, i in enumerate(pool)}
+    objective = [bonus[i] for i in pool]
+    shared = []
+    for key in sorted(value, key=repr):
+        own = holders[key]
+        if len(own) == 1:
+            objective[column[own[0]]] += value[key]
+        else:
+            shared.append(key)
+    sentences = len(pool)
+    objective += [value[key] for key in shared]
+    rows, columns, data = [], [], []
+    upper: list[float] = []
+
+    def add_row(entries: Sequence[tuple[int, float]], bound: float) -> None:
+        for col, coefficient in entries:
+            rows.append(len(upper))
+            columns.append(col)
+            data.append(coefficient)
+        upper.append(bound)
+
+    add_row([(column[i], float(words[i])) for i in pool], float(max(budget, 0)))
+    add_row([(column[i], 1.0) for i in pool], float(limit))
+    for k, key in enumerate(shared):  # a concept counts only if a chosen sentence states it
+        add_row([(sentences + k, 1.0)] + [(column[i], -1.0) for i in holders[key]], 0.0)
+    for group in exclusive:
+        add_row([(column[i], 1.0) for i in group], 1.0)
+    size = sentences + len(shared)
+    matrix = coo_array((data, (rows, columns)), shape=(len(upper), size)).tocsr()
+    lower_bounds = np.zeros(size)
+    if forced is not None:
+        lower_bounds[column[forced]] = 1.0
+    result = milp(
+        -np.array(objective),
+        integrality=np.ones(size),
+        bounds=Bounds(lower_bounds, np.ones(size)),
+        constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
+        options={"node_limit": _NODE_LIMIT},
+    )
+    if result.x is None:  # infeasible (a forced sentence over the budget): keep it alone
+        return [forced] if forced is not None else []
+    return [i for i in pool if result.x[column[i]] > 0.5]
+
+
+def _fill(
+    chosen: list[int],
+    pool: Sequence[int],
+    value: dict[tuple[str, object], float],
+    holders: dict[tuple[str, object], list[int]],
+    bonus: dict[int, float],
+    words: Sequence[int],
+    max_words: int,
+    limit: int,
+    exclusive: Sequence[Sequence[int]],
+) -> list[int]:
+    """Add the sentences adding most uncovered weight until ``max_words`` is reached (the last may
+    run over), keeping each fact once when asked."""
+    result = list(chosen)
+    covered = {key for key in value if any(i in result for i in holders[key])}
+    gains: dict[int, list[tuple[str, object]]] = {}
+    for key in value:
+        for i in holders[key]:
+            gains.setdefault(i, []).append(key)
+    while sum(words[i] for i in result) < max_words and len(result) < limit:
+        blocked = {i for group in exclusive if set(group) & set(result) for i in group}
+        open_ = [i for i in pool if i not in result and i not in blocked]
+        if not open_:
+            break
+
+        def gain(i: int) -> float:
+            return bonus[i] + sum(value[k] for k in gains.get(i, ()) if k not in covered)
+
+        best = max(open_, key=lambda i: (gain(i), -i))
+        result.append(best)
+        covered.update(gains.get(best, ()))
+    return result
