@@ -7,10 +7,14 @@ model over signals computed once (:mod:`newsfuse.stages.brief.scorer`, fitted on
 roundups): the facts it states (from the corroboration stage: how many, how many independent sources
 the best of them has), how many other outlets carry a matching sentence, closeness to the whole
 story and to the outlets' headlines, position, length, quotation, figures, words that lean on
-missing context.  Selection (:mod:`newsfuse.stages.brief.select`) takes the most valuable sentences
-within the budget and excludes every sentence stating a fact already told: no two brief sentences
-state one fact.  When the story has moved to a new phase, the best sentence reporting it is taken
-first and leads the brief (:mod:`newsfuse.stages.brief.order`); the rest follow by phase, time and
+missing context.  Selection is a concept-coverage programme (:mod:`newsfuse.stages.brief.coverage`,
+Gillick & Favre's objective solved exactly): the sentences that cover the most weight of the story's
+concepts (content-word bigrams, and the corroboration stage's facts) within the budget, each concept
+counted once, plus the model's worth; whether two sentences may state one fact is a setting chosen
+with the weights on validation data.  A model without coverage settings falls back to the greedy
+rule of :mod:`newsfuse.stages.brief.select` (each fact once).  When the story has moved to a new
+phase, the best sentence reporting it is forced in and leads the brief
+(:mod:`newsfuse.stages.brief.order`); the rest follow by phase, time and
 position.  References that lean on missing context are resolved for display with the naming passage
 cited (:mod:`newsfuse.stages.brief.standalone`), a figure the outlets dispute is followed by a line
 giving both sides, and the title takes no side (:mod:`newsfuse.stages.brief.title`).
@@ -263,6 +267,8 @@ def _concepts(
         families=len(families),
         facts=stated,
         fact_sources=[f.independent_sources for f in context.facts],
+        positions=[c.position for c in items],
+        headline=frozenset().union(*(bigrams(a.title) for a in ordered if a.title)),
     )
 
 

@@ -40,7 +40,18 @@ import numpy.typing as npt
 
 from newsfuse.stages.similarity import stem, stop_words
 
-__all__ = ["POOL", "Concepts", "Weights", "bigrams", "cover", "document_frequency"]
+__all__ = [
+    "BIGRAM_FEATURES",
+    "POOL",
+    "Concepts",
+    "Weights",
+    "bigram_features",
+    "bigrams",
+    "cover",
+    "document_frequency",
+    "pool_of",
+    "scaled_worth",
+]
 
 POOL = 40  # sentences the programme chooses among: the model's most valued, plus a forced lead
 _NODE_LIMIT = 2000  # branch-and-bound nodes: unlike a time limit, a repeatable bound
@@ -76,6 +87,60 @@ class Concepts:
     families: int  # near-duplicate families in the story
     facts: Sequence[tuple[int, ...]]  # per candidate: indices of the facts it states
     fact_sources: Sequence[int]  # per fact: independent sources
+    positions: Sequence[int] = ()  # per candidate: sentence index in its article
+    headline: frozenset[Bigram] = frozenset()  # the bigrams of the outlets' titles
+
+
+BIGRAM_FEATURES = (
+    "share",  # share of the story's families that contain it
+    "several",  # two or more families contain it
+    "sentences",  # log(1 + pooled sentences containing it)
+    "earliest",  # 1 / (1 + the earliest position of a sentence containing it)
+    "headline",  # in an outlet's title
+    "stop_word",  # one of its words is a stop word
+    "figure",  # one of its words is a figure
+    "worth",  # the highest scaled worth among the sentences containing it
+    "fact_sources",  # the most independent sources among those sentences' facts, over the story's
+)
+
+
+def bigram_features(
+    concepts: Concepts, pool: Sequence[int], scaled: Floats
+) -> tuple[list[Bigram], Floats]:
+    """Each bigram of the pooled sentences (sorted) and its :data:`BIGRAM_FEATURES` row: what a
+    learned concept weight is read from (Li et al. 2013: supervised bigram weights for the ILP)."""
+    stops = stop_words()
+    families = max(1, concepts.families)
+    most_sources = max(concepts.fact_sources, default=1) or 1
+    found: dict[Bigram, list[float]] = {}
+    for i in pool:
+        position = concepts.positions[i] if concepts.positions else 0
+        sources = max((concepts.fact_sources[f] for f in concepts.facts[i]), default=0)
+        for gram in concepts.bigrams[i]:
+            row = found.get(gram)
+            if row is None:
+                docs = concepts.frequency.get(gram, 1)
+                found[gram] = [
+                    docs / families,
+                    float(docs >= 2),
+                    1.0,
+                    1 / (1 + position),
+                    float(gram in concepts.headline),
+                    float(gram[0] in stops or gram[1] in stops),
+                    float(any(w[:1].isdigit() for w in gram)),
+                    float(scaled[i]),
+                    sources / most_sources,
+                ]
+            else:
+                row[2] += 1.0
+                row[3] = max(row[3], 1 / (1 + position))
+                row[7] = max(row[7], float(scaled[i]))
+                row[8] = max(row[8], sources / most_sources)
+    keys = sorted(found)
+    matrix = np.array([found[k] for k in keys], dtype=np.float64).reshape(len(keys), -1)
+    if len(keys):
+        matrix[:, 2] = np.log1p(matrix[:, 2])
+    return keys, matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +151,9 @@ class Weights:
     fact_weight: float
     sentence_weight: float
     facts_once: bool
+    # learned bigram weight: intercept then one coefficient per BIGRAM_FEATURES (None: the number
+    # of families containing the bigram, Gillick & Favre's weight)
+    bigram_model: tuple[float, ...] | None = None
 
 
 def cover(
@@ -107,14 +175,25 @@ def cover(
     n = len(worth)
     if n == 0:
         return []
-    pool = _pool(worth, forced)
-    scaled = _scaled(worth)
+    pool = pool_of(worth, forced)
+    scaled = scaled_worth(worth)
     families = max(1, concepts.families)
     min_docs = min(weights.bigram_min_docs, families)
     value: dict[tuple[str, object], float] = {}
     holders: dict[tuple[str, object], list[int]] = {}
+    if weights.bigram_model is not None:
+        keys, rows = bigram_features(concepts, pool, scaled)
+        model = np.array(weights.bigram_model)
+        predicted = rows @ model[1:] + model[0] if len(keys) else np.zeros(0)
+        value.update(
+            (("bigram", k), float(p)) for k, p in zip(keys, predicted, strict=True) if p > 0
+        )
     for i in pool:
         for gram in concepts.bigrams[i]:
+            if weights.bigram_model is not None:
+                if ("bigram", gram) in value:
+                    holders.setdefault(("bigram", gram), []).append(i)
+                continue
             docs = concepts.frequency.get(gram, 1)
             if docs >= min_docs:
                 value[("bigram", gram)] = float(docs)
@@ -136,7 +215,7 @@ def cover(
     return sorted(chosen, key=lambda i: (i != forced, -float(worth[i]), i))
 
 
-def _pool(worth: Floats, forced: int | None) -> list[int]:
+def pool_of(worth: Floats, forced: int | None) -> list[int]:
     """The :data:`POOL` candidates of highest worth (ties: the first), and the forced one."""
     ranked = sorted(range(len(worth)), key=lambda i: (-float(worth[i]), i))[:POOL]
     if forced is not None and forced not in ranked:
@@ -144,7 +223,7 @@ def _pool(worth: Floats, forced: int | None) -> list[int]:
     return sorted(ranked)
 
 
-def _scaled(worth: Floats) -> Floats:
+def scaled_worth(worth: Floats) -> Floats:
     """``worth`` mapped to [0, 1] within the story (all 1 when it does not vary)."""
     low, high = float(worth.min()), float(worth.max())
     if high - low <= 0:
@@ -213,7 +292,9 @@ def _solve(
         integrality=np.ones(size),
         bounds=Bounds(lower_bounds, np.ones(size)),
         constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
-        options={"node_limit": _NODE_LIMIT},
+        # no presolve: the programmes are small, and HiGHS prints a stray line to stdout when it
+        # repairs a presolved solution (HiGHS issue 2783), which must not land in a report on stdout
+        options={"node_limit": _NODE_LIMIT, "presolve": False},
     )
     if result.x is None:  # infeasible (a forced sentence over the budget): keep it alone
         return [forced] if forced is not None else []

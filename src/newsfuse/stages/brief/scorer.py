@@ -4,9 +4,11 @@ The weights are not set by hand: ``benchmarks/brief.py`` fits them (ridge regres
 standardised) on the *train* part of AllSides roundups to predict how much of a sentence a neutral
 human summary of the story repeats (its share of bigrams and words found in the summary), chooses
 the ridge strength and the selection settings on the *validation* part, and writes
-``brief_model.json`` beside this module (under 1 kB).  Selection ranks by :meth:`SentenceModel.value`:
-the predicted worth plus a concept-coverage term per fact the sentence states, per a power of its
-length, both also chosen on validation.  Signals that do not vary on the
+``brief_model.json`` beside this module (about 1 kB).  It also carries the selection settings
+chosen on validation with the weights: :attr:`SentenceModel.coverage_weights`, the concept-coverage
+objective's weights (and its learned bigram weights; :mod:`newsfuse.stages.brief.coverage`), which
+takes :meth:`SentenceModel.value` as each sentence's own worth; without them the greedy rule ranks
+by that value (plus a term per fact stated, per a power of its length).  Signals that do not vary on the
 roundups (they carry no publication dates, so ``latest`` is always 0) get weight 0 there; recency
 is handled by the order step, which leads with what changed.
 """
@@ -96,6 +98,9 @@ class SentenceModel:
                 "fact_weight": self.coverage_weights.fact_weight,
                 "sentence_weight": self.coverage_weights.sentence_weight,
                 "facts_once": self.coverage_weights.facts_once,
+                "bigram_model": None
+                if self.coverage_weights.bigram_model is None
+                else [round(v, 6) for v in self.coverage_weights.bigram_model],
             },
         }
 
@@ -134,7 +139,15 @@ def _weights(data: object) -> Weights | None:
         fact_weight=_number(data["fact_weight"]),
         sentence_weight=_number(data["sentence_weight"]),
         facts_once=bool(data["facts_once"]),
+        bigram_model=_bigram_model(data.get("bigram_model")),
     )
+
+
+def _bigram_model(data: object) -> tuple[float, ...] | None:
+    if data is None:
+        return None
+    assert isinstance(data, list)
+    return tuple(_number(v) for v in data)
 
 
 def _number(value: object) -> float:
