@@ -1,11 +1,14 @@
 """The concept-coverage selection (issue 15, item 1) on the example story's own sentences: each
-concept counts once, the programme is optimal (checked against every subset of a small pool), the
-word budget holds before the one sentence that fills it, and each fact is stated once when asked.
+concept counts once, the exact programme is optimal (checked against every subset of a small pool)
+and the greedy rule within its bound, the word budget holds before the one sentence that fills it,
+and each fact is stated once when asked.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +73,9 @@ def test_the_programme_is_optimal_within_the_budget(example_report: Report) -> N
     concepts = _concepts(example_report, texts, [() for _ in texts])
     words = [len(t.split()) for t in texts]
     budget = sum(sorted(words)[:4])
-    weights = Weights(bigram_min_docs=2, fact_weight=0.0, sentence_weight=0.0, facts_once=False)
+    weights = Weights(
+        bigram_min_docs=2, fact_weight=0.0, sentence_weight=0.0, facts_once=False, solver="exact"
+    )
     # without max_words: at most ``limit`` sentences within limit * the median length
     room = 3 * int(np.median(words))
     chosen = cover(
@@ -86,6 +91,17 @@ def test_the_programme_is_optimal_within_the_budget(example_report: Report) -> N
     assert _objective(concepts, chosen, weights) == pytest.approx(best)
     assert len(chosen) <= 3 and sum(words[i] for i in chosen) <= room
     assert best > min(_objective(concepts, list(subset), weights) for subset in feasible[1:])
+    greedy = cover(
+        concepts,
+        np.zeros(len(texts)),
+        words,
+        replace(weights, solver="greedy"),
+        limit=3,
+        max_words=None,
+        forced=None,
+    )
+    assert len(greedy) <= 3 and sum(words[i] for i in greedy) <= room
+    assert _objective(concepts, greedy, weights) >= (1 - 1 / math.e) / 2 * best  # its guarantee
     filled = cover(
         concepts, np.zeros(len(texts)), words, weights, limit=9, max_words=budget, forced=None
     )

@@ -1,4 +1,4 @@
-"""Choose the brief's sentences by the concepts they cover: an exact concept-coverage ILP.
+"""Choose the brief's sentences by the concepts they cover (concept coverage, greedy or exact ILP).
 
 This is the objective of Gillick & Favre (2009), the best classic extractive system on DUC/TAC
 news summarisation: the summary is the set of sentences that covers the most concept weight within
@@ -8,24 +8,32 @@ objective itself, not by a similarity threshold.  The concepts here are
 
 * content-word **bigrams** (stemmed; a bigram of two stop words is no concept), weighted by the
   number of near-duplicate families (independent reports) that contain them, kept when at least
-  :attr:`~newsfuse.stages.brief.scorer.SentenceModel.bigram_min_docs` families do: what several
-  reports say is what the story is;
+  :attr:`Weights.bigram_min_docs` families do (what several reports say is what the story is), or
+  by a learned model over that count and other signals (:data:`BIGRAM_FEATURES`);
 * the corroboration stage's **facts**, weighted by their independent sources: the facts are the
   product's unit of support, so covering a fact that three outlets carry is worth more than one
   only one outlet tells;
 
 and each sentence also brings the learned sentence model's worth (its score scaled to [0, 1] within
 the story), so the model's signals (position, centrality, headlines) still count.  The weights of
-the three parts, the bigram threshold and whether two sentences may state one fact are chosen on
-validation data (``benchmarks/brief.py``).  With :attr:`facts_once` each fact is stated by at most
-one brief sentence, a constraint of the programme.
+the three parts, the bigram weighting (the reports containing a bigram, or a ridge regression of
+whether a human summary has it, fitted on train) and the greedy rule's cost power are chosen on
+validation data (``benchmarks/brief.py``).  With :attr:`Weights.facts_once` (the brief's rule) each
+fact is stated by at most one brief sentence, a constraint of the selection.
 
-Cost: concepts are read once per story (linear in its words); the programme is solved with HiGHS
-(``scipy.optimize.milp``) over a bounded pool, the :data:`POOL` sentences the model values most, so
-it has at most :data:`POOL` binary sentence variables and one variable per concept shared by two
-pooled sentences (a concept only one pooled sentence has is folded into that sentence's value), and
-a node limit keeps the branch and bound bounded and deterministic.  Per story the solve is thus
-bounded by a constant, and the whole step is linear in the story's size.
+Two solvers over a bounded pool, the :data:`POOL` sentences the model values most (plus the forced
+"what changed" lead).  **greedy** (the default): the budgeted greedy rule, the sentence adding the
+most uncovered weight per word (to a power chosen on validation) while it fits, then the better of
+that and the best single sentence; for power 1 within (1 - 1/e) / 2 of the optimum (Khuller, Moss &
+Naor 1999), O(limit x pool x concepts per sentence) per story.  **exact**: the integer programme,
+solved by HiGHS (``scipy.optimize.milp``) with at most :data:`POOL` binary sentence variables and
+one variable per concept shared by two pooled sentences (a concept only one pooled sentence has is
+folded into that sentence's value), a node limit keeping it bounded and repeatable.  The benchmark
+scores both with the same weights; the report uses the greedy rule because importing
+``scipy.optimize`` alone costs a report about 0.3-0.6 s and HiGHS 1.12 prints a stray debugging line
+to stdout on some programmes (HiGHS issue 2783), which must not land in a report written to stdout.
+Either way the cost per story is bounded by the pool, and the step is linear in the story's size
+(reading its concepts).
 """
 
 from __future__ import annotations
@@ -154,6 +162,10 @@ class Weights:
     # learned bigram weight: intercept then one coefficient per BIGRAM_FEATURES (None: the number
     # of families containing the bigram, Gillick & Favre's weight)
     bigram_model: tuple[float, ...] | None = None
+    # "greedy": the budgeted greedy rule (gain per word ** cost_power, then the best single
+    # sentence if it alone covers more); "exact": the integer programme (HiGHS)
+    solver: str = "greedy"
+    cost_power: float = 1.0
 
 
 def cover(
@@ -209,7 +221,12 @@ def cover(
         if weights.facts_once
         else []
     )
-    chosen = _solve(pool, value, holders, bonus, words, budget, limit, exclusive, forced)
+    if weights.solver == "exact":
+        chosen = _solve(pool, value, holders, bonus, words, budget, limit, exclusive, forced)
+    else:
+        chosen = _greedy(
+            pool, value, holders, bonus, words, budget, limit, exclusive, forced, weights.cost_power
+        )
     if max_words is not None:
         chosen = _fill(chosen, pool, value, holders, bonus, words, max_words, limit, exclusive)
     return sorted(chosen, key=lambda i: (i != forced, -float(worth[i]), i))
@@ -280,6 +297,8 @@ def _solve(
     add_row([(column[i], 1.0) for i in pool], float(limit))
     for k, key in enumerate(shared):  # a concept counts only if a chosen sentence states it
         add_row([(sentences + k, 1.0)] + [(column[i], -1.0) for i in holders[key]], 0.0)
+        for i in holders[key]:  # and is covered by every chosen sentence stating it (tighter LP)
+            add_row([(column[i], 1.0), (sentences + k, -1.0)], 0.0)
     for group in exclusive:
         add_row([(column[i], 1.0) for i in group], 1.0)
     size = sentences + len(shared)
@@ -299,6 +318,71 @@ def _solve(
     if result.x is None:  # infeasible (a forced sentence over the budget): keep it alone
         return [forced] if forced is not None else []
     return [i for i in pool if result.x[column[i]] > 0.5]
+
+
+def _greedy(
+    pool: Sequence[int],
+    value: dict[tuple[str, object], float],
+    holders: dict[tuple[str, object], list[int]],
+    bonus: dict[int, float],
+    words: Sequence[int],
+    budget: int,
+    limit: int,
+    exclusive: Sequence[Sequence[int]],
+    forced: int | None,
+    cost_power: float,
+) -> list[int]:
+    """The budgeted greedy rule (Khuller, Moss & Naor 1999; Lin & Bilmes 2010): repeatedly take the
+    sentence that fits and adds the most uncovered weight per word (``** cost_power``); then keep
+    the better of that and the best single sentence that fits, which bounds it at (1 - 1/e) / 2 of
+    the optimum for ``cost_power`` 1.  Each step scans the pool's uncovered concepts once."""
+    concepts_of: dict[int, list[tuple[str, object]]] = {}
+    for key in sorted(holders, key=repr):
+        for i in holders[key]:
+            concepts_of.setdefault(i, []).append(key)
+    exclusive_of: dict[int, list[int]] = {}
+    for group in exclusive:
+        for i in group:
+            exclusive_of.setdefault(i, []).extend(j for j in group if j != i)
+
+    def total(chosen: Sequence[int]) -> float:
+        keys = {k for i in chosen for k in concepts_of.get(i, ())}
+        return sum(value[k] for k in keys) + sum(bonus[i] for i in chosen)
+
+    def run(start: list[int]) -> list[int]:
+        chosen = list(start)
+        covered = {k for i in chosen for k in concepts_of.get(i, ())}
+        closed = set(chosen) | {j for i in chosen for j in exclusive_of.get(i, ())}
+        used = sum(words[i] for i in chosen)
+        while len(chosen) < limit:
+            best, best_ratio = -1, 0.0
+            for i in pool:
+                if i in closed or used + words[i] > budget:
+                    continue
+                gain = bonus[i] + sum(value[k] for k in concepts_of.get(i, ()) if k not in covered)
+                ratio = gain / max(1, words[i]) ** cost_power
+                if ratio > best_ratio:
+                    best, best_ratio = i, ratio
+            if best < 0:
+                return chosen
+            chosen.append(best)
+            covered.update(concepts_of.get(best, ()))
+            closed.add(best)
+            closed.update(exclusive_of.get(best, ()))
+            used += words[best]
+        return chosen
+
+    start = [forced] if forced is not None else []
+    chosen = run(start)
+    singles = [
+        [*start, i]
+        for i in pool
+        if i != forced
+        and sum(words[j] for j in start) + words[i] <= budget
+        and not set(exclusive_of.get(i, ())) & set(start)
+    ]
+    best_single = max(singles, key=total, default=start)
+    return chosen if total(chosen) >= total(best_single) else best_single
 
 
 def _fill(

@@ -101,6 +101,8 @@ class SentenceModel:
                 "bigram_model": None
                 if self.coverage_weights.bigram_model is None
                 else [round(v, 6) for v in self.coverage_weights.bigram_model],
+                "solver": self.coverage_weights.solver,
+                "cost_power": self.coverage_weights.cost_power,
             },
         }
 
@@ -140,6 +142,8 @@ def _weights(data: object) -> Weights | None:
         sentence_weight=_number(data["sentence_weight"]),
         facts_once=bool(data["facts_once"]),
         bigram_model=_bigram_model(data.get("bigram_model")),
+        solver=str(data.get("solver", "greedy")),
+        cost_power=_number(data.get("cost_power", 1.0)),
     )
 
 
