@@ -283,7 +283,9 @@ def select_brief(
         latest = list(table.reporting_latest)
         forced = latest[int(np.argmax(value[latest]))]  # ties: the first
     words = [len(c.text.split()) for c in table.items]
-    if model.coverage_weights is not None:
+    if model.coverage_weights is not None and any(table.facts):
+        # concept coverage needs the facts to state each once; a story without facts (a bare call,
+        # claims too short to align) keeps the greedy rule with its lexical repeat check
         return cover(
             table.concepts,
             value,
