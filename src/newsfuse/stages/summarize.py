@@ -1,4 +1,4 @@
-"""The cited brief: the sentences that cover the story's most important facts, each fact once,
+"""The cited brief: the sentences that cover the story's most important facts, none repeating one,
 in the story's order, with what changed first, every sentence citing every passage that supports it.
 
 Each sentence of each article is a candidate (fragments, sentences that open by pointing back — "He
@@ -10,8 +10,9 @@ story and to the outlets' headlines, position, length, quotation, figures, words
 missing context.  Selection is a concept-coverage programme (:mod:`newsfuse.stages.brief.coverage`,
 Gillick & Favre's objective solved exactly): the sentences that cover the most weight of the story's
 concepts (content-word bigrams, and the corroboration stage's facts) within the budget, each concept
-counted once, plus the model's worth; whether two sentences may state one fact is a setting chosen
-with the weights on validation data.  A model without coverage settings falls back to the greedy
+counted once, plus the model's worth; a sentence whose main content is a fact already stated is
+left out (how much of a sentence "main" means is chosen with the weights on validation data), and
+a brief short of its word budget is filled with the best sentences still open.  A model without coverage settings falls back to the greedy
 rule of :mod:`newsfuse.stages.brief.select` (each fact once).  When the story has moved to a new
 phase, the best sentence reporting it is forced in and leads the brief
 (:mod:`newsfuse.stages.brief.order`); the rest follow by phase, time and
@@ -53,7 +54,7 @@ from newsfuse.models import (
     Story,
     content_id,
 )
-from newsfuse.stages.brief.concepts import facts_of_sentences
+from newsfuse.stages.brief.concepts import fact_shares
 from newsfuse.stages.brief.coverage import Concepts, bigrams, cover, document_frequency
 from newsfuse.stages.brief.order import (
     Placed,
@@ -243,11 +244,12 @@ def candidate_table(
     all_vectors = sparse_rows(tfidf([terms(c.text) for c in items] + [terms(t) for t in titles]))
     vectors, title_vectors = all_vectors[: len(items)], all_vectors[len(items) :]
     supporters = _supporters(items, vectors, settings.support_threshold)
-    stated = facts_of_sentences([c.span for c in items], context.facts)
+    shares = fact_shares([c.span for c in items], context.facts)
+    stated = [tuple(found) for found in shares]  # the facts each states, ascending
     latest = latest_development(context.phases)
     features = _features(items, vectors, title_vectors, supporters, stated, context, latest)
     reporting = reporting_phase([c.span for c in items], latest) if latest is not None else []
-    concepts = _concepts(ordered, items, stated, context)
+    concepts = _concepts(ordered, items, stated, shares, context)
     return Candidates(items, vectors, supporters, stated, features, tuple(reporting), concepts)
 
 
@@ -255,6 +257,7 @@ def _concepts(
     ordered: Sequence[Article],
     items: Sequence[_Candidate],
     stated: Sequence[tuple[int, ...]],
+    shares: Sequence[Mapping[int, float]],
     context: BriefContext,
 ) -> Concepts:
     """The candidates' bigrams, counted per near-duplicate family (wire copies count once)."""
@@ -268,6 +271,7 @@ def _concepts(
         facts=stated,
         fact_sources=[f.independent_sources for f in context.facts],
         positions=[c.position for c in items],
+        fact_shares=shares,
         headline=frozenset().union(*(bigrams(a.title) for a in ordered if a.title)),
     )
 
@@ -284,7 +288,7 @@ def select_brief(
         forced = latest[int(np.argmax(value[latest]))]  # ties: the first
     words = [len(c.text.split()) for c in table.items]
     if model.coverage_weights is not None and any(table.facts):
-        # concept coverage needs the facts to state each once; a story without facts (a bare call,
+        # concept coverage needs the facts to tell a repeat; a story without facts (a bare call,
         # claims too short to align) keeps the greedy rule with its lexical repeat check
         return cover(
             table.concepts,

@@ -18,8 +18,18 @@ and each sentence also brings the learned sentence model's worth (its score scal
 the story), so the model's signals (position, centrality, headlines) still count.  The weights of
 the three parts, the bigram weighting (the reports containing a bigram, or a ridge regression of
 whether a human summary has it, fitted on train) and the greedy rule's cost power are chosen on
-validation data (``benchmarks/brief.py``).  With :attr:`Weights.facts_once` (the brief's rule) each
-fact is stated by at most one brief sentence, a constraint of the selection.
+validation data (``benchmarks/brief.py``).
+
+Repetition is what the issue means by it: a sentence is **closed once its main content is a fact
+already stated** (:attr:`Weights.main_fact_share`: the fact's claims cover at least that share of
+the sentence, a threshold chosen on validation), so three outlets' wordings of one fact do not all
+enter; a sentence that only touches a stated fact (one clause of it, the rest new) may still enter
+and is credited only with its new concepts, as the objective counts each concept once.  The greedy
+rule applies it as it goes; the exact programme as "at most one sentence per fact has that fact as
+its main content", which allows the same briefs (any such set can be read in an order in which
+each sentence's main fact is new when it enters).  When the programme leaves the brief short of its
+word budget, the best remaining open sentences fill it (new-concept gain, then the model's worth),
+so a 100-word brief has about 100 words.
 
 Two solvers over a bounded pool, the :data:`POOL` sentences the model values most (plus the forced
 "what changed" lead).  **greedy** (the default): the budgeted greedy rule, the sentence adding the
@@ -39,7 +49,7 @@ Either way the cost per story is bounded by the pool, and the step is linear in 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -96,6 +106,9 @@ class Concepts:
     facts: Sequence[tuple[int, ...]]  # per candidate: indices of the facts it states
     fact_sources: Sequence[int]  # per fact: independent sources
     positions: Sequence[int] = ()  # per candidate: sentence index in its article
+    # per candidate: each fact it states and the share of the sentence its claims cover
+    # (empty: every fact a sentence states is its main content)
+    fact_shares: Sequence[Mapping[int, float]] = ()
     headline: frozenset[Bigram] = frozenset()  # the bigrams of the outlets' titles
 
 
@@ -158,7 +171,9 @@ class Weights:
     bigram_min_docs: int
     fact_weight: float
     sentence_weight: float
-    facts_once: bool
+    # a sentence is closed once a fact whose claims cover at least this share of it is stated
+    # (0: once any fact it states is; None: facts may repeat)
+    main_fact_share: float | None
     # learned bigram weight: intercept then one coefficient per BIGRAM_FEATURES (None: the number
     # of families containing the bigram, Gillick & Favre's weight)
     bigram_model: tuple[float, ...] | None = None
@@ -216,20 +231,46 @@ def cover(
                 holders.setdefault(("fact", fact), []).append(i)
     bonus = {i: weights.sentence_weight * float(scaled[i]) + 1e-6 * (n - i) / n for i in pool}
     budget = max_words if max_words is not None else limit * int(np.median(words))
-    exclusive = (
-        [sorted({i for i in pool if f in concepts.facts[i]}) for f in _shared_facts(concepts, pool)]
-        if weights.facts_once
-        else []
+    facts = Repeats(
+        stated={i: frozenset(concepts.facts[i]) for i in pool},
+        main={i: main_facts(concepts, i, weights.main_fact_share) for i in pool},
     )
     if weights.solver == "exact":
-        chosen = _solve(pool, value, holders, bonus, words, budget, limit, exclusive, forced)
+        chosen = _solve(pool, value, holders, bonus, words, budget, limit, facts, forced)
     else:
         chosen = _greedy(
-            pool, value, holders, bonus, words, budget, limit, exclusive, forced, weights.cost_power
+            pool, value, holders, bonus, words, budget, limit, facts, forced, weights.cost_power
         )
     if max_words is not None:
-        chosen = _fill(chosen, pool, value, holders, bonus, words, max_words, limit, exclusive)
+        chosen = _fill(chosen, pool, value, holders, scaled, words, max_words, limit, facts)
     return sorted(chosen, key=lambda i: (i != forced, -float(worth[i]), i))
+
+
+def main_facts(concepts: Concepts, index: int, share: float | None) -> frozenset[int]:
+    """The facts that are candidate ``index``'s main content: their claims cover at least
+    ``share`` of it (all it states for 0, or when the shares are unknown; none for None)."""
+    if share is None:
+        return frozenset()
+    if not concepts.fact_shares:
+        return frozenset(concepts.facts[index])
+    shares = concepts.fact_shares[index]
+    return frozenset(f for f in concepts.facts[index] if shares.get(f, 1.0) >= share)
+
+
+@dataclass(frozen=True, slots=True)
+class Repeats:
+    """Per pooled sentence: the facts it states, and those that are its main content (once one
+    of these is stated, the sentence would mostly repeat it and is closed)."""
+
+    stated: Mapping[int, frozenset[int]]
+    main: Mapping[int, frozenset[int]]
+
+    def open(self, index: int, told: set[int] | frozenset[int]) -> bool:
+        """Whether the sentence may still enter a brief that states the facts ``told``."""
+        return not self.main[index] & told
+
+    def told(self, chosen: Sequence[int]) -> set[int]:
+        return {f for i in chosen for f in self.stated[i]}
 
 
 def pool_of(worth: Floats, forced: int | None) -> list[int]:
@@ -248,13 +289,14 @@ def scaled_worth(worth: Floats) -> Floats:
     return np.asarray((worth - low) / (high - low), dtype=np.float64)
 
 
-def _shared_facts(concepts: Concepts, pool: Sequence[int]) -> list[int]:
-    """The facts that two or more pooled sentences state, ascending."""
-    seen: dict[int, int] = {}
+def _one_main_per_fact(pool: Sequence[int], facts: Repeats) -> list[list[int]]:
+    """For each fact that is the main content of two or more pooled sentences, those sentences:
+    at most one of each group may enter (the exact programme's form of :class:`Repeats`)."""
+    mains: dict[int, list[int]] = {}
     for i in pool:
-        for fact in concepts.facts[i]:
-            seen[fact] = seen.get(fact, 0) + 1
-    return sorted(f for f, count in seen.items() if count >= 2)
+        for fact in facts.main[i]:
+            mains.setdefault(fact, []).append(i)
+    return [group for _, group in sorted(mains.items()) if len(group) >= 2]
 
 
 def _solve(
@@ -265,7 +307,7 @@ def _solve(
     words: Sequence[int],
     budget: int,
     limit: int,
-    exclusive: Sequence[Sequence[int]],
+    facts: Repeats,
     forced: int | None,
 ) -> list[int]:
     """The optimal pooled sentences (HiGHS); concepts held by one sentence join its value."""
@@ -299,7 +341,7 @@ def _solve(
         add_row([(sentences + k, 1.0)] + [(column[i], -1.0) for i in holders[key]], 0.0)
         for i in holders[key]:  # and is covered by every chosen sentence stating it (tighter LP)
             add_row([(column[i], 1.0), (sentences + k, -1.0)], 0.0)
-    for group in exclusive:
+    for group in _one_main_per_fact(pool, facts):
         add_row([(column[i], 1.0) for i in group], 1.0)
     size = sentences + len(shared)
     matrix = coo_array((data, (rows, columns)), shape=(len(upper), size)).tocsr()
@@ -328,22 +370,15 @@ def _greedy(
     words: Sequence[int],
     budget: int,
     limit: int,
-    exclusive: Sequence[Sequence[int]],
+    facts: Repeats,
     forced: int | None,
     cost_power: float,
 ) -> list[int]:
     """The budgeted greedy rule (Khuller, Moss & Naor 1999; Lin & Bilmes 2010): repeatedly take the
-    sentence that fits and adds the most uncovered weight per word (``** cost_power``); then keep
-    the better of that and the best single sentence that fits, which bounds it at (1 - 1/e) / 2 of
-    the optimum for ``cost_power`` 1.  Each step scans the pool's uncovered concepts once."""
-    concepts_of: dict[int, list[tuple[str, object]]] = {}
-    for key in sorted(holders, key=repr):
-        for i in holders[key]:
-            concepts_of.setdefault(i, []).append(key)
-    exclusive_of: dict[int, list[int]] = {}
-    for group in exclusive:
-        for i in group:
-            exclusive_of.setdefault(i, []).extend(j for j in group if j != i)
+    open sentence that fits and adds the most uncovered weight per word (``** cost_power``); then
+    keep the better of that and the best single sentence that fits, which bounds it at
+    (1 - 1/e) / 2 of the optimum for ``cost_power`` 1.  Each step scans the pool once."""
+    concepts_of = _concepts_of(holders)
 
     def total(chosen: Sequence[int]) -> float:
         keys = {k for i in chosen for k in concepts_of.get(i, ())}
@@ -352,12 +387,12 @@ def _greedy(
     def run(start: list[int]) -> list[int]:
         chosen = list(start)
         covered = {k for i in chosen for k in concepts_of.get(i, ())}
-        closed = set(chosen) | {j for i in chosen for j in exclusive_of.get(i, ())}
+        told = facts.told(chosen)
         used = sum(words[i] for i in chosen)
         while len(chosen) < limit:
             best, best_ratio = -1, 0.0
             for i in pool:
-                if i in closed or used + words[i] > budget:
+                if i in chosen or used + words[i] > budget or not facts.open(i, told):
                     continue
                 gain = bonus[i] + sum(value[k] for k in concepts_of.get(i, ()) if k not in covered)
                 ratio = gain / max(1, words[i]) ** cost_power
@@ -367,22 +402,31 @@ def _greedy(
                 return chosen
             chosen.append(best)
             covered.update(concepts_of.get(best, ()))
-            closed.add(best)
-            closed.update(exclusive_of.get(best, ()))
+            told.update(facts.stated[best])
             used += words[best]
         return chosen
 
     start = [forced] if forced is not None else []
     chosen = run(start)
+    told = facts.told(start)
     singles = [
         [*start, i]
         for i in pool
-        if i != forced
-        and sum(words[j] for j in start) + words[i] <= budget
-        and not set(exclusive_of.get(i, ())) & set(start)
+        if i != forced and sum(words[j] for j in start) + words[i] <= budget and facts.open(i, told)
     ]
     best_single = max(singles, key=total, default=start)
     return chosen if total(chosen) >= total(best_single) else best_single
+
+
+def _concepts_of(
+    holders: dict[tuple[str, object], list[int]],
+) -> dict[int, list[tuple[str, object]]]:
+    """Each pooled sentence's valued concepts (in a fixed order)."""
+    concepts_of: dict[int, list[tuple[str, object]]] = {}
+    for key in sorted(holders, key=repr):
+        for i in holders[key]:
+            concepts_of.setdefault(i, []).append(key)
+    return concepts_of
 
 
 def _fill(
@@ -390,30 +434,32 @@ def _fill(
     pool: Sequence[int],
     value: dict[tuple[str, object], float],
     holders: dict[tuple[str, object], list[int]],
-    bonus: dict[int, float],
+    worth: Floats,
     words: Sequence[int],
     max_words: int,
     limit: int,
-    exclusive: Sequence[Sequence[int]],
+    facts: Repeats,
 ) -> list[int]:
-    """Add the sentences adding most uncovered weight until ``max_words`` is reached (the last may
-    run over), keeping each fact once when asked."""
+    """Fill the word budget: while the brief is short of ``max_words`` and open sentences remain,
+    add the one adding the most uncovered concept weight (ties: the model's worth, then the first),
+    even when it adds none; the last may run over the budget, as every system's does."""
     result = list(chosen)
-    covered = {key for key in value if any(i in result for i in holders[key])}
-    gains: dict[int, list[tuple[str, object]]] = {}
-    for key in value:
-        for i in holders[key]:
-            gains.setdefault(i, []).append(key)
-    while sum(words[i] for i in result) < max_words and len(result) < limit:
-        blocked = {i for group in exclusive if set(group) & set(result) for i in group}
-        open_ = [i for i in pool if i not in result and i not in blocked]
+    concepts_of = _concepts_of(holders)
+    covered = {k for i in result for k in concepts_of.get(i, ())}
+    told = facts.told(result)
+    used = sum(words[i] for i in result)
+    while used < max_words and len(result) < limit:
+        open_ = [i for i in pool if i not in result and facts.open(i, told)]
         if not open_:
             break
 
-        def gain(i: int) -> float:
-            return bonus[i] + sum(value[k] for k in gains.get(i, ()) if k not in covered)
+        def rank(i: int) -> tuple[float, float, int]:
+            gain = sum(value[k] for k in concepts_of.get(i, ()) if k not in covered)
+            return (gain, float(worth[i]), -i)
 
-        best = max(open_, key=lambda i: (gain(i), -i))
+        best = max(open_, key=rank)
         result.append(best)
-        covered.update(gains.get(best, ()))
+        covered.update(concepts_of.get(best, ()))
+        told.update(facts.stated[best])
+        used += words[best]
     return result

@@ -97,7 +97,7 @@ class SentenceModel:
                 "bigram_min_docs": self.coverage_weights.bigram_min_docs,
                 "fact_weight": self.coverage_weights.fact_weight,
                 "sentence_weight": self.coverage_weights.sentence_weight,
-                "facts_once": self.coverage_weights.facts_once,
+                "main_fact_share": self.coverage_weights.main_fact_share,
                 "bigram_model": None
                 if self.coverage_weights.bigram_model is None
                 else [round(v, 6) for v in self.coverage_weights.bigram_model],
@@ -140,11 +140,20 @@ def _weights(data: object) -> Weights | None:
         bigram_min_docs=int(data["bigram_min_docs"]),
         fact_weight=_number(data["fact_weight"]),
         sentence_weight=_number(data["sentence_weight"]),
-        facts_once=bool(data["facts_once"]),
+        main_fact_share=_main_fact_share(data),
         bigram_model=_bigram_model(data.get("bigram_model")),
         solver=str(data.get("solver", "greedy")),
         cost_power=_number(data.get("cost_power", 1.0)),
     )
+
+
+def _main_fact_share(data: dict[str, object]) -> float | None:
+    """The repeat threshold; a model written before it had "facts_once" (true: any shared fact
+    closes a sentence, the threshold 0; false: facts may repeat)."""
+    if "main_fact_share" not in data:
+        return 0.0 if data.get("facts_once") else None
+    share = data["main_fact_share"]
+    return None if share is None else _number(share)
 
 
 def _bigram_model(data: object) -> tuple[float, ...] | None:
