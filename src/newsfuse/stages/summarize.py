@@ -8,12 +8,13 @@ roundups): the facts it states (from the corroboration stage: how many, how many
 the best of them has), how many other outlets carry a matching sentence, closeness to the whole
 story and to the outlets' headlines, position, length, quotation, figures, words that lean on
 missing context.  Selection is a concept-coverage programme (:mod:`newsfuse.stages.brief.coverage`,
-Gillick & Favre's objective solved exactly): the sentences that cover the most weight of the story's
-concepts (content-word bigrams, and the corroboration stage's facts) within the budget, each concept
-counted once, plus the model's worth; a sentence whose main content is a fact already stated is
-left out (how much of a sentence "main" means is chosen with the weights on validation data), and
-a brief short of its word budget is filled with the best sentences still open.  A model without coverage settings falls back to the greedy
-rule of :mod:`newsfuse.stages.brief.select` (each fact once).  When the story has moved to a new
+Gillick & Favre's objective, solved by the budgeted greedy rule): the sentences that cover the most
+weight of the story's concepts (content-word bigrams, and the corroboration stage's facts) within
+the budget, each concept counted once, plus the model's worth; a sentence whose main content is a
+fact already stated is left out (how much of a sentence "main" means is chosen with the weights on
+validation data), and a brief short of its word budget is filled with the best sentences still
+open.  A model without coverage settings falls back to the greedy rule of
+:mod:`newsfuse.stages.brief.select` (each fact once).  When the story has moved to a new
 phase, the best sentence reporting it is forced in and leads the brief
 (:mod:`newsfuse.stages.brief.order`); the rest follow by phase, time and
 position.  References that lean on missing context are resolved for display with the naming passage
