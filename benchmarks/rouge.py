@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from nltk.stem import PorterStemmer  # type: ignore[import-untyped]
 
-__all__ = ["Scores", "rouge", "tokens"]
+__all__ = ["Scores", "rouge", "rouge2_recall", "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _PORTER = PorterStemmer()
@@ -98,3 +98,12 @@ def rouge(candidate: str, reference: str, *, stem: bool = True) -> Scores:
     """ROUGE-1/2/L F1 of ``candidate`` against ``reference`` (see the module docstring)."""
     cand, ref = tokens(candidate, stem=stem), tokens(reference, stem=stem)
     return Scores(rouge_n(cand, ref, 1), rouge_n(cand, ref, 2), rouge_l(cand, ref))
+
+
+def rouge2_recall(candidate: str, reference: str, *, words: int = 100) -> float:
+    """DUC-style ROUGE-2 recall: the candidate cut to its first ``words`` words (whitespace
+    tokens, as DUC truncates a summary), clipped bigram overlap over the reference's bigrams."""
+    cut = " ".join(candidate.split()[:words])
+    cand, ref = _ngrams(tokens(cut), 2), _ngrams(tokens(reference), 2)
+    total = sum(ref.values())
+    return sum((cand & ref).values()) / total if total else 0.0

@@ -12,7 +12,7 @@ from collections import Counter
 from functools import cache
 from typing import Any
 
-__all__ = ["cosine", "sparse_rows", "stem", "terms", "tfidf"]
+__all__ = ["cosine", "sparse_rows", "stem", "stop_words", "terms", "tfidf"]
 
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
 
@@ -22,6 +22,11 @@ def terms(text: str) -> list[str]:
     stop_words = _stop_words()
     words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
     return [stem(w) for w in words if w not in stop_words and len(w) > 1]
+
+
+def stop_words() -> frozenset[str]:
+    """The stop words :func:`terms` drops (spaCy's English list)."""
+    return _stop_words()
 
 
 @cache

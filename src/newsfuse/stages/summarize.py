@@ -1,4 +1,4 @@
-"""The cited brief: the sentences that cover the story's most important facts, each fact once,
+"""The cited brief: the sentences that cover the story's most important facts, none repeating one,
 in the story's order, with what changed first, every sentence citing every passage that supports it.
 
 Each sentence of each article is a candidate (fragments, sentences that open by pointing back — "He
@@ -7,10 +7,16 @@ model over signals computed once (:mod:`newsfuse.stages.brief.scorer`, fitted on
 roundups): the facts it states (from the corroboration stage: how many, how many independent sources
 the best of them has), how many other outlets carry a matching sentence, closeness to the whole
 story and to the outlets' headlines, position, length, quotation, figures, words that lean on
-missing context.  Selection (:mod:`newsfuse.stages.brief.select`) takes the most valuable sentences
-within the budget and excludes every sentence stating a fact already told: no two brief sentences
-state one fact.  When the story has moved to a new phase, the best sentence reporting it is taken
-first and leads the brief (:mod:`newsfuse.stages.brief.order`); the rest follow by phase, time and
+missing context.  Selection is a concept-coverage programme (:mod:`newsfuse.stages.brief.coverage`,
+Gillick & Favre's objective, solved by the budgeted greedy rule): the sentences that cover the most
+weight of the story's concepts (content-word bigrams, and the corroboration stage's facts) within
+the budget, each concept counted once, plus the model's worth; a sentence whose main content is a
+fact already stated is left out (how much of a sentence "main" means is chosen with the weights on
+validation data), and a brief short of its word budget is filled with the best sentences still
+open.  A model without coverage settings falls back to the greedy rule of
+:mod:`newsfuse.stages.brief.select` (each fact once).  When the story has moved to a new
+phase, the best sentence reporting it is forced in and leads the brief
+(:mod:`newsfuse.stages.brief.order`); the rest follow by phase, time and
 position.  References that lean on missing context are resolved for display with the naming passage
 cited (:mod:`newsfuse.stages.brief.standalone`), a figure the outlets dispute is followed by a line
 giving both sides, and the title takes no side (:mod:`newsfuse.stages.brief.title`).
@@ -49,7 +55,8 @@ from newsfuse.models import (
     Story,
     content_id,
 )
-from newsfuse.stages.brief.concepts import facts_of_sentences
+from newsfuse.stages.brief.concepts import fact_shares
+from newsfuse.stages.brief.coverage import Concepts, bigrams, cover, document_frequency
 from newsfuse.stages.brief.order import (
     Placed,
     latest_development,
@@ -191,6 +198,7 @@ class Candidates:
     features: npt.NDArray[np.float64]  # rows: candidates; columns: scorer.FEATURES
     # the candidates that are lead passages of the latest phase's articles (when the story moved)
     reporting_latest: tuple[int, ...]
+    concepts: Concepts  # what each candidate covers, for the concept-coverage selection
 
     @property
     def texts(self) -> list[str]:
@@ -237,11 +245,36 @@ def candidate_table(
     all_vectors = sparse_rows(tfidf([terms(c.text) for c in items] + [terms(t) for t in titles]))
     vectors, title_vectors = all_vectors[: len(items)], all_vectors[len(items) :]
     supporters = _supporters(items, vectors, settings.support_threshold)
-    stated = facts_of_sentences([c.span for c in items], context.facts)
+    shares = fact_shares([c.span for c in items], context.facts)
+    stated = [tuple(found) for found in shares]  # the facts each states, ascending
     latest = latest_development(context.phases)
     features = _features(items, vectors, title_vectors, supporters, stated, context, latest)
     reporting = reporting_phase([c.span for c in items], latest) if latest is not None else []
-    return Candidates(items, vectors, supporters, stated, features, tuple(reporting))
+    concepts = _concepts(ordered, items, stated, shares, context)
+    return Candidates(items, vectors, supporters, stated, features, tuple(reporting), concepts)
+
+
+def _concepts(
+    ordered: Sequence[Article],
+    items: Sequence[_Candidate],
+    stated: Sequence[tuple[int, ...]],
+    shares: Sequence[Mapping[int, float]],
+    context: BriefContext,
+) -> Concepts:
+    """The candidates' bigrams, counted per near-duplicate family (wire copies count once)."""
+    families: dict[str, list[str]] = {}
+    for article in ordered:
+        families.setdefault(article.dup_group or article.id, []).append(article.text)
+    return Concepts(
+        bigrams=[bigrams(c.text) for c in items],
+        frequency=document_frequency([families[key] for key in sorted(families)]),
+        families=len(families),
+        facts=stated,
+        fact_sources=[f.independent_sources for f in context.facts],
+        positions=[c.position for c in items],
+        fact_shares=shares,
+        headline=frozenset().union(*(bigrams(a.title) for a in ordered if a.title)),
+    )
 
 
 def select_brief(
@@ -250,12 +283,28 @@ def select_brief(
     """The chosen candidates, best first; when the story moved, the most valuable sentence
     reporting its latest phase comes first (what changed)."""
     value = model.value(table.features)
+    forced = None
     if table.reporting_latest:
         latest = list(table.reporting_latest)
-        value[latest[int(np.argmax(value[latest]))]] = np.inf  # ties: the first
+        forced = latest[int(np.argmax(value[latest]))]  # ties: the first
+    words = [len(c.text.split()) for c in table.items]
+    if model.coverage_weights is not None and any(table.facts):
+        # concept coverage needs the facts to tell a repeat; a story without facts (a bare call,
+        # claims too short to align) keeps the greedy rule with its lexical repeat check
+        return cover(
+            table.concepts,
+            value,
+            words,
+            model.coverage_weights,
+            limit=limit,
+            max_words=max_words,
+            forced=forced,
+        )
+    if forced is not None:
+        value[forced] = np.inf
     return choose(
         value,
-        [len(c.text.split()) for c in table.items],
+        words,
         table.facts,
         table.vectors,
         limit=limit,

@@ -4,9 +4,11 @@ The weights are not set by hand: ``benchmarks/brief.py`` fits them (ridge regres
 standardised) on the *train* part of AllSides roundups to predict how much of a sentence a neutral
 human summary of the story repeats (its share of bigrams and words found in the summary), chooses
 the ridge strength and the selection settings on the *validation* part, and writes
-``brief_model.json`` beside this module (under 1 kB).  Selection ranks by :meth:`SentenceModel.value`:
-the predicted worth plus a concept-coverage term per fact the sentence states, per a power of its
-length, both also chosen on validation.  Signals that do not vary on the
+``brief_model.json`` beside this module (about 1 kB).  It also carries the selection settings
+chosen on validation with the weights: :attr:`SentenceModel.coverage_weights`, the concept-coverage
+objective's weights (and its learned bigram weights; :mod:`newsfuse.stages.brief.coverage`), which
+takes :meth:`SentenceModel.value` as each sentence's own worth; without them the greedy rule ranks
+by that value (plus a term per fact stated, per a power of its length).  Signals that do not vary on the
 roundups (they carry no publication dates, so ``latest`` is always 0) get weight 0 there; recency
 is handled by the order step, which leads with what changed.
 """
@@ -20,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from newsfuse.stages.brief.coverage import Weights
 
 __all__ = ["FEATURES", "SentenceModel", "load_model"]
 
@@ -57,6 +61,8 @@ class SentenceModel:
     redundancy: float | None  # lexical cosine at which a sentence repeats a chosen one (None: off)
     coverage: float = 0.0  # added per fact a sentence states: the concept-coverage term
     length_power: float = 0.0  # value divided by (words / 30) ** length_power: worth per word
+    # the concept-coverage objective (:mod:`newsfuse.stages.brief.coverage`); None: greedy by value
+    coverage_weights: Weights | None = None
 
     def score(self, features: Floats) -> Floats:
         """Predicted worth of each row of ``features`` (columns in :data:`FEATURES` order)."""
@@ -85,6 +91,19 @@ class SentenceModel:
             "redundancy": self.redundancy,
             "coverage": round(self.coverage, 6),
             "length_power": self.length_power,
+            "coverage_weights": None
+            if self.coverage_weights is None
+            else {
+                "bigram_min_docs": self.coverage_weights.bigram_min_docs,
+                "fact_weight": self.coverage_weights.fact_weight,
+                "sentence_weight": self.coverage_weights.sentence_weight,
+                "main_fact_share": self.coverage_weights.main_fact_share,
+                "bigram_model": None
+                if self.coverage_weights.bigram_model is None
+                else [round(v, 6) for v in self.coverage_weights.bigram_model],
+                "solver": self.coverage_weights.solver,
+                "cost_power": self.coverage_weights.cost_power,
+            },
         }
 
 
@@ -109,7 +128,39 @@ def model_from_json(data: dict[str, object], source: str) -> SentenceModel:
         redundancy=float(redundancy) if isinstance(redundancy, int | float) else None,
         coverage=_number(data.get("coverage", 0.0)),
         length_power=_number(data.get("length_power", 0.0)),
+        coverage_weights=_weights(data.get("coverage_weights")),
     )
+
+
+def _weights(data: object) -> Weights | None:
+    if data is None:
+        return None
+    assert isinstance(data, dict)
+    return Weights(
+        bigram_min_docs=int(data["bigram_min_docs"]),
+        fact_weight=_number(data["fact_weight"]),
+        sentence_weight=_number(data["sentence_weight"]),
+        main_fact_share=_main_fact_share(data),
+        bigram_model=_bigram_model(data.get("bigram_model")),
+        solver=str(data.get("solver", "greedy")),
+        cost_power=_number(data.get("cost_power", 1.0)),
+    )
+
+
+def _main_fact_share(data: dict[str, object]) -> float | None:
+    """The repeat threshold; a model written before it had "facts_once" (true: any shared fact
+    closes a sentence, the threshold 0; false: facts may repeat)."""
+    if "main_fact_share" not in data:
+        return 0.0 if data.get("facts_once") else None
+    share = data["main_fact_share"]
+    return None if share is None else _number(share)
+
+
+def _bigram_model(data: object) -> tuple[float, ...] | None:
+    if data is None:
+        return None
+    assert isinstance(data, list)
+    return tuple(_number(v) for v in data)
 
 
 def _number(value: object) -> float:
