@@ -39,6 +39,7 @@ from newsfuse.stages.published import EARLIEST_YEAR, LATEST_YEAR
 __all__ = [
     "CLUSTER_SCORERS",
     "ENV_PREFIX",
+    "MERGE_LINKAGES",
     "USER_AGENT",
     "WORKING_FOLDER_FILE",
     "AlignSettings",
@@ -264,6 +265,7 @@ class DedupeSettings:
 
 
 CLUSTER_SCORERS: Final = ("learned", "cosine")
+MERGE_LINKAGES: Final = ("learned", "link", "cosine")
 """The story tracker's scorers: the learned link model, or the earlier hand-mixed cosine."""
 
 
@@ -342,13 +344,16 @@ class ClusterSettings:
     )
     max_postings_read: int = setting(512, "Postings read per article, rarest features first.")
     scorer: str = setting("learned", "learned (the fitted link model) or cosine (the hand mix).")
-    link_threshold: float = setting(0.45, "Link probability to join a story (scorer = learned).")
+    link_threshold: float = setting(0.9, "Link probability to join a story (scorer = learned).")
     members: int = setting(4, "Recent articles per story the learned scorer compares with.")
     rescore: int = setting(12, "Candidates, closest by centroid, given link features.")
     member_terms: int = setting(40, "Terms each kept member holds.")
     prior: bool = setting(True, "Add background document frequencies of public news to the IDF.")
     merge_threshold: float = setting(
-        1.0, "Member cosine at which two live stories merge (1.0: never; learned scorer only)."
+        0.3, "Linkage at which two live stories merge (1.0: never; learned scorer only)."
+    )
+    merge_linkage: str = setting(
+        "learned", "learned (merge model), link (member link probability) or cosine."
     )
 
     def __post_init__(self) -> None:
@@ -372,6 +377,8 @@ class ClusterSettings:
             raise ValueError("members, rescore and member_terms must be >= 1")
         if not 0.0 <= self.merge_threshold <= 1.0:
             raise ValueError("merge_threshold must be in [0, 1]")
+        if self.merge_linkage not in MERGE_LINKAGES:
+            raise ValueError(f"merge_linkage must be one of {', '.join(MERGE_LINKAGES)}")
 
     @property
     def learned(self) -> bool:
