@@ -77,19 +77,19 @@ MEMBER_BATCH = "tracker's member cosines + agglomerative (batch, all pairs)"
 SINGLE_PASS = "TF-IDF single pass"
 AGGLOMERATIVE = "TF-IDF + agglomerative (batch)"
 
-LINK_THRESHOLDS = [0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.70, 0.80]
-CONSOLIDATED_LINK_THRESHOLDS = [0.70, 0.80, 0.90]
+LINK_THRESHOLDS = [0.40, 0.45, 0.50, 0.60]
+CONSOLIDATED_LINK_THRESHOLDS = [0.80, 0.90]
 LINK_AND_MERGE = [
     (link, merge) for link in CONSOLIDATED_LINK_THRESHOLDS for merge in (0.30, 0.40, 0.50)
 ]
 """The tracker with consolidation chooses its link and merge thresholds together, on the same
 validation sets (a stricter join, since consolidation recovers the recall)."""
-LINK_LINKAGE = [(link, merge) for link in (0.70, 0.90) for merge in (0.30, 0.40, 0.50)]
-COSINE_LINK_AND_MERGE = [(link, merge) for link in (0.70, 0.90) for merge in (0.16, 0.20, 0.25)]
+LINK_LINKAGE = [(0.70, 0.40), (0.90, 0.30), (0.90, 0.40)]
+COSINE_LINK_AND_MERGE = [(0.80, 0.16), (0.90, 0.16), (0.90, 0.20)]
 LINK_BATCH_THRESHOLDS = [0.01, 0.02, 0.03, 0.05, 0.08, 0.12]
 MEMBER_BATCH_THRESHOLDS = [0.10, 0.15, 0.20, 0.25, 0.30]
-COSINE_THRESHOLDS = [0.16, 0.20, 0.24, 0.28, 0.32, 0.36, 0.40]
-SINGLE_PASS_THRESHOLDS = [0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50]
+COSINE_THRESHOLDS = [0.16, 0.20, 0.24, 0.28]
+SINGLE_PASS_THRESHOLDS = [0.15, 0.20, 0.25, 0.30, 0.35]
 AGGLOMERATIVE_THRESHOLDS = [0.70, 0.75, 0.80, 0.85, 0.88, 0.90, 0.92, 0.94, 0.96, 0.98]
 
 Pool = list[tuple[Article, str]]

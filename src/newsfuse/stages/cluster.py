@@ -55,10 +55,14 @@ its link features for the ``rescore`` candidates closest by centroid cosine only
 Cost, all told: one ``add`` reads at most ``max_postings_read`` postings, scores at most
 ``max_candidates`` stories by centroid and computes link features for ``rescore`` of them against
 at most ``members`` kept articles each, so it does not grow with the corpus, and a new article never
-re-clusters anything.  :meth:`StoryTracker.consolidate` (off by default, ``merge_threshold``) is
-the batch step a store runs once per commit: for each story that took an article since the last
-call, one candidate search and at most ``max_candidates`` × ``members``² member cosines, and the
-same again for each merge it makes; linear in the articles of the commit.
+re-clusters anything.  :meth:`StoryTracker.consolidate` (``merge_threshold``; on by default) is
+the batch step a store runs once per commit (and :func:`cluster` once per batch): the join on
+arrival is strict (``link_threshold`` 0.9) and consolidation joins, closest pair first, the
+stories the learned merge model (:mod:`newsfuse.stages.cluster_merging`) finds to be one.  For
+each story that took an article since the last call: one candidate search, ``members`` ×
+``max_candidates`` link features (each against at most ``members`` kept articles) and
+``members``² member cosines per candidate, and the same again for each merge it makes; linear in
+the articles of the commit, never the corpus.
 
 Everything the tracker holds is plain dicts, lists and numbers: :meth:`StoryTracker.state`
 and :meth:`StoryTracker.from_state` round-trip through JSON.
@@ -131,7 +135,7 @@ _CAPITALISED = re.compile(r"(?<![.!?:\"“‘]\s)(?<!\n)(?<!^)\b[A-Z][\w’'-]*(
 class StoryMerge:
     """Later articles showed two stories to be one: ``absorbed`` was merged into ``into``.
 
-    ``similarity`` is the (time-decayed) average cosine between their kept members that decided
+    ``similarity`` is the (time-decayed) linkage (``merge_linkage``) between the two that decided
     it.  A store records it so ``newsfuse stories`` can say where a story went.
     """
 
@@ -280,14 +284,14 @@ class StoryTracker:
 
     def consolidate(self) -> list[StoryMerge]:
         """Merge the stories that changed since the last call with their candidate stories, closest
-        pair first, while a pair's average member cosine reaches ``merge_threshold``; the merges
-        (also kept for :meth:`take_merges`).
+        pair first, while a pair's linkage (``merge_linkage``: the learned merge model by default)
+        reaches ``merge_threshold``; the merges (also kept for :meth:`take_merges`).
 
         The offline step of the tracker (a batch clustering's average linkage, on the stories the
         new articles touched): call it after a batch of :meth:`add` (``cluster()`` and the store's
-        ingest call it once per commit).  Cost: one candidate search and at most
-        ``max_candidates`` × ``members``² member cosines per changed story, and again per merge;
-        never the whole corpus.  A story's id, once given by :meth:`add`, may be merged away here.
+        ingest call it once per commit).  Cost per changed story, and again per merge: one
+        candidate search, ``members`` × ``max_candidates`` link features and ``max_candidates`` ×
+        ``members``² member cosines; never the whole corpus.  A story's id, once given by :meth:`add`, may be merged away here.
         """
         dirty, self._dirty = sorted(self._dirty), set()
         if not self.settings.merging:
