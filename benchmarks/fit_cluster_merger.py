@@ -50,7 +50,7 @@ def pairs(
     for seed in range(seeds):
         order = [a for a, _ in pool]
         random.Random(2000 + seed).shuffle(order)
-        tracker = StoryTracker(ClusterSettings(link_threshold=LINK_THRESHOLD))
+        tracker = StoryTracker(ClusterSettings(link_threshold=LINK_THRESHOLD, merge_threshold=1.0))
         for article in order:
             tracker.add(article)
         stories = tracker.stories()

@@ -518,3 +518,20 @@ def test_a_fresh_tracker_knows_common_words_from_its_background_counts(
     assert {said, merrow} <= set(terms(harbour[0].text))
     assert alone._idf(said) == alone._idf(merrow)
     assert with_prior._idf(said) < with_prior._idf(merrow) - 1.0
+
+
+def test_the_merge_model_scores_two_reports_of_one_story_above_two_stories(
+    harbour: list[Article], istanbul: list[Article]
+) -> None:
+    """The merge features are symmetric and in [0, 1], and the learned merge model finds two
+    reports of the harbour strike far likelier one story than a harbour and an Istanbul report."""
+    from newsfuse.stages.cluster_merging import MERGE_FEATURES, merge_model
+
+    tracker = StoryTracker(ClusterSettings(link_threshold=1.0, merge_threshold=1.0))
+    first, second, other = (tracker.add(a) for a in (harbour[0], harbour[1], istanbul[0]))
+    same = tracker.merge_features(first, second)
+    assert len(same) == len(MERGE_FEATURES)
+    assert same == pytest.approx(tracker.merge_features(second, first))
+    apart = tracker.merge_features(first, other)
+    assert all(0.0 <= v <= 1.0 for v in [*same, *apart])
+    assert merge_model().probability(same) > 0.5 > 0.1 > merge_model().probability(apart)
