@@ -71,21 +71,24 @@ rest test.  Written down once; never changed after the first report."""
 
 ECB_VAL, ECB_TEST = "ECB+ validation", "ECB+ test"
 ROUNDUPS_VAL, ROUNDUPS_TEST = "roundups validation", "roundups test"
-TRACKER = "newsfuse StoryTracker (default: one pass + consolidation, learned merge model)"
+TRACKER = "newsfuse StoryTracker (default: learned link model, one pass; consolidation off)"
+MERGED = "newsfuse StoryTracker + consolidation, learned merge model (merge_linkage='learned')"
 LINK_BATCH = "tracker's link probabilities + agglomerative (batch, all pairs)"
 MEMBER_BATCH = "tracker's member cosines + agglomerative (batch, all pairs)"
 SINGLE_PASS = "TF-IDF single pass"
 AGGLOMERATIVE = "TF-IDF + agglomerative (batch)"
 
 LINK_THRESHOLDS = [0.40, 0.45, 0.50, 0.60]
-CONSOLIDATED_LINK_THRESHOLDS = [0.80, 0.90]
+CONSOLIDATED_LINK_THRESHOLDS = [0.45, 0.60, 0.80, 0.90]
 LINK_AND_MERGE = [
-    (link, merge) for link in CONSOLIDATED_LINK_THRESHOLDS for merge in (0.30, 0.40, 0.50)
+    (link, merge) for link in CONSOLIDATED_LINK_THRESHOLDS for merge in (0.30, 0.50, 0.70)
 ]
 """The tracker with consolidation chooses its link and merge thresholds together, on the same
 validation sets (a stricter join, since consolidation recovers the recall)."""
-LINK_LINKAGE = [(0.70, 0.40), (0.90, 0.30), (0.90, 0.40)]
-COSINE_LINK_AND_MERGE = [(0.80, 0.16), (0.90, 0.16), (0.90, 0.20)]
+LINK_LINKAGE = [(0.70, 0.40)]
+COSINE_LINK_AND_MERGE = [(0.80, 0.16)]
+"""The two other linkages run at the thresholds they were chosen at on the validation sets in an
+earlier run of this script (grids trimmed to fit a shared two-core machine)."""
 LINK_BATCH_THRESHOLDS = [0.01, 0.02, 0.03, 0.05, 0.08, 0.12]
 MEMBER_BATCH_THRESHOLDS = [0.10, 0.15, 0.20, 0.25, 0.30]
 COSINE_THRESHOLDS = [0.16, 0.20, 0.24, 0.28]
@@ -352,8 +355,9 @@ def main() -> int:
     one_pass = replace(default, merge_threshold=1.0)
     link_merge = ("link_threshold", "merge_threshold")
     systems: list[tuple[str, System, Sequence[Threshold], int]] = [
+        (TRACKER, tracker_system(one_pass), LINK_THRESHOLDS, orders),
         (
-            TRACKER,
+            MERGED,
             tracker_system(replace(default, merge_linkage="learned"), link_merge),
             LINK_AND_MERGE,
             orders,
@@ -363,12 +367,6 @@ def main() -> int:
             "(merge_linkage='link')",
             tracker_system(replace(default, merge_linkage="link"), link_merge),
             LINK_LINKAGE,
-            orders,
-        ),
-        (
-            "newsfuse StoryTracker, one pass only (merge_threshold = 1)",
-            tracker_system(one_pass),
-            LINK_THRESHOLDS,
             orders,
         ),
         (
@@ -454,13 +452,11 @@ def main() -> int:
             for label, *_ in systems
         ),
     ]
-    ours = results[TRACKER]
     baselines = (SINGLE_PASS, AGGLOMERATIVE)
     best_baseline = {name: max(results[b][name].f1 for b in baselines) for name in reported}
     ceiling = {
         name: max(results[b][name].f1 for b in (LINK_BATCH, MEMBER_BATCH)) for name in reported
     }
-    spread = {name: ours[name].spread for name in reported}
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "MISSED"
@@ -468,38 +464,41 @@ def main() -> int:
     def each(name: str, value: float, target: float) -> str:
         return f"{name} {value:.3f} ({verdict(value >= target)})"
 
-    lines += [
-        "",
-        "## Targets (the tracker as shipped: one pass + consolidation)",
-        "",
-        "- BCubed F1 ≥ 0.90 on ECB+: "
-        + ", ".join(each(n, ours[n].f1, 0.90) for n in (ECB_VAL, ECB_TEST))
-        + ".",
-        "- BCubed F1 ≥ 0.85 on roundups: "
-        + ", ".join(each(n, ours[n].f1, 0.85) for n in (ROUNDUPS_VAL, ROUNDUPS_TEST))
-        + ".",
-        "- Ahead of every baseline (TF-IDF single pass, TF-IDF agglomerative): "
-        + ", ".join(
-            f"{name} {ours[name].f1:.3f} vs {best_baseline[name]:.3f} "
-            f"({verdict(ours[name].f1 > best_baseline[name])})"
-            for name in reported
-        )
-        + ".",
-        "- F1 spread over arrival orders ≤ 0.01: "
-        + ", ".join(f"{n} {spread[n]:.3f} ({verdict(spread[n] <= 0.01)})" for n in reported)
-        + ".",
-        "- Within 0.03 of the best batch clustering of the same features (average linkage on the "
-        "tracker's link probabilities or member cosines, all pairs): "
-        + ", ".join(
-            f"{name} {ours[name].f1:.3f} vs {ceiling[name]:.3f} "
-            f"({verdict(ours[name].f1 >= ceiling[name] - 0.03)})"
-            for name in reported
-        )
-        + ".",
-        "- Validation-to-test gap (tracker): "
-        f"ECB+ {_gap_cell(ours, ECB_VAL, ECB_TEST)}, roundups "
-        f"{_gap_cell(ours, ROUNDUPS_VAL, ROUNDUPS_TEST)}.",
-    ]
+    for label in (TRACKER, MERGED):
+        ours = results[label]
+        spread = {name: ours[name].spread for name in reported}
+        lines += [
+            "",
+            f"## Targets: {label}",
+            "",
+            "- BCubed F1 ≥ 0.90 on ECB+: "
+            + ", ".join(each(n, ours[n].f1, 0.90) for n in (ECB_VAL, ECB_TEST))
+            + ".",
+            "- BCubed F1 ≥ 0.85 on roundups: "
+            + ", ".join(each(n, ours[n].f1, 0.85) for n in (ROUNDUPS_VAL, ROUNDUPS_TEST))
+            + ".",
+            "- Ahead of every baseline (TF-IDF single pass, TF-IDF agglomerative): "
+            + ", ".join(
+                f"{name} {ours[name].f1:.3f} vs {best_baseline[name]:.3f} "
+                f"({verdict(ours[name].f1 > best_baseline[name])})"
+                for name in reported
+            )
+            + ".",
+            "- F1 spread over arrival orders ≤ 0.01: "
+            + ", ".join(f"{n} {spread[n]:.3f} ({verdict(spread[n] <= 0.01)})" for n in reported)
+            + ".",
+            "- Within 0.03 of the best batch clustering of the same features (average linkage on "
+            "the tracker's link probabilities or member cosines, all pairs): "
+            + ", ".join(
+                f"{name} {ours[name].f1:.3f} vs {ceiling[name]:.3f} "
+                f"({verdict(ours[name].f1 >= ceiling[name] - 0.03)})"
+                for name in reported
+            )
+            + ".",
+            "- Validation-to-test gap: "
+            f"ECB+ {_gap_cell(ours, ECB_VAL, ECB_TEST)}, roundups "
+            f"{_gap_cell(ours, ROUNDUPS_VAL, ROUNDUPS_TEST)}.",
+        ]
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -55,10 +55,10 @@ its link features for the ``rescore`` candidates closest by centroid cosine only
 Cost, all told: one ``add`` reads at most ``max_postings_read`` postings, scores at most
 ``max_candidates`` stories by centroid and computes link features for ``rescore`` of them against
 at most ``members`` kept articles each, so it does not grow with the corpus, and a new article never
-re-clusters anything.  :meth:`StoryTracker.consolidate` (``merge_threshold``; on by default) is
-the batch step a store runs once per commit (and :func:`cluster` once per batch): the join on
-arrival is strict (``link_threshold`` 0.9) and consolidation joins, closest pair first, the
-stories the learned merge model (:mod:`newsfuse.stages.cluster_merging`) finds to be one.  For
+re-clusters anything.  :meth:`StoryTracker.consolidate` (``merge_threshold``; off by default, see
+:class:`ClusterSettings`) is the batch step a store runs once per commit (and :func:`cluster` once
+per batch): it joins, closest pair first, the stories the learned merge model
+(:mod:`newsfuse.stages.cluster_merging`) finds to be one.  For
 each story that took an article since the last call: one candidate search, ``members`` ×
 ``max_candidates`` link features (each against at most ``members`` kept articles) and
 ``members``² member cosines per candidate, and the same again for each merge it makes; linear in
