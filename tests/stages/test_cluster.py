@@ -74,6 +74,10 @@ ONE_PASS = ClusterSettings(link_threshold=0.45, merge_threshold=1.0)
 itself hold whatever the defaults become)."""
 
 
+LEARNED_MERGE = ClusterSettings(link_threshold=0.8, merge_threshold=0.3, merge_linkage="learned")
+"""Consolidation with the learned merge model at the thresholds ``benchmarks/clustering.py`` chose."""
+
+
 def _partition(stories: dict[str, list[str]]) -> set[frozenset[str]]:
     return {frozenset(ids) for ids in stories.values()}
 
@@ -108,7 +112,7 @@ def test_cluster_does_not_depend_on_input_order(
 
 
 def test_an_unrelated_article_starts_its_own_story(harbour: list[Article]) -> None:
-    tracker = StoryTracker(ClusterSettings(link_threshold=0.8, merge_threshold=0.3))
+    tracker = StoryTracker(LEARNED_MERGE)
     for article in harbour:  # a strict join on arrival, then consolidation
         tracker.add(article)
     tracker.consolidate()
@@ -212,7 +216,7 @@ def test_consolidation_keeps_a_week_later_copy_apart(harbour: list[Article]) -> 
     """The time decay holds for merges as for joins: a copy of the last report a week later
     stays a story of its own after consolidation, and the next day's copy joins the story."""
     last = max(harbour, key=lambda a: a.published_at or "")
-    tracker = StoryTracker(ClusterSettings(link_threshold=0.8, merge_threshold=0.3))
+    tracker = StoryTracker(LEARNED_MERGE)
     for article in harbour:
         tracker.add(article)
     tracker.consolidate()

@@ -57,8 +57,9 @@ Cost, all told: one ``add`` reads at most ``max_postings_read`` postings, scores
 at most ``members`` kept articles each, so it does not grow with the corpus, and a new article never
 re-clusters anything.  :meth:`StoryTracker.consolidate` (``merge_threshold``; off by default, see
 :class:`ClusterSettings`) is the batch step a store runs once per commit (and :func:`cluster` once
-per batch): it joins, closest pair first, the stories the learned merge model
-(:mod:`newsfuse.stages.cluster_merging`) finds to be one.  For
+per batch): it joins, closest pair first, the stories whose linkage (``merge_linkage``: mean
+member cosine, or the learned merge model of :mod:`newsfuse.stages.cluster_merging`) reaches
+``merge_threshold``.  With the learned linkage, for
 each story that took an article since the last call: one candidate search, ``members`` ×
 ``max_candidates`` link features (each against at most ``members`` kept articles) and
 ``members``² member cosines per candidate, and the same again for each merge it makes; linear in
@@ -284,8 +285,8 @@ class StoryTracker:
 
     def consolidate(self) -> list[StoryMerge]:
         """Merge the stories that changed since the last call with their candidate stories, closest
-        pair first, while a pair's linkage (``merge_linkage``: the learned merge model by default)
-        reaches ``merge_threshold``; the merges (also kept for :meth:`take_merges`).
+        pair first, while a pair's linkage (``merge_linkage``: mean member cosine, the learned
+        merge model or the mean member link probability) reaches ``merge_threshold``; the merges (also kept for :meth:`take_merges`).
 
         The offline step of the tracker (a batch clustering's average linkage, on the stories the
         new articles touched): call it after a batch of :meth:`add` (``cluster()`` and the store's
