@@ -1,31 +1,36 @@
-"""Story clustering on news the tracker was not fitted on: ECB+ validation topics and the roundups.
+"""Story clustering on news the tracker was not fitted on: ECB+ and roundups, validation and test.
 
-Two data sets, pooled per split, and the systems must recover the true stories:
+Two data sets, each split once into fit / validation / test (the splits are written down where
+they are made and in ``benchmarks/data/README.md``); the systems must recover the true stories:
 
 * **ECB+** (``../shared/bench/events-dev``, :mod:`ecb`): every topic holds two similar but different
   events (two Oscar ceremonies' hosts, two pirate attacks): a story is one event of a topic (the
   ``ecb`` or the ``ecbplus`` files).  Whole documents, no title, no publication times (the web
-  address some files start with is taken out of the text).  ``FIT_TOPICS`` fit the link model
-  (``benchmarks/fit_cluster_scorer.py``), ``CHOOSE_TOPICS`` help choose thresholds, the validation
-  topics of ``train_val_test_split.json`` are reported.  The test topics are never read.
+  address some files start with is taken out of the text).  Fit: ``ecb.FIT_TOPICS`` (the link and
+  merge models, ``benchmarks/fit_cluster_scorer.py``, ``benchmarks/fit_cluster_merger.py``);
+  validation: ``ecb.CHOOSE_TOPICS`` (seed ``ecb.SPLIT_SEED``: 6 of the 25 train topics on disk);
+  test: the ``val`` topics of ``train_val_test_split.json``.  Topics 36–45 are never read.
 * **roundups** (``../shared/bench/roundups-dev``): each line is one story told by three outlets
-  (title + lead).  ``train`` fits the link model; ``val`` is split once, seeded
-  (:data:`ROUNDUPS_SEED`, half of its lines each), into a **validation** half that helps choose
-  thresholds and a **test** half reported once, so the validation-to-test gap is printed.
+  (title + lead).  Fit: ``train``; ``val`` is split once, seeded (:data:`ROUNDUPS_SEED`, half of
+  its lines each), into a **validation** half and a **test** half.
 
-Thresholds: every system's one threshold is chosen on the same choice sets — ECB+ ``CHOOSE_TOPICS``
-and roundups validation — maximising their mean BCubed F1 (one setting for long documents and for
-title + lead alike: the news the tracker meets comes in both forms).  Neither data set carries
-publication times, so the tracker's time window and decay are inactive here (synthetic times would
-only leak the answer); the unit tests check the time behaviour.
+Thresholds: every system's thresholds are chosen on the two validation sets only, maximising their
+mean BCubed F1 (one setting for long documents and for title + lead alike: the news the tracker
+meets comes in both forms); the test sets are run once with them and the validation-to-test gap
+of every system is printed.  Neither data set carries publication times, so the tracker's time
+window and decay are inactive here (synthetic times would only leak the answer); the unit tests
+check the time behaviour.
 
 Systems, side by side in one run:
 
-* ``newsfuse StoryTracker`` (one pass, incremental): the learned link model (the default), the
-  same followed by ``StoryTracker.consolidate()`` (average member linkage over the stories, the
-  batch step; off by default) and the earlier hand-mixed cosine, each fed in three shuffled
-  arrival orders (mean ± standard deviation, and the spread max − min of F1); the whole set is
-  one commit, so consolidation runs once, after the last article;
+* ``newsfuse StoryTracker`` (incremental): one pass with the learned link model, then
+  ``StoryTracker.consolidate()`` with the learned merge model (the default), beside consolidation
+  on the mean member link probability, on the mean member cosine, no consolidation, and the
+  earlier hand-mixed cosine; each fed in three shuffled arrival orders (mean ± standard
+  deviation, and the spread max − min of F1); the whole set is one commit, so consolidation runs
+  once, after the last article;
+* the **batch ceiling of the same features** (:mod:`link_batch`): every article pair scored with
+  the tracker's learned link probability (or its member cosine), average linkage with a threshold;
 * ``TF-IDF single pass``: the classic baseline — scikit-learn TF-IDF (sublinear tf, English stop
   words, fitted on the pooled split) and each article joins the most similar cluster centroid at or
   above the threshold, else starts one; same three orders;
@@ -51,7 +56,8 @@ import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ecb import CHOOSE_TOPICS, load_documents, split_topics
+from ecb import CHOOSE_TOPICS, FIT_TOPICS, SPLIT_SEED, load_documents, split_topics
+from link_batch import average_linkage, similarity_matrices
 from newsfuse.models import Article, content_id
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 
@@ -63,16 +69,30 @@ ROUNDUPS_SEED = 14
 """``random.Random(14).shuffle`` of the ``val`` line numbers; the first half is validation, the
 rest test.  Written down once; never changed after the first report."""
 
-LINK_THRESHOLDS = [0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.70, 0.80]
-MERGE_THRESHOLDS = [0.16, 0.20, 0.25]
-CONSOLIDATED_LINK_THRESHOLDS = [0.60, 0.70, 0.80]
+ECB_VAL, ECB_TEST = "ECB+ validation", "ECB+ test"
+ROUNDUPS_VAL, ROUNDUPS_TEST = "roundups validation", "roundups test"
+TRACKER = "newsfuse StoryTracker (default: learned link model, one pass; consolidation off)"
+MERGED = "newsfuse StoryTracker + consolidation, learned merge model (merge_linkage='learned')"
+LINK_BATCH = "tracker's link probabilities + agglomerative (batch, all pairs)"
+MEMBER_BATCH = "tracker's member cosines + agglomerative (batch, all pairs)"
+SINGLE_PASS = "TF-IDF single pass"
+AGGLOMERATIVE = "TF-IDF + agglomerative (batch)"
+
+LINK_THRESHOLDS = [0.40, 0.45, 0.50, 0.60]
+CONSOLIDATED_LINK_THRESHOLDS = [0.45, 0.60, 0.80, 0.90]
 LINK_AND_MERGE = [
-    (link, merge) for link in CONSOLIDATED_LINK_THRESHOLDS for merge in MERGE_THRESHOLDS
+    (link, merge) for link in CONSOLIDATED_LINK_THRESHOLDS for merge in (0.30, 0.50, 0.70)
 ]
 """The tracker with consolidation chooses its link and merge thresholds together, on the same
-choice sets (a stricter join, since consolidation recovers the recall)."""
-COSINE_THRESHOLDS = [0.16, 0.20, 0.24, 0.28, 0.32, 0.36, 0.40]
-SINGLE_PASS_THRESHOLDS = [0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50]
+validation sets (a stricter join, since consolidation recovers the recall)."""
+LINK_LINKAGE = [(0.70, 0.40)]
+COSINE_LINK_AND_MERGE = [(0.80, 0.16)]
+"""The two other linkages run at the thresholds they were chosen at on the validation sets in an
+earlier run of this script (grids trimmed to fit a shared two-core machine)."""
+LINK_BATCH_THRESHOLDS = [0.01, 0.02, 0.03, 0.05, 0.08, 0.12]
+MEMBER_BATCH_THRESHOLDS = [0.10, 0.15, 0.20, 0.25, 0.30]
+COSINE_THRESHOLDS = [0.16, 0.20, 0.24, 0.28]
+SINGLE_PASS_THRESHOLDS = [0.15, 0.20, 0.25, 0.30, 0.35]
 AGGLOMERATIVE_THRESHOLDS = [0.70, 0.75, 0.80, 0.85, 0.88, 0.90, 0.92, 0.94, 0.96, 0.98]
 
 Pool = list[tuple[Article, str]]
@@ -260,15 +280,38 @@ def agglomerative(pool: Pool, threshold: float, orders: int) -> Run:
     return Run([bcubed(predicted, _gold(pool))], [seconds])
 
 
+_MATRICES: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def same_features_batch(kind: str) -> System:
+    """Average-linkage clustering (batch) of every article pair scored with the tracker's own
+    features (:mod:`link_batch`): ``kind`` "link" (learned link probability) or "member" (member
+    cosine).  The matrices are computed once per evaluation set."""
+    column = {"link": 0, "member": 1}[kind]
+
+    def run(pool: Pool, threshold: Threshold, orders: int) -> Run:
+        assert isinstance(threshold, float)
+        start = time.perf_counter()
+        key = tuple(a.id for a, _ in pool)
+        if key not in _MATRICES:
+            _MATRICES[key] = similarity_matrices([a for a, _ in pool], ClusterSettings())
+        labels = average_linkage(_MATRICES[key][column], threshold)
+        seconds = time.perf_counter() - start
+        predicted = {a.id: label for (a, _), label in zip(pool, labels, strict=True)}
+        return Run([bcubed(predicted, _gold(pool))], [seconds])
+
+    return run
+
+
 def choose(
     system: System, thresholds: Sequence[Threshold], choice_sets: Sequence[Pool], orders: int
-) -> tuple[Threshold, float]:
-    """The threshold with the best mean F1 over the choice sets (ties: the first listed), and it."""
-    scores = {
-        t: statistics.mean(system(pool, t, orders).f1 for pool in choice_sets) for t in thresholds
-    }
+) -> tuple[Threshold, float, list[Run]]:
+    """The threshold with the best mean F1 over the choice sets (ties: the first listed), that F1,
+    and its runs on the choice sets (reported as they are: the validation figures)."""
+    runs = {t: [system(pool, t, orders) for pool in choice_sets] for t in thresholds}
+    scores = {t: statistics.mean(run.f1 for run in found) for t, found in runs.items()}
     best = max(scores, key=lambda t: (scores[t], -list(scores).index(t)))
-    return best, scores[best]
+    return best, scores[best], runs[best]
 
 
 def _cell(values: Sequence[float]) -> str:
@@ -293,6 +336,10 @@ def _chosen_settings(threshold: Threshold) -> dict[str, float]:
     return {"link_threshold": link, "merge_threshold": merge}
 
 
+def _gap_cell(runs: Mapping[str, Run], validation: str, test: str) -> str:
+    return f"{runs[validation].f1 - runs[test].f1:+.3f}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=3, help="shuffled arrival orders")
@@ -300,70 +347,87 @@ def main() -> int:
     orders = args.seeds
 
     roundups_val, roundups_test = roundups_halves()
-    ecb_choose = ecb_pool(CHOOSE_TOPICS)
-    ecb_val = ecb_pool(split_topics()["val"])
-    choice_sets = [ecb_choose, roundups_val]
-    reported = {
-        "ECB+ validation topics": ecb_val,
-        "roundups validation": roundups_val,
-        "roundups test": roundups_test,
-    }
+    ecb_val = ecb_pool(CHOOSE_TOPICS)
+    ecb_test = ecb_pool(split_topics()["val"])
+    choice = {ECB_VAL: ecb_val, ROUNDUPS_VAL: roundups_val}
+    held_out = {ECB_TEST: ecb_test, ROUNDUPS_TEST: roundups_test}
     default = ClusterSettings()
+    one_pass = replace(default, merge_threshold=1.0)
+    link_merge = ("link_threshold", "merge_threshold")
     systems: list[tuple[str, System, Sequence[Threshold], int]] = [
+        (TRACKER, tracker_system(one_pass), LINK_THRESHOLDS, orders),
         (
-            "newsfuse StoryTracker, learned link model (default; one pass)",
-            tracker_system(default),
-            LINK_THRESHOLDS,
-            orders,
-        ),
-        (
-            "newsfuse StoryTracker, learned link model + consolidation (merge_threshold < 1)",
-            tracker_system(default, ("link_threshold", "merge_threshold")),
+            MERGED,
+            tracker_system(replace(default, merge_linkage="learned"), link_merge),
             LINK_AND_MERGE,
             orders,
         ),
         (
+            "newsfuse StoryTracker + consolidation on mean member link probability "
+            "(merge_linkage='link')",
+            tracker_system(replace(default, merge_linkage="link"), link_merge),
+            LINK_LINKAGE,
+            orders,
+        ),
+        (
+            "newsfuse StoryTracker + consolidation on member cosine (merge_linkage='cosine')",
+            tracker_system(replace(default, merge_linkage="cosine"), link_merge),
+            COSINE_LINK_AND_MERGE,
+            orders,
+        ),
+        (
             "newsfuse StoryTracker, hand-mixed cosine (scorer='cosine'; one pass)",
-            tracker_system(replace(default, scorer="cosine")),
+            tracker_system(replace(one_pass, scorer="cosine")),
             COSINE_THRESHOLDS,
             orders,
         ),
-        ("TF-IDF single pass", single_pass, SINGLE_PASS_THRESHOLDS, orders),
-        ("TF-IDF + agglomerative (batch)", agglomerative, AGGLOMERATIVE_THRESHOLDS, 1),
+        (LINK_BATCH, same_features_batch("link"), LINK_BATCH_THRESHOLDS, 1),
+        (MEMBER_BATCH, same_features_batch("member"), MEMBER_BATCH_THRESHOLDS, 1),
+        (SINGLE_PASS, single_pass, SINGLE_PASS_THRESHOLDS, orders),
+        (AGGLOMERATIVE, agglomerative, AGGLOMERATIVE_THRESHOLDS, 1),
     ]
     results: dict[str, dict[str, Run]] = {}
     chosen: dict[str, tuple[Threshold, float]] = {}
     for label, system, thresholds, runs in systems:
-        threshold, choice_f1 = choose(system, thresholds, choice_sets, runs)
+        threshold, choice_f1, choice_runs = choose(system, thresholds, list(choice.values()), runs)
         chosen[label] = (threshold, choice_f1)
-        results[label] = {name: system(pool, threshold, runs) for name, pool in reported.items()}
+        results[label] = dict(zip(choice, choice_runs, strict=True))
+        for name, pool in held_out.items():
+            results[label][name] = system(pool, threshold, runs)
         print(label, threshold, {n: round(r.f1, 3) for n, r in results[label].items()}, flush=True)
 
-    tracker_label = systems[0][0]
     command = "python benchmarks/clustering.py " + " ".join(sys.argv[1:])
+    reported = [ECB_VAL, ECB_TEST, ROUNDUPS_VAL, ROUNDUPS_TEST]
+    pools = {**choice, **held_out}
+
+    def described(name: str) -> str:
+        pool = pools[name]
+        return f"{name} ({len(pool)} articles, {len(set(_gold(pool).values()))} stories)"
+
     lines = [
         f"Command: `{command.strip()}` — one-pass systems fed in {orders} shuffled arrival orders "
         f"(seeds 0..{orders - 1}; mean ± standard deviation, spread = max − min of F1).",
         "",
-        f"Data: ECB+ validation topics {split_topics()['val']} ({len(ecb_val)} documents, "
-        f"{len(set(_gold(ecb_val).values()))} events); roundups `val` split once "
-        f"(seed {ROUNDUPS_SEED}) into validation ({len(roundups_val)} articles, "
-        f"{len(set(_gold(roundups_val).values()))} stories) and test ({len(roundups_test)} "
-        f"articles, {len(set(_gold(roundups_test).values()))} stories).  No publication times.",
+        "Splits, each made once and written down in the benchmarks: ECB+ topics 1–35 (the 25 "
+        f"train topics on disk and the 8 val topics): fit = `ecb.FIT_TOPICS` {list(FIT_TOPICS)}, "
+        f"validation = `ecb.CHOOSE_TOPICS` {list(CHOOSE_TOPICS)} (seed {SPLIT_SEED}), test = the "
+        f"val topics of `train_val_test_split.json` {split_topics()['val']} (topics 36–45 are "
+        f"never read); roundups: fit = `train`, `val` split once (seed {ROUNDUPS_SEED}) into "
+        "validation and test halves.  "
+        + "; ".join(described(name) for name in reported)
+        + ".  No publication times.",
         "",
-        "Thresholds chosen on ECB+ choice topics "
-        f"{list(CHOOSE_TOPICS)} ({len(ecb_choose)} documents) and roundups validation, best mean "
-        "BCubed F1: "
+        "Every system's thresholds are chosen on the two validation sets only (best mean BCubed "
+        "F1; one setting for long documents and for title + lead alike) and the test sets are "
+        "run once with them: "
         + "; ".join(f"{label.split(' (')[0]}: {t} ({f:.3f})" for label, (t, f) in chosen.items())
-        + ".  The link model was fitted on ECB+ `FIT_TOPICS` and roundups `train` "
+        + ".  The link model was fitted on ECB+ fit topics and roundups `train` "
         "(`benchmarks/fit_cluster_scorer.py`).",
         "",
-        "Tracker settings (defaults; the link threshold as chosen): "
+        "Tracker settings (defaults; the thresholds as chosen): "
         + ", ".join(
             f"{k}={v}"
-            for k, v in asdict(
-                replace(default, **_chosen_settings(chosen[tracker_label][0]))
-            ).items()
+            for k, v in asdict(replace(default, **_chosen_settings(chosen[TRACKER][0]))).items()
         )
         + ".",
     ]
@@ -376,49 +440,65 @@ def main() -> int:
             "|---|---:|---:|---:|---:|---:|",
             *(_row(label, results[label][name]) for label, *_ in systems),
         ]
-    ours = results[tracker_label]
-    best_baseline = {
-        name: max(results[label][name].f1 for label, *_ in systems[3:]) for name in reported
+    lines += [
+        "",
+        "## Validation-to-test gap (F1, validation − test)",
+        "",
+        "| system | ECB+ | roundups |",
+        "|---|---:|---:|",
+        *(
+            f"| {label} | {_gap_cell(results[label], ECB_VAL, ECB_TEST)} | "
+            f"{_gap_cell(results[label], ROUNDUPS_VAL, ROUNDUPS_TEST)} |"
+            for label, *_ in systems
+        ),
+    ]
+    baselines = (SINGLE_PASS, AGGLOMERATIVE)
+    best_baseline = {name: max(results[b][name].f1 for b in baselines) for name in reported}
+    ceiling = {
+        name: max(results[b][name].f1 for b in (LINK_BATCH, MEMBER_BATCH)) for name in reported
     }
-    batch = {name: results[systems[4][0]][name].f1 for name in reported}
-    gap = ours["roundups validation"].f1 - ours["roundups test"].f1
-    spread = max(run.spread for run in ours.values())
-    ecb_f1, val_f1 = ours["ECB+ validation topics"].f1, ours["roundups validation"].f1
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "MISSED"
 
-    lines += [
-        "",
-        "## Targets",
-        "",
-        f"- Tracker BCubed F1 ≥ 0.90 on ECB+ validation topics: {ecb_f1:.3f} "
-        f"({verdict(ecb_f1 >= 0.90)}); batch agglomerative {batch['ECB+ validation topics']:.3f}.",
-        f"- Tracker BCubed F1 ≥ 0.85 on roundups validation: {val_f1:.3f} "
-        f"({verdict(val_f1 >= 0.85)}); batch agglomerative {batch['roundups validation']:.3f}.",
-        "- Ahead of every baseline: "
-        + ", ".join(
-            f"{name} {ours[name].f1:.3f} vs {best_baseline[name]:.3f} "
-            f"({verdict(ours[name].f1 > best_baseline[name])})"
-            for name in reported
-        )
-        + ".",
-        f"- F1 spread over arrival orders ≤ 0.01: largest {spread:.3f} ({verdict(spread <= 0.01)}).",
-        "- One pass against the batch ceiling (within 0.03 of TF-IDF + agglomerative): "
-        + ", ".join(
-            f"{name} {ours[name].f1:.3f} vs {batch[name]:.3f} "
-            f"({verdict(ours[name].f1 >= batch[name] - 0.03)})"
-            for name in reported
-        )
-        + ".",
-        "- With consolidation (off by default; link and merge thresholds "
-        f"{chosen[systems[1][0]][0]} chosen on the choice sets): "
-        + ", ".join(f"{name} {results[systems[1][0]][name].f1:.3f}" for name in reported)
-        + f", largest spread {max(run.spread for run in results[systems[1][0]].values()):.3f}.",
-        f"- Roundups validation-to-test gap (tracker): {gap:+.3f} "
-        f"(validation {val_f1:.3f}, test {ours['roundups test'].f1:.3f}); agglomerative "
-        f"{batch['roundups validation'] - batch['roundups test']:+.3f}.",
-    ]
+    def each(name: str, value: float, target: float) -> str:
+        return f"{name} {value:.3f} ({verdict(value >= target)})"
+
+    for label in (TRACKER, MERGED):
+        ours = results[label]
+        spread = {name: ours[name].spread for name in reported}
+        lines += [
+            "",
+            f"## Targets: {label}",
+            "",
+            "- BCubed F1 ≥ 0.90 on ECB+: "
+            + ", ".join(each(n, ours[n].f1, 0.90) for n in (ECB_VAL, ECB_TEST))
+            + ".",
+            "- BCubed F1 ≥ 0.85 on roundups: "
+            + ", ".join(each(n, ours[n].f1, 0.85) for n in (ROUNDUPS_VAL, ROUNDUPS_TEST))
+            + ".",
+            "- Ahead of every baseline (TF-IDF single pass, TF-IDF agglomerative): "
+            + ", ".join(
+                f"{name} {ours[name].f1:.3f} vs {best_baseline[name]:.3f} "
+                f"({verdict(ours[name].f1 > best_baseline[name])})"
+                for name in reported
+            )
+            + ".",
+            "- F1 spread over arrival orders ≤ 0.01: "
+            + ", ".join(f"{n} {spread[n]:.3f} ({verdict(spread[n] <= 0.01)})" for n in reported)
+            + ".",
+            "- Within 0.03 of the best batch clustering of the same features (average linkage on "
+            "the tracker's link probabilities or member cosines, all pairs): "
+            + ", ".join(
+                f"{name} {ours[name].f1:.3f} vs {ceiling[name]:.3f} "
+                f"({verdict(ours[name].f1 >= ceiling[name] - 0.03)})"
+                for name in reported
+            )
+            + ".",
+            "- Validation-to-test gap: "
+            f"ECB+ {_gap_cell(ours, ECB_VAL, ECB_TEST)}, roundups "
+            f"{_gap_cell(ours, ROUNDUPS_VAL, ROUNDUPS_TEST)}.",
+        ]
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -78,6 +78,10 @@ def test_stage_sections_are_reachable_from_toml_and_set(tmp_path: Path) -> None:
         ("cluster.entity_weight=1.5", r"--set: cluster: entity_weight must be in \[0, 1\]"),
         ("dedupe.bands=100", r"--set: dedupe: bands x rows \(100 x 4\)"),
         ("cluster.nope=1", "unknown setting 'cluster.nope'"),
+        (
+            "cluster.merge_linkage=single",
+            "--set: cluster: merge_linkage must be one of cosine, learned, link",
+        ),
         ("feed.fetch_articles=1", "feed.fetch_articles must be bool"),
     ],
 )

@@ -39,6 +39,7 @@ from newsfuse.stages.published import EARLIEST_YEAR, LATEST_YEAR
 __all__ = [
     "CLUSTER_SCORERS",
     "ENV_PREFIX",
+    "MERGE_LINKAGES",
     "USER_AGENT",
     "WORKING_FOLDER_FILE",
     "AlignSettings",
@@ -264,6 +265,7 @@ class DedupeSettings:
 
 
 CLUSTER_SCORERS: Final = ("learned", "cosine")
+MERGE_LINKAGES: Final = ("cosine", "learned", "link")
 """The story tracker's scorers: the learned link model, or the earlier hand-mixed cosine."""
 
 
@@ -304,19 +306,24 @@ class ClusterSettings:
     tracker's mean BCubed F1 from 0.842 to 0.848 (roundups validation 0.841 → 0.853, test 0.841 →
     0.849; ECB+ validation topics fell 0.881 → 0.868, within their 0.035 spread over orders).  The embedding model was fitted
     without it; with ``embedding_weight`` > 0, ``prior = false`` scores as that model was fitted.
-    ``merge_threshold``: :meth:`StoryTracker.consolidate` merges two live stories whose kept members
-    have an average IDF-weighted cosine (time-decayed like a link) of at least this, closest pair
-    first (learned scorer only).  Why: a one-pass tracker decides each article once, against the
-    stories that exist when it arrives, so two reports of a story that share few words stay apart
-    when they come first, where a batch clustering joins them because nothing is closer (on the
-    roundups, TF-IDF single pass 0.848 against agglomerative 0.875 on the same vectors).  Average
-    linkage over the members is that batch step, run on the stories that changed since the last
-    call and their candidates only.  **Off by default (1.0)**: chosen with ``link_threshold`` on
-    the choice sets of ``benchmarks/clustering.py`` (0.8 and 0.16) it raised roundups test from
-    0.849 to 0.862 but lowered ECB+ validation topics from 0.868 to 0.838, and at 0.2 it merged
-    different stories of one topic on the 10k synthetic corpus of ``benchmarks/scale.py`` (story
-    BCubed precision 0.989 → 0.885): a cosine between members cannot tell two events of a topic
-    apart the way the link model's entity features do.
+    ``merge_threshold``: :meth:`StoryTracker.consolidate` merges two live stories whose linkage
+    (time-decayed like a link) reaches it, closest pair first (learned scorer only; 1.0: never).
+    Why: a one-pass tracker decides each article once, against the stories that exist when it
+    arrives, so two reports of a story that share few words stay apart when they come first, where
+    a batch clustering joins them because nothing is closer.  ``merge_linkage`` says what the
+    linkage is: ``"learned"`` the probability of the merge model of
+    :mod:`newsfuse.stages.cluster_merging` (mean link probability of each story's kept members to
+    the other, member cosines, centroid and entity cosines; ``benchmarks/fit_cluster_merger.py``),
+    ``"link"`` the mean member link probability alone, ``"cosine"`` the mean member cosine (the
+    default: the linkage stores built before this setting merged with, so their behaviour does not
+    change; it cannot tell two events of one topic apart the way the link model's entity
+    features do, and neither linkage won on both test sets).  **Off by default (1.0)**: chosen with ``link_threshold`` on the validation sets
+    of ``benchmarks/clustering.py`` (ECB+ validation topics, roundups validation), the learned
+    merge model at (0.8, 0.3) beat the one pass alone on both (0.899 and 0.872 against 0.844 and
+    0.853) but not on the test sets (0.851 and 0.846 against 0.868 and 0.849), and on the
+    synthetic 2k corpus of ``benchmarks/scale.py`` (seed 7, ``cluster()`` with those settings)
+    story BCubed F1 fell 0.989 → 0.984: its
+    validation gain did not carry over, so it stays a setting to turn on, not the default.
     """
 
     threshold: float = setting(0.28, "Time-decayed similarity to join a story (scorer = cosine).")
@@ -348,7 +355,10 @@ class ClusterSettings:
     member_terms: int = setting(40, "Terms each kept member holds.")
     prior: bool = setting(True, "Add background document frequencies of public news to the IDF.")
     merge_threshold: float = setting(
-        1.0, "Member cosine at which two live stories merge (1.0: never; learned scorer only)."
+        1.0, "Linkage at which two live stories merge (1.0: never; learned scorer only)."
+    )
+    merge_linkage: str = setting(
+        "cosine", "cosine (mean member cosine), learned (merge model) or link."
     )
 
     def __post_init__(self) -> None:
@@ -372,6 +382,8 @@ class ClusterSettings:
             raise ValueError("members, rescore and member_terms must be >= 1")
         if not 0.0 <= self.merge_threshold <= 1.0:
             raise ValueError("merge_threshold must be in [0, 1]")
+        if self.merge_linkage not in MERGE_LINKAGES:
+            raise ValueError(f"merge_linkage must be one of {', '.join(MERGE_LINKAGES)}")
 
     @property
     def learned(self) -> bool:

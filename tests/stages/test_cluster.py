@@ -69,6 +69,15 @@ def _unrelated() -> Article:
     )
 
 
+ONE_PASS = ClusterSettings(link_threshold=0.45, merge_threshold=1.0)
+"""The tracker without consolidation (the defaults, written out: the tests about the join decision
+itself hold whatever the defaults become)."""
+
+
+LEARNED_MERGE = ClusterSettings(link_threshold=0.8, merge_threshold=0.3, merge_linkage="learned")
+"""Consolidation with the learned merge model at the thresholds ``benchmarks/clustering.py`` chose."""
+
+
 def _partition(stories: dict[str, list[str]]) -> set[frozenset[str]]:
     return {frozenset(ids) for ids in stories.values()}
 
@@ -103,10 +112,22 @@ def test_cluster_does_not_depend_on_input_order(
 
 
 def test_an_unrelated_article_starts_its_own_story(harbour: list[Article]) -> None:
-    tracker = StoryTracker()
-    joined = {tracker.add(a) for a in harbour}
+    tracker = StoryTracker(LEARNED_MERGE)
+    for article in harbour:  # a strict join on arrival, then consolidation
+        tracker.add(article)
+    tracker.consolidate()
+    (story,) = tracker.stories()
+    unrelated = tracker.add(_unrelated())
+    tracker.consolidate()
+    assert _partition(tracker.stories()) == {
+        frozenset(a.id for a in harbour),
+        frozenset({_unrelated().id}),
+    }
+    assert set(tracker.stories()) == {story, unrelated}
+    one_pass = StoryTracker(ONE_PASS)
+    joined = {one_pass.add(a) for a in harbour}
     assert len(joined) == 1
-    assert tracker.add(_unrelated()) not in joined
+    assert one_pass.add(_unrelated()) not in joined
 
 
 def test_same_topic_sixty_days_later_starts_a_new_story(harbour: list[Article]) -> None:
@@ -142,7 +163,7 @@ def test_the_same_words_a_week_later_start_a_story_of_their_own(harbour: list[Ar
     while the next day's report of the story still joins it."""
     last = max(harbour, key=lambda a: a.published_at or "")
     for days, joins in ((1.0, True), (7.0, False)):
-        tracker = StoryTracker()
+        tracker = StoryTracker(ONE_PASS)
         (story,) = {tracker.add(a) for a in harbour}
         assert (tracker.add(_later(last, days)) == story) is joins, days
 
@@ -151,12 +172,31 @@ def test_consolidation_joins_what_one_pass_left_apart(
     harbour: list[Article], istanbul: list[Article]
 ) -> None:
     """A tracker that joins nothing on arrival (link threshold 1) leaves every article alone;
-    consolidation (average member cosine, closest pair first) puts the example's and the seeds'
+    consolidation (the learned merge model, closest pair first) puts the example's and the seeds'
     reports back together, keeps the unrelated one apart, says what it merged, and then has
-    nothing left to do until an article arrives."""
+    nothing left to do until an article arrives; so does the mean member cosine."""
     unrelated = _unrelated()
     pooled = [*harbour, *istanbul, unrelated]
-    tracker = StoryTracker(ClusterSettings(link_threshold=1.0, merge_threshold=0.2))
+    for linkage, threshold in (("learned", 0.3), ("link", 0.3), ("cosine", 0.2)):
+        settings = ClusterSettings(
+            link_threshold=1.0, merge_threshold=threshold, merge_linkage=linkage
+        )
+        _consolidates_into_the_true_stories(settings, harbour, istanbul, unrelated)
+    off = StoryTracker(dataclasses.replace(ONE_PASS, link_threshold=1.0))
+    for article in pooled:
+        off.add(article)
+    assert off.consolidate() == []
+    assert len(off.stories()) == len(pooled)
+
+
+def _consolidates_into_the_true_stories(
+    settings: ClusterSettings,
+    harbour: list[Article],
+    istanbul: list[Article],
+    unrelated: Article,
+) -> None:
+    pooled = [*harbour, *istanbul, unrelated]
+    tracker = StoryTracker(settings)
     assert len({tracker.add(a) for a in pooled}) == len(pooled)
     merges = tracker.consolidate()
     assert _partition(tracker.stories()) == {
@@ -166,30 +206,30 @@ def test_consolidation_joins_what_one_pass_left_apart(
     }
     assert len(merges) == len(pooled) - 3
     assert {m.absorbed for m in merges}.isdisjoint(tracker.stories())
-    assert all(m.similarity >= 0.2 for m in merges)
+    assert all(m.similarity >= settings.merge_threshold for m in merges)
     assert tracker.take_merges() == merges
     assert tracker.take_merges() == []
     assert tracker.consolidate() == []
-    off = StoryTracker(ClusterSettings(link_threshold=1.0))  # the default: off
-    for article in pooled:
-        off.add(article)
-    assert off.consolidate() == []
-    assert len(off.stories()) == len(pooled)
 
 
 def test_consolidation_keeps_a_week_later_copy_apart(harbour: list[Article]) -> None:
     """The time decay holds for merges as for joins: a copy of the last report a week later
     stays a story of its own after consolidation, and the next day's copy joins the story."""
     last = max(harbour, key=lambda a: a.published_at or "")
-    tracker = StoryTracker(ClusterSettings(merge_threshold=0.2))
-    (story,) = {tracker.add(a) for a in harbour}
+    tracker = StoryTracker(LEARNED_MERGE)
+    for article in harbour:
+        tracker.add(article)
+    tracker.consolidate()
+    (story,) = tracker.stories()
     week = _later(last, 7.0)
     copy = tracker.add(week)
     assert tracker.consolidate() == []
     assert tracker.stories()[copy] == [week.id]
-    assert tracker.add(_later(last, 1.0)) == story
-    assert tracker.consolidate() == []
+    next_day = _later(last, 1.0)
+    tracker.add(next_day)
+    tracker.consolidate()  # on arrival or by a merge, the next day's copy joins the story
     assert set(tracker.stories()) == {story, copy}
+    assert tracker.stories()[story][-1] == next_day.id
 
 
 def test_runs_are_deterministic_and_state_resumes_exactly(
@@ -253,7 +293,8 @@ def test_cluster_encodes_in_one_batch_and_passes_vectors(monkeypatch: pytest.Mon
     monkeypatch.setattr(module, "default_encoder", lambda: encoder)
     stories = cluster([first, second], ClusterSettings(embedding_weight=0.6, prior=False))
     assert len(stories) == 1 and encoder.calls == 1
-    words_only = ClusterSettings(prior=False)  # embedding_weight 0: words only, no encoder
+    # embedding_weight 0: words only, no encoder (and no consolidation, which reads words)
+    words_only = dataclasses.replace(ONE_PASS, prior=False)
     assert len(cluster([first, second], words_only)) == 2
 
 
@@ -352,7 +393,7 @@ def test_the_learned_link_prefers_the_true_story_by_a_wide_margin(
 ) -> None:
     from newsfuse.stages.cluster import article_features
 
-    tracker = StoryTracker(ClusterSettings(scorer="learned"))
+    tracker = StoryTracker(ONE_PASS)
     (harbour_story,) = {tracker.add(a) for a in harbour[:-1]}
     (istanbul_story,) = {tracker.add(a) for a in istanbul[:-1]}
     probe_article = harbour[-1]
@@ -369,7 +410,7 @@ def test_the_learned_link_prefers_the_true_story_by_a_wide_margin(
 def test_stories_keep_a_bounded_number_of_members_through_a_json_round_trip(
     harbour: list[Article],
 ) -> None:
-    tracker = StoryTracker(ClusterSettings(scorer="learned", members=2))
+    tracker = StoryTracker(dataclasses.replace(ONE_PASS, members=2))
     story_ids = {tracker.add(a) for a in harbour}
     assert len(story_ids) == 1 and len(harbour) > 2
     (story,) = tracker._stories.values()
@@ -481,3 +522,20 @@ def test_a_fresh_tracker_knows_common_words_from_its_background_counts(
     assert {said, merrow} <= set(terms(harbour[0].text))
     assert alone._idf(said) == alone._idf(merrow)
     assert with_prior._idf(said) < with_prior._idf(merrow) - 1.0
+
+
+def test_the_merge_model_scores_two_reports_of_one_story_above_two_stories(
+    harbour: list[Article], istanbul: list[Article]
+) -> None:
+    """The merge features are symmetric and in [0, 1], and the learned merge model finds two
+    reports of the harbour strike far likelier one story than a harbour and an Istanbul report."""
+    from newsfuse.stages.cluster_merging import MERGE_FEATURES, merge_model
+
+    tracker = StoryTracker(ClusterSettings(link_threshold=1.0, merge_threshold=1.0))
+    first, second, other = (tracker.add(a) for a in (harbour[0], harbour[1], istanbul[0]))
+    same = tracker.merge_features(first, second)
+    assert len(same) == len(MERGE_FEATURES)
+    assert same == pytest.approx(tracker.merge_features(second, first))
+    apart = tracker.merge_features(first, other)
+    assert all(0.0 <= v <= 1.0 for v in [*same, *apart])
+    assert merge_model().probability(same) > 0.5 > 0.1 > merge_model().probability(apart)

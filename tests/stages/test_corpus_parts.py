@@ -45,6 +45,7 @@ def test_tracker_fed_features_gives_the_stories_of_cluster() -> None:
     tracker = StoryTracker()
     for item in features:
         tracker.add_features(item)
+    tracker.consolidate()  # as cluster() does, once after the batch
     assert tracker.stories() == cluster(articles)
     assert len(cluster(articles)) < len(articles)  # some articles joined a story
 

@@ -55,10 +55,15 @@ its link features for the ``rescore`` candidates closest by centroid cosine only
 Cost, all told: one ``add`` reads at most ``max_postings_read`` postings, scores at most
 ``max_candidates`` stories by centroid and computes link features for ``rescore`` of them against
 at most ``members`` kept articles each, so it does not grow with the corpus, and a new article never
-re-clusters anything.  :meth:`StoryTracker.consolidate` (off by default, ``merge_threshold``) is
-the batch step a store runs once per commit: for each story that took an article since the last
-call, one candidate search and at most ``max_candidates`` × ``members``² member cosines, and the
-same again for each merge it makes; linear in the articles of the commit.
+re-clusters anything.  :meth:`StoryTracker.consolidate` (``merge_threshold``; off by default, see
+:class:`ClusterSettings`) is the batch step a store runs once per commit (and :func:`cluster` once
+per batch): it joins, closest pair first, the stories whose linkage (``merge_linkage``: mean
+member cosine, or the learned merge model of :mod:`newsfuse.stages.cluster_merging`) reaches
+``merge_threshold``.  With the learned linkage, for
+each story that took an article since the last call: one candidate search, ``members`` ×
+``max_candidates`` link features (each against at most ``members`` kept articles) and
+``members``² member cosines per candidate, and the same again for each merge it makes; linear in
+the articles of the commit, never the corpus.
 
 Everything the tracker holds is plain dicts, lists and numbers: :meth:`StoryTracker.state`
 and :meth:`StoryTracker.from_state` round-trip through JSON.
@@ -83,6 +88,7 @@ from typing import Any, Protocol
 from newsfuse.config import ClusterSettings
 from newsfuse.errors import MissingExtraError
 from newsfuse.models import Article, content_id
+from newsfuse.stages.cluster_merging import merge_model
 from newsfuse.stages.cluster_scoring import (
     Link,
     Member,
@@ -130,7 +136,7 @@ _CAPITALISED = re.compile(r"(?<![.!?:\"“‘]\s)(?<!\n)(?<!^)\b[A-Z][\w’'-]*(
 class StoryMerge:
     """Later articles showed two stories to be one: ``absorbed`` was merged into ``into``.
 
-    ``similarity`` is the (time-decayed) average cosine between their kept members that decided
+    ``similarity`` is the (time-decayed) linkage (``merge_linkage``) between the two that decided
     it.  A store records it so ``newsfuse stories`` can say where a story went.
     """
 
@@ -279,23 +285,24 @@ class StoryTracker:
 
     def consolidate(self) -> list[StoryMerge]:
         """Merge the stories that changed since the last call with their candidate stories, closest
-        pair first, while a pair's average member cosine reaches ``merge_threshold``; the merges
-        (also kept for :meth:`take_merges`).
+        pair first, while a pair's linkage (``merge_linkage``: mean member cosine, the learned
+        merge model or the mean member link probability) reaches ``merge_threshold``; the merges (also kept for :meth:`take_merges`).
 
         The offline step of the tracker (a batch clustering's average linkage, on the stories the
         new articles touched): call it after a batch of :meth:`add` (``cluster()`` and the store's
-        ingest call it once per commit).  Cost: one candidate search and at most
-        ``max_candidates`` × ``members``² member cosines per changed story, and again per merge;
-        never the whole corpus.  A story's id, once given by :meth:`add`, may be merged away here.
+        ingest call it once per commit).  Cost per changed story, and again per merge: one
+        candidate search, ``members`` × ``max_candidates`` link features and ``max_candidates`` ×
+        ``members``² member cosines; never the whole corpus.  A story's id, once given by :meth:`add`, may be merged away here.
         """
         dirty, self._dirty = sorted(self._dirty), set()
         if not self.settings.merging:
             return []
         heap: list[tuple[float, str, str, int, int]] = []
         version: dict[str, int] = {}
+        directed: dict[str, dict[str, float]] = {}  # this call's member → story link means
         for story_id in dirty:
             if story_id in self._stories:
-                self._push_pairs(story_id, heap, version)
+                self._push_pairs(story_id, heap, version, directed)
         merges: list[StoryMerge] = []
         while heap:
             negative, left, right, left_version, right_version = heapq.heappop(heap)
@@ -309,7 +316,9 @@ class StoryTracker:
             )
             merges.append(self._merge(into, absorbed.id, -negative))
             version[into.id] = version.get(into.id, 0) + 1
-            self._push_pairs(into.id, heap, version)
+            directed.pop(into.id, None)
+            directed.pop(absorbed.id, None)
+            self._push_pairs(into.id, heap, version, directed)
         self._dirty.clear()
         return merges
 
@@ -318,23 +327,142 @@ class StoryTracker:
         story_id: str,
         heap: list[tuple[float, str, str, int, int]],
         version: Mapping[str, int],
+        directed: dict[str, dict[str, float]],
     ) -> None:
         """Push onto ``heap`` the story's candidate stories (found like an article's, from its own
         most distinctive features) whose linkage with it reaches ``merge_threshold``."""
         story = self._stories[story_id]
-        for other_id in self._candidates(story.weights, sorted(story.entities)):
-            if other_id == story_id:
-                continue
-            similarity = self._linkage(story, self._stories[other_id])
+        for other_id in self._story_candidates(story):
+            other = self._stories[other_id]
+            if self.settings.merge_linkage == "cosine":
+                similarity = self._linkage(story, other)
+            else:
+                similarity = self._link_linkage(story, other, directed)
             if similarity >= self.settings.merge_threshold:
                 left, right = sorted((story_id, other_id))
                 heapq.heappush(
                     heap, (-similarity, left, right, version.get(left, 0), version.get(right, 0))
                 )
 
+    def merge_candidates(self, story_id: str) -> list[str]:
+        """The live stories :meth:`consolidate` scores a story against (see
+        :meth:`_story_candidates`)."""
+        return self._story_candidates(self._stories[story_id])
+
+    def _story_candidates(self, story: _Story) -> list[str]:
+        """The live stories a story could merge with, found like an article's candidates."""
+        found = self._candidates(story.weights, sorted(story.entities))
+        return [other for other in found if other != story.id]
+
+    def _link_linkage(
+        self, story: _Story, other: _Story, directed: dict[str, dict[str, float]]
+    ) -> float:
+        """The linkage of two stories on the learned models, decayed by the time between them (0
+        outside the window): the merge model's probability (``merge_linkage = "learned"``) or the
+        mean link probability of each story's kept members to the other (``"link"``).
+
+        Why: the batch clustering of the tracker's own link probabilities is the ceiling of a
+        one-pass tracker (``benchmarks/clustering.py`` prints it), and a plain member cosine
+        cannot tell two events of one topic apart the way the link model's entity and number
+        features do.  Cost: ``members`` × ``max_candidates`` links per story scored (see
+        :meth:`_directed`) and ``members``² member cosines per pair.
+        """
+        gap = _span_gap(story, other)
+        if gap > self.settings.window_days or not story.members or not other.members:
+            return 0.0
+        values = self.merge_features(story.id, other.id, directed)
+        if self.settings.merge_linkage == "link":
+            score = values[0]
+        else:
+            score = merge_model().probability(values)
+        decay: float = 0.5 ** (gap / self.settings.half_life_days)
+        return score * decay
+
+    def merge_features(
+        self, story_id: str, other_id: str, directed: dict[str, dict[str, float]] | None = None
+    ) -> list[float]:
+        """The :data:`~newsfuse.stages.cluster_merging.MERGE_FEATURES` of two stories (undecayed).
+
+        ``directed`` caches each story's member-to-candidate link means for one
+        :meth:`consolidate` call (a merged story's are dropped; another story keeps its means of
+        the stories as they were when it was scored); ``benchmarks/fit_cluster_merger.py`` reads
+        the features to fit the merge model.
+        """
+        cache = {} if directed is None else directed
+        story, other = self._stories[story_id], self._stories[other_id]
+        found = [
+            means.get(target.id)
+            for source, target in ((story, other), (other, story))
+            for means in (self._directed(source, cache),)
+        ]
+        present = [m for m in found if m is not None]
+        link_mean = sum(present) / len(present) if present else 0.0
+        link_min = min(m or 0.0 for m in found)
+        cosines = [member_cosines(a, b, self._idf)[0] for a in story.members for b in other.members]
+        idf = self._idf
+        centroid = sum(
+            story.weights[t] * other.weights[t] * idf(t) ** 2
+            for t in sorted(story.weights.keys() & other.weights.keys())
+        ) / (story.term_norm * other.term_norm or 1.0)
+        entity = sum(
+            story.entities[e] * other.entities[e] * idf(e) ** 2
+            for e in sorted(story.entities.keys() & other.entities.keys())
+        ) / (story.entity_norm * other.entity_norm or 1.0)
+        return [
+            link_mean,
+            link_min,
+            sum(cosines) / len(cosines) if cosines else 0.0,
+            max(cosines, default=0.0),
+            min(centroid, 1.0),
+            min(entity, 1.0),
+        ]
+
+    def _directed(self, story: _Story, directed: dict[str, dict[str, float]]) -> dict[str, float]:
+        """Candidate story id → the mean link probability of ``story``'s kept members to it."""
+        found = directed.get(story.id)
+        if found is not None:
+            return found
+        candidates = [self._stories[s] for s in self._story_candidates(story)]
+        for each in [story, *candidates]:
+            if self._docs > each.norm_docs * _NORM_STALENESS:
+                self._refresh_norms(each)
+        sums = dict.fromkeys((c.id for c in candidates), 0.0)
+        for member in story.members:
+            for link in self._member_links(member, candidates):
+                sums[link.story_id] += link.probability()
+        found = {sid: total / len(story.members) for sid, total in sums.items()}
+        directed[story.id] = found
+        return found
+
+    def _member_links(self, member: Member, candidates: Sequence[_Story]) -> list[Link]:
+        """A kept member scored against ``candidates`` as an article would be (undecayed)."""
+        idf = self._idf
+        probe = Probe.build(
+            {t: v * idf(t) ** 2 for t, v in member.terms.items()},
+            member.norm,
+            list(member.terms),
+            member.title,
+            member.numbers,
+            idf,
+            member.entities,
+        )
+        named = {e: idf(e) ** 2 for e in member.entities}
+        entity_norm = math.sqrt(sum(named.values()))
+        links = []
+        for story in candidates:
+            centroid = _dot(probe.terms, story.weights) / (member.norm * story.term_norm or 1.0)
+            entity = 0.0
+            if named and story.entities:
+                entity = _dot(named, story.entities) / (entity_norm * story.entity_norm or 1.0)
+            values = link_features(
+                probe, centroid, entity, story.weights, story.members, story.entities
+            )
+            links.append(Link(story.id, values, None, 1.0))
+        return with_margins(links)
+
     def _linkage(self, story: _Story, other: _Story) -> float:
         """Average IDF-weighted cosine between the two stories' kept members, decayed by the time
-        between them like a link (0 outside the window)."""
+        between them like a link (0 outside the window): ``merge_linkage = "cosine"``."""
         gap = _span_gap(story, other)
         if gap > self.settings.window_days or not story.members or not other.members:
             return 0.0

@@ -251,7 +251,7 @@ class ReportRow(Base):
 
 class StoryMergeRow(Base):
     """Later articles showed two stories to be one: ``absorbed_id`` was merged into ``into_id``
-    (``similarity``: the average member cosine that decided it, ``StoryTracker.consolidate``).
+    (``similarity``: the linkage that decided it, ``StoryTracker.consolidate``).
 
     History, not a live link: the absorbed story's row is gone (its articles moved to ``into_id``),
     and ``into_id`` may itself be merged later, so neither id is a foreign key.  ``newsfuse
