@@ -167,10 +167,11 @@ def load_folder_story(folder: Path, labels: Sequence[dict[str, object]]) -> Stor
     )
 
 
-def load_roundup_stories(part: str) -> list[Story]:
-    """The labelled AllSides roundups of one part (``validation`` or ``test``), annotated as the
-    pipeline annotates articles; a label whose passage text changed (its SHA-1) is left out."""
-    every = [json.loads(line) for line in ROUNDUP_LABELS.read_text(encoding="utf-8").splitlines()]
+def load_roundup_stories(part: str, labels_file: Path = ROUNDUP_LABELS) -> list[Story]:
+    """The labelled AllSides roundups of one part (``validation``, ``test`` or ``fit``), annotated
+    as the pipeline annotates articles; a label whose passage text changed (its SHA-1) is left out.
+    ``labels_file``: another reader's labels of the same pairs (same layout)."""
+    every = [json.loads(line) for line in labels_file.read_text(encoding="utf-8").splitlines()]
     labels = [x for x in every if x["part"] == part]
     lines = {int(x["line"]) for x in labels}
     stories = read_stories(ROUNDUP_SPLIT, lines)

@@ -1,0 +1,114 @@
+"""How far two readers agree on the roundup fact labels: the ceiling of the facts benchmark.
+
+``benchmarks/data/roundup_fact_pairs.jsonl`` was labelled by one reader per pair, following the
+written guide (``benchmarks/data/README.md``).  A second reader labelled every pair of the
+validation roundups again, independently, from the same guide and the sentences alone
+(``roundup_fact_pairs_reader2.jsonl``, same layout).  Printed:
+
+* the second reader scored against the first (pair precision / recall / F1, Cohen's kappa): how
+  much of the distance to a perfect score is disagreement between readers about what "the same
+  fact" is;
+* the shipped decision (``align.threshold`` default) and the TF-IDF cosine baseline (its threshold
+  as ``benchmarks/facts.py`` chose it on these stories), each scored against either reader, so a
+  reader can see whether a method is nearer the readers than they are to each other.
+
+Only the validation part is read: it is where settings are chosen, so a second opinion on it
+costs no held-out data.
+
+    python benchmarks/fact_label_agreement.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import facts
+from newsfuse.config import DEFAULT_THRESHOLD
+
+SECOND_READER = facts.ROOT / "benchmarks" / "data" / "roundup_fact_pairs_reader2.jsonl"
+RESULTS = facts.ROOT / "benchmarks" / "results" / "fact_label_agreement.md"
+TFIDF_THRESHOLD = 0.10
+"""The TF-IDF cosine threshold ``benchmarks/facts.py`` chose on the validation roundups."""
+Key = tuple[int, int, int, int, int]
+
+
+def _labels(path: Path) -> dict[Key, int]:
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        x = json.loads(line)
+        if x["part"] == "validation":
+            key = (x["line"], x["a_article"], x["a_start"], x["b_article"], x["b_start"])
+            found[key] = int(x["same"])
+    return found
+
+
+def agreement(
+    first: dict[Key, int], second: dict[Key, int]
+) -> tuple[int, float, float, float, float]:
+    """Pairs both readers labelled; the second reader's precision, recall and F1 against the
+    first; Cohen's kappa."""
+    both = sorted(set(first) & set(second))
+    tp = sum(first[k] and second[k] for k in both)
+    fp = sum(second[k] and not first[k] for k in both)
+    fn = sum(first[k] and not second[k] for k in both)
+    n = len(both)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    observed = sum(first[k] == second[k] for k in both) / n
+    p1, p2 = sum(first[k] for k in both) / n, sum(second[k] for k in both) / n
+    expected = p1 * p2 + (1 - p1) * (1 - p2)
+    kappa = (observed - expected) / (1 - expected) if expected < 1 else 1.0
+    return n, precision, recall, f1, kappa
+
+
+def _method(kind: str) -> facts.Method:
+    return next(m for m in facts.METHODS if m.kind == kind and not m.embeddings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    if not SECOND_READER.is_file():
+        print(f"newsfuse: {SECOND_READER}: no second reader's labels", file=sys.stderr)
+        return 1
+    first, second = _labels(facts.ROUNDUP_LABELS), _labels(SECOND_READER)
+    n, precision, recall, f1, kappa = agreement(first, second)
+    both = [k for k in second if k in first]
+    lines = [
+        f"Validation roundups: {n} pairs labelled by both readers; same: "
+        f"{sum(first[k] for k in both)} by the first, {sum(second[k] for k in both)} by the second.",
+        "",
+        "| scored | against reader 1: P / R / F1 | against reader 2: P / R / F1 |",
+        "|---|---|---|",
+        f"| reader 2 | {precision:.3f} / {recall:.3f} / **{f1:.3f}** (kappa {kappa:.3f}) | — |",
+    ]
+    methods = (
+        (
+            f"containment decision, {DEFAULT_THRESHOLD:.2f} (default)",
+            _method("containment"),
+            DEFAULT_THRESHOLD,
+        ),
+        (f"baseline: TF-IDF cosine, {TFIDF_THRESHOLD:.2f}", _method("cosine"), TFIDF_THRESHOLD),
+    )
+    readers = [
+        facts.load_roundup_stories("validation"),
+        facts.load_roundup_stories("validation", SECOND_READER),
+    ]
+    for name, method, threshold in methods:
+        cells = []
+        for stories in readers:
+            p, r, f = facts._scores(facts.run(stories, method, threshold))
+            cells.append(f"{p:.3f} / {r:.3f} / **{f:.3f}**")
+        lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
+    text = "\n".join(lines) + "\n"
+    print(text, end="")
+    RESULTS.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
