@@ -79,7 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     n, precision, recall, f1, kappa = agreement(first, second)
     both = [k for k in second if k in first]
     lines = [
-        f"Validation roundups: {n} pairs labelled by both readers; same: "
+        "Command: `python benchmarks/fact_label_agreement.py` — validation roundups: "
+        f"{n} pairs labelled by both readers; same: "
         f"{sum(first[k] for k in both)} by the first, {sum(second[k] for k in both)} by the second.",
         "",
         "| scored | against reader 1: P / R / F1 | against reader 2: P / R / F1 |",
