@@ -167,6 +167,13 @@ def _trimmed(text: str, fragments: Fragments) -> tuple[int, int]:
 
 def greedy_matches(predicted: Sequence[Fragments], gold: Sequence[Fragments]) -> int:
     """One-to-one matches of spans sharing at least one character, greedy by characters shared."""
+    return len(greedy_pairs(predicted, gold)[0])
+
+
+def greedy_pairs(
+    predicted: Sequence[Fragments], gold: Sequence[Fragments]
+) -> tuple[set[int], set[int]]:
+    """The indices of the predicted and of the gold spans that :func:`greedy_matches` pairs."""
     pairs = sorted(
         ((_shared(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold)),
         key=lambda t: (-t[0], t[1], t[2]),
@@ -179,7 +186,7 @@ def greedy_matches(predicted: Sequence[Fragments], gold: Sequence[Fragments]) ->
         if i not in used_p and j not in used_g:
             used_p.add(i)
             used_g.add(j)
-    return len(used_p)
+    return used_p, used_g
 
 
 def _overlaps(a: Fragments | None, b: Fragments | None) -> bool:
@@ -207,7 +214,7 @@ def relation_matches(predicted: Sequence[Attr], gold: Sequence[Attr]) -> int:
         if i not in used_p and j not in used_g:
             used_p.add(i)
             used_g.add(j)
-    return len(used_p)
+    return used_p, used_g
 
 
 def is_quoted(text: str, content: Fragments) -> bool:

@@ -34,26 +34,10 @@ from attribution import (
     Attr,
     Fragments,
     _overlaps,
-    _shared,
+    greedy_pairs,
     load_split,
     predict,
 )
-
-
-def _matched(predicted: list[Fragments], gold: list[Fragments]) -> tuple[set[int], set[int]]:
-    pairs = sorted(
-        ((_shared(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold)),
-        key=lambda t: (-t[0], t[1], t[2]),
-    )
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    for shared, i, j in pairs:
-        if shared <= 0:
-            break
-        if i not in used_p and j not in used_g:
-            used_p.add(i)
-            used_g.add(j)
-    return used_p, used_g
 
 
 def classify(
@@ -62,7 +46,7 @@ def classify(
     """``(side, class, attribution, span)`` for each unmatched span of ``role``."""
     pred_spans = sorted({s for a in predicted if (s := a.role(role)) is not None})
     gold_spans = sorted({s for a in gold if (s := a.role(role)) is not None})
-    used_p, used_g = _matched(pred_spans, gold_spans)
+    used_p, used_g = greedy_pairs(pred_spans, gold_spans)
     for side, spans, used, mine, theirs in (
         ("gold", gold_spans, used_g, gold, predicted),
         ("predicted", pred_spans, used_p, predicted, gold),

@@ -21,13 +21,9 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from pathlib import Path
 
-import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-
 from clustering import ecb_pool, load
 from ecb import FIT_TOPICS
-from fit_cluster_scorer import POOL_SIZES
+from fit_cluster_scorer import POOL_SIZES, fit, pool
 from newsfuse.models import Article
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 from newsfuse.stages.cluster_merging import MERGE_FEATURES
@@ -37,7 +33,6 @@ WEIGHTS = ROOT / "src" / "newsfuse" / "stages" / "cluster_merge_weights.py"
 LINK_THRESHOLD = 0.7
 """The link threshold the one pass runs at while the pairs are made: a strict join, since
 consolidation recovers the recall (a refit at 0.9 scored no better on the validation sets)."""
-REGULARISATION = 10.0  # scikit-learn's C; features are all in [0, 1]
 
 
 def pairs(
@@ -86,28 +81,7 @@ def examples(seeds: int) -> tuple[list[list[float]], list[int], list[float]]:
         ("roundups train", rows, labels),
         ("ECB+ fit topics", *pairs(ecb_pool(FIT_TOPICS), seeds)),
     ]
-    all_rows: list[list[float]] = []
-    all_labels: list[int] = []
-    weights: list[float] = []
-    for name, found_rows, found_labels in sources:
-        print(f"{name}: {len(found_rows)} story pairs, {sum(found_labels)} same story", flush=True)
-        all_rows += found_rows
-        all_labels += found_labels
-        weights += [1.0 / len(found_rows)] * len(found_rows)
-    scale = len(weights) / sum(weights)
-    return all_rows, all_labels, [w * scale for w in weights]
-
-
-def fit(
-    rows: Sequence[Sequence[float]], labels: Sequence[int], weights: Sequence[float]
-) -> tuple[list[float], float]:
-    """Weighted logistic regression over the merge features."""
-    x = np.array(rows)
-    y = np.array(labels)
-    model = LogisticRegression(C=REGULARISATION, max_iter=1000).fit(x, y, sample_weight=weights)
-    auc = roc_auc_score(y, model.decision_function(x), sample_weight=weights)
-    print(f"{x.shape[1]} features, {len(y)} pairs ({int(y.sum())} same story): train AUC {auc:.4f}")
-    return [round(float(w), 4) for w in model.coef_[0]], round(float(model.intercept_[0]), 4)
+    return pool(sources, "story pairs")
 
 
 def render(weights: Sequence[float], bias: float) -> str:

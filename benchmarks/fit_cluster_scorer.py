@@ -37,6 +37,8 @@ POOL_SIZES = (154, 500, 154, 500, 154)
 """Stories per roundups ``train`` chunk, in line order: as many as roundups validation, and as many
 as a bigger pool (more distractors of the same topic: the model must not learn one density)."""
 REGULARISATION = 10.0  # scikit-learn's C; features are all in [0, 1]
+Source = tuple[str, list[list[float]], list[int]]
+"""A training source: its name, feature rows and same-story labels."""
 
 
 class Teacher(StoryTracker):
@@ -87,7 +89,7 @@ def examples(chunks: int, seeds: int) -> tuple[list[list[float]], list[int], lis
     """Training pairs of both sources, and sample weights that give each source the same total:
     ECB+ teaches "same topic, different event" in long documents, the roundups one story in three
     outlets' headlines and leads; neither should drown the other."""
-    sources: list[tuple[str, list[list[float]], list[int]]] = []
+    sources: list[Source] = []
     pooled = load("train", sum(POOL_SIZES[:chunks]))
     rows: list[list[float]] = []
     labels: list[int] = []
@@ -100,11 +102,17 @@ def examples(chunks: int, seeds: int) -> tuple[list[list[float]], list[int], lis
         labels += more_labels
     sources.append(("roundups train", rows, labels))
     sources.append(("ECB+ fit topics", *teach(ecb_pool(FIT_TOPICS), seeds)))
+    return pool(sources, "candidates")
+
+
+def pool(sources: Sequence[Source], unit: str) -> tuple[list[list[float]], list[int], list[float]]:
+    """The sources' rows and labels in one list, weighted so that each source has the same total
+    (ECB+ gives many more rows than the roundups); ``unit`` names a row in the printed counts."""
     all_rows: list[list[float]] = []
     all_labels: list[int] = []
     weights: list[float] = []
     for name, found_rows, found_labels in sources:
-        print(f"{name}: {len(found_rows)} candidates, {sum(found_labels)} same story", flush=True)
+        print(f"{name}: {len(found_rows)} {unit}, {sum(found_labels)} same story", flush=True)
         all_rows += found_rows
         all_labels += found_labels
         weights += [1.0 / len(found_rows)] * len(found_rows)
@@ -115,7 +123,7 @@ def examples(chunks: int, seeds: int) -> tuple[list[list[float]], list[int], lis
 def fit(
     rows: Sequence[Sequence[float]], labels: Sequence[int], weights: Sequence[float]
 ) -> tuple[list[float], float]:
-    """Weighted logistic regression over the words-only features."""
+    """Weighted logistic regression over the rows' features (the link or the merge model's)."""
     x = np.array(rows)
     y = np.array(labels)
     model = LogisticRegression(C=REGULARISATION, max_iter=1000).fit(x, y, sample_weight=weights)
