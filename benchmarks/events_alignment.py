@@ -20,7 +20,9 @@ Methods, side by side in one run:
 * **StatementMatcher (lexical)** – the shipped same-statement model of
   :mod:`newsfuse.stages.align.pairs` (fitted on MSRP), each topic's sentences as its IDF corpus,
   at its own threshold 0.5, and at the threshold best on the train topics;
-* **same-fact model** – :func:`newsfuse.stages.align.same_fact.score_text_pairs` at its
+* **same-fact decisions** – :func:`newsfuse.stages.align.same_fact.score_text_pairs` with the
+  containment decision and with the pair encoder (``align.decision = "encoder"``: trained on our
+  labelled roundups only, so ECB+ is out of its domain), each at the shared
   ``DEFAULT_THRESHOLD`` and at the threshold best on the CHOOSE topics (:data:`ecb.CHOOSE_TOPICS`:
   train topics kept out of fitting, so the choice is not made on the pairs the model was fitted
   on); a "not available" row while that module is not in the installed newsfuse;
@@ -63,6 +65,7 @@ from ecb import (
     sentence_pairs,
 )
 from newsfuse.config import load_settings
+from newsfuse.errors import MissingExtraError
 from newsfuse.stages.align.embeddings import SentenceEncoder
 from newsfuse.stages.align.pairs import StatementMatcher, same_statement_scores
 
@@ -147,16 +150,28 @@ def matcher_scores(matcher: StatementMatcher) -> Scorer:
     return score
 
 
-def same_fact_scorer() -> tuple[Scorer, float] | str:
-    """(scorer, DEFAULT_THRESHOLD) of newsfuse's same-fact model, or why it is not available."""
+def same_fact_scorer(decision_name: str) -> tuple[Scorer, float] | str:
+    """(scorer, DEFAULT_THRESHOLD) of one of newsfuse's same-fact decisions (``containment`` or
+    ``encoder``, as ``align.decision`` names them), or why it is not available."""
     try:
         from newsfuse.stages.align import same_fact
-    except ImportError as exc:
+        from newsfuse.stages.align.pair_encoder import PairEncoder
+
+        if decision_name == "encoder":
+            PairEncoder().check()
+    except (ImportError, MissingExtraError) as exc:
         return f"not available ({str(exc).split(' (')[0]})"
     model: Any = same_fact
+    decision = (
+        model.EncoderDecision(model.CONTAINMENT)
+        if decision_name == "encoder"
+        else model.CONTAINMENT
+    )
 
     def score(pairs: Sequence[SentencePair]) -> Floats:
-        found = model.score_text_pairs([p.left.text for p in pairs], [p.right.text for p in pairs])
+        found = model.score_text_pairs(
+            [p.left.text for p in pairs], [p.right.text for p in pairs], decision=decision
+        )
         return np.asarray(found, dtype=np.float64).reshape(len(pairs))
 
     return score, float(model.DEFAULT_THRESHOLD)
@@ -301,17 +316,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"StatementMatcher: {seconds:.1f}s", file=sys.stderr, flush=True)
 
-    same_fact = same_fact_scorer()
-    if isinstance(same_fact, str):
-        rows.append(
-            Row(
-                "newsfuse same-fact model (`same_fact.score_text_pairs`)", "—", None, note=same_fact
-            )
-        )
-    else:
+    for decision_name in ("containment", "encoder"):
+        name = f'newsfuse same-fact decision (`align.decision = "{decision_name}"`)'
+        same_fact = same_fact_scorer(decision_name)
+        if isinstance(same_fact, str):
+            rows.append(Row(name, "—", None, note=same_fact))
+            continue
         scorer, default = same_fact
         scores, seconds = timed(scorer, val)
-        name = "newsfuse same-fact model (`same_fact.score_text_pairs`)"
         rows.append(Row(name, f"{default:.3f} (DEFAULT_THRESHOLD)", scores, default, seconds))
         if args.same_fact_topics == "train":
             cut, choose_f1 = best_threshold(scorer(train), train_labels)
@@ -327,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "same scores as the row above",
             )
         )
-        print(f"same-fact: {seconds:.1f}s", file=sys.stderr, flush=True)
+        print(f"same-fact {decision_name}: {seconds:.1f}s", file=sys.stderr, flush=True)
 
     rows.append(
         Row('always "same" (reference)', "—", None, predictions=np.ones(len(val), dtype=bool))

@@ -391,8 +391,9 @@ def floor_command(story_path: Path, model: str) -> list[str]:
     return [sys.executable, "-c", FLOOR_SCRIPT, str(story_path), model]
 
 
-def newsfuse_command(story_path: Path, output: Path) -> list[str]:
-    """The report as a user runs it (``newsfuse`` as imported from this interpreter's path)."""
+def newsfuse_command(story_path: Path, output: Path, settings: Sequence[str] = ()) -> list[str]:
+    """The report as a user runs it (``newsfuse`` as imported from this interpreter's path), with
+    ``--set KEY=VALUE`` for each of ``settings``."""
     return [
         sys.executable,
         "-m",
@@ -402,6 +403,7 @@ def newsfuse_command(story_path: Path, output: Path) -> list[str]:
         "-o",
         str(output),
         "--quiet",
+        *(part for setting in settings for part in ("--set", setting)),
     ]
 
 
@@ -477,7 +479,10 @@ def measure_size(
         )
         output = workdir / f"report-{size}-{attempt}.json"
         report = run_process(
-            newsfuse_command(path, output), timeout=args.timeout, memory_bytes=memory, cwd=workdir
+            newsfuse_command(path, output, args.set),
+            timeout=args.timeout,
+            memory_bytes=memory,
+            cwd=workdir,
         )
         log(f"  newsfuse: {report.status}, {report.seconds:.1f} s, peak {report.peak_mb:,.0f} MB")
         if not report.ok:
@@ -718,6 +723,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run larger sizes even after a smaller one timed out or ran out of memory",
     )
     parser.add_argument("--no-write", action="store_true", help="print only, keep the results file")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a newsfuse setting for the report runs (e.g. align.decision=encoder)",
+    )
     parser.add_argument("--profile", type=int, metavar="N", help="profile the report of N articles")
     parser.add_argument("--profile-out", help="keep the cProfile stats here")
     parser.add_argument("--profile-worker", nargs=3, help=argparse.SUPPRESS)

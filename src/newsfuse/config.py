@@ -149,15 +149,21 @@ class SummarizeSettings:
             raise ValueError("support_threshold must be from 0 to 1")
 
 
-DECISIONS = ("containment", "statement")
+DECISIONS = ("containment", "encoder", "statement")
 """``align.decision``: ``containment`` (``same_fact.CONTAINMENT``, or ``CONTAINMENT_EMBEDDING`` with
-embeddings on) or ``statement`` (the MSRP-fitted same-statement model of
+embeddings on), ``encoder`` (the containment decision for the pairs it is sure are different, the
+fine-tuned MiniLM pair encoder for the rest: ``same_fact.EncoderDecision``, needs
+newsfuse[embeddings]) or ``statement`` (the MSRP-fitted same-statement model of
 ``newsfuse.stages.align.pairs``)."""
 DEFAULT_THRESHOLD = 0.40
 """For the containment decisions: chosen by pair F1 on the validation roundups of
 ``benchmarks/facts.py``."""
 DEFAULT_LINK_THRESHOLD = 0.40
 """Two groups of claims join when their claims of different articles average this much."""
+ENCODER_THRESHOLD = 0.30
+"""With ``align.decision = "encoder"``: the pair and group threshold chosen for it on the
+validation roundups of ``benchmarks/facts.py`` (its scale differs from the containment
+decision's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +180,9 @@ class AlignSettings:
     )
     decision: str = setting(
         "containment",
-        "Same-fact decision: containment (fitted on labelled roundups and ECB+) or statement"
-        " (MSRP, stricter).",
+        "Same-fact decision: containment (fitted on labelled roundups and ECB+), encoder (a"
+        " MiniLM pair encoder tuned on labelled roundups; needs newsfuse[embeddings]) or"
+        " statement (MSRP, stricter).",
     )
     threshold: float = setting(
         DEFAULT_THRESHOLD, "Same-fact probability a candidate pair needs to join two claims."
@@ -184,14 +191,24 @@ class AlignSettings:
         DEFAULT_LINK_THRESHOLD,
         "Average probability two groups of claims need to join (average linkage).",
     )
+    encoder_threshold: float = setting(
+        ENCODER_THRESHOLD,
+        "With decision = encoder: the pair and group threshold, in place of threshold and"
+        " link_threshold.",
+    )
 
     def __post_init__(self) -> None:
         if self.decision not in DECISIONS:
             raise ValueError(
                 f"decision must be one of {', '.join(DECISIONS)}, not {self.decision!r}"
             )
-        if not 0.0 <= self.threshold <= 1.0 or not 0.0 <= self.link_threshold <= 1.0:
-            raise ValueError("threshold and link_threshold must be probabilities, from 0 to 1")
+        if not all(
+            0.0 <= value <= 1.0
+            for value in (self.threshold, self.link_threshold, self.encoder_threshold)
+        ):
+            raise ValueError(
+                "threshold, link_threshold and encoder_threshold must be probabilities, from 0 to 1"
+            )
 
 
 @dataclass(frozen=True, slots=True)

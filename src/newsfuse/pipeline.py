@@ -33,8 +33,15 @@ from newsfuse.models import (
     content_id,
 )
 from newsfuse.stages.align.corroborate import Corroboration, corroborate
-from newsfuse.stages.align.embeddings import SentenceEncoder
-from newsfuse.stages.align.same_fact import CONTAINMENT, CONTAINMENT_EMBEDDING, FactMatcher
+from newsfuse.stages.align.embeddings import SentenceEncoder, model_path
+from newsfuse.stages.align.pair_encoder import PairEncoder
+from newsfuse.stages.align.same_fact import (
+    CONTAINMENT,
+    CONTAINMENT_EMBEDDING,
+    EncoderDecision,
+    FactMatcher,
+    PairDecision,
+)
 from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.dedupe import assign_families
 from newsfuse.stages.extract.annotate import Extractor
@@ -126,6 +133,7 @@ def run(
 
     Raises :class:`~newsfuse.errors.InputError` when no article could be produced at all.
     """
+    check_models(settings.align)
     progress = on_progress or (lambda stage, done, total: None)
     rejections: list[Rejection] = []
 
@@ -397,6 +405,15 @@ def _anchoring_notes(
     )
 
 
+def check_models(settings: AlignSettings) -> None:
+    """Fail before any work when the settings ask for a model that is not installed: without this,
+    every story would lose its facts to the same MissingExtraError, one rejection at a time."""
+    if settings.embeddings or settings.decision == "encoder":
+        model_path()
+    if settings.decision == "encoder":
+        PairEncoder().check()
+
+
 def _warm_up_embeddings(settings: AlignSettings) -> threading.Thread | None:
     """Load the sentence-embedding model in the background while spaCy parses.
 
@@ -418,13 +435,16 @@ def _warm_up_embeddings(settings: AlignSettings) -> threading.Thread | None:
 
 def _matcher(settings: AlignSettings) -> FactMatcher:
     encoder = SentenceEncoder() if settings.embeddings else None
+    lexical = CONTAINMENT_EMBEDDING if settings.embeddings else CONTAINMENT
+    decision: PairDecision | None = None
+    threshold, link_threshold = settings.threshold, settings.link_threshold
+    if settings.decision == "containment":
+        decision = lexical
+    elif settings.decision == "encoder":
+        decision = EncoderDecision(lexical)
+        threshold = link_threshold = settings.encoder_threshold
     return FactMatcher(
-        encoder,
-        threshold=settings.threshold,
-        link_threshold=settings.link_threshold,
-        decision=(CONTAINMENT_EMBEDDING if settings.embeddings else CONTAINMENT)
-        if settings.decision == "containment"
-        else None,
+        encoder, threshold=threshold, link_threshold=link_threshold, decision=decision
     )
 
 

@@ -58,7 +58,9 @@ def test_weakly_related_is_measured_from_the_decisions_floor() -> None:
 def test_the_decision_is_a_setting() -> None:
     assert load_settings().align.decision == "containment"
     assert load_settings(overrides=["align.decision=statement"]).align.decision == "statement"
-    with pytest.raises(ConfigError, match="decision must be one of containment, statement"):
+    with pytest.raises(
+        ConfigError, match="decision must be one of containment, encoder, statement"
+    ):
         load_settings(overrides=["align.decision=cosine"])
     with pytest.raises(ConfigError, match="probabilities"):
         load_settings(overrides=["align.threshold=1.5"])

@@ -55,7 +55,13 @@ def model_path() -> Path:
 
 @lru_cache(maxsize=1)
 def _load_model() -> tuple[Any, Any]:
-    """Load the bundled tokenizer and encoder once per process, offline, on the CPU, in eval mode."""
+    """The shared tokenizer and encoder of the process (sentence vectors)."""
+    return load_base_model()
+
+
+def load_base_model() -> tuple[Any, Any]:
+    """A fresh copy of the bundled tokenizer and encoder, loaded offline, on the CPU, in eval mode
+    (the pair encoder merges its tuned updates into its own copy; sentence vectors share one)."""
     path = model_path()
     # Before the import: huggingface_hub and transformers read these when they load.
     os.environ["HF_HUB_OFFLINE"] = "1"

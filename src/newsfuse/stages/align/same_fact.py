@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from newsfuse.config import DECISIONS, DEFAULT_LINK_THRESHOLD, DEFAULT_THRESHOLD
 from newsfuse.stages.align.claim_features import ClaimMatrix, prepare_claims
+from newsfuse.stages.align.pair_encoder import PairEncoder
 from newsfuse.stages.align.pairs import MIN_SUPPORT, OVERLAP_FEATURES, StatementContext
 
 if TYPE_CHECKING:
@@ -38,15 +39,27 @@ __all__ = [
     "DECISIONS",
     "DEFAULT_LINK_THRESHOLD",
     "DEFAULT_THRESHOLD",
+    "ENCODER_BAND",
     "STATEMENT_THRESHOLD",
+    "EncoderDecision",
     "FactMatcher",
     "LinearDecision",
+    "PairDecision",
     "PreparedClaims",
     "score_text_pairs",
 ]
 
 Indices = npt.NDArray[np.intp]
 Floats = npt.NDArray[np.float64]
+
+
+class PairDecision(Protocol):
+    """P(same fact) of claim pairs of one story, and what "nothing in common" scores."""
+
+    def scores(self, context: StatementContext, pairs: Sequence[tuple[str, str]]) -> Floats: ...
+
+    @property
+    def floor(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +116,49 @@ shifted by logit(0.40) - logit(0.35) = +0.2136: the validation roundups chose 0.
 scale, and the shift lets both decisions share ``align.threshold``'s one default (the ranking of
 pairs is unchanged)."""
 
+ENCODER_BAND = 0.30
+"""Pairs the lexical decision scores below this are "different" without asking the pair encoder:
+chosen on the validation roundups of ``benchmarks/facts.py`` as the highest band (the fewest
+encoder passes) whose pair F1 is within 0.005 of the best band's (of 0.13, 0.16, 0.20, 0.25,
+0.30)."""
+ENCODER_SHIFT = 0.9808
+"""Added to the pair encoder's logit: logit(0.40) - logit(0.20), from a first validation run
+without it (which chose 0.20 for both thresholds).  A shift does not simply move the operating
+point, because a group's average mixes the encoder's probabilities with the lexical scores of the
+sure-different pairs; with it the validation roundups chose band 0.30 and threshold 0.30
+(``config.ENCODER_THRESHOLD``), the figures in ``benchmarks/results/facts.md``."""
+
+
+@dataclass(frozen=True, slots=True)
+class EncoderDecision:
+    """The lexical decision answers for the pairs it is sure about; the pair encoder for the rest.
+
+    A candidate pair that the lexical decision scores below ``band`` keeps that score (below any
+    sensible threshold: "different"); every other pair is scored by the fine-tuned cross-encoder
+    of :mod:`.pair_encoder`, which reads both claims at once and sees past wording.  The band keeps
+    the encoder's forward passes to the pairs in doubt, so a story's cost stays near the lexical
+    decision's (``benchmarks/story_scale.py``).
+    """
+
+    lexical: LinearDecision
+    band: float = ENCODER_BAND
+    shift: float = ENCODER_SHIFT
+    encoder: PairEncoder = field(default_factory=PairEncoder)
+
+    def scores(self, context: StatementContext, pairs: Sequence[tuple[str, str]]) -> Floats:
+        found = self.lexical.scores(context, pairs)
+        doubt = np.flatnonzero(found >= self.band)
+        if doubt.size:
+            logits = self.encoder.logits([pairs[k] for k in doubt.tolist()]) + self.shift
+            found[doubt] = 1.0 / (1.0 + np.exp(-logits))
+        return found
+
+    @property
+    def floor(self) -> float:
+        """The lexical decision's floor: two claims that share nothing never reach the encoder."""
+        return self.lexical.floor
+
+
 STATEMENT_THRESHOLD = 0.4
 """The MSRP-fitted statement model's threshold, chosen by pair F1 on our example story before the
 containment decision replaced it as the default; conflicts still use that model (see
@@ -130,7 +186,7 @@ class FactMatcher:
         threshold: float = DEFAULT_THRESHOLD,
         link_threshold: float = DEFAULT_LINK_THRESHOLD,
         min_support: float = MIN_SUPPORT,
-        decision: LinearDecision | None = None,
+        decision: PairDecision | None = None,
     ) -> None:
         self.encoder = encoder
         self.decision = decision
@@ -169,7 +225,7 @@ def score_text_pairs(
     *,
     encoder: SentenceEncoder | None = None,
     corpus: Sequence[str] = (),
-    decision: LinearDecision | None = CONTAINMENT,
+    decision: PairDecision | None = CONTAINMENT,
 ) -> Floats:
     """P(same fact) of each pair ``(left[k], right[k])`` by ``decision`` (``None``: the MSRP-fitted
     same-statement model), rarity over every text given plus ``corpus`` (pass the story's claims

