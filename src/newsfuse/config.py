@@ -265,7 +265,7 @@ class DedupeSettings:
 
 
 CLUSTER_SCORERS: Final = ("learned", "cosine")
-MERGE_LINKAGES: Final = ("cosine", "learned", "link")
+MERGE_LINKAGES: Final = ("cosine", "graph", "learned", "link")
 """The story tracker's scorers: the learned link model, or the earlier hand-mixed cosine."""
 
 
