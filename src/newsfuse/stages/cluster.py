@@ -65,6 +65,19 @@ each story that took an article since the last call: one candidate search, ``mem
 ``members``² member cosines per candidate, and the same again for each merge it makes; linear in
 the articles of the commit, never the corpus.
 
+``merge_linkage = "graph"`` consolidates on what the one pass already computed.  On arrival, an
+article keeps its link probabilities to the (at most ``_GRAPH_EDGES``) most probable candidate
+stories it did not join, each weighted by the number of kept members the story showed it: a
+sparse article-to-story graph, summed per story pair (at most ``_GRAPH_NEIGHBOURS`` per story,
+kept in the story's state and its store row; a merge moves them).  ``consolidate`` then joins,
+closest pair first, the stories whose average linkage over that graph (summed link weight over
+the number of article pairs, unlinked pairs counting 0) reaches ``merge_threshold``: the batch
+average linkage of ``benchmarks/link_batch.py`` (the ceiling of the same features), restricted to
+the pairs the one pass scored.  Cost: each changed story, and each merge, pushes one heap entry
+per graph neighbour (at most ``_GRAPH_NEIGHBOURS`` linked out, plus the stories linking in), so
+consolidation is O(E log E) in the E graph links of the stories the commit touched, never all
+pairs; the graph adds at most ``_GRAPH_EDGES`` numbers per article to the state.
+
 Everything the tracker holds is plain dicts, lists and numbers: :meth:`StoryTracker.state`
 and :meth:`StoryTracker.from_state` round-trip through JSON.
 """
@@ -305,9 +318,7 @@ class StoryTracker:
         ``_GRAPH_EDGES`` most probable at or above ``_GRAPH_FLOOR``, each weighted by the number of
         kept members the story showed the article (the link stands for one to each of them, so
         :meth:`_graph_linkage` is the mean over article pairs of an average linkage)."""
-        found = [
-            (link.probability(), link.story_id) for link in links if link.story_id != joined
-        ]
+        found = [(link.probability(), link.story_id) for link in links if link.story_id != joined]
         kept = sorted((item for item in found if item[0] >= _GRAPH_FLOOR), key=_heaviest)
         return {
             story_id: p * max(1, len(self._stories[story_id].members))
