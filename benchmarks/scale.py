@@ -28,6 +28,10 @@ wall-clock ratio: under a varying load it is the steadier measure of work per ar
     python benchmarks/scale.py [--sizes 1000,10000,100000] [--seed 7] [--repeat 2]
                                [--reference-max 10000] [--no-reference]
                                [--end-to-end] [--end-to-end-sizes 1000]
+                               [--set cluster.merge_linkage=graph ...] [--out results.md]
+
+(``--set`` changes the clustering run's settings, e.g. to measure a non-default tracker; write
+such runs to another ``--out`` so the README's figures stay those of the defaults.)
 """
 
 from __future__ import annotations
