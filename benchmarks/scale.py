@@ -28,6 +28,10 @@ wall-clock ratio: under a varying load it is the steadier measure of work per ar
     python benchmarks/scale.py [--sizes 1000,10000,100000] [--seed 7] [--repeat 2]
                                [--reference-max 10000] [--no-reference]
                                [--end-to-end] [--end-to-end-sizes 1000]
+                               [--set cluster.merge_linkage=graph ...] [--out results.md]
+
+(``--set`` changes the clustering run's settings, e.g. to measure a non-default tracker; write
+such runs to another ``--out`` so the README's figures stay those of the defaults.)
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsfuse.config import load_settings
 from newsfuse.models import Article
 from newsfuse.stages.cluster import ClusterSettings, cluster
 from newsfuse.stages.dedupe import DedupeSettings, group, signatures
@@ -100,12 +105,16 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def worker(size: int, seed: int, repeat: int, with_reference: bool) -> dict[str, Any]:
-    """Everything measured on one corpus size, in this (fresh) process."""
+def worker(
+    size: int, seed: int, repeat: int, with_reference: bool, overrides: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Everything measured on one corpus size, in this (fresh) process; ``overrides`` are
+    ``--set`` settings (``cluster.merge_linkage=graph``) for the tracker."""
     corpus = generate(size, seed, names=names_for(size))
     articles = [to_article(a) for a in corpus]
     before = _rss_mb()
-    settings, cluster_settings = DedupeSettings(), ClusterSettings()
+    settings = DedupeSettings()
+    cluster_settings: ClusterSettings = load_settings(overrides=list(overrides)).cluster
     dedupe_times, cluster_times = [], []
     dedupe_cpu, cluster_cpu = [], []
     families: dict[str, str] = {}
@@ -309,12 +318,14 @@ def render(report: Report, args: argparse.Namespace) -> str:
         if args.end_to_end
         else ""
     )
+    flags += "".join(f" --set {override}" for override in args.set)
     command = f"python benchmarks/scale.py --sizes {args.sizes} --seed {args.seed} --repeat {args.repeat}{flags}"
     lines = [
         f"Command: `{command}` — synthetic corpora from `benchmarks/corpus.py` (seed {args.seed}); "
         "each size in a fresh process on a 2-core machine shared with other jobs; seconds are the "
         f"best of {args.repeat} runs. Dedupe: text → `signatures` → `group` (defaults); "
-        "clustering: `cluster()` (the StoryTracker, defaults, canonical time order, all articles). "
+        "clustering: `cluster()` (the StoryTracker, defaults unless set by `--set`, canonical "
+        "time order, all articles). "
         "Peak RSS: `resource.getrusage(RUSAGE_SELF).ru_maxrss` of the worker after the stages "
         "(high-water mark); 'before' is the mark after generating the corpus, so the stages' own "
         "share is the difference.",
@@ -464,9 +475,17 @@ def main() -> int:
     parser.add_argument("--write-corpus", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a setting of the clustering run, e.g. cluster.merge_linkage=graph (repeatable)",
+    )
     args = parser.parse_args()
     if args.worker is not None:
-        print(json.dumps(worker(args.worker, args.seed, args.repeat, not args.no_reference)))
+        found = worker(args.worker, args.seed, args.repeat, not args.no_reference, args.set)
+        print(json.dumps(found))
         return 0
     if args.write_corpus is not None:
         write_corpus(args.write_corpus, args.seed, args.path)
@@ -480,8 +499,18 @@ def main() -> int:
     rows: list[dict[str, Any]] = []
     for size in (int(s) for s in args.sizes.split(",")):
         extra = ["--no-reference"] if args.no_reference or size > args.reference_max else []
+        sets = [f"--set={override}" for override in args.set]
         row = _spawn(
-            ["--worker", str(size), "--seed", str(args.seed), "--repeat", str(args.repeat), *extra]
+            [
+                "--worker",
+                str(size),
+                "--seed",
+                str(args.seed),
+                "--repeat",
+                str(args.repeat),
+                *extra,
+                *sets,
+            ]
         )
         assert isinstance(row, dict)
         rows.append(row)

@@ -9,6 +9,7 @@ import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,6 +77,9 @@ itself hold whatever the defaults become)."""
 
 LEARNED_MERGE = ClusterSettings(link_threshold=0.8, merge_threshold=0.3, merge_linkage="learned")
 """Consolidation with the learned merge model at the thresholds ``benchmarks/clustering.py`` chose."""
+
+GRAPH_MERGE = ClusterSettings(link_threshold=0.8, merge_threshold=0.08, merge_linkage="graph")
+"""Consolidation over the arrival-link graph at the thresholds ``benchmarks/clustering.py`` chose."""
 
 
 def _partition(stories: dict[str, list[str]]) -> set[frozenset[str]]:
@@ -177,7 +181,7 @@ def test_consolidation_joins_what_one_pass_left_apart(
     nothing left to do until an article arrives; so does the mean member cosine."""
     unrelated = _unrelated()
     pooled = [*harbour, *istanbul, unrelated]
-    for linkage, threshold in (("learned", 0.3), ("link", 0.3), ("cosine", 0.2)):
+    for linkage, threshold in (("learned", 0.3), ("link", 0.3), ("cosine", 0.2), ("graph", 0.05)):
         settings = ClusterSettings(
             link_threshold=1.0, merge_threshold=threshold, merge_linkage=linkage
         )
@@ -212,11 +216,14 @@ def _consolidates_into_the_true_stories(
     assert tracker.consolidate() == []
 
 
-def test_consolidation_keeps_a_week_later_copy_apart(harbour: list[Article]) -> None:
+@pytest.mark.parametrize("settings", [LEARNED_MERGE, GRAPH_MERGE], ids=["learned", "graph"])
+def test_consolidation_keeps_a_week_later_copy_apart(
+    harbour: list[Article], settings: ClusterSettings
+) -> None:
     """The time decay holds for merges as for joins: a copy of the last report a week later
     stays a story of its own after consolidation, and the next day's copy joins the story."""
     last = max(harbour, key=lambda a: a.published_at or "")
-    tracker = StoryTracker(LEARNED_MERGE)
+    tracker = StoryTracker(settings)
     for article in harbour:
         tracker.add(article)
     tracker.consolidate()
@@ -247,6 +254,75 @@ def test_runs_are_deterministic_and_state_resumes_exactly(
     assert ids[6:] == [resumed.add(a) for a in pooled[6:]]
     assert resumed.stories() == whole.stories()
     assert json.dumps(resumed.state(), sort_keys=True) == json.dumps(whole.state(), sort_keys=True)
+
+
+ALONE_THEN_GRAPH = ClusterSettings(link_threshold=1.0, merge_threshold=0.05, merge_linkage="graph")
+"""Every article starts a story on arrival, so every link it scored is kept in the graph."""
+
+
+def test_an_article_keeps_its_few_most_probable_links_it_did_not_join(
+    harbour: list[Article], istanbul: list[Article]
+) -> None:
+    """Arrival links are what graph consolidation reads: the last of 14 articles, alone on
+    arrival, keeps links to at most 8 of the 13 stories before it, the most probable ones (its
+    own story's reports among them), and no tracker records any without the graph linkage."""
+    pooled = [*istanbul, _unrelated(), *harbour]
+    tracker = StoryTracker(ALONE_THEN_GRAPH)
+    story_of = {a.id: tracker.add(a) for a in pooled}
+    last = tracker._stories[story_of[pooled[-1].id]]
+    assert 0 < len(last.graph) <= 8 < len(pooled) - 1
+    harbour_stories = {story_of[a.id] for a in harbour[:-1]}
+    assert max(last.graph, key=lambda s: last.graph[s]) in harbour_stories
+    assert story_of[_unrelated().id] not in last.graph
+    plain = StoryTracker(dataclasses.replace(ALONE_THEN_GRAPH, merge_linkage="learned"))
+    for article in pooled:
+        plain.add(article)
+    assert all(not s.graph for s in plain._stories.values())
+
+
+def _rows_round_trip(tracker: StoryTracker) -> StoryTracker:
+    """The tracker rebuilt from what a store keeps of it (:meth:`StoryTracker.from_rows`)."""
+    stories = tracker.stories()
+    rows = [json.loads(json.dumps(tracker.story_row(s))) for s in stories]
+    norms = {s: tracker.norms_row(s) for s in stories}
+    return StoryTracker.from_rows(
+        tracker.header(), rows, norms, tracker.feature_rows(tracker._df), stories
+    )
+
+
+def _graphs(tracker: StoryTracker) -> dict[str, list[list[Any]]]:
+    return {s["id"]: s["graph"] for s in tracker.state()["stories"]}
+
+
+def test_graph_consolidation_resumes_exactly_from_state_and_from_rows(
+    harbour: list[Article], istanbul: list[Article]
+) -> None:
+    """The arrival links of one commit decide the merges of a later one, so they are part of the
+    state and of the store's story rows: a tracker resumed either way merges like the original."""
+    pooled = [*harbour[:3], *istanbul[:2], _unrelated(), *harbour[3:], *istanbul[2:]]
+    whole = StoryTracker(ALONE_THEN_GRAPH)
+    for article in pooled[:6]:
+        whole.add(article)
+    whole.consolidate()
+    assert any(s.graph for s in whole._stories.values())
+    resumed = [
+        StoryTracker.from_state(json.loads(json.dumps(whole.state()))),
+        _rows_round_trip(whole),
+    ]
+    for tracker in [whole, *resumed]:
+        for article in pooled[6:]:
+            tracker.add(article)
+        tracker.consolidate()
+    for tracker in resumed:
+        assert tracker.stories() == whole.stories()
+        assert _graphs(tracker) == _graphs(whole)
+    from_state = json.dumps(resumed[0].state(), sort_keys=True)
+    assert from_state == json.dumps(whole.state(), sort_keys=True)
+    assert _partition(whole.stories()) == {
+        frozenset(a.id for a in harbour),
+        frozenset(a.id for a in istanbul),
+        frozenset({_unrelated().id}),
+    }
 
 
 class _FixedEncoder:

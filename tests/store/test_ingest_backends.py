@@ -39,17 +39,24 @@ def test_ingest_twice_and_extend_on_each_backend(store_url: str, examples_dir: P
         assert store.counts()["band_keys"] > 0
 
 
+@pytest.mark.parametrize(
+    "cluster",
+    [
+        ClusterSettings(link_threshold=1.0, merge_threshold=0.2),
+        ClusterSettings(link_threshold=1.0, merge_threshold=0.05, merge_linkage="graph"),
+    ],
+    ids=["cosine", "graph"],
+)
 def test_a_story_merged_by_a_later_ingest_is_moved_and_recorded(
-    store_url: str, examples_dir: Path
+    store_url: str, examples_dir: Path, cluster: ClusterSettings
 ) -> None:
     """With consolidation on and a join so strict that every article starts a story of its own, the
     tracker's merges are what puts the story together: within one commit the new stories are
     folded before they are stored; a story stored by an earlier ingest is moved into the one the
     later articles built, the merge is recorded, and the tracker resumed from the store holds the
-    same stories as the memberships."""
-    settings = dataclasses.replace(
-        Settings(), cluster=ClusterSettings(link_threshold=1.0, merge_threshold=0.2)
-    )
+    same stories as the memberships (with the graph linkage, the arrival links stored in the story
+    rows point at stories that still exist: a merge moves them)."""
+    settings = dataclasses.replace(Settings(), cluster=cluster)
     later = [n for n in sorted(p.name for p in examples_dir.iterdir()) if n not in FIRST[:1]]
     with Store.open(store_url) as store:
         first = ingest([str(examples_dir / FIRST[0])], store, settings)
@@ -68,6 +75,7 @@ def test_a_story_merged_by_a_later_ingest_is_moved_and_recorded(
         assert {s: sorted(ids) for s, ids in tracker.stories().items()} == {
             story.id: sorted(story.article_ids)
         }
+        assert all(other == story.id for row in rows for other, _ in row["graph"])
 
 
 def test_a_store_built_before_a_cluster_setting_existed_takes_its_default(

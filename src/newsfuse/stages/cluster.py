@@ -65,6 +65,19 @@ each story that took an article since the last call: one candidate search, ``mem
 ``members``² member cosines per candidate, and the same again for each merge it makes; linear in
 the articles of the commit, never the corpus.
 
+``merge_linkage = "graph"`` consolidates on what the one pass already computed.  On arrival, an
+article keeps its link probabilities to the (at most ``_GRAPH_EDGES``) most probable candidate
+stories it did not join, each weighted by the number of kept members the story showed it: a
+sparse article-to-story graph, summed per story pair (at most ``_GRAPH_NEIGHBOURS`` per story,
+kept in the story's state and its store row; a merge moves them).  ``consolidate`` then joins,
+closest pair first, the stories whose average linkage over that graph (summed link weight over
+the number of article pairs, unlinked pairs counting 0) reaches ``merge_threshold``: the batch
+average linkage of ``benchmarks/link_batch.py`` (the ceiling of the same features), restricted to
+the pairs the one pass scored.  Cost: each changed story, and each merge, pushes one heap entry
+per graph neighbour (at most ``_GRAPH_NEIGHBOURS`` linked out, plus the stories linking in), so
+consolidation is O(E log E) in the E graph links of the stories the commit touched, never all
+pairs; the graph adds at most ``_GRAPH_EDGES`` numbers per article to the state.
+
 Everything the tracker holds is plain dicts, lists and numbers: :meth:`StoryTracker.state`
 and :meth:`StoryTracker.from_state` round-trip through JSON.
 """
@@ -126,6 +139,13 @@ _EMBED_WORDS = 80
 _NORM_STALENESS = 1.05  # recompute a story's norms once the corpus grew by 5% since the last time
 _MEMBER_ENTITIES = 32  # the rarest entities a kept member remembers (bounded state per story)
 _MEMBER_NORMS = ("norm", "title_norm", "title_mass")  # Member.state() keys kept in norms rows
+# The arrival-link graph (merge_linkage = "graph"): an article's links to at most _GRAPH_EDGES
+# candidate stories it did not join, those of probability >= _GRAPH_FLOOR (below it a link adds
+# nothing an average linkage could reach a threshold with), and at most _GRAPH_NEIGHBOURS stories
+# per story (its heaviest): bounded state per story, and consolidation cost bounded by edges.
+_GRAPH_EDGES = 8
+_GRAPH_FLOOR = 0.001
+_GRAPH_NEIGHBOURS = 64
 
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
 # "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
@@ -161,6 +181,7 @@ class _Story:
     entity_norm: float = 0.0
     norm_docs: int = 0
     members: list[Member] = field(default_factory=list)  # the most recent few, for max link
+    graph: dict[str, float] = field(default_factory=dict)  # arrival links out (merge_linkage graph)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +213,7 @@ def _story_record(story: _Story) -> dict[str, Any]:
         "norms": [story.term_norm, story.entity_norm, story.norm_docs],
         "vector": None if story.vector is None else list(story.vector),
         "members": [m.state() for m in story.members],
+        "graph": [[other, weight] for other, weight in story.graph.items()],
     }
 
 
@@ -231,6 +253,7 @@ class StoryTracker:
         self._rescored: set[str] = set()  # stories whose norms were recomputed
         self._merges: list[StoryMerge] = []  # merges since take_merges()
         self._dirty: set[str] = set()  # stories that took an article since consolidate()
+        self._graph_in: dict[str, set[str]] = {}  # story → stories with arrival links into it
 
     # --- the stream --------------------------------------------------------------------------------
 
@@ -259,8 +282,14 @@ class StoryTracker:
             unit = _unit(vector)
 
         weighted = self._features(tf, entities)
-        probe = self._probe(weighted, features) if settings.learned else None
-        best_id = self._choose(self._candidates(tf, entities), weighted, probe, unit, when)
+        candidates = self._candidates(tf, entities)
+        links: list[Link] = []
+        if settings.learned:
+            links = self._links(candidates, weighted, self._probe(weighted, features), unit, when)
+            best_id = self._pick(links)
+        else:
+            best_id = self._choose(candidates, weighted, None, unit, when)
+        arrival = self._arrival_links(links, best_id) if settings.merge_linkage == "graph" else {}
 
         self._seq += 1
         if best_id is None:
@@ -280,13 +309,39 @@ class StoryTracker:
             story = self._stories[best_id]
         member = self._member(features) if settings.learned else None
         self._absorb(story, features.article_id, tf, entities, when, unit, member)
+        self._add_graph(story, arrival)
         self._dirty.add(story.id)
         return story.id
+
+    def _arrival_links(self, links: Sequence[Link], joined: str | None) -> dict[str, float]:
+        """The article's links to the candidate stories it did not join, as graph weights: the
+        ``_GRAPH_EDGES`` most probable at or above ``_GRAPH_FLOOR``, each weighted by the number of
+        kept members the story showed the article (the link stands for one to each of them, so
+        :meth:`_graph_linkage` is the mean over article pairs of an average linkage)."""
+        found = [(link.probability(), link.story_id) for link in links if link.story_id != joined]
+        kept = sorted((item for item in found if item[0] >= _GRAPH_FLOOR), key=_heaviest)
+        return {
+            story_id: p * max(1, len(self._stories[story_id].members))
+            for p, story_id in kept[:_GRAPH_EDGES]
+        }
+
+    def _add_graph(self, story: _Story, weights: Mapping[str, float]) -> None:
+        """Add arrival links out of ``story`` and keep its ``_GRAPH_NEIGHBOURS`` heaviest."""
+        for other, weight in weights.items():
+            if other != story.id:
+                story.graph[other] = story.graph.get(other, 0.0) + weight
+                self._graph_in.setdefault(other, set()).add(story.id)
+        if len(story.graph) > _GRAPH_NEIGHBOURS:
+            ranked = sorted(story.graph, key=lambda o: (-story.graph[o], o))
+            for dropped in ranked[_GRAPH_NEIGHBOURS:]:
+                del story.graph[dropped]
+                self._graph_in.get(dropped, set()).discard(story.id)
 
     def consolidate(self) -> list[StoryMerge]:
         """Merge the stories that changed since the last call with their candidate stories, closest
         pair first, while a pair's linkage (``merge_linkage``: mean member cosine, the learned
-        merge model or the mean member link probability) reaches ``merge_threshold``; the merges (also kept for :meth:`take_merges`).
+        merge model, the mean member link probability, or the average linkage over the arrival-link
+        graph) reaches ``merge_threshold``; the merges (also kept for :meth:`take_merges`).
 
         The offline step of the tracker (a batch clustering's average linkage, on the stories the
         new articles touched): call it after a batch of :meth:`add` (``cluster()`` and the store's
@@ -332,9 +387,13 @@ class StoryTracker:
         """Push onto ``heap`` the story's candidate stories (found like an article's, from its own
         most distinctive features) whose linkage with it reaches ``merge_threshold``."""
         story = self._stories[story_id]
-        for other_id in self._story_candidates(story):
+        graph = self.settings.merge_linkage == "graph"
+        found = self._graph_neighbours(story) if graph else self._story_candidates(story)
+        for other_id in found:
             other = self._stories[other_id]
-            if self.settings.merge_linkage == "cosine":
+            if graph:
+                similarity = self._graph_linkage(story, other)
+            elif self.settings.merge_linkage == "cosine":
                 similarity = self._linkage(story, other)
             else:
                 similarity = self._link_linkage(story, other, directed)
@@ -343,6 +402,34 @@ class StoryTracker:
                 heapq.heappush(
                     heap, (-similarity, left, right, version.get(left, 0), version.get(right, 0))
                 )
+
+    def _graph_neighbours(self, story: _Story) -> list[str]:
+        """The stories linked with ``story`` by arrival links either way, sorted (live or not:
+        :meth:`_graph_linkage` applies the window)."""
+        linked = set(story.graph) | self._graph_in.get(story.id, set())
+        return sorted(s for s in linked if s in self._stories and s != story.id)
+
+    def _graph_linkage(self, story: _Story, other: _Story) -> float:
+        """Average linkage of two stories over the arrival-link graph (``merge_linkage =
+        "graph"``): the summed arrival link weights between them, both ways, over the number of
+        article pairs; 0 when their spans are further apart than the window.
+
+        Why: the tracker already scored, on arrival, each article against the candidate stories
+        it did not join; those near misses are what a batch average linkage over the same link
+        probabilities (``benchmarks/link_batch.py``, the ceiling) would join later.  Unscored
+        pairs count as 0, as a link below the floor would.  Time counts twice, like every merge
+        linkage's: the linkage is decayed by the gap between the two stories' spans, and each
+        arrival link was decayed by its own gap; a merge moves whole stories, and a threshold on
+        an average of many links is lower than a join's, so a copy of a report a week later
+        would otherwise be merged back into the story its own decay kept it out of.  Cost: two
+        dict look-ups per pair.
+        """
+        gap = _span_gap(story, other)
+        if gap > self.settings.window_days:
+            return 0.0
+        weight = story.graph.get(other.id, 0.0) + other.graph.get(story.id, 0.0)
+        decay: float = 0.5 ** (gap / self.settings.half_life_days)
+        return weight / (len(story.article_ids) * len(other.article_ids) or 1) * decay
 
     def merge_candidates(self, story_id: str) -> list[str]:
         """The live stories :meth:`consolidate` scores a story against (see
@@ -518,8 +605,12 @@ class StoryTracker:
                 norm_docs=int(raw["norms"][2]),
                 vector=None if raw.get("vector") is None else [float(v) for v in raw["vector"]],
                 members=[Member.from_state(m) for m in raw.get("members", [])],
+                graph={str(k): float(v) for k, v in _pairs_dict(raw.get("graph", [])).items()},
             )
             tracker._stories[story.id] = story
+        for story in tracker._stories.values():
+            for other in story.graph:
+                tracker._graph_in.setdefault(other, set()).add(story.id)
         tracker._postings = {
             f: {str(sid): int(seq) for sid, seq in items} for f, items in state["postings"].items()
         }
@@ -1028,11 +1119,31 @@ class StoryTracker:
         into.first_time = min(times) if times else None
         times = [t for t in (into.last_time, absorbed.last_time) if t is not None]
         into.last_time = max(times) if times else None
+        self._merge_graph(into, absorbed)
         self._refresh_norms(into)
         self._post(into, before)
         merge = StoryMerge(absorbed_id, into.id, similarity)
         self._merges.append(merge)
         return merge
+
+    def _merge_graph(self, into: _Story, absorbed: _Story) -> None:
+        """Move ``absorbed``'s arrival links, out and in, to ``into`` (links between the two
+        become internal and go).  Stories linking into ``absorbed`` change rows: a store rewrites
+        them (:meth:`take_changes`).  Cost: the two stories' neighbours."""
+        into.graph.pop(absorbed.id, None)
+        self._graph_in.get(absorbed.id, set()).discard(into.id)
+        self._graph_in.get(into.id, set()).discard(absorbed.id)
+        for other in sorted(absorbed.graph):
+            self._graph_in.get(other, set()).discard(absorbed.id)
+        outgoing = {o: w for o, w in absorbed.graph.items() if o != into.id}
+        for source_id in sorted(self._graph_in.pop(absorbed.id, set())):
+            source = self._stories.get(source_id)
+            if source is None or source_id == into.id:
+                continue
+            moved = source.graph.pop(absorbed.id, 0.0)
+            self._add_graph(source, {into.id: moved})
+            self._joined.add(source_id)
+        self._add_graph(into, outgoing)
 
     def _post(self, story: _Story, before: set[str]) -> None:
         """Re-post a story that changed under the features it carries now (``before``: those it
@@ -1205,6 +1316,11 @@ def _gap(when: float | None, story: _Story) -> float:
     if when < story.first_time:
         return story.first_time - when
     return max(0.0, when - story.last_time)
+
+
+def _heaviest(item: tuple[float, str]) -> tuple[float, str]:
+    """Sort key of (weight, id) pairs: heaviest first, ties by id."""
+    return (-item[0], item[1])
 
 
 def _span_gap(story: _Story, other: _Story) -> float:
