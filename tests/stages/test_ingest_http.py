@@ -101,6 +101,13 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                     self._send(503, "text/html", b"<p>busy</p>")
                 else:
                     self._send(200, "text/html", PAGE)
+            elif path == "/busy":  # asks for a pause the first time, then answers
+                if hits <= 1:
+                    self._send(503, "text/html", b"<p>busy</p>", retry_after="3")
+                else:
+                    self._send(200, "text/html", PAGE)
+            elif path == "/limited":  # always over its rate limit, asking for a long pause
+                self._send(429, "text/html", b"<p>slow down</p>", retry_after="3600")
             elif path == "/slow":
                 time.sleep(3)
                 self._send(200, "text/html", PAGE)
@@ -123,10 +130,13 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             body: bytes,
             location: str = "",
             encoding: str = "",
+            retry_after: str = "",
         ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
+            if retry_after:
+                self.send_header("Retry-After", retry_after)
             if location:
                 self.send_header("Location", location)
             if encoding:
@@ -242,14 +252,37 @@ def test_a_flaky_server_succeeds_on_retry(site: tuple[Site, str]) -> None:
     assert state.hits["/flaky"] == 3
 
 
+def _waits(url: str, settings: HttpSettings) -> tuple[RawDocument | Rejection, list[float]]:
+    """Fetch ``url`` through a fetcher that records the waits between attempts, not takes them."""
+    waits: list[float] = []
+    with Fetcher(settings, sleep=waits.append) as fetcher:
+        return fetch_page(fetcher, url), waits
+
+
 def test_backoff_doubles_between_attempts(site: tuple[Site, str]) -> None:
     state, base = site
-    settings = HttpSettings(allow_private=True, timeout=1.0, retries=2, backoff=0.2, delay=0.0)
-    started = time.monotonic()
-    _one_rejection(_fetch(f"{base}/broken", settings=settings))
-    elapsed = time.monotonic() - started
-    assert state.hits["/broken"] == 3
-    assert 0.6 <= elapsed < 2.5  # waits of 0.2 then 0.4 seconds
+    settings = HttpSettings(allow_private=True, timeout=1.0, retries=3, backoff=0.2, delay=0.0)
+    result, waits = _waits(f"{base}/broken", settings)
+    assert isinstance(result, Rejection)
+    assert result.reason == "HTTP 500 Internal Server Error after 4 attempts"
+    assert state.hits["/broken"] == 4
+    assert waits == [0.2, 0.4, 0.8]  # none after the last attempt
+
+
+def test_retry_after_is_honoured_within_max_backoff(site: tuple[Site, str]) -> None:
+    """A 503 asking for 3 s waits 3 s (longer than the backoff), then the page is had; a 429
+    asking for an hour waits ``max_backoff`` each time, then is rejected."""
+    state, base = site
+    settings = HttpSettings(
+        allow_private=True, timeout=1.0, retries=2, backoff=0.5, max_backoff=10.0, delay=0.0
+    )
+    busy, waits = _waits(f"{base}/busy", settings)
+    assert isinstance(busy, RawDocument) and waits == [3.0]
+    limited, waits = _waits(f"{base}/limited", settings)
+    assert isinstance(limited, Rejection)
+    assert limited.reason == "HTTP 429 Too Many Requests after 3 attempts"
+    assert waits == [10.0, 10.0]
+    assert (state.hits["/busy"], state.hits["/limited"]) == (2, 3)
 
 
 def test_a_slow_server_times_out(site: tuple[Site, str]) -> None:

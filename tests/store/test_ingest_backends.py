@@ -7,6 +7,9 @@ renames, appending to stories) must behave the same on both.
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,8 @@ from newsfuse.errors import ConfigError
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 from newsfuse.store import Store
 
+ROUNDUPS = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "roundups-dev"
+"""Public benchmark data beside the repository (skipped without it): its validation file only."""
 FIRST = ("01_merrow-herald.txt", "03_national-ledger.html", "04_eastshore-daily.txt")
 LATER = ("02_calderra-press-agency.txt", "05_calderra-today.html")  # 02: the wire copy 04 re-ran
 
@@ -94,3 +99,85 @@ def test_a_store_built_before_a_cluster_setting_existed_takes_its_default(
         merging = dataclasses.replace(Settings(), cluster=ClusterSettings(merge_threshold=0.2))
         with pytest.raises(ConfigError, match=r"cluster\.merge_threshold = 0\.2"):
             ingest(later[1:], store, merging)
+
+
+def _dated_chunks(folder: Path, examples_dir: Path) -> list[Path]:
+    """Real reports in time order, one JSONL chunk per ingest: the example story's five pasted
+    pages 1.9 days apart (a story that goes on, each report just inside a 2-day window of the one
+    before) and, between them, four AllSides roundups of the validation file each (title and
+    lead of three outlets: stories that stop, and leave the window).  Each chunk ends 1.8 days
+    after its example report, so at the next one the example story is still live but its last
+    article is near the window's edge: loading one story too few changes where it goes."""
+    source = ROUNDUPS / "val.source"
+    if not source.is_file():
+        pytest.skip(f"roundups not found at {ROUNDUPS}")
+    roundups = source.read_text(encoding="utf-8").splitlines()
+    pages = sorted(examples_dir.glob("*.txt"))
+    start = datetime(2025, 3, 1, 6, tzinfo=UTC)
+    paths = []
+    for number, page in enumerate(pages):
+        at = start + timedelta(days=1.9 * number)
+        records = [_record(page.read_text(encoding="utf-8"), None, page.stem, at)]
+        for offset, line in enumerate(roundups[4 * number : 4 * number + 4]):
+            for outlet, part in enumerate(line.split(" [SEP] ")):
+                title, _, text = part.removeprefix("TITLE=> ").partition(" ARTICLE=> ")
+                when = at + timedelta(hours=6 + 12 * offset + outlet)
+                records.append(_record(text, title, f"outlet-{outlet}-{number}-{offset}", when))
+        path = folder / f"chunk-{number}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _record(text: str, title: str | None, name: str, at: datetime) -> dict[str, str | None]:
+    return {
+        "title": title,
+        "text": text,
+        "outlet": name.split("-")[0],
+        "url": f"https://{name}.example/",
+        "published_at": at.isoformat(timespec="minutes"),
+    }
+
+
+def _memberships(store: Store) -> dict[str, list[str]]:
+    return {story.id: story.article_ids for story in store.list_stories()}
+
+
+@pytest.mark.parametrize("merging", [False, True], ids=["joins", "joins-and-merges"])
+def test_an_ingest_resumes_only_the_live_stories_and_tracks_as_a_whole_store_load(
+    store_url: str,
+    tmp_path: Path,
+    examples_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    merging: bool,
+) -> None:
+    """Real reports over ten days, ingested chunk after chunk with a 2-day window: each ingest
+    resumes the tracker from the stories inside its window only (and forgets those that leave
+    it after each commit), and the stories come out exactly as when every ingest resumes it from
+    every story the store holds and forgets none."""
+    chunks = _dated_chunks(tmp_path, examples_dir)
+    cluster = ClusterSettings(window_days=2.0, merge_threshold=0.3 if merging else 1.0)
+    settings = dataclasses.replace(Settings(), cluster=cluster)
+    monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "TRACK_BATCHES", 1)
+    with Store.open(store_url) as windowed:
+        for chunk in chunks:
+            ingest([str(chunk)], windowed, settings, batch_size=4)
+        header = windowed.tracker_state("cluster")
+        assert header is not None
+        live_from = StoryTracker.live_from(header)
+        assert live_from is not None
+        live, _, _ = windowed.tracker_rows("cluster", live_from=live_from)
+        every, _, _ = windowed.tracker_rows("cluster")
+        assert 0 < len(live) < len(every) // 2  # the window does leave most stories out
+        assert all(row["last_time"] >= live_from for row in live)
+        found = _memberships(windowed)
+    # the reference: each ingest loads every stored story and the tracker never forgets one
+    monkeypatch.setattr(StoryTracker, "live_from", staticmethod(lambda header: None))
+    monkeypatch.setattr(StoryTracker, "forget_expired", lambda self: 0)
+    with Store.open(tmp_path / "whole.db") as whole:
+        for chunk in chunks:
+            ingest([str(chunk)], whole, settings, batch_size=4)
+        expected = _memberships(whole)
+    assert found == expected
+    # the example story went on over the whole ten days: the one each chunk had to reload
+    assert max(len(ids) for ids in found.values()) >= 4

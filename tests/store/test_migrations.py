@@ -33,7 +33,7 @@ def test_empty_database_is_migrated_to_head(store_url: str) -> None:
     with Store.open(store_url, upgrade=False) as store:
         assert store.revision() is None
         store.upgrade()
-        assert store.revision() == head_revision() == "0005"
+        assert store.revision() == head_revision() == "0006"
         store.upgrade()  # at head: nothing to do
     engine = _engine(store_url)
     try:
@@ -205,9 +205,17 @@ def test_a_store_at_0003_with_evictions_in_its_story_rows_is_upgraded_to_head(
         assert header is not None
         memberships = store.story_article_ids()
         resumed = StoryTracker.from_rows(header, stories, norms, features_now, memberships)
+        # 0006 filled ``last_time`` from the rows: the window selects the live stories in SQL
+        live, live_norms, _ = store.tracker_rows(
+            "cluster", live_from=StoryTracker.live_from(header)
+        )
+        assert 0 < len(live) < len(stories)
+        live_members = store.story_article_ids([str(row["id"]) for row in live])
+        windowed = StoryTracker.from_rows(header, live, live_norms, features_now, live_members)
     assert _by_id(resumed.state()) == _by_id(whole)
     later = articles[half:]
-    assert [resumed.add(a) for a in later] == [tracker.add(a) for a in later]
+    from_window = [windowed.add(a) for a in later]
+    assert [resumed.add(a) for a in later] == [tracker.add(a) for a in later] == from_window
     assert _by_id(resumed.state()) == _by_id(tracker.state())
 
 

@@ -442,13 +442,20 @@ class _Tracking:
 
     @classmethod
     def load(cls, store: Store, settings: Settings) -> _Tracking:
-        """The tracker as stored (a new one for a store that has none)."""
+        """The tracker as stored (a new one for a store that has none), with only the stories it
+        can still link an article to: those inside its window and the undated ones
+        (``StoryTracker.live_from``), selected in SQL with their memberships.  Loading every
+        story the store had ever tracked made each ingest cost memory and time in proportion to
+        the whole store; the stories that are left out could never take an article again, so the
+        decisions are the same (``tests/test_store_ingest.py`` compares with a whole-store load).
+        """
         header = store.tracker_state(_CLUSTER)
         if header is None:
             tracker = StoryTracker(settings.cluster)
         else:
-            stories, norms, features = store.tracker_rows(_CLUSTER)
-            memberships = store.story_article_ids()
+            live_from = StoryTracker.live_from(header)
+            stories, norms, features = store.tracker_rows(_CLUSTER, live_from=live_from)
+            memberships = store.story_article_ids([str(row["id"]) for row in stories])
             tracker = StoryTracker.from_rows(header, stories, norms, features, memberships)
         return cls(tracker, int(tracker.header()["seq"]))
 
@@ -466,9 +473,8 @@ class _Tracking:
         postings: those features' rows are written with the commit."""
         merges = self.tracker.consolidate()
         self.tracker.take_merges()  # the caller hands them to the store with the memberships
-        stories = self.tracker.stories()
         for merge in merges:
-            if merge.into in stories:
+            if self.tracker.has_story(merge.into):
                 self.touched.update(self.tracker.carried(merge.into))
         return merges
 
@@ -482,6 +488,8 @@ class _Tracking:
         store.put_tracker_state(_CLUSTER, header)
         store.put_tracker_state(_CLUSTER_SEQ, {"seq": header["seq"]})
         self.seq, self.touched = int(header["seq"]), set()
+        # their rows are written: hold only the window in memory, as a reload would
+        self.tracker.forget_expired()
 
 
 @dataclass(frozen=True, slots=True)

@@ -629,6 +629,50 @@ class StoryTracker:
         )
         return tracker
 
+    @staticmethod
+    def live_from(header: Mapping[str, Any]) -> float | None:
+        """The earliest ``last_time`` a story may have and still take an article, for a tracker
+        resumed from :meth:`header` (``None``: every story may, as no article was dated yet).
+
+        A story whose last article is before it has left the window: it is in no posting, and the
+        clock (the newest publication time seen) only moves forward, so no later article can ever
+        reach it again.  A store therefore resumes a tracker from the stories at or after this
+        time and those with no dated article (:meth:`from_rows` with only those gives the same
+        decisions as with all of them), which bounds an ingest by the window, not the corpus.
+        The same comparison as :func:`_expired`.
+        """
+        if header.get("now") is None:
+            return None
+        return float(header["now"]) - float(header["settings"]["window_days"])
+
+    def has_story(self, story_id: str) -> bool:
+        """Whether ``story_id`` is one of the stories this tracker holds (not merged away)."""
+        return story_id in self._stories
+
+    def forget_expired(self) -> int:
+        """Drop the stories that have left the window from memory; how many were dropped.
+
+        They are in no posting and no later article can reach them (see :meth:`live_from`), so
+        the decisions that follow are the same; :meth:`stories` no longer lists them.  A store
+        calls this after writing a commit's rows (their rows are stored: nothing is lost), so that
+        a long ingest holds the stories of its window, not of everything it has seen.  Stories
+        whose changes are not taken yet (:meth:`take_changes`) are kept.
+        """
+        if self._now is None:
+            return 0
+        pending = self._joined | self._rescored | self._dirty
+        expired = [
+            sid
+            for sid, story in self._stories.items()
+            if sid not in pending
+            and _expired(story.last_time, self._now, self.settings.window_days)
+        ]
+        for story_id in expired:
+            story = self._stories.pop(story_id)
+            self._unindex(story, set(story.weights) | set(story.entities))  # as from_rows posts
+            self._active.discard(story_id)
+        return len(expired)
+
     def _derive_evictions(self) -> dict[str, int]:
         """:attr:`_evicted` from the postings: for each feature, the newest ``updated`` of a live
         story that carries it but is not posted under it.

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, bindparam, delete, exists, func, or_, select, text, update
+from sqlalchemy import Engine, and_, bindparam, delete, exists, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -934,7 +934,15 @@ class Store:
         id) and per-feature ``(document frequency, evicted)`` of tracker ``name``: the parts of its
         state that changed, so a commit costs what changed, not the whole state.  Each story must
         be stored (:meth:`append_to_stories` it first)."""
-        story_rows = [{"tracker": name, "story_id": s["id"], "state": dict(s)} for s in stories]
+        story_rows = [
+            {
+                "tracker": name,
+                "story_id": s["id"],
+                "state": dict(s),
+                "last_time": None if s.get("last_time") is None else float(s["last_time"]),
+            }
+            for s in stories
+        ]
         norm_rows = [
             {"tracker": name, "story_id": s, "norms": list(n)} for s, n in sorted(norms.items())
         ]
@@ -945,7 +953,10 @@ class Store:
                 session.connection().execute(
                     insert.on_conflict_do_update(
                         index_elements=["tracker", "story_id"],
-                        set_={"state": insert.excluded.state},
+                        set_={
+                            "state": insert.excluded.state,
+                            "last_time": insert.excluded.last_time,
+                        },
                     ),
                     story_rows,
                 )
@@ -1020,21 +1031,40 @@ class Store:
         return features
 
     def tracker_rows(
-        self, name: str
+        self, name: str, *, live_from: float | None = None
     ) -> tuple[list[dict[str, Any]], dict[str, list[Any]], dict[str, tuple[int, int]]]:
-        """Every per-story state (by story id), per-story norms and per-feature ``(df, evicted)``
-        of tracker ``name``."""
-        stories = (
-            select(TrackerStoryRow.state)
-            .where(TrackerStoryRow.tracker == name)
-            .order_by(TrackerStoryRow.story_id)
+        """The per-story states (sorted by story id) and per-story norms of tracker ``name``, and
+        every per-feature ``(df, evicted)``.
+
+        With ``live_from``, only the stories whose last article is at or after it (days since the
+        epoch) or that have no dated article: what a tracker whose window starts there can still
+        link to.  Selected in SQL through ``ix_tracker_stories_tracker_last_time``, so resuming a
+        tracker costs the stories inside its window, not every story the store has tracked.
+        """
+        live = TrackerStoryRow.tracker == name
+        if live_from is not None:
+            live = and_(
+                live,
+                or_(
+                    TrackerStoryRow.last_time.is_(None),
+                    TrackerStoryRow.last_time >= float(live_from),
+                ),
+            )
+        stories = select(TrackerStoryRow.state).where(live).order_by(TrackerStoryRow.story_id)
+        norms = (
+            select(TrackerNormsRow.story_id, TrackerNormsRow.norms)
+            .join(
+                TrackerStoryRow,
+                and_(
+                    TrackerStoryRow.tracker == TrackerNormsRow.tracker,
+                    TrackerStoryRow.story_id == TrackerNormsRow.story_id,
+                ),
+            )
+            .where(live)
         )
         features = select(
             TrackerFeatureRow.feature, TrackerFeatureRow.df, TrackerFeatureRow.evicted
         ).where(TrackerFeatureRow.tracker == name)
-        norms = select(TrackerNormsRow.story_id, TrackerNormsRow.norms).where(
-            TrackerNormsRow.tracker == name
-        )
         with self._read() as session:
             states = [dict(state) for state in session.scalars(stories)]
             kept = {str(s): list(n) for s, n in session.execute(norms)}
@@ -1042,16 +1072,27 @@ class Store:
             self._read_feature_log(session, name, counts)
         return states, kept, counts
 
-    def story_article_ids(self) -> dict[str, list[str]]:
-        """Every story's article ids in the story's order, by story id: one pass over the
-        memberships (how a resumed tracker gets them back without storing them twice)."""
+    def story_article_ids(self, story_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
+        """Each story's article ids in the story's order, by story id: of ``story_ids`` (through
+        the memberships' primary key, a few hundred ids per query), or of every story.
+
+        How a resumed tracker gets its stories' memberships back without storing them twice.
+        """
         query = select(StoryArticleRow.story_id, StoryArticleRow.article_id).order_by(
             StoryArticleRow.story_id, StoryArticleRow.position
         )
         found: dict[str, list[str]] = {}
         with self._read() as session:
-            for story_id, article_id in session.execute(query):
-                found.setdefault(story_id, []).append(article_id)
+            if story_ids is None:
+                parts: Iterator[Any] = iter([session.execute(query)])
+            else:
+                parts = (
+                    session.execute(query.where(StoryArticleRow.story_id.in_(list(chunk))))
+                    for chunk in _chunks(sorted(set(story_ids)))
+                )
+            for part in parts:
+                for story_id, article_id in part:
+                    found.setdefault(str(story_id), []).append(str(article_id))
         return found
 
     def counts(self) -> dict[str, int]:

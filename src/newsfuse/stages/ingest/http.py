@@ -23,9 +23,10 @@ A fetch must never hang a run, fill memory or annoy a publisher, so every reques
   body) cannot stall a run either.  A request over ``total_timeout`` is rejected, not retried.
 * **retries**: 429, 5xx, timeouts and connection errors are retried ``retries`` times with exponential
   backoff (``backoff``, doubled each time, never above ``max_backoff``; a ``Retry-After`` in seconds is
-  honoured within that bound).  Other 4xx answers are final.  The loop is ours, not the transport's:
-  httpx's transport retries only failed connects, never a 429 or 503 or a ``Retry-After``, and a
-  retry must pass the politeness delay and the total deadline like any request.
+  honoured within that bound).  Other 4xx answers are final.  The retrying is tenacity's
+  (``tenacity.Retrying``: stop after ``retries`` + 1 attempts, exponential wait); not httpx's
+  transport retries, which cover failed connects only, never a 429 or 503 or a ``Retry-After``.
+  Each attempt passes the politeness delay and gets its own total deadline like any request.
 * **redirects**: followed by hand, at most ``max_redirects``, each hop checked for scheme and robots.txt;
   a loop is rejected as soon as a URL comes round again.
 * **size**: a ``Content-Length`` over ``max_bytes`` is rejected before the body is read, and the
@@ -62,6 +63,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
+import tenacity
 from protego import Protego
 
 from newsfuse.config import USER_AGENT, HttpSettings
@@ -119,6 +121,32 @@ class _StatusError(ItemError):
         self.status = status
 
 
+class _Retryable(Exception):
+    """An attempt that another may fix: 429, 5xx, a read timeout, a failed connection.
+
+    ``retry_after`` is the server's ``Retry-After`` in seconds, when it sent one.
+    """
+
+    def __init__(self, problem: str, status: int, retry_after: float | None = None) -> None:
+        super().__init__(problem)
+        self.problem, self.status, self.retry_after = problem, status, retry_after
+
+
+def _backoff(settings: HttpSettings) -> Callable[[tenacity.RetryCallState], float]:
+    """How long to wait before the next attempt: ``backoff`` doubled each time (tenacity's
+    exponential wait), or the server's ``Retry-After`` when longer, never above ``max_backoff``."""
+    exponential = tenacity.wait_exponential(multiplier=settings.backoff, min=0, exp_base=2)
+
+    def wait(state: tenacity.RetryCallState) -> float:
+        seconds = float(exponential(state))
+        failure = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(failure, _Retryable) and failure.retry_after is not None:
+            seconds = max(seconds, failure.retry_after)
+        return min(seconds, settings.max_backoff)
+
+    return wait
+
+
 @dataclass(frozen=True, slots=True)
 class _Redirect:
     location: str
@@ -149,8 +177,10 @@ class Fetcher:
         *,
         transport: httpx.BaseTransport | None = None,
         resolver: Resolver | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ):
         self.settings = settings
+        self._sleep = sleep  # between retries: a test records the waits instead of taking them
         self._backend = _GuardedBackend()
         self._resolve = resolver if resolver is not None else _resolve
         self._client = httpx.Client(
@@ -249,46 +279,61 @@ class Fetcher:
     def _get(
         self, url: str, accept: Collection[str] | None, what: str, limit: int
     ) -> Fetched | _Redirect:
+        """One request, retried by tenacity while an attempt ends in :class:`_Retryable`."""
         settings = self.settings
-        attempt = 0
-        while True:
-            attempt += 1
-            self._wait_for_host(url)
-            retry_after: float | None = None
-            status = 0
-            # The whole request, connecting and headers included, runs against one deadline.
-            deadline = self._backend.deadline = time.monotonic() + settings.total_timeout
-            try:
-                with self._client.stream("GET", url) as response:
-                    status = response.status_code
-                    if status in _REDIRECTS and "location" in response.headers:
-                        return _Redirect(response.headers["location"])
-                    if status == 429 or status >= 500:
-                        problem = f"HTTP {status} {response.reason_phrase}".rstrip()
-                        retry_after = _retry_after(response.headers.get("retry-after"))
-                    elif status >= 300:
-                        raise _StatusError(
-                            f"HTTP {status} {response.reason_phrase}".rstrip(), status
-                        )
-                    else:
-                        return self._read(response, accept, what, limit, deadline)
-            except httpx.TimeoutException:
-                if time.monotonic() >= deadline:  # a slow drip: retrying would only repeat it
-                    raise ItemError(_total_timeout_message(settings)) from None
-                problem = f"timed out (no answer within {settings.timeout:g} s)"
-            except httpx.TransportError as error:
-                problem = f"connection failed: {error or type(error).__name__}"
-            except (
-                httpx.HTTPError
-            ) as error:  # an invalid URL, undecodable gzip: retrying won't help
-                raise ItemError(f"cannot fetch: {error or type(error).__name__}") from error
-            if attempt > settings.retries:
-                suffix = f" after {attempt} attempts" if attempt > 1 else ""
-                raise _StatusError(problem + suffix, status)
-            wait = settings.backoff * 2 ** (attempt - 1)
-            if retry_after is not None:
-                wait = max(wait, retry_after)
-            time.sleep(min(wait, settings.max_backoff))
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(_Retryable),
+            stop=tenacity.stop_after_attempt(settings.retries + 1),
+            wait=_backoff(settings),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(self._attempt, url, accept, what, limit)
+        except _Retryable as failure:
+            attempts = int(retrying.statistics.get("attempt_number", 1))
+            suffix = f" after {attempts} attempts" if attempts > 1 else ""
+            raise _StatusError(failure.problem + suffix, failure.status) from None
+
+    def _attempt(
+        self, url: str, accept: Collection[str] | None, what: str, limit: int
+    ) -> Fetched | _Redirect:
+        """One try: the politeness delay, then the request against its own total deadline.
+
+        Raises :class:`_Retryable` for what another try may fix (429, 5xx, a per-read timeout, a
+        failed connection) and :class:`~newsfuse.errors.ItemError` for what it will not.
+        """
+        settings = self.settings
+        self._wait_for_host(url)
+        status = 0
+        # The whole request, connecting and headers included, runs against one deadline.
+        deadline = self._backend.deadline = time.monotonic() + settings.total_timeout
+        try:
+            with self._client.stream("GET", url) as response:
+                status = response.status_code
+                if status in _REDIRECTS and "location" in response.headers:
+                    return _Redirect(response.headers["location"])
+                if status == 429 or status >= 500:
+                    raise _Retryable(
+                        f"HTTP {status} {response.reason_phrase}".rstrip(),
+                        status,
+                        _retry_after(response.headers.get("retry-after")),
+                    )
+                if status >= 300:
+                    raise _StatusError(f"HTTP {status} {response.reason_phrase}".rstrip(), status)
+                return self._read(response, accept, what, limit, deadline)
+        except httpx.TimeoutException:
+            if time.monotonic() >= deadline:  # a slow drip: retrying would only repeat it
+                raise ItemError(_total_timeout_message(settings)) from None
+            raise _Retryable(
+                f"timed out (no answer within {settings.timeout:g} s)", status
+            ) from None
+        except httpx.TransportError as error:
+            raise _Retryable(
+                f"connection failed: {error or type(error).__name__}", status
+            ) from None
+        except httpx.HTTPError as error:  # an invalid URL, undecodable gzip: retrying won't help
+            raise ItemError(f"cannot fetch: {error or type(error).__name__}") from error
 
     def _read(
         self,
