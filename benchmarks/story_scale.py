@@ -39,6 +39,8 @@ profile so far still printed) and prints the top functions by cumulative and by 
 
     python benchmarks/story_scale.py [--sizes 20,80,320] [--repeat 1] [--timeout 600]
                                      [--memory-gb 6] [--seed 7] [--keep-going] [--no-write]
+    python benchmarks/story_scale.py --sizes 20,80 --set align.decision=encoder \
+        --results benchmarks/results/story_scale_encoder.md
     python benchmarks/story_scale.py --profile 20 [--profile-out story.prof]
 """
 
@@ -724,6 +726,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--no-write", action="store_true", help="print only, keep the results file")
     parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help="where the table goes (another file for a run with --set; each results file has a"
+        " README block)",
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -768,8 +777,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(markdown)
     if not args.no_write:
-        RESULTS.write_text(markdown, encoding="utf-8")
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        args.results.write_text(markdown, encoding="utf-8")
+        print(f"wrote {args.results}")
     return 0
 
 

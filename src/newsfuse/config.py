@@ -160,10 +160,6 @@ DEFAULT_THRESHOLD = 0.40
 ``benchmarks/facts.py``."""
 DEFAULT_LINK_THRESHOLD = 0.40
 """Two groups of claims join when their claims of different articles average this much."""
-ENCODER_THRESHOLD = 0.30
-"""With ``align.decision = "encoder"``: the pair and group threshold chosen for it on the
-validation roundups of ``benchmarks/facts.py`` (its scale differs from the containment
-decision's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,24 +187,14 @@ class AlignSettings:
         DEFAULT_LINK_THRESHOLD,
         "Average probability two groups of claims need to join (average linkage).",
     )
-    encoder_threshold: float = setting(
-        ENCODER_THRESHOLD,
-        "With decision = encoder: the pair and group threshold, in place of threshold and"
-        " link_threshold.",
-    )
 
     def __post_init__(self) -> None:
         if self.decision not in DECISIONS:
             raise ValueError(
                 f"decision must be one of {', '.join(DECISIONS)}, not {self.decision!r}"
             )
-        if not all(
-            0.0 <= value <= 1.0
-            for value in (self.threshold, self.link_threshold, self.encoder_threshold)
-        ):
-            raise ValueError(
-                "threshold, link_threshold and encoder_threshold must be probabilities, from 0 to 1"
-            )
+        if not 0.0 <= self.threshold <= 1.0 or not 0.0 <= self.link_threshold <= 1.0:
+            raise ValueError("threshold and link_threshold must be probabilities, from 0 to 1")
 
 
 @dataclass(frozen=True, slots=True)

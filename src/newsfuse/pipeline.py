@@ -437,14 +437,15 @@ def _matcher(settings: AlignSettings) -> FactMatcher:
     encoder = SentenceEncoder() if settings.embeddings else None
     lexical = CONTAINMENT_EMBEDDING if settings.embeddings else CONTAINMENT
     decision: PairDecision | None = None
-    threshold, link_threshold = settings.threshold, settings.link_threshold
     if settings.decision == "containment":
         decision = lexical
     elif settings.decision == "encoder":
         decision = EncoderDecision(lexical)
-        threshold = link_threshold = settings.encoder_threshold
     return FactMatcher(
-        encoder, threshold=threshold, link_threshold=link_threshold, decision=decision
+        encoder,
+        threshold=settings.threshold,
+        link_threshold=settings.link_threshold,
+        decision=decision,
     )
 
 

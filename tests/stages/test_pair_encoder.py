@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsfuse.config import ENCODER_THRESHOLD, load_settings
+from newsfuse.config import DEFAULT_THRESHOLD, load_settings
 from newsfuse.errors import MissingExtraError
 from newsfuse.pipeline import check_models
 from newsfuse.stages.align.pair_encoder import ADAPTER_PATH, PairEncoder
@@ -101,8 +101,8 @@ def test_the_encoder_joins_a_reworded_fact_and_parts_different_facts() -> None:
     decision = EncoderDecision(CONTAINMENT, band=0.0)
     same = _scores(decision, texts, [(0, 4), (0, 1)])
     different = _scores(decision, texts, [(0, 2), (2, 3), (1, 3), (4, 3)])
-    assert same.min() >= ENCODER_THRESHOLD
-    assert different.max() < ENCODER_THRESHOLD
+    assert same.min() >= DEFAULT_THRESHOLD
+    assert different.max() < DEFAULT_THRESHOLD
 
 
 @needs_encoder

@@ -6,10 +6,11 @@ low-rank (LoRA) updates of the six layers' projections and a one-unit head over 
 layer, in ``pair_encoder.npz`` next to this module.  They are merged into a private copy of the base
 weights once per process, so scoring costs one plain forward pass per pair.
 
-Cost: one forward pass of ~60 word pieces per pair in each order (the model was trained on both
-orders and the two logits are averaged, so the score is symmetric), a few hundred pairs a second on
-two CPU threads.  That is far dearer than the lexical features, so callers score only the pairs the
-lexical decision leaves in doubt (see :mod:`.same_fact`).
+Cost: one forward pass of ~60 word pieces per pair (read smaller text first, so the score is
+symmetric), about a hundred and fifty pairs a second on two CPU threads.  That is far dearer than
+the lexical features, so callers score only the pairs the lexical decision leaves in doubt (see
+:mod:`.same_fact`); even so a story of 80 articles costs many times the spaCy floor
+(``benchmarks/story_scale.py --set align.decision=encoder``).
 
 Determinism: eval mode, ``torch.inference_mode``, a fixed thread count, and batches formed by
 length in the same way for the same input.
@@ -91,11 +92,10 @@ def _load(weights: Path) -> tuple[Any, Any, Any]:
 def symmetric_logits(
     tokenizer: Any, model: Any, head: Any, pairs: Sequence[tuple[str, str]]
 ) -> npt.NDArray[np.float64]:
-    """The mean of each pair's logits in both orders (the model saw both in training)."""
-    return (
-        _logits(tokenizer, model, head, pairs)
-        + _logits(tokenizer, model, head, [(b, a) for a, b in pairs])
-    ) / 2.0
+    """One logit per pair, the same whichever way round the pair is given: each pair is read in
+    one fixed order, the smaller text first (the model was trained on both orders, and reading
+    both and averaging costs twice as much for 0.001-0.003 of pair ROC AUC)."""
+    return _logits(tokenizer, model, head, [(a, b) if a <= b else (b, a) for a, b in pairs])
 
 
 def _logits(
