@@ -214,7 +214,7 @@ def relation_matches(predicted: Sequence[Attr], gold: Sequence[Attr]) -> int:
         if i not in used_p and j not in used_g:
             used_p.add(i)
             used_g.add(j)
-    return used_p, used_g
+    return len(used_p)
 
 
 def is_quoted(text: str, content: Fragments) -> bool:

@@ -95,6 +95,22 @@ def test_the_benchmark_counts_quotes_sharing_a_cue_as_one_attribution(
     assert attribution.source and text[slice(*attribution.source[0])] == "the governor"
 
 
+def test_the_benchmark_counts_one_relation_match_per_attribution_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The relation score counts one-to-one matches: each predicted attribution whose source, cue
+    and content all overlap one gold attribution's, each gold one used once."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    benchmark = importlib.import_module("attribution")
+    gold = benchmark.Attr(source=((0, 12),), cue=((13, 17),), content=((20, 60),))
+    other = benchmark.Attr(source=((70, 80),), cue=((81, 85),), content=((90, 120),))
+    near = benchmark.Attr(source=((4, 12),), cue=((13, 16),), content=((25, 50),))
+    wrong_source = benchmark.Attr(source=((70, 80),), cue=((13, 17),), content=((20, 60),))
+    assert benchmark.relation_matches([near, wrong_source], [gold, other]) == 1
+    assert benchmark.relation_matches([near, near], [gold]) == 1
+    assert benchmark.relation_matches([gold, other], [gold, other]) == 2
+
+
 def test_a_conjoined_or_participle_cue_climbs_to_its_clause_subject() -> None:
     """ "… ran on his record and accused Obama", "…, saying": the cue has no subject of its own;
     the source feature points at the subject of the clause it hangs on, not at its object."""
