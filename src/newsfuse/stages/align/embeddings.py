@@ -132,7 +132,8 @@ class SentenceEncoder:
         tokenizer, model = _load_model()
         order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), texts[i]))
         found: dict[int, Encoded] = {}
-        with torch.inference_mode():
+        # Without oneDNN: it keeps a compiled kernel per batch shape (hundreds of them here).
+        with torch.inference_mode(), torch.backends.mkldnn.flags(enabled=False):
             for start in range(0, len(order), self.batch_size):
                 batch = order[start : start + self.batch_size]
                 inputs = tokenizer(

@@ -105,7 +105,9 @@ def _logits(
 
     order = sorted(range(len(pairs)), key=lambda i: (len(pairs[i][0]) + len(pairs[i][1]), i))
     found = np.zeros(len(pairs), dtype=np.float64)
-    with torch.inference_mode():
+    # oneDNN keeps a compiled kernel per input shape, and batches of every length make hundreds of
+    # shapes: +380 MB for 2,000 pairs; without it the same pairs take ~5% longer.
+    with torch.inference_mode(), torch.backends.mkldnn.flags(enabled=False):
         for start in range(0, len(order), _BATCH):
             batch = order[start : start + _BATCH]
             inputs = tokenizer(
