@@ -419,15 +419,7 @@ def test_sigint_mid_ingest_exits_130_and_the_same_command_finishes(
         pytest.skip("the ingest finished before the signal arrived")
     assert child.returncode == 130, stderr
     assert stderr.decode().strip().splitlines()[-1] == "newsfuse: interrupted"
-    with sqlite3.connect(path) as check:
-        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    result = runner.invoke(app, ["ingest", str(EXAMPLE), "--store", str(path)])
-    assert result.exit_code == 0, result.output
-    with Store.open(path) as store, Store.open(store_path) as complete:
-        assert store.raw_ids_without_article() == [] and store.articles_without_story() == []
-        (story,) = store.list_stories()
-        whole = {s.id: s.article_ids for s in complete.list_stories()}
-        assert whole[story.id] == story.article_ids  # as if it had never been interrupted
+    _assert_resumes_like_a_whole_ingest(path, store_path)
 
 
 def _children(pid: int) -> list[int]:
@@ -488,15 +480,7 @@ def test_workers_end_with_a_stopped_ingest_and_the_same_command_finishes(
         assert stderr.decode().strip().splitlines()[-1] == "newsfuse: terminated"
     else:
         assert child.returncode == -signal.SIGKILL
-    with sqlite3.connect(path) as check:
-        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    result = runner.invoke(app, ["ingest", str(EXAMPLE), "--store", str(path)])
-    assert result.exit_code == 0, result.output
-    with Store.open(path) as store, Store.open(store_path) as complete:
-        assert store.raw_ids_without_article() == [] and store.articles_without_story() == []
-        (story,) = store.list_stories()
-        whole = {s.id: s.article_ids for s in complete.list_stories()}
-        assert whole[story.id] == story.article_ids  # as if it had never been stopped
+    _assert_resumes_like_a_whole_ingest(path, store_path)
 
 
 def test_report_store_options_are_checked_before_any_work(store_path: Path) -> None:
@@ -544,3 +528,17 @@ def test_ingest_rejects_a_jsonl_line_dated_9999(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"{feed}:1: 'published_at' is not a believable date: '9999-12-31'" in result.stderr
     assert _count(path, "articles") == 1
+
+
+def _assert_resumes_like_a_whole_ingest(path: Path, complete_path: Path) -> None:
+    """The cut-short store is sound, and ingesting again finishes it with the stories of a store
+    that was never cut short (``complete_path``)."""
+    with sqlite3.connect(path) as check:
+        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    result = runner.invoke(app, ["ingest", str(EXAMPLE), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    with Store.open(path) as store, Store.open(complete_path) as complete:
+        assert store.raw_ids_without_article() == [] and store.articles_without_story() == []
+        (story,) = store.list_stories()
+        whole = {s.id: s.article_ids for s in complete.list_stories()}
+        assert whole[story.id] == story.article_ids

@@ -408,10 +408,10 @@ def _anchoring_notes(
 def check_models(settings: AlignSettings) -> None:
     """Fail before any work when the settings ask for a model that is not installed: without this,
     every story would lose its facts to the same MissingExtraError, one rejection at a time."""
-    if settings.embeddings or settings.decision == "encoder":
-        model_path()
     if settings.decision == "encoder":
-        PairEncoder().check()
+        PairEncoder().check()  # the base model, torch and the tuned weights
+    elif settings.embeddings:
+        model_path()
 
 
 def _warm_up_embeddings(settings: AlignSettings) -> threading.Thread | None:

@@ -235,14 +235,13 @@ def cover(
         stated={i: frozenset(concepts.facts[i]) for i in pool},
         main={i: main_facts(concepts, i, weights.main_fact_share) for i in pool},
     )
+    programme = _Programme(pool, value, holders, bonus, words, budget, limit, facts, forced)
     if weights.solver == "exact":
-        chosen = _solve(pool, value, holders, bonus, words, budget, limit, facts, forced)
+        chosen = _solve(programme)
     else:
-        chosen = _greedy(
-            pool, value, holders, bonus, words, budget, limit, facts, forced, weights.cost_power
-        )
+        chosen = _greedy(programme, weights.cost_power)
     if max_words is not None:
-        chosen = _fill(chosen, pool, value, holders, scaled, words, max_words, limit, facts)
+        chosen = _fill(chosen, programme, scaled, max_words)
     return sorted(chosen, key=lambda i: (i != forced, -float(worth[i]), i))
 
 
@@ -299,18 +298,38 @@ def _one_main_per_fact(pool: Sequence[int], facts: Repeats) -> list[list[int]]:
     return [group for _, group in sorted(mains.items()) if len(group) >= 2]
 
 
-def _solve(
-    pool: Sequence[int],
-    value: dict[tuple[str, object], float],
-    holders: dict[tuple[str, object], list[int]],
-    bonus: dict[int, float],
-    words: Sequence[int],
-    budget: int,
-    limit: int,
-    facts: Repeats,
-    forced: int | None,
-) -> list[int]:
+@dataclass(frozen=True, slots=True)
+class _Programme:
+    """One brief's selection problem, as every solver reads it: the pooled candidates, each valued
+    concept and the pooled sentences holding it, each sentence's own bonus and length, the word
+    budget, the sentence limit, the facts' repeat rule and the sentence that must be chosen."""
+
+    pool: Sequence[int]
+    value: dict[tuple[str, object], float]
+    holders: dict[tuple[str, object], list[int]]
+    bonus: dict[int, float]
+    words: Sequence[int]
+    budget: int
+    limit: int
+    facts: Repeats
+    forced: int | None
+
+
+def _solve(programme: _Programme) -> list[int]:
     """The optimal pooled sentences (HiGHS); concepts held by one sentence join its value."""
+    pool, value, holders, bonus = (
+        programme.pool,
+        programme.value,
+        programme.holders,
+        programme.bonus,
+    )
+    words, budget, limit, facts, forced = (
+        programme.words,
+        programme.budget,
+        programme.limit,
+        programme.facts,
+        programme.forced,
+    )
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_array
 
@@ -362,23 +381,19 @@ def _solve(
     return [i for i in pool if result.x[column[i]] > 0.5]
 
 
-def _greedy(
-    pool: Sequence[int],
-    value: dict[tuple[str, object], float],
-    holders: dict[tuple[str, object], list[int]],
-    bonus: dict[int, float],
-    words: Sequence[int],
-    budget: int,
-    limit: int,
-    facts: Repeats,
-    forced: int | None,
-    cost_power: float,
-) -> list[int]:
+def _greedy(programme: _Programme, cost_power: float) -> list[int]:
     """The budgeted greedy rule (Khuller, Moss & Naor 1999; Lin & Bilmes 2010): repeatedly take the
     open sentence that fits and adds the most uncovered weight per word (``** cost_power``); then
     keep the better of that and the best single sentence that fits, which bounds it at
     (1 - 1/e) / 2 of the optimum for ``cost_power`` 1.  Each step scans the pool once."""
-    concepts_of = _concepts_of(holders)
+    pool, value, bonus, words = programme.pool, programme.value, programme.bonus, programme.words
+    budget, limit, facts, forced = (
+        programme.budget,
+        programme.limit,
+        programme.facts,
+        programme.forced,
+    )
+    concepts_of = _concepts_of(programme.holders)
 
     def total(chosen: Sequence[int]) -> float:
         keys = {k for i in chosen for k in concepts_of.get(i, ())}
@@ -429,22 +444,14 @@ def _concepts_of(
     return concepts_of
 
 
-def _fill(
-    chosen: list[int],
-    pool: Sequence[int],
-    value: dict[tuple[str, object], float],
-    holders: dict[tuple[str, object], list[int]],
-    worth: Floats,
-    words: Sequence[int],
-    max_words: int,
-    limit: int,
-    facts: Repeats,
-) -> list[int]:
+def _fill(chosen: list[int], programme: _Programme, worth: Floats, max_words: int) -> list[int]:
     """Fill the word budget: while the brief is short of ``max_words`` and open sentences remain,
     add the one adding the most uncovered concept weight (ties: the model's worth, then the first),
     even when it adds none; the last may run over the budget, as every system's does."""
+    pool, value, words = programme.pool, programme.value, programme.words
+    limit, facts = programme.limit, programme.facts
     result = list(chosen)
-    concepts_of = _concepts_of(holders)
+    concepts_of = _concepts_of(programme.holders)
     covered = {k for i in result for k in concepts_of.get(i, ())}
     told = facts.told(result)
     used = sum(words[i] for i in result)
