@@ -11,13 +11,17 @@ import pytest
 
 from newsfuse.config import DEFAULT_THRESHOLD, load_settings
 from newsfuse.errors import MissingExtraError
-from newsfuse.pipeline import check_models
+from newsfuse.models import Article, RawDocument
+from newsfuse.pipeline import check_models, prepare_articles
+from newsfuse.stages.align.facts import align_facts, claim_sentence
 from newsfuse.stages.align.pair_encoder import ADAPTER_PATH, PairEncoder
 from newsfuse.stages.align.same_fact import (
     CONTAINMENT,
     EncoderDecision,
     FactMatcher,
 )
+from newsfuse.stages.align.sources import SourceIndex
+from newsfuse.stages.ingest.files import read_inputs
 
 from .test_same_fact import SHIPS_WAITING, STRIKE_BEGAN, STRIKE_BEGAN_TOO, TALKS_COLLAPSED, TEXTS
 
@@ -134,3 +138,42 @@ def test_a_run_asking_for_the_encoder_without_the_extra_fails_at_once(
 def test_the_weights_ship_with_the_package_and_are_small() -> None:
     assert ADAPTER_PATH.is_file()
     assert ADAPTER_PATH.stat().st_size < 4_000_000
+
+
+@pytest.fixture(scope="module")
+def example_articles(examples_dir: Path) -> list[Article]:
+    settings = load_settings()
+    raws = [
+        r for r in read_inputs([str(examples_dir)], settings.ingest) if isinstance(r, RawDocument)
+    ]
+    return prepare_articles(raws, settings)
+
+
+def test_the_encoder_reads_whole_sentences_while_facts_stay_made_of_claims(
+    example_articles: list[Article],
+) -> None:
+    """A clause cut out of its sentence ("it will pay for its workers") loses who did what; the
+    encoder was trained on sentences, so it is handed the claim's sentence."""
+    articles = example_articles[:4]
+    sentences = {a.text[s.start : s.end] for a in articles for s in a.sentences}
+    cut = [
+        (a, c)
+        for a in articles
+        for c in a.claims
+        if claim_sentence(a, c) != c.text and len(c.text.split()) >= 5
+    ]
+    assert cut, "the example has sentences cut into several claims"
+    for article, claim in cut:
+        assert claim.text in claim_sentence(article, claim)
+    recording = _Recording(logit=3.0)
+    matcher = FactMatcher(decision=EncoderDecision(CONTAINMENT, band=0.0, encoder=recording))
+    alignment = align_facts(articles, matcher, SourceIndex(articles))
+    assert recording.asked
+    assert all(a in sentences and b in sentences for a, b in recording.asked)
+    claim_spans = {c.span for a in articles for c in a.claims}
+    assert {span for fact in alignment.facts for span in fact.claims} <= claim_spans
+    recording.asked.clear()
+    align_facts(articles, matcher, SourceIndex(articles), read_sentences=False)
+    claim_texts = {c.text for a in articles for c in a.claims}
+    assert all(a in claim_texts and b in claim_texts for a, b in recording.asked)
+    assert any(a not in sentences or b not in sentences for a, b in recording.asked)
