@@ -26,6 +26,11 @@ Methods, side by side in one run:
   ``DEFAULT_THRESHOLD`` and at the threshold best on the CHOOSE topics (:data:`ecb.CHOOSE_TOPICS`:
   train topics kept out of fitting, so the choice is not made on the pairs the model was fitted
   on); a "not available" row while that module is not in the installed newsfuse;
+* **pipelines**: what newsfuse does with a mixed feed — the story tracker (``StoryTracker`` at its
+  default settings, the topics' documents arriving together in document order) puts documents
+  into stories and facts are aligned within a story only — with each same-fact decision, the
+  threshold chosen on the CHOOSE topics; beside it the plain pipeline baseline, TF-IDF
+  agglomerative stories then a TF-IDF sentence cosine, both thresholds chosen on the train topics;
 * references: always "same", and the gold subtopic ("same event of the topic" — an oracle of story
   clustering, not a method), to show how much of the task is telling the two events apart;
 * the spaCy floor: ``nlp.pipe`` of the same val sentences, the cost of merely parsing them.
@@ -52,8 +57,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np
 import numpy.typing as npt
+from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from clustering import AGGLOMERATIVE_THRESHOLDS, ecb_pool
 from ecb import (
     CHOOSE_TOPICS,
     DEFAULT_DATA_DIR,
@@ -68,6 +75,7 @@ from newsfuse.config import load_settings
 from newsfuse.errors import MissingExtraError
 from newsfuse.stages.align.embeddings import SentenceEncoder
 from newsfuse.stages.align.pairs import StatementMatcher, same_statement_scores
+from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 
 RESULTS = Path(__file__).resolve().parent / "results" / "events_alignment.md"
 SPACY_MODELS = ("en_core_web_sm", load_settings().extract.spacy_model)
@@ -177,6 +185,37 @@ def same_fact_scorer(decision_name: str) -> tuple[Scorer, float] | str:
     return score, float(model.DEFAULT_THRESHOLD)
 
 
+def tracker_stories(topics: Sequence[int]) -> dict[str, str]:
+    """Each document of ``topics`` and the story newsfuse's StoryTracker (default settings) puts it
+    in, the topics' documents arriving together in document order, as one feed."""
+    tracker = StoryTracker(ClusterSettings())
+    pool = ecb_pool(topics)
+    for article, _ in pool:
+        tracker.add(article)
+    tracker.consolidate()
+    story_of = {article_id: story for story, ids in tracker.stories().items() for article_id in ids}
+    return {article.origin: story_of[article.id] for article, _ in pool}
+
+
+def agglomerative_stories(topics: Sequence[int], threshold: float) -> dict[str, str]:
+    """The plain baseline of story clustering: TF-IDF rows of the documents, average-linkage
+    agglomerative clustering at a cosine-distance threshold."""
+    pool = ecb_pool(topics)
+    rows = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
+        [a.text for a, _ in pool]
+    )
+    dense = np.asarray(rows.toarray(), dtype=np.float64)
+    labels = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold
+    ).fit_predict(np.clip(1.0 - dense @ dense.T, 0.0, 2.0))
+    return {a.origin: str(label) for (a, _), label in zip(pool, labels, strict=True)}
+
+
+def same_story(pairs: Sequence[SentencePair], story_of: dict[str, str]) -> npt.NDArray[np.bool_]:
+    """Whether each pair's two documents ended up in one story."""
+    return np.array([story_of[p.left.doc] == story_of[p.right.doc] for p in pairs], dtype=bool)
+
+
 def best_threshold(scores: Floats, labels: npt.NDArray[np.int64]) -> tuple[float, float]:
     """(threshold, F1): the cut ``score >= threshold`` with the best F1 (the highest on ties)."""
     order = np.argsort(-scores, kind="stable")
@@ -234,6 +273,68 @@ def describe(name: str, sentences: Sequence[EcbSentence], pairs: Sequence[Senten
         f"{len(pairs)} pairs, {positives} positive ({positives / len(pairs):.3f}), "
         f"{hard} pairs across subtopics"
     )
+
+
+def pipeline_rows(
+    train: Sequence[SentencePair],
+    choose: Sequence[SentencePair],
+    val: Sequence[SentencePair],
+    decided: dict[str, tuple[Floats, Floats, float]],
+) -> list[Row]:
+    """What a mixed feed goes through in newsfuse: the story tracker first puts each topic's
+    documents into stories, and facts are aligned within a story only, so two sentences of
+    different stories are never one fact.  Beside it the plain pipeline baseline: TF-IDF
+    agglomerative stories, then a TF-IDF sentence cosine within a story, both thresholds chosen
+    together on the train topics by pair F1."""
+    found: list[Row] = []
+
+    def topics(pairs: Sequence[SentencePair]) -> list[int]:
+        return sorted({p.left.topic for p in pairs})
+
+    def within(scores: Floats, together: npt.NDArray[np.bool_]) -> Floats:
+        return np.where(together, scores, -np.inf)
+
+    start = time.perf_counter()
+    val_together = same_story(val, tracker_stories(topics(val)))
+    tracker_seconds = time.perf_counter() - start
+    choose_together = same_story(choose, tracker_stories(topics(choose)))
+    choose_labels = np.array([p.label for p in choose], dtype=np.int64)
+    for decision_name, (scores, choose_scores, seconds) in decided.items():
+        cut, choose_f1 = best_threshold(within(choose_scores, choose_together), choose_labels)
+        found.append(
+            Row(
+                "newsfuse pipeline: story tracker (default settings), then the same-fact decision "
+                f'(`align.decision = "{decision_name}"`) within each story',
+                f"{cut:.3g} (best on CHOOSE topics, F1 {choose_f1:.3f})",
+                within(scores, val_together),
+                cut,
+                seconds + tracker_seconds,
+                f"tracker {tracker_seconds:.1f}s of it",
+            )
+        )
+    train_labels = np.array([p.label for p in train], dtype=np.int64)
+    train_cosines, val_cosines = tfidf_scores(train), tfidf_scores(val)
+    best: tuple[float, float, float] | None = None
+    for story_cut in AGGLOMERATIVE_THRESHOLDS:
+        together = same_story(train, agglomerative_stories(topics(train), story_cut))
+        cut, f1 = best_threshold(within(train_cosines, together), train_labels)
+        if best is None or f1 > best[2] + 1e-9:
+            best = (story_cut, cut, f1)
+    assert best is not None
+    story_cut, cut, f1 = best
+    start = time.perf_counter()
+    together = same_story(val, agglomerative_stories(topics(val), story_cut))
+    seconds = time.perf_counter() - start
+    found.append(
+        Row(
+            "baseline pipeline: TF-IDF agglomerative stories, then TF-IDF cosine within a story",
+            f"stories {story_cut:.2f}, cosine {cut:.3g} (best on train, F1 {f1:.3f})",
+            within(val_cosines, together),
+            cut,
+            seconds,
+        )
+    )
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -316,6 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"StatementMatcher: {seconds:.1f}s", file=sys.stderr, flush=True)
 
+    decided: dict[str, tuple[Floats, Floats, float]] = {}  # val scores, CHOOSE scores, seconds
     for decision_name in ("containment", "encoder"):
         name = f'newsfuse same-fact decision (`align.decision = "{decision_name}"`)'
         same_fact = same_fact_scorer(decision_name)
@@ -325,10 +427,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         scorer, default = same_fact
         scores, seconds = timed(scorer, val)
         rows.append(Row(name, f"{default:.3f} (DEFAULT_THRESHOLD)", scores, default, seconds))
+        choose_scores = scorer(choose)
+        decided[decision_name] = (scores, choose_scores, seconds)
         if args.same_fact_topics == "train":
             cut, choose_f1 = best_threshold(scorer(train), train_labels)
         else:
-            cut, choose_f1 = best_threshold(scorer(choose), choose_labels)
+            cut, choose_f1 = best_threshold(choose_scores, choose_labels)
         rows.append(
             Row(
                 name,
@@ -340,6 +444,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
         print(f"same-fact {decision_name}: {seconds:.1f}s", file=sys.stderr, flush=True)
+
+    rows += pipeline_rows(train, choose, val, decided)
 
     rows.append(
         Row('always "same" (reference)', "—", None, predictions=np.ones(len(val), dtype=bool))
