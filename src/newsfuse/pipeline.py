@@ -415,18 +415,22 @@ def check_models(settings: AlignSettings) -> None:
 
 
 def _warm_up_embeddings(settings: AlignSettings) -> threading.Thread | None:
-    """Load the sentence-embedding model in the background while spaCy parses.
+    """Load the sentence-embedding model and the pair encoder, as the settings ask, in the
+    background while spaCy parses.
 
-    Importing torch and transformers and reading the model costs seconds; done in parallel
+    Importing torch and transformers and reading a model costs seconds; done in parallel
     with the extract stage, a run hardly waits for it.  A failure here is ignored: the align stage
     loads the model again and reports the error where it matters.
     """
-    if not settings.embeddings:
+    if not settings.embeddings and settings.decision != "encoder":
         return None
 
     def load() -> None:
         with contextlib.suppress(Exception):  # the align stage's own load reports any error
-            SentenceEncoder().setup()
+            if settings.embeddings:
+                SentenceEncoder().setup()
+            if settings.decision == "encoder":
+                PairEncoder().setup()
 
     thread = threading.Thread(target=load, name="newsfuse-embeddings", daemon=True)
     thread.start()

@@ -12,7 +12,8 @@ import pytest
 from newsfuse.config import DEFAULT_THRESHOLD, load_settings
 from newsfuse.errors import MissingExtraError
 from newsfuse.models import Article, RawDocument
-from newsfuse.pipeline import check_models, prepare_articles
+from newsfuse.pipeline import _warm_up_embeddings, check_models, prepare_articles
+from newsfuse.stages.align import pair_encoder
 from newsfuse.stages.align.facts import align_facts, claim_sentence
 from newsfuse.stages.align.pair_encoder import ADAPTER_PATH, PairEncoder
 from newsfuse.stages.align.same_fact import (
@@ -177,3 +178,35 @@ def test_the_encoder_reads_whole_sentences_while_facts_stay_made_of_claims(
     claim_texts = {c.text for a in articles for c in a.claims}
     assert all(a in claim_texts and b in claim_texts for a, b in recording.asked)
     assert any(a not in sentences or b not in sentences for a, b in recording.asked)
+
+
+def test_a_pair_asked_for_twice_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[list[tuple[str, str]]] = []
+
+    def logits(tokenizer: object, model: object, head: object, pairs: list[tuple[str, str]]):
+        read.append(list(pairs))
+        return np.arange(len(pairs), dtype=np.float64)
+
+    monkeypatch.setattr(pair_encoder, "_logits", logits)
+    found = pair_encoder.symmetric_logits(
+        None,
+        None,
+        None,
+        [
+            (STRIKE_BEGAN, SHIPS_WAITING),
+            (SHIPS_WAITING, STRIKE_BEGAN),
+            (STRIKE_BEGAN, TALKS_COLLAPSED),
+        ],
+    )
+    assert len(read) == 1 and len(read[0]) == 2
+    assert found[0] == found[1] != found[2]
+
+
+@needs_encoder
+def test_a_run_asking_for_the_encoder_loads_it_while_spacy_parses() -> None:
+    pair_encoder._load.cache_clear()
+    thread = _warm_up_embeddings(load_settings(overrides=["align.decision=encoder"]).align)
+    assert thread is not None
+    thread.join()
+    assert pair_encoder._load.cache_info().currsize == 1
+    assert _warm_up_embeddings(load_settings().align) is None  # the default loads no model
