@@ -16,6 +16,7 @@ import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import BinaryIO, TypeVar
 
 from newsfuse.config import AlignSettings, CleanSettings, Settings, settings_hash
@@ -319,7 +320,7 @@ def analyse_story(
     corroboration = guarded(
         "align",
         "facts, conflicts, quote variants or framing",
-        lambda: corroborate(annotated, _matcher(settings.align)),
+        lambda: corroborate(annotated, _matcher(settings.align, progress)),
         lambda: Corroboration((), (), (), (), (), (), ()),
     )
     progress("story", 2, steps)
@@ -437,14 +438,17 @@ def _warm_up_embeddings(settings: AlignSettings) -> threading.Thread | None:
     return thread
 
 
-def _matcher(settings: AlignSettings) -> FactMatcher:
+def _matcher(settings: AlignSettings, progress: ProgressCallback | None = None) -> FactMatcher:
+    """The same-fact matcher the settings ask for; with the pair encoder, whose passes are the
+    long part of a big story's run, ``progress`` hears of the pairs it has read ("encoder")."""
     encoder = SentenceEncoder() if settings.embeddings else None
     lexical = CONTAINMENT_EMBEDDING if settings.embeddings else CONTAINMENT
     decision: PairDecision | None = None
     if settings.decision == "containment":
         decision = lexical
     elif settings.decision == "encoder":
-        decision = EncoderDecision(lexical)
+        report = None if progress is None else partial(progress, "encoder")
+        decision = EncoderDecision(lexical, encoder=PairEncoder(on_progress=report))
     return FactMatcher(
         encoder,
         threshold=settings.threshold,

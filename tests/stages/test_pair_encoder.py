@@ -12,7 +12,7 @@ import pytest
 from newsfuse.config import DEFAULT_THRESHOLD, load_settings
 from newsfuse.errors import MissingExtraError
 from newsfuse.models import Article, RawDocument
-from newsfuse.pipeline import _warm_up_embeddings, check_models, prepare_articles
+from newsfuse.pipeline import _warm_up_embeddings, analyse_story, check_models, prepare_articles
 from newsfuse.stages.align import pair_encoder
 from newsfuse.stages.align.facts import align_facts, claim_sentence
 from newsfuse.stages.align.pair_encoder import ADAPTER_PATH, PairEncoder
@@ -183,7 +183,9 @@ def test_the_encoder_reads_whole_sentences_while_facts_stay_made_of_claims(
 def test_a_pair_asked_for_twice_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     read: list[list[tuple[str, str]]] = []
 
-    def logits(tokenizer: object, model: object, head: object, pairs: list[tuple[str, str]]):
+    def logits(
+        tokenizer: object, model: object, head: object, pairs: list[tuple[str, str]], *_: object
+    ) -> np.ndarray:
         read.append(list(pairs))
         return np.arange(len(pairs), dtype=np.float64)
 
@@ -210,3 +212,20 @@ def test_a_run_asking_for_the_encoder_loads_it_while_spacy_parses() -> None:
     thread.join()
     assert pair_encoder._load.cache_info().currsize == 1
     assert _warm_up_embeddings(load_settings().align) is None  # the default loads no model
+
+
+@needs_encoder
+def test_a_story_read_by_the_encoder_reports_its_progress(
+    example_articles: list[Article],
+) -> None:
+    heard: list[tuple[str, int, int]] = []
+    settings = load_settings(overrides=["align.decision=encoder"])
+    report = analyse_story(
+        example_articles[:3], settings, on_progress=lambda *event: heard.append(event)
+    )
+    read = [(done, total) for stage, done, total in heard if stage == "encoder"]
+    assert read, "the encoder's passes are reported"
+    assert all(0 < done <= total for done, total in read)
+    assert read[-1][0] == read[-1][1]  # every pair asked for was read
+    assert [d for d, _ in read] == sorted(d for d, _ in read)
+    assert report.story.facts

@@ -18,7 +18,7 @@ length in the same way for the same input.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,21 +90,30 @@ def _load(weights: Path) -> tuple[Any, Any, Any]:
 
 
 def symmetric_logits(
-    tokenizer: Any, model: Any, head: Any, pairs: Sequence[tuple[str, str]]
+    tokenizer: Any,
+    model: Any,
+    head: Any,
+    pairs: Sequence[tuple[str, str]],
+    on_batch: Callable[[int, int], None] | None = None,
 ) -> npt.NDArray[np.float64]:
     """One logit per pair, the same whichever way round the pair is given: each pair is read in
     one fixed order, the smaller text first (the model was trained on both orders, and reading
     both and averaging costs twice as much for 0.001-0.003 of pair ROC AUC).  A pair asked for
-    twice is read once: the claims of one sentence all hand the encoder that sentence."""
+    twice is read once: the claims of one sentence all hand the encoder that sentence.
+    ``on_batch(done, total)`` hears of each batch read (of the distinct pairs)."""
     ordered = [(a, b) if a <= b else (b, a) for a, b in pairs]
     distinct = sorted(set(ordered))
     position = {pair: i for i, pair in enumerate(distinct)}
-    found = _logits(tokenizer, model, head, distinct)
+    found = _logits(tokenizer, model, head, distinct, on_batch)
     return found[[position[pair] for pair in ordered]]
 
 
 def _logits(
-    tokenizer: Any, model: Any, head: Any, pairs: Sequence[tuple[str, str]]
+    tokenizer: Any,
+    model: Any,
+    head: Any,
+    pairs: Sequence[tuple[str, str]],
+    on_batch: Callable[[int, int], None] | None = None,
 ) -> npt.NDArray[np.float64]:
     import torch
 
@@ -125,14 +134,24 @@ def _logits(
             )
             hidden = model(**inputs).last_hidden_state
             found[batch] = pooled_logits(hidden, inputs["attention_mask"], head).numpy()
+            if on_batch is not None:
+                on_batch(start + len(batch), len(pairs))
     return found
 
 
 class PairEncoder:
-    """P(same fact) of claim pairs by the fine-tuned cross-encoder; light, loads on first use."""
+    """P(same fact) of claim pairs by the fine-tuned cross-encoder; light, loads on first use.
 
-    def __init__(self, weights: Path = ADAPTER_PATH) -> None:
+    ``on_progress(done, total)``: the pairs read so far and asked for so far, over every call of
+    this instance (a story asks in many calls: the candidates, then each group merge's pairs)."""
+
+    def __init__(
+        self, weights: Path = ADAPTER_PATH, on_progress: Callable[[int, int], None] | None = None
+    ) -> None:
         self.weights = weights
+        self.on_progress = on_progress
+        self._read = 0
+        self._asked = 0
 
     def check(self) -> None:
         """Raise :class:`~newsfuse.errors.MissingExtraError` unless the encoder can load: torch,
@@ -157,14 +176,27 @@ class PairEncoder:
         """One logit of P(same fact) per pair, symmetric in its two texts; empty in, empty out."""
         if not pairs:
             return np.zeros(0, dtype=np.float64)
-        return symmetric_logits(*_load(self.weights), pairs)
+        if self.on_progress is None:
+            return symmetric_logits(*_load(self.weights), pairs)
+        report, read = self.on_progress, self._read
+
+        def on_batch(done: int, total: int) -> None:
+            report(read + done, self._asked + total)
+
+        found = symmetric_logits(*_load(self.weights), pairs, on_batch)
+        distinct = len({(a, b) if a <= b else (b, a) for a, b in pairs})
+        self._read += distinct
+        self._asked += distinct
+        return found
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> npt.NDArray[np.float64]:
         """One probability per pair, symmetric in its two texts."""
         return np.asarray(1.0 / (1.0 + np.exp(-self.logits(pairs))), dtype=np.float64)
 
     def __getstate__(self) -> dict[str, Path]:
-        return {"weights": self.weights}
+        return {"weights": self.weights}  # a progress callback does not travel to a worker
 
     def __setstate__(self, state: dict[str, Path]) -> None:
         self.weights = state["weights"]
+        self.on_progress = None
+        self._read = self._asked = 0
