@@ -129,7 +129,7 @@ class Method:
     thresholds: tuple[float, ...]  # one: fixed; several: chosen on validation
     embeddings: bool = False
     bands: tuple[float, ...] = (0.0,)  # the encoder's band (see same_fact.EncoderDecision)
-    read_sentences: bool = True  # the encoder reads each claim's sentence (align_facts)
+    units: str = "claims"  # what is matched: claims, or each sentence's claims as one
 
 
 _GRID = tuple(round(t, 2) for t in np.arange(0.05, 0.91, 0.05))
@@ -155,20 +155,27 @@ METHODS = (
         embeddings=True,
     ),
     Method(
-        "containment decision for sure non-matches, the MiniLM pair encoder tuned on our fit"
-        ' roundups for the rest, reading the claims\' sentences (`align.decision = "encoder"`),'
-        " band and threshold chosen on validation",
-        "encoder",
+        "the containment decision comparing sentences (each sentence's claims as one unit, "
+        "`align.units = sentences`), threshold chosen on validation",
+        "containment",
         _GRID,
-        bands=(0.13, 0.16, 0.20, 0.25, 0.30),
+        units="sentences",
     ),
     Method(
-        "the same, the encoder reading the claims instead of their sentences, band and threshold"
-        " chosen on validation",
+        "containment decision for sure non-matches, the MiniLM pair encoder tuned on our fit"
+        ' roundups for the rest, comparing sentences (`align.decision = "encoder"`, units'
+        " auto = sentences), band and threshold chosen on validation",
         "encoder",
         _GRID,
         bands=(0.13, 0.16, 0.20, 0.25, 0.30),
-        read_sentences=False,
+        units="sentences",
+    ),
+    Method(
+        "the same comparing claims (`align.units = claims`), band and threshold chosen on"
+        " validation",
+        "encoder",
+        _GRID,
+        bands=(0.13, 0.16, 0.20, 0.25, 0.30),
     ),
     Method("baseline: TF-IDF cosine, threshold chosen on validation", "cosine", _GRID),
     Method(
@@ -297,9 +304,7 @@ def _groups(articles: Sequence[Article], method: Method, threshold: float, band:
         matcher = FactMatcher(
             encoder, threshold=threshold, link_threshold=threshold, decision=decision
         )
-    members = align_facts(
-        articles, matcher, SourceIndex(articles), read_sentences=method.read_sentences
-    ).members
+    members = align_facts(articles, matcher, SourceIndex(articles), units=method.units).members
     return [[(r.article.id, r.claim.span) for r in refs] for refs in members.values()]
 
 

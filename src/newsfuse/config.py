@@ -158,6 +158,21 @@ newsfuse[embeddings]) or ``statement`` (the MSRP-fitted same-statement model of
 DEFAULT_THRESHOLD = 0.40
 """For the containment decisions: chosen by pair F1 on the validation roundups of
 ``benchmarks/facts.py``."""
+UNITS = ("auto", "claims", "sentences")
+"""``align.units``: what the same-fact decision compares.  ``claims`` are the clauses a sentence
+is cut into (``Article.claims``, fragments dropped); ``sentences`` compares whole sentences.  The
+pair encoder was trained on whole sentences and reads a clause cut out of one ("it will pay for its
+workers") without who did it, so ``auto`` gives it sentences (:func:`units_for`); the validation
+roundups of ``benchmarks/facts.py`` chose so."""
+
+
+def units_for(settings: AlignSettings) -> str:
+    """``align.units`` with ``auto`` resolved: sentences for the pair encoder, claims otherwise."""
+    if settings.units != "auto":
+        return settings.units
+    return "sentences" if settings.decision == "encoder" else "claims"
+
+
 DEFAULT_LINK_THRESHOLD = 0.40
 """Two groups of claims join when their claims of different articles average this much."""
 
@@ -187,12 +202,20 @@ class AlignSettings:
         DEFAULT_LINK_THRESHOLD,
         "Average probability two groups of claims need to join (average linkage).",
     )
+    units: str = setting(
+        "auto",
+        "What is matched across outlets: claims (clauses below the sentence), sentences (each"
+        " sentence's claims as one), or auto: what the validation roundups chose for the"
+        " decision (sentences for the encoder, claims otherwise).",
+    )
 
     def __post_init__(self) -> None:
         if self.decision not in DECISIONS:
             raise ValueError(
                 f"decision must be one of {', '.join(DECISIONS)}, not {self.decision!r}"
             )
+        if self.units not in UNITS:
+            raise ValueError(f"units must be one of {', '.join(UNITS)}, not {self.units!r}")
         if not 0.0 <= self.threshold <= 1.0 or not 0.0 <= self.link_threshold <= 1.0:
             raise ValueError("threshold and link_threshold must be probabilities, from 0 to 1")
 

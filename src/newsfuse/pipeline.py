@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import BinaryIO, TypeVar
 
-from newsfuse.config import AlignSettings, CleanSettings, Settings, settings_hash
+from newsfuse.config import (
+    AlignSettings,
+    CleanSettings,
+    Settings,
+    settings_hash,
+    units_for,
+)
 from newsfuse.errors import InputError, ItemError
 from newsfuse.executors.base import Executor
 from newsfuse.executors.local import LocalExecutor
@@ -320,7 +326,9 @@ def analyse_story(
     corroboration = guarded(
         "align",
         "facts, conflicts, quote variants or framing",
-        lambda: corroborate(annotated, _matcher(settings.align, progress)),
+        lambda: corroborate(
+            annotated, _matcher(settings.align, progress), units=units_for(settings.align)
+        ),
         lambda: Corroboration((), (), (), (), (), (), ()),
     )
     progress("story", 2, steps)

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsfuse.config import DEFAULT_THRESHOLD, load_settings
-from newsfuse.errors import MissingExtraError
+from newsfuse.config import DEFAULT_THRESHOLD, load_settings, units_for
+from newsfuse.errors import ConfigError, MissingExtraError
 from newsfuse.models import Article, RawDocument
 from newsfuse.pipeline import _warm_up_embeddings, analyse_story, check_models, prepare_articles
 from newsfuse.stages.align import pair_encoder
-from newsfuse.stages.align.facts import align_facts, claim_sentence
+from newsfuse.stages.align.facts import align_facts, sentence_units
 from newsfuse.stages.align.pair_encoder import ADAPTER_PATH, PairEncoder
 from newsfuse.stages.align.same_fact import (
     CONTAINMENT,
@@ -150,34 +150,46 @@ def example_articles(examples_dir: Path) -> list[Article]:
     return prepare_articles(raws, settings)
 
 
-def test_the_encoder_reads_whole_sentences_while_facts_stay_made_of_claims(
+def test_the_encoder_compares_whole_sentences_and_the_lexical_decision_claims(
     example_articles: list[Article],
 ) -> None:
     """A clause cut out of its sentence ("it will pay for its workers") loses who did what; the
-    encoder was trained on sentences, so it is handed the claim's sentence."""
+    encoder was trained on sentences, so by default (units auto) it compares sentences."""
     articles = example_articles[:4]
     sentences = {a.text[s.start : s.end] for a in articles for s in a.sentences}
-    cut = [
-        (a, c)
-        for a in articles
-        for c in a.claims
-        if claim_sentence(a, c) != c.text and len(c.text.split()) >= 5
-    ]
-    assert cut, "the example has sentences cut into several claims"
-    for article, claim in cut:
-        assert claim.text in claim_sentence(article, claim)
+    claims = {c.text for a in articles for c in a.claims}
+    assert claims - sentences, "the example has sentences cut into several claims"
     recording = _Recording(logit=3.0)
     matcher = FactMatcher(decision=EncoderDecision(CONTAINMENT, band=0.0, encoder=recording))
-    alignment = align_facts(articles, matcher, SourceIndex(articles))
+    units = units_for(load_settings(overrides=["align.decision=encoder"]).align)
+    assert units == "sentences"
+    alignment = align_facts(articles, matcher, SourceIndex(articles), units=units)
     assert recording.asked
     assert all(a in sentences and b in sentences for a, b in recording.asked)
-    claim_spans = {c.span for a in articles for c in a.claims}
-    assert {span for fact in alignment.facts for span in fact.claims} <= claim_spans
+    spans = {s for a in articles for s in a.sentences}
+    assert {span for fact in alignment.facts for span in fact.claims} <= spans
     recording.asked.clear()
-    align_facts(articles, matcher, SourceIndex(articles), read_sentences=False)
-    claim_texts = {c.text for a in articles for c in a.claims}
-    assert all(a in claim_texts and b in claim_texts for a, b in recording.asked)
+    assert units_for(load_settings().align) == "claims"
+    align_facts(articles, matcher, SourceIndex(articles), units="claims")
+    assert all(a in claims and b in claims for a, b in recording.asked)
     assert any(a not in sentences or b not in sentences for a, b in recording.asked)
+
+
+def test_a_sentence_unit_keeps_its_claims_mentions_and_quote(
+    example_articles: list[Article],
+) -> None:
+    for article in example_articles:
+        units = sentence_units(article)
+        assert [u.span for u in units] == list(article.sentences)
+        for claim in article.claims:
+            (unit,) = [u for u in units if u.span.start <= claim.span.start < u.span.end]
+            assert set(claim.mentions) <= set(unit.mentions)
+            assert unit.quote is not None or claim.quote is None
+
+
+def test_units_must_be_known() -> None:
+    with pytest.raises(ConfigError, match="units must be one of auto, claims, sentences"):
+        load_settings(overrides=["align.units=paragraphs"])
 
 
 def test_a_pair_asked_for_twice_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:

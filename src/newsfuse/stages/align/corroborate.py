@@ -69,8 +69,11 @@ class Corroboration:
     notes: tuple[str, ...]
 
 
-def corroborate(articles: Sequence[Article], matcher: FactMatcher) -> Corroboration:
-    """Compare the story's articles with each other."""
+def corroborate(
+    articles: Sequence[Article], matcher: FactMatcher, *, units: str = "claims"
+) -> Corroboration:
+    """Compare the story's articles with each other; ``units``: what is matched (claims, or each
+    sentence's claims as one, see :func:`~newsfuse.stages.align.facts.align_facts`)."""
     english = [a for a in articles if looks_english(a.text)]
     other = [a for a in articles if a not in english]
     notes: list[str] = []
@@ -84,7 +87,7 @@ def corroborate(articles: Sequence[Article], matcher: FactMatcher) -> Corroborat
             "Only one independent source: nothing to corroborate; every fact is single-source."
         )
     alignment = align_facts(
-        english, matcher, sources, related_threshold=matcher.at_share(RELATED_SHARE)
+        english, matcher, sources, related_threshold=matcher.at_share(RELATED_SHARE), units=units
     )
     facts, members = alignment.facts, alignment.members
     conflicts = find_conflicts(facts, members, sources)

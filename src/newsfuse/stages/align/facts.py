@@ -39,8 +39,8 @@ __all__ = [
     "Alignment",
     "ClaimRef",
     "align_facts",
-    "claim_sentence",
     "group_claims",
+    "sentence_units",
 ]
 
 MIN_CLAIM_WORDS = 5  # shorter sentences ("Kabul denies this.") state too little to align
@@ -142,15 +142,33 @@ class Alignment:
     nearest: dict[tuple[str, str], tuple[Span, float]]
 
 
-def claim_sentence(article: Article, claim: Claim) -> str:
-    """The text of the sentence a claim was cut from (the claim itself when no sentence holds it)."""
+def sentence_units(article: Article) -> list[Claim]:
+    """Each sentence as one unit, with the mentions of its claims and its first claim's quote.
+
+    Whole sentences, fragments included: the claims drop a sentence that states nothing alone by
+    the extract stage's rules (a lowercase start, an unbalanced quotation mark), but one sentence
+    of a quotation that runs over several ("He called her a third-rate politician," Schumer told
+    reporters) still corroborates another outlet's report of it, and readers label it so."""
     starts = [s.start for s in article.sentences]
-    position = bisect.bisect_right(starts, claim.span.start) - 1
-    if position >= 0:
-        sentence = article.sentences[position]
-        if sentence.start <= claim.span.start and claim.span.end <= sentence.end:
-            return article.text[sentence.start : sentence.end]
-    return claim.text
+    claims_of: dict[int, list[Claim]] = {}
+    for claim in article.claims:
+        claims_of.setdefault(bisect.bisect_right(starts, claim.span.start) - 1, []).append(claim)
+    units = []
+    for position, sentence in enumerate(article.sentences):
+        members = claims_of.get(position, [])
+        if len(members) == 1 and members[0].span == sentence:
+            units.append(members[0])
+            continue
+        units.append(
+            Claim(
+                id=content_id(article.id, str(sentence.start), str(sentence.end), prefix="clm_"),
+                span=sentence,
+                text=article.text[sentence.start : sentence.end],
+                mentions=tuple(dict.fromkeys(m for c in members for m in c.mentions)),
+                quote=next((c.quote for c in members if c.quote is not None), None),
+            )
+        )
+    return units
 
 
 def align_facts(
@@ -159,28 +177,25 @@ def align_facts(
     sources: SourceIndex,
     *,
     related_threshold: float = 1.0,
-    read_sentences: bool = True,
+    units: str = "claims",
 ) -> Alignment:
     """Group the story's claims into facts (see the module docstring).
 
-    ``read_sentences``: a decision that reads text (the pair encoder) is given each claim's whole
-    sentence, as it was trained: "it will pay for its workers to go back to school" says little
-    without "Walmart announced Wednesday that"; the groups are still made of claims.  On the
-    validation roundups of ``benchmarks/facts.py`` this raised the encoder's pair F1 from 0.706 to
-    0.727; the lexical decision reads the claims either way."""
+    ``units``: ``claims`` compares the claims themselves; ``sentences`` compares whole sentences
+    (:func:`sentence_units`), what the pair encoder was trained on (see
+    ``newsfuse.config.UNITS``)."""
     ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
     refs = [
         ClaimRef(article, claim)
         for article in ordered
-        for claim in article.claims
+        for claim in (sentence_units(article) if units == "sentences" else article.claims)
         if len(claim.text.split()) >= MIN_CLAIM_WORDS
     ]
     if not refs:
         return Alignment((), {}, [], {})
     position = {a.id: i for i, a in enumerate(ordered)}
     article_of = np.array([position[r.article.id] for r in refs], dtype=np.intp)
-    readings = [claim_sentence(r.article, r.claim) for r in refs] if read_sentences else None
-    claims = matcher.prepare([r.claim.text for r in refs], readings)
+    claims = matcher.prepare([r.claim.text for r in refs])
     groups, known = group_claims(claims, article_of, matcher)
     facts: list[Fact] = []
     members: dict[str, tuple[ClaimRef, ...]] = {}

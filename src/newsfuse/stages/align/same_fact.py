@@ -56,12 +56,7 @@ Floats = npt.NDArray[np.float64]
 class PairDecision(Protocol):
     """P(same fact) of claim pairs of one story, and what "nothing in common" scores."""
 
-    def scores(
-        self,
-        context: StatementContext,
-        pairs: Sequence[tuple[str, str]],
-        readings: Sequence[tuple[str, str]] | None = None,
-    ) -> Floats: ...
+    def scores(self, context: StatementContext, pairs: Sequence[tuple[str, str]]) -> Floats: ...
 
     @property
     def floor(self) -> float: ...
@@ -82,14 +77,8 @@ class LinearDecision:
         )
         return 1.0 / (1.0 + math.exp(-z))
 
-    def scores(
-        self,
-        context: StatementContext,
-        pairs: Sequence[tuple[str, str]],
-        readings: Sequence[tuple[str, str]] | None = None,
-    ) -> Floats:
-        """P(same fact) of each pair of ``context``'s texts, from only the features it reads (the
-        claims themselves: ``readings`` is for decisions that read the claims' sentences)."""
+    def scores(self, context: StatementContext, pairs: Sequence[tuple[str, str]]) -> Floats:
+        """P(same fact) of each pair of ``context``'s texts, from only the features it reads."""
         if set(self.features) <= set(OVERLAP_FEATURES):
             return np.array([self.probability(context.overlap(a, b)) for a, b in pairs])
         return np.array([self.probability(context.features(a, b).values) for a, b in pairs])
@@ -157,19 +146,11 @@ class EncoderDecision:
     shift: float = ENCODER_SHIFT
     encoder: PairEncoder = field(default_factory=PairEncoder)
 
-    def scores(
-        self,
-        context: StatementContext,
-        pairs: Sequence[tuple[str, str]],
-        readings: Sequence[tuple[str, str]] | None = None,
-    ) -> Floats:
-        """The lexical decision on the claims; the encoder, for the pairs in doubt, on
-        ``readings`` (the claims' sentences, which is what it was trained on) when given."""
+    def scores(self, context: StatementContext, pairs: Sequence[tuple[str, str]]) -> Floats:
         found = self.lexical.scores(context, pairs)
         doubt = np.flatnonzero(found >= self.band)
         if doubt.size:
-            read = pairs if readings is None else readings
-            logits = self.encoder.logits([read[k] for k in doubt.tolist()]) + self.shift
+            logits = self.encoder.logits([pairs[k] for k in doubt.tolist()]) + self.shift
             found[doubt] = 1.0 / (1.0 + np.exp(-logits))
         return found
 
@@ -191,7 +172,6 @@ class PreparedClaims:
 
     index: ClaimMatrix
     context: StatementContext
-    readings: tuple[str, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.index)
@@ -222,35 +202,21 @@ class FactMatcher:
         floor = self.decision.floor if self.decision is not None else 0.0
         return floor + (self.threshold - floor) * share
 
-    def prepare(
-        self, texts: Sequence[str], readings: Sequence[str] | None = None
-    ) -> PreparedClaims:
-        """Profile the claims once (O(total words), one encoder pass when embeddings are on).
-
-        ``readings``: for each claim, the text a decision that reads whole sentences (the pair
-        encoder) is given instead of the claim: its sentence."""
-        if readings is not None and len(readings) != len(texts):
-            raise ValueError(f"{len(texts)} claims but {len(readings)} readings")
+    def prepare(self, texts: Sequence[str]) -> PreparedClaims:
+        """Profile the claims once (O(total words), one encoder pass when embeddings are on)."""
         context = StatementContext(sorted(set(texts)), encoder=self.encoder)
         vectors = context.sentence_vectors()
         if vectors is not None:
             position = {t: i for i, t in enumerate(context.texts)}
             vectors = vectors[[position[t] for t in texts]]
-        return PreparedClaims(
-            prepare_claims(texts, embeddings=vectors),
-            context,
-            None if readings is None else tuple(readings),
-        )
+        return PreparedClaims(prepare_claims(texts, embeddings=vectors), context)
 
     def score(self, claims: PreparedClaims, left: Indices, right: Indices) -> Floats:
         """P(same statement) of the pairs ``(left[k], right[k])`` of ``claims``."""
         texts = claims.index.texts
-        ends = list(zip(left.tolist(), right.tolist(), strict=True))
-        pairs = [(texts[i], texts[j]) for i, j in ends]
+        pairs = [(texts[i], texts[j]) for i, j in zip(left.tolist(), right.tolist(), strict=True)]
         if self.decision is not None:
-            read = claims.readings
-            readings = None if read is None else [(read[i], read[j]) for i, j in ends]
-            return self.decision.scores(claims.context, pairs, readings)
+            return self.decision.scores(claims.context, pairs)
         return np.array(claims.context.scores(pairs, min_support=self.min_support), dtype=float)
 
 
