@@ -10,6 +10,11 @@ from typing import Any
 
 import pytest
 
+from newsfuse.config import load_settings
+from newsfuse.models import Article, RawDocument
+from newsfuse.pipeline import prepare_articles
+from newsfuse.stages.ingest.files import read_inputs
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
@@ -27,6 +32,16 @@ def seeds_dir() -> Path:
 def examples_dir() -> Path:
     """The project's own example story."""
     return REPO / "examples" / "harbour-strike"
+
+
+@pytest.fixture(scope="session")
+def example_articles(examples_dir: Path) -> list[Article]:
+    """The example story's articles, cleaned and annotated as a run prepares them."""
+    settings = load_settings()
+    raws = [
+        r for r in read_inputs([str(examples_dir)], settings.ingest) if isinstance(r, RawDocument)
+    ]
+    return prepare_articles(raws, settings)
 
 
 # Flags for a browser on a machine without a network: no background fetches, no first-run work.

@@ -208,15 +208,6 @@ def test_an_article_whose_extraction_raises_is_one_rejection(
         prepare_articles(raws, settings, debug=True)
 
 
-@pytest.fixture(scope="module")
-def example_articles(examples_dir: Path) -> list[Article]:
-    settings = load_settings()
-    raws = [
-        r for r in read_inputs([str(examples_dir)], settings.ingest) if isinstance(r, RawDocument)
-    ]
-    return prepare_articles(raws, settings)
-
-
 @pytest.mark.parametrize(
     ("stage", "target", "kept"),
     [

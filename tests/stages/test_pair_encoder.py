@@ -11,8 +11,8 @@ import pytest
 
 from newsfuse.config import DEFAULT_THRESHOLD, load_settings, units_for
 from newsfuse.errors import ConfigError, MissingExtraError
-from newsfuse.models import Article, RawDocument
-from newsfuse.pipeline import _warm_up_embeddings, analyse_story, check_models, prepare_articles
+from newsfuse.models import Article
+from newsfuse.pipeline import _warm_up_embeddings, analyse_story, check_models
 from newsfuse.stages.align import pair_encoder
 from newsfuse.stages.align.facts import align_facts, sentence_units
 from newsfuse.stages.align.pair_encoder import ADAPTER_PATH, PairEncoder
@@ -22,7 +22,6 @@ from newsfuse.stages.align.same_fact import (
     FactMatcher,
 )
 from newsfuse.stages.align.sources import SourceIndex
-from newsfuse.stages.ingest.files import read_inputs
 
 from .test_same_fact import SHIPS_WAITING, STRIKE_BEGAN, STRIKE_BEGAN_TOO, TALKS_COLLAPSED, TEXTS
 
@@ -139,15 +138,6 @@ def test_a_run_asking_for_the_encoder_without_the_extra_fails_at_once(
 def test_the_weights_ship_with_the_package_and_are_small() -> None:
     assert ADAPTER_PATH.is_file()
     assert ADAPTER_PATH.stat().st_size < 4_000_000
-
-
-@pytest.fixture(scope="module")
-def example_articles(examples_dir: Path) -> list[Article]:
-    settings = load_settings()
-    raws = [
-        r for r in read_inputs([str(examples_dir)], settings.ingest) if isinstance(r, RawDocument)
-    ]
-    return prepare_articles(raws, settings)
 
 
 def test_the_encoder_compares_whole_sentences_and_the_lexical_decision_claims(
