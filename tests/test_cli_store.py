@@ -67,6 +67,22 @@ def test_stories_are_listed_searched_and_filtered_by_time(store_path: Path) -> N
     assert [line.split()[0] for line in lines] == [row["id"] for row in every]
 
 
+def test_stories_lists_at_most_limit_stories_and_says_more_match(store_path: Path) -> None:
+    every = _stories(store_path)
+    result = runner.invoke(app, ["stories", "--store", str(store_path), "--json", "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == every[:1]  # the most recently updated
+    assert "the 1 most recently updated stories; more match (--limit 0 lists all)" in result.stderr
+    assert _stories(store_path, "--limit", "2") == every == _stories(store_path, "--limit", "0")
+    full = runner.invoke(app, ["stories", "--store", str(store_path), "--limit", "2"])
+    assert "more match" not in full.stderr
+    refused = runner.invoke(app, ["stories", "--store", str(store_path), "--limit", "-1"])
+    assert refused.exit_code != 0
+    assert "--limit -1: expected 0 (every story) or a positive number" in refused.stderr
+    with Store.open(store_path) as store:
+        assert [s.id for s in store.list_stories(limit=1)] == [every[0]["id"]]
+
+
 def test_stories_note_the_articles_the_tracker_placed_without_a_date(store_path: Path) -> None:
     rows = _stories(store_path)
     with Store.open(store_path) as store:

@@ -364,13 +364,17 @@ def stories(
         typer.Option("--search", help="Only stories whose title or an article title has this."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", help="At most this many stories, newest update first; 0: all."),
+    ] = 100,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """List the stored stories, newest update first: id, last update (UTC), articles, title."""
     from newsfuse.cli_store import stories_command
 
     with _guarded(debug):
-        listing, note = stories_command(store, since, search, as_json=as_json)
+        listing, note = stories_command(store, since, search, as_json=as_json, limit=limit)
         sys.stdout.write(listing)
         if note is not None:
             sys.stderr.write(note + "\n")

@@ -194,18 +194,37 @@ def ingest_command(
 
 
 def stories_command(
-    store: str | None, since: str | None, search: str | None, *, as_json: bool
+    store: str | None,
+    since: str | None,
+    search: str | None,
+    *,
+    as_json: bool,
+    limit: int = 0,
 ) -> tuple[str, str | None]:
     """What ``newsfuse stories`` prints: one line per story, newest first (or JSON), and a note for
-    standard error when some listed articles carry no publication date (else ``None``)."""
+    standard error when the list was cut at ``limit`` stories (0: no limit) or some listed articles
+    carry no publication date (else ``None``)."""
+    if limit < 0:
+        raise InputError(f"--limit {limit}: expected 0 (every story) or a positive number")
     since_at = parse_since(since) if since else None
     with open_existing_store(store, read_only=True) as opened:
-        stories = opened.list_stories(since=since_at, search=search)
+        stories = opened.list_stories(
+            since=since_at, search=search, limit=limit + 1 if limit else None
+        )
+        cut = bool(limit) and len(stories) > limit
+        stories = stories[:limit] if cut else stories
         undated = opened.undated_articles([s.id for s in stories])
         merged = opened.merged_from([s.id for s in stories])
         if not stories:
             return ("[]\n" if as_json else ""), _nothing_listed_note(opened, since, search)
-    note = undated_note(sum(undated.values()), sum(len(s.article_ids) for s in stories))
+    notes = (
+        [f"newsfuse: the {limit} most recently updated stories; more match (--limit 0 lists all)"]
+        if cut
+        else []
+    )
+    undated_text = undated_note(sum(undated.values()), sum(len(s.article_ids) for s in stories))
+    notes += [undated_text] if undated_text is not None else []
+    note = "\n".join(notes) or None
     if as_json:
         rows = [
             {

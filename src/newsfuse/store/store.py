@@ -751,12 +751,17 @@ class Store:
             return self._stored_story(session, row)
 
     def list_stories(
-        self, since: datetime | None = None, search: str | None = None
+        self,
+        since: datetime | None = None,
+        search: str | None = None,
+        *,
+        limit: int | None = None,
     ) -> list[StoredStory]:
         """Stories updated at or after ``since`` whose title, or an article's title, has ``search``.
 
         The search is a case-insensitive substring match (``ILIKE`` on PostgreSQL, ``lower() LIKE``
-        on SQLite); ``%`` and ``_`` in it match themselves.  Newest update first.
+        on SQLite); ``%`` and ``_`` in it match themselves.  Newest update first; at most ``limit``
+        of them, cut in SQL, so a store of many stories is not read whole to show a few.
         """
         query = select(StoryRow).order_by(StoryRow.updated_at.desc(), StoryRow.id)
         if since is not None:
@@ -774,6 +779,8 @@ class Store:
                 )
             )
             query = query.where(or_(StoryRow.title.ilike(pattern, escape="\\"), in_articles))
+        if limit is not None:
+            query = query.limit(limit)
         with self._read() as session:
             return [self._stored_story(session, row) for row in session.scalars(query)]
 
