@@ -49,6 +49,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import random
 import re
 import sys
 import tempfile
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
 DEFAULT_BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench" / "attribution-dev"
 RESULTS = Path(__file__).resolve().parent / "results" / "attribution.md"
 ROLES = ("source", "cue", "content")
+DEV_SPLIT_SEED = 18
 _MARKS = "“”\"«»„‘’'"
 _TRIM = " \t\n" + _MARKS + ".,;:"
 
@@ -360,11 +362,30 @@ def _rules_only_model(directory: Path) -> Path:
     return path
 
 
+def dev_halves(names: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The validation and the held-out half of dev, by text name: names sorted, shuffled with
+    ``random.Random(DEV_SPLIT_SEED)``, the first half validation (the split issue 18's cue-tagger
+    experiment used, kept so that its figures and these compare)."""
+    order = sorted(names)
+    random.Random(DEV_SPLIT_SEED).shuffle(order)
+    half = len(order) // 2
+    return frozenset(order[:half]), frozenset(order[half:])
+
+
+@dataclass(slots=True)
+class Scored:
+    """One system's tallies on all texts and on each half of :func:`dev_halves`."""
+
+    all: Tally
+    validation: Tally
+    held_out: Tally
+
+
 def run_with_model(
     path: Path,
     loaded: Sequence[tuple[str, str, list[Attr]]],
     parsed: Sequence[Sequence[tuple[int, Doc]]],
-) -> Tally:
+) -> Scored:
     """Score the extractor with the weight file ``path`` on already parsed texts."""
     shipped = attribution_model.MODEL_PATH
     attribution_model.MODEL_PATH = path
@@ -372,13 +393,36 @@ def run_with_model(
     try:
         started = time.perf_counter()
         predictions = attributions(parsed)
-        tally = Tally(texts=len(loaded), seconds=time.perf_counter() - started)
+        seconds = time.perf_counter() - started
     finally:
         attribution_model.MODEL_PATH = shipped
         attribution_model.load_model.cache_clear()
-    for (_, text, gold), predicted in zip(loaded, predictions, strict=True):
-        score_text(text, predicted, gold, tally)
-    return tally
+    validation_names, _ = dev_halves([name for name, _, _ in loaded])
+    scored = Scored(Tally(texts=len(loaded), seconds=seconds), Tally(), Tally())
+    for (name, text, gold), predicted in zip(loaded, predictions, strict=True):
+        half = scored.validation if name in validation_names else scored.held_out
+        half.texts += 1
+        for tally in (scored.all, half):
+            score_text(text, predicted, gold, tally)
+    return scored
+
+
+def halves(rows: Sequence[tuple[str, Scored]]) -> list[str]:
+    """Per system: source and content overlap F1 on the validation half, on the held-out half,
+    and the gap (held-out minus validation)."""
+    out = [
+        "| system | source F1 validation | source F1 held out | gap | content F1 validation "
+        "| content F1 held out | gap |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, scored in rows:
+        cells = []
+        for role in ("source", "content"):
+            valid = scored.validation.overlap[role].prf()[2]
+            held = scored.held_out.overlap[role].prf()[2]
+            cells += [f"{valid:.3f}", f"{held:.3f}", f"{held - valid:+.3f}"]
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return out
 
 
 def comparison(rows: Sequence[tuple[str, Tally]]) -> list[str]:
@@ -424,7 +468,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     started = time.perf_counter()
     parsed = parse([text for _, text, _ in loaded])
     parse_seconds = time.perf_counter() - started
-    shipped = run_with_model(attribution_model.MODEL_PATH, loaded, parsed)
+    shipped_scored = run_with_model(attribution_model.MODEL_PATH, loaded, parsed)
+    shipped = shipped_scored.all
     tally = Tally(
         exact=shipped.exact,
         overlap=shipped.overlap,
@@ -444,7 +489,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     rows += [
         (f"rules + learned: {label}", run_with_model(path, loaded, parsed)) for label, path in extra
     ]
-    rows.append(("rules + learned: **shipped model**", shipped))
+    rows.append(("rules + learned: **shipped model**", shipped_scored))
     command = "python benchmarks/attribution.py" + (
         f" --limit {args.limit}" if args.limit is not None else ""
     )
@@ -464,7 +509,13 @@ def main(argv: Iterable[str] | None = None) -> int:
         f"Side by side on the same parse ({parse_seconds:.1f}s; seconds below: the attribution "
         "step alone):",
         "",
-        *comparison(rows),
+        *comparison([(label, scored.all) for label, scored in rows]),
+        "",
+        f"Halves of {args.split} (`random.Random({DEV_SPLIT_SEED})` over the text names, "
+        f"{shipped_scored.validation.texts} validation / {shipped_scored.held_out.texts} held-out "
+        "texts; choices between weight files are made on the validation half):",
+        "",
+        *halves(rows),
     ]
     output = "\n".join(lines) + "\n"
     sys.stdout.write(output)
