@@ -38,10 +38,17 @@ excluded; the parse is timed once):
 * **rules + learned scorers** – the shipped model (``attribution_model.json.gz``) or any weight
   file given with ``--model LABEL=PATH`` (``benchmarks/train_attribution.py --variants-dir DIR``
   writes one per feature set: ``hand`` = sparse features only, ``cue`` / ``cue+source`` = plus the
-  parser's tok2vec vectors of the cue / of each source candidate).
+  parser's tok2vec vectors of the cue / of each source candidate);
+* **the shipped model at other cue thresholds** (``--cue-threshold T``, repeatable): whether more
+  cue recall pays.  Its cues are the limit (``benchmarks/attribution_errors.py``: most unmatched
+  sources and contents belong to missed or false cues), but a cue added at a lower threshold helps
+  F1 only when it is right often enough; these rows show the trade on the same parse.
+
+Every system is also scored on two fixed halves of dev (:func:`dev_halves`): settings are chosen
+on the validation half and the held-out half is reported beside it, with the gap.
 
     python benchmarks/attribution.py [--bench-dir DIR] [--split dev] [--limit N]
-        [--model LABEL=PATH ...]
+        [--model LABEL=PATH ...] [--cue-threshold T ...]
 """
 
 from __future__ import annotations
@@ -353,10 +360,16 @@ def table(tally: Tally) -> list[str]:
 
 def _rules_only_model(directory: Path) -> Path:
     """The shipped weights with a cue threshold no token reaches: no learned cue at all."""
+    return _with_cue_threshold(directory, 1e9, "rules-only")
+
+
+def _with_cue_threshold(directory: Path, threshold: float, name: str) -> Path:
+    """The shipped weights with another cue threshold: a lower one takes more of the tokens the
+    scorer doubts (more recall), a higher one fewer (more precision)."""
     with gzip.open(attribution_model.MODEL_PATH, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
-    data["thresholds"]["cue"] = 1e9
-    path = directory / "rules-only.json.gz"
+    data["thresholds"]["cue"] = threshold
+    path = directory / f"{name}.json.gz"
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         json.dump(data, handle)
     return path
@@ -425,6 +438,19 @@ def halves(rows: Sequence[tuple[str, Scored]]) -> list[str]:
     return out
 
 
+def marginal_cues(label: str, changed: Tally, shipped: Tally) -> str:
+    """How many cues another cue threshold adds (or drops) against the shipped model's, and the
+    share of them that match a gold cue: what a cue taken at that threshold is worth."""
+    more = changed.overlap["cue"].predicted - shipped.overlap["cue"].predicted
+    right = changed.overlap["cue"].tp - shipped.overlap["cue"].tp
+    share = f"{right / more:.2f}" if more else "n/a"
+    verb = "adds" if more >= 0 else "drops"
+    return (
+        f"- {label}: {verb} {abs(more)} predicted cues, {abs(right)} of them matching a gold cue "
+        f"(precision of the difference {share})"
+    )
+
+
 def comparison(rows: Sequence[tuple[str, Tally]]) -> list[str]:
     """One line per system: overlap F1 per role, relation F1, speaker accuracy, seconds."""
     out = [
@@ -456,6 +482,14 @@ def main(argv: Iterable[str] | None = None) -> int:
         metavar="LABEL=PATH",
         help="also score this weight file (repeatable)",
     )
+    parser.add_argument(
+        "--cue-threshold",
+        action="append",
+        type=float,
+        default=[],
+        metavar="T",
+        help="also score the shipped model with cue threshold T (repeatable)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(list(argv) if argv is not None else None)
     extra: list[tuple[str, Path]] = []
@@ -486,6 +520,15 @@ def main(argv: Iterable[str] | None = None) -> int:
                 run_with_model(_rules_only_model(Path(scratch)), loaded, parsed),
             )
         ]
+        rows += [
+            (
+                f"rules + learned: shipped model, cue threshold {threshold:+.2f}",
+                run_with_model(
+                    _with_cue_threshold(Path(scratch), threshold, f"cue{n}"), loaded, parsed
+                ),
+            )
+            for n, threshold in enumerate(args.cue_threshold)
+        ]
     rows += [
         (f"rules + learned: {label}", run_with_model(path, loaded, parsed)) for label, path in extra
     ]
@@ -494,6 +537,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         f" --limit {args.limit}" if args.limit is not None else ""
     )
     command += "".join(f" --model {label}=…/{path.name}" for label, path in extra)
+    command += "".join(f" --cue-threshold {threshold:g}" for threshold in args.cue_threshold)
     gold_total = tally.relation.gold
     header = (
         f"Command: `{command}` — {tally.texts} texts of PolNeAR {args.split} ({gold_total} gold "
@@ -511,6 +555,21 @@ def main(argv: Iterable[str] | None = None) -> int:
         "",
         *comparison([(label, scored.all) for label, scored in rows]),
         "",
+        *(
+            [
+                "Cues another threshold adds or drops against the shipped model's (all of "
+                f"{args.split}):",
+                "",
+                *(
+                    marginal_cues(label, scored.all, shipped)
+                    for label, scored in rows
+                    if "cue threshold" in label
+                ),
+                "",
+            ]
+            if args.cue_threshold
+            else []
+        ),
         f"Halves of {args.split} (`random.Random({DEV_SPLIT_SEED})` over the text names, "
         f"{shipped_scored.validation.texts} validation / {shipped_scored.held_out.texts} held-out "
         "texts; choices between weight files are made on the validation half):",
