@@ -38,10 +38,17 @@ excluded; the parse is timed once):
 * **rules + learned scorers** – the shipped model (``attribution_model.json.gz``) or any weight
   file given with ``--model LABEL=PATH`` (``benchmarks/train_attribution.py --variants-dir DIR``
   writes one per feature set: ``hand`` = sparse features only, ``cue`` / ``cue+source`` = plus the
-  parser's tok2vec vectors of the cue / of each source candidate).
+  parser's tok2vec vectors of the cue / of each source candidate);
+* **the shipped model at other cue thresholds** (``--cue-threshold T``, repeatable): whether more
+  cue recall pays.  Its cues are the limit (``benchmarks/attribution_errors.py``: most unmatched
+  sources and contents belong to missed or false cues), but a cue added at a lower threshold helps
+  F1 only when it is right often enough; these rows show the trade on the same parse.
+
+Every system is also scored on two fixed halves of dev (:func:`dev_halves`): settings are chosen
+on the validation half and the held-out half is reported beside it, with the gap.
 
     python benchmarks/attribution.py [--bench-dir DIR] [--split dev] [--limit N]
-        [--model LABEL=PATH ...]
+        [--model LABEL=PATH ...] [--cue-threshold T ...]
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import random
 import re
 import sys
 import tempfile
@@ -71,6 +79,7 @@ if TYPE_CHECKING:
 DEFAULT_BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench" / "attribution-dev"
 RESULTS = Path(__file__).resolve().parent / "results" / "attribution.md"
 ROLES = ("source", "cue", "content")
+DEV_SPLIT_SEED = 18
 _MARKS = "“”\"«»„‘’'"
 _TRIM = " \t\n" + _MARKS + ".,;:"
 
@@ -351,20 +360,45 @@ def table(tally: Tally) -> list[str]:
 
 def _rules_only_model(directory: Path) -> Path:
     """The shipped weights with a cue threshold no token reaches: no learned cue at all."""
+    return _with_cue_threshold(directory, 1e9, "rules-only")
+
+
+def _with_cue_threshold(directory: Path, threshold: float, name: str) -> Path:
+    """The shipped weights with another cue threshold: a lower one takes more of the tokens the
+    scorer doubts (more recall), a higher one fewer (more precision)."""
     with gzip.open(attribution_model.MODEL_PATH, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
-    data["thresholds"]["cue"] = 1e9
-    path = directory / "rules-only.json.gz"
+    data["thresholds"]["cue"] = threshold
+    path = directory / f"{name}.json.gz"
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         json.dump(data, handle)
     return path
+
+
+def dev_halves(names: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The validation and the held-out half of dev, by text name: names sorted, shuffled with
+    ``random.Random(DEV_SPLIT_SEED)``, the first half validation (the split issue 18's cue-tagger
+    experiment used, kept so that its figures and these compare)."""
+    order = sorted(names)
+    random.Random(DEV_SPLIT_SEED).shuffle(order)
+    half = len(order) // 2
+    return frozenset(order[:half]), frozenset(order[half:])
+
+
+@dataclass(slots=True)
+class Scored:
+    """One system's tallies on all texts and on each half of :func:`dev_halves`."""
+
+    all: Tally
+    validation: Tally
+    held_out: Tally
 
 
 def run_with_model(
     path: Path,
     loaded: Sequence[tuple[str, str, list[Attr]]],
     parsed: Sequence[Sequence[tuple[int, Doc]]],
-) -> Tally:
+) -> Scored:
     """Score the extractor with the weight file ``path`` on already parsed texts."""
     shipped = attribution_model.MODEL_PATH
     attribution_model.MODEL_PATH = path
@@ -372,13 +406,49 @@ def run_with_model(
     try:
         started = time.perf_counter()
         predictions = attributions(parsed)
-        tally = Tally(texts=len(loaded), seconds=time.perf_counter() - started)
+        seconds = time.perf_counter() - started
     finally:
         attribution_model.MODEL_PATH = shipped
         attribution_model.load_model.cache_clear()
-    for (_, text, gold), predicted in zip(loaded, predictions, strict=True):
-        score_text(text, predicted, gold, tally)
-    return tally
+    validation_names, _ = dev_halves([name for name, _, _ in loaded])
+    scored = Scored(Tally(texts=len(loaded), seconds=seconds), Tally(), Tally())
+    for (name, text, gold), predicted in zip(loaded, predictions, strict=True):
+        half = scored.validation if name in validation_names else scored.held_out
+        half.texts += 1
+        for tally in (scored.all, half):
+            score_text(text, predicted, gold, tally)
+    return scored
+
+
+def halves(rows: Sequence[tuple[str, Scored]]) -> list[str]:
+    """Per system: source and content overlap F1 on the validation half, on the held-out half,
+    and the gap (held-out minus validation)."""
+    out = [
+        "| system | source F1 validation | source F1 held out | gap | content F1 validation "
+        "| content F1 held out | gap |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, scored in rows:
+        cells = []
+        for role in ("source", "content"):
+            valid = scored.validation.overlap[role].prf()[2]
+            held = scored.held_out.overlap[role].prf()[2]
+            cells += [f"{valid:.3f}", f"{held:.3f}", f"{held - valid:+.3f}"]
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return out
+
+
+def marginal_cues(label: str, changed: Tally, shipped: Tally) -> str:
+    """How many cues another cue threshold adds (or drops) against the shipped model's, and the
+    share of them that match a gold cue: what a cue taken at that threshold is worth."""
+    more = changed.overlap["cue"].predicted - shipped.overlap["cue"].predicted
+    right = changed.overlap["cue"].tp - shipped.overlap["cue"].tp
+    share = f"{right / more:.2f}" if more else "n/a"
+    verb = "adds" if more >= 0 else "drops"
+    return (
+        f"- {label}: {verb} {abs(more)} predicted cues, {abs(right)} of them matching a gold cue "
+        f"(precision of the difference {share})"
+    )
 
 
 def comparison(rows: Sequence[tuple[str, Tally]]) -> list[str]:
@@ -412,6 +482,14 @@ def main(argv: Iterable[str] | None = None) -> int:
         metavar="LABEL=PATH",
         help="also score this weight file (repeatable)",
     )
+    parser.add_argument(
+        "--cue-threshold",
+        action="append",
+        type=float,
+        default=[],
+        metavar="T",
+        help="also score the shipped model with cue threshold T (repeatable)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(list(argv) if argv is not None else None)
     extra: list[tuple[str, Path]] = []
@@ -424,7 +502,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     started = time.perf_counter()
     parsed = parse([text for _, text, _ in loaded])
     parse_seconds = time.perf_counter() - started
-    shipped = run_with_model(attribution_model.MODEL_PATH, loaded, parsed)
+    shipped_scored = run_with_model(attribution_model.MODEL_PATH, loaded, parsed)
+    shipped = shipped_scored.all
     tally = Tally(
         exact=shipped.exact,
         overlap=shipped.overlap,
@@ -441,14 +520,24 @@ def main(argv: Iterable[str] | None = None) -> int:
                 run_with_model(_rules_only_model(Path(scratch)), loaded, parsed),
             )
         ]
+        rows += [
+            (
+                f"rules + learned: shipped model, cue threshold {threshold:+.2f}",
+                run_with_model(
+                    _with_cue_threshold(Path(scratch), threshold, f"cue{n}"), loaded, parsed
+                ),
+            )
+            for n, threshold in enumerate(args.cue_threshold)
+        ]
     rows += [
         (f"rules + learned: {label}", run_with_model(path, loaded, parsed)) for label, path in extra
     ]
-    rows.append(("rules + learned: **shipped model**", shipped))
+    rows.append(("rules + learned: **shipped model**", shipped_scored))
     command = "python benchmarks/attribution.py" + (
         f" --limit {args.limit}" if args.limit is not None else ""
     )
     command += "".join(f" --model {label}=…/{path.name}" for label, path in extra)
+    command += "".join(f" --cue-threshold {threshold:g}" for threshold in args.cue_threshold)
     gold_total = tally.relation.gold
     header = (
         f"Command: `{command}` — {tally.texts} texts of PolNeAR {args.split} ({gold_total} gold "
@@ -464,7 +553,28 @@ def main(argv: Iterable[str] | None = None) -> int:
         f"Side by side on the same parse ({parse_seconds:.1f}s; seconds below: the attribution "
         "step alone):",
         "",
-        *comparison(rows),
+        *comparison([(label, scored.all) for label, scored in rows]),
+        "",
+        *(
+            [
+                "Cues another threshold adds or drops against the shipped model's (all of "
+                f"{args.split}):",
+                "",
+                *(
+                    marginal_cues(label, scored.all, shipped)
+                    for label, scored in rows
+                    if "cue threshold" in label
+                ),
+                "",
+            ]
+            if args.cue_threshold
+            else []
+        ),
+        f"Halves of {args.split} (`random.Random({DEV_SPLIT_SEED})` over the text names, "
+        f"{shipped_scored.validation.texts} validation / {shipped_scored.held_out.texts} held-out "
+        "texts; choices between weight files are made on the validation half):",
+        "",
+        *halves(rows),
     ]
     output = "\n".join(lines) + "\n"
     sys.stdout.write(output)

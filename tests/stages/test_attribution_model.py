@@ -111,6 +111,21 @@ def test_the_benchmark_counts_one_relation_match_per_attribution_found(
     assert benchmark.relation_matches([gold, other], [gold, other]) == 2
 
 
+def test_the_benchmark_splits_dev_into_two_fixed_disjoint_halves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Settings are chosen on one half of dev and the other is reported: the halves cover every
+    text once, do not depend on the order the texts come in, and are the same on every run."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    benchmark = importlib.import_module("attribution")
+    names = [f"text{n:03d}" for n in range(84)]
+    validation, held_out = benchmark.dev_halves(names)
+    assert len(validation) == len(held_out) == 42
+    assert validation | held_out == set(names) and not validation & held_out
+    assert benchmark.dev_halves(list(reversed(names))) == (validation, held_out)
+    assert validation != frozenset(names[:42])  # shuffled, not the first half by name
+
+
 def test_a_conjoined_or_participle_cue_climbs_to_its_clause_subject() -> None:
     """ "… ran on his record and accused Obama", "…, saying": the cue has no subject of its own;
     the source feature points at the subject of the clause it hangs on, not at its object."""
