@@ -600,15 +600,15 @@ def test_single_line_is_the_article_not_a_title() -> None:
     assert page.text == "Talks resume in Istanbul"
 
 
-def test_large_input_is_fast() -> None:
-    import time
-
+def test_a_large_page_loses_every_cruft_line_and_keeps_its_text() -> None:
+    """Speed is measured by ``benchmarks/throughput.py``, not here: a timed test fails on a busy
+    machine whatever the code does."""
     paragraph = "The delegation stayed in Istanbul for a fifth day of talks, officials said. " * 5
     text = ("Read More: Another Story\n" + paragraph + "\n") * 5000
-    start = time.perf_counter()
     page = clean_page_text(text)
-    assert time.perf_counter() - start < 5
     assert len(page.removed) == 5000
+    assert "Read More" not in page.text
+    assert page.text.count("fifth day of talks") == 5 * 5000
 
 
 def test_a_staff_byline_names_the_outlet_before_a_wire_dateline() -> None:

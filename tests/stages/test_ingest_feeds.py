@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -220,11 +219,9 @@ def test_a_page_that_is_not_a_feed_is_rejected(tmp_path: Path) -> None:
     assert rejection.reason.startswith(("not an RSS or Atom feed", "invalid XML"))
 
 
-def test_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
+def test_billion_laughs_is_refused_before_any_entity_is_expanded(tmp_path: Path) -> None:
     feed = _write(tmp_path / "bomb.rss", BILLION_LAUGHS)
-    started = time.monotonic()
     [rejection] = list(read_feeds([feed], IngestSettings()))
-    assert time.monotonic() - started < 0.5
     assert isinstance(rejection, Rejection)
     assert rejection.reason.startswith("refused: the DOCTYPE declares XML entities")
 
