@@ -13,7 +13,9 @@ sentence's signals on its overlap with the reference); what it is fitted to pred
 strength (:data:`TARGETS`, :data:`ALPHAS`), then the selection (the earlier greedy rule, or the
 concept coverage of :mod:`newsfuse.stages.brief.coverage` at each point of
 :data:`COVERAGE_GRID`), then the share of a sentence a stated fact must cover for the sentence to
-be closed as a repeat (:data:`MAIN_FACT_SHARES`) are chosen on validation only; test is scored
+be closed as a repeat (:data:`MAIN_FACT_SHARES`), then whether the learned greedy rule
+(:mod:`newsfuse.stages.brief.gain`, gradient-boosted trees fitted on train, :func:`fit_gain`) with
+:data:`GAIN_TREES` trees beats that concept coverage, are chosen on validation only; test is scored
 once, with the chosen settings, and the validation-to-test gap is printed.  Two ablation rows (the
 same model with facts allowed to repeat, and with the earlier hard rule that any shared fact closes
 a sentence) show what the repeat rule costs in ROUGE.  A second table scores every system
@@ -61,6 +63,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import pickle
 import random
 import re
@@ -93,7 +96,7 @@ from newsfuse.stages.brief.coverage import (
     pool_of,
     scaled_worth,
 )
-from newsfuse.stages.brief.gain import GAIN_PATH, Trees, step_rows
+from newsfuse.stages.brief.gain import GAIN_PATH, STEP_FEATURES, Trees, step_rows
 from newsfuse.stages.brief.scorer import FEATURES, MODEL_PATH, SentenceModel
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.extract.canonical import canonicalise
@@ -796,8 +799,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     parts = split(pooled)
     model, coverage, tried, chosen = choose_settings(parts["train"], parts["validation"])
     if args.write_model:
-        import json
-
         MODEL_PATH.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
         if model.gain is not None:
             GAIN_PATH.write_text(
@@ -915,6 +916,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         "",
         f"Fitted weights (standardised signals): {weights}.  ",
         f"Bigram concept weights: {bigram_weights}.  ",
+        "Learned greedy rule: "
+        + (
+            "not chosen"
+            if model.gain is None
+            else f"{len(model.gain.feature)} trees of depth 3 over {len(FEATURES)} sentence and "
+            f"{len(STEP_FEATURES)} step signals, shipped as `{GAIN_PATH.name}` "
+            f"({len(json.dumps(model.gain.to_json(), separators=(',', ':'))) // 1000} kB)"
+        )
+        + ".  ",
         f"Preparation (extraction, canonical names, corroboration): {prepare_seconds:.0f} s; "
         f"total {time.perf_counter() - started:.0f} s.",
         "",

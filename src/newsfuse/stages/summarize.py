@@ -13,7 +13,10 @@ weight of the story's concepts (content-word bigrams, and the corroboration stag
 the budget, each concept counted once, plus the model's worth; a sentence whose main content is a
 fact already stated is left out (how much of a sentence "main" means is chosen with the weights on
 validation data), and a brief short of its word budget is filled with the best sentences still
-open.  A model without coverage settings falls back to the greedy rule of
+open.  A brief of a given word budget is chosen instead by the learned greedy rule of
+:mod:`newsfuse.stages.brief.gain` (gradient-boosted trees predicting what each sentence still adds
+given those chosen: whether restating a stated fact pays is learned from human summaries, not a
+threshold).  A model without coverage settings falls back to the greedy rule of
 :mod:`newsfuse.stages.brief.select` (each fact once).  When the story has moved to a new
 phase, the best sentence reporting it is forced in and leads the brief
 (:mod:`newsfuse.stages.brief.order`); the rest follow by phase, time and

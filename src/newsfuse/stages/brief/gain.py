@@ -13,7 +13,10 @@ tree ensemble (:class:`Trees`), fitted by ``benchmarks/brief.py`` on the *train*
 roundups, predicts from that row how many of the human summary's bigrams the sentence would add per
 bigram of its own (its marginal ROUGE-2 gain per word); the sentence predicted to add most enters,
 until the word budget is reached.  Whether restating a stated fact pays is thus what the model
-learned from the references, not a threshold.
+learned from the references, not a threshold.  The rule chooses a brief of a given word budget
+(``build_story(max_words=...)``, what ROUGE measures); a report's brief, which has only a sentence
+limit, keeps concept coverage with each fact once, since a rule fitted to fill a budget has no
+point at which to stop short of the limit.
 
 Bounded and linear: the steps scan a pool of at most :data:`newsfuse.stages.brief.coverage.POOL`
 sentences (the sentence model's most valued, plus the forced "what changed" lead), so a story costs
