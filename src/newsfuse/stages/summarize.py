@@ -13,7 +13,10 @@ weight of the story's concepts (content-word bigrams, and the corroboration stag
 the budget, each concept counted once, plus the model's worth; a sentence whose main content is a
 fact already stated is left out (how much of a sentence "main" means is chosen with the weights on
 validation data), and a brief short of its word budget is filled with the best sentences still
-open.  A model without coverage settings falls back to the greedy rule of
+open.  A brief of a given word budget is chosen instead by the learned greedy rule of
+:mod:`newsfuse.stages.brief.gain` (gradient-boosted trees predicting what each sentence still adds
+given those chosen: whether restating a stated fact pays is learned from human summaries, not a
+threshold).  A model without coverage settings falls back to the greedy rule of
 :mod:`newsfuse.stages.brief.select` (each fact once).  When the story has moved to a new
 phase, the best sentence reporting it is forced in and leads the brief
 (:mod:`newsfuse.stages.brief.order`); the rest follow by phase, time and
@@ -56,7 +59,8 @@ from newsfuse.models import (
     content_id,
 )
 from newsfuse.stages.brief.concepts import fact_shares
-from newsfuse.stages.brief.coverage import Concepts, bigrams, cover, document_frequency
+from newsfuse.stages.brief.coverage import Concepts, bigrams, cover, document_frequency, pool_of
+from newsfuse.stages.brief.gain import Pool, choose_by_gain
 from newsfuse.stages.brief.order import (
     Placed,
     latest_development,
@@ -76,6 +80,7 @@ __all__ = [
     "brief_from_facts",
     "build_story",
     "candidate_table",
+    "gain_pool",
     "outlet_key",
     "select_brief",
     "write_brief",
@@ -281,13 +286,27 @@ def select_brief(
     table: Candidates, model: SentenceModel, limit: int, max_words: int | None
 ) -> list[int]:
     """The chosen candidates, best first; when the story moved, the most valuable sentence
-    reporting its latest phase comes first (what changed)."""
+    reporting its latest phase comes first (what changed).  Given a word budget, the model's learned
+    greedy rule chooses when it has one (:mod:`newsfuse.stages.brief.gain`); else concept
+    coverage."""
     value = model.value(table.features)
     forced = None
     if table.reporting_latest:
         latest = list(table.reporting_latest)
         forced = latest[int(np.argmax(value[latest]))]  # ties: the first
     words = [len(c.text.split()) for c in table.items]
+    if model.gain is not None and words and max_words is not None:
+        # a brief of a given length: the learned rule decides when restating pays; a report's
+        # brief (no word budget, only a sentence limit) keeps concept coverage, each fact once,
+        # as the learned rule has no point at which to stop short of the limit
+        return choose_by_gain(
+            gain_pool(table),
+            model.gain,
+            pool_of(value, forced),
+            limit=limit,
+            budget=max_words,
+            forced=forced,
+        )
     if model.coverage_weights is not None and any(table.facts):
         # concept coverage needs the facts to tell a repeat; a story without facts (a bare call,
         # claims too short to align) keeps the greedy rule with its lexical repeat check
@@ -310,6 +329,21 @@ def select_brief(
         limit=limit,
         max_words=max_words,
         redundancy=model.redundancy if table.facts and any(table.facts) else _REDUNDANT,
+    )
+
+
+def gain_pool(table: Candidates) -> Pool:
+    """The candidates as the learned greedy rule reads them (:mod:`newsfuse.stages.brief.gain`)."""
+    concepts = table.concepts
+    return Pool(
+        static=table.features,
+        bigrams=concepts.bigrams,
+        frequency=concepts.frequency,
+        families=concepts.families,
+        fact_shares=concepts.fact_shares or [dict.fromkeys(f, 1.0) for f in table.facts],
+        articles=[c.article.id for c in table.items],
+        vectors=table.vectors,
+        words=[len(c.text.split()) for c in table.items],
     )
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newsfuse.stages.brief.coverage import Weights
+from newsfuse.stages.brief.gain import Trees, load_trees
 
 __all__ = ["FEATURES", "SentenceModel", "load_model"]
 
@@ -63,6 +64,9 @@ class SentenceModel:
     length_power: float = 0.0  # value divided by (words / 30) ** length_power: worth per word
     # the concept-coverage objective (:mod:`newsfuse.stages.brief.coverage`); None: greedy by value
     coverage_weights: Weights | None = None
+    # the learned greedy rule (:mod:`newsfuse.stages.brief.gain`): when set, it chooses the
+    # sentences, reading :meth:`value` only to pool the candidates
+    gain: Trees | None = None
 
     def score(self, features: Floats) -> Floats:
         """Predicted worth of each row of ``features`` (columns in :data:`FEATURES` order)."""
@@ -82,7 +86,9 @@ class SentenceModel:
         return np.asarray(worth / words**self.length_power, dtype=np.float64)
 
     def to_json(self) -> dict[str, object]:
+        """The model as JSON; the gain trees, when set, go to their own file (``gain`` says so)."""
         return {
+            "gain": self.gain is not None,
             "features": list(FEATURES),
             "mean": [round(v, 6) for v in self.mean],
             "scale": [round(v, 6) for v in self.scale],
@@ -129,6 +135,7 @@ def model_from_json(data: dict[str, object], source: str) -> SentenceModel:
         coverage=_number(data.get("coverage", 0.0)),
         length_power=_number(data.get("length_power", 0.0)),
         coverage_weights=_weights(data.get("coverage_weights")),
+        gain=load_trees() if data.get("gain") else None,
     )
 
 
