@@ -359,6 +359,22 @@ class Link:
         model = words_model() if self.semantic is None else embedding_model()
         return model.probability(self.row(model.features)) * self.decay
 
+    def unranked_probability(self) -> float:
+        """:meth:`probability` with every margin at 0: the article against this story on its own,
+        as if no other candidate stood beside it.
+
+        Why: the margins say how far a candidate stands above the article's *other* candidates,
+        which depends on which stories happened to exist when it arrived (an arrival order).  A
+        join needs that (the best of several stories), but the arrival-link graph
+        (``merge_linkage = "graph"``) asks whether two stories are one, and there a margin counts
+        against exactly the pairs in question: when one story is split in two, an article that
+        joins one half scores the other half with a negative margin.  Without the margins each
+        link depends on the article and the story alone.
+        """
+        model = words_model() if self.semantic is None else embedding_model()
+        plain = Link(self.story_id, self.values, self.semantic, self.decay, (0.0, 0.0, 0.0))
+        return model.probability(plain.row(model.features)) * self.decay
+
 
 def with_margins(links: Sequence[Link]) -> list[Link]:
     """The links with each one's margins over the best of the *other* candidates."""
