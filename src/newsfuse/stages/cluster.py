@@ -67,7 +67,8 @@ the articles of the commit, never the corpus.
 
 ``merge_linkage = "graph"`` consolidates on what the one pass already computed.  On arrival, an
 article keeps its link probabilities to the (at most ``_GRAPH_EDGES``) most probable candidate
-stories it did not join, each weighted by the number of kept members the story showed it: a
+stories it did not join (those of a link model fitted without the margin over the other
+candidates, so a link does not depend on which other stories existed when the article came), each weighted by the number of kept members the story showed it: a
 sparse article-to-story graph, summed per story pair (at most ``_GRAPH_NEIGHBOURS`` per story,
 kept in the story's state and its store row; a merge moves them).  ``consolidate`` then joins,
 closest pair first, the stories whose average linkage over that graph (summed link weight over
@@ -319,10 +320,11 @@ class StoryTracker:
         kept members the story showed the article (the link stands for one to each of them, so
         :meth:`_graph_linkage` is the mean over article pairs of an average linkage).
 
-        Each link is the probability without margins (:meth:`Link.unranked_probability`): what
-        the article says of that story alone, not how it ranked among the stories that happened
-        to exist on its arrival.  With the margins the graph depended on the arrival order (BCubed
-        F1 spread 0.027 / 0.056 over three orders on ECB+ validation / test)."""
+        Each link is the unranked model's probability (:meth:`Link.unranked_probability`, fitted
+        without the margin): what the article says of that story alone, not how it ranked among
+        the stories that happened to exist on its arrival.  With the join model's margins the
+        graph depended on the arrival order (BCubed F1 spread 0.027 / 0.056 over three orders on
+        ECB+ validation / test)."""
         found = [
             (link.unranked_probability(), link.story_id)
             for link in links

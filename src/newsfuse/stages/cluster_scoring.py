@@ -66,6 +66,7 @@ __all__ = [
     "link_features",
     "member_cosines",
     "numbers",
+    "unranked_model",
     "with_margins",
     "words_model",
 ]
@@ -139,6 +140,12 @@ class LinkModel:
 def words_model() -> LinkModel:
     """The fitted words-only model (:mod:`newsfuse.stages.cluster_weights`)."""
     return LinkModel(FEATURES, cluster_weights.WORDS_WEIGHTS, cluster_weights.WORDS_BIAS)
+
+
+@cache
+def unranked_model() -> LinkModel:
+    """The fitted model without the margin (:data:`PAIR_FEATURES`), for the arrival-link graph."""
+    return LinkModel(PAIR_FEATURES, cluster_weights.UNRANKED_WEIGHTS, cluster_weights.UNRANKED_BIAS)
 
 
 @cache
@@ -360,20 +367,22 @@ class Link:
         return model.probability(self.row(model.features)) * self.decay
 
     def unranked_probability(self) -> float:
-        """:meth:`probability` with every margin at 0: the article against this story on its own,
-        as if no other candidate stood beside it.
+        """The time-decayed probability of the unranked model (:func:`unranked_model`: the same
+        examples, fitted without the margin): the article against this story on its own, as if
+        no other candidate stood beside it.
 
-        Why: the margins say how far a candidate stands above the article's *other* candidates,
-        which depends on which stories happened to exist when it arrived (an arrival order).  A
+        Why: a margin says how far a candidate stands above the article's *other* candidates,
+        which depends on which stories happened to exist when it arrived (the arrival order).  A
         join needs that (the best of several stories), but the arrival-link graph
         (``merge_linkage = "graph"``) asks whether two stories are one, and there a margin counts
         against exactly the pairs in question: when one story is split in two, an article that
-        joins one half scores the other half with a negative margin.  Without the margins each
-        link depends on the article and the story alone.
+        joins one half scores the other half with a negative margin.  With embeddings (a model
+        fitted with margins only) the margins are set to 0 instead.
         """
-        model = words_model() if self.semantic is None else embedding_model()
+        if self.semantic is None:
+            return unranked_model().probability(self.values) * self.decay
         plain = Link(self.story_id, self.values, self.semantic, self.decay, (0.0, 0.0, 0.0))
-        return model.probability(plain.row(model.features)) * self.decay
+        return embedding_model().probability(plain.row(EMBEDDING_FEATURES)) * self.decay
 
 
 def with_margins(links: Sequence[Link]) -> list[Link]:
