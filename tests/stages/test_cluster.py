@@ -78,7 +78,7 @@ itself hold whatever the defaults become)."""
 LEARNED_MERGE = ClusterSettings(link_threshold=0.8, merge_threshold=0.3, merge_linkage="learned")
 """Consolidation with the learned merge model at the thresholds ``benchmarks/clustering.py`` chose."""
 
-GRAPH_MERGE = ClusterSettings(link_threshold=0.8, merge_threshold=0.08, merge_linkage="graph")
+GRAPH_MERGE = ClusterSettings(link_threshold=1.0, merge_threshold=0.04, merge_linkage="graph")
 """Consolidation over the arrival-link graph at the thresholds ``benchmarks/clustering.py`` chose."""
 
 
