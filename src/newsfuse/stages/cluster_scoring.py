@@ -66,6 +66,7 @@ __all__ = [
     "link_features",
     "member_cosines",
     "numbers",
+    "unranked_model",
     "with_margins",
     "words_model",
 ]
@@ -139,6 +140,12 @@ class LinkModel:
 def words_model() -> LinkModel:
     """The fitted words-only model (:mod:`newsfuse.stages.cluster_weights`)."""
     return LinkModel(FEATURES, cluster_weights.WORDS_WEIGHTS, cluster_weights.WORDS_BIAS)
+
+
+@cache
+def unranked_model() -> LinkModel:
+    """The fitted model without the margin (:data:`PAIR_FEATURES`), for the arrival-link graph."""
+    return LinkModel(PAIR_FEATURES, cluster_weights.UNRANKED_WEIGHTS, cluster_weights.UNRANKED_BIAS)
 
 
 @cache
@@ -358,6 +365,24 @@ class Link:
         """The time-decayed probability that the article belongs to this story."""
         model = words_model() if self.semantic is None else embedding_model()
         return model.probability(self.row(model.features)) * self.decay
+
+    def unranked_probability(self) -> float:
+        """The time-decayed probability of the unranked model (:func:`unranked_model`: the same
+        examples, fitted without the margin): the article against this story on its own, as if
+        no other candidate stood beside it.
+
+        Why: a margin says how far a candidate stands above the article's *other* candidates,
+        which depends on which stories happened to exist when it arrived (the arrival order).  A
+        join needs that (the best of several stories), but the arrival-link graph
+        (``merge_linkage = "graph"``) asks whether two stories are one, and there a margin counts
+        against exactly the pairs in question: when one story is split in two, an article that
+        joins one half scores the other half with a negative margin.  With embeddings (a model
+        fitted with margins only) the margins are set to 0 instead.
+        """
+        if self.semantic is None:
+            return unranked_model().probability(self.values) * self.decay
+        plain = Link(self.story_id, self.values, self.semantic, self.decay, (0.0, 0.0, 0.0))
+        return embedding_model().probability(plain.row(EMBEDDING_FEATURES)) * self.decay
 
 
 def with_margins(links: Sequence[Link]) -> list[Link]:
