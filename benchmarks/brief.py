@@ -747,12 +747,21 @@ def order_on_stories(paths: Sequence[Path]) -> list[str]:
         agrees = all(a <= b for a, b in itertools.pairwise(rest))
         shown = ", ".join(f"{p}/{d or '-'}" for p, d in keys)
         lines.append(
-            f"- `{path.relative_to(ROOT.parent) if path.is_relative_to(ROOT.parent) else path}`: "
+            f"- `{_story_folder(path)}`: "
             f"{len(story.phases)} phases; first line from the latest phase: "
             f"{'yes' if lead_latest else 'no'}; rest in phase/time order: "
             f"{'yes' if agrees else 'no'} (phase/date per sentence: {shown})"
         )
     return lines
+
+
+def _story_folder(path: Path) -> str:
+    """A story folder as the reader names it: inside the repository from its root (the clone's
+    own folder name says nothing), else from the folder beside it (``shared/seeds``)."""
+    for base in (ROOT, ROOT.parent):
+        if path.is_relative_to(base):
+            return str(path.relative_to(base))
+    return str(path)
 
 
 def table(tallies: dict[str, Tally], stories: int) -> str:

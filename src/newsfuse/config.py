@@ -141,6 +141,12 @@ class SummarizeSettings:
     support_threshold: float = setting(
         0.25, "Lexical similarity above which another sentence supports one."
     )
+    brief_words: int = setting(
+        0,
+        "A word budget for the brief (0: none, only brief_sentences); with one, the sentences are"
+        " chosen by the greedy rule learned from human summaries, which restates a fact when"
+        " they would.",
+    )
 
     def __post_init__(self) -> None:
         if self.brief_sentences < 1:

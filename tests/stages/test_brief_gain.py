@@ -15,6 +15,7 @@ import pytest
 from scipy.sparse import vstack
 
 from newsfuse.config import SummarizeSettings, load_settings
+from newsfuse.errors import ConfigError
 from newsfuse.models import Report
 from newsfuse.pipeline import run
 from newsfuse.stages.brief.gain import (
@@ -101,3 +102,16 @@ def test_a_wire_copy_of_a_chosen_sentence_is_not_taken(example_pool: Pool) -> No
     )
     chosen = choose_by_gain(copied, trees, range(n + 1), limit=6, budget=1000, forced=None)
     assert first in chosen and n not in chosen
+
+
+def test_a_report_with_a_word_budget_gets_a_brief_of_that_length(examples_dir: Path) -> None:
+    """`summarize.brief_words` reaches the learned rule from a run; without it the report's brief
+    is concept coverage with its sentence limit, as before."""
+    budgeted = run([str(examples_dir)], load_settings(overrides=["summarize.brief_words=60"]))
+    words = [len(s.text.split()) for s in budgeted.story.brief]
+    assert sum(words) >= 60 and sum(words[:-1]) <= 60  # the last sentence may run over, no more
+    assert all(s.citations for s in budgeted.story.brief)  # every sentence still cites a source
+    plain = run([str(examples_dir)], load_settings())
+    assert [s.text for s in plain.story.brief] != [s.text for s in budgeted.story.brief]
+    with pytest.raises(ConfigError, match="brief_words must not be negative"):
+        load_settings(overrides=["summarize.brief_words=-5"])

@@ -219,10 +219,13 @@ def build_story(
     context: BriefContext = BriefContext(),
     model: SentenceModel | None = None,
 ) -> Story:
-    """Build the story, its cited brief and its title from annotated articles (see the module)."""
+    """Build the story, its cited brief and its title from annotated articles (see the module).
+
+    ``max_words``: the brief's word budget, else ``settings.brief_words`` (0: none)."""
     ordered = sorted(articles, key=lambda a: (a.published_at or "9999", a.id))
     table = candidate_table(ordered, settings, context)
-    brief = write_brief(table, context, model or load_model(), settings.brief_sentences, max_words)
+    budget = max_words if max_words is not None else (settings.brief_words or None)
+    brief = write_brief(table, context, model or load_model(), settings.brief_sentences, budget)
     disputed = {side.value for c in context.conflicts if c.kind == "number" for side in c.sides}
     loaded = {t.term for t in context.framing if t.kind == "loaded"}
     title = neutral_title(
