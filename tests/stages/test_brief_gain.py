@@ -65,7 +65,7 @@ def test_the_shipped_ensemble_reads_back_as_written(example_pool: Pool) -> None:
     assert rows.shape == (n - 1, len(FEATURES) + len(STEP_FEATURES))
     assert np.array_equal(trees.predict(rows), again.predict(rows))
     assert len(set(trees.predict(rows).round(6))) > 1  # the signals move the prediction
-    assert GAIN_PATH.stat().st_size < 200_000  # small enough to ship in the package
+    assert GAIN_PATH.stat().st_size < 1_000_000  # small enough to ship in the package
 
 
 def test_a_broken_ensemble_file_is_named(tmp_path: Path) -> None:
