@@ -243,7 +243,7 @@ def tracker_system(base: ClusterSettings, names: Sequence[str] = ()) -> System:
     return run
 
 
-def _tfidf(pool: Pool) -> np.ndarray:
+def tfidf_rows(pool: Pool) -> np.ndarray:
     """Unit TF-IDF rows of the pooled articles (title + text), dense."""
     texts = [f"{a.title or ''}. {a.text}" for a, _ in pool]
     vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
@@ -252,7 +252,7 @@ def _tfidf(pool: Pool) -> np.ndarray:
 
 def single_pass(pool: Pool, threshold: float, orders: int) -> Run:
     """Classic single-pass clustering on TF-IDF: join the nearest centroid at or above threshold."""
-    rows = _tfidf(pool)
+    rows = tfidf_rows(pool)
     index = {a.id: i for i, (a, _) in enumerate(pool)}
     scores, seconds = [], []
     for seed in range(orders):
@@ -281,7 +281,7 @@ def single_pass(pool: Pool, threshold: float, orders: int) -> Run:
 def agglomerative(pool: Pool, threshold: float, orders: int) -> Run:
     """TF-IDF + average-linkage agglomerative clustering (batch; one run whatever the orders)."""
     start = time.perf_counter()
-    rows = _tfidf(pool)
+    rows = tfidf_rows(pool)
     distances = np.clip(1.0 - rows @ rows.T, 0.0, 2.0)
     labels = AgglomerativeClustering(
         n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold

@@ -60,7 +60,7 @@ import numpy.typing as npt
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from clustering import AGGLOMERATIVE_THRESHOLDS, ecb_pool
+from clustering import AGGLOMERATIVE_THRESHOLDS, ecb_pool, tfidf_rows
 from ecb import (
     CHOOSE_TOPICS,
     DEFAULT_DATA_DIR,
@@ -197,18 +197,22 @@ def tracker_stories(topics: Sequence[int]) -> dict[str, str]:
     return {article.origin: story_of[article.id] for article, _ in pool}
 
 
-def agglomerative_stories(topics: Sequence[int], threshold: float) -> dict[str, str]:
-    """The plain baseline of story clustering: TF-IDF rows of the documents, average-linkage
-    agglomerative clustering at a cosine-distance threshold."""
+def document_distances(topics: Sequence[int]) -> tuple[list[str], Floats]:
+    """The documents of ``topics`` and their TF-IDF cosine distances (the rows of the clustering
+    benchmark's TF-IDF baseline), computed once for every threshold tried."""
     pool = ecb_pool(topics)
-    rows = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
-        [a.text for a, _ in pool]
-    )
-    dense = np.asarray(rows.toarray(), dtype=np.float64)
+    rows = tfidf_rows(pool)
+    return [a.origin for a, _ in pool], np.clip(1.0 - rows @ rows.T, 0.0, 2.0)
+
+
+def agglomerative_stories(documents: tuple[list[str], Floats], threshold: float) -> dict[str, str]:
+    """The plain baseline of story clustering: average-linkage agglomerative clustering of the
+    documents' TF-IDF distances at a threshold."""
+    origins, distances = documents
     labels = AgglomerativeClustering(
         n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold
-    ).fit_predict(np.clip(1.0 - dense @ dense.T, 0.0, 2.0))
-    return {a.origin: str(label) for (a, _), label in zip(pool, labels, strict=True)}
+    ).fit_predict(distances)
+    return {origin: str(label) for origin, label in zip(origins, labels, strict=True)}
 
 
 def same_story(pairs: Sequence[SentencePair], story_of: dict[str, str]) -> npt.NDArray[np.bool_]:
@@ -315,15 +319,16 @@ def pipeline_rows(
     train_labels = np.array([p.label for p in train], dtype=np.int64)
     train_cosines, val_cosines = tfidf_scores(train), tfidf_scores(val)
     best: tuple[float, float, float] | None = None
+    train_documents = document_distances(topics(train))
     for story_cut in AGGLOMERATIVE_THRESHOLDS:
-        together = same_story(train, agglomerative_stories(topics(train), story_cut))
+        together = same_story(train, agglomerative_stories(train_documents, story_cut))
         cut, f1 = best_threshold(within(train_cosines, together), train_labels)
         if best is None or f1 > best[2] + 1e-9:
             best = (story_cut, cut, f1)
     assert best is not None
     story_cut, cut, f1 = best
     start = time.perf_counter()
-    together = same_story(val, agglomerative_stories(topics(val), story_cut))
+    together = same_story(val, agglomerative_stories(document_distances(topics(val)), story_cut))
     seconds = time.perf_counter() - start
     found.append(
         Row(

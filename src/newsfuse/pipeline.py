@@ -159,7 +159,7 @@ def run(
             raws.append(item)
         progress("ingest", len(raws), 0)
 
-    warm_up = _warm_up_embeddings(settings.align)
+    warm_up = _warm_up_models(settings.align)
     articles = prepare_articles(
         raws, settings, executor=executor, reject=reject, on_progress=progress, debug=debug
     )
@@ -423,7 +423,7 @@ def check_models(settings: AlignSettings) -> None:
         model_path()
 
 
-def _warm_up_embeddings(settings: AlignSettings) -> threading.Thread | None:
+def _warm_up_models(settings: AlignSettings) -> threading.Thread | None:
     """Load the sentence-embedding model and the pair encoder, as the settings ask, in the
     background while spaCy parses.
 

@@ -12,7 +12,7 @@ import pytest
 from newsfuse.config import DEFAULT_THRESHOLD, load_settings, units_for
 from newsfuse.errors import ConfigError, MissingExtraError
 from newsfuse.models import Article
-from newsfuse.pipeline import _warm_up_embeddings, analyse_story, check_models
+from newsfuse.pipeline import _warm_up_models, analyse_story, check_models
 from newsfuse.stages.align import pair_encoder
 from newsfuse.stages.align.facts import align_facts, sentence_units
 from newsfuse.stages.align.pair_encoder import ADAPTER_PATH, PairEncoder
@@ -209,11 +209,11 @@ def test_a_pair_asked_for_twice_is_read_once(monkeypatch: pytest.MonkeyPatch) ->
 @needs_encoder
 def test_a_run_asking_for_the_encoder_loads_it_while_spacy_parses() -> None:
     pair_encoder._load.cache_clear()
-    thread = _warm_up_embeddings(load_settings(overrides=["align.decision=encoder"]).align)
+    thread = _warm_up_models(load_settings(overrides=["align.decision=encoder"]).align)
     assert thread is not None
     thread.join()
     assert pair_encoder._load.cache_info().currsize == 1
-    assert _warm_up_embeddings(load_settings().align) is None  # the default loads no model
+    assert _warm_up_models(load_settings().align) is None  # the default loads no model
 
 
 @needs_encoder

@@ -99,7 +99,7 @@ def symmetric_logits(
     """One logit per pair, the same whichever way round the pair is given: each pair is read in
     one fixed order, the smaller text first (the model was trained on both orders, and reading
     both and averaging costs twice as much for 0.001-0.003 of pair ROC AUC).  A pair asked for
-    twice is read once: the claims of one sentence all hand the encoder that sentence.
+    twice in one call (a wire copy's sentence against the same sentence) is read once.
     ``on_batch(done, total)`` hears of each batch read (of the distinct pairs)."""
     ordered = [(a, b) if a <= b else (b, a) for a, b in pairs]
     distinct = sorted(set(ordered))
@@ -150,8 +150,9 @@ class PairEncoder:
     ) -> None:
         self.weights = weights
         self.on_progress = on_progress
-        self._read = 0
-        self._asked = 0
+        self._read = (
+            0  # distinct pairs read by earlier calls: where the next call's progress starts
+        )
 
     def check(self) -> None:
         """Raise :class:`~newsfuse.errors.MissingExtraError` unless the encoder can load: torch,
@@ -178,16 +179,13 @@ class PairEncoder:
             return np.zeros(0, dtype=np.float64)
         if self.on_progress is None:
             return symmetric_logits(*_load(self.weights), pairs)
-        report, read = self.on_progress, self._read
+        report, before = self.on_progress, self._read
 
         def on_batch(done: int, total: int) -> None:
-            report(read + done, self._asked + total)
+            report(before + done, before + total)
+            self._read = before + done
 
-        found = symmetric_logits(*_load(self.weights), pairs, on_batch)
-        distinct = len({(a, b) if a <= b else (b, a) for a, b in pairs})
-        self._read += distinct
-        self._asked += distinct
-        return found
+        return symmetric_logits(*_load(self.weights), pairs, on_batch)
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> npt.NDArray[np.float64]:
         """One probability per pair, symmetric in its two texts."""
@@ -199,4 +197,4 @@ class PairEncoder:
     def __setstate__(self, state: dict[str, Path]) -> None:
         self.weights = state["weights"]
         self.on_progress = None
-        self._read = self._asked = 0
+        self._read = 0
