@@ -217,14 +217,9 @@ def stories_command(
         merged = opened.merged_from([s.id for s in stories])
         if not stories:
             return ("[]\n" if as_json else ""), _nothing_listed_note(opened, since, search)
-    notes = (
-        [f"newsfuse: the {limit} most recently updated stories; more match (--limit 0 lists all)"]
-        if cut
-        else []
-    )
-    undated_text = undated_note(sum(undated.values()), sum(len(s.article_ids) for s in stories))
-    notes += [undated_text] if undated_text is not None else []
-    note = "\n".join(notes) or None
+    more = f"newsfuse: the {limit} most recently updated stories; more match (--limit 0 lists all)"
+    dates = undated_note(sum(undated.values()), sum(len(s.article_ids) for s in stories))
+    note = "\n".join(n for n in (more if cut else None, dates) if n) or None
     if as_json:
         rows = [
             {
