@@ -155,12 +155,15 @@ class SummarizeSettings:
             raise ValueError("support_threshold must be from 0 to 1")
 
 
-DECISIONS = ("containment", "encoder", "statement")
+DECISIONS = ("containment", "encoder", "statement", "vectors")
 """``align.decision``: ``containment`` (``same_fact.CONTAINMENT``, or ``CONTAINMENT_EMBEDDING`` with
 embeddings on), ``encoder`` (the containment decision for the pairs it is sure are different, the
 fine-tuned MiniLM pair encoder for the rest: ``same_fact.EncoderDecision``, needs
-newsfuse[embeddings]) or ``statement`` (the MSRP-fitted same-statement model of
-``newsfuse.stages.align.pairs``)."""
+newsfuse[embeddings]), ``statement`` (the MSRP-fitted same-statement model of
+``newsfuse.stages.align.pairs``) or ``vectors`` (a logistic regression over the containment
+features and the units' MiniLM vectors: ``same_fact.VectorDecision``, needs newsfuse[embeddings])."""
+TRAINED_ON_SENTENCES = ("encoder", "vectors")
+"""The decisions fitted on whole labelled sentences, which ``align.units = auto`` gives sentences."""
 DEFAULT_THRESHOLD = 0.40
 """For the containment decisions: chosen by pair F1 on the validation roundups of
 ``benchmarks/facts.py``."""
@@ -173,10 +176,11 @@ roundups of ``benchmarks/facts.py`` chose so."""
 
 
 def units_for(settings: AlignSettings) -> str:
-    """``align.units`` with ``auto`` resolved: sentences for the pair encoder, claims otherwise."""
+    """``align.units`` with ``auto`` resolved: sentences for the decisions fitted on sentences
+    (:data:`TRAINED_ON_SENTENCES`), claims otherwise."""
     if settings.units != "auto":
         return settings.units
-    return "sentences" if settings.decision == "encoder" else "claims"
+    return "sentences" if settings.decision in TRAINED_ON_SENTENCES else "claims"
 
 
 DEFAULT_LINK_THRESHOLD = 0.40
@@ -198,8 +202,9 @@ class AlignSettings:
     decision: str = setting(
         "containment",
         "Same-fact decision: containment (fitted on labelled roundups and ECB+), encoder (a"
-        " MiniLM pair encoder tuned on labelled roundups; needs newsfuse[embeddings]) or"
-        " statement (MSRP, stricter).",
+        " MiniLM pair encoder tuned on labelled roundups; needs newsfuse[embeddings]), vectors"
+        " (containment and MiniLM vectors, fitted on labelled roundups; needs"
+        " newsfuse[embeddings]) or statement (MSRP, stricter).",
     )
     threshold: float = setting(
         DEFAULT_THRESHOLD, "Same-fact probability a candidate pair needs to join two claims."
@@ -212,7 +217,7 @@ class AlignSettings:
         "auto",
         "What is matched across outlets: claims (clauses below the sentence), sentences (each"
         " sentence's claims as one), or auto: what the validation roundups chose for the"
-        " decision (sentences for the encoder, claims otherwise).",
+        " decision (sentences for encoder and vectors, claims otherwise).",
     )
 
     def __post_init__(self) -> None:

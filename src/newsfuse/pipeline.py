@@ -48,6 +48,7 @@ from newsfuse.stages.align.same_fact import (
     EncoderDecision,
     FactMatcher,
     PairDecision,
+    VectorDecision,
 )
 from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.dedupe import assign_families
@@ -419,7 +420,7 @@ def check_models(settings: AlignSettings) -> None:
     every story would lose its facts to the same MissingExtraError, one rejection at a time."""
     if settings.decision == "encoder":
         PairEncoder().check()  # the base model, torch and the tuned weights
-    elif settings.embeddings:
+    elif settings.embeddings or settings.decision == "vectors":
         model_path()
 
 
@@ -431,12 +432,12 @@ def _warm_up_models(settings: AlignSettings) -> threading.Thread | None:
     with the extract stage, a run hardly waits for it.  A failure here is ignored: the align stage
     loads the model again and reports the error where it matters.
     """
-    if not settings.embeddings and settings.decision != "encoder":
+    if not settings.embeddings and settings.decision not in ("encoder", "vectors"):
         return None
 
     def load() -> None:
         with contextlib.suppress(Exception):  # the align stage's own load reports any error
-            if settings.embeddings:
+            if settings.embeddings or settings.decision == "vectors":
                 SentenceEncoder().setup()
             if settings.decision == "encoder":
                 PairEncoder().setup()
@@ -449,11 +450,14 @@ def _warm_up_models(settings: AlignSettings) -> threading.Thread | None:
 def _matcher(settings: AlignSettings, progress: ProgressCallback | None = None) -> FactMatcher:
     """The same-fact matcher the settings ask for; with the pair encoder, whose passes are the
     long part of a big story's run, ``progress`` hears of the pairs it has read ("encoder")."""
-    encoder = SentenceEncoder() if settings.embeddings else None
+    vectors = settings.decision == "vectors"
+    encoder = SentenceEncoder() if settings.embeddings or vectors else None
     lexical = CONTAINMENT_EMBEDDING if settings.embeddings else CONTAINMENT
     decision: PairDecision | None = None
     if settings.decision == "containment":
         decision = lexical
+    elif vectors:
+        decision = VectorDecision()
     elif settings.decision == "encoder":
         report = None if progress is None else partial(progress, "encoder")
         decision = EncoderDecision(lexical, encoder=PairEncoder(on_progress=report))

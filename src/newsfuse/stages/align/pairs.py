@@ -603,6 +603,7 @@ class StatementContext:
         self._rarity = {t: _idf(c, len(self.texts)) for t, c in frequency.items()}
         self._vectors = _tfidf_vectors(documents, frequency)
         self._encoded: list[Encoded] | None = None
+        self._sentence_matrix: npt.NDArray[np.float32] | None = None
         self._piece_weights: list[npt.NDArray[np.float64]] = []
         if encoder is not None:
             self._encoded = encoder.encode_tokens(self.texts)
@@ -618,9 +619,15 @@ class StatementContext:
 
     def sentence_vectors(self) -> npt.NDArray[np.float32] | None:
         """The unit sentence embeddings of :attr:`texts`, when an encoder was given."""
-        if self._encoded is None:
+        if self._encoded is None or not self._encoded:
             return None
-        return np.stack([e.sentence for e in self._encoded]) if self._encoded else None
+        if self._sentence_matrix is None:
+            self._sentence_matrix = np.stack([e.sentence for e in self._encoded])
+        return self._sentence_matrix
+
+    def positions(self, texts: Sequence[str]) -> npt.NDArray[np.intp]:
+        """The row of each text in :attr:`texts` (and in :meth:`sentence_vectors`)."""
+        return np.array([self._index[t] for t in texts], dtype=np.intp)
 
     def _profile(self, text: str, hints: Hints | None) -> _Profile:
         key = (text, hints)
