@@ -116,3 +116,20 @@ def test_all_told_is_no_cue(decider: str) -> None:
     assert "told" not in _cues(
         "All told, the storm destroyed more than 300 homes along the coast.", _decision(decider)
     )
+
+
+def test_the_context_decision_is_the_default_of_the_extract_stage() -> None:
+    """Chosen on PolNeAR dev's validation half and confirmed on its held-out half
+    (benchmarks/results/attribution.md): the extract stage decides cues with the trees unless
+    ``extract.cue_decision = "tagger"`` says otherwise."""
+    assert load_settings().extract.cue_decision == "context"
+    assert load_settings(overrides=["extract.cue_decision=tagger"]).extract.cue_decision == (
+        "tagger"
+    )
+
+
+def test_the_stage_finds_the_same_attribution_either_way_on_a_plain_report() -> None:
+    """A plain '"…," she said' report is found by the default stage and by the tagger alike."""
+    text = '"We will not sign this agreement," the minister said on Tuesday in Brussels.'
+    for decision in (load_decision(), None):
+        assert _cues(text, decision) == ["said"]
