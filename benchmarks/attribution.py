@@ -443,12 +443,13 @@ def run_with_model(
 
 
 def halves(rows: Sequence[tuple[str, Scored]]) -> list[str]:
-    """Per system: source and content overlap F1 on the validation half, on the held-out half,
-    and the gap (held-out minus validation)."""
+    """Per system: source and content overlap F1 and quoted-speaker accuracy on the validation
+    half, on the held-out half, and the gap (held-out minus validation)."""
     out = [
         "| system | source F1 validation | source F1 held out | gap | content F1 validation "
-        "| content F1 held out | gap |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| content F1 held out | gap | speaker accuracy validation | speaker accuracy held out "
+        "| gap |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, scored in rows:
         cells = []
@@ -456,6 +457,11 @@ def halves(rows: Sequence[tuple[str, Scored]]) -> list[str]:
             valid = scored.validation.overlap[role].prf()[2]
             held = scored.held_out.overlap[role].prf()[2]
             cells += [f"{valid:.3f}", f"{held:.3f}", f"{held - valid:+.3f}"]
+        valid, held = (
+            half.speaker_hits / max(half.speaker_total, 1)
+            for half in (scored.validation, scored.held_out)
+        )
+        cells += [f"{valid:.3f}", f"{held:.3f}", f"{held - valid:+.3f}"]
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     return out
 
