@@ -141,8 +141,8 @@ def _table(title: str, key: str, rows: Sequence[Verdict], top: int) -> list[str]
     """Errors of both decisions grouped by ``key``, most errors of the trees first."""
     counts: dict[str, Counter[str]] = {}
     for row in rows:
-        group = counts.setdefault(str(getattr(row, key)), Counter())
-        group["candidates"] += 1
+        tally = counts.setdefault(str(getattr(row, key)), Counter())
+        tally["candidates"] += 1
     for decider in ("trees", "tagger"):
         false, missed = errors(rows, decider)
         for kind, members in (("false", false), ("missed", missed)):

@@ -273,9 +273,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.set_threshold is not None:
         with gzip.open(args.output, "rt", encoding="utf-8") as handle:
-            data = json.load(handle)
-        data["threshold"] = args.set_threshold
-        write(data, args.output)
+            shipped = json.load(handle)
+        shipped["threshold"] = args.set_threshold
+        write(shipped, args.output)
         print(f"{args.output}: threshold {args.set_threshold:+.2f}")
         return 0
     started = time.perf_counter()
