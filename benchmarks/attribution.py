@@ -42,7 +42,10 @@ excluded; the parse is timed once):
 * **the shipped model at other cue thresholds** (``--cue-threshold T``, repeatable): whether more
   cue recall pays.  Its cues are the limit (``benchmarks/attribution_errors.py``: most unmatched
   sources and contents belong to missed or false cues), but a cue added at a lower threshold helps
-  F1 only when it is right often enough; these rows show the trade on the same parse.
+  F1 only when it is right often enough; these rows show the trade on the same parse;
+* **the context cue decision** (:mod:`newsfuse.stages.extract.cue_decision`, the default
+  ``extract.cue_decision = "context"``) at each log-odds cut of ``DECISION_CUTS``: the
+  validation half chooses the cut, the held-out half reports it once against the linear tagger.
 
 Every system is also scored on two fixed halves of dev (:func:`dev_halves`): settings are chosen
 on the validation half and the held-out half is reported beside it, with the gap.
