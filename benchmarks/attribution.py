@@ -42,7 +42,10 @@ excluded; the parse is timed once):
 * **the shipped model at other cue thresholds** (``--cue-threshold T``, repeatable): whether more
   cue recall pays.  Its cues are the limit (``benchmarks/attribution_errors.py``: most unmatched
   sources and contents belong to missed or false cues), but a cue added at a lower threshold helps
-  F1 only when it is right often enough; these rows show the trade on the same parse.
+  F1 only when it is right often enough; these rows show the trade on the same parse;
+* **the context cue decision** (:mod:`newsfuse.stages.extract.cue_decision`, the default
+  ``extract.cue_decision = "context"``) at each log-odds cut of ``DECISION_CUTS``: the
+  validation half chooses the cut, the held-out half reports it once against the linear tagger.
 
 Every system is also scored on two fixed halves of dev (:func:`dev_halves`): settings are chosen
 on the validation half and the held-out half is reported beside it, with the gap.
@@ -68,6 +71,7 @@ from typing import TYPE_CHECKING
 
 from newsfuse.config import load_settings
 from newsfuse.stages.extract import attribution_model
+from newsfuse.stages.extract.cue_decision import CueDecision, load_decision
 from newsfuse.stages.extract.entities import article_people
 from newsfuse.stages.extract.nlp import load_nlp
 from newsfuse.stages.extract.paragraphs import paragraph_chunks
@@ -80,6 +84,8 @@ DEFAULT_BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench" / "
 RESULTS = Path(__file__).resolve().parent / "results" / "attribution.md"
 ROLES = ("source", "cue", "content")
 DEV_SPLIT_SEED = 18
+# log-odds cuts of the context cue decision scored side by side; the validation half picks one
+DECISION_CUTS = (-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5)
 _MARKS = "“”\"«»„‘’'"
 _TRIM = " \t\n" + _MARKS + ".,;:"
 
@@ -278,17 +284,27 @@ def parse(texts: Sequence[str]) -> list[list[tuple[int, Doc]]]:
     return parsed
 
 
+def default_decision() -> CueDecision | None:
+    """The cue decision the extract stage uses with the default settings (``extract.cue_decision``)."""
+    return load_decision() if load_settings().extract.cue_decision == "context" else None
+
+
 def predict(texts: Sequence[str]) -> list[list[Attr]]:
     """newsfuse's attributions for each text, the way the extract stage finds them."""
-    return attributions(parse(texts))
+    return attributions(parse(texts), default_decision())
 
 
-def attributions(parsed: Sequence[Sequence[tuple[int, Doc]]]) -> list[list[Attr]]:
-    """newsfuse's attributions for each parsed text."""
+def attributions(
+    parsed: Sequence[Sequence[tuple[int, Doc]]], decision: CueDecision | None = None
+) -> list[list[Attr]]:
+    """newsfuse's attributions for each parsed text; ``decision`` as ``QuoteContext.cue_decision``
+    (``None``: the linear cue scorer's threshold)."""
     found: list[list[Attr]] = []
     for index, pairs in enumerate(parsed):
         people = article_people(doc for _, doc in pairs)
-        context = QuoteContext(people=quote_people(people, (doc for _, doc in pairs)))
+        context = QuoteContext(
+            people=quote_people(people, (doc for _, doc in pairs)), cue_decision=decision
+        )
         attrs: list[Attr] = []
         for item in attributions_in_article(pairs, str(index), context):
             quote = item.quote
@@ -392,26 +408,35 @@ class Scored:
     all: Tally
     validation: Tally
     held_out: Tally
+    predictions: list[list[Attr]] = field(default_factory=list)
+
+    def selection_score(self) -> float:
+        """What a setting is chosen by on the validation half: mean source and content F1."""
+        return (
+            self.validation.overlap["source"].prf()[2] + self.validation.overlap["content"].prf()[2]
+        ) / 2
 
 
 def run_with_model(
     path: Path,
     loaded: Sequence[tuple[str, str, list[Attr]]],
     parsed: Sequence[Sequence[tuple[int, Doc]]],
+    decision: CueDecision | None = None,
 ) -> Scored:
-    """Score the extractor with the weight file ``path`` on already parsed texts."""
+    """Score the extractor with the weight file ``path`` (and the cue ``decision``) on already
+    parsed texts."""
     shipped = attribution_model.MODEL_PATH
     attribution_model.MODEL_PATH = path
     attribution_model.load_model.cache_clear()
     try:
         started = time.perf_counter()
-        predictions = attributions(parsed)
+        predictions = attributions(parsed, decision)
         seconds = time.perf_counter() - started
     finally:
         attribution_model.MODEL_PATH = shipped
         attribution_model.load_model.cache_clear()
     validation_names, _ = dev_halves([name for name, _, _ in loaded])
-    scored = Scored(Tally(texts=len(loaded), seconds=seconds), Tally(), Tally())
+    scored = Scored(Tally(texts=len(loaded), seconds=seconds), Tally(), Tally(), predictions)
     for (name, text, gold), predicted in zip(loaded, predictions, strict=True):
         half = scored.validation if name in validation_names else scored.held_out
         half.texts += 1
@@ -421,12 +446,13 @@ def run_with_model(
 
 
 def halves(rows: Sequence[tuple[str, Scored]]) -> list[str]:
-    """Per system: source and content overlap F1 on the validation half, on the held-out half,
-    and the gap (held-out minus validation)."""
+    """Per system: source and content overlap F1 and quoted-speaker accuracy on the validation
+    half, on the held-out half, and the gap (held-out minus validation)."""
     out = [
         "| system | source F1 validation | source F1 held out | gap | content F1 validation "
-        "| content F1 held out | gap |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| content F1 held out | gap | speaker accuracy validation | speaker accuracy held out "
+        "| gap |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, scored in rows:
         cells = []
@@ -434,21 +460,13 @@ def halves(rows: Sequence[tuple[str, Scored]]) -> list[str]:
             valid = scored.validation.overlap[role].prf()[2]
             held = scored.held_out.overlap[role].prf()[2]
             cells += [f"{valid:.3f}", f"{held:.3f}", f"{held - valid:+.3f}"]
+        valid, held = (
+            half.speaker_hits / max(half.speaker_total, 1)
+            for half in (scored.validation, scored.held_out)
+        )
+        cells += [f"{valid:.3f}", f"{held:.3f}", f"{held - valid:+.3f}"]
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     return out
-
-
-def marginal_cues(label: str, changed: Tally, shipped: Tally) -> str:
-    """How many cues another cue threshold adds (or drops) against the shipped model's, and the
-    share of them that match a gold cue: what a cue taken at that threshold is worth."""
-    more = changed.overlap["cue"].predicted - shipped.overlap["cue"].predicted
-    right = changed.overlap["cue"].tp - shipped.overlap["cue"].tp
-    share = f"{right / more:.2f}" if more else "n/a"
-    verb = "adds" if more >= 0 else "drops"
-    return (
-        f"- {label}: {verb} {abs(more)} predicted cues, {abs(right)} of them matching a gold cue "
-        f"(precision of the difference {share})"
-    )
 
 
 def comparison(rows: Sequence[tuple[str, Tally]]) -> list[str]:
@@ -468,6 +486,34 @@ def comparison(rows: Sequence[tuple[str, Tally]]) -> list[str]:
             f"{tally.seconds:.1f} |"
         )
     return out
+
+
+def cue_changes(
+    label: str,
+    loaded: Sequence[tuple[str, str, list[Attr]]],
+    changed: Scored,
+    baseline: Scored,
+) -> str:
+    """The cues a system adds and drops against ``baseline`` (per text, by span), and how many of
+    each overlap a gold cue: what the changed decisions are worth, both ways."""
+    added = added_right = dropped = dropped_right = 0
+    for (_, _, gold), ours, theirs in zip(
+        loaded, changed.predictions, baseline.predictions, strict=True
+    ):
+        gold_cues = [a.cue for a in gold if a.cue is not None]
+        mine = {a.cue for a in ours if a.cue is not None}
+        before = {a.cue for a in theirs if a.cue is not None}
+        for cue in mine - before:
+            added += 1
+            added_right += any(_overlaps(cue, g) for g in gold_cues)
+        for cue in before - mine:
+            dropped += 1
+            dropped_right += any(_overlaps(cue, g) for g in gold_cues)
+    return (
+        f"- {label}: adds {added} cues, {added_right} of them overlapping a gold cue "
+        f"({added_right / max(added, 1):.2f}); drops {dropped}, {dropped_right} of them "
+        f"overlapping a gold cue ({dropped_right / max(dropped, 1):.2f})"
+    )
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -502,16 +548,26 @@ def main(argv: Iterable[str] | None = None) -> int:
     started = time.perf_counter()
     parsed = parse([text for _, text, _ in loaded])
     parse_seconds = time.perf_counter() - started
-    shipped_scored = run_with_model(attribution_model.MODEL_PATH, loaded, parsed)
-    shipped = shipped_scored.all
+    shipped_path = attribution_model.MODEL_PATH
+    tagger = run_with_model(shipped_path, loaded, parsed)
+    tagger_threshold = attribution_model.load_model().cue_threshold
+    decision = load_decision()
+    cuts = sorted({*DECISION_CUTS, decision.cut})
+    decided = [
+        (cut, run_with_model(shipped_path, loaded, parsed, decision.with_cut(cut))) for cut in cuts
+    ]
+    chosen_cut, chosen = max(decided, key=lambda pair: pair[1].selection_score())
+    shipped_decision = next(scored for cut, scored in decided if cut == decision.cut)
+    default_is_context = load_settings().extract.cue_decision == "context"
+    default = shipped_decision if default_is_context else tagger
     tally = Tally(
-        exact=shipped.exact,
-        overlap=shipped.overlap,
-        relation=shipped.relation,
-        speaker_hits=shipped.speaker_hits,
-        speaker_total=shipped.speaker_total,
-        texts=shipped.texts,
-        seconds=parse_seconds + shipped.seconds,
+        exact=default.all.exact,
+        overlap=default.all.overlap,
+        relation=default.all.relation,
+        speaker_hits=default.all.speaker_hits,
+        speaker_total=default.all.speaker_total,
+        texts=default.all.texts,
+        seconds=parse_seconds + default.all.seconds,
     )
     with tempfile.TemporaryDirectory() as scratch:
         rows = [
@@ -520,30 +576,70 @@ def main(argv: Iterable[str] | None = None) -> int:
                 run_with_model(_rules_only_model(Path(scratch)), loaded, parsed),
             )
         ]
-        rows += [
+        thresholds = [
             (
-                f"rules + learned: shipped model, cue threshold {threshold:+.2f}",
+                f"rules + learned: linear cue tagger, threshold {threshold:+.2f}",
                 run_with_model(
                     _with_cue_threshold(Path(scratch), threshold, f"cue{n}"), loaded, parsed
                 ),
             )
             for n, threshold in enumerate(args.cue_threshold)
         ]
+    rows += thresholds
     rows += [
         (f"rules + learned: {label}", run_with_model(path, loaded, parsed)) for label, path in extra
     ]
-    rows.append(("rules + learned: **shipped model**", shipped_scored))
+    tagger_label = f"rules + learned: linear cue tagger, threshold {tagger_threshold:+.2f}"
+    rows.append(
+        (f"{tagger_label} (**default**)" if not default_is_context else tagger_label, tagger)
+    )
+    for cut, scored in decided:
+        label = f"rules + learned: context cue decision, cut {cut:+.2f}"
+        if cut == decision.cut:
+            label += " (shipped" + (", **default**)" if default_is_context else ")")
+        if cut == chosen_cut:
+            label += " ← chosen on validation"
+        rows.append((label, scored))
     command = "python benchmarks/attribution.py" + (
         f" --limit {args.limit}" if args.limit is not None else ""
     )
     command += "".join(f" --model {label}=…/{path.name}" for label, path in extra)
     command += "".join(f" --cue-threshold {threshold:g}" for threshold in args.cue_threshold)
     gold_total = tally.relation.gold
+    default_name = (
+        f"context cue decision, cut {decision.cut:+.2f}"
+        if default_is_context
+        else f"linear cue tagger, threshold {tagger_threshold:+.2f}"
+    )
     header = (
         f"Command: `{command}` — {tally.texts} texts of PolNeAR {args.split} ({gold_total} gold "
         f"attributions, first annotator per text), spaCy `{load_settings().extract.spacy_model}`; "
         f"overlap = ≥1 shared character, one-to-one greedy matching; {tally.seconds:.1f}s "
-        "including parsing.  Reference: BBC Citron on PARC 3.0, all-spans overlap F1 0.832."
+        "including parsing.  Reference: BBC Citron on PARC 3.0, all-spans overlap F1 0.832.  "
+        f"The first table is the default (`extract.cue_decision = "
+        f'"{load_settings().extract.cue_decision}"`: {default_name}).'
+    )
+    held = {
+        role: (
+            chosen.held_out.overlap[role].prf()[2],
+            tagger.held_out.overlap[role].prf()[2],
+            chosen.validation.overlap[role].prf()[2],
+        )
+        for role in ("source", "content")
+    }
+    held_accuracy = [
+        s.held_out.speaker_hits / max(s.held_out.speaker_total, 1) for s in (chosen, tagger)
+    ]
+    verdict = (
+        f"Context cue decision: cut {chosen_cut:+.2f} chosen on the validation half (mean source "
+        f"and content F1 {chosen.selection_score():.3f}, linear tagger "
+        f"{tagger.selection_score():.3f}); on the held-out half, reported once: source F1 "
+        f"{held['source'][0]:.3f} (tagger {held['source'][1]:.3f}, "
+        f"{held['source'][0] - held['source'][1]:+.3f}; validation-to-held-out gap "
+        f"{held['source'][0] - held['source'][2]:+.3f}), content F1 {held['content'][0]:.3f} "
+        f"(tagger {held['content'][1]:.3f}, {held['content'][0] - held['content'][1]:+.3f}; gap "
+        f"{held['content'][0] - held['content'][2]:+.3f}), quoted-speaker accuracy "
+        f"{held_accuracy[0]:.3f} (tagger {held_accuracy[1]:.3f})."
     )
     lines = [
         header,
@@ -555,26 +651,22 @@ def main(argv: Iterable[str] | None = None) -> int:
         "",
         *comparison([(label, scored.all) for label, scored in rows]),
         "",
+        f"Cues each system adds and drops against the linear tagger's (all of {args.split}; a cue "
+        "counts as right when it overlaps any gold cue):",
+        "",
         *(
-            [
-                "Cues another threshold adds or drops against the shipped model's (all of "
-                f"{args.split}):",
-                "",
-                *(
-                    marginal_cues(label, scored.all, shipped)
-                    for label, scored in rows
-                    if "cue threshold" in label
-                ),
-                "",
-            ]
-            if args.cue_threshold
-            else []
+            cue_changes(label, loaded, scored, tagger)
+            for label, scored in rows
+            if scored is not tagger and "rules only" not in label
         ),
+        "",
         f"Halves of {args.split} (`random.Random({DEV_SPLIT_SEED})` over the text names, "
-        f"{shipped_scored.validation.texts} validation / {shipped_scored.held_out.texts} held-out "
-        "texts; choices between weight files are made on the validation half):",
+        f"{tagger.validation.texts} validation / {tagger.held_out.texts} held-out "
+        "texts; choices are made on the validation half by mean source and content F1):",
         "",
         *halves(rows),
+        "",
+        verdict,
     ]
     output = "\n".join(lines) + "\n"
     sys.stdout.write(output)

@@ -14,7 +14,7 @@ the benchmark's one-to-one overlap matching) is put in one class:
 Dev only (``../shared/bench/attribution-dev/dev``); the split the benchmark reports.  With
 ``--show N`` it prints N examples of each class.
 
-    python benchmarks/attribution_errors.py [--split dev] [--show N]
+    python benchmarks/attribution_errors.py [--split dev] [--show N] [--validation-half]
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from attribution import (
     Attr,
     Fragments,
     _overlaps,
+    dev_halves,
     greedy_pairs,
     load_split,
     predict,
@@ -81,8 +82,16 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH_DIR)
     parser.add_argument("--split", default="dev")
     parser.add_argument("--show", type=int, default=0)
+    parser.add_argument(
+        "--validation-half",
+        action="store_true",
+        help="only the validation half of dev (attribution.dev_halves), for choosing what to fix",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     loaded = load_split(args.bench_dir / args.split, None)
+    if args.validation_half:
+        validation, _ = dev_halves([name for name, _, _ in loaded])
+        loaded = [item for item in loaded if item[0] in validation]
     predictions = predict([text for _, text, _ in loaded])
     counts: Counter[tuple[str, str, str]] = Counter()
     examples: dict[tuple[str, str, str], list[str]] = {}

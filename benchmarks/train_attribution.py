@@ -89,8 +89,10 @@ VARIANTS = {
 _NO_VECTOR = np.zeros(96, dtype=np.float32)
 
 
-def parse_cached(texts: Sequence[str], cache: Path | None) -> Parsed:
-    """:func:`attribution.parse`, kept in ``cache`` (a DocBin and its offsets) between runs."""
+def parse_cached(texts: Sequence[str], cache: Path | None, tensors: bool = True) -> Parsed:
+    """:func:`attribution.parse`, kept in ``cache`` (a DocBin and its offsets) between runs;
+    ``tensors=False`` skips recomputing the tok2vec rows of cached docs (for models that read
+    no token vectors)."""
     if cache is None:
         return parse(texts)
     from spacy.tokens import DocBin
@@ -101,7 +103,8 @@ def parse_cached(texts: Sequence[str], cache: Path | None) -> Parsed:
         units = json.loads(index_path.read_text())
         docs = list(DocBin().from_disk(bin_path).get_docs(nlp.vocab))
         # a DocBin keeps no tensor: the tok2vec alone recomputes it from the stored tokens
-        docs = list(nlp.get_pipe("tok2vec").pipe(docs))
+        if tensors:
+            docs = list(nlp.get_pipe("tok2vec").pipe(docs))
         parsed: Parsed = [[] for _ in texts]
         for (index, offset), doc in zip(units, docs, strict=True):
             parsed[index].append((offset, doc))

@@ -83,6 +83,10 @@ def test_stage_sections_are_reachable_from_toml_and_set(tmp_path: Path) -> None:
             "--set: cluster: merge_linkage must be one of cosine, graph, learned, link",
         ),
         ("feed.fetch_articles=1", "feed.fetch_articles must be bool"),
+        (
+            "extract.cue_decision=trees",
+            "--set: extract: cue_decision must be one of tagger, context, not 'trees'",
+        ),
     ],
 )
 def test_stage_section_validation_is_a_config_error(override: str, message: str) -> None:

@@ -111,6 +111,12 @@ class CleanSettings:
             raise ValueError("max_article_chars must be at least 1")
 
 
+CUE_DECISIONS = ("tagger", "context")
+"""``extract.cue_decision``: ``tagger`` takes the lexicon words the linear cue scorer of
+``attribution_model`` scores above its threshold; ``context`` re-decides them with the trees of
+``cue_decision`` (``benchmarks/attribution.py`` compares both on PolNeAR dev)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractSettings:
     """How sentences, entities and quotes are found."""
@@ -126,11 +132,23 @@ class ExtractSettings:
         "",
         "YYYY-MM-DD anchoring 'Thursday' in undated articles (empty: they stay unanchored).",
     )
+    # 'context' beats 'tagger' on both halves of PolNeAR dev (source and content overlap F1)
+    # and costs no more time: benchmarks/results/attribution.md, throughput.md
+    cue_decision: str = setting(
+        "context",
+        "Which words open an attribution: 'context' (gradient-boosted trees over the parse around"
+        " each candidate, trained on PolNeAR train) or 'tagger' (the linear cue scorer's"
+        " threshold alone).",
+    )
 
     def __post_init__(self) -> None:
         # 0 would never finish a chunk or a batch: refuse it before any work
         if self.batch_size < 1 or self.max_chars_per_chunk < 1:
             raise ValueError("batch_size and max_chars_per_chunk must be at least 1")
+        if self.cue_decision not in CUE_DECISIONS:
+            raise ValueError(
+                f"cue_decision must be one of {', '.join(CUE_DECISIONS)}, not {self.cue_decision!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from newsfuse.config import ExtractSettings
 from newsfuse.models import Article, Claim, Mention, Quote, Span, content_id
 from newsfuse.stages.extract.claims import claim_bounds
+from newsfuse.stages.extract.cue_decision import CueDecision, load_decision
 from newsfuse.stages.extract.dates import find_timexes
 from newsfuse.stages.extract.entities import TIME_LABELS, article_people, mentions_in_paragraph
 from newsfuse.stages.extract.nlp import load_nlp
@@ -61,8 +62,9 @@ class Extractor:
             if self.settings.reference_date
             else None
         )
+        decision = load_decision() if self.settings.cue_decision == "context" else None
         return [
-            _annotate(article, docs, _reference_date(article, fallback))
+            _annotate(article, docs, _reference_date(article, fallback), decision)
             for article, docs in zip(articles, parsed, strict=True)
         ]
 
@@ -84,9 +86,16 @@ def _time_mentions(article: Article, reference: date | None) -> list[Mention]:
     ]
 
 
-def _annotate(article: Article, docs: list[tuple[int, Doc]], reference: date | None) -> Article:
+def _annotate(
+    article: Article,
+    docs: list[tuple[int, Doc]],
+    reference: date | None,
+    decision: CueDecision | None,
+) -> Article:
     people = article_people(doc for _, doc in docs)
-    context = QuoteContext(people=quote_people(people, (doc for _, doc in docs)))
+    context = QuoteContext(
+        people=quote_people(people, (doc for _, doc in docs)), cue_decision=decision
+    )
     sentences: list[Span] = []
     statements: list[Span] = []  # claim spans: clauses, reported content, relative clauses
     mentions: list[Mention] = []

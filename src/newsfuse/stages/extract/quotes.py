@@ -60,6 +60,7 @@ from newsfuse.stages.extract.attribution_model import (
     quoted_sentences,
     sentences_of,
 )
+from newsfuse.stages.extract.cue_decision import CueDecision, candidate_features
 from newsfuse.stages.extract.entities import normalise
 from newsfuse.stages.extract.speaker_model import SpeakerChooser, distance_bucket, load_chooser
 
@@ -173,6 +174,9 @@ class QuoteContext:
     lead_in_colon: bool = False  # the lead-in ends with a colon: it also takes a quote that opens
     titled: dict[str, str] = field(default_factory=dict)  # "minister" -> the last person so titled
     chooser: SpeakerChooser | None = None  # None: the trained one (speaker_model.json.gz)
+    # which lexicon tokens are cues: None, the linear cue scorer's threshold; else the
+    # context-aware second decision (cue_decision.py), as ``extract.cue_decision`` chooses
+    cue_decision: CueDecision | None = None
     trace: list[Choice] | None = None  # when a list, each quote's candidates are appended to it
 
     def salient_person(self) -> str | None:
@@ -250,7 +254,7 @@ def attributions_in_paragraph(
     """
     text = doc.text
     marks = find_quote_marks(text)
-    parsed = _parse(doc, marks)
+    parsed = _parse(doc, marks, context.cue_decision)
     found: list[Attribution] = []
     quoted: list[tuple[int, int]] = []
     claimed: set[int] = set()  # cue tokens a quoted passage took
@@ -896,7 +900,9 @@ def quoted_characters(
     return inside
 
 
-def _parse(doc: Doc, marks: Sequence[tuple[int, int, bool]]) -> _Parsed:
+def _parse(
+    doc: Doc, marks: Sequence[tuple[int, int, bool]], decision: CueDecision | None
+) -> _Parsed:
     text = doc.text
     inside = quoted_characters(text, marks)
     sentences = sentences_of(doc)
@@ -904,14 +910,49 @@ def _parse(doc: Doc, marks: Sequence[tuple[int, int, bool]]) -> _Parsed:
     model = attribution_model.load_model()
     firsts = [s[2] for s in sentences]
     quoted = quoted_sentences(sentences, inside)
-    for token in doc:
-        if not model.is_candidate(token):
+    candidates = [
+        (token, max(bisect.bisect_right(firsts, token.i) - 1, 0))
+        for token in doc
+        if model.is_candidate(token)
+    ]
+    scores = [model.cue_score(token, inside, quoted[index]) for token, index in candidates]
+    for (token, index), is_cue in zip(
+        candidates, _decide_cues(parsed, model, decision, candidates, scores), strict=True
+    ):
+        if not is_cue or _is_dateline_colon(token, text):
             continue
-        index = max(bisect.bisect_right(firsts, token.i) - 1, 0)
-        cue = _model_cue(token, parsed, model, index, quoted[index])
+        cue = _model_cue(token, parsed, model, index)
         if cue is not None:
             parsed.cues.append(cue)
     return parsed
+
+
+def _decide_cues(
+    parsed: _Parsed,
+    model: AttributionModel,
+    decision: CueDecision | None,
+    candidates: Sequence[tuple[Token, int]],
+    scores: Sequence[float],
+) -> list[bool]:
+    """Which candidates are cues: the linear score against its threshold, or (with a
+    ``decision``) the context-aware trees over the candidates above their floor."""
+    if decision is None:
+        return [score >= model.cue_threshold for score in scores]
+    worth = [n for n, score in enumerate(scores) if score >= decision.floor]
+    rows = candidate_features(
+        parsed.doc,
+        [candidates[n][0] for n in worth],
+        [scores[n] for n in worth],
+        [candidates[n][1] for n in worth],
+        parsed.sentences,
+        parsed.inside,
+        decision.priors,
+        model.lexicon,
+    )
+    decided = [False] * len(candidates)
+    for n, accepted in zip(worth, decision.accepts(rows).tolist(), strict=True):
+        decided[n] = bool(accepted)
+    return decided
 
 
 def _is_dateline_colon(token: Token, text: str) -> bool:
@@ -923,15 +964,9 @@ def _is_dateline_colon(token: Token, text: str) -> bool:
     return 0 < len(head.split()) <= 4 and head.upper() == head and any(c.isalpha() for c in head)
 
 
-def _model_cue(
-    token: Token, parsed: _Parsed, model: AttributionModel, index: int, quoted_sentence: bool
-) -> _Cue | None:
-    """The attribution ``token`` (in sentence ``index``) introduces, if the learned model takes it
-    for a cue."""
-    if _is_dateline_colon(token, parsed.text):
-        return None
-    if model.cue_score(token, parsed.inside, quoted_sentence) < model.cue_threshold:
-        return None
+def _model_cue(token: Token, parsed: _Parsed, model: AttributionModel, index: int) -> _Cue | None:
+    """The attribution the cue ``token`` (in sentence ``index``) introduces: its source and
+    content as the learned model finds them, ``None`` when it finds no content."""
     source = model.best_source(token, parsed.inside, parsed.sentences[index])
     passage = model.best_content(token, source, parsed.sentences, index)
     if passage is None:
