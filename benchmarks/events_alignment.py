@@ -21,11 +21,11 @@ Methods, side by side in one run:
   :mod:`newsfuse.stages.align.pairs` (fitted on MSRP), each topic's sentences as its IDF corpus,
   at its own threshold 0.5, and at the threshold best on the train topics;
 * **same-fact decisions** – :func:`newsfuse.stages.align.same_fact.score_text_pairs` with the
-  containment decision and with the pair encoder (``align.decision = "encoder"``: trained on our
-  labelled roundups only, so ECB+ is out of its domain), each at the shared
-  ``DEFAULT_THRESHOLD`` and at the threshold best on the CHOOSE topics (:data:`ecb.CHOOSE_TOPICS`:
-  train topics kept out of fitting, so the choice is not made on the pairs the model was fitted
-  on); a "not available" row while that module is not in the installed newsfuse;
+  containment decision, the lexical decision and the pair encoder (``align.decision = "encoder"``;
+  the last two trained on our labelled roundups only, so ECB+ is out of their domain), each at the
+  shared ``DEFAULT_THRESHOLD`` and at the threshold best on the CHOOSE topics
+  (:data:`ecb.CHOOSE_TOPICS`: train topics kept out of fitting, so the choice is not made on the
+  pairs the model was fitted on); a "not available" row while that module is not in the installed newsfuse;
 * **pipelines**: what newsfuse does with a mixed feed — the story tracker (``StoryTracker`` at its
   default settings, the topics' documents arriving together in document order) puts documents
   into stories and facts are aligned within a story only — with each same-fact decision, the
@@ -159,8 +159,8 @@ def matcher_scores(matcher: StatementMatcher) -> Scorer:
 
 
 def same_fact_scorer(decision_name: str) -> tuple[Scorer, float] | str:
-    """(scorer, DEFAULT_THRESHOLD) of one of newsfuse's same-fact decisions (``containment`` or
-    ``encoder``, as ``align.decision`` names them), or why it is not available."""
+    """(scorer, DEFAULT_THRESHOLD) of one of newsfuse's same-fact decisions (``containment``,
+    ``lexical`` or ``encoder``, as ``align.decision`` names them), or why it is not available."""
     try:
         from newsfuse.stages.align import same_fact
         from newsfuse.stages.align.pair_encoder import PairEncoder
@@ -170,11 +170,11 @@ def same_fact_scorer(decision_name: str) -> tuple[Scorer, float] | str:
     except (ImportError, MissingExtraError) as exc:
         return f"not available ({str(exc).split(' (')[0]})"
     model: Any = same_fact
-    decision = (
-        model.EncoderDecision(model.CONTAINMENT)
-        if decision_name == "encoder"
-        else model.CONTAINMENT
-    )
+    decision = {
+        "encoder": lambda: model.EncoderDecision(model.CONTAINMENT),
+        "lexical": lambda: model.LEXICAL,
+        "containment": lambda: model.CONTAINMENT,
+    }[decision_name]()
 
     def score(pairs: Sequence[SentencePair]) -> Floats:
         found = model.score_text_pairs(
@@ -423,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"StatementMatcher: {seconds:.1f}s", file=sys.stderr, flush=True)
 
     decided: dict[str, tuple[Floats, Floats, float]] = {}  # val scores, CHOOSE scores, seconds
-    for decision_name in ("containment", "encoder"):
+    for decision_name in ("containment", "lexical", "encoder"):
         name = f'newsfuse same-fact decision (`align.decision = "{decision_name}"`)'
         same_fact = same_fact_scorer(decision_name)
         if isinstance(same_fact, str):

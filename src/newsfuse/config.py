@@ -173,18 +173,21 @@ class SummarizeSettings:
             raise ValueError("support_threshold must be from 0 to 1")
 
 
-DECISIONS = ("containment", "encoder", "statement", "vectors")
+DECISIONS = ("containment", "encoder", "lexical", "statement", "vectors")
 """``align.decision``: ``containment`` (``same_fact.CONTAINMENT``, or ``CONTAINMENT_EMBEDDING`` with
 embeddings on), ``encoder`` (the containment decision for the pairs it is sure are different, the
 fine-tuned MiniLM pair encoder for the rest: ``same_fact.EncoderDecision``, needs
-newsfuse[embeddings]), ``statement`` (the MSRP-fitted same-statement model of
+newsfuse[embeddings]), ``lexical`` (a logistic regression over every lexical pair feature, fitted on
+whole sentences of our labelled roundups: ``same_fact.LEXICAL``), ``statement`` (the MSRP-fitted same-statement model of
 ``newsfuse.stages.align.pairs``) or ``vectors`` (a logistic regression over the containment
 features and the units' MiniLM vectors: ``same_fact.VectorDecision``, needs newsfuse[embeddings])."""
 TRAINED_ON_SENTENCES = ("encoder", "vectors")
 """The decisions fitted on whole labelled sentences, which ``align.units = auto`` gives sentences."""
 DEFAULT_THRESHOLD = 0.40
-"""For the containment decisions: chosen by pair F1 on the validation roundups of
-``benchmarks/facts.py``."""
+"""The pair threshold every decision's scale is shifted to share: the validation roundups of
+``benchmarks/facts.py`` chose it for the containment decisions; for the default (lexical) decision
+with :data:`DEFAULT_LINK_THRESHOLD` above it, any pair threshold from 0.30 to 0.40 groups the
+same."""
 UNITS = ("auto", "claims", "sentences")
 """``align.units``: what the same-fact decision compares.  ``claims`` are the clauses a sentence
 is cut into (``Article.claims``, fragments dropped); ``sentences`` compares whole sentences.  The
@@ -201,8 +204,12 @@ def units_for(settings: AlignSettings) -> str:
     return "sentences" if settings.decision in TRAINED_ON_SENTENCES else "claims"
 
 
-DEFAULT_LINK_THRESHOLD = 0.40
-"""Two groups of claims join when their claims of different articles average this much."""
+DEFAULT_LINK_THRESHOLD = 0.50
+"""Two groups of claims join when their claims of different articles average this much: above the
+pair threshold, so that a pair just over it cannot pull two facts together whose other claims
+share little (a chain of weak links).  Chosen with the threshold for the default decision by pair
+F1 on the validation roundups of ``benchmarks/facts.py`` (A and A2 pooled); there the other
+decisions' rows join at their pair threshold."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,11 +225,12 @@ class AlignSettings:
         False, "MiniLM features and neighbours as candidates (needs newsfuse[embeddings])."
     )
     decision: str = setting(
-        "containment",
+        "lexical",
         "Same-fact decision: containment (fitted on labelled roundups and ECB+), encoder (a"
         " MiniLM pair encoder tuned on labelled roundups; needs newsfuse[embeddings]), vectors"
         " (containment and MiniLM vectors, fitted on labelled roundups; needs"
-        " newsfuse[embeddings]) or statement (MSRP, stricter).",
+        " newsfuse[embeddings]), lexical (every lexical pair feature, fitted on labelled roundups)"
+        " or statement (MSRP, stricter).",
     )
     threshold: float = setting(
         DEFAULT_THRESHOLD, "Same-fact probability a candidate pair needs to join two claims."
@@ -235,7 +243,7 @@ class AlignSettings:
         "auto",
         "What is matched across outlets: claims (clauses below the sentence), sentences (each"
         " sentence's claims as one), or auto: what the validation roundups chose for the"
-        " decision (sentences for encoder and vectors, claims otherwise).",
+        " decision (sentences for encoder, lexical and vectors, claims otherwise).",
     )
 
     def __post_init__(self) -> None:

@@ -45,6 +45,7 @@ from newsfuse.stages.align.pair_encoder import PairEncoder
 from newsfuse.stages.align.same_fact import (
     CONTAINMENT,
     CONTAINMENT_EMBEDDING,
+    LEXICAL,
     EncoderDecision,
     FactMatcher,
     PairDecision,
@@ -458,6 +459,8 @@ def _matcher(settings: AlignSettings, progress: ProgressCallback | None = None) 
         decision = lexical
     elif vectors:
         decision = VectorDecision()
+    elif settings.decision == "lexical":
+        decision = LEXICAL
     elif settings.decision == "encoder":
         report = None if progress is None else partial(progress, "encoder")
         decision = EncoderDecision(lexical, encoder=PairEncoder(on_progress=report))

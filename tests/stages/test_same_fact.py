@@ -7,7 +7,7 @@ import pytest
 
 from newsfuse.config import load_settings
 from newsfuse.errors import ConfigError
-from newsfuse.stages.align.same_fact import CONTAINMENT, DEFAULT_THRESHOLD, FactMatcher
+from newsfuse.stages.align.same_fact import CONTAINMENT, DEFAULT_THRESHOLD, LEXICAL, FactMatcher
 
 # One fact told by two outlets with different detail, and two facts of the same story.
 STRIKE_BEGAN = (
@@ -48,6 +48,23 @@ def test_containment_keeps_different_facts_of_one_story_apart() -> None:
         assert matcher.at_share(0.0) <= score < DEFAULT_THRESHOLD
 
 
+def test_the_lexical_decision_joins_a_fact_told_with_other_detail_and_parts_others() -> None:
+    """The default decision weighs the word, n-gram and character overlaps both ways: the two
+    strike reports share the figures, day and time; the talks and the ships share only the
+    story's words."""
+    matcher = FactMatcher(decision=LEXICAL)
+    (same,) = _scores(matcher, [(0, 1)])
+    assert same >= DEFAULT_THRESHOLD
+    for score in _scores(matcher, [(0, 2), (2, 3), (1, 3)]):
+        assert matcher.at_share(0.0) <= score < DEFAULT_THRESHOLD
+
+
+def test_the_lexical_decision_does_not_depend_on_the_order_of_a_pair() -> None:
+    matcher = FactMatcher(decision=LEXICAL)
+    forward = _scores(matcher, [(0, 1), (2, 3), (1, 3)])
+    assert forward == pytest.approx(_scores(matcher, [(1, 0), (3, 2), (3, 1)]))
+
+
 def test_weakly_related_is_measured_from_the_decisions_floor() -> None:
     containment = FactMatcher(decision=CONTAINMENT)
     assert containment.at_share(0.0) == pytest.approx(CONTAINMENT.floor)
@@ -56,10 +73,10 @@ def test_weakly_related_is_measured_from_the_decisions_floor() -> None:
 
 
 def test_the_decision_is_a_setting() -> None:
-    assert load_settings().align.decision == "containment"
+    assert load_settings().align.decision == "lexical"
     assert load_settings(overrides=["align.decision=statement"]).align.decision == "statement"
     with pytest.raises(
-        ConfigError, match="decision must be one of containment, encoder, statement"
+        ConfigError, match="decision must be one of containment, encoder, lexical, statement"
     ):
         load_settings(overrides=["align.decision=cosine"])
     with pytest.raises(ConfigError, match="probabilities"):
