@@ -393,6 +393,17 @@ class Story:
     labels: list[Label]
     keys: dict[str, Article]
 
+    def labelled_texts(self) -> tuple[list[tuple[str, str]], list[float]]:
+        """Each labelled pair's two passages as text, and its label (1.0: the same fact)."""
+        pairs = [
+            (
+                self.keys[label.a[0]].text[label.a[1] : label.a[2]],
+                self.keys[label.b[0]].text[label.b[1] : label.b[2]],
+            )
+            for label in self.labels
+        ]
+        return pairs, [float(label.same) for label in self.labels]
+
 
 @dataclass(frozen=True, slots=True)
 class Counts:

@@ -57,12 +57,8 @@ def part_rows(part: str) -> tuple[Floats, Floats, Floats]:
     labels: list[float] = []
     containment: list[float] = []
     for story in facts.load_roundup_stories(part):
-        pairs = []
-        for label in story.labels:
-            a = story.keys[label.a[0]].text[label.a[1] : label.a[2]]
-            b = story.keys[label.b[0]].text[label.b[1] : label.b[2]]
-            pairs.append((a, b))
-            labels.append(float(label.same))
+        pairs, same = story.labelled_texts()
+        labels.extend(same)
         context = StatementContext(sorted({t for pair in pairs for t in pair}))
         found = [context.features(a, b).vector() for a, b in pairs]
         rows.append(np.array(found, dtype=np.float64)[:, COLUMNS])
