@@ -119,12 +119,18 @@ def _figures(text: str) -> list[tuple[str, str, int, int]]:
 
 
 def _figure_conflicts(fact: Fact, refs: Sequence[ClaimRef], sources: SourceIndex) -> list[Conflict]:
+    """Figures of one unit that the fact's articles give differently.  An article that itself gives
+    two figures of the unit ("the union wants 9 per cent; the authority has offered 4.5") is
+    contrasting them, not taking a side, whether one claim or two (claims are cut below the
+    sentence) hold them: its figures count on no side."""
     by_unit: dict[str, dict[str, list[tuple[str, Span]]]] = defaultdict(lambda: defaultdict(list))
+    given: dict[tuple[str, str], set[str]] = defaultdict(set)  # (article, unit) -> its values
     for ref in refs:
-        figures = _figures(ref.claim.text)
-        units = [unit for unit, *_ in figures]
-        for unit, value, _start, _end in figures:
-            if units.count(unit) == 1:  # a claim that itself contrasts two figures is no side
+        for unit, value, _start, _end in _figures(ref.claim.text):
+            given[(ref.article.id, unit)].add(value)
+    for ref in refs:
+        for unit, value, _start, _end in _figures(ref.claim.text):
+            if len(given[(ref.article.id, unit)]) == 1:
                 by_unit[unit][value].append((ref.article.id, ref.claim.span))
     conflicts = []
     for unit, values in sorted(by_unit.items()):
