@@ -297,7 +297,7 @@ class DedupeSettings:
 
 
 CLUSTER_SCORERS: Final = ("learned", "cosine")
-MERGE_LINKAGES: Final = ("cosine", "graph", "learned", "link")
+MERGE_LINKAGES: Final = ("cosine", "graph", "graph_learned", "learned", "link")
 """The story tracker's scorers: the learned link model, or the earlier hand-mixed cosine."""
 
 
@@ -405,7 +405,8 @@ class ClusterSettings:
     )
     merge_linkage: str = setting(
         "cosine",
-        "cosine (mean member cosine), learned (merge model), link or graph (arrival links).",
+        "cosine (mean member cosine), learned (merge model), link, graph (arrival links) or "
+        "graph_learned (merge model over arrival links and story signals).",
     )
 
     def __post_init__(self) -> None:
@@ -441,6 +442,11 @@ class ClusterSettings:
     def join_threshold(self) -> float:
         """The score an article needs to join a story, on the active scorer's scale."""
         return self.link_threshold if self.learned else self.threshold
+
+    @property
+    def arrival_graph(self) -> bool:
+        """Whether the tracker keeps the arrival-link graph (the two graph linkages read it)."""
+        return self.merge_linkage in ("graph", "graph_learned")
 
     @property
     def merging(self) -> bool:
