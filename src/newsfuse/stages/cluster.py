@@ -104,6 +104,7 @@ from newsfuse.errors import MissingExtraError
 from newsfuse.models import Article, content_id
 from newsfuse.stages.cluster_merging import (
     GraphEvidence,
+    decayed,
     graph_merge_features,
     graph_merge_model,
     merge_model,
@@ -466,8 +467,9 @@ class StoryTracker:
 
     def _graph_model_linkage(self, story: _Story, other: _Story) -> float:
         """The graph merge model's probability that two stories are one (``merge_linkage =
-        "graph_learned"``; :func:`~newsfuse.stages.cluster_merging.graph_merge_model`), decayed
-        by the gap between their spans like :meth:`_graph_linkage` (0 outside the window).
+        "graph_learned"``; :func:`~newsfuse.stages.cluster_merging.graph_merge_model`), its
+        word and name similarities and then the probability decayed by the gap between their spans
+        (:func:`~newsfuse.stages.cluster_merging.decayed`; 0 outside the window).
 
         Why learned: the plain graph average linkage is one number whose scale differs between
         long documents and title + lead (see :mod:`newsfuse.stages.cluster_merging`).  Cost: the
@@ -476,9 +478,9 @@ class StoryTracker:
         gap = _span_gap(story, other)
         if gap > self.settings.window_days:
             return 0.0
-        score = graph_merge_model().probability(self.graph_merge_features(story.id, other.id))
         decay: float = 0.5 ** (gap / self.settings.half_life_days)
-        return score * decay
+        values = decayed(self.graph_merge_features(story.id, other.id), decay)
+        return graph_merge_model().probability(values) * decay
 
     def graph_merge_features(self, story_id: str, other_id: str) -> list[float]:
         """The :data:`~newsfuse.stages.cluster_merging.GRAPH_MERGE_FEATURES` of two stories

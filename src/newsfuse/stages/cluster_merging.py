@@ -40,8 +40,13 @@ into one probability whose threshold is chosen once on both validation sets.  It
   average over a few article pairs is weaker evidence than over many).
 
 Time is not a feature: neither training set carries publication times, so a learned weight of a
-date gap would be fitted on nothing.  The probability is decayed by the gap between the stories'
-spans like every other linkage (and each arrival link by its own gap).
+date gap would be fitted on nothing.  Instead the gap between the two stories' spans decays the
+evidence the way a link is decayed: the arrival links were decayed by their own gaps when they
+were made, the word and name similarities are multiplied by the same half-life decay before the
+model reads them (:func:`decayed`; undated news, as in training, is unchanged), and the
+probability is decayed once more like every other linkage.  Why both: a copy of a report a week
+later has member and centroid cosines near 1, which alone would merge it back into the story its
+own decayed link kept it out of.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ __all__ = [
     "GRAPH_MERGE_FEATURES",
     "MERGE_FEATURES",
     "GraphEvidence",
+    "decayed",
     "graph_merge_features",
     "graph_merge_model",
     "merge_model",
@@ -122,6 +128,19 @@ def graph_merge_features(
         min(entity, 1.0),
         1.0 / small,
         1.0 / large,
+    ]
+
+
+_SIMILARITIES = ("member_mean", "member_max", "centroid", "entity")
+"""The graph merge features that compare words and names (not yet decayed by time)."""
+
+
+def decayed(values: Sequence[float], decay: float) -> list[float]:
+    """:func:`graph_merge_features` with the word and name similarities multiplied by ``decay``
+    (the half-life decay of the gap between the two stories; see the module docstring)."""
+    return [
+        v * decay if name in _SIMILARITIES else v
+        for name, v in zip(GRAPH_MERGE_FEATURES, values, strict=True)
     ]
 
 
