@@ -27,7 +27,10 @@ Systems, side by side in one run:
   consolidation), beside ``StoryTracker.consolidate()`` with the learned merge model, by average
   linkage over the arrival-link graph (each article's link probabilities, without the margins
   over its other candidates, to the candidate stories it did not join, kept as it arrives), on
-  the mean member link probability, on the mean member cosine, and the earlier hand-mixed cosine; each fed in three shuffled arrival orders (mean ± standard
+  the mean member link probability, on the mean member cosine, and the earlier hand-mixed cosine,
+  and with the **graph merge model** (``merge_linkage='graph_learned'``: arrival-link evidence
+  and story signals, fitted on both sources' fit splits by ``benchmarks/fit_cluster_merger.py``;
+  one merge threshold for both sources); each fed in three shuffled arrival orders (mean ± standard
   deviation, and the spread max − min of F1); the whole set is one commit, so consolidation runs
   once, after the last article;
 * the **batch ceiling of the same features** (:mod:`link_batch`): every article pair scored with
@@ -72,7 +75,7 @@ rest test.  Written down once; never changed after the first report."""
 
 ECB_VAL, ECB_TEST = "ECB+ validation", "ECB+ test"
 ROUNDUPS_VAL, ROUNDUPS_TEST = "roundups validation", "roundups test"
-TRACKER = "newsfuse StoryTracker (default: learned link model, one pass; consolidation off)"
+TRACKER = "newsfuse StoryTracker, one pass (learned link model; consolidation off)"
 MERGED = "newsfuse StoryTracker + consolidation, learned merge model (merge_linkage='learned')"
 GRAPH = (
     "newsfuse StoryTracker + consolidation by average linkage over its arrival links "
@@ -429,6 +432,8 @@ def main() -> int:
         print(label, threshold, {n: round(r.f1, 3) for n, r in results[label].items()}, flush=True)
 
     command = "python benchmarks/clustering.py " + " ".join(sys.argv[1:])
+    graph_default = default.merging and default.merge_linkage == "graph_learned"
+    default_label = GRAPH_LEARNED if graph_default else TRACKER
     reported = [ECB_VAL, ECB_TEST, ROUNDUPS_VAL, ROUNDUPS_TEST]
     pools = {**choice, **held_out}
 
@@ -456,10 +461,13 @@ def main() -> int:
         + ".  The link model was fitted on ECB+ fit topics and roundups `train` "
         "(`benchmarks/fit_cluster_scorer.py`).",
         "",
-        "Tracker settings (defaults; the thresholds as chosen): "
+        f"The default tracker (`ClusterSettings()`) is: {default_label}; its settings, the "
+        "thresholds as chosen here: "
         + ", ".join(
             f"{k}={v}"
-            for k, v in asdict(replace(default, **_chosen_settings(chosen[TRACKER][0]))).items()
+            for k, v in asdict(
+                replace(default, **_chosen_settings(chosen[default_label][0]))
+            ).items()
         )
         + ".",
     ]
