@@ -140,19 +140,25 @@ def test_an_unrelated_article_starts_its_own_story(harbour: list[Article]) -> No
 
 
 def test_same_topic_sixty_days_later_starts_a_new_story(harbour: list[Article]) -> None:
+    """On arrival (one pass) and after consolidation (the default: every story is made by the
+    graph merge model), a report of the harbour strike sixty days later starts a story of its
+    own, and the same report undated joins the strike: only the time window kept it apart."""
     dated = [a for a in harbour if a.published_at]
     assert dated, "the example story should carry publication dates"
-    tracker = StoryTracker()
-    first = {tracker.add(a) for a in harbour}
     later = dataclasses.replace(
         dated[0], id=dated[0].id + "-later", published_at="2026-05-12T12:00:00+00:00"
     )
-    assert tracker.add(later) not in first
-    # Without a date the same report joins: only the time window kept it apart.
-    fresh = StoryTracker()
-    first = {fresh.add(a) for a in harbour}
     undated = dataclasses.replace(dated[0], id=dated[0].id + "-undated", published_at=None)
-    assert fresh.add(undated) in first
+    for settings in (ONE_PASS, ClusterSettings()):
+        for extra, joins in ((later, False), (undated, True)):
+            tracker = StoryTracker(settings)
+            for article in [*harbour, extra]:
+                tracker.add(article)
+            tracker.consolidate()
+            found = {frozenset(ids) for ids in tracker.stories().values()}
+            strike = frozenset(a.id for a in harbour)
+            expected = {strike | {extra.id}} if joins else {strike, frozenset({extra.id})}
+            assert found == expected, (settings.merge_linkage, extra.id)
 
 
 def _later(article: Article, days: float) -> Article:
@@ -387,7 +393,7 @@ def test_embedding_similarity_decides_between_reports_of_few_shared_words() -> N
     apart = {first.title or "": [1.0, 0.0], second.title or "": [0.0, 1.0]}
     # Without background counts: the embedding model was fitted without them.  The vectors alone
     # decide between joining and not (the words are the same in both trackers).
-    settings = ClusterSettings(embedding_weight=0.6, prior=False)
+    settings = dataclasses.replace(ONE_PASS, embedding_weight=0.6, prior=False)
     close = StoryTracker(settings, encoder=_FixedEncoder(same))
     assert close.add(first) == close.add(second)
     far = StoryTracker(settings, encoder=_FixedEncoder(apart))
