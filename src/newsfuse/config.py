@@ -395,16 +395,16 @@ class ClusterSettings:
     )
     max_postings_read: int = setting(512, "Postings read per article, rarest features first.")
     scorer: str = setting("learned", "learned (the fitted link model) or cosine (the hand mix).")
-    link_threshold: float = setting(1.0, "Link probability to join a story (scorer = learned).")
+    link_threshold: float = setting(0.45, "Link probability to join a story (scorer = learned).")
     members: int = setting(4, "Recent articles per story the learned scorer compares with.")
     rescore: int = setting(12, "Candidates, closest by centroid, given link features.")
     member_terms: int = setting(40, "Terms each kept member holds.")
     prior: bool = setting(True, "Add background document frequencies of public news to the IDF.")
     merge_threshold: float = setting(
-        0.15, "Linkage at which two live stories merge (1.0: never; learned scorer only)."
+        1.0, "Linkage at which two live stories merge (1.0: never; learned scorer only)."
     )
     merge_linkage: str = setting(
-        "graph_learned",
+        "cosine",
         "cosine (mean member cosine), learned (merge model), link, graph (arrival links) or "
         "graph_learned (merge model over arrival links and story signals).",
     )

@@ -140,8 +140,8 @@ def test_an_unrelated_article_starts_its_own_story(harbour: list[Article]) -> No
 
 
 def test_same_topic_sixty_days_later_starts_a_new_story(harbour: list[Article]) -> None:
-    """On arrival (one pass) and after consolidation (the default: every story is made by the
-    graph merge model), a report of the harbour strike sixty days later starts a story of its
+    """On arrival (one pass) and after consolidation (nothing joined on arrival: every story made
+    by the graph merge model), a report of the harbour strike sixty days later starts a story of its
     own, and the same report undated joins the strike: only the time window kept it apart."""
     dated = [a for a in harbour if a.published_at]
     assert dated, "the example story should carry publication dates"
@@ -149,7 +149,7 @@ def test_same_topic_sixty_days_later_starts_a_new_story(harbour: list[Article]) 
         dated[0], id=dated[0].id + "-later", published_at="2026-05-12T12:00:00+00:00"
     )
     undated = dataclasses.replace(dated[0], id=dated[0].id + "-undated", published_at=None)
-    for settings in (ONE_PASS, ClusterSettings()):
+    for settings in (ONE_PASS, GRAPH_LEARNED_MERGE):
         for extra, joins in ((later, False), (undated, True)):
             tracker = StoryTracker(settings)
             for article in [*harbour, extra]:

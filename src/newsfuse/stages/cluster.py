@@ -824,7 +824,8 @@ class StoryTracker:
         """The stories whose :meth:`story_row` and whose :meth:`norms_row` changed since the last
         call, each sorted; and forget them.
 
-        A story's row changes only when it takes an article; its norms change then too, and also
+        A story's row changes only when it takes an article or another story (a merge); its norms
+        change then too, and also
         when it is merely scored: a candidate's norms are recomputed once the corpus has grown by
         ``_NORM_STALENESS`` since their last time, and a resumed tracker must have the same norms
         to score the same bits.  Many more stories are scored than joined, so the norms have rows
@@ -1243,6 +1244,7 @@ class StoryTracker:
         self._merge_graph(into, absorbed)
         self._refresh_norms(into)
         self._post(into, before)
+        self._joined.add(into.id)  # its row changed (members, centroid): a store rewrites it
         merge = StoryMerge(absorbed_id, into.id, similarity)
         self._merges.append(merge)
         return merge
