@@ -23,14 +23,14 @@ check the time behaviour.
 
 Systems, side by side in one run:
 
-* ``newsfuse StoryTracker`` (incremental): one pass with the learned link model (the default, no
-  consolidation), beside ``StoryTracker.consolidate()`` with the learned merge model, by average
+* ``newsfuse StoryTracker`` (incremental): one pass with the learned link model (no
+  consolidation; the default until the graph merge model won here), beside ``StoryTracker.consolidate()`` with the learned merge model, by average
   linkage over the arrival-link graph (each article's link probabilities, without the margins
   over its other candidates, to the candidate stories it did not join, kept as it arrives), on
   the mean member link probability, on the mean member cosine, and the earlier hand-mixed cosine,
-  and with the **graph merge model** (``merge_linkage='graph_learned'``: arrival-link evidence
-  and story signals, fitted on both sources' fit splits by ``benchmarks/fit_cluster_merger.py``;
-  one merge threshold for both sources); each fed in three shuffled arrival orders (mean ± standard
+  and with the **graph merge model** (``merge_linkage='graph_learned'``, the default:
+  arrival-link evidence and story signals, fitted on both sources' fit splits by
+  ``benchmarks/fit_cluster_merger.py``; one merge threshold for both sources); each fed in three shuffled arrival orders (mean ± standard
   deviation, and the spread max − min of F1); the whole set is one commit, so consolidation runs
   once, after the last article;
 * the **batch ceiling of the same features** (:mod:`link_batch`): every article pair scored with
@@ -375,7 +375,7 @@ def main() -> int:
     choice = {ECB_VAL: ecb_val, ROUNDUPS_VAL: roundups_val}
     held_out = {ECB_TEST: ecb_test, ROUNDUPS_TEST: roundups_test}
     default = ClusterSettings()
-    one_pass = replace(default, merge_threshold=1.0)
+    one_pass = replace(default, merge_threshold=1.0, merge_linkage="cosine")
     link_merge = ("link_threshold", "merge_threshold")
     systems: list[tuple[str, System, Sequence[Threshold], int]] = [
         (TRACKER, tracker_system(one_pass), LINK_THRESHOLDS, orders),
