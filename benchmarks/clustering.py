@@ -238,7 +238,8 @@ def tracker_system(base: ClusterSettings, names: Sequence[str] = ()) -> System:
 
     def run(pool: Pool, threshold: Threshold, orders: int) -> Run:
         values = threshold if isinstance(threshold, tuple) else (threshold,)
-        settings = replace(base, **dict(zip(names, values, strict=True)))
+        chosen: dict[str, Any] = dict(zip(names, values, strict=True))
+        settings = replace(base, **chosen)
         scores, seconds = [], []
         for seed in range(orders):
             start = time.perf_counter()
@@ -353,7 +354,7 @@ def _row(label: str, run: Run) -> str:
     )
 
 
-def _chosen_settings(threshold: Threshold) -> dict[str, float]:
+def _chosen_settings(threshold: Threshold) -> dict[str, Any]:
     """The default tracker's chosen (link, merge) thresholds as settings."""
     link, merge = threshold if isinstance(threshold, tuple) else (threshold, 1.0)
     return {"link_threshold": link, "merge_threshold": merge}

@@ -202,8 +202,14 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=2, help="shuffled orders per pool")
     parser.add_argument("--dry-run", action="store_true", help="print, do not write")
     args = parser.parse_args()
-    learned = (cluster_merge_weights.MERGE_WEIGHTS, cluster_merge_weights.MERGE_BIAS)
-    graph = (cluster_merge_weights.GRAPH_MERGE_WEIGHTS, cluster_merge_weights.GRAPH_MERGE_BIAS)
+    learned: tuple[Sequence[float], float] = (
+        cluster_merge_weights.MERGE_WEIGHTS,
+        cluster_merge_weights.MERGE_BIAS,
+    )
+    graph: tuple[Sequence[float], float] = (
+        cluster_merge_weights.GRAPH_MERGE_WEIGHTS,
+        cluster_merge_weights.GRAPH_MERGE_BIAS,
+    )
     if args.model == "learned":
         learned = fit(*pool(sources(lambda part: pairs(part, args.seeds)), "story pairs"))
     else:
