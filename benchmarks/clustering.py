@@ -27,7 +27,10 @@ Systems, side by side in one run:
   consolidation), beside ``StoryTracker.consolidate()`` with the learned merge model, by average
   linkage over the arrival-link graph (each article's link probabilities, without the margins
   over its other candidates, to the candidate stories it did not join, kept as it arrives), on
-  the mean member link probability, on the mean member cosine, and the earlier hand-mixed cosine; each fed in three shuffled arrival orders (mean ± standard
+  the mean member link probability, on the mean member cosine, and the earlier hand-mixed cosine,
+  and with the **graph merge model** (``merge_linkage='graph_learned'``:
+  arrival-link evidence and story signals, fitted on both sources' fit splits by
+  ``benchmarks/fit_cluster_merger.py``; one merge threshold for both sources); each fed in three shuffled arrival orders (mean ± standard
   deviation, and the spread max − min of F1); the whole set is one commit, so consolidation runs
   once, after the last article;
 * the **batch ceiling of the same features** (:mod:`link_batch`): every article pair scored with
@@ -72,11 +75,15 @@ rest test.  Written down once; never changed after the first report."""
 
 ECB_VAL, ECB_TEST = "ECB+ validation", "ECB+ test"
 ROUNDUPS_VAL, ROUNDUPS_TEST = "roundups validation", "roundups test"
-TRACKER = "newsfuse StoryTracker (default: learned link model, one pass; consolidation off)"
+TRACKER = "newsfuse StoryTracker, one pass (learned link model; consolidation off)"
 MERGED = "newsfuse StoryTracker + consolidation, learned merge model (merge_linkage='learned')"
 GRAPH = (
     "newsfuse StoryTracker + consolidation by average linkage over its arrival links "
     "(merge_linkage='graph')"
+)
+GRAPH_LEARNED = (
+    "newsfuse StoryTracker + consolidation, graph merge model over its arrival links and story "
+    "signals (merge_linkage='graph_learned')"
 )
 LINK_BATCH = "tracker's link probabilities + agglomerative (batch, all pairs)"
 MEMBER_BATCH = "tracker's member cosines + agglomerative (batch, all pairs)"
@@ -96,6 +103,11 @@ GRAPH_LINK_AND_MERGE = [
 """The arrival-link graph's average linkage is a mean over article pairs, most of them unlinked,
 so its thresholds are an order of magnitude below the other linkages' (like the batch ceiling's).
 A link threshold of 1.0 joins nothing on arrival: every story is then made by consolidation."""
+GRAPH_LEARNED_LINK_AND_MERGE = [
+    (link, merge) for link in (0.90, 1.0) for merge in (0.10, 0.15, 0.20, 0.30, 0.40)
+]
+"""The graph merge model's probability: one merge threshold for both sources (the point of the
+model), chosen with the link threshold on the pooled validation sets."""
 LINK_LINKAGE = [(0.70, 0.40)]
 COSINE_LINK_AND_MERGE = [(0.80, 0.16)]
 """The two other linkages run at the thresholds they were chosen at on the validation sets in an
@@ -226,7 +238,8 @@ def tracker_system(base: ClusterSettings, names: Sequence[str] = ()) -> System:
 
     def run(pool: Pool, threshold: Threshold, orders: int) -> Run:
         values = threshold if isinstance(threshold, tuple) else (threshold,)
-        settings = replace(base, **dict(zip(names, values, strict=True)))
+        chosen: dict[str, Any] = dict(zip(names, values, strict=True))
+        settings = replace(base, **chosen)
         scores, seconds = [], []
         for seed in range(orders):
             start = time.perf_counter()
@@ -341,7 +354,7 @@ def _row(label: str, run: Run) -> str:
     )
 
 
-def _chosen_settings(threshold: Threshold) -> dict[str, float]:
+def _chosen_settings(threshold: Threshold) -> dict[str, Any]:
     """The default tracker's chosen (link, merge) thresholds as settings."""
     link, merge = threshold if isinstance(threshold, tuple) else (threshold, 1.0)
     return {"link_threshold": link, "merge_threshold": merge}
@@ -363,7 +376,7 @@ def main() -> int:
     choice = {ECB_VAL: ecb_val, ROUNDUPS_VAL: roundups_val}
     held_out = {ECB_TEST: ecb_test, ROUNDUPS_TEST: roundups_test}
     default = ClusterSettings()
-    one_pass = replace(default, merge_threshold=1.0)
+    one_pass = replace(default, merge_threshold=1.0, merge_linkage="cosine")
     link_merge = ("link_threshold", "merge_threshold")
     systems: list[tuple[str, System, Sequence[Threshold], int]] = [
         (TRACKER, tracker_system(one_pass), LINK_THRESHOLDS, orders),
@@ -377,6 +390,12 @@ def main() -> int:
             GRAPH,
             tracker_system(replace(default, merge_linkage="graph"), link_merge),
             GRAPH_LINK_AND_MERGE,
+            orders,
+        ),
+        (
+            GRAPH_LEARNED,
+            tracker_system(replace(default, merge_linkage="graph_learned"), link_merge),
+            GRAPH_LEARNED_LINK_AND_MERGE,
             orders,
         ),
         (
@@ -414,6 +433,8 @@ def main() -> int:
         print(label, threshold, {n: round(r.f1, 3) for n, r in results[label].items()}, flush=True)
 
     command = "python benchmarks/clustering.py " + " ".join(sys.argv[1:])
+    graph_default = default.merging and default.merge_linkage == "graph_learned"
+    default_label = GRAPH_LEARNED if graph_default else TRACKER
     reported = [ECB_VAL, ECB_TEST, ROUNDUPS_VAL, ROUNDUPS_TEST]
     pools = {**choice, **held_out}
 
@@ -441,10 +462,13 @@ def main() -> int:
         + ".  The link model was fitted on ECB+ fit topics and roundups `train` "
         "(`benchmarks/fit_cluster_scorer.py`).",
         "",
-        "Tracker settings (defaults; the thresholds as chosen): "
+        f"The default tracker (`ClusterSettings()`) is: {default_label}; its settings, the "
+        "thresholds as chosen here: "
         + ", ".join(
             f"{k}={v}"
-            for k, v in asdict(replace(default, **_chosen_settings(chosen[TRACKER][0]))).items()
+            for k, v in asdict(
+                replace(default, **_chosen_settings(chosen[default_label][0]))
+            ).items()
         )
         + ".",
     ]
@@ -481,7 +505,7 @@ def main() -> int:
     def each(name: str, value: float, target: float) -> str:
         return f"{name} {value:.3f} ({verdict(value >= target)})"
 
-    for label in (TRACKER, MERGED, GRAPH):
+    for label in (TRACKER, MERGED, GRAPH, GRAPH_LEARNED):
         ours = results[label]
         spread = {name: ours[name].spread for name in reported}
         lines += [

@@ -80,7 +80,7 @@ def test_stage_sections_are_reachable_from_toml_and_set(tmp_path: Path) -> None:
         ("cluster.nope=1", "unknown setting 'cluster.nope'"),
         (
             "cluster.merge_linkage=single",
-            "--set: cluster: merge_linkage must be one of cosine, graph, learned, link",
+            "--set: cluster: merge_linkage must be one of cosine, graph, graph_learned, learned, link",
         ),
         ("feed.fetch_articles=1", "feed.fetch_articles must be bool"),
         (

@@ -83,22 +83,53 @@ def test_a_story_merged_by_a_later_ingest_is_moved_and_recorded(
         assert all(other == story.id for row in rows for other, _ in row["graph"])
 
 
-def test_a_store_built_before_a_cluster_setting_existed_takes_its_default(
+def test_a_store_built_before_a_cluster_setting_existed_keeps_its_behaviour(
     store_url: str, examples_dir: Path
 ) -> None:
-    """A store whose tracker settings lack ``merge_threshold`` (built before it existed) takes
-    more articles with the default, which keeps the old behaviour; any other value is refused."""
+    """A store whose tracker settings lack ``merge_threshold`` and ``merge_linkage`` (built, one
+    pass only, before they existed) reads them as the values it ran with (no merges), not as
+    today's defaults: it takes more articles with those settings, and any other value is
+    refused with a line naming the setting."""
     first, later = [str(examples_dir / n) for n in FIRST], [str(examples_dir / n) for n in LATER]
+    one_pass = ClusterSettings(link_threshold=0.45, merge_threshold=1.0, merge_linkage="cosine")
+    old = dataclasses.replace(Settings(), cluster=one_pass)
     with Store.open(store_url) as store:
-        ingest(first, store, Settings())
+        ingest(first, store, old)
         header = store.tracker_state("cluster")
         assert header is not None
-        del header["settings"]["merge_threshold"]
+        del header["settings"]["merge_threshold"], header["settings"]["merge_linkage"]
         store.put_tracker_state("cluster", header)
-        assert ingest(later[:1], store, Settings()).tracked == 1
-        merging = dataclasses.replace(Settings(), cluster=ClusterSettings(merge_threshold=0.2))
+        assert ingest(later[:1], store, old).tracked == 1
+        merging = dataclasses.replace(
+            Settings(), cluster=dataclasses.replace(one_pass, merge_threshold=0.2)
+        )
         with pytest.raises(ConfigError, match=r"cluster\.merge_threshold = 0\.2"):
             ingest(later[1:], store, merging)
+
+
+def test_a_store_built_with_other_cluster_settings_refuses_the_defaults_in_one_line(
+    store_url: str, examples_dir: Path
+) -> None:
+    """A store built with the graph merge model (opt-in) is not switched silently, mid-corpus, to
+    another way of making stories: ingesting into it with the defaults (the one pass) is refused
+    with one line that names every cluster setting that differs and the store's value; given its
+    own settings it goes on."""
+    first, later = [str(examples_dir / n) for n in FIRST], [str(examples_dir / n) for n in LATER]
+    graph = ClusterSettings(link_threshold=0.9, merge_threshold=0.1, merge_linkage="graph_learned")
+    built = dataclasses.replace(Settings(), cluster=graph)
+    with Store.open(store_url) as store:
+        ingest(first, store, built)
+        with pytest.raises(ConfigError) as refused:
+            ingest(later[:1], store, Settings())
+        message = str(refused.value)
+        assert "\n" not in message
+        for changed in (
+            "cluster.link_threshold = 0.45 (the store has 0.9)",
+            "cluster.merge_threshold = 1.0 (the store has 0.1)",
+            "cluster.merge_linkage = 'cosine' (the store has 'graph_learned')",
+        ):
+            assert changed in message
+        assert ingest(later[:1], store, built).tracked == 1
 
 
 def _dated_chunks(folder: Path, examples_dir: Path) -> list[Path]:
@@ -156,7 +187,12 @@ def test_an_ingest_resumes_only_the_live_stories_and_tracks_as_a_whole_store_loa
     it after each commit), and the stories come out exactly as when every ingest resumes it from
     every story the store holds and forgets none."""
     chunks = _dated_chunks(tmp_path, examples_dir)
-    cluster = ClusterSettings(window_days=2.0, merge_threshold=0.3 if merging else 1.0)
+    # merging: every story made by consolidation (the graph merge model); else the one pass alone
+    cluster = ClusterSettings(window_days=2.0, link_threshold=0.45, merge_threshold=1.0)
+    if merging:
+        cluster = dataclasses.replace(
+            cluster, link_threshold=1.0, merge_threshold=0.15, merge_linkage="graph_learned"
+        )
     settings = dataclasses.replace(Settings(), cluster=cluster)
     monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "TRACK_BATCHES", 1)
     with Store.open(store_url) as windowed:

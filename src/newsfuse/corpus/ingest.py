@@ -72,6 +72,9 @@ _CLUSTER = "cluster"  # tracker_states: StoryTracker.state()
 _CLUSTER_SEQ = (
     "cluster.seq"  # tracker_states: how many articles that state has seen (cheap to read)
 )
+_LEGACY_CLUSTER: Mapping[str, Any] = {"merge_threshold": 1.0, "merge_linkage": "cosine"}
+"""What a store built before a cluster setting existed ran with: no merges (and, had it merged,
+the member cosine).  Not the current defaults: those changed since (the graph merge model)."""
 _DEDUPE = "dedupe"  # tracker_states: the DedupeSettings the stored signatures were made with
 
 
@@ -245,9 +248,13 @@ class _Run:
             _same_settings(self.store, "dedupe", stored, dedupe)
         state = self.store.tracker_state(_CLUSTER)
         if state is not None:
-            # a setting added since the store was built reads as its default: a new setting comes
-            # with a default that keeps the old behaviour (merge_threshold 1.0: no merges)
-            stored_cluster = {**dataclasses.asdict(ClusterSettings()), **state["settings"]}
+            # a setting added since the store was built reads as the value that keeps the
+            # behaviour it was built with (_LEGACY_CLUSTER), else as its default
+            stored_cluster = {
+                **dataclasses.asdict(ClusterSettings()),
+                **_LEGACY_CLUSTER,
+                **state["settings"],
+            }
             _same_settings(
                 self.store, "cluster", stored_cluster, dataclasses.asdict(self.settings.cluster)
             )

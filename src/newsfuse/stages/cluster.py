@@ -102,7 +102,13 @@ from typing import Any, Protocol
 from newsfuse.config import ClusterSettings
 from newsfuse.errors import MissingExtraError
 from newsfuse.models import Article, content_id
-from newsfuse.stages.cluster_merging import merge_model
+from newsfuse.stages.cluster_merging import (
+    GraphEvidence,
+    decayed,
+    graph_merge_features,
+    graph_merge_model,
+    merge_model,
+)
 from newsfuse.stages.cluster_scoring import (
     Link,
     Member,
@@ -183,6 +189,8 @@ class _Story:
     norm_docs: int = 0
     members: list[Member] = field(default_factory=list)  # the most recent few, for max link
     graph: dict[str, float] = field(default_factory=dict)  # arrival links out (merge_linkage graph)
+    # the same links' [count, probability sum, best probability] (the graph merge model reads them)
+    links: dict[str, list[float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +223,7 @@ def _story_record(story: _Story) -> dict[str, Any]:
         "vector": None if story.vector is None else list(story.vector),
         "members": [m.state() for m in story.members],
         "graph": [[other, weight] for other, weight in story.graph.items()],
+        "links": [[other, *stats] for other, stats in story.links.items()],
     }
 
 
@@ -290,7 +299,7 @@ class StoryTracker:
             best_id = self._pick(links)
         else:
             best_id = self._choose(candidates, weighted, None, unit, when)
-        arrival = self._arrival_links(links, best_id) if settings.merge_linkage == "graph" else {}
+        arrival = self._arrival_links(links, best_id) if settings.arrival_graph else {}
 
         self._seq += 1
         if best_id is None:
@@ -310,15 +319,20 @@ class StoryTracker:
             story = self._stories[best_id]
         member = self._member(features) if settings.learned else None
         self._absorb(story, features.article_id, tf, entities, when, unit, member)
-        self._add_graph(story, arrival)
+        self._add_graph(
+            story,
+            {other: p * max(1, len(self._stories[other].members)) for other, p in arrival.items()},
+            {other: [1.0, p, p] for other, p in arrival.items()},
+        )
         self._dirty.add(story.id)
         return story.id
 
     def _arrival_links(self, links: Sequence[Link], joined: str | None) -> dict[str, float]:
-        """The article's links to the candidate stories it did not join, as graph weights: the
-        ``_GRAPH_EDGES`` most probable at or above ``_GRAPH_FLOOR``, each weighted by the number of
-        kept members the story showed the article (the link stands for one to each of them, so
-        :meth:`_graph_linkage` is the mean over article pairs of an average linkage).
+        """The article's links to the candidate stories it did not join, by story: the
+        ``_GRAPH_EDGES`` most probable at or above ``_GRAPH_FLOOR``.  As graph weights, each is
+        multiplied by the number of kept members the story showed the article (the link stands for
+        one to each of them, so :meth:`_graph_linkage` is the mean over article pairs of an
+        average linkage).
 
         Each link is the unranked model's probability (:meth:`Link.unranked_probability`, fitted
         without the margin): what the article says of that story alone, not how it ranked among
@@ -331,21 +345,27 @@ class StoryTracker:
             if link.story_id != joined
         ]
         kept = sorted((item for item in found if item[0] >= _GRAPH_FLOOR), key=_heaviest)
-        return {
-            story_id: p * max(1, len(self._stories[story_id].members))
-            for p, story_id in kept[:_GRAPH_EDGES]
-        }
+        return {story_id: p for p, story_id in kept[:_GRAPH_EDGES]}
 
-    def _add_graph(self, story: _Story, weights: Mapping[str, float]) -> None:
-        """Add arrival links out of ``story`` and keep its ``_GRAPH_NEIGHBOURS`` heaviest."""
+    def _add_graph(
+        self,
+        story: _Story,
+        weights: Mapping[str, float],
+        stats: Mapping[str, Sequence[float]],
+    ) -> None:
+        """Add arrival links out of ``story`` (graph weights, and each target's ``[count,
+        probability sum, best probability]``) and keep its ``_GRAPH_NEIGHBOURS`` heaviest."""
         for other, weight in weights.items():
             if other != story.id:
                 story.graph[other] = story.graph.get(other, 0.0) + weight
+                if other in stats:
+                    story.links[other] = _joined_stats(story.links.get(other), stats[other])
                 self._graph_in.setdefault(other, set()).add(story.id)
         if len(story.graph) > _GRAPH_NEIGHBOURS:
             ranked = sorted(story.graph, key=lambda o: (-story.graph[o], o))
             for dropped in ranked[_GRAPH_NEIGHBOURS:]:
                 del story.graph[dropped]
+                story.links.pop(dropped, None)
                 self._graph_in.get(dropped, set()).discard(story.id)
 
     def consolidate(self) -> list[StoryMerge]:
@@ -398,12 +418,15 @@ class StoryTracker:
         """Push onto ``heap`` the story's candidate stories (found like an article's, from its own
         most distinctive features) whose linkage with it reaches ``merge_threshold``."""
         story = self._stories[story_id]
-        graph = self.settings.merge_linkage == "graph"
+        linkage = self.settings.merge_linkage
+        graph = self.settings.arrival_graph
         found = self._graph_neighbours(story) if graph else self._story_candidates(story)
         for other_id in found:
             other = self._stories[other_id]
-            if graph:
+            if linkage == "graph":
                 similarity = self._graph_linkage(story, other)
+            elif linkage == "graph_learned":
+                similarity = self._graph_model_linkage(story, other)
             elif self.settings.merge_linkage == "cosine":
                 similarity = self._linkage(story, other)
             else:
@@ -441,6 +464,56 @@ class StoryTracker:
         weight = story.graph.get(other.id, 0.0) + other.graph.get(story.id, 0.0)
         decay: float = 0.5 ** (gap / self.settings.half_life_days)
         return weight / (len(story.article_ids) * len(other.article_ids) or 1) * decay
+
+    def _graph_model_linkage(self, story: _Story, other: _Story) -> float:
+        """The graph merge model's probability that two stories are one (``merge_linkage =
+        "graph_learned"``; :func:`~newsfuse.stages.cluster_merging.graph_merge_model`), its
+        word and name similarities and then the probability decayed by the gap between their spans
+        (:func:`~newsfuse.stages.cluster_merging.decayed`; 0 outside the window).
+
+        Why learned: the plain graph average linkage is one number whose scale differs between
+        long documents and title + lead (see :mod:`newsfuse.stages.cluster_merging`).  Cost: the
+        arrival links' look-ups, ``members``² member cosines, one centroid and one entity dot.
+        """
+        gap = _span_gap(story, other)
+        if gap > self.settings.window_days:
+            return 0.0
+        decay: float = 0.5 ** (gap / self.settings.half_life_days)
+        values = decayed(self.graph_merge_features(story.id, other.id), decay)
+        return graph_merge_model().probability(values) * decay
+
+    def graph_merge_features(self, story_id: str, other_id: str) -> list[float]:
+        """The :data:`~newsfuse.stages.cluster_merging.GRAPH_MERGE_FEATURES` of two stories
+        (undecayed); ``benchmarks/fit_cluster_merger.py`` reads them to fit the model."""
+        story, other = self._stories[story_id], self._stories[other_id]
+        for each in (story, other):
+            if self._docs > each.norm_docs * _NORM_STALENESS:
+                self._refresh_norms(each)
+        out = story.links.get(other.id, [0.0, 0.0, 0.0])
+        back = other.links.get(story.id, [0.0, 0.0, 0.0])
+        evidence = GraphEvidence(
+            weight=story.graph.get(other.id, 0.0) + other.graph.get(story.id, 0.0),
+            links=out[0] + back[0],
+            probability_sum=out[1] + back[1],
+            probability_max=max(out[2], back[2]),
+            sizes=(len(story.article_ids), len(other.article_ids)),
+        )
+        idf = self._idf
+        cosines = [member_cosines(a, b, idf)[0] for a in story.members for b in other.members]
+        return graph_merge_features(evidence, cosines, *self._story_cosines(story, other))
+
+    def _story_cosines(self, story: _Story, other: _Story) -> tuple[float, float]:
+        """IDF-weighted cosines of two stories' term centroids and of their entity counts."""
+        idf = self._idf
+        centroid = sum(
+            story.weights[t] * other.weights[t] * idf(t) ** 2
+            for t in sorted(story.weights.keys() & other.weights.keys())
+        ) / (story.term_norm * other.term_norm or 1.0)
+        entity = sum(
+            story.entities[e] * other.entities[e] * idf(e) ** 2
+            for e in sorted(story.entities.keys() & other.entities.keys())
+        ) / (story.entity_norm * other.entity_norm or 1.0)
+        return centroid, entity
 
     def merge_candidates(self, story_id: str) -> list[str]:
         """The live stories :meth:`consolidate` scores a story against (see
@@ -497,15 +570,7 @@ class StoryTracker:
         link_mean = sum(present) / len(present) if present else 0.0
         link_min = min(m or 0.0 for m in found)
         cosines = [member_cosines(a, b, self._idf)[0] for a in story.members for b in other.members]
-        idf = self._idf
-        centroid = sum(
-            story.weights[t] * other.weights[t] * idf(t) ** 2
-            for t in sorted(story.weights.keys() & other.weights.keys())
-        ) / (story.term_norm * other.term_norm or 1.0)
-        entity = sum(
-            story.entities[e] * other.entities[e] * idf(e) ** 2
-            for e in sorted(story.entities.keys() & other.entities.keys())
-        ) / (story.entity_norm * other.entity_norm or 1.0)
+        centroid, entity = self._story_cosines(story, other)
         return [
             link_mean,
             link_min,
@@ -617,6 +682,7 @@ class StoryTracker:
                 vector=None if raw.get("vector") is None else [float(v) for v in raw["vector"]],
                 members=[Member.from_state(m) for m in raw.get("members", [])],
                 graph={str(k): float(v) for k, v in _pairs_dict(raw.get("graph", [])).items()},
+                links={str(k): [float(v) for v in rest] for k, *rest in raw.get("links", [])},
             )
             tracker._stories[story.id] = story
         for story in tracker._stories.values():
@@ -758,7 +824,8 @@ class StoryTracker:
         """The stories whose :meth:`story_row` and whose :meth:`norms_row` changed since the last
         call, each sorted; and forget them.
 
-        A story's row changes only when it takes an article; its norms change then too, and also
+        A story's row changes only when it takes an article or another story (a merge); its norms
+        change then too, and also
         when it is merely scored: a candidate's norms are recomputed once the corpus has grown by
         ``_NORM_STALENESS`` since their last time, and a resumed tracker must have the same norms
         to score the same bits.  Many more stories are scored than joined, so the norms have rows
@@ -1177,6 +1244,7 @@ class StoryTracker:
         self._merge_graph(into, absorbed)
         self._refresh_norms(into)
         self._post(into, before)
+        self._joined.add(into.id)  # its row changed (members, centroid): a store rewrites it
         merge = StoryMerge(absorbed_id, into.id, similarity)
         self._merges.append(merge)
         return merge
@@ -1186,6 +1254,7 @@ class StoryTracker:
         become internal and go).  Stories linking into ``absorbed`` change rows: a store rewrites
         them (:meth:`take_changes`).  Cost: the two stories' neighbours."""
         into.graph.pop(absorbed.id, None)
+        into.links.pop(absorbed.id, None)
         self._graph_in.get(absorbed.id, set()).discard(into.id)
         self._graph_in.get(into.id, set()).discard(absorbed.id)
         for other in sorted(absorbed.graph):
@@ -1196,9 +1265,12 @@ class StoryTracker:
             if source is None or source_id == into.id:
                 continue
             moved = source.graph.pop(absorbed.id, 0.0)
-            self._add_graph(source, {into.id: moved})
+            moved_stats = source.links.pop(absorbed.id, None)
+            self._add_graph(
+                source, {into.id: moved}, {} if moved_stats is None else {into.id: moved_stats}
+            )
             self._joined.add(source_id)
-        self._add_graph(into, outgoing)
+        self._add_graph(into, outgoing, absorbed.links)
 
     def _post(self, story: _Story, before: set[str]) -> None:
         """Re-post a story that changed under the features it carries now (``before``: those it
@@ -1371,6 +1443,13 @@ def _gap(when: float | None, story: _Story) -> float:
     if when < story.first_time:
         return story.first_time - when
     return max(0.0, when - story.last_time)
+
+
+def _joined_stats(stats: Sequence[float] | None, more: Sequence[float]) -> list[float]:
+    """Two ``[count, probability sum, best probability]`` of arrival links as one."""
+    if stats is None:
+        return list(more)
+    return [stats[0] + more[0], stats[1] + more[1], max(stats[2], more[2])]
 
 
 def _heaviest(item: tuple[float, str]) -> tuple[float, str]:
