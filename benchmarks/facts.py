@@ -64,6 +64,7 @@ from newsfuse.stages.align.same_fact import (
     CONTAINMENT,
     CONTAINMENT_EMBEDDING,
     LEXICAL,
+    LEXICAL_EMBEDDING,
     EncoderDecision,
     FactMatcher,
     PairDecision,
@@ -206,6 +207,14 @@ METHODS = (
         " claims), threshold and link chosen on validation",
         "lexical",
         _GRID,
+        link_offsets=_LINK_OFFSETS,
+    ),
+    Method(
+        "the lexical decision with the MiniLM features too and MiniLM neighbours as candidates"
+        " (`align.embeddings = true`), comparing claims, threshold and link chosen on validation",
+        "lexical",
+        _GRID,
+        embeddings=True,
         link_offsets=_LINK_OFFSETS,
     ),
     Method(
@@ -365,7 +374,7 @@ def _groups(
         if method.kind == "containment":
             decision = lexical
         elif method.kind == "lexical":
-            decision = LEXICAL
+            decision = LEXICAL_EMBEDDING if method.embeddings else LEXICAL
         elif method.kind == "encoder":
             decision = EncoderDecision(lexical, band=band, encoder=PAIR_ENCODER)
         elif method.kind == "vectors":

@@ -22,7 +22,11 @@ standardised for the fit and the weights folded back to raw values, so a run sca
 ``benchmarks/facts.py`` then chooses the grouping threshold on validation and reports the test
 roundups.
 
-    python benchmarks/fit_fact_lexical.py [--chosen THRESHOLD]
+``--embeddings`` fits :data:`~newsfuse.stages.align.same_fact.LEXICAL_EMBEDDING` instead, the
+decision when ``align.embeddings`` is on: every feature, the MiniLM ones (sentence cosine, word-piece
+alignment both ways) too.
+
+    python benchmarks/fit_fact_lexical.py [--embeddings] [--chosen THRESHOLD]
 """
 
 from __future__ import annotations
@@ -40,18 +44,20 @@ from sklearn.metrics import roc_auc_score
 import facts
 from fact_models import training_sources
 from newsfuse.config import DEFAULT_THRESHOLD
+from newsfuse.stages.align.embeddings import SentenceEncoder
 from newsfuse.stages.align.pairs import FEATURES, LEXICAL_FEATURES, StatementContext
 from newsfuse.stages.align.same_fact import CONTAINMENT
 
 FIT_PARTS = ("fit", "fit2", "fit3", "fit4", "fit5")
 VALIDATION_PARTS = ("validation", "validation2")
 GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
-COLUMNS = [FEATURES.index(name) for name in LEXICAL_FEATURES]
 
 Floats = npt.NDArray[np.float64]
 
 
-def part_rows(part: str) -> tuple[Floats, Floats, Floats]:
+def part_rows(
+    part: str, names: Sequence[str], encoder: SentenceEncoder | None
+) -> tuple[Floats, Floats, Floats]:
     """Lexical feature rows, labels and containment scores of one part's labelled pairs."""
     rows: list[Floats] = []
     labels: list[float] = []
@@ -59,9 +65,9 @@ def part_rows(part: str) -> tuple[Floats, Floats, Floats]:
     for story in facts.load_roundup_stories(part):
         pairs, same = story.labelled_texts()
         labels.extend(same)
-        context = StatementContext(sorted({t for pair in pairs for t in pair}))
+        context = StatementContext(sorted({t for pair in pairs for t in pair}), encoder=encoder)
         found = [context.features(a, b).vector() for a, b in pairs]
-        rows.append(np.array(found, dtype=np.float64)[:, COLUMNS])
+        rows.append(np.array(found, dtype=np.float64)[:, [FEATURES.index(n) for n in names]])
         containment.extend(CONTAINMENT.scores(context, pairs).tolist())
     return np.vstack(rows), np.array(labels), np.array(containment)
 
@@ -89,12 +95,20 @@ def fit(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chosen", type=float, default=None)
+    parser.add_argument(
+        "--embeddings",
+        action="store_true",
+        help="every feature, MiniLM ones too: LEXICAL_EMBEDDING",
+    )
     args = parser.parse_args(argv)
-    roundups = [part_rows(part) for part in FIT_PARTS]
+    names = FEATURES if args.embeddings else LEXICAL_FEATURES
+    columns = [FEATURES.index(name) for name in names]
+    encoder = SentenceEncoder() if args.embeddings else None
+    roundups = [part_rows(part, names, encoder) for part in FIT_PARTS]
     own = (np.vstack([r[0] for r in roundups]), np.concatenate([r[1] for r in roundups]))
-    ecb_source = next(s for s in training_sources(None) if s.name == "ECB+ fit topics")
-    ecb = (np.asarray(ecb_source.x, dtype=np.float64)[:, COLUMNS], np.asarray(ecb_source.y, float))
-    held = {part: part_rows(part) for part in VALIDATION_PARTS}
+    ecb_source = next(s for s in training_sources(encoder) if s.name == "ECB+ fit topics")
+    ecb = (np.asarray(ecb_source.x, dtype=np.float64)[:, columns], np.asarray(ecb_source.y, float))
+    held = {part: part_rows(part, names, encoder) for part in VALIDATION_PARTS}
     pooled_x = np.vstack([held[p][0] for p in VALIDATION_PARTS])
     pooled_y = np.concatenate([held[p][1] for p in VALIDATION_PARTS])
     print(f"rows: roundups fit {len(own[1])} ({int(own[1].sum())} same), ECB+ {len(ecb[1])}")
@@ -114,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for part in VALIDATION_PARTS:
         x, labels, containment = held[part]
         lexical = x @ coefficients + intercept
-        tfidf = x[:, LEXICAL_FEATURES.index("tfidf")]
+        tfidf = x[:, names.index("tfidf")]
         print(
             f"{part}: pair ROC AUC lexical {roc_auc_score(labels, lexical):.3f}, containment "
             f"{roc_auc_score(labels, containment):.3f}, TF-IDF cosine "
@@ -125,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"intercept shifted by logit({DEFAULT_THRESHOLD}) - logit({args.chosen})")
     print(f"intercept={intercept:.4f},")
     print("coefficients=(")
-    for name, value in zip(LEXICAL_FEATURES, coefficients, strict=True):
+    for name, value in zip(names, coefficients, strict=True):
         print(f"    {value:.4f},  # {name}")
     print("),")
     return 0

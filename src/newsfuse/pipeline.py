@@ -46,6 +46,7 @@ from newsfuse.stages.align.same_fact import (
     CONTAINMENT,
     CONTAINMENT_EMBEDDING,
     LEXICAL,
+    LEXICAL_EMBEDDING,
     EncoderDecision,
     FactMatcher,
     PairDecision,
@@ -460,7 +461,7 @@ def _matcher(settings: AlignSettings, progress: ProgressCallback | None = None) 
     elif vectors:
         decision = VectorDecision()
     elif settings.decision == "lexical":
-        decision = LEXICAL
+        decision = LEXICAL_EMBEDDING if settings.embeddings else LEXICAL
     elif settings.decision == "encoder":
         report = None if progress is None else partial(progress, "encoder")
         decision = EncoderDecision(lexical, encoder=PairEncoder(on_progress=report))

@@ -1,5 +1,5 @@
-"""The vector decision (containment features and MiniLM vectors, one logistic regression) on
-sentences of the bundled example story."""
+"""The decisions that read MiniLM vectors (the vector decision; the lexical decision with its MiniLM
+features), on sentences of the bundled example story."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import pytest
 from newsfuse.config import DEFAULT_THRESHOLD, load_settings, units_for
 from newsfuse.errors import MissingExtraError
 from newsfuse.models import Article
-from newsfuse.pipeline import analyse_story, check_models
+from newsfuse.pipeline import _matcher, analyse_story, check_models
 from newsfuse.stages.align.embeddings import SentenceEncoder, model_path
 from newsfuse.stages.align.same_fact import (
     CONTAINMENT,
+    LEXICAL,
+    LEXICAL_EMBEDDING,
     VECTOR_FEATURES,
     VECTORS_PATH,
     FactMatcher,
@@ -116,3 +118,23 @@ def test_a_story_read_with_the_vectors_has_corroborated_facts(
     spans = {s for a in example_articles[:4] for s in a.sentences}
     assert any(len(fact.outlets) >= 2 for fact in report.story.facts)
     assert all(set(fact.claims) <= spans for fact in report.story.facts)
+
+
+def test_embeddings_on_give_the_lexical_decision_its_minilm_features() -> None:
+    assert _matcher(load_settings().align).decision is LEXICAL
+    assert _matcher(load_settings(overrides=["align.embeddings=true"]).align).decision is (
+        LEXICAL_EMBEDDING
+    )
+
+
+@needs_embeddings
+def test_the_lexical_decision_with_minilm_features_sees_a_reworded_fact() -> None:
+    """ "Dockers walked off the job" and "union members have been on strike": the word-piece
+    alignment sees the same strike; the talks and the ships stay apart."""
+    texts = [*TEXTS, STRIKE_REWORDED]
+    matcher = FactMatcher(SentenceEncoder(), decision=LEXICAL_EMBEDDING)
+    claims = matcher.prepare(texts)
+    left, right = np.array([0, 0, 0, 2, 1, 4]), np.array([4, 1, 2, 3, 3, 3])
+    same, different = np.split(matcher.score(claims, left, right), [2])
+    assert same.min() >= DEFAULT_THRESHOLD
+    assert different.max() < DEFAULT_THRESHOLD
