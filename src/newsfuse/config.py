@@ -450,6 +450,11 @@ class ClusterSettings:
         "cosine (mean member cosine), learned (merge model), link, graph (arrival links) or "
         "graph_learned (merge model over arrival links and story signals).",
     )
+    merge_neighbours: int = setting(
+        4,
+        "Arrival-graph neighbours, heaviest links first, a story is scored against when "
+        "consolidating (0: all).",
+    )
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.entity_weight <= 1.0:
@@ -472,6 +477,8 @@ class ClusterSettings:
             raise ValueError("members, rescore and member_terms must be >= 1")
         if not 0.0 <= self.merge_threshold <= 1.0:
             raise ValueError("merge_threshold must be in [0, 1]")
+        if self.merge_neighbours < 0:
+            raise ValueError("merge_neighbours must be >= 0")
         if self.merge_linkage not in MERGE_LINKAGES:
             raise ValueError(f"merge_linkage must be one of {', '.join(MERGE_LINKAGES)}")
 

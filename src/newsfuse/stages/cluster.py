@@ -386,9 +386,10 @@ class StoryTracker:
         heap: list[tuple[float, str, str, int, int]] = []
         version: dict[str, int] = {}
         directed: dict[str, dict[str, float]] = {}  # this call's member → story link means
+        scores: dict[tuple[str, str, int, int], float] = {}  # this call's graph pair scores
         for story_id in dirty:
             if story_id in self._stories:
-                self._push_pairs(story_id, heap, version, directed)
+                self._push_pairs(story_id, heap, version, directed, scores)
         merges: list[StoryMerge] = []
         while heap:
             negative, left, right, left_version, right_version = heapq.heappop(heap)
@@ -404,7 +405,7 @@ class StoryTracker:
             version[into.id] = version.get(into.id, 0) + 1
             directed.pop(into.id, None)
             directed.pop(absorbed.id, None)
-            self._push_pairs(into.id, heap, version, directed)
+            self._push_pairs(into.id, heap, version, directed, scores)
         self._dirty.clear()
         return merges
 
@@ -414,16 +415,32 @@ class StoryTracker:
         heap: list[tuple[float, str, str, int, int]],
         version: Mapping[str, int],
         directed: dict[str, dict[str, float]],
+        scores: dict[tuple[str, str, int, int], float] | None = None,
     ) -> None:
-        """Push onto ``heap`` the story's candidate stories (found like an article's, from its own
-        most distinctive features) whose linkage with it reaches ``merge_threshold``."""
+        """Push onto ``heap`` the story's candidate stories (its strongest arrival-graph
+        neighbours with a graph linkage, else found like an article's, from its own most
+        distinctive features) whose linkage with it reaches ``merge_threshold``.
+
+        ``scores`` (graph linkages only) keeps this :meth:`consolidate` call's pair scores by
+        ``(left, right, left version, right version)``: a pair neither side of which changed
+        since it was scored is not scored again (two changed stories linked to each other are
+        otherwise scored once from each side; with one consolidation per batch, as
+        :func:`cluster` runs, that is every pair).  Exact, not an approximation: within one call
+        the document frequencies, so the IDF every score reads, do not change, and a story's
+        version changes whenever it takes another story.  Not across calls: every new article
+        changes the IDF, so a score from an earlier commit is not the score now."""
         story = self._stories[story_id]
         linkage = self.settings.merge_linkage
         graph = self.settings.arrival_graph
         found = self._graph_neighbours(story) if graph else self._story_candidates(story)
         for other_id in found:
             other = self._stories[other_id]
-            if linkage == "graph":
+            left, right = sorted((story_id, other_id))
+            key = (left, right, version.get(left, 0), version.get(right, 0))
+            cached = scores.get(key) if scores is not None and graph else None
+            if cached is not None:
+                similarity = cached
+            elif linkage == "graph":
                 similarity = self._graph_linkage(story, other)
             elif linkage == "graph_learned":
                 similarity = self._graph_model_linkage(story, other)
@@ -431,17 +448,33 @@ class StoryTracker:
                 similarity = self._linkage(story, other)
             else:
                 similarity = self._link_linkage(story, other, directed)
+            if scores is not None and graph:
+                scores[key] = similarity
             if similarity >= self.settings.merge_threshold:
-                left, right = sorted((story_id, other_id))
-                heapq.heappush(
-                    heap, (-similarity, left, right, version.get(left, 0), version.get(right, 0))
-                )
+                heapq.heappush(heap, (-similarity, *key))
 
     def _graph_neighbours(self, story: _Story) -> list[str]:
-        """The stories linked with ``story`` by arrival links either way, sorted (live or not:
-        :meth:`_graph_linkage` applies the window)."""
+        """The stories linked with ``story`` by arrival links either way (live or not:
+        :meth:`_graph_linkage` applies the window): the ``merge_neighbours`` with the heaviest
+        summed link weight between the two, both ways (ties by id; 0: all of them), sorted.
+
+        Why a cap: a story keeps at most ``_GRAPH_NEIGHBOURS`` links out, but any number of
+        stories may link into it (a big, long-running story: up to 152 on the synthetic corpus),
+        and every consolidation that touches it rescored all of them.  The weakest links are
+        those an average linkage is least likely to merge on.  Cost: one pass over the story's
+        neighbours to rank them, and at most ``merge_neighbours`` scorings."""
         linked = set(story.graph) | self._graph_in.get(story.id, set())
-        return sorted(s for s in linked if s in self._stories and s != story.id)
+        alive = [s for s in linked if s in self._stories and s != story.id]
+        cap = self.settings.merge_neighbours
+        if cap and len(alive) > cap:
+            graph = story.graph
+            stories = self._stories
+
+            def weight(other: str) -> tuple[float, str]:
+                return (-(graph.get(other, 0.0) + stories[other].graph.get(story.id, 0.0)), other)
+
+            alive = heapq.nsmallest(cap, alive, key=weight)
+        return sorted(alive)
 
     def _graph_linkage(self, story: _Story, other: _Story) -> float:
         """Average linkage of two stories over the arrival-link graph (``merge_linkage =
