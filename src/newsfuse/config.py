@@ -409,9 +409,18 @@ class ClusterSettings:
     pass finds 12,649 at 40k.  So the default stays the one pass at 0.45 without merges.  The
     learned merge model at (0.8, 0.3) beat the one pass on both validation sets (0.899 and 0.872
     against 0.844 and 0.853) but not on the test sets (0.851 and 0.846 against 0.868 and 0.849).
+    ``merge_neighbours`` bounds what a graph consolidation costs: each changed story (and each
+    merge) is scored against its ``merge_neighbours`` heaviest arrival-graph neighbours only (the
+    links either way summed; 0: all).  Why: a story links out to at most 64 stories, but any
+    number may link into a big one (152 on the synthetic corpus), and each commit that touched it
+    rescored all of them (35% of a 20k-article track in consolidation).  The weakest links are the
+    pairs an average linkage is least likely to merge.  Chosen on the pooled validation sets of
+    ``benchmarks/clustering.py`` only, graph merge model at (0.9, 0.1), three orders: every
+    neighbour, 64, 32 and 16 give the same stories (0.8923), 8 0.8926, 4 0.8931, 2 0.8902.
     A store keeps the cluster settings it was built with: it refuses others with one line naming
     each that differs; a store built before ``merge_threshold`` and ``merge_linkage`` existed
-    reads them as 1.0 and ``"cosine"``, the one pass it ran, whatever the defaults become.
+    reads them as 1.0 and ``"cosine"``, the one pass it ran, whatever the defaults become (and
+    ``merge_neighbours`` as 0, every neighbour, if it merged on the graph).
     """
 
     threshold: float = setting(0.28, "Time-decayed similarity to join a story (scorer = cosine).")

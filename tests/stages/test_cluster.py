@@ -747,3 +747,103 @@ def test_reports_of_two_events_of_one_topic_stay_apart_and_each_event_merges(
     stories = whole.stories()
     assert all(len({event[a] for a in ids}) == 1 for ids in stories.values())
     assert len(stories) < len(event) / 2
+
+
+def _counting_scorings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Record every graph merge model scoring (the cost of consolidation) as its story pair."""
+    scored: list[tuple[str, str]] = []
+    score = StoryTracker._graph_model_linkage
+
+    def counted(self: StoryTracker, story: Any, other: Any) -> float:
+        scored.append((story.id, other.id))
+        return score(self, story, other)
+
+    monkeypatch.setattr(StoryTracker, "_graph_model_linkage", counted)
+    return scored
+
+
+def _consolidated(articles: Sequence[Article], settings: ClusterSettings) -> StoryTracker:
+    tracker = StoryTracker(settings)
+    for article in articles:
+        tracker.add(article)
+    tracker.consolidate()
+    return tracker
+
+
+UNCAPPED = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_neighbours=0)
+"""The graph merge model scoring every arrival-graph neighbour (as before the cap)."""
+
+
+def test_the_pair_score_cache_changes_no_story_and_scores_each_pair_once(
+    ecb_topic: dict[str, list[Article]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ECB+ topic 8 fed in one batch, nothing joined on arrival, every neighbour scored: with the
+    consolidation's pair cache the stories and every merge (pair and score) are exactly those
+    without it, and a pair of two changed stories is scored once where it was scored from both
+    sides."""
+    articles = sorted((a for each in ecb_topic.values() for a in each), key=lambda a: a.id)
+    scored = _counting_scorings(monkeypatch)
+    merge = StoryTracker._merge
+    first_merge: list[int] = []  # scorings before the first merge: every story unchanged
+
+    def noted(self: StoryTracker, *args: Any) -> Any:
+        first_merge.append(len(scored))
+        return merge(self, *args)
+
+    monkeypatch.setattr(StoryTracker, "_merge", noted)
+    cached = _consolidated(articles, UNCAPPED)
+    with_cache = list(scored)
+    before = [tuple(sorted(pair)) for pair in with_cache[: first_merge[0]]]
+    assert len(before) == len(set(before)) > 0
+    scored.clear()
+    push = StoryTracker._push_pairs
+
+    def uncached(self: StoryTracker, *args: Any, scores: Any = None) -> None:
+        push(self, *args[:4])
+
+    monkeypatch.setattr(StoryTracker, "_push_pairs", uncached)
+    plain = _consolidated(articles, UNCAPPED)
+    assert plain.take_merges() == cached.take_merges() != []
+    assert plain.stories() == cached.stories()
+    assert len(with_cache) < len(scored)
+
+
+def test_the_neighbour_cap_bounds_the_scorings_to_the_heaviest_links(
+    ecb_topic: dict[str, list[Article]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Consolidation scores a story against at most ``merge_neighbours`` of its arrival-graph
+    neighbours, the heaviest linked both ways: on ECB+ topic 8 (nothing joined on arrival, so
+    each report is a story linked to many) some story has more neighbours than the cap, no
+    story is scored against more, and the whole consolidation costs at most the cap per changed
+    story and per merge, where without the cap it costs more."""
+    articles = sorted((a for each in ecb_topic.values() for a in each), key=lambda a: a.id)
+    cap = 3
+    capped_settings = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_neighbours=cap)
+    neighbours = StoryTracker._graph_neighbours
+    seen: list[tuple[int, int]] = []  # (all linked, scored) per story pushed
+
+    def watched(self: StoryTracker, story: Any) -> list[str]:
+        found = neighbours(self, story)
+        linked = set(story.graph) | self._graph_in.get(story.id, set())
+        alive = [s for s in linked if s in self._stories and s != story.id]
+        if len(alive) > cap:
+
+            def weight(other: str) -> float:
+                return story.graph.get(other, 0.0) + self._stories[other].graph.get(story.id, 0.0)
+
+            lightest_kept = min(weight(o) for o in found)
+            assert all(weight(o) <= lightest_kept for o in alive if o not in found)
+        seen.append((len(alive), len(found)))
+        return found
+
+    monkeypatch.setattr(StoryTracker, "_graph_neighbours", watched)
+    scored = _counting_scorings(monkeypatch)
+    capped = _consolidated(articles, capped_settings)
+    merges = len(capped.take_merges())
+    assert max(linked for linked, _ in seen) > cap
+    assert max(kept for _, kept in seen) == cap
+    assert len(scored) <= cap * (len(articles) + merges)
+    capped_scorings = len(scored)
+    scored.clear()
+    _consolidated(articles, UNCAPPED)
+    assert len(scored) > capped_scorings

@@ -107,6 +107,35 @@ def test_a_store_built_before_a_cluster_setting_existed_keeps_its_behaviour(
             ingest(later[1:], store, merging)
 
 
+@pytest.mark.parametrize("merged_on_the_graph", [True, False])
+def test_a_store_built_before_the_neighbour_cap_keeps_scoring_every_neighbour(
+    store_url: str, examples_dir: Path, merged_on_the_graph: bool
+) -> None:
+    """A store whose graph merge model scored every arrival-graph neighbour (its settings lack
+    ``merge_neighbours``) reads the cap as 0, what it ran with: a capped tracker is refused with a
+    line naming it, the uncapped one goes on.  A one-pass store without the setting never read it
+    and goes on with the defaults' cap."""
+    first, later = [str(examples_dir / n) for n in FIRST], [str(examples_dir / n) for n in LATER]
+    graph = ClusterSettings(link_threshold=0.9, merge_threshold=0.1, merge_linkage="graph_learned")
+    one_pass = ClusterSettings(link_threshold=0.45, merge_threshold=1.0, merge_linkage="cosine")
+    built = dataclasses.replace(Settings(), cluster=graph if merged_on_the_graph else one_pass)
+    with Store.open(store_url) as store:
+        ingest(first, store, built)
+        header = store.tracker_state("cluster")
+        assert header is not None
+        del header["settings"]["merge_neighbours"]
+        store.put_tracker_state("cluster", header)
+        if not merged_on_the_graph:
+            assert ingest(later[:1], store, built).tracked == 1
+            return
+        with pytest.raises(ConfigError, match=r"cluster\.merge_neighbours = 4 \(the store has 0\)"):
+            ingest(later[:1], store, built)
+        uncapped = dataclasses.replace(
+            Settings(), cluster=dataclasses.replace(graph, merge_neighbours=0)
+        )
+        assert ingest(later[:1], store, uncapped).tracked == 1
+
+
 def test_a_store_built_with_other_cluster_settings_refuses_the_defaults_in_one_line(
     store_url: str, examples_dir: Path
 ) -> None:

@@ -74,10 +74,13 @@ kept in the story's state and its store row; a merge moves them).  ``consolidate
 closest pair first, the stories whose average linkage over that graph (summed link weight over
 the number of article pairs, unlinked pairs counting 0) reaches ``merge_threshold``: the batch
 average linkage of ``benchmarks/link_batch.py`` (the ceiling of the same features), restricted to
-the pairs the one pass scored.  Cost: each changed story, and each merge, pushes one heap entry
-per graph neighbour (at most ``_GRAPH_NEIGHBOURS`` linked out, plus the stories linking in), so
-consolidation is O(E log E) in the E graph links of the stories the commit touched, never all
-pairs; the graph adds at most ``_GRAPH_EDGES`` numbers per article to the state.
+the pairs the one pass scored.  Cost: each changed story, and each merge, is scored against at
+most ``merge_neighbours`` graph neighbours (the heaviest linked, either way: a story links out to
+at most ``_GRAPH_NEIGHBOURS``, but any number may link into it), a pair of two changed stories
+once, so one consolidation is O((D + M) · K) merge scorings (each ``members``² member cosines)
+and heap entries for D changed stories, M merges and the cap K, plus one pass over each scored
+story's neighbours to rank them; never all pairs.  The graph adds at most ``_GRAPH_EDGES``
+numbers per article to the state.
 
 Everything the tracker holds is plain dicts, lists and numbers: :meth:`StoryTracker.state`
 and :meth:`StoryTracker.from_state` round-trip through JSON.
@@ -376,9 +379,14 @@ class StoryTracker:
 
         The offline step of the tracker (a batch clustering's average linkage, on the stories the
         new articles touched): call it after a batch of :meth:`add` (``cluster()`` and the store's
-        ingest call it once per commit).  Cost per changed story, and again per merge: one
-        candidate search, ``members`` × ``max_candidates`` link features and ``max_candidates`` ×
-        ``members``² member cosines; never the whole corpus.  A story's id, once given by :meth:`add`, may be merged away here.
+        ingest call it once per commit).  Cost per changed story, and again per merge: with the
+        graph linkages, at most ``merge_neighbours`` merge scorings (``members``² member cosines
+        each; a pair of two stories neither of which changed since it was scored in this call is
+        not scored again), so O((D + M) · ``merge_neighbours``) scorings for D changed stories and
+        M merges, whatever a story's in-degree; with the others, one candidate search,
+        ``members`` × ``max_candidates`` link features and ``max_candidates`` × ``members``²
+        member cosines.  Never the whole corpus.  A story's id, once given by :meth:`add`, may be
+        merged away here.
         """
         dirty, self._dirty = sorted(self._dirty), set()
         if not self.settings.merging:
