@@ -71,8 +71,8 @@ def _unrelated() -> Article:
 
 
 ONE_PASS = ClusterSettings(link_threshold=0.45, merge_threshold=1.0, merge_linkage="cosine")
-"""The tracker without consolidation (the defaults, written out: the tests about the join decision
-itself hold whatever the defaults become)."""
+"""The tracker without consolidation (the defaults before the graph merge model, written out: the
+tests about the join decision itself hold whatever the defaults become)."""
 
 
 LEARNED_MERGE = ClusterSettings(link_threshold=0.8, merge_threshold=0.3, merge_linkage="learned")
@@ -85,7 +85,7 @@ GRAPH_LEARNED_MERGE = ClusterSettings(
     link_threshold=1.0, merge_threshold=0.15, merge_linkage="graph_learned"
 )
 """Consolidation on the graph merge model alone: nothing joined on arrival, every story made by
-merges (the benchmark's choice, 0.9 / 0.1, joins the sure ones on arrival first)."""
+merges (the default joins at 0.9 on arrival first)."""
 
 
 def _partition(stories: dict[str, list[str]]) -> set[frozenset[str]]:
@@ -141,17 +141,17 @@ def test_an_unrelated_article_starts_its_own_story(harbour: list[Article]) -> No
 
 
 def test_same_topic_sixty_days_later_starts_a_new_story(harbour: list[Article]) -> None:
-    """On arrival (one pass, the default) and after consolidation (nothing joined on arrival:
-    every story made by the graph merge model), a report of the harbour strike sixty days later
-    starts a story of its own, and the same report undated joins the strike: only the time window
-    kept it apart."""
+    """On arrival (one pass), after consolidation (nothing joined on arrival: every story made
+    by the graph merge model) and with the default (a strict join, then the merge model), a
+    report of the harbour strike sixty days later starts a story of its own, and the same report
+    undated joins the strike: only the time window kept it apart."""
     dated = [a for a in harbour if a.published_at]
     assert dated, "the example story should carry publication dates"
     later = dataclasses.replace(
         dated[0], id=dated[0].id + "-later", published_at="2026-05-12T12:00:00+00:00"
     )
     undated = dataclasses.replace(dated[0], id=dated[0].id + "-undated", published_at=None)
-    for settings in (ONE_PASS, GRAPH_LEARNED_MERGE):
+    for settings in (ONE_PASS, GRAPH_LEARNED_MERGE, ClusterSettings()):
         for extra, joins in ((later, False), (undated, True)):
             tracker = StoryTracker(settings)
             for article in [*harbour, extra]:
@@ -237,8 +237,8 @@ def _consolidates_into_the_true_stories(
 
 @pytest.mark.parametrize(
     "settings",
-    [LEARNED_MERGE, GRAPH_MERGE, GRAPH_LEARNED_MERGE],
-    ids=["learned", "graph", "graph_learned"],
+    [LEARNED_MERGE, GRAPH_MERGE, GRAPH_LEARNED_MERGE, ClusterSettings()],
+    ids=["learned", "graph", "graph_learned", "default"],
 )
 def test_consolidation_keeps_a_week_later_copy_apart(
     harbour: list[Article], settings: ClusterSettings
@@ -456,10 +456,9 @@ def test_dense_stream_does_not_snowball_into_topic_stories(
 ) -> None:
     """A day's crawl with dozens of stories per topic: the core-entity guard keeps them apart.
 
-    The guard is a join decision, so this pins the one pass.  With consolidation by the graph
-    merge model (opt-in, at the 0.9 / 0.1 ``benchmarks/clustering.py`` chose; the guard does not
-    gate merges) the same stream's BCubed precision is 0.832 (F1 0.909; the one pass 0.907 /
-    0.951): merges of small same-topic stories, below
+    The guard is a join decision, so this pins the one pass.  With the default consolidation
+    (the graph merge model, which the guard does not gate; measured before the neighbour cap) the
+    same stream's BCubed precision was 0.832 (F1 0.909; the one pass 0.907 / 0.951): merges of small same-topic stories, below
     ``core_min_articles``, are what it loses; applying the guard to merges too raised it only to
     0.852."""
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "benchmarks"))

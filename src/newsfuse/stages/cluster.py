@@ -55,8 +55,8 @@ its link features for the ``rescore`` candidates closest by centroid cosine only
 Cost, all told: one ``add`` reads at most ``max_postings_read`` postings, scores at most
 ``max_candidates`` stories by centroid and computes link features for ``rescore`` of them against
 at most ``members`` kept articles each, so it does not grow with the corpus, and a new article never
-re-clusters anything.  :meth:`StoryTracker.consolidate` (``merge_threshold``; off by default, see
-:class:`ClusterSettings`) is the batch step a store runs once per commit (and :func:`cluster` once
+re-clusters anything.  :meth:`StoryTracker.consolidate` (``merge_threshold``; by default the
+graph merge model, see :class:`ClusterSettings`) is the batch step a store runs once per commit (and :func:`cluster` once
 per batch): it joins, closest pair first, the stories whose linkage (``merge_linkage``: mean
 member cosine, or the learned merge model of :mod:`newsfuse.stages.cluster_merging`) reaches
 ``merge_threshold``.  With the learned linkage, for
