@@ -23,12 +23,12 @@ check the time behaviour.
 
 Systems, side by side in one run:
 
-* ``newsfuse StoryTracker`` (incremental): one pass with the learned link model (the default, no
+* ``newsfuse StoryTracker`` (incremental): one pass with the learned link model (no
   consolidation), beside ``StoryTracker.consolidate()`` with the learned merge model, by average
   linkage over the arrival-link graph (each article's link probabilities, without the margins
   over its other candidates, to the candidate stories it did not join, kept as it arrives), on
   the mean member link probability, on the mean member cosine, and the earlier hand-mixed cosine,
-  and with the **graph merge model** (``merge_linkage='graph_learned'``:
+  and with the **graph merge model** (``merge_linkage='graph_learned'``, the default:
   arrival-link evidence and story signals, fitted on both sources' fit splits by
   ``benchmarks/fit_cluster_merger.py``; one merge threshold for both sources); each fed in three shuffled arrival orders (mean ± standard
   deviation, and the spread max − min of F1); the whole set is one commit, so consolidation runs

@@ -19,6 +19,10 @@ and a digest of the stories (id → article ids) so two versions of the code can
 identically.  ``--profile N`` prints the N costliest functions (cProfile, cumulative) of the phase.
 
     python benchmarks/track.py [--sizes 5000,20000,40000] [--seed 7] [--profile 0]
+                               [--set cluster.merge_linkage=graph_learned ...] [--out results.md]
+
+(``--set`` changes the ingest's settings, e.g. to measure a non-default tracker; write such runs
+to another ``--out`` so the README's figures stay those of the defaults.)
 """
 
 from __future__ import annotations
@@ -95,8 +99,9 @@ def stories_digest(path: Path) -> tuple[int, str]:
     return len(stories), digest.hexdigest()[:16]
 
 
-def worker(size: int, seed: int, profile: int) -> dict[str, Any]:
-    """Prepare a store of ``size`` articles, then time tracking them; in this (fresh) process."""
+def worker(size: int, seed: int, profile: int, overrides: Sequence[str] = ()) -> dict[str, Any]:
+    """Prepare a store of ``size`` articles, then time tracking them; in this (fresh) process;
+    ``overrides`` are ``--set`` settings (``cluster.merge_linkage=graph_learned``)."""
     from newsfuse.config import load_settings
     from newsfuse.corpus import ingest
     from newsfuse.store import Store
@@ -106,7 +111,7 @@ def worker(size: int, seed: int, profile: int) -> dict[str, Any]:
         empty.write_text("", encoding="utf-8")
         prepare_store(path, size, seed)
         prepared_bytes = path.stat().st_size
-        settings = load_settings(overrides=["run.workers=1"])
+        settings = load_settings(overrides=["run.workers=1", *overrides])
         profiler = cProfile.Profile() if profile else None
         with Store.open(path) as store:
             before_io, start, start_cpu = written_bytes(), time.perf_counter(), time.process_time()
@@ -176,9 +181,12 @@ def main() -> int:
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--set", action="append", default=[], help="a setting for the ingest, key=value"
+    )
     args = parser.parse_args()
     if args.worker is not None:
-        print(json.dumps(worker(args.worker, args.seed, args.profile)))
+        print(json.dumps(worker(args.worker, args.seed, args.profile, args.set)))
         return 0
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -189,6 +197,7 @@ def main() -> int:
             str(args.seed),
             "--profile",
             str(args.profile),
+            *(f"--set={override}" for override in args.set),
         ]
         done = subprocess.run(
             [sys.executable, __file__, *worker_args],
@@ -201,7 +210,9 @@ def main() -> int:
             print(row.pop("profile"), file=sys.stderr)
         print(json.dumps(row), file=sys.stderr, flush=True)
         rows.append(row)
-    command = f"python benchmarks/track.py --sizes {args.sizes} --seed {args.seed}"
+    command = f"python benchmarks/track.py --sizes {args.sizes} --seed {args.seed}" + "".join(
+        f" --set {override}" for override in args.set
+    )
     text = render(rows, command)
     print(text)
     if not args.profile:  # a profiled run is slower: its figures are not the results

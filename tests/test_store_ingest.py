@@ -193,10 +193,9 @@ def test_tracking_resumed_after_every_commit_matches_the_in_memory_corpus_run(
     the uninterrupted one, ids and all.  The feature log is folded into its table whenever it
     outgrows it, so the runs resume from features in both.
 
-    The stories are the in-memory corpus run's.  Their ids are compared with an uninterrupted
-    ingest with the same commits: a tracker that consolidates (``merge_threshold`` < 1) does so
-    once per commit (the in-memory run once, at the end), and a merge keeps the id of the story
-    that is bigger when it happens, which depends on where the commits fell."""
+    The stories are the in-memory corpus run's; their ids may not be: the default tracker
+    consolidates once per commit (the in-memory run once, at the end), and a merge keeps the id
+    of the story that is bigger when it happens, which depends on where the commits fell."""
     monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "TRACK_BATCHES", 1)
     monkeypatch.setattr(importlib.import_module("newsfuse.store.store"), "FEATURE_LOG_MIN", 0)
 

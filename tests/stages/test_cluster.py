@@ -71,8 +71,8 @@ def _unrelated() -> Article:
 
 
 ONE_PASS = ClusterSettings(link_threshold=0.45, merge_threshold=1.0, merge_linkage="cosine")
-"""The tracker without consolidation (the defaults, written out: the tests about the join decision
-itself hold whatever the defaults become)."""
+"""The tracker without consolidation (the defaults before the graph merge model, written out: the
+tests about the join decision itself hold whatever the defaults become)."""
 
 
 LEARNED_MERGE = ClusterSettings(link_threshold=0.8, merge_threshold=0.3, merge_linkage="learned")
@@ -85,7 +85,7 @@ GRAPH_LEARNED_MERGE = ClusterSettings(
     link_threshold=1.0, merge_threshold=0.15, merge_linkage="graph_learned"
 )
 """Consolidation on the graph merge model alone: nothing joined on arrival, every story made by
-merges (the benchmark's choice, 0.9 / 0.1, joins the sure ones on arrival first)."""
+merges (the default joins at 0.9 on arrival first)."""
 
 
 def _partition(stories: dict[str, list[str]]) -> set[frozenset[str]]:
@@ -141,17 +141,17 @@ def test_an_unrelated_article_starts_its_own_story(harbour: list[Article]) -> No
 
 
 def test_same_topic_sixty_days_later_starts_a_new_story(harbour: list[Article]) -> None:
-    """On arrival (one pass, the default) and after consolidation (nothing joined on arrival:
-    every story made by the graph merge model), a report of the harbour strike sixty days later
-    starts a story of its own, and the same report undated joins the strike: only the time window
-    kept it apart."""
+    """On arrival (one pass), after consolidation (nothing joined on arrival: every story made
+    by the graph merge model) and with the default (a strict join, then the merge model), a
+    report of the harbour strike sixty days later starts a story of its own, and the same report
+    undated joins the strike: only the time window kept it apart."""
     dated = [a for a in harbour if a.published_at]
     assert dated, "the example story should carry publication dates"
     later = dataclasses.replace(
         dated[0], id=dated[0].id + "-later", published_at="2026-05-12T12:00:00+00:00"
     )
     undated = dataclasses.replace(dated[0], id=dated[0].id + "-undated", published_at=None)
-    for settings in (ONE_PASS, GRAPH_LEARNED_MERGE):
+    for settings in (ONE_PASS, GRAPH_LEARNED_MERGE, ClusterSettings()):
         for extra, joins in ((later, False), (undated, True)):
             tracker = StoryTracker(settings)
             for article in [*harbour, extra]:
@@ -237,8 +237,8 @@ def _consolidates_into_the_true_stories(
 
 @pytest.mark.parametrize(
     "settings",
-    [LEARNED_MERGE, GRAPH_MERGE, GRAPH_LEARNED_MERGE],
-    ids=["learned", "graph", "graph_learned"],
+    [LEARNED_MERGE, GRAPH_MERGE, GRAPH_LEARNED_MERGE, ClusterSettings()],
+    ids=["learned", "graph", "graph_learned", "default"],
 )
 def test_consolidation_keeps_a_week_later_copy_apart(
     harbour: list[Article], settings: ClusterSettings
@@ -456,10 +456,9 @@ def test_dense_stream_does_not_snowball_into_topic_stories(
 ) -> None:
     """A day's crawl with dozens of stories per topic: the core-entity guard keeps them apart.
 
-    The guard is a join decision, so this pins the one pass.  With consolidation by the graph
-    merge model (opt-in, at the 0.9 / 0.1 ``benchmarks/clustering.py`` chose; the guard does not
-    gate merges) the same stream's BCubed precision is 0.832 (F1 0.909; the one pass 0.907 /
-    0.951): merges of small same-topic stories, below
+    The guard is a join decision, so this pins the one pass.  With the default consolidation
+    (the graph merge model, which the guard does not gate; measured before the neighbour cap) the
+    same stream's BCubed precision was 0.832 (F1 0.909; the one pass 0.907 / 0.951): merges of small same-topic stories, below
     ``core_min_articles``, are what it loses; applying the guard to merges too raised it only to
     0.852."""
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -747,3 +746,103 @@ def test_reports_of_two_events_of_one_topic_stay_apart_and_each_event_merges(
     stories = whole.stories()
     assert all(len({event[a] for a in ids}) == 1 for ids in stories.values())
     assert len(stories) < len(event) / 2
+
+
+def _counting_scorings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Record every graph merge model scoring (the cost of consolidation) as its story pair."""
+    scored: list[tuple[str, str]] = []
+    score = StoryTracker._graph_model_linkage
+
+    def counted(self: StoryTracker, story: Any, other: Any) -> float:
+        scored.append((story.id, other.id))
+        return score(self, story, other)
+
+    monkeypatch.setattr(StoryTracker, "_graph_model_linkage", counted)
+    return scored
+
+
+def _consolidated(articles: Sequence[Article], settings: ClusterSettings) -> StoryTracker:
+    tracker = StoryTracker(settings)
+    for article in articles:
+        tracker.add(article)
+    tracker.consolidate()
+    return tracker
+
+
+UNCAPPED = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_neighbours=0)
+"""The graph merge model scoring every arrival-graph neighbour (as before the cap)."""
+
+
+def test_the_pair_score_cache_changes_no_story_and_scores_each_pair_once(
+    ecb_topic: dict[str, list[Article]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ECB+ topic 8 fed in one batch, nothing joined on arrival, every neighbour scored: with the
+    consolidation's pair cache the stories and every merge (pair and score) are exactly those
+    without it, and a pair of two changed stories is scored once where it was scored from both
+    sides."""
+    articles = sorted((a for each in ecb_topic.values() for a in each), key=lambda a: a.id)
+    scored = _counting_scorings(monkeypatch)
+    merge = StoryTracker._merge
+    first_merge: list[int] = []  # scorings before the first merge: every story unchanged
+
+    def noted(self: StoryTracker, *args: Any) -> Any:
+        first_merge.append(len(scored))
+        return merge(self, *args)
+
+    monkeypatch.setattr(StoryTracker, "_merge", noted)
+    cached = _consolidated(articles, UNCAPPED)
+    with_cache = list(scored)
+    before = [tuple(sorted(pair)) for pair in with_cache[: first_merge[0]]]
+    assert len(before) == len(set(before)) > 0
+    scored.clear()
+    push = StoryTracker._push_pairs
+
+    def uncached(self: StoryTracker, *args: Any, scores: Any = None) -> None:
+        push(self, *args[:4])
+
+    monkeypatch.setattr(StoryTracker, "_push_pairs", uncached)
+    plain = _consolidated(articles, UNCAPPED)
+    assert plain.take_merges() == cached.take_merges() != []
+    assert plain.stories() == cached.stories()
+    assert len(with_cache) < len(scored)
+
+
+def test_the_neighbour_cap_bounds_the_scorings_to_the_heaviest_links(
+    ecb_topic: dict[str, list[Article]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Consolidation scores a story against at most ``merge_neighbours`` of its arrival-graph
+    neighbours, the heaviest linked both ways: on ECB+ topic 8 (nothing joined on arrival, so
+    each report is a story linked to many) some story has more neighbours than the cap, no
+    story is scored against more, and the whole consolidation costs at most the cap per changed
+    story and per merge, where without the cap it costs more."""
+    articles = sorted((a for each in ecb_topic.values() for a in each), key=lambda a: a.id)
+    cap = 3
+    capped_settings = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_neighbours=cap)
+    neighbours = StoryTracker._graph_neighbours
+    seen: list[tuple[int, int]] = []  # (all linked, scored) per story pushed
+
+    def watched(self: StoryTracker, story: Any) -> list[str]:
+        found = neighbours(self, story)
+        linked = set(story.graph) | self._graph_in.get(story.id, set())
+        alive = [s for s in linked if s in self._stories and s != story.id]
+        if len(alive) > cap:
+
+            def weight(other: str) -> float:
+                return story.graph.get(other, 0.0) + self._stories[other].graph.get(story.id, 0.0)
+
+            lightest_kept = min(weight(o) for o in found)
+            assert all(weight(o) <= lightest_kept for o in alive if o not in found)
+        seen.append((len(alive), len(found)))
+        return found
+
+    monkeypatch.setattr(StoryTracker, "_graph_neighbours", watched)
+    scored = _counting_scorings(monkeypatch)
+    capped = _consolidated(articles, capped_settings)
+    merges = len(capped.take_merges())
+    assert max(linked for linked, _ in seen) > cap
+    assert max(kept for _, kept in seen) == cap
+    assert len(scored) <= cap * (len(articles) + merges)
+    capped_scorings = len(scored)
+    scored.clear()
+    _consolidated(articles, UNCAPPED)
+    assert len(scored) > capped_scorings

@@ -107,29 +107,59 @@ def test_a_store_built_before_a_cluster_setting_existed_keeps_its_behaviour(
             ingest(later[1:], store, merging)
 
 
-def test_a_store_built_with_other_cluster_settings_refuses_the_defaults_in_one_line(
-    store_url: str, examples_dir: Path
+@pytest.mark.parametrize("merged_on_the_graph", [True, False])
+def test_a_store_built_before_the_neighbour_cap_keeps_scoring_every_neighbour(
+    store_url: str, examples_dir: Path, merged_on_the_graph: bool
 ) -> None:
-    """A store built with the graph merge model (opt-in) is not switched silently, mid-corpus, to
-    another way of making stories: ingesting into it with the defaults (the one pass) is refused
-    with one line that names every cluster setting that differs and the store's value; given its
-    own settings it goes on."""
+    """A store whose graph merge model scored every arrival-graph neighbour (its settings lack
+    ``merge_neighbours``) reads the cap as 0, what it ran with: a capped tracker is refused with a
+    line naming it, the uncapped one goes on.  A one-pass store without the setting never read it
+    and goes on with the defaults' cap."""
     first, later = [str(examples_dir / n) for n in FIRST], [str(examples_dir / n) for n in LATER]
     graph = ClusterSettings(link_threshold=0.9, merge_threshold=0.1, merge_linkage="graph_learned")
-    built = dataclasses.replace(Settings(), cluster=graph)
+    one_pass = ClusterSettings(link_threshold=0.45, merge_threshold=1.0, merge_linkage="cosine")
+    built = dataclasses.replace(Settings(), cluster=graph if merged_on_the_graph else one_pass)
     with Store.open(store_url) as store:
         ingest(first, store, built)
+        header = store.tracker_state("cluster")
+        assert header is not None
+        del header["settings"]["merge_neighbours"]
+        store.put_tracker_state("cluster", header)
+        if not merged_on_the_graph:
+            assert ingest(later[:1], store, built).tracked == 1
+            return
+        with pytest.raises(ConfigError, match=r"cluster\.merge_neighbours = 4 \(the store has 0\)"):
+            ingest(later[:1], store, built)
+        uncapped = dataclasses.replace(
+            Settings(), cluster=dataclasses.replace(graph, merge_neighbours=0)
+        )
+        assert ingest(later[:1], store, uncapped).tracked == 1
+
+
+def test_a_store_built_with_the_one_pass_refuses_todays_defaults_in_one_line(
+    store_url: str, examples_dir: Path
+) -> None:
+    """The default tracker changed (the one pass at 0.45 became the graph merge model): a store
+    built with the one pass is not switched silently, mid-corpus, to another way of making
+    stories.  Ingesting into it with today's defaults is refused with one line that names every
+    cluster setting that differs and the store's value; given its own settings it goes on."""
+    first, later = [str(examples_dir / n) for n in FIRST], [str(examples_dir / n) for n in LATER]
+    one_pass = ClusterSettings(link_threshold=0.45, merge_threshold=1.0, merge_linkage="cosine")
+    old = dataclasses.replace(Settings(), cluster=one_pass)
+    with Store.open(store_url) as store:
+        ingest(first, store, old)
         with pytest.raises(ConfigError) as refused:
             ingest(later[:1], store, Settings())
         message = str(refused.value)
         assert "\n" not in message
         for changed in (
-            "cluster.link_threshold = 0.45 (the store has 0.9)",
-            "cluster.merge_threshold = 1.0 (the store has 0.1)",
-            "cluster.merge_linkage = 'cosine' (the store has 'graph_learned')",
+            "cluster.link_threshold = 0.9 (the store has 0.45)",
+            "cluster.merge_threshold = 0.1 (the store has 1.0)",
+            "cluster.merge_linkage = 'graph_learned' (the store has 'cosine')",
         ):
             assert changed in message
-        assert ingest(later[:1], store, built).tracked == 1
+        assert "merge_neighbours" not in message
+        assert ingest(later[:1], store, old).tracked == 1
 
 
 def _dated_chunks(folder: Path, examples_dir: Path) -> list[Path]:

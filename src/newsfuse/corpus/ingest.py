@@ -72,9 +72,22 @@ _CLUSTER = "cluster"  # tracker_states: StoryTracker.state()
 _CLUSTER_SEQ = (
     "cluster.seq"  # tracker_states: how many articles that state has seen (cheap to read)
 )
-_LEGACY_CLUSTER: Mapping[str, Any] = {"merge_threshold": 1.0, "merge_linkage": "cosine"}
+_LEGACY_CLUSTER: Mapping[str, Any] = {
+    "merge_threshold": 1.0,
+    "merge_linkage": "cosine",
+    "merge_neighbours": 0,
+}
 """What a store built before a cluster setting existed ran with: no merges (and, had it merged,
-the member cosine).  Not the current defaults: those changed since (the graph merge model)."""
+the member cosine, every arrival-graph neighbour scored).  Not the current defaults: those
+changed since (the graph merge model, the neighbour cap)."""
+
+
+def _graph_merging(cluster: Mapping[str, Any]) -> bool:
+    """Whether stored cluster settings consolidate on the arrival graph (read ``merge_neighbours``)."""
+    settings = ClusterSettings(**cluster)
+    return settings.merging and settings.arrival_graph
+
+
 _DEDUPE = "dedupe"  # tracker_states: the DedupeSettings the stored signatures were made with
 
 
@@ -255,6 +268,10 @@ class _Run:
                 **_LEGACY_CLUSTER,
                 **state["settings"],
             }
+            if "merge_neighbours" not in state["settings"] and not _graph_merging(stored_cluster):
+                # the cap was never read by a store that did not consolidate on the arrival
+                # graph: whatever value it is given now, the store's stories are the same
+                stored_cluster["merge_neighbours"] = self.settings.cluster.merge_neighbours
             _same_settings(
                 self.store, "cluster", stored_cluster, dataclasses.asdict(self.settings.cluster)
             )

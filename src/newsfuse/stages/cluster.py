@@ -55,8 +55,8 @@ its link features for the ``rescore`` candidates closest by centroid cosine only
 Cost, all told: one ``add`` reads at most ``max_postings_read`` postings, scores at most
 ``max_candidates`` stories by centroid and computes link features for ``rescore`` of them against
 at most ``members`` kept articles each, so it does not grow with the corpus, and a new article never
-re-clusters anything.  :meth:`StoryTracker.consolidate` (``merge_threshold``; off by default, see
-:class:`ClusterSettings`) is the batch step a store runs once per commit (and :func:`cluster` once
+re-clusters anything.  :meth:`StoryTracker.consolidate` (``merge_threshold``; by default the
+graph merge model, see :class:`ClusterSettings`) is the batch step a store runs once per commit (and :func:`cluster` once
 per batch): it joins, closest pair first, the stories whose linkage (``merge_linkage``: mean
 member cosine, or the learned merge model of :mod:`newsfuse.stages.cluster_merging`) reaches
 ``merge_threshold``.  With the learned linkage, for
@@ -74,10 +74,13 @@ kept in the story's state and its store row; a merge moves them).  ``consolidate
 closest pair first, the stories whose average linkage over that graph (summed link weight over
 the number of article pairs, unlinked pairs counting 0) reaches ``merge_threshold``: the batch
 average linkage of ``benchmarks/link_batch.py`` (the ceiling of the same features), restricted to
-the pairs the one pass scored.  Cost: each changed story, and each merge, pushes one heap entry
-per graph neighbour (at most ``_GRAPH_NEIGHBOURS`` linked out, plus the stories linking in), so
-consolidation is O(E log E) in the E graph links of the stories the commit touched, never all
-pairs; the graph adds at most ``_GRAPH_EDGES`` numbers per article to the state.
+the pairs the one pass scored.  Cost: each changed story, and each merge, is scored against at
+most ``merge_neighbours`` graph neighbours (the heaviest linked, either way: a story links out to
+at most ``_GRAPH_NEIGHBOURS``, but any number may link into it), a pair of two changed stories
+once, so one consolidation is O((D + M) · K) merge scorings (each ``members``² member cosines)
+and heap entries for D changed stories, M merges and the cap K, plus one pass over each scored
+story's neighbours to rank them; never all pairs.  The graph adds at most ``_GRAPH_EDGES``
+numbers per article to the state.
 
 Everything the tracker holds is plain dicts, lists and numbers: :meth:`StoryTracker.state`
 and :meth:`StoryTracker.from_state` round-trip through JSON.
@@ -376,9 +379,14 @@ class StoryTracker:
 
         The offline step of the tracker (a batch clustering's average linkage, on the stories the
         new articles touched): call it after a batch of :meth:`add` (``cluster()`` and the store's
-        ingest call it once per commit).  Cost per changed story, and again per merge: one
-        candidate search, ``members`` × ``max_candidates`` link features and ``max_candidates`` ×
-        ``members``² member cosines; never the whole corpus.  A story's id, once given by :meth:`add`, may be merged away here.
+        ingest call it once per commit).  Cost per changed story, and again per merge: with the
+        graph linkages, at most ``merge_neighbours`` merge scorings (``members``² member cosines
+        each; a pair of two stories neither of which changed since it was scored in this call is
+        not scored again), so O((D + M) · ``merge_neighbours``) scorings for D changed stories and
+        M merges, whatever a story's in-degree; with the others, one candidate search,
+        ``members`` × ``max_candidates`` link features and ``max_candidates`` × ``members``²
+        member cosines.  Never the whole corpus.  A story's id, once given by :meth:`add`, may be
+        merged away here.
         """
         dirty, self._dirty = sorted(self._dirty), set()
         if not self.settings.merging:
@@ -386,9 +394,10 @@ class StoryTracker:
         heap: list[tuple[float, str, str, int, int]] = []
         version: dict[str, int] = {}
         directed: dict[str, dict[str, float]] = {}  # this call's member → story link means
+        scores: dict[tuple[str, str, int, int], float] = {}  # this call's graph pair scores
         for story_id in dirty:
             if story_id in self._stories:
-                self._push_pairs(story_id, heap, version, directed)
+                self._push_pairs(story_id, heap, version, directed, scores)
         merges: list[StoryMerge] = []
         while heap:
             negative, left, right, left_version, right_version = heapq.heappop(heap)
@@ -404,7 +413,7 @@ class StoryTracker:
             version[into.id] = version.get(into.id, 0) + 1
             directed.pop(into.id, None)
             directed.pop(absorbed.id, None)
-            self._push_pairs(into.id, heap, version, directed)
+            self._push_pairs(into.id, heap, version, directed, scores)
         self._dirty.clear()
         return merges
 
@@ -414,16 +423,32 @@ class StoryTracker:
         heap: list[tuple[float, str, str, int, int]],
         version: Mapping[str, int],
         directed: dict[str, dict[str, float]],
+        scores: dict[tuple[str, str, int, int], float] | None = None,
     ) -> None:
-        """Push onto ``heap`` the story's candidate stories (found like an article's, from its own
-        most distinctive features) whose linkage with it reaches ``merge_threshold``."""
+        """Push onto ``heap`` the story's candidate stories (its strongest arrival-graph
+        neighbours with a graph linkage, else found like an article's, from its own most
+        distinctive features) whose linkage with it reaches ``merge_threshold``.
+
+        ``scores`` (graph linkages only) keeps this :meth:`consolidate` call's pair scores by
+        ``(left, right, left version, right version)``: a pair neither side of which changed
+        since it was scored is not scored again (two changed stories linked to each other are
+        otherwise scored once from each side; with one consolidation per batch, as
+        :func:`cluster` runs, that is every pair).  Exact, not an approximation: within one call
+        the document frequencies, so the IDF every score reads, do not change, and a story's
+        version changes whenever it takes another story.  Not across calls: every new article
+        changes the IDF, so a score from an earlier commit is not the score now."""
         story = self._stories[story_id]
         linkage = self.settings.merge_linkage
         graph = self.settings.arrival_graph
         found = self._graph_neighbours(story) if graph else self._story_candidates(story)
         for other_id in found:
             other = self._stories[other_id]
-            if linkage == "graph":
+            left, right = sorted((story_id, other_id))
+            key = (left, right, version.get(left, 0), version.get(right, 0))
+            cached = scores.get(key) if scores is not None and graph else None
+            if cached is not None:
+                similarity = cached
+            elif linkage == "graph":
                 similarity = self._graph_linkage(story, other)
             elif linkage == "graph_learned":
                 similarity = self._graph_model_linkage(story, other)
@@ -431,17 +456,33 @@ class StoryTracker:
                 similarity = self._linkage(story, other)
             else:
                 similarity = self._link_linkage(story, other, directed)
+            if scores is not None and graph:
+                scores[key] = similarity
             if similarity >= self.settings.merge_threshold:
-                left, right = sorted((story_id, other_id))
-                heapq.heappush(
-                    heap, (-similarity, left, right, version.get(left, 0), version.get(right, 0))
-                )
+                heapq.heappush(heap, (-similarity, *key))
 
     def _graph_neighbours(self, story: _Story) -> list[str]:
-        """The stories linked with ``story`` by arrival links either way, sorted (live or not:
-        :meth:`_graph_linkage` applies the window)."""
+        """The stories linked with ``story`` by arrival links either way (live or not:
+        :meth:`_graph_linkage` applies the window): the ``merge_neighbours`` with the heaviest
+        summed link weight between the two, both ways (ties by id; 0: all of them), sorted.
+
+        Why a cap: a story keeps at most ``_GRAPH_NEIGHBOURS`` links out, but any number of
+        stories may link into it (a big, long-running story: up to 152 on the synthetic corpus),
+        and every consolidation that touches it rescored all of them.  The weakest links are
+        those an average linkage is least likely to merge on.  Cost: one pass over the story's
+        neighbours to rank them, and at most ``merge_neighbours`` scorings."""
         linked = set(story.graph) | self._graph_in.get(story.id, set())
-        return sorted(s for s in linked if s in self._stories and s != story.id)
+        alive = [s for s in linked if s in self._stories and s != story.id]
+        cap = self.settings.merge_neighbours
+        if cap and len(alive) > cap:
+            graph = story.graph
+            stories = self._stories
+
+            def weight(other: str) -> tuple[float, str]:
+                return (-(graph.get(other, 0.0) + stories[other].graph.get(story.id, 0.0)), other)
+
+            alive = heapq.nsmallest(cap, alive, key=weight)
+        return sorted(alive)
 
     def _graph_linkage(self, story: _Story, other: _Story) -> float:
         """Average linkage of two stories over the arrival-link graph (``merge_linkage =
