@@ -44,7 +44,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import astuple, dataclass
 from hashlib import sha1
 from pathlib import Path
@@ -59,7 +59,7 @@ from newsfuse.pipeline import prepare_articles
 from newsfuse.stages.align.embeddings import Encoded, SentenceEncoder, model_path
 from newsfuse.stages.align.facts import MIN_CLAIM_WORDS, align_facts
 from newsfuse.stages.align.pair_encoder import ADAPTER_PATH, PairEncoder
-from newsfuse.stages.align.pairs import StatementMatcher
+from newsfuse.stages.align.pairs import StatementContext, StatementMatcher
 from newsfuse.stages.align.same_fact import (
     CONTAINMENT,
     CONTAINMENT_EMBEDDING,
@@ -314,6 +314,26 @@ def load_roundup_stories(part: str, labels_file: Path = ROUNDUP_LABELS) -> list[
                 mine.append(Label(ends[0], ends[1], bool(x["same"])))
         found.append(Story(articles, mine, keys))
     return found
+
+
+def labelled_rows(
+    part: str,
+    encoder: SentenceEncoder | None,
+    features: Callable[[StatementContext, list[tuple[str, str]]], Floats],
+) -> tuple[Floats, Floats, Floats]:
+    """``features`` rows, labels and the containment decision's scores of one roundup part's
+    labelled pairs; rarity over each story's labelled passages, as a run computes it over a
+    story's units (what the fit scripts train on)."""
+    rows: list[Floats] = []
+    labels: list[float] = []
+    containment: list[float] = []
+    for story in load_roundup_stories(part):
+        pairs, same = story.labelled_texts()
+        labels.extend(same)
+        context = StatementContext(sorted({t for pair in pairs for t in pair}), encoder=encoder)
+        rows.append(features(context, pairs))
+        containment.extend(CONTAINMENT.scores(context, pairs).tolist())
+    return np.vstack(rows), np.array(labels), np.array(containment)
 
 
 def prepare_annotated(articles: Sequence[Article]) -> list[Article]:

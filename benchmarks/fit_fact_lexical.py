@@ -46,7 +46,6 @@ from fact_models import training_sources
 from newsfuse.config import DEFAULT_THRESHOLD
 from newsfuse.stages.align.embeddings import SentenceEncoder
 from newsfuse.stages.align.pairs import FEATURES, LEXICAL_FEATURES, StatementContext
-from newsfuse.stages.align.same_fact import CONTAINMENT
 
 FIT_PARTS = ("fit", "fit2", "fit3", "fit4", "fit5")
 VALIDATION_PARTS = ("validation", "validation2")
@@ -58,18 +57,14 @@ Floats = npt.NDArray[np.float64]
 def part_rows(
     part: str, names: Sequence[str], encoder: SentenceEncoder | None
 ) -> tuple[Floats, Floats, Floats]:
-    """Lexical feature rows, labels and containment scores of one part's labelled pairs."""
-    rows: list[Floats] = []
-    labels: list[float] = []
-    containment: list[float] = []
-    for story in facts.load_roundup_stories(part):
-        pairs, same = story.labelled_texts()
-        labels.extend(same)
-        context = StatementContext(sorted({t for pair in pairs for t in pair}), encoder=encoder)
+    """Feature rows (``names``), labels and containment scores of one part's labelled pairs."""
+    columns = [FEATURES.index(n) for n in names]
+
+    def named(context: StatementContext, pairs: list[tuple[str, str]]) -> Floats:
         found = [context.features(a, b).vector() for a, b in pairs]
-        rows.append(np.array(found, dtype=np.float64)[:, [FEATURES.index(n) for n in names]])
-        containment.extend(CONTAINMENT.scores(context, pairs).tolist())
-    return np.vstack(rows), np.array(labels), np.array(containment)
+        return np.array(found, dtype=np.float64)[:, columns]
+
+    return facts.labelled_rows(part, encoder, named)
 
 
 def _logit(p: float) -> float:

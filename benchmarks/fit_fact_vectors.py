@@ -50,8 +50,7 @@ from sklearn.metrics import roc_auc_score
 import facts
 from newsfuse.config import DEFAULT_THRESHOLD
 from newsfuse.stages.align.embeddings import SentenceEncoder
-from newsfuse.stages.align.pairs import StatementContext
-from newsfuse.stages.align.same_fact import CONTAINMENT, VECTORS_PATH, vector_features
+from newsfuse.stages.align.same_fact import VECTORS_PATH, vector_features
 
 FIT_PARTS = ("fit", "fit2", "fit3", "fit4", "fit5")
 VALIDATION_PARTS = ("validation", "validation2")
@@ -62,16 +61,7 @@ Floats = npt.NDArray[np.float64]
 
 def part_rows(part: str, encoder: SentenceEncoder) -> tuple[Floats, Floats, Floats]:
     """Feature rows, labels and the containment decision's scores of one part's labelled pairs."""
-    rows: list[Floats] = []
-    labels: list[float] = []
-    containment: list[float] = []
-    for story in facts.load_roundup_stories(part):
-        pairs, same = story.labelled_texts()
-        labels.extend(same)
-        context = StatementContext(sorted({t for pair in pairs for t in pair}), encoder=encoder)
-        rows.append(vector_features(context, pairs))
-        containment.extend(CONTAINMENT.scores(context, pairs).tolist())
-    return np.vstack(rows), np.array(labels), np.array(containment)
+    return facts.labelled_rows(part, encoder, vector_features)
 
 
 def _logit(p: float) -> float:

@@ -49,6 +49,18 @@ __all__ = [
 ]
 
 DECISION_PATH = Path(__file__).with_name("cue_decision.json.gz")
+_CHILD_FLAGS = {
+    "neg": "has_neg",
+    "agent": "has_agent",
+    "xcomp": "has_xcomp",
+    "dobj": "has_dobj",
+    "dative": "has_dative",
+    "advcl": "has_advcl",
+    "det": "has_det",
+    "poss": "has_poss",
+    **dict.fromkeys(("acl", "relcl", "csubj", "parataxis"), "has_clause_child"),
+}
+"""A child's dependency label and the flag it sets on its head (the labels with no more to say)."""
 
 _POS = ("VERB", "NOUN", "ADP", "PUNCT", "ADJ", "AUX", "PROPN")
 _DEPS = (
@@ -229,32 +241,16 @@ def candidate_features(
                     put("has_auxpass")
                 if child.lower_ in _MODALS:
                     put("has_modal")
-            elif kid == "neg":
-                put("has_neg")
             elif kid in {"nsubj", "nsubjpass"} and subject is None:
                 subject = child
-            elif kid == "agent":
-                put("has_agent")
             elif kid == "ccomp":
                 put("has_ccomp")
                 if any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children):
                     put("ccomp_that")
-            elif kid == "xcomp":
-                put("has_xcomp")
-            elif kid == "dobj":
-                put("has_dobj")
-            elif kid == "dative":
-                put("has_dative")
             elif kid == "prep":
                 put("prep_to" if child.lower_ == "to" else "prep_other")
-            elif kid == "advcl":
-                put("has_advcl")
-            elif kid == "det":
-                put("has_det")
-            elif kid == "poss":
-                put("has_poss")
-            elif kid in {"acl", "relcl", "csubj", "parataxis"}:
-                put("has_clause_child")
+            elif kid in _CHILD_FLAGS:
+                put(_CHILD_FLAGS[kid])
         if subject is not None:
             put("has_subject")
             label = subject.ent_type_
