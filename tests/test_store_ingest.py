@@ -266,3 +266,24 @@ def test_ingest_progress_gives_a_total_for_every_stage_that_knows_one(tmp_path: 
     for stage in ("clean", "extract", "track"):
         assert {total for _, total in seen[stage]} == {8}, stage
         assert seen[stage][-1] == (8, 8), stage
+
+
+def test_a_later_cut_copy_of_the_wire_story_joins_its_family(tmp_path: Path) -> None:
+    """A paper's re-run of the example's wire copy cut to its first half, ingested a day later,
+    joins the wire copy's stored family (one source), where the Jaccard test alone would not."""
+    wire = EXAMPLE / "02_calderra-press-agency.txt"
+    lines = [line for line in wire.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cut = tmp_path / "later" / "09_local-daily.txt"
+    cut.parent.mkdir()
+    cut.write_text("\n\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
+    with Store.open(tmp_path / "store.db") as store:
+        ingest([str(EXAMPLE)], store, Settings(), batch_size=3)
+        family = next(
+            a.dup_group for a in store.get_articles(store.article_ids()) if "02_" in a.origin
+        )
+        summary = ingest([str(cut)], store, Settings())
+        assert summary.in_families == 1
+        (added,) = [
+            a for a in store.get_articles(store.article_ids()) if a.origin.endswith(cut.name)
+        ]
+        assert added.dup_group == family

@@ -244,3 +244,58 @@ def test_components_match_a_union_find_on_long_chains_and_stars() -> None:
     found = _components(n, left, right)
     assert found.tolist() == [expected.find(i) for i in range(n)]
     assert _components(3, left[:0], right[:0]).tolist() == [0, 1, 2]
+
+
+def _cut(article: Article, share: float, name: str) -> Article:
+    """A paper's re-run of ``article`` cut to its first ``share`` of paragraphs, new dateline."""
+    paragraphs = [p for p in article.text.splitlines() if p.strip()]
+    keep = paragraphs[: max(1, round(len(paragraphs) * share))]
+    return _article("PORT CALDERRA (Local Daily) - " + "\n\n".join(keep), name)
+
+
+def test_a_wire_copy_cut_to_its_first_third_is_one_source_with_it(
+    example: dict[str, Article],
+) -> None:
+    """A third of the wire copy shares about a third of its shingles (below the Jaccard test):
+    the containment test joins it, and no other outlet's report joins the family with it."""
+    wire = example[WIRE]
+    cut = _cut(wire, 1 / 3, "cut")
+    settings = DedupeSettings()
+    wire_sig, cut_sig = signatures(wire.id, wire.text), signatures(cut.id, cut.text)
+    assert estimate_jaccard(wire_sig, cut_sig) < settings.threshold
+    articles = [*example.values(), cut]
+    families = {a.origin: a.dup_group for a in assign_families(articles, settings)}
+    assert families["cut"] == families[wire.origin] == families[example[RERUN].origin]
+    for name, article in example.items():
+        if name not in (WIRE, RERUN):
+            assert families[article.origin] == article.id, name
+    jaccard_only = dataclasses.replace(settings, containment=None)
+    before = {a.origin: a.dup_group for a in assign_families(articles, jaccard_only)}
+    assert before["cut"] == cut.id  # the rule, not the candidates, does the joining
+
+
+def test_a_short_report_sharing_a_quote_is_not_a_copy(seeds: dict[str, Article]) -> None:
+    """An outlet's short item that repeats one long quotation of another report shares those
+    shingles but not most of its own: it stays an independent source."""
+    long_report = max(seeds.values(), key=lambda a: len(a.text))
+    sentences = long_report.text.split(". ")
+    quoted = ". ".join(sentences[2:5])
+    short = _article(
+        "Officials met again on Tuesday, according to people briefed on the talks, and a"
+        " statement is expected later in the week. Neither side commented on the reports. "
+        + quoted
+        + ". Analysts in the region said the outcome remained uncertain and that both delegations"
+        " faced pressure at home to show progress before the next round, which has not been"
+        " scheduled. Markets were little moved by the news.",
+        "short",
+    )
+    families = group(signatures(a.id, a.text) for a in [long_report, short])
+    assert families[short.id] == short.id
+
+
+def test_signatures_count_their_distinct_shingles(example: dict[str, Article]) -> None:
+    wire = example[WIRE]
+    words = normalise(wire.text).split()
+    distinct = {tuple(words[i : i + 5]) for i in range(len(words) - 4)}
+    assert signatures(wire.id, wire.text).shingles == len(distinct)
+    assert signatures("empty", "").shingles == 0

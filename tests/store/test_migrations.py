@@ -33,7 +33,7 @@ def test_empty_database_is_migrated_to_head(store_url: str) -> None:
     with Store.open(store_url, upgrade=False) as store:
         assert store.revision() is None
         store.upgrade()
-        assert store.revision() == head_revision() == "0006"
+        assert store.revision() == head_revision() == "0007"
         store.upgrade()  # at head: nothing to do
     engine = _engine(store_url)
     try:
@@ -96,8 +96,42 @@ def test_a_store_at_0001_with_data_is_upgraded_to_head(
     with Store.open(store_url) as store:
         assert store.revision() == head_revision()
         assert store.get_article(example_articles[0].id) == example_articles[0]
-        store.put_signatures({example_articles[0].id: (b"\x00" * 512, [1, 2])})
+        store.put_signatures({example_articles[0].id: (b"\x00" * 512, [1, 2], 40)})
         assert store.band_key_matches([2, 3]) == {2: [example_articles[0].id]}
+
+
+def test_signatures_stored_before_0007_have_no_shingle_count_and_new_ones_keep_theirs(
+    store_url: str, example_raws: list[RawDocument], example_articles: list[Article]
+) -> None:
+    """A store at 0006 keeps its signatures through the upgrade; they read with count 0 (matched
+    by the Jaccard alone), and signatures stored afterwards keep their count."""
+    engine = _engine(store_url)
+    try:
+        with engine.begin() as connection:
+            upgrade(connection, "0006")
+    finally:
+        engine.dispose()
+    old_id, new_id = example_articles[0].id, example_articles[1].id
+    with Store.open(store_url, upgrade=False) as old:
+        with old.batch():
+            for raw, article in zip(example_raws[:2], example_articles[:2], strict=True):
+                old.add_raw(raw)
+                old.put_article(article)
+        engine = _engine(store_url)
+        try:
+            with engine.begin() as connection:
+                connection.execute(
+                    text("INSERT INTO article_signatures (article_id, minhash) VALUES (:i, :m)"),
+                    {"i": old_id, "m": b"\x00" * 512},
+                )
+        finally:
+            engine.dispose()
+    with Store.open(store_url) as store:
+        assert store.revision() == head_revision()
+        store.put_signatures({new_id: (b"\x01" * 512, [7], 321)})
+        found = store.signatures_of([old_id, new_id])
+    assert found[old_id] == (b"\x00" * 512, old_id, 0)
+    assert found[new_id] == (b"\x01" * 512, new_id, 321)
 
 
 def test_a_store_at_0002_with_a_whole_tracker_state_is_split_into_rows(

@@ -8,13 +8,17 @@ signature and its LSH band keys (folded to 64-bit integers, indexed), and a new 
 1. computes its articles' signatures and band keys;
 2. takes as candidates the stored articles sharing a key (one index lookup per key) and the batch's
    own articles sharing a key;
-3. keeps a candidate pair when the estimated Jaccard reaches ``DedupeSettings.threshold`` — the same
+3. keeps a candidate pair that :func:`~newsfuse.stages.dedupe.joined` joins (the estimated Jaccard
+   reaches ``DedupeSettings.threshold``, or the shorter text lies within the longer) — the same
    test as ``group`` — and joins the new article to the candidate's family;
 4. names each resulting family by its smallest article id (as ``group`` does) and renames stored
    families that were joined or bridged.
 
 Every pair is tested once, when the later of its two articles arrives, so the families after any
-sequence of batches are the connected components ``group`` finds over all the articles at once.
+sequence of batches are the connected components ``group`` finds over all the articles at once,
+except that ``group`` compares every pair of a small set where only banded candidates are compared
+here: a copy cut to a third of its source shares a band with it only about a third of the time.
+Articles stored before shingle counts were kept (count 0) are matched by the Jaccard alone.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsfuse.models import Article
-from newsfuse.stages.dedupe import DedupeSettings, Signature, band_keys, signatures
+from newsfuse.stages.dedupe import DedupeSettings, Signature, band_keys, same_family, signatures
 from newsfuse.stages.grouping import UnionFind
 from newsfuse.store import Store
 
@@ -43,8 +47,9 @@ class FamilyUpdate:
     """Stored family id → the family id it became (it was joined by a smaller id or bridged)."""
     joined: int
     """New articles whose family has other members (stored or in the batch)."""
-    signatures: dict[str, tuple[bytes, list[int]]]
-    """New article id → (packed MinHash, folded band keys), to keep once the article is stored."""
+    signatures: dict[str, tuple[bytes, list[int], int]]
+    """New article id → (packed MinHash, folded band keys, shingle count), to keep once the article
+    is stored."""
 
     def save_signatures(self, store: Store) -> None:
         """Keep the batch's signatures and band keys (after its articles: they refer to them)."""
@@ -81,10 +86,10 @@ def join_families(
     new_ids = sorted(sigs)
     keys = {i: sorted({fold_key(k) for k in band_keys(sigs[i], settings)}) for i in new_ids}
     packed = {i: _packed(sigs[i]) for i in new_ids}
-    needed = settings.threshold * settings.num_perm - 1e-9
+    shingles = {i: sigs[i].shingles for i in new_ids}
     stored_by_key = store.band_key_matches(sorted({k for ks in keys.values() for k in ks}))
     stored = store.signatures_of(sorted({i for ids in stored_by_key.values() for i in ids}))
-    stored_families = sorted({family for _, family in stored.values()})
+    stored_families = sorted({family for _, family, _ in stored.values()})
 
     # Nodes are the new articles and the stored families (each already one component); the
     # smallest key of a set is its root, which is exactly how a family is named.
@@ -96,13 +101,15 @@ def join_families(
             for other in stored_by_key.get(key, ()):
                 if other not in tested:
                     tested.add(other)
-                    minhash, family = stored[other]
-                    if _agree(packed[article_id], minhash) >= needed:
+                    minhash, family, size = stored[other]
+                    agree = _agree(packed[article_id], minhash)
+                    if agree >= 0 and same_family(agree, shingles[article_id], size, settings):
                         families.union(article_id, family)
             for other in seen_by_key.get(key, ()):
                 if other not in tested:
                     tested.add(other)
-                    if _agree(packed[article_id], packed[other]) >= needed:
+                    agree = _agree(packed[article_id], packed[other])
+                    if same_family(agree, shingles[article_id], shingles[other], settings):
                         families.union(article_id, other)
             seen_by_key.setdefault(key, []).append(article_id)
 
@@ -119,5 +126,5 @@ def join_families(
         family_of=family_of,
         renamed=renamed,
         joined=joined,
-        signatures={i: (packed[i], keys[i]) for i in new_ids},
+        signatures={i: (packed[i], keys[i], shingles[i]) for i in new_ids},
     )

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from newsfuse.config import Settings
+from newsfuse.config import DedupeSettings, Settings
 from newsfuse.corpus.families import join_families
 from newsfuse.errors import ConfigError, InputError
 from newsfuse.executors.base import Executor
@@ -258,7 +258,10 @@ class _Run:
         if stored is None:
             self.store.put_tracker_state(_DEDUPE, dedupe)
         else:
-            _same_settings(self.store, "dedupe", stored, dedupe)
+            # a store built before the containment test reads as built with its default: its
+            # signatures have no shingle counts, so they are matched by the Jaccard alone anyway
+            legacy = {"containment": DedupeSettings().containment}
+            _same_settings(self.store, "dedupe", {**legacy, **stored}, dedupe)
         state = self.store.tracker_state(_CLUSTER)
         if state is not None:
             # a setting added since the store was built reads as the value that keeps the

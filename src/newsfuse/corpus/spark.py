@@ -13,10 +13,12 @@
    ``signatures`` per article on the executors; exact normalised texts collapse by ``groupByKey``
    on ``Signature.exact`` (the smallest id represents them); representatives ``flatMap`` to their
    LSH ``band_keys`` and ``groupByKey`` the key; each bucket's pairs are verified on the executors
-   at the threshold ``group`` uses (agreeing slots ≥ ``threshold × num_perm``); the verified edges
+   by the rule ``group`` uses (:func:`~newsfuse.stages.dedupe.joined`); the verified edges
    (far fewer than articles) go to the driver, where :class:`~newsfuse.stages.grouping.UnionFind`
    joins them — the smallest id becomes the root, exactly as ``group`` picks family ids, so the
-   families equal ``assign_families`` whatever the partitioning.
+   families equal ``assign_families`` whatever the partitioning.  Up to ``EXHAUSTIVE_UP_TO``
+   distinct texts the representatives' signatures go to the driver and ``group`` compares every
+   pair, as it does locally.
 5. **extract** — ``mapPartitions`` of the picklable ``Extractor`` in batches: spaCy is loaded once
    per Python worker (``load_nlp`` caches it and Spark reuses workers), not once per article.
 6. **stories, blocked by time** — the tracker is a single pass whose IDF and postings depend on
@@ -50,7 +52,15 @@ from newsfuse.corpus.spark_io import list_inputs, read_documents
 from newsfuse.models import Article, RawDocument, Rejection, Report
 from newsfuse.pipeline import _EXTRACT_BATCH, _CleanTask, analyse_story
 from newsfuse.stages.cluster import ArticleFeatures, ClusterSettings, StoryTracker, article_features
-from newsfuse.stages.dedupe import DedupeSettings, Signature, band_keys, signatures
+from newsfuse.stages.dedupe import (
+    EXHAUSTIVE_UP_TO,
+    DedupeSettings,
+    Signature,
+    band_keys,
+    group,
+    same_family,
+    signatures,
+)
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.grouping import UnionFind
 
@@ -210,29 +220,35 @@ def _assign_families(
     # exact normalised texts: one group, represented by its smallest id
     exact = articles.map(signed).groupByKey(slices).mapValues(_by_id).cache()
     representatives = exact.map(lambda item: item[1][0][1])
-    needed = settings.threshold * settings.num_perm - 1e-9
 
     def bucket_edges(bucket: tuple[str, Iterable[Signature]]) -> Iterator[tuple[str, str]]:
         members = sorted(bucket[1], key=lambda s: s.article_id)
         for left, right in combinations(members, 2):
             agree = sum(a == b for a, b in zip(left.minhash, right.minhash, strict=True))
-            if agree >= needed:
+            if same_family(agree, left.shingles, right.shingles, settings):
                 yield left.article_id, right.article_id
 
-    edges = (
-        representatives.flatMap(lambda sig: ((key, sig) for key in band_keys(sig, settings)))
-        .groupByKey(slices)
-        .flatMap(bucket_edges)
-        .distinct()
-        .collect()
-    )
-    families = UnionFind[str](rep for pair in edges for rep in pair)
-    for left, right in sorted(edges):
-        families.union(left, right)
-    family_of = spark.sparkContext.broadcast({rep: families.find(rep) for rep in families.parent})
+    if settings.containment is not None and representatives.count() <= EXHAUSTIVE_UP_TO:
+        # few enough to compare every pair, as ``group`` does: a few hundred signatures to the driver
+        found = group(representatives.collect(), settings)
+        family_of = spark.sparkContext.broadcast(found)
+    else:
+        edges = (
+            representatives.flatMap(lambda sig: ((key, sig) for key in band_keys(sig, settings)))
+            .groupByKey(slices)
+            .flatMap(bucket_edges)
+            .distinct()
+            .collect()
+        )
+        families = UnionFind[str](rep for pair in edges for rep in pair)
+        for left, right in sorted(edges):
+            families.union(left, right)
+        family_of = spark.sparkContext.broadcast(
+            {rep: families.find(rep) for rep in families.parent}
+        )
 
-    def tagged(group: tuple[str, list[tuple[Article, Signature]]]) -> Iterator[Article]:
-        members = group[1]
+    def tagged(exact_group: tuple[str, list[tuple[Article, Signature]]]) -> Iterator[Article]:
+        members = exact_group[1]
         rep = members[0][0].id
         family = family_of.value.get(rep, rep)
         for article, _ in members:

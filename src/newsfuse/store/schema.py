@@ -191,6 +191,8 @@ class SignatureRow(Base):
         ID, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     )
     minhash: Mapped[bytes] = mapped_column(LargeBinary)
+    shingles: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Distinct shingles of the text, for the containment test (``NULL`` before revision 0007)."""
 
 
 class BandKeyRow(Base):

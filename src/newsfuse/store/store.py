@@ -475,18 +475,22 @@ class Store:
 
     # -- near-duplicate lookup -----------------------------------------------------------------
 
-    def put_signatures(self, signatures: Mapping[str, tuple[bytes, Sequence[int]]]) -> None:
-        """Keep articles' MinHash signatures and LSH band keys: article id → (signature, keys).
+    def put_signatures(self, signatures: Mapping[str, tuple[bytes, Sequence[int], int]]) -> None:
+        """Keep articles' MinHash signatures, LSH band keys and shingle counts: article id →
+        (signature, keys, count).
 
         Already kept ones are left alone.  Two multi-row statements for the whole batch, since a
         row-by-row insert of 32 keys per article would cost more than computing them.
         """
         if not signatures:
             return
-        rows = [{"article_id": i, "minhash": m} for i, (m, _) in sorted(signatures.items())]
+        rows = [
+            {"article_id": i, "minhash": m, "shingles": n}
+            for i, (m, _, n) in sorted(signatures.items())
+        ]
         keys = [
             {"key": key, "article_id": i}
-            for i, (_, ks) in sorted(signatures.items())
+            for i, (_, ks, _) in sorted(signatures.items())
             for key in sorted(set(ks))
         ]
         with self._write() as session:
@@ -516,18 +520,24 @@ class Store:
                     found.setdefault(int(key), []).append(article_id)
         return found
 
-    def signatures_of(self, article_ids: Sequence[str]) -> dict[str, tuple[bytes, str]]:
-        """Stored signature and family id (``dup_group``, else the article's own id) by article."""
-        found: dict[str, tuple[bytes, str]] = {}
+    def signatures_of(self, article_ids: Sequence[str]) -> dict[str, tuple[bytes, str, int]]:
+        """Stored signature, family id (``dup_group``, else the article's own id) and shingle count
+        (0 for signatures kept before counts were) by article."""
+        found: dict[str, tuple[bytes, str, int]] = {}
         with self._read() as session:
             for chunk in _chunks(list(article_ids)):
                 query = (
-                    select(SignatureRow.article_id, SignatureRow.minhash, ArticleRow.dup_group)
+                    select(
+                        SignatureRow.article_id,
+                        SignatureRow.minhash,
+                        ArticleRow.dup_group,
+                        SignatureRow.shingles,
+                    )
                     .join(ArticleRow, ArticleRow.id == SignatureRow.article_id)
                     .where(SignatureRow.article_id.in_(chunk))
                 )
-                for article_id, minhash, family in session.execute(query):
-                    found[article_id] = (bytes(minhash), family or article_id)
+                for article_id, minhash, family, shingles in session.execute(query):
+                    found[article_id] = (bytes(minhash), family or article_id, shingles or 0)
         return found
 
     def rename_family(self, old: str, new: str) -> int:
