@@ -16,7 +16,7 @@ longer (``dedupe.containment``).  This script measures both sides of that rule o
   are wire copies the corpus really holds; the pairs that only the containment test joins are
   printed for reading.
 
-Systems side by side in one run: the Jaccard test alone (``containment = None``, the behaviour
+Systems side by side in one run: the Jaccard test alone (``containment = 0``, the behaviour
 before), the Jaccard and containment tests for each ``--grid`` value, and the exact shingle
 containment (Python sets, every pair sharing a shingle) at the same values as a reference for the
 MinHash estimate (its pair figures are computed once per grouping, so the first value's seconds
@@ -151,7 +151,7 @@ def exact_families(texts: Sequence[Text], settings: DedupeSettings) -> dict[str,
 
     for a, b, jaccard, contained in exact_pairs(texts, settings.shingle):
         if jaccard >= settings.threshold or (
-            settings.containment is not None
+            settings.containment > 0
             and contained >= settings.containment
             and jaccard >= dedupe.CONTAINMENT_MIN_JACCARD
         ):
@@ -250,9 +250,10 @@ def score(
 
 
 def spacy_floor(texts: Sequence[str]) -> float:
-    from newsfuse.stages.spacy_import import load_nlp
+    from newsfuse.config import Settings
+    from newsfuse.stages.extract.nlp import load_nlp
 
-    nlp = load_nlp("en_core_web_sm")
+    nlp = load_nlp(Settings().extract.spacy_model)
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=32):
         pass
@@ -268,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     grid = [float(v) for v in args.grid.split(",")]
     floors = [float(v) for v in args.floors.split(",")]
-    base = dataclasses.replace(DedupeSettings(), containment=None)
+    base = dataclasses.replace(DedupeSettings(), containment=0.0)
 
     splits = {
         "train": (

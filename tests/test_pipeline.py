@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import jsonschema
 import pytest
 
 from newsfuse import pipeline
-from newsfuse.config import load_settings
+from newsfuse.config import Settings, load_settings
 from newsfuse.models import Article, RawDocument, Rejection, Report, Span
 from newsfuse.outputs.json import load_report_schema, render_json
 from newsfuse.pipeline import prepare_articles, run
@@ -244,3 +245,39 @@ def test_a_story_step_that_raises_costs_only_its_part(
     _check_spans(report)
     with pytest.raises(RuntimeError, match="boom"):  # --debug: the traceback, not a rejection
         pipeline.analyse_story(example_articles, load_settings(), debug=True)
+
+
+def test_a_cut_copy_of_the_wire_story_corroborates_nothing(
+    tmp_path: Path, examples_dir: Path
+) -> None:
+    """A paper that ran only the first part of the wire copy is the wire copy's source again: it
+    joins the wire's family, and no fact counts it as a source of its own.  With the Jaccard test
+    alone (``dedupe.containment = 0``) it is a family of its own and facts count it."""
+    for path in examples_dir.iterdir():
+        shutil.copyfile(path, tmp_path / path.name)
+    wire = (examples_dir / "02_calderra-press-agency.txt").read_text(encoding="utf-8")
+    lines = [line for line in wire.splitlines() if line.strip()]
+    cut = tmp_path / "09_harbour-city-courier.txt"
+    cut.write_text("\n\n".join(lines[: len(lines) * 2 // 5]) + "\n", encoding="utf-8")
+
+    def sources_added_by_the_cut(settings: Settings) -> list[int]:
+        report = run([str(tmp_path)], settings)
+        by_name = {Path(a.origin).name: a for a in report.articles}
+        cut_id = by_name[cut.name].id
+        families = {a.id: a.dup_group or a.id for a in report.articles}
+        outlets = {a.id: a.outlet for a in report.articles}
+        added = []
+        for fact in report.story.facts:
+            ids = {span.article_id for span in fact.claims}
+            if cut_id in ids and len(ids) > 1:
+                others = ids - {cut_id}
+                same_source = any(
+                    families[i] == families[cut_id] or outlets[i] == outlets[cut_id] for i in others
+                )
+                added.append(0 if same_source else 1)
+        return added
+
+    with_containment = sources_added_by_the_cut(load_settings())
+    assert with_containment and not any(with_containment)
+    jaccard_only = load_settings(overrides=["dedupe.containment=0"])
+    assert any(sources_added_by_the_cut(jaccard_only))

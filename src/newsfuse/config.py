@@ -309,9 +309,8 @@ class DedupeSettings:
     bands: int = setting(32, "LSH bands; bands x rows must not exceed num_perm.")
     rows: int = setting(4, "Rows per LSH band.")
     threshold: float = setting(0.5, "Estimated Jaccard a candidate pair needs to be merged.")
-    containment: float | None = setting(
-        0.8,
-        "Share of the shorter text the longer must hold to merge a cut copy (none: Jaccard only).",
+    containment: float = setting(
+        0.8, "Share of the shorter text the longer must hold to merge a cut copy (0: Jaccard only)."
     )
     seed: int = setting(1, "Seeds the permutations: signatures compare only under one seed.")
     max_bucket: int | None = setting(
@@ -327,8 +326,8 @@ class DedupeSettings:
             )
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError("threshold must be in (0, 1]")
-        if self.containment is not None and not 0.0 < self.containment <= 1.0:
-            raise ValueError("containment must be in (0, 1]")
+        if not 0.0 <= self.containment <= 1.0:
+            raise ValueError("containment must be in [0, 1] (0 turns the containment test off)")
         if self.max_bucket is not None and self.max_bucket < 2:
             raise ValueError("max_bucket must be at least 2")
 

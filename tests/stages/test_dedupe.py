@@ -269,7 +269,7 @@ def test_a_wire_copy_cut_to_its_first_third_is_one_source_with_it(
     for name, article in example.items():
         if name not in (WIRE, RERUN):
             assert families[article.origin] == article.id, name
-    jaccard_only = dataclasses.replace(settings, containment=None)
+    jaccard_only = dataclasses.replace(settings, containment=0.0)
     before = {a.origin: a.dup_group for a in assign_families(articles, jaccard_only)}
     assert before["cut"] == cut.id  # the rule, not the candidates, does the joining
 

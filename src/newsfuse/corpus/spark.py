@@ -228,7 +228,7 @@ def _assign_families(
             if same_family(agree, left.shingles, right.shingles, settings):
                 yield left.article_id, right.article_id
 
-    if settings.containment is not None and representatives.count() <= EXHAUSTIVE_UP_TO:
+    if settings.containment > 0 and representatives.count() <= EXHAUSTIVE_UP_TO:
         # few enough to compare every pair, as ``group`` does: a few hundred signatures to the driver
         found = group(representatives.collect(), settings)
         family_of = spark.sparkContext.broadcast(found)

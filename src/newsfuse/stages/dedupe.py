@@ -62,7 +62,7 @@ U32 = npt.NDArray[np.uint32]
 _WORD = re.compile(r"\w+")
 _MAX_HASH = 0xFFFFFFFF  # every slot of an empty text's signature: larger than any real minimum
 _CHUNK = 2048  # shingles per numpy block: bounds the temporary (chunk x num_perm x 8 bytes)
-_PAIR_CHUNK = 65536  # candidate pairs verified per numpy block
+_PAIR_CHUNK = 16384  # candidate pairs verified per numpy block: two 8 MB slices of the matrix
 _SLOT = next(code for code in ("I", "L") if array(code).itemsize == 4)  # a 4-byte unsigned int
 
 CONTAINMENT_MIN_JACCARD = 0.125
@@ -153,7 +153,7 @@ def joined(
     """
     agree = np.asarray(agree, dtype=np.int64)
     by_jaccard = agree >= settings.threshold * settings.num_perm - 1e-9
-    if settings.containment is None:
+    if settings.containment <= 0:
         return by_jaccard
     left = np.asarray(left_shingles, dtype=np.float64)
     right = np.asarray(right_shingles, dtype=np.float64)
@@ -311,7 +311,7 @@ def _near_duplicate_roots(
 ) -> npt.NDArray[np.int64]:
     """For each row (representatives sorted by id), the row of its family's smallest member."""
     n = matrix.shape[0]
-    if settings.containment is not None and n <= EXHAUSTIVE_UP_TO:
+    if settings.containment > 0 and n <= EXHAUSTIVE_UP_TO:
         left, right = (side.astype(np.int64) for side in np.triu_indices(n, k=1))
     else:
         left, right = _candidate_pairs(matrix, settings)
