@@ -174,6 +174,23 @@ def test_other_cluster_or_dedupe_settings_are_refused(ingested: Path, tmp_path: 
                 ingest([str(EXAMPLE)], store, load_settings(None, [override]))
 
 
+def test_a_store_built_before_the_containment_test_takes_the_defaults(
+    ingested: Path, tmp_path: Path
+) -> None:
+    """Its recorded dedupe settings lack ``containment``: they read as the default (its stored
+    signatures have no shingle counts and are matched by the Jaccard alone), so an ingest with
+    the default settings goes on, and another containment is refused as any other change is."""
+    path = _copy(ingested, tmp_path)
+    with Store.open(path) as store:
+        recorded = store.tracker_state("dedupe")
+        assert recorded is not None
+        store.put_tracker_state("dedupe", {k: v for k, v in recorded.items() if k != "containment"})
+        summary = ingest([str(EXAMPLE)], store, Settings())
+        assert summary.read == 8 and summary.stored == 0
+        with pytest.raises(ConfigError, match="dedupe.containment"):
+            ingest([str(EXAMPLE)], store, load_settings(None, ["dedupe.containment=0.9"]))
+
+
 def test_a_missing_source_stops_before_anything_is_written(tmp_path: Path) -> None:
     with Store.open(tmp_path / "store.db") as store:
         with pytest.raises(InputError, match=r"missing\.txt: no such file"):
