@@ -285,14 +285,21 @@ def test_ingest_progress_gives_a_total_for_every_stage_that_knows_one(tmp_path: 
         assert seen[stage][-1] == (8, 8), stage
 
 
-def test_a_later_cut_copy_of_the_wire_story_joins_its_family(tmp_path: Path) -> None:
-    """A paper's re-run of the example's wire copy cut to its first half, ingested a day later,
-    joins the wire copy's stored family (one source), where the Jaccard test alone would not."""
+def _cut_of_the_wire(folder: Path, paragraphs: int) -> Path:
+    """A paper's re-run of the example's wire copy: its first ``paragraphs`` paragraphs."""
     wire = EXAMPLE / "02_calderra-press-agency.txt"
     lines = [line for line in wire.read_text(encoding="utf-8").splitlines() if line.strip()]
-    cut = tmp_path / "later" / "09_local-daily.txt"
-    cut.parent.mkdir()
-    cut.write_text("\n\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
+    path = folder / "09_local-daily.txt"
+    folder.mkdir()
+    path.write_text("\n\n".join(lines[:paragraphs]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_later_cut_copy_of_the_wire_story_joins_its_family(tmp_path: Path) -> None:
+    """A re-run of the example's wire copy cut to its first half (17 of 33 paragraphs), ingested
+    a day later, joins the wire copy's stored family (one source), where the Jaccard test alone
+    would not."""
+    cut = _cut_of_the_wire(tmp_path / "later", 17)
     with Store.open(tmp_path / "store.db") as store:
         ingest([str(EXAMPLE)], store, Settings(), batch_size=3)
         family = next(
@@ -304,3 +311,23 @@ def test_a_later_cut_copy_of_the_wire_story_joins_its_family(tmp_path: Path) -> 
             a for a in store.get_articles(store.article_ids()) if a.origin.endswith(cut.name)
         ]
         assert added.dup_group == family
+
+
+def test_a_cut_copy_the_bands_miss_is_still_one_source_in_its_storys_report(
+    tmp_path: Path,
+) -> None:
+    """Cut to 14 of 33 paragraphs the copy shares no LSH band with the wire copy, so the store's
+    families (banded candidates) keep it apart; the story's report compares every pair of its
+    articles and counts it as the wire copy's source."""
+    cut = _cut_of_the_wire(tmp_path / "later", 14)
+    with Store.open(tmp_path / "store.db") as store:
+        ingest([str(EXAMPLE)], store, Settings(), batch_size=3)
+        ingest([str(cut)], store, Settings())
+        stored = {Path(a.origin).name: a for a in store.get_articles(store.article_ids())}
+        wire = stored["02_calderra-press-agency.txt"]
+        assert stored[cut.name].dup_group == stored[cut.name].id != wire.dup_group
+        (story,) = store.list_stories()
+        assert stored[cut.name].id in story.article_ids
+        report = report_story(store, story.id, Settings())
+    reported = {Path(a.origin).name: a for a in report.articles}
+    assert reported[cut.name].dup_group == reported[wire.origin.rsplit("/", 1)[-1]].dup_group

@@ -53,7 +53,7 @@ from newsfuse.stages.align.same_fact import (
     VectorDecision,
 )
 from newsfuse.stages.clean.article import clean_document
-from newsfuse.stages.dedupe import assign_families
+from newsfuse.stages.dedupe import assign_families, refine_families
 from newsfuse.stages.extract.annotate import Extractor
 from newsfuse.stages.extract.canonical import canonicalise
 from newsfuse.stages.ingest.sources import read_sources
@@ -317,6 +317,9 @@ def analyse_story(
 
     steps = 4  # canonical names, corroboration, brief (of the facts), timeline
     progress("story", 0, steps)
+    # a story's articles from a corpus come with families found on banded candidates; within the
+    # story every pair is compared, so a copy cut to fit counts as the source it copies
+    articles = refine_families(articles, settings.dedupe)
     entities, annotated_tuple = guarded(
         "canonical",
         "merged entity names",

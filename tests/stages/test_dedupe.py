@@ -24,6 +24,7 @@ from newsfuse.stages.dedupe import (
     estimate_jaccard,
     group,
     normalise,
+    refine_families,
     signatures,
 )
 from newsfuse.stages.grouping import UnionFind
@@ -299,3 +300,24 @@ def test_signatures_count_their_distinct_shingles(example: dict[str, Article]) -
     distinct = {tuple(words[i : i + 5]) for i in range(len(words) - 4)}
     assert signatures(wire.id, wire.text).shingles == len(distinct)
     assert signatures("empty", "").shingles == 0
+
+
+def test_refining_a_storys_families_joins_what_every_pair_finds_and_keeps_names(
+    example: dict[str, Article],
+) -> None:
+    """Families that came from a corpus keep their names (a smallest id that may lie outside the
+    story); a copy they missed joins its source's family; on families just assigned, nothing moves."""
+    wire, rerun = example[WIRE], example[RERUN]
+    cut = _cut(wire, 0.4, "cut")
+    outside = "art_000000000000"  # the family's smallest member is in another story
+    stored = [
+        dataclasses.replace(wire, dup_group=outside),
+        dataclasses.replace(rerun, dup_group=outside),
+        dataclasses.replace(cut, dup_group=cut.id),  # banded candidates missed it
+        *(a for name, a in example.items() if name not in (WIRE, RERUN)),
+    ]
+    refined = refine_families(stored)
+    assert [a.dup_group for a in refined[:3]] == [outside] * 3
+    assert all(a.dup_group in (None, a.id) for a in refined[3:])
+    assigned = assign_families([*example.values(), cut])
+    assert refine_families(assigned) == assigned

@@ -40,6 +40,7 @@ import numpy.typing as npt
 
 from newsfuse.config import DedupeSettings
 from newsfuse.models import Article
+from newsfuse.stages.grouping import UnionFind
 
 __all__ = [
     "CONTAINMENT_MIN_JACCARD",
@@ -52,6 +53,7 @@ __all__ = [
     "group",
     "joined",
     "normalise",
+    "refine_families",
     "same_family",
     "signatures",
 ]
@@ -244,6 +246,36 @@ def assign_families(
     settings = settings or _DEFAULT
     families = group((signatures(a.id, a.text, settings) for a in articles), settings)
     return [dataclasses.replace(a, dup_group=families[a.id]) for a in articles]
+
+
+def refine_families(
+    articles: Sequence[Article], settings: DedupeSettings | None = None
+) -> list[Article]:
+    """Return copies of ``articles`` (same order) whose families also hold the joins :func:`group`
+    finds among them, as well as those they came with (``dup_group``).
+
+    For one story's articles from a corpus: corpus families come from banded candidates (a store
+    ingest, Spark, a corpus of more than :data:`EXHAUSTIVE_UP_TO` texts), which miss most copies
+    cut to a third of their source; within one story every pair is compared, so its report counts
+    such a copy as the source it copies.  A family keeps its name (its smallest article id, which
+    may be an article outside the story) unless two families are joined, when the smaller name is
+    kept.  Articles with no ``dup_group`` are their own family; on articles that
+    :func:`assign_families` just grouped it changes nothing.
+    """
+    settings = settings or _DEFAULT
+    found = group((signatures(a.id, a.text, settings) for a in articles), settings)
+    families = UnionFind[str](
+        key for a in articles for key in (a.id, a.dup_group or a.id, found[a.id])
+    )
+    for article in articles:
+        families.union(article.id, article.dup_group or article.id)
+        families.union(article.id, found[article.id])
+    return [
+        a
+        if a.dup_group == (family := families.find(a.id))
+        else dataclasses.replace(a, dup_group=family)
+        for a in articles
+    ]
 
 
 # --- hashing --------------------------------------------------------------------------------
