@@ -471,6 +471,11 @@ class ClusterSettings:
         "Arrival-graph neighbours, heaviest links first, a story is scored against when "
         "consolidating (0: all).",
     )
+    merge_relink: bool = setting(
+        False,
+        "Rebuild a changed story's arrival links from its kept members when consolidating "
+        "(graph linkages).",
+    )
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.entity_weight <= 1.0:
