@@ -82,6 +82,13 @@ and heap entries for D changed stories, M merges and the cap K, plus one pass ov
 story's neighbours to rank them; never all pairs.  The graph adds at most ``_GRAPH_EDGES``
 numbers per article to the state.
 
+With ``merge_relink`` (the default), ``consolidate`` first rebuilds each changed story's links
+out from its kept members, each scored like an arriving article against the stories as they
+stand at the commit (:meth:`StoryTracker._relink`): an arrival link says what an article made of
+the stories that existed when it came, so the graph, and the stories merged on it, depended on
+the order the articles of a commit came in.  Cost: ``members`` × ``rescore`` link features and
+one candidate search per changed story, O(D · members · rescore) per consolidation.
+
 Everything the tracker holds is plain dicts, lists and numbers: :meth:`StoryTracker.state`
 and :meth:`StoryTracker.from_state` round-trip through JSON.
 """
@@ -441,7 +448,10 @@ class StoryTracker:
         consolidated stories of one batch are the same in every order.  Time: the links are
         decayed by the gap between the two stories' spans (a member keeps no date of its own).
         The links of articles no longer kept as members go: a story is represented by its kept
-        members here as everywhere else it is scored.
+        members here as everywhere else it is scored.  Only links to stories still in the index
+        are rebuilt: the candidates come from the index, so a story the window has left (a dated
+        stream's earlier week, after a later article moved the clock) would otherwise lose the
+        links to its own week's stories, and links to those stay as their articles made them.
 
         Cost per changed story: one candidate search (as an article's), one centroid cosine per
         candidate and member, and ``members`` × ``rescore`` link features: what ``members``
@@ -467,8 +477,12 @@ class StoryTracker:
                 weights[other] = weights.get(other, 0.0) + p * size
                 stats[other] = _joined_stats(stats.get(other), [1.0, p, p])
         for other in story.graph:
-            self._graph_in.get(other, set()).discard(story.id)
-        story.graph, story.links = {}, {}
+            if other in self._active:
+                self._graph_in.get(other, set()).discard(story.id)
+        # links to stories the window has left stay as made: the index, where the candidates
+        # come from, no longer holds them (a story of last week keeps its week's links)
+        story.graph = {o: w for o, w in story.graph.items() if o not in self._active}
+        story.links = {o: v for o, v in story.links.items() if o not in self._active}
         self._add_graph(story, weights, stats)
         self._joined.add(story.id)  # its row (the links) changed: a store rewrites it
 
