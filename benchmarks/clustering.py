@@ -31,9 +31,9 @@ Systems, side by side in one run:
   and with the **graph merge model** (``merge_linkage='graph_learned'``, the default:
   arrival-link evidence and story signals, fitted on both sources' fit splits by
   ``benchmarks/fit_cluster_merger.py``; one merge threshold for both sources), twice: on the
-  links rebuilt at the commit from each changed story's kept members (``merge_relink``, the
-  default) and on the links as the articles made them on arrival (the graph before
-  ``merge_relink``; the plain graph row reads those too); each fed in three shuffled arrival orders (mean ± standard
+  links rebuilt at the commit from each changed story's kept members (``merge_relink``) and on
+  the links as the articles made them on arrival (the default; the plain graph row reads those
+  too); each fed in three shuffled arrival orders (mean ± standard
   deviation, and the spread max − min of F1); the whole set is one commit, so consolidation runs
   once, after the last article;
 * the **defaults as shipped** (``ClusterSettings()``, its own thresholds, not chosen again

@@ -187,7 +187,7 @@ def test_a_store_built_with_the_one_pass_refuses_todays_defaults_in_one_line(
         assert "\n" not in message
         for changed in (
             "cluster.link_threshold = 0.9 (the store has 0.45)",
-            "cluster.merge_threshold = 0.12 (the store has 1.0)",
+            "cluster.merge_threshold = 0.1 (the store has 1.0)",
             "cluster.merge_linkage = 'graph_learned' (the store has 'cosine')",
         ):
             assert changed in message

@@ -82,7 +82,7 @@ and heap entries for D changed stories, M merges and the cap K, plus one pass ov
 story's neighbours to rank them; never all pairs.  The graph adds at most ``_GRAPH_EDGES``
 numbers per article to the state.
 
-With ``merge_relink`` (the default), ``consolidate`` first rebuilds each changed story's links
+With ``merge_relink`` (off by default: see :class:`ClusterSettings`), ``consolidate`` first rebuilds each changed story's links
 out from its kept members, each scored like an arriving article against the stories as they
 stand at the commit (:meth:`StoryTracker._relink`): an arrival link says what an article made of
 the stories that existed when it came, so the graph, and the stories merged on it, depended on
