@@ -395,7 +395,8 @@ class ClusterSettings:
     about 0.1 on the roundups.
 
     **The default: ``graph_learned`` at (``link_threshold`` 0.9, ``merge_threshold`` 0.1,
-    ``merge_neighbours`` 4)**, the best of every system on the pooled validation sets of
+    ``merge_neighbours`` 4)** on the links made on arrival (``merge_relink`` off, below), the
+    best of every system on the pooled validation sets of
     ``benchmarks/clustering.py`` (mean BCubed F1 of ECB+ and roundups validation 0.892 before the
     cap, 0.893 with it; the one pass 0.848, the plain graph at (1.0, 0.04) 0.889, the learned
     merge model 0.885, TF-IDF agglomerative 0.883).  In the rerun with the cap (``python
@@ -429,10 +430,43 @@ class ClusterSettings:
     pairs an average linkage is least likely to merge.  Chosen on the pooled validation sets of
     ``benchmarks/clustering.py`` only, graph merge model at (0.9, 0.1), three orders: every
     neighbour, 64, 32 and 16 give the same stories (0.8923), 8 0.8926, 4 0.8931, 2 0.8902.
+    ``merge_relink`` (graph linkages): each consolidation first rebuilds the arrival links out of
+    every story that changed since the last one from its kept members, each scored like an
+    arriving article against the stories as they stand (:meth:`StoryTracker._relink`).  Why
+    (issue 14): the default's BCubed F1 spread over three arrival orders was 0.013 on ECB+
+    validation and 0.012 on roundups test (target 0.01).  ``python benchmarks/cluster_order.py
+    --log`` showed why: the stories left apart in one order and merged in another were pairs
+    whose arrival links were missing or one-sided in that order (an article links only to the
+    stories that exist when it comes).  Rebuilt at the commit, the links are a function of the
+    commit's stories, not of the order their articles came in (nothing joined on arrival: the
+    same stories in every order).  Cost: ``members`` × ``rescore`` link features per changed
+    story.  Chosen with ``merge_threshold`` on the pooled validation sets only (``python
+    benchmarks/cluster_order.py --seeds 3``; the rule, written before the grid ran: the lowest
+    mean spread among the settings within 0.003 of the best pooled F1): at (0.9, 0.12, 4) pooled
+    validation F1 0.9014, mean spread 0.0029 (ECB+ 0.9053 / 0.0031, roundups 0.8974 / 0.0027),
+    against the arrival links at (0.9, 0.1, 4) 0.8931 / 0.0085 (ECB+ 0.8991 / 0.0121, roundups
+    0.8870 / 0.0048); the best pooled F1, 0.9035 at (0.9, 0.15, 8), spreads 0.0050.  Its test
+    sets, run once (``python benchmarks/clustering.py --seeds 3``, the defaults' own row): ECB+
+    0.902 (spread 0.039: one of the three orders merges two events of a topic), roundups 0.877
+    (spread 0.006), a gap of +0.003 / +0.021; the arrival links at that run's grid choice (1.0,
+    0.12) 0.888 (0.002) / 0.891 (0.010), TF-IDF agglomerative 0.874 / 0.872.  So the spread fell
+    on three sets of four and rose on ECB+ test, and the roundups test F1 fell by 0.014.  **Off
+    by default**, for two reasons measured after that choice: (1) it misses the scale target
+    (``benchmarks/scale.py --sizes 10000,100000 --seed 7 --repeat 1 --no-reference --set
+    cluster.merge_relink=true --set cluster.merge_threshold=0.12``: CPU ratio 11.36 against
+    10.23, clustering CPU 447.9 s at 100k against 297.7 s, peak 1,849 MB, story F1 0.962 at 10k);
+    (2) its lower spread did not hold on other orders of the same validation sets (seeds 3..5 /
+    6..8: mean spread 0.0104 / 0.0131 against the arrival links' 0.0084 / 0.0066 at (0.9, 0.1),
+    pooled F1 0.898 / 0.901 against 0.895 / 0.891): with a join of 0.9 a story of more than
+    ``members`` articles is relinked from the ``members`` it kept, the most recent by arrival,
+    which is an order dependence of its own (only with nothing joined on arrival, every story one
+    article at the commit, is it gone).  A spread over three orders swings this much for one
+    setting, so choosing a setting by it fits the orders, not the news.
     A store keeps the cluster settings it was built with: it refuses others with one line naming
     each that differs; a store built before ``merge_threshold`` and ``merge_linkage`` existed
     reads them as 1.0 and ``"cosine"``, the one pass it ran, whatever the defaults become (and
-    ``merge_neighbours`` as 0, every neighbour, if it merged on the graph).
+    ``merge_neighbours`` as 0, every neighbour, and ``merge_relink`` as off, the links made on
+    arrival, if it merged on the graph).
     """
 
     threshold: float = setting(0.28, "Time-decayed similarity to join a story (scorer = cosine).")
@@ -475,6 +509,11 @@ class ClusterSettings:
         4,
         "Arrival-graph neighbours, heaviest links first, a story is scored against when "
         "consolidating (0: all).",
+    )
+    merge_relink: bool = setting(
+        False,
+        "Rebuild a changed story's arrival links from its kept members when consolidating "
+        "(graph linkages).",
     )
 
     def __post_init__(self) -> None:

@@ -695,6 +695,11 @@ def ecb_topic() -> dict[str, list[Article]]:
     """The reports of ECB+ topic 8's two events, by event: a bomb that killed two officers at an
     Oregon bank, and a firebomb that killed three at a Greek bank during riots (a validation
     topic of ``benchmarks/clustering.py``, not one the models were fitted on)."""
+    return _ecb_events(8)
+
+
+def _ecb_events(topic: int) -> dict[str, list[Article]]:
+    """The reports of one ECB+ topic (read from ``../shared``), by event."""
     benchmarks = Path(__file__).resolve().parents[2] / "benchmarks"
     data = benchmarks.parent.parent / "shared" / "bench" / "events-dev"
     if not data.is_dir():
@@ -707,7 +712,7 @@ def ecb_topic() -> dict[str, list[Article]]:
     finally:
         sys.path.remove(str(benchmarks))
     events: dict[str, list[Article]] = {}
-    for doc in ecb.load_documents([8], data_dir=data):
+    for doc in ecb.load_documents([topic], data_dir=data):
         article = dataclasses.replace(
             _unrelated(),
             id=content_id(doc.doc, prefix="art_"),
@@ -846,3 +851,29 @@ def test_the_neighbour_cap_bounds_the_scorings_to_the_heaviest_links(
     scored.clear()
     _consolidated(articles, UNCAPPED)
     assert len(scored) > capped_scorings
+
+
+def test_relinked_graph_gives_one_batch_the_same_stories_in_every_arrival_order() -> None:
+    """ECB+ topic 13 (a validation topic of ``benchmarks/clustering.py``: two events of one
+    kind, 33 real reports) fed as one batch in three shuffled orders, nothing joined on
+    arrival: with the links each article made as it came, the graph, and so the consolidated
+    stories, depend on the order (two different sets of stories); with ``merge_relink`` each
+    story's links are rebuilt at the commit from its kept members against every story of the
+    batch, and the three orders give exactly the same stories, none mixing the two events."""
+    events = _ecb_events(13)
+    articles = [a for each in events.values() for a in each]
+    event = {a.id: name for name, each in events.items() for a in each}
+    arrival = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_relink=False)
+    relinked = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_relink=True)
+    found: dict[bool, list[set[frozenset[str]]]] = {False: [], True: []}
+    for seed in range(3):
+        order = list(articles)
+        random.Random(seed).shuffle(order)
+        for settings in (arrival, relinked):
+            stories = _consolidated(order, settings).stories()
+            found[settings.merge_relink].append(_partition(stories))
+    assert len({frozenset(p) for p in found[False]}) > 1
+    assert len({frozenset(p) for p in found[True]}) == 1
+    stories = found[True][0]
+    assert all(len({event[a] for a in ids}) == 1 for ids in stories)
+    assert len(stories) < len(articles) / 2

@@ -136,6 +136,39 @@ def test_a_store_built_before_the_neighbour_cap_keeps_scoring_every_neighbour(
         assert ingest(later[:1], store, uncapped).tracked == 1
 
 
+@pytest.mark.parametrize("merged_on_the_graph", [True, False])
+def test_a_store_built_before_relinking_keeps_the_links_made_on_arrival(
+    store_url: str, examples_dir: Path, merged_on_the_graph: bool
+) -> None:
+    """A store whose graph merges read the links made on arrival (its settings lack
+    ``merge_relink``) reads it as off, what it ran with: a relinking tracker is refused with a
+    line naming it, the arrival-link one goes on.  A one-pass store never read it and goes on
+    with either."""
+    first, later = [str(examples_dir / n) for n in FIRST], [str(examples_dir / n) for n in LATER]
+    graph = ClusterSettings(
+        link_threshold=0.9, merge_threshold=0.1, merge_linkage="graph_learned", merge_relink=True
+    )
+    one_pass = ClusterSettings(link_threshold=0.45, merge_threshold=1.0, merge_linkage="cosine")
+    built = dataclasses.replace(Settings(), cluster=graph if merged_on_the_graph else one_pass)
+    with Store.open(store_url) as store:
+        ingest(first, store, built)
+        header = store.tracker_state("cluster")
+        assert header is not None
+        del header["settings"]["merge_relink"]
+        store.put_tracker_state("cluster", header)
+        if not merged_on_the_graph:
+            assert ingest(later[:1], store, built).tracked == 1
+            return
+        with pytest.raises(
+            ConfigError, match=r"cluster\.merge_relink = True \(the store has False\)"
+        ):
+            ingest(later[:1], store, built)
+        arrival = dataclasses.replace(
+            Settings(), cluster=dataclasses.replace(graph, merge_relink=False)
+        )
+        assert ingest(later[:1], store, arrival).tracked == 1
+
+
 def test_a_store_built_with_the_one_pass_refuses_todays_defaults_in_one_line(
     store_url: str, examples_dir: Path
 ) -> None:

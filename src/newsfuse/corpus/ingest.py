@@ -76,10 +76,12 @@ _LEGACY_CLUSTER: Mapping[str, Any] = {
     "merge_threshold": 1.0,
     "merge_linkage": "cosine",
     "merge_neighbours": 0,
+    "merge_relink": False,
 }
 """What a store built before a cluster setting existed ran with: no merges (and, had it merged,
-the member cosine, every arrival-graph neighbour scored).  Not the current defaults: those
-changed since (the graph merge model, the neighbour cap)."""
+the member cosine, every arrival-graph neighbour scored, the links as the articles made them on
+arrival).  Not the current defaults: those changed since (the graph merge model, the neighbour
+cap, the links rebuilt at each commit)."""
 
 
 def _graph_merging(cluster: Mapping[str, Any]) -> bool:
@@ -271,10 +273,11 @@ class _Run:
                 **_LEGACY_CLUSTER,
                 **state["settings"],
             }
-            if "merge_neighbours" not in state["settings"] and not _graph_merging(stored_cluster):
-                # the cap was never read by a store that did not consolidate on the arrival
-                # graph: whatever value it is given now, the store's stories are the same
-                stored_cluster["merge_neighbours"] = self.settings.cluster.merge_neighbours
+            for graph_only in ("merge_neighbours", "merge_relink"):
+                if graph_only not in state["settings"] and not _graph_merging(stored_cluster):
+                    # never read by a store that did not consolidate on the arrival graph:
+                    # whatever value it is given now, the store's stories are the same
+                    stored_cluster[graph_only] = getattr(self.settings.cluster, graph_only)
             _same_settings(
                 self.store, "cluster", stored_cluster, dataclasses.asdict(self.settings.cluster)
             )

@@ -82,6 +82,13 @@ and heap entries for D changed stories, M merges and the cap K, plus one pass ov
 story's neighbours to rank them; never all pairs.  The graph adds at most ``_GRAPH_EDGES``
 numbers per article to the state.
 
+With ``merge_relink`` (off by default: see :class:`ClusterSettings`), ``consolidate`` first rebuilds each changed story's links
+out from its kept members, each scored like an arriving article against the stories as they
+stand at the commit (:meth:`StoryTracker._relink`): an arrival link says what an article made of
+the stories that existed when it came, so the graph, and the stories merged on it, depended on
+the order the articles of a commit came in.  Cost: ``members`` × ``rescore`` link features and
+one candidate search per changed story, O(D · members · rescore) per consolidation.
+
 Everything the tracker holds is plain dicts, lists and numbers: :meth:`StoryTracker.state`
 and :meth:`StoryTracker.from_state` round-trip through JSON.
 """
@@ -391,6 +398,10 @@ class StoryTracker:
         dirty, self._dirty = sorted(self._dirty), set()
         if not self.settings.merging:
             return []
+        if self.settings.arrival_graph and self.settings.merge_relink:
+            for story_id in dirty:  # each rebuilds its own links out only: any order gives these
+                if story_id in self._stories:
+                    self._relink(self._stories[story_id])
         heap: list[tuple[float, str, str, int, int]] = []
         version: dict[str, int] = {}
         directed: dict[str, dict[str, float]] = {}  # this call's member → story link means
@@ -416,6 +427,64 @@ class StoryTracker:
             self._push_pairs(into.id, heap, version, directed, scores)
         self._dirty.clear()
         return merges
+
+    def _relink(self, story: _Story) -> None:
+        """Rebuild the arrival links out of a changed story (``merge_relink``): each kept member
+        scored, as an article would be on arrival, against the stories as they stand now (the
+        story's candidate stories inside the window, the ``rescore`` closest to the member by
+        centroid cosine, its ``_GRAPH_EDGES`` most probable links by the unranked model at or
+        above ``_GRAPH_FLOOR``), in place of the links its articles made when they arrived.
+
+        Why: an arrival link is what an article said of the stories that existed when it came,
+        so the graph the merges read depended on the arrival order.  An article that came first
+        linked to nothing, and the article of its own story that came next linked to it only if
+        the one pass had not put either elsewhere by then; which true pairs were linked, in which
+        direction, against which version of a story, changed with the order (``python
+        benchmarks/cluster_order.py --log``: the ECB+ and roundups validation stories left apart
+        in one order and merged in another were pairs whose arrival links were missing or
+        one-sided in that order).  Scored at the commit, against every story the batch made, each
+        story's links out are a function of the stories at the commit, not of the order their
+        articles came in: with every story a single article (``link_threshold`` 1.0) the
+        consolidated stories of one batch are the same in every order.  Time: the links are
+        decayed by the gap between the two stories' spans (a member keeps no date of its own).
+        The links of articles no longer kept as members go: a story is represented by its kept
+        members here as everywhere else it is scored.  Only links to stories still in the index
+        are rebuilt: the candidates come from the index, so a story the window has left (a dated
+        stream's earlier week, after a later article moved the clock) would otherwise lose the
+        links to its own week's stories, and links to those stay as their articles made them.
+
+        Cost per changed story: one candidate search (as an article's), one centroid cosine per
+        candidate and member, and ``members`` × ``rescore`` link features: what ``members``
+        articles cost on arrival, so a consolidation is O(D · members · rescore) link features
+        for D changed stories, never the corpus."""
+        settings = self.settings
+        near = [
+            self._stories[s]
+            for s in self._story_candidates(story)
+            if _span_gap(story, self._stories[s]) <= settings.window_days
+        ]
+        for each in [story, *near]:
+            if self._docs > each.norm_docs * _NORM_STALENESS:
+                self._refresh_norms(each)
+        weights: dict[str, float] = {}
+        stats: dict[str, list[float]] = {}
+        for member in story.members:
+            links = self._member_links(member, near, story)
+            found = [(link.unranked_probability(), link.story_id) for link in links]
+            kept = sorted((item for item in found if item[0] >= _GRAPH_FLOOR), key=_heaviest)
+            for p, other in kept[:_GRAPH_EDGES]:
+                size = max(1, len(self._stories[other].members))
+                weights[other] = weights.get(other, 0.0) + p * size
+                stats[other] = _joined_stats(stats.get(other), [1.0, p, p])
+        for other in story.graph:
+            if other in self._active:
+                self._graph_in.get(other, set()).discard(story.id)
+        # links to stories the window has left stay as made: the index, where the candidates
+        # come from, no longer holds them (a story of last week keeps its week's links)
+        story.graph = {o: w for o, w in story.graph.items() if o not in self._active}
+        story.links = {o: v for o, v in story.links.items() if o not in self._active}
+        self._add_graph(story, weights, stats)
+        self._joined.add(story.id)  # its row (the links) changed: a store rewrites it
 
     def _push_pairs(
         self,
@@ -522,6 +591,15 @@ class StoryTracker:
         decay: float = 0.5 ** (gap / self.settings.half_life_days)
         values = decayed(self.graph_merge_features(story.id, other.id), decay)
         return graph_merge_model().probability(values) * decay
+
+    def pair_linkage(self, story_id: str, other_id: str) -> float:
+        """The linkage :meth:`consolidate` scores two stories with now (a graph linkage: the
+        arrival-graph average or the graph merge model's probability, decayed); for diagnostics
+        such as ``benchmarks/cluster_order.py --log``, which asks why two stories stayed apart."""
+        story, other = self._stories[story_id], self._stories[other_id]
+        if self.settings.merge_linkage == "graph":
+            return self._graph_linkage(story, other)
+        return self._graph_model_linkage(story, other)
 
     def graph_merge_features(self, story_id: str, other_id: str) -> list[float]:
         """The :data:`~newsfuse.stages.cluster_merging.GRAPH_MERGE_FEATURES` of two stories
@@ -638,8 +716,14 @@ class StoryTracker:
         directed[story.id] = found
         return found
 
-    def _member_links(self, member: Member, candidates: Sequence[_Story]) -> list[Link]:
-        """A kept member scored against ``candidates`` as an article would be (undecayed)."""
+    def _member_links(
+        self, member: Member, candidates: Sequence[_Story], source: _Story | None = None
+    ) -> list[Link]:
+        """A kept member scored against ``candidates`` as an article would be (undecayed).
+
+        With ``source`` (the member's story; :meth:`_relink`), as on arrival: only the
+        ``rescore`` candidates closest by centroid cosine get link features (ties keep the
+        candidate order), each decayed by the gap between its span and ``source``'s."""
         idf = self._idf
         probe = Probe.build(
             {t: v * idf(t) ** 2 for t, v in member.terms.items()},
@@ -652,16 +736,25 @@ class StoryTracker:
         )
         named = {e: idf(e) ** 2 for e in member.entities}
         entity_norm = math.sqrt(sum(named.values()))
-        links = []
+        near = []
         for story in candidates:
             centroid = _dot(probe.terms, story.weights) / (member.norm * story.term_norm or 1.0)
             entity = 0.0
             if named and story.entities:
                 entity = _dot(named, story.entities) / (entity_norm * story.entity_norm or 1.0)
+            near.append((story, centroid, entity))
+        decay = {story.id: 1.0 for story in candidates}
+        if source is not None:
+            near.sort(key=lambda item: -item[1])  # stable: ties keep the candidate order
+            near = near[: self.settings.rescore]
+            half_life = self.settings.half_life_days
+            decay = {s.id: 0.5 ** (_span_gap(source, s) / half_life) for s, _, _ in near}
+        links = []
+        for story, centroid, entity in near:
             values = link_features(
                 probe, centroid, entity, story.weights, story.members, story.entities
             )
-            links.append(Link(story.id, values, None, 1.0))
+            links.append(Link(story.id, values, None, decay[story.id]))
         return with_margins(links)
 
     def _linkage(self, story: _Story, other: _Story) -> float:
