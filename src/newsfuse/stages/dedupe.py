@@ -171,11 +171,8 @@ def same_family(
     agree: int, left_shingles: int, right_shingles: int, settings: DedupeSettings
 ) -> bool:
     """:func:`joined` for one pair."""
-    return bool(
-        joined(np.array([agree]), np.array([left_shingles]), np.array([right_shingles]), settings)[
-            0
-        ]
-    )
+    agrees, lefts, rights = np.array([agree]), np.array([left_shingles]), np.array([right_shingles])
+    return bool(joined(agrees, lefts, rights, settings)[0])
 
 
 def group(
