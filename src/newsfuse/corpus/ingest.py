@@ -81,7 +81,7 @@ _LEGACY_CLUSTER: Mapping[str, Any] = {
 """What a store built before a cluster setting existed ran with: no merges (and, had it merged,
 the member cosine, every arrival-graph neighbour scored, the links as the articles made them on
 arrival).  Not the current defaults: those changed since (the graph merge model, the neighbour
-cap, the links rebuilt at each commit)."""
+cap)."""
 
 
 def _graph_merging(cluster: Mapping[str, Any]) -> bool:
