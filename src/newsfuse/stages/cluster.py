@@ -1417,7 +1417,7 @@ class StoryTracker:
 
 
 def cluster(
-    articles: Sequence[Article], settings: ClusterSettings | None = None
+    articles: Sequence[Article], settings: ClusterSettings | None = None, *, in_order: bool = False
 ) -> dict[str, list[str]]:
     """Batch convenience: stories of ``articles``, independent of the order they are given in.
 
@@ -1428,10 +1428,12 @@ def cluster(
     commits of 2,048 articles do that for the default 5,000).  A batch of fewer undated articles
     than that is consolidated once, as before.  Undated articles have no arrival order in a
     batch (they come by id), so stories of a batch of more than ``undated_window`` of them can
-    split where their articles are further apart than that in id order.
+    split where their articles are further apart than that in id order.  ``in_order=True`` feeds
+    the articles as given instead: a stream's arrival order (``benchmarks/scale.py --undated``
+    feeds a crawl's, publication order with the dates taken out).
     """
     tracker = StoryTracker(settings)
-    ordered = sorted(articles, key=_canonical_key)
+    ordered = list(articles) if in_order else sorted(articles, key=_canonical_key)
     vectors: Sequence[Sequence[float] | None] = [None] * len(ordered)
     encoder = default_encoder() if tracker.settings.embedding_weight > 0 else None
     if encoder is not None:  # one batch is many times faster than one text at a time
