@@ -817,7 +817,8 @@ class Store:
         """How many articles of each story carry no publication date (stories with none left out).
 
         The tracker places such articles by words and names alone, without its time window and
-        decay; ``newsfuse stories`` says so rather than changing behaviour silently.
+        decay (an undated story leaves by arrivals, ``cluster.undated_window``); ``newsfuse
+        stories`` says so rather than changing behaviour silently.
         """
         if not story_ids:
             return {}
