@@ -46,7 +46,13 @@ Systems, side by side in one run:
 * ``TF-IDF + agglomerative`` (batch: sees every article at once): the same vectors, average linkage
   on cosine distance with a distance threshold (the number of clusters is not given).
 
-    python benchmarks/clustering.py [--seeds 3]
+The arrival window of undated stories (``cluster.undated_window``): both sets are undated, so
+it is the one window active here.  ``--undated-windows 100,250,500,1000,5000,0`` runs the default
+tracker at its default thresholds on the two **validation** sets only, once per window (0: off),
+each in the same shuffled orders, and writes ``benchmarks/results/clustering_undated_window.md``
+(the test sets are not read); the full run then reports the test sets with the default window.
+
+    python benchmarks/clustering.py [--seeds 3] [--undated-windows N,N,...]
 """
 
 from __future__ import annotations
@@ -73,6 +79,7 @@ from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench" / "roundups-dev"
 RESULTS = ROOT / "benchmarks" / "results" / "clustering.md"
+WINDOW_RESULTS = ROOT / "benchmarks" / "results" / "clustering_undated_window.md"
 
 ROUNDUPS_SEED = 14
 """``random.Random(14).shuffle`` of the ``val`` line numbers; the first half is validation, the
@@ -375,11 +382,58 @@ def _gap_cell(runs: Mapping[str, Run], validation: str, test: str) -> str:
     return f"{runs[validation].f1 - runs[test].f1:+.3f}"
 
 
+def undated_windows(windows: Sequence[int], orders: int) -> int:
+    """The default tracker on the validation sets with each arrival window (0: off): how small
+    a window leaves their stories as they are.  A set's articles come in a shuffled order, so a
+    story's reports can be as far apart as the set is long: a window shorter than that splits
+    stories that a longer one keeps; nothing on the test sets is read."""
+    default = ClusterSettings()
+    pools = {ECB_VAL: ecb_pool(CHOOSE_TOPICS), ROUNDUPS_VAL: roundups_halves()[0]}
+    threshold = (default.link_threshold, default.merge_threshold)
+    system_of = {
+        window: tracker_system(
+            replace(default, undated_window=window), ("link_threshold", "merge_threshold")
+        )
+        for window in windows
+    }
+    lines = [
+        f"Command: `python benchmarks/clustering.py --seeds {orders} --undated-windows "
+        f"{','.join(map(str, windows))}` — the default tracker (graph merge model, link "
+        f"{threshold[0]}, merge {threshold[1]}) on the two validation sets only, {orders} shuffled "
+        "arrival orders (seeds 0..), one consolidation at the end of each set; "
+        + ", ".join(f"{name} {len(pool)} articles" for name, pool in pools.items())
+        + ".  BCubed F1, mean ± standard deviation over the orders; pooled = the mean of the two.",
+        "",
+        "| undated_window | " + " | ".join(pools) + " | pooled |",
+        "|---:|" + "---:|" * (len(pools) + 1),
+    ]
+    for window in windows:
+        runs = {name: system_of[window](pool, threshold, orders) for name, pool in pools.items()}
+        pooled = statistics.mean(run.f1 for run in runs.values())
+        cells = [_cell([score[2] for score in run.scores]) for run in runs.values()]
+        label = f"{window:,}" if window else "0 (off)"
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {pooled:.4f} |")
+        print(lines[-1], flush=True)
+    text = "\n".join(lines) + "\n"
+    WINDOW_RESULTS.write_text(
+        "# Story clustering: the arrival window of undated stories\n\n" + text
+    )
+    print(text)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=3, help="shuffled arrival orders")
+    parser.add_argument(
+        "--undated-windows",
+        default=None,
+        help="comma-separated cluster.undated_window values: the validation grid only",
+    )
     args = parser.parse_args()
     orders = args.seeds
+    if args.undated_windows:
+        return undated_windows([int(w) for w in args.undated_windows.split(",")], orders)
 
     roundups_val, roundups_test = roundups_halves()
     ecb_val = ecb_pool(CHOOSE_TOPICS)

@@ -32,11 +32,17 @@ wall-clock ratio: under a varying load it is the steadier measure of work per ar
 
 (``--set`` changes the clustering run's settings, e.g. to measure a non-default tracker; write
 such runs to another ``--out`` so the README's figures stay those of the defaults.)
+
+``--undated`` takes the publication dates out and feeds the articles in publication order, as a
+crawl of undated pages meets them (``cluster(..., in_order=True)``): the tracker's time window is
+then inactive and only the arrival window of undated stories (``cluster.undated_window``) bounds
+its working set.  Dedupe reads no dates.  Written to ``--out`` (``scale_undated.md`` by default).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import os
@@ -106,12 +112,23 @@ def _rss_mb() -> float:
 
 
 def worker(
-    size: int, seed: int, repeat: int, with_reference: bool, overrides: Sequence[str] = ()
+    size: int,
+    seed: int,
+    repeat: int,
+    with_reference: bool,
+    overrides: Sequence[str] = (),
+    undated: bool = False,
 ) -> dict[str, Any]:
     """Everything measured on one corpus size, in this (fresh) process; ``overrides`` are
-    ``--set`` settings (``cluster.merge_linkage=graph``) for the tracker."""
+    ``--set`` settings (``cluster.merge_linkage=graph``) for the tracker; ``undated``: no dates,
+    fed in publication order."""
     corpus = generate(size, seed, names=names_for(size))
     articles = [to_article(a) for a in corpus]
+    if undated:
+        articles = [
+            dataclasses.replace(a, published_at=None)
+            for a in sorted(articles, key=lambda a: (a.published_at or "", a.id))
+        ]
     before = _rss_mb()
     settings = DedupeSettings()
     cluster_settings: ClusterSettings = load_settings(overrides=list(overrides)).cluster
@@ -123,7 +140,7 @@ def worker(
         start, start_cpu = time.perf_counter(), time.process_time()
         families = group((signatures(a.id, a.text, settings) for a in articles), settings)
         middle, middle_cpu = time.perf_counter(), time.process_time()
-        stories = cluster(articles, cluster_settings)
+        stories = cluster(articles, cluster_settings, in_order=undated)
         cluster_times.append(time.perf_counter() - middle)
         cluster_cpu.append(time.process_time() - middle_cpu)
         dedupe_times.append(middle - start)
@@ -319,13 +336,20 @@ def render(report: Report, args: argparse.Namespace) -> str:
         else ""
     )
     flags += "".join(f" --set {override}" for override in args.set)
+    flags += " --undated" if args.undated else ""
     command = f"python benchmarks/scale.py --sizes {args.sizes} --seed {args.seed} --repeat {args.repeat}{flags}"
     lines = [
         f"Command: `{command}` — synthetic corpora from `benchmarks/corpus.py` (seed {args.seed}); "
         "each size in a fresh process on a 2-core machine shared with other jobs; seconds are the "
         f"best of {args.repeat} runs. Dedupe: text → `signatures` → `group` (defaults); "
-        "clustering: `cluster()` (the StoryTracker, defaults unless set by `--set`, canonical "
-        "time order, all articles). "
+        "clustering: `cluster()` (the StoryTracker, defaults unless set by `--set`, "
+        + (
+            "no publication dates, fed in publication order as a crawl meets them: "
+            "`cluster(..., in_order=True)`, the arrival window of undated stories the only one, "
+            if args.undated
+            else "canonical time order, "
+        )
+        + "all articles). "
         "Peak RSS: `resource.getrusage(RUSAGE_SELF).ru_maxrss` of the worker after the stages "
         "(high-water mark); 'before' is the mark after generating the corpus, so the stages' own "
         "share is the difference.",
@@ -482,9 +506,18 @@ def main() -> int:
         metavar="KEY=VALUE",
         help="a setting of the clustering run, e.g. cluster.merge_linkage=graph (repeatable)",
     )
+    parser.add_argument(
+        "--undated",
+        action="store_true",
+        help="no publication dates, articles in publication order (writes scale_undated.md)",
+    )
     args = parser.parse_args()
+    if args.undated and args.out == RESULTS:
+        args.out = RESULTS.with_name("scale_undated.md")
     if args.worker is not None:
-        found = worker(args.worker, args.seed, args.repeat, not args.no_reference, args.set)
+        found = worker(
+            args.worker, args.seed, args.repeat, not args.no_reference, args.set, args.undated
+        )
         print(json.dumps(found))
         return 0
     if args.write_corpus is not None:
@@ -510,6 +543,7 @@ def main() -> int:
                 str(args.repeat),
                 *extra,
                 *sets,
+                *(["--undated"] if args.undated else []),
             ]
         )
         assert isinstance(row, dict)

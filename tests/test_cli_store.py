@@ -97,6 +97,8 @@ def test_stories_note_the_articles_the_tracker_placed_without_a_date(store_path:
     result = runner.invoke(app, ["stories", "--store", str(store_path)])
     total = sum(int(str(row["articles"])) for row in rows)
     assert f"note: {sum(undated.values())} of {total} listed article(s)" in result.stderr
+    # and what does close an undated story (arrivals, not time) is named
+    assert "cluster.undated_window" in " ".join(result.stderr.split())
     assert "note:" not in result.stdout  # standard output stays one line per story
 
 

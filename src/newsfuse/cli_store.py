@@ -290,13 +290,16 @@ def undated_note(undated: int, total: int) -> str | None:
     Why a note: with dates the tracker keeps a story's articles within ``cluster.window_days`` and
     weighs a gap down by ``cluster.half_life_days``, so next week's report of a recurring topic
     starts a story of its own; without dates it cannot, and the reader should know which stories
-    rest on words and names alone.
+    rest on words and names alone.  What closes an undated story is a count of arrivals instead
+    (``cluster.undated_window``), and the note says so: a reader who finds a story's later report
+    in a story of its own learns why.
     """
     if not undated:
         return None
     return (
         f"note: {undated} of {total} listed article(s) have no publication date; the story tracker "
-        "grouped them by words and names alone, without its time window "
+        "grouped them by words and names alone, without its time window; a story with no dated "
+        "article takes no more once cluster.undated_window articles in a row have not joined it "
         "(see undated_articles in --json)"
     )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsfuse.config import Settings
-from newsfuse.corpus import families_of, ingest
+from newsfuse.corpus import families_of, ingest, report_story
 from newsfuse.errors import ConfigError
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 from newsfuse.store import Store
@@ -279,4 +279,76 @@ def test_an_ingest_resumes_only_the_live_stories_and_tracks_as_a_whole_store_loa
         expected = _memberships(whole)
     assert found == expected
     # the example story went on over the whole ten days: the one each chunk had to reload
+    assert max(len(ids) for ids in found.values()) >= 4
+
+
+def _undated_chunks(folder: Path, examples_dir: Path) -> list[Path]:
+    """The chunks of :func:`_dated_chunks` with no publication date given: the roundups (stories
+    that stop) are undated, and the example story's five pasted pages, one per chunk, carry only
+    the date their own text gives (the cleaner reads it), so the stream mixes both windows."""
+    paths = []
+    for path in _dated_chunks(folder, examples_dir):
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        undated = folder / f"undated-{path.name}"
+        undated.write_text(
+            "".join(json.dumps({**r, "published_at": None}) + "\n" for r in records),
+            encoding="utf-8",
+        )
+        paths.append(undated)
+    return paths
+
+
+@pytest.mark.parametrize("merging", [False, True], ids=["joins", "joins-and-merges"])
+def test_an_undated_ingest_resumes_only_the_stories_inside_its_arrival_window(
+    store_url: str,
+    tmp_path: Path,
+    examples_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    merging: bool,
+) -> None:
+    """The same reports undated, ingested chunk after chunk with an arrival window of 20
+    articles (``cluster.undated_window``): each ingest resumes only the undated stories the
+    last 20 articles touched (selected in SQL), with the dated ones of its time window, and
+    forgets those that leave; the stories come out exactly as when every ingest loads every
+    stored story and forgets none; and the undated stories that left are still in the store,
+    listed and reported like any other."""
+    chunks = _undated_chunks(tmp_path, examples_dir)
+    cluster = ClusterSettings(link_threshold=0.45, merge_threshold=1.0, undated_window=20)
+    if merging:
+        cluster = dataclasses.replace(
+            cluster, link_threshold=1.0, merge_threshold=0.15, merge_linkage="graph_learned"
+        )
+    settings = dataclasses.replace(Settings(), cluster=cluster)
+    monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "TRACK_BATCHES", 1)
+    with Store.open(store_url) as windowed:
+        for chunk in chunks:
+            ingest([str(chunk)], windowed, settings, batch_size=4)
+        header = windowed.tracker_state("cluster")
+        assert header is not None
+        updated_from = StoryTracker.live_updated_from(header)
+        assert updated_from == header["seq"] - 20 + 1
+        live, _, _ = windowed.tracker_rows(
+            "cluster", live_from=StoryTracker.live_from(header), live_updated_from=updated_from
+        )
+        every, _, _ = windowed.tracker_rows("cluster")
+        undated = [r for r in every if r["last_time"] is None]
+        assert len(undated) > len(every) * 3 // 4  # the roundups' stories
+        assert 0 < len(live) < len(every) // 2  # the window does leave most stories out
+        assert all(r["updated"] >= updated_from for r in live if r["last_time"] is None)
+        found = _memberships(windowed)
+        # a story that left the window is still a story of the store: listed and reported
+        left = sorted({str(r["id"]) for r in undated} - {str(r["id"]) for r in live})
+        assert left and set(left) <= set(found)
+        report = report_story(windowed, left[0], settings)
+        assert report.articles and {a.id for a in report.articles} == set(found[left[0]])
+    # the reference: each ingest loads every stored story and the tracker never forgets one
+    monkeypatch.setattr(StoryTracker, "live_from", staticmethod(lambda header: None))
+    monkeypatch.setattr(StoryTracker, "live_updated_from", staticmethod(lambda header: None))
+    monkeypatch.setattr(StoryTracker, "forget_expired", lambda self: 0)
+    with Store.open(tmp_path / "whole.db") as whole:
+        for chunk in chunks:
+            ingest([str(chunk)], whole, settings, batch_size=4)
+        expected = _memberships(whole)
+    assert found == expected
+    # the example story (dated by its pages) went on over every chunk
     assert max(len(ids) for ids in found.values()) >= 4

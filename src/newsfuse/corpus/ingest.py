@@ -77,11 +77,12 @@ _LEGACY_CLUSTER: Mapping[str, Any] = {
     "merge_linkage": "cosine",
     "merge_neighbours": 0,
     "merge_relink": False,
+    "undated_window": 0,
 }
 """What a store built before a cluster setting existed ran with: no merges (and, had it merged,
 the member cosine, every arrival-graph neighbour scored, the links as the articles made them on
-arrival).  Not the current defaults: those changed since (the graph merge model, the neighbour
-cap)."""
+arrival, no window for undated stories).  Not the current defaults: those changed since (the graph
+merge model, the neighbour cap, the undated window)."""
 
 
 def _graph_merging(cluster: Mapping[str, Any]) -> bool:
@@ -473,8 +474,9 @@ class _Tracking:
     @classmethod
     def load(cls, store: Store, settings: Settings) -> _Tracking:
         """The tracker as stored (a new one for a store that has none), with only the stories it
-        can still link an article to: those inside its window and the undated ones
-        (``StoryTracker.live_from``), selected in SQL with their memberships.  Loading every
+        can still link an article to: those inside its time window and the undated ones inside
+        its arrival window (``StoryTracker.live_from``, ``StoryTracker.live_updated_from``),
+        selected in SQL with their memberships.  Loading every
         story the store had ever tracked made each ingest cost memory and time in proportion to
         the whole store; the stories that are left out could never take an article again, so the
         decisions are the same (``tests/test_store_ingest.py`` compares with a whole-store load).
@@ -483,8 +485,11 @@ class _Tracking:
         if header is None:
             tracker = StoryTracker(settings.cluster)
         else:
-            live_from = StoryTracker.live_from(header)
-            stories, norms, features = store.tracker_rows(_CLUSTER, live_from=live_from)
+            stories, norms, features = store.tracker_rows(
+                _CLUSTER,
+                live_from=StoryTracker.live_from(header),
+                live_updated_from=StoryTracker.live_updated_from(header),
+            )
             memberships = store.story_article_ids([str(row["id"]) for row in stories])
             tracker = StoryTracker.from_rows(header, stories, norms, features, memberships)
         return cls(tracker, int(tracker.header()["seq"]))

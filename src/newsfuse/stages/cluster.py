@@ -20,7 +20,10 @@ An article is described by three things:
   week later, next week's figures or protest, score an eighth and start a story of their own).
   Articles without a time are compared without any time penalty: both benchmark sets are undated,
   so this is what the figures measure, and ``newsfuse stories`` notes how many listed articles
-  were placed that way rather than changing behaviour silently.  The time settings are not
+  were placed that way rather than changing behaviour silently.  A story with no dated article
+  has no time to leave the window by, so it leaves by arrivals instead: once ``undated_window``
+  articles in a row (5,000) have not touched it, it is out of the index and the merges, as an
+  expired dated story is (its articles stay in their story, and a store keeps its rows).  The time settings are not
   fitted: no public set here carries publication times.
 
 Cost per article does not grow with the corpus: candidate stories come from an inverted index
@@ -267,6 +270,8 @@ class StoryTracker:
         ] = {}  # feature → {story id: updated}, oldest first
         self._active: set[str] = set()  # stories still in the index
         self._expiry: list[tuple[float, str]] = []  # (last_time, story id) heap, lazily cleaned
+        # (updated, story id) of the live stories with no dated article: the arrival window's heap
+        self._arrivals: list[tuple[int, str]] = []
         self._evicted: dict[str, int] = {}  # feature → ``updated`` of the last story evicted
         # for a store: what changed since take_changes() (at most every story, if never taken)
         self._joined: set[str] = set()  # stories that took an article
@@ -297,6 +302,7 @@ class StoryTracker:
         self._count(list(tf) + entities)
         if when is not None:
             self._advance(when)
+        self._advance_arrivals()
         unit = None
         if settings.embedding_weight > 0 and vector is not None:
             unit = _unit(vector)
@@ -407,7 +413,7 @@ class StoryTracker:
         directed: dict[str, dict[str, float]] = {}  # this call's member → story link means
         scores: dict[tuple[str, str, int, int], float] = {}  # this call's graph pair scores
         for story_id in dirty:
-            if story_id in self._stories:
+            if story_id in self._stories and not self._left_by_arrivals(self._stories[story_id]):
                 self._push_pairs(story_id, heap, version, directed, scores)
         merges: list[StoryMerge] = []
         while heap:
@@ -512,6 +518,8 @@ class StoryTracker:
         found = self._graph_neighbours(story) if graph else self._story_candidates(story)
         for other_id in found:
             other = self._stories[other_id]
+            if self._left_by_arrivals(other):
+                continue  # final, as for a store that forgot it (dated: the linkage's window)
             left, right = sorted((story_id, other_id))
             key = (left, right, version.get(left, 0), version.get(right, 0))
             cached = scores.get(key) if scores is not None and graph else None
@@ -832,6 +840,13 @@ class StoryTracker:
             if s.id in tracker._active and s.last_time is not None
         ]
         heapq.heapify(tracker._expiry)
+        if tracker.settings.undated_window > 0:
+            tracker._arrivals = [
+                (s.updated, s.id)
+                for s in tracker._stories.values()
+                if s.id in tracker._active and s.last_time is None
+            ]
+            heapq.heapify(tracker._arrivals)
         evicted = state.get("evicted")  # given by from_rows; derived for a whole state
         tracker._evicted = (
             tracker._derive_evictions()
@@ -856,6 +871,22 @@ class StoryTracker:
             return None
         return float(header["now"]) - float(header["settings"]["window_days"])
 
+    @staticmethod
+    def live_updated_from(header: Mapping[str, Any]) -> int | None:
+        """The lowest ``updated`` an undated story may have and still take an article, for a
+        tracker resumed from :meth:`header` (``None``: every undated story may, the arrival
+        window being off, as in stores built before it).
+
+        The arrival window's :meth:`live_from`: a story with no dated article that the last
+        ``undated_window`` articles did not touch has left the active set and no later article or
+        merge reaches it (the count only grows), so a store resumes only the undated stories
+        updated at or after this.  The same comparison as :func:`_gone`.
+        """
+        window = int(header["settings"].get("undated_window", 0))
+        if window <= 0:
+            return None
+        return int(header["seq"]) - window + 1
+
     def has_story(self, story_id: str) -> bool:
         """Whether ``story_id`` is one of the stories this tracker holds (not merged away)."""
         return story_id in self._stories
@@ -869,14 +900,9 @@ class StoryTracker:
         a long ingest holds the stories of its window, not of everything it has seen.  Stories
         whose changes are not taken yet (:meth:`take_changes`) are kept.
         """
-        if self._now is None:
-            return 0
         pending = self._joined | self._rescored | self._dirty
         expired = [
-            sid
-            for sid, story in self._stories.items()
-            if sid not in pending
-            and _expired(story.last_time, self._now, self.settings.window_days)
+            sid for sid, story in self._stories.items() if sid not in pending and self._gone(story)
         ]
         for story_id in expired:
             story = self._stories.pop(story_id)
@@ -905,9 +931,32 @@ class StoryTracker:
         """Whether the story is still inside the window of the newest article seen.
 
         The stories :meth:`_advance` has expired are exactly the dated ones whose last article is
-        more than ``window_days`` before ``now`` (the same comparison), so liveness needs no row.
+        more than ``window_days`` before ``now`` (the same comparison), and those
+        :meth:`_advance_arrivals` has expired the undated ones the last ``undated_window`` articles
+        did not touch, so liveness needs no row.
         """
-        return not _expired(story.last_time, self._now, self.settings.window_days)
+        return not self._gone(story)
+
+    def _left_by_arrivals(self, story: _Story) -> bool:
+        """Whether a story with no dated article has left the arrival window.
+
+        Such a story takes part in no merge either: a store forgets it after the commit
+        (:meth:`forget_expired`), so merging it in memory would make a resumed ingest and an
+        uninterrupted one differ, and with no dates no linkage's time window would keep it out.
+        (A dated story's merges stay as they were: the linkage's time window applies to them.)
+        """
+        return story.last_time is None and self._gone(story)
+
+    def _gone(self, story: _Story) -> bool:
+        """Whether the story has left the window (:func:`_gone` with this tracker's clocks)."""
+        return _gone(
+            story.last_time,
+            story.updated,
+            self._now,
+            self._seq,
+            self.settings.window_days,
+            self.settings.undated_window,
+        )
 
     # --- persistence by rows: a store rewrites only what changed ------------------------------------
     #
@@ -1029,12 +1078,14 @@ class StoryTracker:
                 }
             )
         window = float(header["settings"]["window_days"])
+        arrivals = int(header["settings"].get("undated_window", 0))
         now = None if header["now"] is None else float(header["now"])
+        seq = int(header["seq"])
         postings: dict[str, list[tuple[str, int]]] = {}
         for row in sorted(rows, key=lambda r: int(r["updated"])):
             updated = int(row["updated"])
-            if _expired(row["last_time"], now, window):
-                continue  # in no posting, as :meth:`_advance` left it
+            if _gone(row["last_time"], updated, now, seq, window, arrivals):
+                continue  # in no posting, as :meth:`_advance` or :meth:`_advance_arrivals` left it
             for feature in sorted(set(row["weights"]) | set(row["entities"])):
                 if updated > evicted.get(feature, 0):
                     postings.setdefault(feature, []).append((str(row["id"]), updated))
@@ -1100,6 +1151,25 @@ class StoryTracker:
             last_time, story_id = heapq.heappop(self._expiry)
             story = self._stories.get(story_id)  # None: merged into another since
             if story is not None and story.last_time == last_time and story_id in self._active:
+                self._unindex(story, set(story.weights) | set(story.entities))
+                self._active.discard(story_id)
+
+    def _advance_arrivals(self) -> None:
+        """Drop from the index the undated stories the last ``undated_window`` articles did not
+        touch (the arrival window: an undated story has no time to expire by).  Called before an
+        article is scored, so the ``undated_window`` articles counted are those before it."""
+        window = self.settings.undated_window
+        if window <= 0:
+            return
+        while self._arrivals and self._seq - self._arrivals[0][0] >= window:
+            updated, story_id = heapq.heappop(self._arrivals)
+            story = self._stories.get(story_id)  # None: merged into another since
+            if (
+                story is not None
+                and story.updated == updated
+                and story.last_time is None
+                and story_id in self._active
+            ):
                 self._unindex(story, set(story.weights) | set(story.entities))
                 self._active.discard(story_id)
 
@@ -1429,6 +1499,8 @@ class StoryTracker:
         self._active.add(story.id)
         if story.last_time is not None:
             heapq.heappush(self._expiry, (story.last_time, story.id))
+        elif self.settings.undated_window > 0:
+            heapq.heappush(self._arrivals, (story.updated, story.id))
 
     def _unindex(self, story: _Story, features: Iterable[str]) -> None:
         for feature in features:
@@ -1438,23 +1510,37 @@ class StoryTracker:
 
 
 def cluster(
-    articles: Sequence[Article], settings: ClusterSettings | None = None
+    articles: Sequence[Article], settings: ClusterSettings | None = None, *, in_order: bool = False
 ) -> dict[str, list[str]]:
     """Batch convenience: stories of ``articles``, independent of the order they are given in.
 
     Feeds them in a canonical order (dated articles by ``published_at``, then undated ones; ties by
-    id) so a batch gives the same stories however it was listed.
+    id) so a batch gives the same stories however it was listed.  Consolidates once at the end,
+    and also after every ``undated_window // 2`` undated articles: a story the arrival window
+    has closed on takes no merge, so each must be consolidated while it is live (a store's
+    commits of 2,048 articles do that for the default 5,000).  A batch of fewer undated articles
+    than that is consolidated once, as before.  Undated articles have no arrival order in a
+    batch (they come by id), so stories of a batch of more than ``undated_window`` of them can
+    split where their articles are further apart than that in id order.  ``in_order=True`` feeds
+    the articles as given instead: a stream's arrival order (``benchmarks/scale.py --undated``
+    feeds a crawl's, publication order with the dates taken out).
     """
     tracker = StoryTracker(settings)
-    ordered = sorted(articles, key=_canonical_key)
+    ordered = list(articles) if in_order else sorted(articles, key=_canonical_key)
     vectors: Sequence[Sequence[float] | None] = [None] * len(ordered)
     encoder = default_encoder() if tracker.settings.embedding_weight > 0 else None
     if encoder is not None:  # one batch is many times faster than one text at a time
         vectors = [
             list(map(float, v)) for v in encoder.encode([embedding_text(a) for a in ordered])
         ]
+    every = tracker.settings.undated_window // 2
+    undated = 0
     for article, vector in zip(ordered, vectors, strict=True):
         tracker.add(article, vector)
+        if every and _days(article.published_at) is None:
+            undated += 1
+            if undated % every == 0:
+                tracker.consolidate()
     tracker.consolidate()
     return tracker.stories()
 
@@ -1627,6 +1713,23 @@ def _expired(last_time: float | None, now: float | None, window_days: float) -> 
     """Whether a story whose last article is at ``last_time`` has left the window of ``now``: the
     one comparison :meth:`StoryTracker._advance`, ``_live`` and ``from_rows`` must agree on."""
     return last_time is not None and now is not None and last_time < now - window_days
+
+
+def _gone(
+    last_time: float | None,
+    updated: int,
+    now: float | None,
+    seq: int,
+    window_days: float,
+    undated_window: int,
+) -> bool:
+    """Whether a story has left the window: a dated one by time (:func:`_expired`), one with no
+    dated article by arrivals (the last ``undated_window`` of the ``seq`` articles seen did not
+    touch it; never when that is 0).  The one test ``_live``, ``forget_expired``, ``from_rows``,
+    :meth:`StoryTracker.live_updated_from` and the merges agree on."""
+    if last_time is not None:
+        return _expired(last_time, now, window_days)
+    return undated_window > 0 and seq - updated >= undated_window
 
 
 @cache

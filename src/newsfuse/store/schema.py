@@ -295,11 +295,17 @@ class TrackerStoryRow(Base):
     ``last_time`` repeats the state's ``last_time`` (days since the epoch of the story's latest
     dated article; ``NULL``: none dated) in a column of its own, indexed, so that an ingest loads
     only the stories still inside the tracker's window (``Store.tracker_rows(live_from=...)``)
-    rather than every story the store has ever tracked.
+    rather than every story the store has ever tracked.  ``updated`` repeats the state's
+    ``updated`` (the tracker's arrival count at the story's last article) for the same purpose
+    with the stories that have no dated article: they leave by arrivals, not time
+    (``cluster.undated_window``; ``Store.tracker_rows(live_updated_from=...)``).
     """
 
     __tablename__ = "tracker_stories"
-    __table_args__ = (Index("ix_tracker_stories_tracker_last_time", "tracker", "last_time"),)
+    __table_args__ = (
+        Index("ix_tracker_stories_tracker_last_time", "tracker", "last_time"),
+        Index("ix_tracker_stories_tracker_updated", "tracker", "updated"),
+    )
 
     tracker: Mapped[str] = mapped_column(String(64), primary_key=True)
     story_id: Mapped[str] = mapped_column(
@@ -307,6 +313,7 @@ class TrackerStoryRow(Base):
     )
     state: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
     last_time: Mapped[float | None] = mapped_column(Float, nullable=True)
+    updated: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class TrackerNormsRow(Base):

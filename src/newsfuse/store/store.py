@@ -18,7 +18,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, and_, bindparam, delete, exists, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -815,7 +827,8 @@ class Store:
         """How many articles of each story carry no publication date (stories with none left out).
 
         The tracker places such articles by words and names alone, without its time window and
-        decay; ``newsfuse stories`` says so rather than changing behaviour silently.
+        decay (an undated story leaves by arrivals, ``cluster.undated_window``); ``newsfuse
+        stories`` says so rather than changing behaviour silently.
         """
         if not story_ids:
             return {}
@@ -957,6 +970,7 @@ class Store:
                 "story_id": s["id"],
                 "state": dict(s),
                 "last_time": None if s.get("last_time") is None else float(s["last_time"]),
+                "updated": None if s.get("updated") is None else int(s["updated"]),
             }
             for s in stories
         ]
@@ -973,6 +987,7 @@ class Store:
                         set_={
                             "state": insert.excluded.state,
                             "last_time": insert.excluded.last_time,
+                            "updated": insert.excluded.updated,
                         },
                     ),
                     story_rows,
@@ -1048,25 +1063,30 @@ class Store:
         return features
 
     def tracker_rows(
-        self, name: str, *, live_from: float | None = None
+        self,
+        name: str,
+        *,
+        live_from: float | None = None,
+        live_updated_from: int | None = None,
     ) -> tuple[list[dict[str, Any]], dict[str, list[Any]], dict[str, tuple[int, int]]]:
         """The per-story states (sorted by story id) and per-story norms of tracker ``name``, and
         every per-feature ``(df, evicted)``.
 
         With ``live_from``, only the stories whose last article is at or after it (days since the
         epoch) or that have no dated article: what a tracker whose window starts there can still
-        link to.  Selected in SQL through ``ix_tracker_stories_tracker_last_time``, so resuming a
-        tracker costs the stories inside its window, not every story the store has tracked.
+        link to.  With ``live_updated_from`` too, of the stories with no dated article only those
+        updated at or after it (the arrival window of ``cluster.undated_window``).  Selected in
+        SQL through ``ix_tracker_stories_tracker_last_time`` and ``..._updated``, so resuming a
+        tracker costs the stories inside its windows, not every story the store has tracked.
         """
-        live = TrackerStoryRow.tracker == name
+        live: ColumnElement[bool] = TrackerStoryRow.tracker == name
+        undated: ColumnElement[bool] = TrackerStoryRow.last_time.is_(None)
+        if live_updated_from is not None:
+            undated = and_(undated, TrackerStoryRow.updated >= int(live_updated_from))
         if live_from is not None:
-            live = and_(
-                live,
-                or_(
-                    TrackerStoryRow.last_time.is_(None),
-                    TrackerStoryRow.last_time >= float(live_from),
-                ),
-            )
+            live = and_(live, or_(undated, TrackerStoryRow.last_time >= float(live_from)))
+        elif live_updated_from is not None:  # nothing dated yet: every dated row is live
+            live = and_(live, or_(undated, TrackerStoryRow.last_time.is_not(None)))
         stories = select(TrackerStoryRow.state).where(live).order_by(TrackerStoryRow.story_id)
         norms = (
             select(TrackerNormsRow.story_id, TrackerNormsRow.norms)
