@@ -33,7 +33,7 @@ def test_empty_database_is_migrated_to_head(store_url: str) -> None:
     with Store.open(store_url, upgrade=False) as store:
         assert store.revision() is None
         store.upgrade()
-        assert store.revision() == head_revision() == "0007"
+        assert store.revision() == head_revision() == "0008"
         store.upgrade()  # at head: nothing to do
     engine = _engine(store_url)
     try:
@@ -100,15 +100,15 @@ def test_a_store_at_0001_with_data_is_upgraded_to_head(
         assert store.band_key_matches([2, 3]) == {2: [example_articles[0].id]}
 
 
-def test_signatures_stored_before_0007_have_no_shingle_count_and_new_ones_keep_theirs(
+def test_signatures_stored_before_0008_have_no_shingle_count_and_new_ones_keep_theirs(
     store_url: str, example_raws: list[RawDocument], example_articles: list[Article]
 ) -> None:
-    """A store at 0006 keeps its signatures through the upgrade; they read with count 0 (matched
+    """A store at 0007 keeps its signatures through the upgrade; they read with count 0 (matched
     by the Jaccard alone), and signatures stored afterwards keep their count."""
     engine = _engine(store_url)
     try:
         with engine.begin() as connection:
-            upgrade(connection, "0006")
+            upgrade(connection, "0007")
     finally:
         engine.dispose()
     old_id, new_id = example_articles[0].id, example_articles[1].id

@@ -192,7 +192,7 @@ class SignatureRow(Base):
     )
     minhash: Mapped[bytes] = mapped_column(LargeBinary)
     shingles: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    """Distinct shingles of the text, for the containment test (``NULL`` before revision 0007)."""
+    """Distinct shingles of the text, for the containment test (``NULL`` before revision 0008)."""
 
 
 class BandKeyRow(Base):

@@ -1,7 +1,7 @@
 """Stored signatures carry their shingle count: a copy cut to fit can join its source's family.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05
 
 Families were joined by the estimated Jaccard alone, so a paper that re-ran the first third of a
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision: str | None = "0006"
+revision = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | None = None
 depends_on: str | None = None
 
