@@ -286,7 +286,9 @@ class Fact:
     """One statement aligned across sources: every claim that states it, and who carries it.
 
     ``independent_sources`` counts an outlet once and a near-duplicate family (a wire copy re-run
-    with small edits) once, so five re-runs of one wire story are one source, not five.
+    with small edits or cut to fit) once, so five re-runs of one wire story are one source, not
+    five; a claim an outlet relays from another outlet of the story ("…, Geo News reported")
+    counts for the outlet it names.
     """
 
     id: str

@@ -3,6 +3,7 @@ variants, framing, coverage gaps and the story's phases."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from newsfuse.models import Fact, Report
 from newsfuse.pipeline import run
 from newsfuse.stages.align.corroborate import looks_english
 from newsfuse.stages.align.drift import label_variant
+from newsfuse.stages.align.sources import SourceIndex
 
 
 @pytest.fixture(scope="module")
@@ -274,3 +276,25 @@ def test_brief_marks_come_from_the_facts(seeds: Report, example: Report) -> None
             facts = [f for f in report.story.facts if cited & set(f.claims)]
             if facts:
                 assert sentence.single_source == all(f.independent_sources < 2 for f in facts)
+
+
+def test_a_claim_relayed_from_another_outlet_of_the_story_counts_for_that_outlet(
+    seeds: Report,
+) -> None:
+    """TDI writes that the delegation would stay in Istanbul, "Geo News reported": were Geo News's
+    own report in the story, the two would be one source.  Geo News is not among the seeds, so
+    TDI's claim still counts for TDI; given a seed report as Geo News's, it counts for Geo News."""
+    articles = {a.outlet or a.origin: a for a in seeds.articles}
+    tdi = articles["TDI"]
+    (relayed,) = [c for c in tdi.claims if c.quote is not None and c.quote.speaker == "Geo News"]
+    assert "extend its stay in Istanbul" in relayed.text
+    other = next(a for a in seeds.articles if a.outlet is None)
+    as_seeds = SourceIndex(seeds.articles)
+    assert as_seeds.count_claims([(tdi.id, "Geo News"), (other.id, None)]) == 2
+    with_geo = SourceIndex(
+        [dataclasses.replace(other, outlet="Geo News") if a is other else a for a in seeds.articles]
+    )
+    assert with_geo.count_claims([(tdi.id, "Geo News"), (other.id, None)]) == 1
+    assert with_geo.count_claims([(tdi.id, "the Geo News,"), (other.id, None)]) == 1
+    assert with_geo.count_claims([(tdi.id, None), (other.id, None)]) == 2
+    assert with_geo.count_claims([(tdi.id, "a security official"), (other.id, None)]) == 2

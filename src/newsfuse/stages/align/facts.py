@@ -14,7 +14,8 @@ The chain, linear in the story's claims up to the candidate lists' size:
    fact when A and C say different things: a chain of weak links cannot stretch a fact.
 
 One article may give several claims of one fact (a lead restated lower down); sources are counted by
-:class:`~newsfuse.stages.align.sources.SourceIndex` (an outlet and a near-duplicate family once).
+:class:`~newsfuse.stages.align.sources.SourceIndex` (an outlet and a near-duplicate family once, a
+claim relayed from another outlet of the story for that outlet).
 """
 
 from __future__ import annotations
@@ -250,7 +251,9 @@ def _fact(
         )
     representative = refs[int(np.argmax(centrality))]
     article_ids = {r.article.id for r in refs}
-    count = sources.count(article_ids)
+    count = sources.count_claims(
+        (r.article.id, r.claim.quote.speaker if r.claim.quote is not None else None) for r in refs
+    )
     spans = tuple(sorted(r.claim.span for r in refs))
     when = Counter(
         m.norm
