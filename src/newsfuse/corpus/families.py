@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsfuse.models import Article
-from newsfuse.stages.dedupe import DedupeSettings, Signature, band_keys, same_family, signatures
+from newsfuse.stages.dedupe import DedupeSettings, Signature, band_keys, joined, signatures
 from newsfuse.stages.grouping import UnionFind
 from newsfuse.store import Store
 
@@ -91,9 +91,13 @@ def join_families(
     stored = store.signatures_of(sorted({i for ids in stored_by_key.values() for i in ids}))
     stored_families = sorted({family for _, family, _ in stored.values()})
 
-    # Nodes are the new articles and the stored families (each already one component); the
-    # smallest key of a set is its root, which is exactly how a family is named.
-    families = UnionFind[str]([*new_ids, *stored_families])
+    # Every candidate pair first (a new article and a stored family, or two new articles), then
+    # one vectorized verdict for them all.  Nodes are the new articles and the stored families
+    # (each already one component); the smallest key of a set is its root, which is exactly how a
+    # family is named, so the order of the unions does not matter.
+    pairs: list[tuple[str, str]] = []
+    agreements: list[int] = []
+    sizes_of_pair: list[tuple[int, int]] = []
     seen_by_key: dict[int, list[str]] = {}
     for article_id in new_ids:
         tested: set[str] = set()
@@ -103,15 +107,27 @@ def join_families(
                     tested.add(other)
                     minhash, family, size = stored[other]
                     agree = _agree(packed[article_id], minhash)
-                    if agree >= 0 and same_family(agree, shingles[article_id], size, settings):
-                        families.union(article_id, family)
+                    if agree >= 0:
+                        pairs.append((article_id, family))
+                        agreements.append(agree)
+                        sizes_of_pair.append((shingles[article_id], size))
             for other in seen_by_key.get(key, ()):
                 if other not in tested:
                     tested.add(other)
-                    agree = _agree(packed[article_id], packed[other])
-                    if same_family(agree, shingles[article_id], shingles[other], settings):
-                        families.union(article_id, other)
+                    pairs.append((article_id, other))
+                    agreements.append(_agree(packed[article_id], packed[other]))
+                    sizes_of_pair.append((shingles[article_id], shingles[other]))
             seen_by_key.setdefault(key, []).append(article_id)
+
+    families = UnionFind[str]([*new_ids, *stored_families])
+    if pairs:
+        left_sizes, right_sizes = zip(*sizes_of_pair, strict=True)
+        verdicts = joined(
+            np.array(agreements), np.array(left_sizes), np.array(right_sizes), settings
+        )
+        for (left, right), same in zip(pairs, verdicts.tolist(), strict=True):
+            if same:
+                families.union(left, right)
 
     family_of = {i: families.find(i) for i in new_ids}
     renamed = {f: families.find(f) for f in stored_families if families.find(f) != f}
@@ -121,10 +137,10 @@ def join_families(
     for node in [*new_ids, *stored_families]:
         root = families.find(node)
         sizes[root] = sizes.get(root, 0) + 1
-    joined = sum(1 for i in new_ids if sizes[family_of[i]] > 1)
+    joined_count = sum(1 for i in new_ids if sizes[family_of[i]] > 1)
     return FamilyUpdate(
         family_of=family_of,
         renamed=renamed,
-        joined=joined,
+        joined=joined_count,
         signatures={i: (packed[i], keys[i], shingles[i]) for i in new_ids},
     )

@@ -43,8 +43,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
 
 from newsfuse.config import Settings
 from newsfuse.corpus import CorpusResult, families_of
@@ -58,7 +59,7 @@ from newsfuse.stages.dedupe import (
     Signature,
     band_keys,
     group,
-    same_family,
+    joined,
     signatures,
 )
 from newsfuse.stages.extract.annotate import Extractor
@@ -222,11 +223,14 @@ def _assign_families(
     representatives = exact.map(lambda item: item[1][0][1])
 
     def bucket_edges(bucket: tuple[str, Iterable[Signature]]) -> Iterator[tuple[str, str]]:
+        """The bucket's joined pairs: every pair of its members compared in one array operation."""
         members = sorted(bucket[1], key=lambda s: s.article_id)
-        for left, right in combinations(members, 2):
-            agree = sum(a == b for a, b in zip(left.minhash, right.minhash, strict=True))
-            if same_family(agree, left.shingles, right.shingles, settings):
-                yield left.article_id, right.article_id
+        rows = np.array([m.minhash for m in members], dtype=np.uint32).reshape(len(members), -1)
+        sizes = np.array([m.shingles for m in members], dtype=np.int64)
+        left, right = np.triu_indices(len(members), k=1)
+        agree = (rows[left] == rows[right]).sum(axis=1)
+        for k in np.flatnonzero(joined(agree, sizes[left], sizes[right], settings)).tolist():
+            yield members[int(left[k])].article_id, members[int(right[k])].article_id
 
     if settings.containment > 0 and representatives.count() <= EXHAUSTIVE_UP_TO:
         # few enough to compare every pair, as ``group`` does: a few hundred signatures to the driver

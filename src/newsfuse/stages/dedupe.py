@@ -54,7 +54,6 @@ __all__ = [
     "joined",
     "normalise",
     "refine_families",
-    "same_family",
     "signatures",
 ]
 
@@ -165,14 +164,6 @@ def joined(
     contained = shared >= settings.containment * smaller - 1e-9
     enough = agree >= CONTAINMENT_MIN_JACCARD * settings.num_perm - 1e-9
     return by_jaccard | (contained & enough & (smaller > 0))
-
-
-def same_family(
-    agree: int, left_shingles: int, right_shingles: int, settings: DedupeSettings
-) -> bool:
-    """:func:`joined` for one pair."""
-    agrees, lefts, rights = np.array([agree]), np.array([left_shingles]), np.array([right_shingles])
-    return bool(joined(agrees, lefts, rights, settings)[0])
 
 
 def group(
