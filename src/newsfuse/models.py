@@ -11,6 +11,7 @@ Stages never mutate a record; they return ``dataclasses.replace(...)`` copies.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -50,6 +51,7 @@ __all__ = [
     "UpdateBasis",
     "WordDiff",
     "content_id",
+    "dateline_credit",
     "outlet_name",
 ]
 
@@ -192,6 +194,15 @@ def outlet_name(outlet: str | None, origin: str) -> str:
     return f"unknown outlet ({origin.rsplit('/', 1)[-1]})"
 
 
+_CREDIT = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def dateline_credit(dateline: str | None) -> str | None:
+    """The news agency a dateline credits in brackets ("Reuters" in "KABUL (Reuters)"), else None."""
+    match = _CREDIT.search(dateline or "")
+    return match.group(1).strip() or None if match else None
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """A cleaned article: its text and everything newsfuse found in it.
@@ -219,6 +230,12 @@ class Article:
     mentions: tuple[Mention, ...] = ()
     quotes: tuple[Quote, ...] = ()
     claims: tuple[Claim, ...] = ()
+
+    @property
+    def credit(self) -> str | None:
+        """The news agency whose copy this is, as the dateline credits it ("Reuters" in
+        "KABUL (Reuters) -"), whatever outlet runs it; None when the dateline credits no one."""
+        return dateline_credit(self.dateline)
 
     @property
     def source_name(self) -> str:

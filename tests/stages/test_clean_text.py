@@ -268,7 +268,7 @@ def test_seed_body_starts_and_ends_with_the_article(
 @pytest.mark.parametrize(
     ("seed", "title", "byline", "dateline", "outlet"),
     [
-        ("000", None, None, "Istanbul", "TDI"),
+        ("000", None, None, "Istanbul (TDI)", "TDI"),
         ("001", None, None, "ISLAMABAD", None),
         ("002", None, None, "ISLAMABAD", "nayakashmir.com"),  # its own "Read more:" link
         (
@@ -282,7 +282,7 @@ def test_seed_body_starts_and_ends_with_the_article(
             "004",
             "Pakistan Declares Talks Failed, Vows Action Against Terror",
             None,
-            "Islamabad",
+            "Islamabad (The COW News)",
             "The COW News",
         ),
     ],
@@ -395,7 +395,7 @@ def test_synthetic_page_furniture_and_metadata() -> None:
     ]
     assert page.title == "Harbour Workers Walk Out Over Pay"
     assert page.byline == "Jane Doe and Ali Khan"
-    assert page.dateline == "KARACHI"
+    assert page.dateline == "KARACHI (Reuters)"
     assert page.outlet == "Reuters"
     assert page.published_at == "2025-10-30"
 
@@ -488,11 +488,11 @@ def test_other_sites_furniture_lines(line: str, reason: str) -> None:
 @pytest.mark.parametrize(
     ("opening", "dateline", "outlet"),
     [
-        ("WASHINGTON (Reuters) - The talks resumed.", "WASHINGTON", "Reuters"),
-        ("KABUL, Oct 30 (AP) — The talks resumed.", "KABUL", "AP"),
+        ("WASHINGTON (Reuters) - The talks resumed.", "WASHINGTON (Reuters)", "Reuters"),
+        ("KABUL, Oct 30 (AP) — The talks resumed.", "KABUL (AP)", "AP"),
         ("NEW YORK: The talks resumed.", "NEW YORK", None),
         ("Lahore (Web Desk): The talks resumed.", "Lahore", None),  # a desk is not an outlet
-        ("Karachi (Dawn Online): The talks resumed.", "Karachi", "Dawn"),
+        ("Karachi (Dawn Online): The talks resumed.", "Karachi (Dawn)", "Dawn"),
         ("BREAKING: The talks resumed.", None, None),
         ("US-Pakistan talks resumed on Friday.", None, None),
         ("Pakistan: The talks resumed.", None, None),
@@ -617,7 +617,8 @@ def test_a_staff_byline_names_the_outlet_before_a_wire_dateline() -> None:
         "Port Merrow (CPA): Negotiations to end a strike collapsed on Wednesday, the union said.\n\n"
         "The union's general secretary told reporters the authority had refused to move."
     )
-    assert (page.dateline, page.outlet) == ("Port Merrow", "Eastshore Daily")
+    # the wire stays on record: the copy is the agency's reporting (stages/align/sources.py)
+    assert (page.dateline, page.outlet) == ("Port Merrow (CPA)", "Eastshore Daily")
 
 
 def test_the_site_of_the_pages_own_links_names_the_outlet_when_nothing_else_does() -> None:

@@ -263,7 +263,8 @@ def _facts_section(view: CorroborationView, index: Mapping[str, Article]) -> lis
         f"{_plural(len(view.facts), 'fact')} from {_plural(len(view.outlets), 'outlet')}: "
         + ", ".join(f"{n} {STATUS_LABELS[status]}" for status, n in counts.items())
         + ". The bar shows how many of the story's outlets carry each fact (■ carries it, □ does "
-        "not); independent sources count an outlet and a family of near-duplicate copies once.",
+        "not); independent sources count an outlet, a family of near-duplicate copies and the copies "
+        "credited to one news agency once.",
         "",
     ]
     if view.lead:

@@ -43,12 +43,14 @@ class StoryFilter:
 
 @dataclass(frozen=True, slots=True)
 class StorySource:
-    """One article of a story as the list needs it: who published it and its copy family."""
+    """One article of a story as the list needs it: who published it, its copy family and its
+    dateline (which may credit the agency whose copy it is)."""
 
     article_id: str
     outlet: str | None
     origin: str
     dup_group: str | None
+    dateline: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +135,14 @@ def story_page(session: Session, wanted: StoryFilter) -> StoryPage:
                 ArticleRow.outlet,
                 ArticleRow.origin,
                 ArticleRow.dup_group,
+                ArticleRow.dateline,
             )
             .join(ArticleRow, ArticleRow.id == StoryArticleRow.article_id)
             .where(StoryArticleRow.story_id.in_(list(sources)))
             .order_by(StoryArticleRow.story_id, StoryArticleRow.position)
         )
-        for story_id, article_id, outlet, origin, dup_group in members:
-            sources[story_id].append(StorySource(article_id, outlet, origin, dup_group))
+        for story_id, article_id, outlet, origin, dup_group, dateline in members:
+            sources[story_id].append(StorySource(article_id, outlet, origin, dup_group, dateline))
     return StoryPage(
         stories=tuple(
             StorySummary(row.id, row.title, row.created_at, row.updated_at, tuple(sources[row.id]))

@@ -12,8 +12,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from newsfuse.models import outlet_name
-from newsfuse.stages.align.sources import source_groups
+from newsfuse.models import dateline_credit, outlet_name
+from newsfuse.stages.align.sources import SourceMember, source_groups
 from newsfuse.store import Store
 from newsfuse.store.listing import StoryFilter, StoryPage, StorySource, StorySummary
 
@@ -34,8 +34,14 @@ def source_name(source: StorySource) -> str:
 
 
 def independent_sources(sources: tuple[StorySource, ...]) -> int:
-    """How many independent sources a story's articles are (an outlet once, a family once)."""
-    members = ((s.article_id, source_name(s), s.dup_group) for s in sources)
+    """How many independent sources a story's articles are (an outlet, a family and a credited
+    agency once), by the rule a report counts with."""
+    members = (
+        SourceMember(
+            s.article_id, source_name(s), s.dup_group, s.outlet, dateline_credit(s.dateline)
+        )
+        for s in sources
+    )
     return len(set(source_groups(members).values()))
 
 

@@ -1,28 +1,39 @@
-"""Counting independent sources: an outlet once, a near-duplicate family once.
+"""Counting independent sources: an outlet once, a near-duplicate family once, a wire once.
 
 Five papers re-running one wire copy are one source, not five; one outlet's two articles are one
-source.  Articles are joined when they share an outlet or a near-duplicate family, and a set of
-articles counts as many sources as it has joined groups.
+source.  Articles are joined when they share an outlet or a near-duplicate family, or when their
+datelines credit the same agency, and a set of articles counts as many sources as it has joined
+groups.
+
+A credited copy ("KABUL (Reuters) -" on a paper's page) is the agency's reporting even when the
+paper edited it past near-duplicate reach, so all copies crediting one agency are one source, and
+so is the agency's own article when the story has it: the credit names it by its name or by the
+initials of a name of several words ("CPA" for Calderra Press Agency; initials two outlets of the
+story share name neither).  A paper that adds its own reporting to a credited copy is counted with
+the agency: the count errs towards fewer sources rather than a false "corroborated".
 
 A claim one outlet relays from another outlet of the story ("…, Geo News reported" in a paper's
 article, when Geo News's own report is in the story) is that outlet's report again, not a second
-confirmation: :meth:`SourceIndex.count_claims` counts it for the outlet it names.  Only outlets of
-the story are recognised (by name, as the attribution stage gives the claim's speaker), so a
-reported source that is not an article here still counts for the article that relays it.
+confirmation: :meth:`SourceIndex.count_claims` counts it for the outlet it names, by the same
+names.  Only outlets of the story are recognised, so a reported source that is not an article here
+still counts for the article that relays it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from newsfuse.models import Article
 from newsfuse.stages.grouping import UnionFind
 from newsfuse.stages.summarize import outlet_key
 
-__all__ = ["SourceIndex", "outlet_name_key", "source_groups"]
+__all__ = ["SourceIndex", "SourceMember", "outlet_name_key", "outlet_names", "source_groups"]
 
 _NOT_A_NAME_CHARACTER = re.compile(r"[^\w]+")
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+_MINOR_WORDS = frozenset({"of", "the", "and", "for", "de", "du", "la"})
 
 
 def outlet_name_key(name: str) -> str:
@@ -34,32 +45,80 @@ def outlet_name_key(name: str) -> str:
     return " ".join(words)
 
 
-def source_groups(members: Iterable[tuple[str, str, str | None]]) -> dict[str, str]:
-    """Each article's independent-source group, from ``(article id, outlet, near-duplicate family
-    or None)``: articles sharing an outlet or a family are one group.  The one rule for reports
-    (:class:`SourceIndex`) and for anything counting stored articles."""
-    ordered = sorted(members)
-    groups = UnionFind[str](article_id for article_id, _, _ in ordered)
+def _initials(name: str) -> str | None:
+    """The initials a name of several words is credited by ("Agence France-Presse" → "afp",
+    "Associated Press of Pakistan" → "app"), as a name key; None for a name of one word."""
+    words = [w for w in _NAME_WORD.findall(name) if w.casefold() not in _MINOR_WORDS]
+    return "".join(w[0] for w in words).casefold() if len(words) >= 2 else None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMember:
+    """What the count reads of an article: its id, the outlet it counts for, its near-duplicate
+    family (None: its own), its outlet's own name when known, and the agency its dateline credits."""
+
+    article_id: str
+    outlet: str
+    family: str | None = None
+    named_outlet: str | None = None
+    credit: str | None = None
+
+    @classmethod
+    def of(cls, article: Article) -> SourceMember:
+        return cls(
+            article.id, outlet_key(article), article.dup_group, article.outlet, article.credit
+        )
+
+
+def outlet_names(members: Iterable[SourceMember]) -> dict[str, str]:
+    """Name key → the first article (by id) of the outlet it names: each named outlet's name and
+    initials; initials two outlets share name neither."""
+    found: dict[str, str] = {}
+    owners: dict[str, set[str]] = {}
+    for member in sorted(members, key=lambda m: m.article_id):
+        if not member.named_outlet or not (key := outlet_name_key(member.named_outlet)):
+            continue
+        found.setdefault(key, member.article_id)
+        owners.setdefault(key, set()).add(key)
+        if (initials := _initials(member.named_outlet)) is not None and initials != key:
+            found.setdefault(initials, member.article_id)
+            owners.setdefault(initials, set()).add(key)
+    return {key: article_id for key, article_id in found.items() if len(owners[key]) == 1}
+
+
+def source_groups(members: Iterable[SourceMember]) -> dict[str, str]:
+    """Each article's independent-source group: articles sharing an outlet, a near-duplicate family
+    or a credited agency are one group, and a credit naming an outlet of the story joins that
+    outlet's group.  The one rule for reports (:class:`SourceIndex`) and for anything counting
+    stored articles."""
+    ordered = sorted(members, key=lambda m: m.article_id)
+    groups = UnionFind[str](m.article_id for m in ordered)
     first_by_key: dict[str, str] = {}
-    for article_id, outlet, family in ordered:
-        for key in (f"outlet:{outlet}", f"family:{family or article_id}"):
+    for member in ordered:
+        keys = [f"outlet:{member.outlet}", f"family:{member.family or member.article_id}"]
+        if member.credit and (credit := outlet_name_key(member.credit)):
+            keys.append(f"credit:{credit}")
+        for key in keys:
             if key in first_by_key:
-                groups.union(first_by_key[key], article_id)
+                groups.union(first_by_key[key], member.article_id)
             else:
-                first_by_key[key] = article_id
-    return {article_id: groups.find(article_id) for article_id, _, _ in ordered}
+                first_by_key[key] = member.article_id
+    names = outlet_names(ordered)
+    for member in ordered:
+        if member.credit and (named := names.get(outlet_name_key(member.credit))) is not None:
+            groups.union(named, member.article_id)
+    return {m.article_id: groups.find(m.article_id) for m in ordered}
 
 
 class SourceIndex:
     """Maps every article of a story to its independent-source group."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
-        self._group = source_groups((a.id, outlet_key(a), a.dup_group) for a in articles)
+        members = [SourceMember.of(a) for a in articles]
+        self._group = source_groups(members)
         self._outlet = {a.id: outlet_key(a) for a in articles}
-        self._group_of_name = {
-            key: self._group[a.id]
-            for a in sorted(articles, key=lambda a: a.id, reverse=True)
-            if (key := outlet_name_key(a.outlet or ""))
+        self._group_of_name: Mapping[str, str] = {
+            key: self._group[article_id] for key, article_id in outlet_names(members).items()
         }
 
     def outlet(self, article_id: str) -> str:

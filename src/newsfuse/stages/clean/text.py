@@ -33,7 +33,10 @@ Rules, in the order they apply:
 6. **Dateline.**  The start of the first paragraph is checked for a dateline: ``ISLAMABAD:``,
    ``KABUL, Oct 30 (Reuters) -``, ``Istanbul (TDI):``.  The dateline stays in the text, because it
    is part of the paragraph as published and spans into the text must match what the outlet wrote;
-   :attr:`CleanedPage.dateline` reports the place.  One repair is made: when copying glued the
+   :attr:`CleanedPage.dateline` reports the place and, in brackets, the agency it credits
+   (``KABUL (Reuters)``): the agency stays on record even where the page names its own outlet,
+   because a copy credited to a wire is that wire's reporting (see
+   :mod:`newsfuse.stages.align.sources`).  One repair is made: when copying glued the
    dateline to the sentence (``Islamabad (The COW News Digital)Pakistan has``, where the page had
    them in separate elements), a space is inserted after the closing parenthesis (or the colon:
    ``ISLAMABAD:The``), so that tokenizers and sentence splitters see two words instead of one.
@@ -440,7 +443,8 @@ def clean_page_text(text: str) -> CleanedPage:
     for position in range(len(body)):
         found = _dateline(body[position])
         if found is not None:
-            dateline, agency, body[position] = found
+            place, agency, body[position] = found
+            dateline = f"{place} ({agency})" if agency else place
             outlet = outlet or agency
             break
         if _is_prose(body[position]):

@@ -1,0 +1,171 @@
+"""Independent sources: an outlet, a near-duplicate family and a credited wire count once."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from newsfuse.config import load_settings
+from newsfuse.models import Article, Report
+from newsfuse.pipeline import run
+from newsfuse.stages.align.sources import SourceIndex
+from newsfuse.store.listing import StorySource
+from newsfuse.web.catalog import independent_sources
+
+# Two papers run one agency's copy, each cut and reworded past near-duplicate reach; a third
+# paper reports the story itself.  Written for this test.
+GAZETTE = """\
+Harbour Gazette
+
+Port Merrow strike ends after pay deal
+
+VALLEN (Reuters) - Dock workers in Vallen voted on Friday to accept a pay deal that ends a \
+strike of eleven days at the country's second port, the dockworkers' union said.
+
+The port authority offered a rise of 6 per cent over two years and agreed to settle the \
+overtime arrears within six months, according to the agreement seen by Reuters.
+
+Union leader Ines Varga told members at a meeting in the port's canteen that the deal was \
+"the best we could win without losing the summer season".
+
+Shipping agents said some 30 vessels were still waiting at anchor and that clearing the \
+backlog would take about a week.
+
+© 2026 Harbour Gazette
+"""
+
+COURIER = """\
+Vallen Courier
+
+Dockers back deal, ending strike
+
+VALLEN (Reuters) - Vallen's dock workers on Friday backed a pay agreement, bringing an \
+eleven-day strike at the second-largest port in the country to an end, their union said.
+
+Under the agreement the port authority raises pay by 6 per cent over two years and pays the \
+overtime arrears within six months, Reuters reported after seeing the document.
+
+The harbour master's office said normal working would resume with Monday's early shift and \
+that extra crews had been called in for the weekend.
+
+© 2026 Vallen Courier
+"""
+
+OBSERVER = """\
+The Coastal Observer
+
+Vallen strike over as workers accept offer
+
+By Marta Kell, Coastal Observer Staff
+
+Dock workers in Vallen accepted a pay offer on Friday, ending their eleven-day strike, after a \
+vote at a mass meeting that the union described as overwhelming.
+
+The authority will raise pay by 6 per cent over two years, a union official told the Observer.
+
+© 2026 The Coastal Observer
+"""
+
+
+def _report(folder: Path, pages: dict[str, str]) -> Report:
+    folder.mkdir()
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return run([str(folder)], load_settings())
+
+
+@pytest.fixture(scope="module")
+def credited(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    return _report(
+        tmp_path_factory.mktemp("wire") / "story",
+        {"gazette.txt": GAZETTE, "courier.txt": COURIER, "observer.txt": OBSERVER},
+    )
+
+
+def test_copies_crediting_one_agency_are_one_source(credited: Report) -> None:
+    articles = {Path(a.origin).name: a for a in credited.articles}
+    gazette, courier = articles["gazette.txt"], articles["courier.txt"]
+    assert (gazette.outlet, gazette.credit) == ("Harbour Gazette", "Reuters")
+    assert (courier.outlet, courier.credit) == ("Vallen Courier", "Reuters")
+    assert gazette.dup_group != courier.dup_group  # edited past near-duplicate reach
+    sources = SourceIndex(credited.articles)
+    assert sources.count([gazette.id, courier.id]) == 1
+    assert sources.count(a.id for a in credited.articles) == 2
+    uncredited = [dataclasses.replace(a, dateline="VALLEN") for a in credited.articles]
+    assert SourceIndex(uncredited).count(a.id for a in uncredited) == 3
+
+
+def test_a_fact_two_wire_copies_and_a_paper_carry_has_two_sources(
+    credited: Report, tmp_path: Path
+) -> None:
+    deal = [f for f in credited.story.facts if "6 per cent" in f.text]
+    assert deal and len(deal[0].outlets) == 3
+    assert deal[0].independent_sources == 2 and deal[0].status == "corroborated"
+    uncredited = _report(
+        tmp_path / "story",
+        {
+            name: text.replace("VALLEN (Reuters) -", "VALLEN -")
+            for name, text in (("gazette.txt", GAZETTE), ("courier.txt", COURIER))
+        }
+        | {"observer.txt": OBSERVER},
+    )
+    deal = [f for f in uncredited.story.facts if "6 per cent" in f.text]
+    assert deal and deal[0].independent_sources == 3
+
+
+def _article(article_id: str, outlet: str | None, dateline: str | None) -> Article:
+    return Article(
+        id=article_id,
+        raw_id=f"raw_{article_id}",
+        origin=f"{article_id}.txt",
+        url=None,
+        outlet=outlet,
+        title=None,
+        byline=None,
+        dateline=dateline,
+        published_at=None,
+        language="en",
+        text="Dock workers in Vallen accepted a pay offer on Friday.",
+        extractor="test",
+    )
+
+
+def test_a_credit_names_the_agency_of_the_story_by_its_initials() -> None:
+    agency = _article("a1", "Calderra Press Agency", "PORT MERROW (CPA)")
+    paper = _article("a2", "Eastshore Daily", "Port Merrow (CPA)")
+    other = _article("a3", "Merrow Herald", "PORT MERROW")
+    sources = SourceIndex([agency, paper, other])
+    assert sources.count(["a1", "a2"]) == 1
+    assert sources.count(["a1", "a2", "a3"]) == 2
+    # a claim the Herald relays from the agency ("…, CPA reported") is the agency's report
+    assert sources.count_claims([("a1", None), ("a3", "CPA")]) == 1
+    assert sources.count_claims([("a1", None), ("a3", "a union official")]) == 2
+
+
+def test_initials_two_outlets_share_name_neither() -> None:
+    post = _article("b1", "Daily Post", None)
+    denver = _article("b2", "Denver Post", None)
+    credited = _article("b3", "Coastal Observer", "VALLEN (DP)")
+    sources = SourceIndex([post, denver, credited])
+    assert sources.count(["b1", "b2", "b3"]) == 3
+    # the same credit still joins the copies that give it
+    again = _article("b4", "Vallen Courier", "VALLEN (DP)")
+    assert SourceIndex([post, denver, credited, again]).count(["b1", "b2", "b3", "b4"]) == 3
+
+
+def test_an_outlets_own_dateline_credits_no_other_source(seeds_dir: Path) -> None:
+    report = run([str(seeds_dir / "000_78e875c4f491ef1c.txt")], load_settings())
+    (tdi,) = report.articles
+    assert (tdi.outlet, tdi.credit) == ("TDI", "TDI")
+
+
+def test_a_stored_story_is_counted_by_the_same_rule(credited: Report) -> None:
+    """The story list counts stored articles as the report counts them, credits included."""
+    stored = tuple(
+        StorySource(a.id, a.outlet, a.origin, a.dup_group, a.dateline) for a in credited.articles
+    )
+    assert independent_sources(stored) == 2
+    before = tuple(dataclasses.replace(s, dateline=None) for s in stored)
+    assert independent_sources(before) == 3
