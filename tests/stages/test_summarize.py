@@ -177,7 +177,14 @@ def test_example_brief_cites_the_facts_it_states(example_report: Report) -> None
             for span in side.citations
         }
         claims = {c for f in stated for c in f.claims} - other_figures
-        assert claims <= set(sentence.citations)
+        cited = set(sentence.citations)
+        # every outlet behind the facts it states is cited, by one passage of each fact at most
+        assert {articles[c.article_id].source_name for c in claims} <= {
+            articles[c.article_id].source_name for c in cited
+        }
+        for fact in stated:
+            outlets = [articles[c.article_id].source_name for c in fact.claims if c in cited]
+            assert len(outlets) == len(set(outlets)), (sentence.text, outlets)
         assert not other_figures & (set(sentence.citations) - {own})
         assert sentence.single_source == all(f.independent_sources < 2 for f in stated)
         assert set(sentence.outlets) == {articles[c.article_id].source_name for c in claims} | {

@@ -1,5 +1,5 @@
 """The cited brief: the sentences that cover the story's most important facts, none repeating one,
-in the story's order, with what changed first, every sentence citing every passage that supports it.
+in the story's order, with what changed first, every sentence citing each outlet that supports it.
 
 Each sentence of each article is a candidate (fragments, sentences that open by pointing back — "He
 further warned …" — and pieces of a quotation cut off from it are not).  Its worth is a linear
@@ -455,8 +455,9 @@ def _cite(
     disputes: Mapping[str, Sequence[Conflict]],
 ) -> CitedSentence:
     """One brief sentence: displayed with references resolved, citing its own span, the passages
-    naming what the brackets resolve, and every claim of the facts it states except those giving
-    another figure for a number the outlets dispute (they are no support for this one)."""
+    naming what the brackets resolve, and for each fact it states the claim of every outlet that
+    carries it, except those giving another figure for a number the outlets dispute (they are no
+    support for this one)."""
     own = table.items[index]
     shown = resolve(own.article, own.span, own.text)
     stated = [facts[f] for f in table.facts[index]]
@@ -470,8 +471,16 @@ def _cite(
             if not _gives(own.text, side.value)
             for span in side.citations
         }
-        claims = {s for f in stated for s in f.claims} - other_figures
         outlet_of = {item.article.id: item.outlet for item in table.items}
+        articles = {item.article.id: item.article for item in table.items}
+        claims = {
+            span
+            for f in stated
+            for span in _closest_per_outlet(
+                own.text, [s for s in f.claims if s not in other_figures], articles, outlet_of
+            )
+            if not _within(span, own.span)  # the sentence's own span already cites it
+        }
         spans = {own.span, *shown.citations, *claims}
         outlets = {
             own.outlet,
@@ -488,6 +497,35 @@ def _cite(
         citations=tuple(sorted(spans)),
         outlets=tuple(sorted(outlets)),
         single_source=single,
+    )
+
+
+def _closest_per_outlet(
+    text: str, claims: Sequence[Span], articles: Mapping[str, Article], outlet_of: Mapping[str, str]
+) -> list[Span]:
+    """Of a fact's claims, each outlet's one closest in words to the brief's ``text`` (ties: the
+    earliest): a sentence cites every outlet behind it once, with the passage that reads most like
+    it, rather than every restatement (a fact's claims are listed in full in the facts section)."""
+    wanted = set(terms(text))
+    best: dict[str, tuple[float, Span]] = {}
+    for span in sorted(claims):
+        article = articles.get(span.article_id)
+        if article is None:
+            best[f"article:{span.article_id}:{span.start}"] = (0.0, span)  # nothing to compare
+            continue
+        words = set(terms(article.slice(span)))
+        score = len(words & wanted) / (len(words) * len(wanted)) ** 0.5 if words and wanted else 0.0
+        outlet = outlet_of.get(span.article_id, span.article_id)
+        if outlet not in best or score > best[outlet][0]:
+            best[outlet] = (score, span)
+    return [span for _, span in best.values()]
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (
+        inner.article_id == outer.article_id
+        and outer.start <= inner.start
+        and inner.end <= outer.end
     )
 
 
