@@ -96,10 +96,20 @@ def f1(tracker: StoryTracker, pool: Pool) -> float:
     return bcubed(predicted, _gold(pool))[2]
 
 
-def measure(setting: tuple[float, float, int, bool], sets: dict[str, Pool], seeds: int) -> Measured:
+def measure(
+    setting: tuple[float, float, int, bool],
+    sets: dict[str, Pool],
+    seeds: int,
+    first: int = 0,
+    members_by: str | None = None,
+) -> Measured:
+    """One setting over the orders ``first`` .. ``first + seeds - 1`` (``members_by``: the
+    default's unless given)."""
     link, merge, neighbours, relink = setting
+    base = ClusterSettings()
     settings = replace(
-        ClusterSettings(),
+        base,
+        members_by=members_by or base.members_by,
         merge_linkage="graph_learned",
         link_threshold=link,
         merge_threshold=merge,
@@ -109,7 +119,7 @@ def measure(setting: tuple[float, float, int, bool], sets: dict[str, Pool], seed
     return Measured(
         setting,
         {
-            name: [f1(stories(settings, pool, s), pool) for s in range(seeds)]
+            name: [f1(stories(settings, pool, s), pool) for s in range(first, first + seeds)]
             for name, pool in sets.items()
         },
     )
@@ -172,6 +182,10 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=3, help="shuffled arrival orders")
     parser.add_argument("--log", action="store_true", help="log the default tracker's orders")
     parser.add_argument("--out", type=Path, help="also write the grid's table here")
+    parser.add_argument("--first-seed", type=int, default=0, help="the first order's seed")
+    parser.add_argument(
+        "--members-by", default=None, help="cluster.members_by for every setting (default: its)"
+    )
     args = parser.parse_args()
     sets = {"ECB+ validation": ecb_pool(CHOOSE_TOPICS), "roundups validation": roundups_halves()[0]}
     command = "python benchmarks/cluster_order.py " + " ".join(sys.argv[1:])
@@ -185,7 +199,7 @@ def main() -> int:
         return 0
     measured = []
     for setting in GRID:
-        found = measure(setting, sets, args.seeds)
+        found = measure(setting, sets, args.seeds, args.first_seed, args.members_by)
         measured.append(found)
         print(
             setting,
@@ -199,7 +213,7 @@ def main() -> int:
         "# Arrival-order stability (validation only)",
         "",
         f"Command: `{command.strip()}` — graph merge model, {args.seeds} arrival orders (seeds "
-        f"0..{args.seeds - 1}); pooled = mean of the two validation sets' mean BCubed F1, spread "
+        f"{args.first_seed}..{args.first_seed + args.seeds - 1}); pooled = mean of the two validation sets' mean BCubed F1, spread "
         "= mean of their max − min.  Rule: lowest mean spread among the settings within "
         f"{TIE} of the best pooled F1 ({best:.4f}); link 1.0 not eligible (scale targets).",
         "",

@@ -39,6 +39,7 @@ from newsfuse.stages.published import EARLIEST_YEAR, LATEST_YEAR
 __all__ = [
     "CLUSTER_SCORERS",
     "ENV_PREFIX",
+    "MEMBER_ORDERS",
     "MERGE_LINKAGES",
     "USER_AGENT",
     "WORKING_FOLDER_FILE",
@@ -334,6 +335,7 @@ class DedupeSettings:
 
 CLUSTER_SCORERS: Final = ("learned", "cosine")
 MERGE_LINKAGES: Final = ("cosine", "graph", "graph_learned", "learned", "link")
+MEMBER_ORDERS: Final = ("arrival", "time")
 """The story tracker's scorers: the learned link model, or the earlier hand-mixed cosine."""
 
 
@@ -534,6 +536,11 @@ class ClusterSettings:
         "Rebuild a changed story's arrival links from its kept members when consolidating "
         "(graph linkages).",
     )
+    members_by: str = setting(
+        "arrival",
+        "Which members a story keeps: arrival (the most recent to arrive) or time (the latest "
+        "by publication time, then by article id: the same whatever the arrival order).",
+    )
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.entity_weight <= 1.0:
@@ -562,6 +569,8 @@ class ClusterSettings:
             raise ValueError("merge_neighbours must be >= 0")
         if self.merge_linkage not in MERGE_LINKAGES:
             raise ValueError(f"merge_linkage must be one of {', '.join(MERGE_LINKAGES)}")
+        if self.members_by not in MEMBER_ORDERS:
+            raise ValueError(f"members_by must be one of {', '.join(MEMBER_ORDERS)}")
 
     @property
     def learned(self) -> bool:

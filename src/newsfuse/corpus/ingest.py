@@ -78,6 +78,7 @@ _LEGACY_CLUSTER: Mapping[str, Any] = {
     "merge_neighbours": 0,
     "merge_relink": False,
     "undated_window": 0,
+    "members_by": "arrival",
 }
 """What a store built before a cluster setting existed ran with: no merges (and, had it merged,
 the member cosine, every arrival-graph neighbour scored, the links as the articles made them on

@@ -1360,9 +1360,25 @@ class StoryTracker:
             title=features.title,
             numbers=features.numbers,
             entities=tuple(sorted(rarest)),
+            article_id=features.article_id,
+            when=features.when,
         )
         member.refresh(self._idf)
         return member
+
+    def _kept(self, members: Sequence[Member]) -> list[Member]:
+        """The ``members`` a story keeps of ``members`` (given oldest arrival first): the most
+        recent by arrival (``members_by = "arrival"``) or the largest by :attr:`Member.key`,
+        publication time then article id (``"time"``), in key order.
+
+        Why by key: a story's kept members are what it is scored by (links, member cosines,
+        the merge model, the links ``merge_relink`` rebuilds), and kept by arrival they were a
+        function of the order its articles came in: two arrival orders gave one story of the
+        same articles different members, so different links and merges (issue 14).  A fixed key
+        keeps the same ones whatever the order, with the same bounded state."""
+        if self.settings.members_by == "time":
+            return sorted(members, key=_member_key)[-self.settings.members :]
+        return list(members)[-self.settings.members :]
 
     def _refresh_norms(self, story: _Story) -> None:
         """Recompute a story's IDF-weighted norms with the current frequencies.
@@ -1392,8 +1408,8 @@ class StoryTracker:
         """Add the article to the story's centroid, cap it, and refresh the story's postings."""
         before = set(story.weights) | set(story.entities)
         story.article_ids.append(article_id)
-        if member is not None:  # the most recent few: bounded cost per candidate, however big
-            story.members = [*story.members, member][-self.settings.members :]
+        if member is not None:  # a few: bounded cost per candidate, however big
+            story.members = self._kept([*story.members, member])
         if unit is not None:
             story.vector = (
                 list(unit)
@@ -1433,7 +1449,7 @@ class StoryTracker:
         into.weights = _top(into.weights, self.settings.max_terms, self._idf)
         into.entities = _top(into.entities, self.settings.max_terms, self._idf)
         older, newer = sorted((absorbed, into), key=lambda s: s.updated)
-        into.members = [*older.members, *newer.members][-self.settings.members :]
+        into.members = self._kept([*older.members, *newer.members])
         into.updated = max(into.updated, absorbed.updated)
         if absorbed.vector is not None:
             into.vector = (
@@ -1670,6 +1686,10 @@ def _joined_stats(stats: Sequence[float] | None, more: Sequence[float]) -> list[
     if stats is None:
         return list(more)
     return [stats[0] + more[0], stats[1] + more[1], max(stats[2], more[2])]
+
+
+def _member_key(member: Member) -> tuple[bool, float, str]:
+    return member.key
 
 
 def _heaviest(item: tuple[float, str]) -> tuple[float, str]:
