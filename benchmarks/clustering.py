@@ -40,6 +40,13 @@ Systems, side by side in one run:
   here: the grids below may choose a link threshold of 1.0, which misses the scale targets);
 * the **batch ceiling of the same features** (:mod:`link_batch`): every article pair scored with
   the tracker's learned link probability (or its member cosine), average linkage with a threshold;
+* the **default tracker's own decision in batch** (``link_batch.merge_model_batch``): every
+  article its own story, each linked to its 8 most probable other articles of the whole set (the
+  unranked link model the arrival graph keeps, scored against every article rather than those that
+  came before it), then the graph merge model's merges, closest pair first, every neighbour
+  scored, down to a threshold chosen on validation: the same features and the same merge decision
+  with no arrival order, no candidate search and no cap, so "a one-pass tracker within 0.03 of the
+  best batch clustering of the same features" is read against it (and against the two above);
 * ``TF-IDF single pass``: the classic baseline — scikit-learn TF-IDF (sublinear tf, English stop
   words, fitted on the pooled split) and each article joins the most similar cluster centroid at or
   above the threshold, else starts one; same three orders;

@@ -364,7 +364,7 @@ class ClusterSettings:
 
     ``scorer`` is ``"learned"`` (the link model of :mod:`newsfuse.stages.cluster_scoring`, joined
     at ``link_threshold`` probability; the default) or ``"cosine"`` (the earlier hand mix, joined
-    at ``threshold``).  ``members`` is how many of a story's most recent articles the learned scorer
+    at ``threshold``).  ``members`` is how many of a story's articles (which: ``members_by``) the learned scorer
     keeps and compares with one by one (bounded cost per candidate however big the story grows),
     ``member_terms`` how many terms each kept member holds (40: the members were ~550 MB of the
     100k synthetic corpus's peak memory at 100 terms), and ``rescore`` how many candidates, the
@@ -463,7 +463,25 @@ class ClusterSettings:
     ``members`` articles is relinked from the ``members`` it kept, the most recent by arrival,
     which is an order dependence of its own (only with nothing joined on arrival, every story one
     article at the commit, is it gone).  A spread over three orders swings this much for one
-    setting, so choosing a setting by it fits the orders, not the news.
+    setting, so choosing a setting by it fits the orders, not the news.  With members kept by
+    publication time and id (``members_by``, below) the lower spread still did not come: over
+    nine validation orders (``benchmarks/cluster_order.py``, the rule in its docstring) relinked
+    at 0.1 pooled 0.9015, mean spread 0.0106, against the links made on arrival's 0.8936, 0.0062:
+    still off.
+    ``members_by`` says which ``members`` a story keeps: ``"time"`` (the default) the latest by
+    publication time, then by article id (undated news: the largest ids), ``"arrival"`` the most
+    recent to arrive.  Why (issue 14): kept by arrival, a story of the same articles kept other
+    members in another arrival order, and its members are what it is scored by (the member link
+    features, the merge model's member cosines, the links ``merge_relink`` rebuilds); a fixed key
+    keeps the same ones in every order with the same bounded state.  Not the most central
+    members: with bounded state a member dropped once cannot come back when the centroid moves,
+    so that choice would depend on the order again.  On the validation sets only, nine orders in
+    three blocks (``python benchmarks/cluster_order.py --seeds 3 --first-seed 0|3|6
+    --members-by arrival|time``), the default (0.9, 0.1, 4, links made on arrival): pooled
+    BCubed F1 0.8953 / 0.8947 / 0.8907 (by arrival 0.8931 / 0.8950 / 0.8906), mean spread
+    0.0040 / 0.0084 / 0.0062 (0.0085 / 0.0084 / 0.0066).  What still depends on the order: an
+    article joins only the stories that exist when it comes, and a member's sketch (its 40
+    terms, its rarest names) is chosen with the IDF of its arrival.
     ``undated_window`` is the window of stories with no dated article, counted in arrivals: such
     a story leaves the active set (the candidate index, the merges, a store's resumed tracker)
     once ``undated_window`` articles in a row have not touched it.  Why: with no publication date
@@ -484,7 +502,7 @@ class ClusterSettings:
     each that differs; a store built before ``merge_threshold`` and ``merge_linkage`` existed
     reads them as 1.0 and ``"cosine"``, the one pass it ran, whatever the defaults become (and
     ``merge_neighbours`` as 0, every neighbour, and ``merge_relink`` as off, the links made on
-    arrival, if it merged on the graph).
+    arrival, if it merged on the graph; ``members_by`` as ``"arrival"``).
     """
 
     threshold: float = setting(0.28, "Time-decayed similarity to join a story (scorer = cosine).")
@@ -537,7 +555,7 @@ class ClusterSettings:
         "(graph linkages).",
     )
     members_by: str = setting(
-        "arrival",
+        "time",
         "Which members a story keeps: arrival (the most recent to arrive) or time (the latest "
         "by publication time, then by article id: the same whatever the arrival order).",
     )

@@ -44,7 +44,8 @@ the tracker runs on terms and entities.
 
 How a candidate is scored: by default (``scorer="learned"``) with the probability of a small
 logistic regression over link features (:mod:`newsfuse.stages.cluster_scoring`): the centroid
-cosine above, the best cosine with one of the story's ``members`` most recent articles, headline
+cosine above, the best cosine with one of the story's ``members`` kept articles (the latest by
+publication time, then by article id: ``members_by``), headline
 overlaps, entity and number overlap, the names and figures the story has never given, and how far
 the candidate stands above the article's other candidates; with embeddings, the MiniLM cosine and
 its margin join them.  The model is fitted on ECB+ training topics (every topic two similar but
@@ -200,7 +201,7 @@ class _Story:
     term_norm: float = 0.0  # IDF-weighted norms of weights / entities, as of norm_docs articles
     entity_norm: float = 0.0
     norm_docs: int = 0
-    members: list[Member] = field(default_factory=list)  # the most recent few, for max link
+    members: list[Member] = field(default_factory=list)  # a few kept (members_by), for max link
     graph: dict[str, float] = field(default_factory=dict)  # arrival links out (merge_linkage graph)
     # the same links' [count, probability sum, best probability] (the graph merge model reads them)
     links: dict[str, list[float]] = field(default_factory=dict)
@@ -1432,8 +1433,9 @@ class StoryTracker:
         self._post(story, before)
 
     def _merge(self, into: _Story, absorbed_id: str, similarity: float) -> StoryMerge:
-        """Merge story ``absorbed_id`` into ``into``: sum the centroids, keep the most recently
-        updated story's members last, and re-post ``into``.  Costs the size of the two summaries
+        """Merge story ``absorbed_id`` into ``into``: sum the centroids, keep the members
+        :meth:`_kept` chooses of both (by arrival: the most recently updated story's last), and
+        re-post ``into``.  Costs the size of the two summaries
         (capped) plus the absorbed story's article ids, never the corpus."""
         absorbed = self._stories.pop(absorbed_id)
         self._unindex(absorbed, set(absorbed.weights) | set(absorbed.entities))
