@@ -169,6 +169,30 @@ def test_a_store_built_before_relinking_keeps_the_links_made_on_arrival(
         assert ingest(later[:1], store, arrival).tracked == 1
 
 
+def test_a_store_built_before_members_by_keeps_its_members_by_arrival(
+    store_url: str, examples_dir: Path
+) -> None:
+    """A store whose stories kept their most recent members by arrival (its settings lack
+    ``members_by``) reads it as ``"arrival"``, what it ran with: today's default (members by
+    publication time and id) is refused with one line naming it, the arrival one goes on."""
+    first, later = [str(examples_dir / n) for n in FIRST], [str(examples_dir / n) for n in LATER]
+    with Store.open(store_url) as store:
+        ingest(first, store, Settings())
+        header = store.tracker_state("cluster")
+        assert header is not None
+        del header["settings"]["members_by"]
+        store.put_tracker_state("cluster", header)
+        with pytest.raises(ConfigError) as refused:
+            ingest(later[:1], store, Settings())
+        message = str(refused.value)
+        assert "\n" not in message
+        assert "cluster.members_by = 'time' (the store has 'arrival')" in message
+        arrival = dataclasses.replace(
+            Settings(), cluster=dataclasses.replace(ClusterSettings(), members_by="arrival")
+        )
+        assert ingest(later[:1], store, arrival).tracked == 1
+
+
 def test_a_store_built_with_the_one_pass_refuses_todays_defaults_in_one_line(
     store_url: str, examples_dir: Path
 ) -> None:

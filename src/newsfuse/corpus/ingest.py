@@ -78,11 +78,13 @@ _LEGACY_CLUSTER: Mapping[str, Any] = {
     "merge_neighbours": 0,
     "merge_relink": False,
     "undated_window": 0,
+    "members_by": "arrival",
 }
 """What a store built before a cluster setting existed ran with: no merges (and, had it merged,
 the member cosine, every arrival-graph neighbour scored, the links as the articles made them on
-arrival, no window for undated stories).  Not the current defaults: those changed since (the graph
-merge model, the neighbour cap, the undated window)."""
+arrival, no window for undated stories), and stories that kept their most recent members by
+arrival.  Not the current defaults: those changed since (the graph merge model, the neighbour
+cap, the undated window, members kept by publication time and id)."""
 
 
 def _graph_merging(cluster: Mapping[str, Any]) -> bool:
@@ -279,6 +281,9 @@ class _Run:
                     # never read by a store that did not consolidate on the arrival graph:
                     # whatever value it is given now, the store's stories are the same
                     stored_cluster[graph_only] = getattr(self.settings.cluster, graph_only)
+            if "members_by" not in state["settings"] and stored_cluster["scorer"] != "learned":
+                # kept members are the learned scorer's: the hand-mixed cosine keeps none
+                stored_cluster["members_by"] = self.settings.cluster.members_by
             _same_settings(
                 self.store, "cluster", stored_cluster, dataclasses.asdict(self.settings.cluster)
             )

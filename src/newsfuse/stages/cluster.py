@@ -44,7 +44,8 @@ the tracker runs on terms and entities.
 
 How a candidate is scored: by default (``scorer="learned"``) with the probability of a small
 logistic regression over link features (:mod:`newsfuse.stages.cluster_scoring`): the centroid
-cosine above, the best cosine with one of the story's ``members`` most recent articles, headline
+cosine above, the best cosine with one of the story's ``members`` kept articles (the latest by
+publication time, then by article id: ``members_by``), headline
 overlaps, entity and number overlap, the names and figures the story has never given, and how far
 the candidate stands above the article's other candidates; with embeddings, the MiniLM cosine and
 its margin join them.  The model is fitted on ECB+ training topics (every topic two similar but
@@ -200,7 +201,7 @@ class _Story:
     term_norm: float = 0.0  # IDF-weighted norms of weights / entities, as of norm_docs articles
     entity_norm: float = 0.0
     norm_docs: int = 0
-    members: list[Member] = field(default_factory=list)  # the most recent few, for max link
+    members: list[Member] = field(default_factory=list)  # a few kept (members_by), for max link
     graph: dict[str, float] = field(default_factory=dict)  # arrival links out (merge_linkage graph)
     # the same links' [count, probability sum, best probability] (the graph merge model reads them)
     links: dict[str, list[float]] = field(default_factory=dict)
@@ -1360,9 +1361,25 @@ class StoryTracker:
             title=features.title,
             numbers=features.numbers,
             entities=tuple(sorted(rarest)),
+            article_id=features.article_id,
+            when=features.when,
         )
         member.refresh(self._idf)
         return member
+
+    def _kept(self, members: Sequence[Member]) -> list[Member]:
+        """The ``members`` a story keeps of ``members`` (given oldest arrival first): the most
+        recent by arrival (``members_by = "arrival"``) or the largest by :attr:`Member.key`,
+        publication time then article id (``"time"``), in key order.
+
+        Why by key: a story's kept members are what it is scored by (links, member cosines,
+        the merge model, the links ``merge_relink`` rebuilds), and kept by arrival they were a
+        function of the order its articles came in: two arrival orders gave one story of the
+        same articles different members, so different links and merges (issue 14).  A fixed key
+        keeps the same ones whatever the order, with the same bounded state."""
+        if self.settings.members_by == "time":
+            return sorted(members, key=_member_key)[-self.settings.members :]
+        return list(members)[-self.settings.members :]
 
     def _refresh_norms(self, story: _Story) -> None:
         """Recompute a story's IDF-weighted norms with the current frequencies.
@@ -1392,8 +1409,8 @@ class StoryTracker:
         """Add the article to the story's centroid, cap it, and refresh the story's postings."""
         before = set(story.weights) | set(story.entities)
         story.article_ids.append(article_id)
-        if member is not None:  # the most recent few: bounded cost per candidate, however big
-            story.members = [*story.members, member][-self.settings.members :]
+        if member is not None:  # a few: bounded cost per candidate, however big
+            story.members = self._kept([*story.members, member])
         if unit is not None:
             story.vector = (
                 list(unit)
@@ -1416,8 +1433,9 @@ class StoryTracker:
         self._post(story, before)
 
     def _merge(self, into: _Story, absorbed_id: str, similarity: float) -> StoryMerge:
-        """Merge story ``absorbed_id`` into ``into``: sum the centroids, keep the most recently
-        updated story's members last, and re-post ``into``.  Costs the size of the two summaries
+        """Merge story ``absorbed_id`` into ``into``: sum the centroids, keep the members
+        :meth:`_kept` chooses of both (by arrival: the most recently updated story's last), and
+        re-post ``into``.  Costs the size of the two summaries
         (capped) plus the absorbed story's article ids, never the corpus."""
         absorbed = self._stories.pop(absorbed_id)
         self._unindex(absorbed, set(absorbed.weights) | set(absorbed.entities))
@@ -1433,7 +1451,7 @@ class StoryTracker:
         into.weights = _top(into.weights, self.settings.max_terms, self._idf)
         into.entities = _top(into.entities, self.settings.max_terms, self._idf)
         older, newer = sorted((absorbed, into), key=lambda s: s.updated)
-        into.members = [*older.members, *newer.members][-self.settings.members :]
+        into.members = self._kept([*older.members, *newer.members])
         into.updated = max(into.updated, absorbed.updated)
         if absorbed.vector is not None:
             into.vector = (
@@ -1670,6 +1688,10 @@ def _joined_stats(stats: Sequence[float] | None, more: Sequence[float]) -> list[
     if stats is None:
         return list(more)
     return [stats[0] + more[0], stats[1] + more[1], max(stats[2], more[2])]
+
+
+def _member_key(member: Member) -> tuple[bool, float, str]:
+    return member.key
 
 
 def _heaviest(item: tuple[float, str]) -> tuple[float, str]:

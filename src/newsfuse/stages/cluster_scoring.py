@@ -172,7 +172,9 @@ class Member:
 
     ``norm`` is the IDF-weighted norm of ``terms``, ``title_norm`` and ``title_mass`` the norm and
     the IDF sum of the title terms, all refreshed with the story's norms (same staleness), so
-    scoring a member costs no IDF look-ups of its own.
+    scoring a member costs no IDF look-ups of its own.  ``article_id`` and ``when`` (days since
+    the epoch, None when undated) are the article's: the key a story keeps its members by when
+    ``members_by`` is ``"time"`` (empty and None in states written before it).
     """
 
     terms: dict[str, float]
@@ -182,6 +184,16 @@ class Member:
     norm: float = 0.0
     title_norm: float = 0.0
     title_mass: float = 0.0
+    article_id: str = ""
+    when: float | None = None
+
+    @property
+    def key(self) -> tuple[bool, float, str]:
+        """(dated, publication time, article id): a story with ``members_by = "time"`` keeps the
+        members with the largest keys, the latest dated articles (undated ones only where too
+        few are dated), ties and undated news by article id.  Nothing of the arrival order is in
+        it, so the kept members are a function of the story's articles alone."""
+        return (self.when is not None, self.when or 0.0, self.article_id)
 
     def state(self) -> dict[str, Any]:
         """JSON-ready plain values."""
@@ -195,6 +207,8 @@ class Member:
             "norm": self.norm,
             "title_norm": self.title_norm,
             "title_mass": self.title_mass,
+            "article_id": self.article_id,
+            "when": self.when,
         }
 
     @classmethod
@@ -208,6 +222,8 @@ class Member:
             norm=float(raw["norm"]),
             title_norm=float(raw["title_norm"]),
             title_mass=float(raw["title_mass"]),
+            article_id=str(raw.get("article_id", "")),
+            when=None if raw.get("when") is None else float(raw["when"]),
         )
 
     def refresh(self, idf: Callable[[str], float]) -> None:
