@@ -139,8 +139,10 @@ def test_a_credit_names_the_agency_of_the_story_by_its_initials() -> None:
     sources = SourceIndex([agency, paper, other])
     assert sources.count(["a1", "a2"]) == 1
     assert sources.count(["a1", "a2", "a3"]) == 2
-    # a claim the Herald relays from the agency ("…, CPA reported") is the agency's report
-    assert sources.count_claims([("a1", None), ("a3", "CPA")]) == 1
+    # a claim the Herald relays from the agency by name is the agency's report; initials name an
+    # outlet only in a dateline ("the PM said" must not meet some outlet's initials)
+    assert sources.count_claims([("a1", None), ("a3", "Calderra Press Agency")]) == 1
+    assert sources.count_claims([("a1", None), ("a3", "CPA")]) == 2
     assert sources.count_claims([("a1", None), ("a3", "a union official")]) == 2
 
 

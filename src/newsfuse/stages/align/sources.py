@@ -14,8 +14,8 @@ the agency: the count errs towards fewer sources rather than a false "corroborat
 
 A claim one outlet relays from another outlet of the story ("…, Geo News reported" in a paper's
 article, when Geo News's own report is in the story) is that outlet's report again, not a second
-confirmation: :meth:`SourceIndex.count_claims` counts it for the outlet it names, by the same
-names.  Only outlets of the story are recognised, so a reported source that is not an article here
+confirmation: :meth:`SourceIndex.count_claims` counts it for the outlet it names (by name, not
+initials: a speaker's "the PM" is no outlet's initials).  Only outlets of the story are recognised, so a reported source that is not an article here
 still counts for the article that relays it.
 """
 
@@ -70,9 +70,11 @@ class SourceMember:
         )
 
 
-def outlet_names(members: Iterable[SourceMember]) -> dict[str, str]:
-    """Name key → the first article (by id) of the outlet it names: each named outlet's name and
-    initials; initials two outlets share name neither."""
+def outlet_names(members: Iterable[SourceMember], *, initials: bool = False) -> dict[str, str]:
+    """Name key → the first article (by id) of the outlet it names: each named outlet's name and,
+    with ``initials``, its initials; initials two outlets share name neither.  Initials are for a
+    dateline's credit ("(CPA)"); a speaker is matched by name only, since a speaker's short forms
+    ("the PM", "the AG") would meet some outlet's initials."""
     found: dict[str, str] = {}
     owners: dict[str, set[str]] = {}
     for member in sorted(members, key=lambda m: m.article_id):
@@ -80,9 +82,10 @@ def outlet_names(members: Iterable[SourceMember]) -> dict[str, str]:
             continue
         found.setdefault(key, member.article_id)
         owners.setdefault(key, set()).add(key)
-        if (initials := _initials(member.named_outlet)) is not None and initials != key:
-            found.setdefault(initials, member.article_id)
-            owners.setdefault(initials, set()).add(key)
+        short = _initials(member.named_outlet) if initials else None
+        if short is not None and short != key:
+            found.setdefault(short, member.article_id)
+            owners.setdefault(short, set()).add(key)
     return {key: article_id for key, article_id in found.items() if len(owners[key]) == 1}
 
 
@@ -103,7 +106,7 @@ def source_groups(members: Iterable[SourceMember]) -> dict[str, str]:
                 groups.union(first_by_key[key], member.article_id)
             else:
                 first_by_key[key] = member.article_id
-    names = outlet_names(ordered)
+    names = outlet_names(ordered, initials=True)
     for member in ordered:
         if member.credit and (named := names.get(outlet_name_key(member.credit))) is not None:
             groups.union(named, member.article_id)
