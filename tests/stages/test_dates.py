@@ -311,3 +311,37 @@ def test_without_a_publication_date_the_article_gives_the_year(seeds_dir: Path) 
     # A year must be written: "9/11" (2001) says nothing of the article's own year.
     unanchored = find_timexes("Since 9/11, travel changed. Talks began on Oct. 25.", None)
     assert [t.value for t in unanchored] == ["2001-09-11", "XXXX-10-25"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # An accounting year that "ended" on a date is a one-year duration; the date is its own.
+        (
+            "The chain lost money in the fiscal year ended June 30.",
+            [("the fiscal year", "DURATION", "P1Y"), ("June 30", "DATE", "2025-06-30")],
+        ),
+        (
+            "Revenue for the year ending March 31, 2026, will rise.",
+            [("the year", "DURATION", "P1Y"), ("March 31, 2026", "DATE", "2026-03-31")],
+        ),
+        ("Hiring picked up during the year.", [("the year", "DATE", "2025")]),
+        # Half years are TimeML's H1/H2, not the bare year.
+        (
+            "Exports slowed in the first half of 2024.",
+            [("the first half of 2024", "DATE", "2024-H1")],
+        ),
+        (
+            "The plant opens in the second half of next year.",
+            [("the second half of next year", "DATE", "2026-H2")],
+        ),
+        (
+            "Output stays flat through the first two quarters of 2026.",
+            [("the first two quarters of 2026", "DATE", "2026-H1")],
+        ),
+    ],
+)
+def test_issue_18_fit_part_cases(sentence: str, expected: list[tuple[str, str, str]]) -> None:
+    found = find_timexes(sentence, THURSDAY)
+    assert [(t.text, t.type, t.value) for t in found] == expected
+    assert all(sentence[t.start : t.end] == t.text for t in found)

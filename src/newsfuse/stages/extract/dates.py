@@ -40,11 +40,14 @@ Normalisation rules (TIMEX3 values; ``reference`` is the publication date)
     * quarters: "the third quarter" / "Q3" → that quarter of the reference year, or of the year before
       when it has not begun yet; "the quarter" / "the latest quarter" → the last *completed* quarter
       (earnings-report usage), "the year-ago quarter" → the same quarter a year earlier;
+    * halves: "the first half of 2012" / "the first two quarters of 2012" → ``2012-H1``, "the second
+      half of next year" → the reference year + 1, ``H2``;
     * durations: "two days" → ``P2D``, "four-day" → ``P4D``, "5 1/2 hours" → ``PT5H30M``,
       "the past three years" → ``P3Y``, "the next decade" → ``P10Y``, "several weeks" → ``PXW``,
       "for days" → ``PXD``; "three days later" / "an hour before" are the durations "three days" /
       "an hour" (the signal word stays outside, as in TimeML), while "two years ago", "a year
       earlier" and "eight years from now" are points;
+      "the (fiscal) year ended June 30" is the accounting period ``P1Y``, not the current year;
     * year ranges: "2009-2010" and "1957-58" are two dates (``2009``, ``2010``; ``1957``, ``1958``);
       "3:07:35" (a race result) is no time of day; sets: "daily" → ``P1D``,
       "every Monday" → ``XXXX-WXX-1``; rates ("$5 a year") and ages ("a 6-year-old") are skipped;
@@ -91,7 +94,7 @@ __all__ = ["Granularity", "Timex", "TimexType", "find_timexes"]
 
 TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
 Granularity = Literal[
-    "day", "week", "month", "quarter", "year", "decade", "century", "time", "none"
+    "day", "week", "month", "quarter", "half", "year", "decade", "century", "time", "none"
 ]
 
 
@@ -404,6 +407,24 @@ def september_eleventh(m: re.Match[str], ctx: _Context) -> Result:
     return "DATE", "2001-09-11", False
 
 
+@_rule(
+    r"(?:the\s+)?(?:(?P<half>first|second|last|latter)\s+half|(?P<two>first|last)\s+two\s+quarters)"
+    rf"\s+of\s+(?:(?:fiscal\s+)?{_YEAR_RE}|(?P<rel>this|last|next)\s+year|the\s+(?:current\s+)?year)"
+)
+def half_year(m: re.Match[str], ctx: _Context) -> Result:
+    """ "the first half of 2012" → ``2012-H1``, "the second half of this year" → the reference
+    year's ``H2``: TimeML's half-year value, which the year alone ("2012") gets wrong.  Registered
+    before the year rule, which would take the same span as the year with a modifier."""
+    word = (m.group("half") or m.group("two")).lower()
+    half = "H1" if word == "first" else "H2"
+    if m.group("year"):
+        return "DATE", f"{m.group('year')}-{half}", False
+    if ctx.reference is None:
+        return "DATE", f"XXXX-{half}", True
+    shift = {"last": -1, "next": 1}.get((m.group("rel") or "").lower(), 0)
+    return "DATE", f"{ctx.reference.year + shift}-{half}", True
+
+
 @_rule(rf"(?:{_WEEKDAY_RE},?\s+)?{_MOD_RE}?{_MONTH_RE}\s*{_DAY_RE}(?:(?:\s*,\s*|\s+){_YEAR_RE})?")
 def month_day(m: re.Match[str], ctx: _Context) -> Result:
     """ "Oct. 25", "October 19, 2025", "11 March", "Monday, Oct. 26"."""
@@ -590,8 +611,15 @@ def spelled_year(m: re.Match[str], ctx: _Context) -> Result:
 )
 def the_year(m: re.Match[str], ctx: _Context) -> Result:
     """ "the year", "the fiscal year": in news, the current year (TimeBank marks it so about half
-    the time; the other half as a one-year duration)."""
+    the time; the other half as a one-year duration).
+
+    "The (fiscal) year ended June 30" is the accounting period that closed on that day: TimeML's
+    one-year duration ``P1Y`` (the end date is its own timex), as all six such phrases of the fit
+    part are marked, and which year it is the end date tells, not the publication date.
+    """
     after = ctx.text[m.end() : m.end() + 12]
+    if re.match(r"\s*(?:ended|ending)\b", after):
+        return "DURATION", "P1Y", False
     if re.match(r"\s*(?:'s|’s|before|after|when|in\s+which|that|of)\b", after):
         return None
     if ctx.reference is None:
@@ -1210,6 +1238,8 @@ def _granularity(kind: TimexType, value: str) -> Granularity:
         return "month"
     if re.fullmatch(r"[\dX]{4}-(?:Q[\dX]|SP|SU|FA|WI)", value):
         return "quarter"
+    if re.fullmatch(r"[\dX]{4}-H[12]", value):
+        return "half"
     if re.fullmatch(r"[\dX]{4}", value):
         return "year"
     if re.fullmatch(r"\d{3}X?|X{3}", value):
