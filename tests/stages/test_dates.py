@@ -339,6 +339,22 @@ def test_without_a_publication_date_the_article_gives_the_year(seeds_dir: Path) 
             "Output stays flat through the first two quarters of 2026.",
             [("the first two quarters of 2026", "DATE", "2026-H1")],
         ),
+        # Clock times: a bracketed aside does not part a time from its day (Thursday paper) ...
+        (
+            "The bomb went off at 10:35 a.m. (0735 GMT) Wednesday.",
+            [("10:35 a.m.", "TIME", "2025-10-29T10:35"), ("Wednesday", "DATE", "2025-10-29")],
+        ),
+        # ... the part of day says a.m. or p.m., and midday is noon.
+        (
+            "The ferry will leave at 4 in the morning.",
+            [("4 in the morning", "TIME", "2025-10-30T04:00")],
+        ),
+        ("The vote closed at midday.", [("midday", "TIME", "2025-10-30T12:00")]),
+        ("By mid-afternoon the square was full.", [("mid-afternoon", "TIME", "2025-10-30TAF")]),
+        (
+            "In Tokyo at mid-morning yesterday, the yen fell.",
+            [("mid-morning yesterday", "TIME", "2025-10-29TMO")],
+        ),
     ],
 )
 def test_issue_18_fit_part_cases(sentence: str, expected: list[tuple[str, str, str]]) -> None:

@@ -28,7 +28,9 @@ Normalisation rules (TIMEX3 values; ``reference`` is the publication date)
       two exceptions: a future clause looks forward, and the day *after* the reference ("Tuesday" in
       a Monday paper) is tomorrow unless it is "said Tuesday"; "last Friday" / "next Friday" are
       strictly before / after; parts of day give TIMEX3 suffixes ("Wednesday morning" →
-      ``2025-10-29TMO``);
+      ``2025-10-29TMO``, "mid-afternoon" → the reference day's ``TAF``);
+    * clock times take the day written with them, even past a bracketed aside ("10:35 a.m. (0735
+      GMT) Friday"), else the reference day; "4 in the morning" is 04:00, "midday" noon;
     * deictic words: "today" → the reference day, "yesterday"/"tomorrow" ±1 day, "now",
       "currently" → ``PRESENT_REF``, "recently", "the past" → ``PAST_REF``, "the future" → ``FUTURE_REF``
       ("soon", "previously", bare "recent" are left out: TimeBank marks them less than a third of
@@ -196,7 +198,9 @@ _TIME_OF_DAY_RE = (
     r"(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b)"
     r"(?:\s+(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET)\b)?"
     r"|(?<![\d:.])(?P<hhmm>[01]?\d|2[0-3]):(?P<mm>[0-5]\d)(?![\d]|[:.]\d)(?:\s+(?:GMT|UTC)\b)?"
-    r"|(?P<noon>noon|midnight)"
+    r"|(?P<noon>noon|midnight|midday)"
+    r"|(?P<hour2>1[0-2]|[1-9])(?::(?P<minute2>[0-5]\d))?\s+(?:o'clock\s+)?in\s+the\s+"
+    r"(?P<half>morning|afternoon|evening)"
 )
 
 
@@ -751,6 +755,22 @@ def deictic_day(m: re.Match[str], ctx: _Context) -> Result:
     return kind, (ctx.reference + timedelta(days=offset)).isoformat() + suffix, True
 
 
+@_rule(
+    r"mid[-\s]?(?P<part>morning|afternoon)(?:,?\s+(?P<day>today|yesterday|tomorrow))?"
+    r"|(?P<day2>today|yesterday|tomorrow)\s+mid[-\s]?(?P<part2>morning|afternoon)"
+)
+def mid_part_of_day(m: re.Match[str], ctx: _Context) -> Result:
+    """ "by mid-afternoon", "mid-morning yesterday": a part of the day named (TIMEX3 ``TMO``/``TAF``),
+    of the reference day unless a day word says otherwise."""
+    part = (m.group("part") or m.group("part2")).lower()
+    word = (m.group("day") or m.group("day2") or "today").lower()
+    suffix = "T" + _PARTS_OF_DAY[part]
+    if ctx.reference is None:
+        return "TIME", "XXXX-XX-XX" + suffix, True
+    offset = {"today": 0, "yesterday": -1, "tomorrow": 1}[word]
+    return "TIME", (ctx.reference + timedelta(days=offset)).isoformat() + suffix, True
+
+
 _REFS = {
     "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF",
     "presently": "PRESENT_REF", "at present": "PRESENT_REF", "nowadays": "PRESENT_REF",
@@ -926,6 +946,10 @@ def weekday(m: re.Match[str], ctx: _Context) -> Result:
     return kind, when.isoformat() + suffix, True
 
 
+_DAY_AFTER_ASIDE = re.compile(
+    rf"\s*\([^()\n]{{1,30}}\)\s*,?\s*(?:on\s+)?(?P<tday>today|yesterday|tomorrow|{_WEEKDAY2_RE})",
+    re.IGNORECASE,
+)
 _DATE_AFTER_WEEKDAY = re.compile(rf",?\s+{_MONTH_RE}\s*{_DAY_RE}\b", re.IGNORECASE)
 
 
@@ -936,7 +960,11 @@ _DATE_AFTER_WEEKDAY = re.compile(rf",?\s+{_MONTH_RE}\s*{_DAY_RE}\b", re.IGNORECA
 def clock_time(m: re.Match[str], ctx: _Context) -> Result:
     """ "10 p.m.", "10:35 a.m. EST", "noon Thursday" → a TIME on the reference day (or the named day)."""
     if m.group("noon"):
-        hour, minute = (12, 0) if m.group("noon").lower() == "noon" else (24, 0)
+        hour, minute = (24, 0) if m.group("noon").lower() == "midnight" else (12, 0)
+    elif m.group("hour2"):
+        # "4 in the morning", "8 in the evening": the part of day says a.m. or p.m.
+        hour = int(m.group("hour2")) % 12 + (0 if m.group("half").lower() == "morning" else 12)
+        minute = int(m.group("minute2") or 0)
     elif m.group("hhmm"):
         hour, minute = int(m.group("hhmm")), int(m.group("mm"))
         if hour > 23:
@@ -947,6 +975,10 @@ def clock_time(m: re.Match[str], ctx: _Context) -> Result:
     # Leading words are matched only to be dropped: a span starts at the clock time.
     ref = ctx.reference
     tday = (m.group("tday") or "").lower()
+    if not tday and not m.group("month"):
+        # "10:35 a.m. (0735 GMT) Friday": a bracketed aside does not part the time from its day.
+        aside = _DAY_AFTER_ASIDE.match(ctx.text, m.end())
+        tday = aside.group("tday").lower() if aside else ""
     if m.group("month"):
         month = _month_ok(m, ctx, bare=False)
         if month is None:
@@ -1215,7 +1247,7 @@ def bare_plural(m: re.Match[str], ctx: _Context) -> Result:
 
 # Leading words some patterns match only for context and drop from the span.
 _DROP_PREFIX = re.compile(
-    r"^(?:(?:about|around|approximately|at|by|until)\s*(?=\d|noon|midnight)|(?:for|in|over|within)\s+(?=(?:recent\s+)?(?:years|months|weeks|decades|days))"
+    r"^(?:(?:about|around|approximately|at|by|until)\s*(?=\d|noon|midnight|midday)|(?:for|in|over|within)\s+(?=(?:recent\s+)?(?:years|months|weeks|decades|days))"
     r"|over\s+(?=the\s+weekend))",
     re.IGNORECASE,
 )
