@@ -6,6 +6,9 @@ TempEval-3 training data; see that folder's README):
 * **newsfuse** – :func:`newsfuse.stages.extract.dates.find_timexes` (rules only);
 * **newsfuse + spaCy** – the same, given the spaCy ``Doc`` so that uncovered DATE/TIME entities are
   added when a rule can normalise them (spaCy parse time included);
+* **newsfuse-hand-direction** – the rules with the old hand rule instead of the learned
+  past-or-future decision for weekdays and months (``timex_direction.py``, fitted on the fit part
+  by ``fit_timex_direction.py``);
 * **dateparser** – plain ``dateparser.search.search_dates`` with the DCT as ``RELATIVE_BASE`` and
   ``PREFER_DATES_FROM='past'``; each found substring is mapped to its first occurrence after the
   previous one; the datetime becomes a day value (``YYYY-MM-DD``), the type DATE;
@@ -92,6 +95,17 @@ def run_newsfuse_spacy(doc: TmlDocument) -> list[SystemTimex]:
     ]
 
 
+def run_newsfuse_hand_direction(doc: TmlDocument) -> list[SystemTimex]:
+    """newsfuse with the old hand rule for past-or-future names instead of the learned decision
+    (``timex_direction.py``), to show what the learned one changes."""
+    from newsfuse.stages.extract.dates import find_timexes
+    from newsfuse.stages.extract.timex_direction import using_hand_rule
+
+    with using_hand_rule():
+        found = find_timexes(doc.text, doc.dct)
+    return [SystemTimex(t.start, t.end, t.type, t.value) for t in found]
+
+
 def run_dateparser(doc: TmlDocument) -> list[SystemTimex]:
     from dateparser.search import search_dates
 
@@ -124,6 +138,7 @@ def run_spacy_dateparser(doc: TmlDocument) -> list[SystemTimex]:
 SYSTEMS: dict[str, System] = {
     "newsfuse": run_newsfuse,
     "newsfuse+spacy": run_newsfuse_spacy,
+    "newsfuse-hand-direction": run_newsfuse_hand_direction,
     "dateparser": run_dateparser,
     "spacy+dateparser": run_spacy_dateparser,
 }

@@ -361,3 +361,34 @@ def test_issue_18_fit_part_cases(sentence: str, expected: list[tuple[str, str, s
     found = find_timexes(sentence, THURSDAY)
     assert [(t.text, t.type, t.value) for t in found] == expected
     assert all(sentence[t.start : t.end] == t.text for t in found)
+
+
+def test_learned_direction_reads_the_verb_after_the_month() -> None:
+    # In a late-October paper the hand rule took any month up to 135 days ahead as the coming one;
+    # the learned decision (timex_direction.json) hears the past tense written after the name.
+    from newsfuse.stages.extract.timex_direction import using_hand_rule
+
+    for sentence, value in [
+        ("In January, the company bought a rival.", "2025-01"),
+        ("In February, prices fell sharply.", "2025-02"),
+    ]:
+        assert _only(sentence).value == value
+        with using_hand_rule():
+            assert _only(sentence).value != value
+    # What is announced still looks ahead, with or without a future verb.
+    assert _only("In January, the company will open a plant.").value == "2026-01"
+    assert _only("The dividend is payable Dec. 15.").value == "2025-12-15"
+    assert _only("The new rules take effect Jan. 1.").value == "2026-01-01"
+    assert _only("The monarch will meet the president on Saturday.").value == "2025-11-01"
+    assert _only("The agency said Monday that prices rose.").value == "2025-10-27"
+
+
+def test_direction_weights_are_small_and_match_the_features() -> None:
+    import json
+
+    from newsfuse.stages.extract.timex_direction import FEATURES, MODEL_PATH
+
+    assert MODEL_PATH.stat().st_size < 1024
+    shipped = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert tuple(shipped["features"]) == FEATURES
+    assert len(shipped["weights"]) == len(FEATURES)

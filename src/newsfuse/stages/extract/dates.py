@@ -19,16 +19,18 @@ Normalisation rules (TIMEX3 values; ``reference`` is the publication date)
     * absolute dates keep their own fields: "March 11, 2026" → ``2026-03-11``, "October 2025" →
       ``2025-10``, "2021" → ``2021``, "the 1990s" → ``199``, "the 20th century" → ``19``;
       a modifier does not change the value ("late 2001" → ``2001``);
-    * a day or month without a year takes the latest such date on or before the reference, unless the
-      next one is at most 135 days ahead or the clause speaks of the future ("will", "scheduled",
-      "next", ...), then that one: news mostly reports the recent past but also announces the near
-      future ("on Nov. 6" or "in January" written in late October);
-    * weekday names resolve to the closest such day *on or before* the reference (the newswire
-      convention: reports are past tense, "said on Thursday" in a Thursday paper is that day), with
-      two exceptions: a future clause looks forward, and the day *after* the reference ("Tuesday" in
-      a Monday paper) is tomorrow unless it is "said Tuesday"; "last Friday" / "next Friday" are
-      strictly before / after; parts of day give TIMEX3 suffixes ("Wednesday morning" →
-      ``2025-10-29TMO``, "mid-afternoon" → the reference day's ``TAF``);
+    * a day, month or weekday named without a year or "last"/"next" has two candidates, the latest
+      such date on or before the reference and the next one after it; which one is meant is a
+      small learned decision (:mod:`newsfuse.stages.extract.timex_direction`, fitted on TimeBank)
+      that weighs the tense around the name (a future cue before it, a past verb after it: "In
+      January, the firm bought ..."), deadline words ("payable Dec. 15", "by May") and how far
+      each candidate lies.  Some weekdays are settled by the words before that decision: "said
+      Tuesday" is the day of the statement (past), "Friday's ruling" a day past, a future clause
+      ("will meet on Friday") looks ahead; "last Friday" / "next Friday" are strictly before /
+      after.  Without shipped weights the old hand rule decides (past, unless the next one is at
+      most 135 days ahead, the clause speaks of the future, or a weekday is tomorrow's); parts of
+      day give TIMEX3 suffixes ("Wednesday morning" → ``2025-10-29TMO``, "mid-afternoon" → the
+      reference day's ``TAF``);
     * clock times take the day written with them, even past a bracketed aside ("10:35 a.m. (0735
       GMT) Friday"), else the reference day; "4 in the morning" is 04:00, "midday" noon;
     * deictic words: "today" → the reference day, "yesterday"/"tomorrow" ±1 day, "now",
@@ -88,6 +90,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
+
+from newsfuse.stages.extract.timex_direction import Kind, future_clause_before, looks_ahead
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -277,44 +281,71 @@ def _nearest_year(reference: date, month: int, day: int | None, *, future: bool 
 
 
 _AHEAD_DAYS = 135
-_FUTURE_CUE = re.compile(
-    r"(?:\b(?:will|won't|shall|going\s+to|scheduled|slated|expected\s+to|set\s+to|due\s+to|plans?\s+to"
-    r"|planning|planned|intends?\s+to|as\s+(?:soon|early)\s+as|effective|(?:is|are)\s+to|next|would"
-    r")\b|'ll\b)",
-    re.IGNORECASE,
-)
-_PAST_CUE = re.compile(r"\b(?:said|says|was|were|had|did|\w+[^e\W]ed)\b", re.IGNORECASE)
+_future_context = future_clause_before  # whether the clause before a name speaks of the future
 
 
-def _future_context(text: str, start: int) -> bool:
-    """Whether the clause before ``start`` speaks of the future (weekday and date direction)."""
-    window_start = max(0, start - 80)
-    window = text[window_start:start]
-    cut = max(window.rfind(". "), window.rfind("\n"), window.rfind("; "), window.rfind(", "))
-    clause = window[cut + 1 :] if cut >= 0 else window
-    cues = list(_FUTURE_CUE.finditer(clause))
-    if not cues:
-        return False
-    past = [m for m in _PAST_CUE.finditer(clause) if m.start() > cues[-1].start()]
-    return not past
+def _choose_year(
+    ctx: _Context, start: int, end: int, month: int, day: int | None, *, future: bool
+) -> int:
+    """The year of a month(/day) named without one in running text: past or future candidate as
+    :func:`looks_ahead` decides (learned on TimeBank), the hand rule (:func:`_nearest_year`)
+    being one of its inputs.  The reference month (or day) itself is that year's."""
+    ref = ctx.reference
+    assert ref is not None
+    hand_year = _nearest_year(ref, month, day, future=future)
+    if day is None:
+        if month == ref.month:
+            return ref.year
+        past = date(ref.year if month < ref.month else ref.year - 1, month, 1)
+        following = date(ref.year if month > ref.month else ref.year + 1, month, 1)
+        back = (ref.replace(day=1) - past).days
+        ahead = (following - ref.replace(day=1)).days
+        kind: Kind = "month"
+        values = (f"{past.year}-{month:02d}", f"{following.year}-{month:02d}")
+    else:
+        this_year = date(ref.year, month, min(day, 28 if month == 2 else day))
+        if this_year == ref:
+            return ref.year
+        past = this_year if this_year < ref else this_year.replace(year=ref.year - 1)
+        following = this_year if this_year > ref else this_year.replace(year=ref.year + 1)
+        back, ahead = (ref - past).days, (following - ref).days
+        kind = "day"
+        values = (f"{past.year}-{month:02d}-{day:02d}", f"{following.year}-{month:02d}-{day:02d}")
+    hand = hand_year == following.year
+    ahead_wins = looks_ahead(ctx.text, start, end, kind, *values, back, ahead, hand)
+    return following.year if ahead_wins else past.year
 
 
-def _resolve_weekday(text: str, start: int, ref: date, day: int, rel: str) -> date:
-    """Apply the weekday rules of the module docstring to the weekday named at ``start``."""
+def _resolve_weekday(text: str, start: int, end: int, ref: date, day: int, rel: str) -> date:
+    """Apply the weekday rules of the module docstring to the weekday named at ``text[start:end]``."""
     words = rel.split()
     if words[:1] == ["last"] or words[-1:] == ["past"]:
         return _weekday_date(ref, day, "last")
     if words[:1] == ["next"] or words[-1:] == ["coming"]:
         return _weekday_date(ref, day, "next")
-    # "would get around Wednesday's ruling": a weekday owning a thing names a day already past.
+    past = _weekday_date(ref, day, "past")
+    try:
+        following = _weekday_date(ref, day, "future")
+    except (OverflowError, ValueError):
+        return past  # no day after the last representable one
+    if past == following:
+        return past  # the reference day itself
+    # The hand rule, one input of the learned decision: "would get around Wednesday's ruling": a
+    # weekday owning a thing names a day already past; "Tuesday" in a Monday paper is tomorrow,
+    # unless it is "said Tuesday".
     possessive = re.match(r"\w+\.?['’]s\b", text[start : start + 14]) is not None
-    if (_future_context(text, start) and not possessive) or (
+    hand = (_future_context(text, start) and not possessive) or (
         day == ref.isoweekday() % 7 + 1
         and not re.search(r"\bsaid\s+(?:on\s+)?$", text[max(0, start - 12) : start])
-    ):
-        # "Tuesday" in a Monday paper is tomorrow, unless it is "said Tuesday".
-        return _weekday_date(ref, day, "future")
-    return _weekday_date(ref, day, "past")
+    )
+    said = re.search(r"\bsaid\s+(?:on\s+)?$", text[max(0, start - 12) : start]) is not None
+    if said or possessive or _future_context(text, start):
+        # Settled by the words: a statement made, a thing that exists, a future clause.
+        return following if hand else past
+    back, ahead = (ref - past).days, (following - ref).days
+    values = (past.isoformat(), following.isoformat())
+    ahead_wins = looks_ahead(text, start, end, "weekday", *values, back, ahead, hand)
+    return following if ahead_wins else past
 
 
 def _weekday_date(reference: date, weekday: int, direction: str) -> date:
@@ -442,14 +473,9 @@ def month_day(m: re.Match[str], ctx: _Context) -> Result:
     elif ctx.reference is None:
         year, deictic = "XXXX", True
     else:
-        year, deictic = (
-            str(
-                _nearest_year(
-                    ctx.reference, month, day, future=_future_context(ctx.text, m.start())
-                )
-            ),
-            True,
-        )
+        future = _future_context(ctx.text, m.start())
+        year = str(_choose_year(ctx, m.start(), m.end(), month, day, future=future))
+        deictic = True
     try:
         if year != "XXXX":
             date(int(year), month, day)
@@ -497,7 +523,8 @@ def bare_month(m: re.Match[str], ctx: _Context) -> Result:
     elif rel == ["this"]:
         year = ref.year
     else:
-        year = _nearest_year(ref, month, None, future=_future_context(ctx.text, m.start()))
+        future = _future_context(ctx.text, m.start())
+        year = _choose_year(ctx, m.start(), m.end(), month, None, future=future)
     return "DATE", f"{year}-{month:02d}", True
 
 
@@ -942,7 +969,8 @@ def weekday(m: re.Match[str], ctx: _Context) -> Result:
     ref = ctx.reference
     if ref is None:
         return kind, f"XXXX-WXX-{day}{suffix}", True
-    when = _resolve_weekday(ctx.text, m.start(), ref, day, (m.group("rel") or "").lower())
+    rel = (m.group("rel") or "").lower()
+    when = _resolve_weekday(ctx.text, m.start(), m.end(), ref, day, rel)
     return kind, when.isoformat() + suffix, True
 
 
@@ -998,7 +1026,7 @@ def clock_time(m: re.Match[str], ctx: _Context) -> Result:
         day_value = (ref + timedelta(days=-1 if tday == "yesterday" else 1)).isoformat()
     else:
         wd = _WEEKDAYS[tday.rstrip(".").rstrip("s") if tday != "tues." else "tues"]
-        day_value = _resolve_weekday(ctx.text, m.start(), ref, wd, "").isoformat()
+        day_value = _resolve_weekday(ctx.text, m.start(), m.end(), ref, wd, "").isoformat()
         # "6 a.m. on Sunday, March 15": the date the text gives wins over the weekday's guess.
         given = _DATE_AFTER_WEEKDAY.match(ctx.text, m.end())
         month = _month_ok(given, ctx, bare=False) if given else None
