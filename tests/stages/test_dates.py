@@ -339,6 +339,9 @@ def test_without_a_publication_date_the_article_gives_the_year(seeds_dir: Path) 
             "Output stays flat through the first two quarters of 2026.",
             [("the first two quarters of 2026", "DATE", "2026-H1")],
         ),
+        # A determiner belongs to the duration (TimeML), "only" does not (it is no temporal modifier).
+        ("Net for the nine months rose.", [("the nine months", "DURATION", "P9M")]),
+        ("She held the post for only six months.", [("six months", "DURATION", "P6M")]),
         # Clock times: a bracketed aside does not part a time from its day (Thursday paper) ...
         (
             "The bomb went off at 10:35 a.m. (0735 GMT) Wednesday.",

@@ -192,7 +192,7 @@ _NUM_RE = (
 _UNIT_RE = r"(?P<unit>second|minute|hour|day|week|month|year|decade|century|centuries)s?"
 _APPROX_RE = (
     r"(?:(?:about|around|approximately|roughly|nearly|almost|some|more\s+than|less\s+than|fewer\s+than"
-    r"|at\s+least|at\s+most|up\s+to|no\s+more\s+than|over|only|just|under|another|an\s+additional)\s+)"
+    r"|at\s+least|at\s+most|up\s+to|no\s+more\s+than|over|under|another|an\s+additional)\s+)"
 )
 _MOD_RE = (
     r"(?:(?:the\s+)?(?:early|earlier|late|later|mid|middle)(?:\s+|-)|mid-?"
@@ -1039,7 +1039,7 @@ def clock_time(m: re.Match[str], ctx: _Context) -> Result:
 
 
 @_rule(
-    rf"(?:(?:at\s+least|about|nearly|almost)\s+)?(?P<the>the\s+(?:past|last|next|first|previous|coming|final|following|latest|remaining|same)\s+)?"
+    rf"(?:(?:at\s+least|about|nearly|almost)\s+)?(?P<the>the\s+(?:(?:past|last|next|first|previous|coming|final|following|latest|remaining|same)\s+)?)?"
     rf"{_APPROX_RE}?{_NUM_RE}(?:\s+|-)(?:more\s+|additional\s+|full\s+|straight\s+|consecutive\s+)?{_UNIT_RE}"
     r"(?:-old|\s+old)?(?:\s+(?P<ago>ago|earlier|from\s+now|hence))?"
 )
