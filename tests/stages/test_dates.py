@@ -342,6 +342,21 @@ def test_without_a_publication_date_the_article_gives_the_year(seeds_dir: Path) 
         # A determiner belongs to the duration (TimeML), "only" does not (it is no temporal modifier).
         ("Net for the nine months rose.", [("the nine months", "DURATION", "P9M")]),
         ("She held the post for only six months.", [("six months", "DURATION", "P6M")]),
+        # "The following year", "later that year" count from the date the story last named.
+        (
+            "Elected in March 2019, she resigned the following year.",
+            [("March 2019", "DATE", "2019-03"), ("the following year", "DATE", "2020")],
+        ),
+        (
+            "The plant shut in May 2001 and reopened later that year.",
+            [("May 2001", "DATE", "2001-05"), ("later that year", "DATE", "2001")],
+        ),
+        (
+            "He was hurt on March 3, 2020, and died the following day.",
+            [("March 3, 2020", "DATE", "2020-03-03"), ("the following day", "DATE", "2020-03-04")],
+        ),
+        # Without such a date they count from the publication date, as "next"/"last" do.
+        ("Profits fell the previous year.", [("the previous year", "DATE", "2024")]),
         # Clock times: a bracketed aside does not part a time from its day (Thursday paper) ...
         (
             "The bomb went off at 10:35 a.m. (0735 GMT) Wednesday.",

@@ -55,6 +55,9 @@ Normalisation rules (TIMEX3 values; ``reference`` is the publication date)
     * year ranges: "2009-2010" and "1957-58" are two dates (``2009``, ``2010``; ``1957``, ``1958``);
       "3:07:35" (a race result) is no time of day; sets: "daily" → ``P1D``,
       "every Monday" → ``XXXX-WXX-1``; rates ("$5 a year") and ages ("a 6-year-old") are skipped;
+    * "the following year", "the previous month", "later that year" count from the latest date the
+      text named before them that is fine enough ("On May 22, 1995, ... the following year" →
+      ``1996``), else from the reference;
     * anaphora, kept simple: "the week" → ``YYYY-WXX`` (a week of the reference year), "a year
       ago/earlier" after talk of a quarter → that quarter a year before (earnings comparisons).
 
@@ -867,6 +870,30 @@ def _this_unit(ref: date | None, unit: str, shift: int) -> str:
     return f"{ref.year // 100 + shift}"
 
 
+_ANAPHOR = re.compile(r"@(?P<unit>day|week|month|year)(?P<shift>[+-]\d)")
+
+
+@_rule(
+    r"(?:(?P<ord>later|earlier)\s+)?(?P<rel>the\s+(?:following|previous|preceding)|that(?:\s+same)?)"
+    r"\s+(?P<unit>day|week|month|year)"
+)
+def anaphoric_unit(m: re.Match[str], ctx: _Context) -> Result:
+    """ "the following year", "the previous month", "later that year": a unit counted from the
+    date the story last named ("On May 22, 1995, ... the following year" → ``1996``), not from the
+    publication date.  The value is a marker (``@year+1``) that :func:`_resolve_anaphora` replaces
+    once all dates are known; "that day" / "that week" need a word before them ("later that day"),
+    since alone they are too often a demonstrative ("that day's ruling" is still a day, but "that
+    week-long strike" is not)."""
+    rel = m.group("rel").lower()
+    unit = m.group("unit").lower()
+    if rel.startswith("that") and unit in ("day", "week") and not m.group("ord"):
+        return None
+    if re.match(r"[\s-]+(?:old|long)\b", ctx.text[m.end() : m.end() + 6]):
+        return None
+    shift = 1 if "following" in rel else -1 if ("previous" in rel or "preceding" in rel) else 0
+    return "DATE", f"@{unit}{shift:+d}", True
+
+
 @_rule(
     r"(?:(?P<ord>earlier|later|early|late|mid)[\s-]+)?(?P<rel>this\s+past|this\s+coming|this|last|next|past|coming|previous|current"
     r"|the\s+(?:current|coming|previous|following|latest|most\s+recent|last|next|past))\s+"
@@ -1392,6 +1419,63 @@ def _years_from_story(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
+_POINT = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?:T.*)?")
+_RANK = {"year": 0, "month": 1, "week": 2, "day": 2}
+
+
+def _resolve_anaphora(chosen: list[_Candidate], reference: date | None) -> list[_Candidate]:
+    """Replace the ``@unit±n`` markers of :func:`anaphoric_unit` by values.
+
+    The anchor is the latest point the text named before the marker (a year, month, day or time
+    value, however it was resolved) that is at least as fine as the unit ("the following month"
+    after "1995" has none).  Without one, "the following"/"the previous" count from the
+    publication date, as "next"/"last" do, and "later that year" means the reference's own.
+    """
+    out: list[_Candidate] = []
+    last: tuple[re.Match[str], bool] | None = None
+    for c in chosen:
+        marker = _ANAPHOR.fullmatch(c.value)
+        if marker is None:
+            point = _POINT.fullmatch(c.value)
+            if point is not None and c.kind in ("DATE", "TIME"):
+                last = (point, c.deictic)
+            out.append(c)
+            continue
+        unit, shift = marker["unit"], int(marker["shift"])
+        value: str | None = None
+        deictic = True
+        if last is not None:
+            point, deictic = last
+            have = 2 if point["d"] else 1 if point["m"] else 0
+            if have >= _RANK[unit]:
+                with contextlib.suppress(ValueError, OverflowError):
+                    value = _shifted(point, unit, shift)
+        if value is None:
+            deictic = True
+            with contextlib.suppress(ValueError, OverflowError):
+                value = _this_unit(reference, unit, shift) if unit != "day" else None
+                if unit == "day" and reference is not None:
+                    value = (reference + timedelta(days=shift)).isoformat()
+        if value is not None and not _OUT_OF_RANGE.match(value):
+            out.append(_Candidate(c.start, c.end, c.kind, value, deictic, c.rule))
+    return out
+
+
+def _shifted(point: re.Match[str], unit: str, shift: int) -> str:
+    """The ``unit`` containing ``point``, moved by ``shift`` units."""
+    y = int(point["y"])
+    if unit == "year":
+        return str(y + shift)
+    m = int(point["m"])
+    if unit == "month":
+        year, month = _add_months(date(y, m, 1), shift)
+        return f"{year}-{month:02d}"
+    day = date(y, m, int(point["d"]))
+    if unit == "week":
+        return _iso_week(day + timedelta(weeks=shift))
+    return (day + timedelta(days=shift)).isoformat()
+
+
 def find_timexes(text: str, reference: date | None, doc: Doc | None = None) -> list[Timex]:
     """Find and normalise the temporal expressions of ``text``, sorted by offset.
 
@@ -1402,7 +1486,7 @@ def find_timexes(text: str, reference: date | None, doc: Doc | None = None) -> l
     """
     if not text:
         return []
-    chosen = [c for c in _select(list(_candidates(text, reference)))]
+    chosen = _resolve_anaphora(_select(list(_candidates(text, reference))), reference)
     if reference is None:
         chosen = _years_from_story(text, chosen)
     if doc is not None:
@@ -1413,7 +1497,7 @@ def find_timexes(text: str, reference: date | None, doc: Doc | None = None) -> l
             s, e = ent.start_char, ent.end_char
             if any(c.start < e and s < c.end for c in chosen):
                 continue
-            inner = _select(list(_candidates(text[s:e], reference)))
+            inner = _resolve_anaphora(_select(list(_candidates(text[s:e], reference))), reference)
             if len(inner) == 1:
                 c = inner[0]
                 extra.append(_Candidate(s + c.start, s + c.end, c.kind, c.value, c.deictic, c.rule))
