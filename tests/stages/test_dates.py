@@ -357,6 +357,10 @@ def test_without_a_publication_date_the_article_gives_the_year(seeds_dir: Path) 
         ),
         # Without such a date they count from the publication date, as "next"/"last" do.
         ("Profits fell the previous year.", [("the previous year", "DATE", "2024")]),
+        (
+            "Over the next couple of years we will grow.",
+            [("the next couple of years", "DURATION", "P2Y")],
+        ),
         # Clock times: a bracketed aside does not part a time from its day (Thursday paper) ...
         (
             "The bomb went off at 10:35 a.m. (0735 GMT) Wednesday.",

@@ -186,7 +186,7 @@ _YEAR_RE = r"(?<![\d$#.,£€])(?P<year>(?:1[0-9]|20)\d\d)(?![\d%])(?![.,:]\d)(?
 _NUM_WORD = (
     r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    r"|sixteen|seventeen|eighteen|nineteen|a\s+hundred|one\s+hundred|a\s+dozen|a\s+couple(?:\s+of)?"
+    r"|sixteen|seventeen|eighteen|nineteen|a\s+hundred|one\s+hundred|a\s+dozen|a\s+couple(?:\s+of)?|couple\s+of"
 )
 _NUM_RE = (
     rf"(?P<num>\d+(?:\.\d+)?(?:\s+1/2)?|(?:{_NUM_WORD})(?:\s+and\s+a\s+half)?|an?|several|a\s+few|few"
