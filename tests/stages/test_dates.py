@@ -361,6 +361,11 @@ def test_without_a_publication_date_the_article_gives_the_year(seeds_dir: Path) 
             "Over the next couple of years we will grow.",
             [("the next couple of years", "DURATION", "P2Y")],
         ),
+        # A bare plural after a verb of duration is a vague duration (issue 18), a count is not.
+        ("The talks could take weeks.", [("weeks", "DURATION", "PXW")]),
+        ("The siege lasted days.", [("days", "DURATION", "PXD")]),
+        ("He spent years in prison.", [("years", "DURATION", "PXY")]),
+        ("It is a matter of days.", []),
         # Clock times: a bracketed aside does not part a time from its day (Thursday paper) ...
         (
             "The bomb went off at 10:35 a.m. (0735 GMT) Wednesday.",

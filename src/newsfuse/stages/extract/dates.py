@@ -1300,6 +1300,25 @@ def bare_plural(m: re.Match[str], ctx: _Context) -> Result:
     return "DURATION", _duration_value(None, unit), False
 
 
+_DURATION_VERBS = (
+    "take", "takes", "took", "taken", "taking", "last", "lasts", "lasted", "lasting", "spend",
+    "spends", "spent", "spending", "wait", "waits", "waited", "waiting",
+)  # fmt: skip
+_AFTER_DURATION_VERB = "|".join(rf"(?<=\b{verb}\s)" for verb in _DURATION_VERBS)
+
+
+@_rule(
+    rf"(?:{_AFTER_DURATION_VERB})(?P<unit>{_PLURAL_UNITS})\b(?!\s+(?:ago|later|earlier|before|after))"
+)
+def vague_plural(m: re.Match[str], ctx: _Context) -> Result:
+    """ "talks could take weeks", "the siege lasted days", "he spent years in prison": a bare plural
+    unit after a verb of duration is a vague duration (``PXW``, ``PXD``, ``PXY``) as TimeML marks
+    it, the verb outside the span.  (Bare plurals elsewhere — "months of talks", "a matter of
+    days", "the days of the empire" — were tried and measured no better on TBAQ, so they stay
+    unmarked.)"""
+    return "DURATION", _duration_value(None, m.group("unit").lower()[:-1]), False
+
+
 # Leading words some patterns match only for context and drop from the span.
 _DROP_PREFIX = re.compile(
     r"^(?:(?:about|around|approximately|at|by|until)\s*(?=\d|noon|midnight|midday)|(?:for|in|over|within)\s+(?=(?:recent\s+)?(?:years|months|weeks|decades|days))"
