@@ -45,7 +45,7 @@ def _only(text: str, reference: date | None = THURSDAY) -> Timex:
         ("without agreement ", "earlier this week", "2025-W44", "week"),
         ("a security official said on ", "Thursday", "2025-10-30", "day"),
         ("dozens were killed ", "this month", "2025-10", "month"),
-        ("Pakistani troops in ", "recent weeks", "PAST_REF", "none"),
+        ("Pakistani troops in ", "recent weeks", "PXW", "none"),  # vague duration (TimeML)
         ("regime after the ", "September 11", "2001-09-11", "day"),  # "the September 11 attacks"
     ],
 )
@@ -361,6 +361,10 @@ def test_without_a_publication_date_the_article_gives_the_year(seeds_dir: Path) 
             "Over the next couple of years we will grow.",
             [("the next couple of years", "DURATION", "P2Y")],
         ),
+        # "Recent"/"coming" plurals are vague durations, with or without a preposition before them.
+        ("Crime rose in recent years.", [("recent years", "DURATION", "PXY")]),
+        ("Talks resume in the coming weeks.", [("coming weeks", "DURATION", "PXW")]),
+        ("The boom of recent years ended.", [("recent years", "DURATION", "PXY")]),
         # A bare plural after a verb of duration is a vague duration (issue 18), a count is not.
         ("The talks could take weeks.", [("weeks", "DURATION", "PXW")]),
         ("The siege lasted days.", [("days", "DURATION", "PXD")]),
