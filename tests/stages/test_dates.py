@@ -365,6 +365,8 @@ def test_without_a_publication_date_the_article_gives_the_year(seeds_dir: Path) 
         ("Crime rose in recent years.", [("recent years", "DURATION", "PXY")]),
         ("Talks resume in the coming weeks.", [("coming weeks", "DURATION", "PXW")]),
         ("The boom of recent years ended.", [("recent years", "DURATION", "PXY")]),
+        # The latest year or month of a report is the last completed one, as the latest quarter is.
+        ("Sales rose in the latest fiscal year.", [("the latest fiscal year", "DATE", "2024")]),
         # A bare plural after a verb of duration is a vague duration (issue 18), a count is not.
         ("The talks could take weeks.", [("weeks", "DURATION", "PXW")]),
         ("The siege lasted days.", [("days", "DURATION", "PXD")]),

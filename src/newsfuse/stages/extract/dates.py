@@ -920,7 +920,8 @@ def relative_unit(m: re.Match[str], ctx: _Context) -> Result:
         shift = -1
     elif rel in ("next", "coming", "this coming", "the coming", "the next", "the following"):
         shift = 1
-    elif rel in ("the latest", "the most recent") and unit == "quarter":
+    elif rel in ("the latest", "the most recent") and unit in ("quarter", "year", "month"):
+        # Reports speak of the latest *completed* period: "sales in the latest fiscal year".
         shift = -1
     else:
         shift = 0
