@@ -377,6 +377,14 @@ def test_without_a_publication_date_the_article_gives_the_year(seeds_dir: Path) 
             "The bomb went off at 10:35 a.m. (0735 GMT) Wednesday.",
             [("10:35 a.m.", "TIME", "2025-10-29T10:35"), ("Wednesday", "DATE", "2025-10-29")],
         ),
+        (
+            "He leaves at 4 in the morning (4 a.m. EDT Friday).",
+            [
+                ("4 in the morning", "TIME", "2025-10-31T04:00"),
+                ("4 a.m. EDT Friday", "TIME", "2025-10-31T04:00"),
+            ],
+        ),
+        ("The vote is at noon (1600 GMT).", [("noon", "TIME", "2025-10-30T12:00")]),  # no year 1600
         # ... the part of day says a.m. or p.m., and midday is noon.
         (
             "The ferry will leave at 4 in the morning.",

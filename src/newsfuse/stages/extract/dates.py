@@ -553,6 +553,7 @@ _YEAR_NOUNS = (
     r"|workers|jobs|units|cars|vehicles|miles|kilometers|kilometres|feet|meters|metres|points|dollars"
     r"|yen|marks|pounds|francs|euros|votes|members|homes|houses|students|refugees|cases|deaths|acres"
     r"|rounds|pages|words|calories|degrees|square|residents|patients|prisoners|rockets|missiles|sq"
+    r"|GMT|UTC|hours|hrs|local\s+time"  # "1600 GMT" is a clock time
 )
 
 
@@ -1005,7 +1006,8 @@ def weekday(m: re.Match[str], ctx: _Context) -> Result:
 
 
 _DAY_AFTER_ASIDE = re.compile(
-    rf"\s*\([^()\n]{{1,30}}\)\s*,?\s*(?:on\s+)?(?P<tday>today|yesterday|tomorrow|{_WEEKDAY2_RE})",
+    rf"\s*\((?:[^()\n]{{1,30}}\)\s*,?\s*(?:on\s+)?(?P<tday>today|yesterday|tomorrow|{_WEEKDAY2_RE})"
+    rf"|[^()\n]{{0,24}}?\b(?P<tday2>today|yesterday|tomorrow|{_WEEKDAY2_RE})\s*\))",
     re.IGNORECASE,
 )
 _DATE_AFTER_WEEKDAY = re.compile(rf",?\s+{_MONTH_RE}\s*{_DAY_RE}\b", re.IGNORECASE)
@@ -1034,9 +1036,10 @@ def clock_time(m: re.Match[str], ctx: _Context) -> Result:
     ref = ctx.reference
     tday = (m.group("tday") or "").lower()
     if not tday and not m.group("month"):
-        # "10:35 a.m. (0735 GMT) Friday": a bracketed aside does not part the time from its day.
+        # "10:35 a.m. (0735 GMT) Friday": a bracketed aside does not part the time from its day,
+        # and "4 in the morning (4 a.m. EDT Thursday)" names it inside.
         aside = _DAY_AFTER_ASIDE.match(ctx.text, m.end())
-        tday = aside.group("tday").lower() if aside else ""
+        tday = (aside.group("tday") or aside.group("tday2")).lower() if aside else ""
     if m.group("month"):
         month = _month_ok(m, ctx, bare=False)
         if month is None:
