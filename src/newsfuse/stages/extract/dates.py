@@ -1308,16 +1308,13 @@ def bare_plural(m: re.Match[str], ctx: _Context) -> Result:
     return "DURATION", _duration_value(None, unit), False
 
 
-_DURATION_VERBS = (
-    "take", "takes", "took", "taken", "taking", "last", "lasts", "lasted", "lasting", "spend",
-    "spends", "spent", "spending", "wait", "waits", "waited", "waiting",
-)  # fmt: skip
-_AFTER_DURATION_VERB = "|".join(rf"(?<=\b{verb}\s)" for verb in _DURATION_VERBS)
-
-
-@_rule(
-    rf"(?:{_AFTER_DURATION_VERB})(?P<unit>{_PLURAL_UNITS})\b(?!\s+(?:ago|later|earlier|before|after))"
+# take, took, taken, lasts, lasted, spent, waiting, ...: matched, then dropped from the span
+_DURATION_VERB = (
+    r"(?:t(?:akes?|ook|aken|aking)|last(?:s|ed|ing)?|spen(?:ds?|t|ding)|wait(?:s|ed|ing)?)"
 )
+
+
+@_rule(rf"{_DURATION_VERB}\s+(?P<unit>{_PLURAL_UNITS})\b(?!\s+(?:ago|later|earlier|before|after))")
 def vague_plural(m: re.Match[str], ctx: _Context) -> Result:
     """ "talks could take weeks", "the siege lasted days", "he spent years in prison": a bare plural
     unit after a verb of duration is a vague duration (``PXW``, ``PXD``, ``PXY``) as TimeML marks
@@ -1330,7 +1327,8 @@ def vague_plural(m: re.Match[str], ctx: _Context) -> Result:
 # Leading words some patterns match only for context and drop from the span.
 _DROP_PREFIX = re.compile(
     r"^(?:(?:about|around|approximately|at|by|until)\s*(?=\d|noon|midnight|midday)|(?:for|in|over|within)\s+(?=(?:recent\s+|coming\s+)?(?:years|months|weeks|decades|days))"
-    r"|over\s+(?=the\s+weekend))",
+    r"|over\s+(?=the\s+weekend)"
+    rf"|{_DURATION_VERB}\s+(?={_PLURAL_UNITS}))",
     re.IGNORECASE,
 )
 
