@@ -180,6 +180,10 @@ def test_unanchored_values_keep_placeholders() -> None:
         timex = _only(sentence, None)
         assert (timex.text, timex.value, timex.granularity) == (text, value, granularity)
         assert timex.anchored is False
+    later = _only("He died later that day.", None)
+    assert (later.text, later.value, later.anchored) == ("later that day", "XXXX-XX-XX", False)
+    following = find_timexes("Elected in 1995, he quit the following year.", None)
+    assert [(t.value, t.anchored) for t in following] == [("1995", True), ("1996", True)]
     absolute = _only("in March 2026", None)
     assert (absolute.value, absolute.anchored) == ("2026-03", True)
     assert _only("for two days", None).anchored is True

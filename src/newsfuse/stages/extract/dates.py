@@ -1478,8 +1478,11 @@ def _resolve_anaphora(chosen: list[_Candidate], reference: date | None) -> list[
         if value is None:
             deictic = True
             with contextlib.suppress(ValueError, OverflowError):
-                value = _this_unit(reference, unit, shift) if unit != "day" else None
-                if unit == "day" and reference is not None:
+                if unit != "day":
+                    value = _this_unit(reference, unit, shift)
+                elif reference is None:
+                    value = "XXXX-XX-XX"
+                else:
                     value = (reference + timedelta(days=shift)).isoformat()
         if value is not None and not _OUT_OF_RANGE.match(value):
             out.append(_Candidate(c.start, c.end, c.kind, value, deictic, c.rule))
