@@ -426,6 +426,9 @@ def test_learned_direction_reads_the_verb_after_the_month() -> None:
     assert _only("The new rules take effect Jan. 1.").value == "2026-01-01"
     assert _only("The monarch will meet the president on Saturday.").value == "2025-11-01"
     assert _only("The agency said Monday that prices rose.").value == "2025-10-27"
+    # A participle after "be"/"stay" belongs to the future clause, not to the past tense.
+    assert _only("The talks will be delayed until Saturday.").value == "2025-11-01"
+    assert _only("The bank will stay closed until Tuesday.").value == "2025-11-04"
 
 
 def test_direction_weights_are_small_and_match_the_features() -> None:

@@ -9,7 +9,7 @@ rule looked only at the clause *before* the name and at a fixed 135-day horizon,
 
 So the choice is a logistic regression over a few cues that a reader uses (below), fitted by
 ``benchmarks/fit_timex_direction.py`` on the **fit** part of TBAQ only; its weights, 16 numbers,
-ship in ``timex_direction.json`` beside this module (580 bytes).  The benchmark
+ship in ``timex_direction.json`` beside this module (580 bytes, C=1).  The benchmark
 ``benchmarks/timex.py`` runs the hand rule beside it (``newsfuse-hand-direction``).  Weekdays that
 the words settle ("said Tuesday", "Friday's ruling", "will meet on Friday") never reach it (see
 ``dates._resolve_weekday``): the fit part holds too few of them to learn what a reader knows.
@@ -118,7 +118,18 @@ def future_clause_before(text: str, start: int) -> bool:
     cues = list(FUTURE_CUE.finditer(clause))
     if not cues:
         return False
-    return not any(m.start() > cues[-1].start() for m in PAST_CUE.finditer(clause))
+    return not any(
+        m.start() > cues[-1].start() and not _PARTICIPLE_AFTER.search(clause, 0, m.start())
+        for m in PAST_CUE.finditer(clause)
+    )
+
+
+# "will be delayed until", "will stay closed until": an "-ed" word after a form of "be", "stay",
+# "remain" or "get" is a participle of the future clause, not a verb in the past tense.
+_PARTICIPLE_AFTER = re.compile(
+    r"\b(?:be|been|being|stay|stays|remain|remains|get|gets|become|becomes)\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _clause_before(text: str, start: int) -> str:
