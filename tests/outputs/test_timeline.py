@@ -27,6 +27,7 @@ from newsfuse.outputs.timeline import (
         ("2025-Q3", "the third quarter of 2025"),
         ("2025-QX", "a quarter of 2025"),
         ("2019-SU", "summer 2019"),
+        ("2012-H2", "the second half of 2012"),
         ("199", "the 1990s"),
         ("199X", "the 1990s"),
         ("19", "the 20th century"),
@@ -59,6 +60,7 @@ def test_values_sort_by_the_time_they_cover_coarser_first() -> None:
         "2025-10",
         "2025",
         "2025-Q4",
+        "2025-H2",
         "199",
         "19",
         "2001",
@@ -72,6 +74,7 @@ def test_values_sort_by_the_time_they_cover_coarser_first() -> None:
         "199",
         "2001",
         "2025",
+        "2025-H2",  # starts 1 July, before the fourth quarter
         "2025-Q4",  # starts 1 October, like the month; a quarter is coarser
         "2025-10",
         "2025-W44",  # Monday 27 October 2025

@@ -63,6 +63,7 @@ def test_every_timeline_citation_is_its_sentence(anchored: Report) -> None:
         ("2025-W44", "week"),
         ("2025-10", "month"),
         ("2025-Q3", "quarter"),
+        ("2012-H1", "half"),
         ("2001", "year"),
         ("199", "decade"),
         ("XXXX-10-19", "day"),

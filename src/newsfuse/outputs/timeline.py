@@ -46,7 +46,7 @@ _PARTS_OF_DAY = {
 }
 _REFS = {"PAST_REF": "the past", "PRESENT_REF": "the present", "FUTURE_REF": "the future"}
 # Coarse to fine: at the same start the coarser entry sorts first.
-_PRECISION = ("century", "decade", "year", "quarter", "month", "week", "day", "time")
+_PRECISION = ("century", "decade", "year", "half", "quarter", "month", "week", "day", "time")
 
 _DAY = re.compile(r"(?P<y>[\dX]{4})-(?P<m>[\dX]{2})-(?P<d>[\dX]{2})")
 _TIME = re.compile(r"T(?:(?P<h>\d{2}):(?P<min>\d{2})(?::\d{2}(?:\.\d+)?)?|(?P<part>[A-Z]{2}))")
@@ -54,6 +54,7 @@ _WEEK = re.compile(r"(?P<y>[\dX]{4})-W(?P<w>[\dX]{2})(?:-(?P<wd>[1-7]|WE))?")
 _MONTH = re.compile(r"(?P<y>[\dX]{4})-(?P<m>[\dX]{2})")
 _QUARTER = re.compile(r"(?P<y>[\dX]{4})-Q(?P<q>[1-4X])")
 _SEASON = re.compile(r"(?P<y>[\dX]{4})-(?P<s>SP|SU|FA|WI)")
+_HALF = re.compile(r"(?P<y>[\dX]{4})-H(?P<h>[12])")
 _YEAR = re.compile(r"(?P<y>[\dX]{4})")
 _DECADE = re.compile(r"(?P<d>\d{3})X?")
 _CENTURY = re.compile(r"(?P<c>\d{2})")
@@ -141,6 +142,9 @@ def describe_when(value: str) -> str:
         y, q = _known(match["y"]), _known(match["q"])
         which = f"the {_ORDINAL_WORDS[q - 1]} quarter" if q is not None else "a quarter"
         return which + (f" of {y}" if y is not None else " (year unknown)")
+    if match := _HALF.fullmatch(value):
+        y, which = _known(match["y"]), ("first", "second")[int(match["h"]) - 1]
+        return f"the {which} half of {y}" if y is not None else f"the {which} half (year unknown)"
     if match := _SEASON.fullmatch(value):
         y, season = _known(match["y"]), _SEASONS[match["s"]][0]
         return f"{season} {y}" if y is not None else f"{season} (year unknown)"
@@ -191,6 +195,9 @@ def _start(value: str) -> tuple[tuple[int, int, int, int], str] | None:
         if y is None:
             return None
         return ((y, 1, 1, 0), "year") if q is None else ((y, 3 * q - 2, 1, 0), "quarter")
+    if match := _HALF.fullmatch(value):
+        y = _known(match["y"])
+        return None if y is None else ((y, 6 * int(match["h"]) - 5, 1, 0), "half")
     if match := _SEASON.fullmatch(value):
         y = _known(match["y"])
         return None if y is None else ((y, _SEASONS[match["s"]][1], 1, 0), "quarter")

@@ -27,6 +27,7 @@ _GRANULARITY = (
     (re.compile(r"^[\dX]{4}-W[\dX]{2}"), "week"),
     (re.compile(r"^[\dX]{4}-[\dX]{2}$"), "month"),
     (re.compile(r"^[\dX]{4}-(?:Q[1-4X]|SP|SU|FA|WI)$"), "quarter"),
+    (re.compile(r"^[\dX]{4}-H[12]$"), "half"),
     (re.compile(r"^[\dX]{4}$"), "year"),
     (re.compile(r"^\d{3}$"), "decade"),
     (re.compile(r"^\d{2}$"), "century"),
