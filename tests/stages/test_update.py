@@ -108,11 +108,13 @@ def test_update_brief_says_only_what_is_new_and_cites_it(
     day1 = _day1_ids(report)
     index = {a.id: a for a in report.articles}
     main = {s.text for s in report.story.brief}
-    facts = {f.claims: f for f in report.story.facts}
     for sentence in report.update.brief:
         assert any(span.article_id not in day1 for span in sentence.citations)
         assert any(sentence.text in index[s.article_id].slice(s) for s in sentence.citations)
-        fact = facts[sentence.citations]  # it cites every claim of its fact
+        # it cites its fact: one claim of every outlet behind it
+        (fact,) = [f for f in report.story.facts if set(sentence.citations) <= set(f.claims)]
+        cited = [index[s.article_id].source_name for s in sentence.citations]
+        assert sorted(cited) == sorted(set(cited)) == sorted(fact.outlets)
         assert sentence.single_source == (fact.independent_sources < 2)
         assert sentence.text[0].isupper() or sentence.text[0] in '"“'  # reads on its own
     assert not {s.text for s in report.update.brief} <= main  # it is not the main brief again

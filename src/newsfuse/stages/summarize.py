@@ -559,8 +559,8 @@ def brief_from_facts(
     ``tiers`` lists facts by priority (the update passes new facts, then newly corroborated ones);
     within a tier, facts with more independent sources come first, then those told nearer the top
     of their articles.  Each sentence is the fact's
-    own wording, a claim's exact text, and cites every claim of the fact, so it carries all the
-    spans that support it.  The main brief's filters keep out fragments, cut-off quotations and
+    own wording, a claim's exact text, and cites the claim of every outlet behind the fact that
+    reads most like it, as the main brief does.  The main brief's filters keep out fragments, cut-off quotations and
     sentences that lean on the one before ("He said …"), and a fact repeating a chosen one is skipped.
     """
     facts = [fact for tier in tiers for fact in tier]
@@ -584,10 +584,13 @@ def brief_from_facts(
         if any(cosine(vectors[i], vectors[c]) >= _REDUNDANT for c in chosen):
             continue
         chosen.append(i)
+    outlet_of = {article_id: article.source_name for article_id, article in articles.items()}
     return tuple(
         CitedSentence(
             text=texts[i],
-            citations=facts[i].claims,
+            citations=tuple(
+                sorted(_closest_per_outlet(texts[i], facts[i].claims, articles, outlet_of))
+            ),
             outlets=facts[i].outlets,
             single_source=facts[i].independent_sources < 2,
         )
