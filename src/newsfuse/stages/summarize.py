@@ -558,10 +558,10 @@ def brief_from_facts(
 
     ``tiers`` lists facts by priority (the update passes new facts, then newly corroborated ones);
     within a tier, facts with more independent sources come first, then those told nearer the top
-    of their articles.  Each sentence is the fact's
-    own wording, a claim's exact text, and cites the claim of every outlet behind the fact that
-    reads most like it, as the main brief does.  The main brief's filters keep out fragments, cut-off quotations and
-    sentences that lean on the one before ("He said …"), and a fact repeating a chosen one is skipped.
+    of their articles.  Each sentence is the fact's own wording, a claim's exact text, and cites the
+    claim of every outlet behind the fact that reads most like it, as the main brief does.  The
+    main brief's filters keep out fragments, cut-off quotations and sentences that lean on the one
+    before ("He said …"), and a fact repeating a chosen one is skipped.
     """
     facts = [fact for tier in tiers for fact in tier]
     tier_of = [number for number, tier in enumerate(tiers) for _ in tier]
