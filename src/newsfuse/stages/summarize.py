@@ -204,8 +204,8 @@ class Candidates:
     # the candidates that are lead passages of the latest phase's articles (when the story moved)
     reporting_latest: tuple[int, ...]
     concepts: Concepts  # what each candidate covers, for the concept-coverage selection
-    # the story's articles, candidates or not: a fact's claim may lie in an article none of whose
-    # sentences is a candidate (a quotation cut into pieces), and is cited for its outlet all the same
+    # the story's articles, candidates or not: a fact's claim may lie in an article none of
+    # whose sentences is a candidate (a quotation cut into pieces), and cites its outlet all the same
     articles: tuple[Article, ...] = ()
 
     @property
