@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from factories import make_article
 from newsfuse.config import CleanSettings, IngestSettings
 from newsfuse.models import Article, RawDocument, content_id
 from newsfuse.stages.clean.article import clean_document
@@ -54,20 +55,7 @@ def seeds(seeds_dir: Path) -> dict[str, Article]:
 
 
 def _article(text: str, name: str = "x") -> Article:
-    return Article(
-        id=content_id(name, text, prefix="art_"),
-        raw_id="raw",
-        origin=name,
-        url=None,
-        outlet=None,
-        title=None,
-        byline=None,
-        dateline=None,
-        published_at=None,
-        language="en",
-        text=text,
-        extractor="test",
-    )
+    return make_article(text, article_id=content_id(name, text, prefix="art_"), origin=name)
 
 
 def test_wire_copy_and_its_rerun_share_a_family(example: dict[str, Article]) -> None:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from factories import make_article
 from newsfuse.config import SummarizeSettings, load_settings
-from newsfuse.models import Article, CitedSentence, Fact, Report, Span, Story, content_id
+from newsfuse.models import Article, CitedSentence, Fact, Report, Span, Story
 from newsfuse.pipeline import run
 from newsfuse.stages.brief.concepts import inside
 from newsfuse.stages.extract.claims import dateline_end
@@ -24,27 +25,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 def _article(outlet: str, sentences: list[str], title: str | None = None) -> Article:
     """An annotated-looking article whose sentences are the given strings, one after another."""
-    text = " ".join(sentences)
-    spans, start = [], 0
-    article_id = content_id(outlet, text, prefix="art_")
-    for sentence in sentences:
-        spans.append(Span(article_id, start, start + len(sentence)))
-        start += len(sentence) + 1
-    return Article(
-        id=article_id,
-        raw_id=content_id(outlet, prefix="raw_"),
-        origin=f"{outlet}.txt",
-        url=None,
-        outlet=outlet,
-        title=title,
-        byline=None,
-        dateline=None,
-        published_at=None,
-        language="en",
-        text=text,
-        extractor="test",
-        sentences=tuple(spans),
-    )
+    return make_article(sentences, outlet=outlet, title=title)
 
 
 CORE = "Dock workers in Merrow walked out on Monday over a dispute about pay and night shifts."
