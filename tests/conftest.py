@@ -1,4 +1,8 @@
-"""Shared fixtures: the seeds and bench data live in ../shared, never in the repo."""
+"""Shared fixtures: the seeds and bench data live in ../shared, never in the repo.
+
+Records a test builds by hand (an ``Article`` with only its text and a few fields) come from
+``factories.py`` beside this file, a plain module: module-level test data can use it too.
+"""
 
 from __future__ import annotations
 

@@ -334,9 +334,11 @@ class DedupeSettings:
 
 
 CLUSTER_SCORERS: Final = ("learned", "cosine")
-MERGE_LINKAGES: Final = ("cosine", "graph", "graph_learned", "learned", "link")
-MEMBER_ORDERS: Final = ("arrival", "time")
 """The story tracker's scorers: the learned link model, or the earlier hand-mixed cosine."""
+MERGE_LINKAGES: Final = ("cosine", "graph", "graph_learned", "learned", "link")
+"""How consolidation scores two stories for a merge (``ClusterSettings.merge_linkage``)."""
+MEMBER_ORDERS: Final = ("arrival", "time")
+"""Which members a story keeps (``ClusterSettings.members_by``)."""
 
 
 @dataclass(frozen=True, slots=True)

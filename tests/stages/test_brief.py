@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from factories import make_article
 from newsfuse.config import SummarizeSettings, load_settings
 from newsfuse.models import (
     Article,
@@ -20,7 +21,6 @@ from newsfuse.models import (
     FramingTerm,
     Report,
     Span,
-    content_id,
 )
 from newsfuse.pipeline import run
 from newsfuse.stages.brief.standalone import resolve
@@ -130,27 +130,7 @@ def test_resolved_brief_sentences_cite_the_name(seeds_report: Report) -> None:
 
 
 def _article(outlet: str, sentences: list[str], title: str) -> Article:
-    text = " ".join(sentences)
-    article_id = content_id(outlet, text, prefix="art_")
-    spans, start = [], 0
-    for sentence in sentences:
-        spans.append(Span(article_id, start, start + len(sentence)))
-        start += len(sentence) + 1
-    return Article(
-        id=article_id,
-        raw_id=content_id(outlet, prefix="raw_"),
-        origin=f"{outlet}.txt",
-        url=None,
-        outlet=outlet,
-        title=title,
-        byline=None,
-        dateline=None,
-        published_at=None,
-        language="en",
-        text=text,
-        extractor="test",
-        sentences=tuple(spans),
-    )
+    return make_article(sentences, outlet=outlet, title=title)
 
 
 def test_a_disputed_figure_is_followed_by_both_sides() -> None:

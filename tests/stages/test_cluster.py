@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from factories import make_article
 from newsfuse.models import Article, content_id
 from newsfuse.stages.clean.html import extract_html
 from newsfuse.stages.clean.text import clean_page_text
@@ -54,19 +55,12 @@ def _unrelated() -> Article:
         "The conductor praised the violin section, and the concert hall sold every ticket for "
         "the three evenings. Critics singled out the soloist's performance of the concerto."
     )
-    return Article(
-        id=content_id(text, prefix="art_"),
-        raw_id="test",
-        origin="test",
-        url=None,
+    return make_article(
+        text,
+        article_id=content_id(text, prefix="art_"),
         outlet="Arts Weekly",
         title="Orchestra opens winter season with Sibelius cycle",
-        byline=None,
-        dateline=None,
         published_at="2026-03-12",
-        language="en",
-        text=text,
-        extractor="test",
     )
 
 

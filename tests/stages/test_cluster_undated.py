@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from factories import make_article
 from newsfuse.models import Article, content_id
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 
@@ -31,19 +32,11 @@ def _roundups() -> list[list[Article]]:
         for outlet, part in enumerate(line.split(" [SEP] ")):
             title, _, text = part.removeprefix("TITLE=> ").partition(" ARTICLE=> ")
             reports.append(
-                Article(
-                    id=content_id(title, text, prefix="art_"),
-                    raw_id="test",
-                    origin="test",
-                    url=None,
+                make_article(
+                    text,
+                    article_id=content_id(title, text, prefix="art_"),
                     outlet=f"outlet-{outlet}",
                     title=title,
-                    byline=None,
-                    dateline=None,
-                    published_at=None,
-                    language="en",
-                    text=text,
-                    extractor="test",
                 )
             )
         stories.append(reports)

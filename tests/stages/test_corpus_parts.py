@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from factories import make_article
 from newsfuse.config import IngestSettings
 from newsfuse.models import Article, RawDocument, Rejection
 from newsfuse.stages.cluster import StoryTracker, article_features, cluster
@@ -13,19 +14,13 @@ from newsfuse.stages.ingest.sources import read_sources
 
 
 def _article(n: int, title: str, text: str, day: int | None) -> Article:
-    return Article(
-        id=f"a{n:03d}",
+    return make_article(
+        text,
+        article_id=f"a{n:03d}",
         raw_id=f"r{n:03d}",
         origin=f"o{n}",
-        url=None,
-        outlet=None,
         title=title,
-        byline=None,
-        dateline=None,
         published_at=None if day is None else f"2025-10-{day:02d}",
-        language="en",
-        text=text,
-        extractor="test",
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from factories import make_article
 from newsfuse.config import load_settings
 from newsfuse.models import Article
 from newsfuse.stages.extract.annotate import Extractor
@@ -24,19 +25,8 @@ TEXTS = SHARED / "bench" / "attribution-dev" / "train" / "text"
 
 def _articles(names: list[str]) -> list[Article]:
     return [
-        Article(
-            id=name,
-            raw_id=name,
-            origin=name,
-            url=None,
-            outlet=None,
-            title=None,
-            byline=None,
-            dateline=None,
-            published_at=None,
-            language="en",
-            text=(TEXTS / name).read_text(encoding="utf-8"),
-            extractor="test",
+        make_article(
+            (TEXTS / name).read_text(encoding="utf-8"), article_id=name, raw_id=name, origin=name
         )
         for name in names
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from factories import make_article
 from newsfuse.config import load_settings
 from newsfuse.models import Article, Quote
 from newsfuse.stages.clean.article import clean_document
@@ -391,20 +392,7 @@ def _extract(text: str) -> Article:
 
 
 def _article(text: str, ident: str = "a1") -> Article:
-    return Article(
-        id=ident,
-        raw_id="r1",
-        origin="test",
-        url=None,
-        outlet=None,
-        title=None,
-        byline=None,
-        dateline=None,
-        published_at=None,
-        language="en",
-        text=text,
-        extractor="test",
-    )
+    return make_article(text, article_id=ident)
 
 
 def _check_anchored(article: Article) -> None:

@@ -12,39 +12,20 @@ from pathlib import Path
 
 import pytest
 
+from factories import make_article
 from newsfuse.config import SummarizeSettings, load_settings
-from newsfuse.models import Article, CitedSentence, Report, Span, Story, content_id
+from newsfuse.models import Article, CitedSentence, Fact, Report, Span, Story
 from newsfuse.pipeline import run
 from newsfuse.stages.brief.concepts import inside
 from newsfuse.stages.extract.claims import dateline_end
-from newsfuse.stages.summarize import build_story
+from newsfuse.stages.summarize import BriefContext, build_story
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _article(outlet: str, sentences: list[str], title: str | None = None) -> Article:
     """An annotated-looking article whose sentences are the given strings, one after another."""
-    text = " ".join(sentences)
-    spans, start = [], 0
-    article_id = content_id(outlet, text, prefix="art_")
-    for sentence in sentences:
-        spans.append(Span(article_id, start, start + len(sentence)))
-        start += len(sentence) + 1
-    return Article(
-        id=article_id,
-        raw_id=content_id(outlet, prefix="raw_"),
-        origin=f"{outlet}.txt",
-        url=None,
-        outlet=outlet,
-        title=title,
-        byline=None,
-        dateline=None,
-        published_at=None,
-        language="en",
-        text=text,
-        extractor="test",
-        sentences=tuple(spans),
-    )
+    return make_article(sentences, outlet=outlet, title=title)
 
 
 CORE = "Dock workers in Merrow walked out on Monday over a dispute about pay and night shifts."
@@ -126,6 +107,30 @@ def test_same_input_in_any_order_gives_the_same_brief() -> None:
     first = _story(STORY)
     assert _story(list(reversed(STORY))) == first
     assert _story(STORY) == first
+
+
+def test_an_outlet_quoted_whole_is_cited_once_and_counted() -> None:
+    """Gamma carries the walkout only inside a two-sentence quotation, whose pieces are no brief
+    candidates: a sentence stating the fact still cites Gamma once (its closest claim, not both)
+    and names Gamma among its outlets, as for an outlet whose sentence could have been chosen."""
+    gamma = _article(
+        "Gamma",
+        [
+            "“Dock workers in Merrow walked out on Monday over pay and night shifts.",
+            "They will stay out until the port authority restores the night rate,” a union "
+            "official told reporters at the gate.",
+        ],
+    )
+    alpha, beta = STORY[0], STORY[1]
+    claims = (alpha.sentences[1], beta.sentences[0], *gamma.sentences)
+    fact = Fact("fct_walkout", CORE, claims, ("Alpha", "Beta", "Gamma"), 3, "corroborated")
+    story = build_story(
+        [alpha, beta, gamma], SummarizeSettings(), "h", context=BriefContext(facts=(fact,))
+    )
+    (first,) = [s for s in story.brief if "walked out on Monday" in s.text]
+    assert first.outlets == ("Alpha", "Beta", "Gamma")
+    cited = [s for s in first.citations if s.article_id == gamma.id]
+    assert cited == [gamma.sentences[0]]  # the claim that reads like the sentence
 
 
 @pytest.fixture(scope="module")

@@ -222,16 +222,6 @@ def _assign_families(
     exact = articles.map(signed).groupByKey(slices).mapValues(_by_id).cache()
     representatives = exact.map(lambda item: item[1][0][1])
 
-    def bucket_edges(bucket: tuple[str, Iterable[Signature]]) -> Iterator[tuple[str, str]]:
-        """The bucket's joined pairs: every pair of its members compared in one array operation."""
-        members = sorted(bucket[1], key=lambda s: s.article_id)
-        rows = np.array([m.minhash for m in members], dtype=np.uint32).reshape(len(members), -1)
-        sizes = np.array([m.shingles for m in members], dtype=np.int64)
-        left, right = np.triu_indices(len(members), k=1)
-        agree = (rows[left] == rows[right]).sum(axis=1)
-        for k in np.flatnonzero(joined(agree, sizes[left], sizes[right], settings)).tolist():
-            yield members[int(left[k])].article_id, members[int(right[k])].article_id
-
     if settings.containment > 0 and representatives.count() <= EXHAUSTIVE_UP_TO:
         # few enough to compare every pair, as ``group`` does: a few hundred signatures to the driver
         found = group(representatives.collect(), settings)
@@ -240,7 +230,7 @@ def _assign_families(
         edges = (
             representatives.flatMap(lambda sig: ((key, sig) for key in band_keys(sig, settings)))
             .groupByKey(slices)
-            .flatMap(bucket_edges)
+            .flatMap(lambda bucket: _bucket_edges(bucket[1], settings))
             .distinct()
             .collect()
         )
@@ -259,6 +249,27 @@ def _assign_families(
             yield dataclasses.replace(article, dup_group=family)
 
     return exact.flatMap(tagged)
+
+
+def _bucket_edges(
+    signatures: Iterable[Signature], settings: DedupeSettings
+) -> Iterator[tuple[str, str]]:
+    """The joined pairs of one LSH bucket's signatures, each member against the later ones in one
+    array operation.
+
+    Row by row, not every pair at once: a band key that hundreds of copies of one wire story share
+    is one bucket, and gathering both sides of its n(n-1)/2 pairs would hold that many MinHash rows
+    (82 MB for 400 members, quadratic beyond); a row at a time holds the bucket's own rows."""
+    members = sorted(signatures, key=lambda s: s.article_id)
+    if len(members) < 2:
+        return
+    rows = np.array([m.minhash for m in members], dtype=np.uint32).reshape(len(members), -1)
+    sizes = np.array([m.shingles for m in members], dtype=np.int64)
+    for i in range(len(members) - 1):
+        agree = (rows[i + 1 :] == rows[i]).sum(axis=1)
+        right = sizes[i + 1 :]
+        for k in np.flatnonzero(joined(agree, np.full_like(right, sizes[i]), right, settings)):
+            yield members[i].article_id, members[i + 1 + int(k)].article_id
 
 
 def _by_id(members: Iterable[tuple[Article, Signature]]) -> list[tuple[Article, Signature]]:

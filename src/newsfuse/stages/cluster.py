@@ -881,7 +881,7 @@ class StoryTracker:
         The arrival window's :meth:`live_from`: a story with no dated article that the last
         ``undated_window`` articles did not touch has left the active set and no later article or
         merge reaches it (the count only grows), so a store resumes only the undated stories
-        updated at or after this.  The same comparison as :func:`_gone`.
+        updated at or after this.  The same comparison as :func:`_outside_window`.
         """
         window = int(header["settings"].get("undated_window", 0))
         if window <= 0:
@@ -949,8 +949,9 @@ class StoryTracker:
         return story.last_time is None and self._gone(story)
 
     def _gone(self, story: _Story) -> bool:
-        """Whether the story has left the window (:func:`_gone` with this tracker's clocks)."""
-        return _gone(
+        """Whether the story has left the window: :func:`_outside_window` with this tracker's
+        clocks."""
+        return _outside_window(
             story.last_time,
             story.updated,
             self._now,
@@ -1085,7 +1086,7 @@ class StoryTracker:
         postings: dict[str, list[tuple[str, int]]] = {}
         for row in sorted(rows, key=lambda r: int(r["updated"])):
             updated = int(row["updated"])
-            if _gone(row["last_time"], updated, now, seq, window, arrivals):
+            if _outside_window(row["last_time"], updated, now, seq, window, arrivals):
                 continue  # in no posting, as :meth:`_advance` or :meth:`_advance_arrivals` left it
             for feature in sorted(set(row["weights"]) | set(row["entities"])):
                 if updated > evicted.get(feature, 0):
@@ -1737,7 +1738,7 @@ def _expired(last_time: float | None, now: float | None, window_days: float) -> 
     return last_time is not None and now is not None and last_time < now - window_days
 
 
-def _gone(
+def _outside_window(
     last_time: float | None,
     updated: int,
     now: float | None,

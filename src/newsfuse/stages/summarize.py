@@ -204,6 +204,9 @@ class Candidates:
     # the candidates that are lead passages of the latest phase's articles (when the story moved)
     reporting_latest: tuple[int, ...]
     concepts: Concepts  # what each candidate covers, for the concept-coverage selection
+    # the story's articles, candidates or not: a fact's claim may lie in an article none of
+    # whose sentences is a candidate (a quotation cut into pieces), and cites its outlet all the same
+    articles: tuple[Article, ...] = ()
 
     @property
     def texts(self) -> list[str]:
@@ -259,7 +262,9 @@ def candidate_table(
     features = _features(items, vectors, title_vectors, supporters, stated, context, latest)
     reporting = reporting_phase([c.span for c in items], latest) if latest is not None else []
     concepts = _concepts(ordered, items, stated, shares, context)
-    return Candidates(items, vectors, supporters, stated, features, tuple(reporting), concepts)
+    return Candidates(
+        items, vectors, supporters, stated, features, tuple(reporting), concepts, tuple(ordered)
+    )
 
 
 def _concepts(
@@ -471,8 +476,8 @@ def _cite(
             if not _gives(own.text, side.value)
             for span in side.citations
         }
-        outlet_of = {item.article.id: item.outlet for item in table.items}
-        articles = {item.article.id: item.article for item in table.items}
+        articles = {a.id: a for a in (*table.articles, *(item.article for item in table.items))}
+        outlet_of = {article_id: outlet_key(a) for article_id, a in articles.items()}
         claims = {
             span
             for f in stated
@@ -510,10 +515,7 @@ def _closest_per_outlet(
     best: dict[str, tuple[float, Span]] = {}
     for span in sorted(claims):
         article = articles.get(span.article_id)
-        if article is None:
-            best[f"article:{span.article_id}:{span.start}"] = (0.0, span)  # nothing to compare
-            continue
-        words = set(terms(article.slice(span)))
+        words = set(terms(article.slice(span))) if article is not None else set()
         score = len(words & wanted) / (len(words) * len(wanted)) ** 0.5 if words and wanted else 0.0
         outlet = outlet_of.get(span.article_id, span.article_id)
         if outlet not in best or score > best[outlet][0]:

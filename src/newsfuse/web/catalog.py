@@ -1,7 +1,7 @@
 """The story list as readers see it: outlets and independent sources for each story.
 
 Independent sources are counted as everywhere else (:mod:`newsfuse.stages.align.sources`): articles
-sharing an outlet or a near-duplicate family are one source.
+sharing an outlet, a near-duplicate family or the news agency their datelines credit are one source.
 """
 
 from __future__ import annotations
