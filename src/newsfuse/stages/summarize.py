@@ -460,8 +460,8 @@ def _cite(
     disputes: Mapping[str, Sequence[Conflict]],
 ) -> CitedSentence:
     """One brief sentence: displayed with references resolved, citing its own span, the passages
-    naming what the brackets resolve, and for each fact it states the claim of every outlet that
-    carries it, except those giving another figure for a number the outlets dispute (they are no
+    naming what the brackets resolve, and for each fact it states the closest claim of every other
+    outlet that carries it, except those giving another figure for a number the outlets dispute (they are no
     support for this one)."""
     own = table.items[index]
     shown = resolve(own.article, own.span, own.text)
@@ -484,7 +484,7 @@ def _cite(
             for span in _closest_per_outlet(
                 own.text, [s for s in f.claims if s not in other_figures], articles, outlet_of
             )
-            if not _within(span, own.span)  # the sentence's own span already cites it
+            if outlet_of.get(span.article_id) != own.outlet  # its own span cites its outlet
         }
         spans = {own.span, *shown.citations, *claims}
         outlets = {
@@ -521,14 +521,6 @@ def _closest_per_outlet(
         if outlet not in best or score > best[outlet][0]:
             best[outlet] = (score, span)
     return [span for _, span in best.values()]
-
-
-def _within(inner: Span, outer: Span) -> bool:
-    return (
-        inner.article_id == outer.article_id
-        and outer.start <= inner.start
-        and inner.end <= outer.end
-    )
 
 
 def _gives(text: str, value: str) -> bool:
