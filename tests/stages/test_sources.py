@@ -171,3 +171,30 @@ def test_a_stored_story_is_counted_by_the_same_rule(credited: Report) -> None:
     assert independent_sources(stored) == 2
     before = tuple(dataclasses.replace(s, dateline=None) for s in stored)
     assert independent_sources(before) == 3
+
+
+def _html(site: str, title: str, paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f'<html><head><meta property="og:site_name" content="{site}"><title>{title}</title>'
+        f"</head><body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
+
+
+def test_an_html_page_credits_the_wire_its_dateline_names(tmp_path: Path) -> None:
+    paragraphs = GAZETTE.split("\n\n")[2:-1]
+    report = _report(
+        tmp_path / "story",
+        {
+            "gazette.html": _html("Harbour Gazette", "Port Merrow strike ends", paragraphs),
+            "courier.txt": COURIER,
+            "observer.txt": OBSERVER,
+        },
+    )
+    gazette = next(a for a in report.articles if a.origin.endswith("gazette.html"))
+    assert (gazette.outlet, gazette.dateline, gazette.credit) == (
+        "Harbour Gazette",
+        "VALLEN (Reuters)",
+        "Reuters",
+    )
+    assert SourceIndex(report.articles).count(a.id for a in report.articles) == 2

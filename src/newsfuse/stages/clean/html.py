@@ -44,6 +44,7 @@ from trafilatura.settings import use_config
 from newsfuse.errors import ItemError
 from newsfuse.models import RemovedLine
 from newsfuse.stages.clean.page import CleanedPage
+from newsfuse.stages.clean.text import opening_dateline
 from newsfuse.stages.published import publication_date
 
 __all__ = [
@@ -154,12 +155,17 @@ def extract_html(
     if len(text.split()) < MIN_BODY_WORDS:
         raise ItemError("no article text found in the page")
 
+    # A wire dateline opening the body ("KABUL (Reuters) -") credits the agency whose copy this is,
+    # as in pasted text; its brackets name the outlet only when the page names none.
+    opening = opening_dateline(text.split("\n", 1)[0])
+    dateline, agency = opening if opening is not None else (None, None)
     return CleanedPage(
         text=text,
         extractor=extractor,
         title=title,
         byline=meta.byline or _traf_field(traf, "author"),
-        outlet=meta.site_name or _traf_field(traf, "sitename"),
+        dateline=dateline,
+        outlet=meta.site_name or _traf_field(traf, "sitename") or agency,
         published_at=_iso_date(meta.published) or _iso_date(_traf_field(traf, "date")),
         url=url or meta.url or _traf_field(traf, "url"),
         language=meta.language,

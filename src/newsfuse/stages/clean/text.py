@@ -61,7 +61,7 @@ from dataclasses import dataclass
 from newsfuse.models import RemovedLine
 from newsfuse.stages.clean.page import CleanedPage
 
-__all__ = ["EXTRACTOR", "REASONS", "clean_page_text"]
+__all__ = ["EXTRACTOR", "REASONS", "clean_page_text", "opening_dateline"]
 
 #: The ``extractor`` name of pages this module cleaned.
 EXTRACTOR = "text-cleaner"
@@ -706,6 +706,17 @@ def _mark_list_items(lines: list[str], reasons: dict[int, str]) -> None:
             in_list = True
         elif in_list and index not in reasons and _is_headline(line):
             reasons[index] = "section list"
+
+
+def opening_dateline(paragraph: str) -> tuple[str, str | None] | None:
+    """The dateline a paragraph opens with, as :attr:`CleanedPage.dateline` gives it ("KABUL
+    (Reuters)", or the place alone), and the outlet its brackets name; None without one.  For
+    text another extractor found (an HTML page's first paragraph), read the same way as here."""
+    found = _dateline(paragraph)
+    if found is None:
+        return None
+    place, agency, _ = found
+    return (f"{place} ({agency})" if agency else place), agency
 
 
 def _dateline(line: str) -> tuple[str, str | None, str] | None:
