@@ -24,6 +24,7 @@ def make_article(
     raw_id: str = "raw",
     origin: str = "test",
     published_at: str | None = None,
+    dateline: str | None = None,
 ) -> Article:
     """An English article as cleaning leaves it, with no annotations.
 
@@ -48,7 +49,7 @@ def make_article(
         outlet=outlet,
         title=title,
         byline=None,
-        dateline=None,
+        dateline=dateline,
         published_at=published_at,
         language="en",
         text=body,

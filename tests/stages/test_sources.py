@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from factories import make_article
 from newsfuse.config import load_settings
 from newsfuse.models import Article, Report
 from newsfuse.pipeline import run
@@ -116,19 +117,12 @@ def test_a_fact_two_wire_copies_and_a_paper_carry_has_two_sources(
 
 
 def _article(article_id: str, outlet: str | None, dateline: str | None) -> Article:
-    return Article(
-        id=article_id,
-        raw_id=f"raw_{article_id}",
-        origin=f"{article_id}.txt",
-        url=None,
+    return make_article(
+        "Dock workers in Vallen accepted a pay offer on Friday.",
+        article_id=article_id,
         outlet=outlet,
-        title=None,
-        byline=None,
         dateline=dateline,
-        published_at=None,
-        language="en",
-        text="Dock workers in Vallen accepted a pay offer on Friday.",
-        extractor="test",
+        origin=f"{article_id}.txt",
     )
 
 
