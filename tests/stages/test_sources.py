@@ -192,3 +192,20 @@ def test_an_html_page_credits_the_wire_its_dateline_names(tmp_path: Path) -> Non
         "Reuters",
     )
     assert SourceIndex(report.articles).count(a.id for a in report.articles) == 2
+
+
+def test_the_report_says_which_outlets_count_as_one_source(credited: Report) -> None:
+    assert (
+        "Counted as one independent source: Harbour Gazette, Vallen Courier "
+        "(datelines crediting Reuters)."
+    ) in credited.story.notes
+    assert not any("The Coastal Observer" in note for note in credited.story.notes)
+
+
+def test_a_wire_copy_and_its_rerun_are_named_as_one_source(examples_dir: Path) -> None:
+    report = run([str(examples_dir)], load_settings())
+    shared = [n for n in report.story.notes if n.startswith("Counted as one independent source")]
+    assert shared == [
+        "Counted as one independent source: Calderra Press Agency, Eastshore Daily "
+        "(near-duplicate copies of one text; datelines crediting CPA)."
+    ]

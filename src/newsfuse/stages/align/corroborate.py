@@ -86,6 +86,7 @@ def corroborate(
         notes.append(
             "Only one independent source: nothing to corroborate; every fact is single-source."
         )
+    notes.extend(sources.shared_sources())
     alignment = align_facts(
         english, matcher, sources, related_threshold=matcher.at_share(RELATED_SHARE), units=units
     )

@@ -118,6 +118,7 @@ class SourceIndex:
 
     def __init__(self, articles: Sequence[Article]) -> None:
         members = [SourceMember.of(a) for a in articles]
+        self._members = {m.article_id: m for m in members}
         self._group = source_groups(members)
         self._outlet = {a.id: outlet_key(a) for a in articles}
         self._group_of_name: Mapping[str, str] = {
@@ -140,3 +141,31 @@ class SourceIndex:
             relayed = self._group_of_name.get(outlet_name_key(speaker)) if speaker else None
             groups.add(relayed or self._group[article_id])
         return len(groups)
+
+    def shared_sources(self) -> list[str]:
+        """One line for each independent source that several outlets of the story stand for,
+        naming them and why they count once: a reader who sees two outlets carry a fact and one
+        source counted deserves the reason (near-duplicate copies, a credited agency)."""
+        by_group: dict[str, list[SourceMember]] = {}
+        for article_id in sorted(self._group):
+            by_group.setdefault(self._group[article_id], []).append(self._members[article_id])
+        lines = []
+        for members in by_group.values():
+            outlets = sorted({m.outlet for m in members})
+            if len(outlets) < 2:
+                continue
+            outlets_of_family: dict[str, set[str]] = {}
+            for member in members:
+                outlets_of_family.setdefault(member.family or member.article_id, set()).add(
+                    member.outlet
+                )
+            why = []
+            if any(len(found) > 1 for found in outlets_of_family.values()):
+                why.append("near-duplicate copies of one text")
+            credits = sorted({m.credit for m in members if m.credit})
+            if credits:
+                why.append(f"datelines crediting {' and '.join(credits)}")
+            lines.append(
+                f"Counted as one independent source: {', '.join(outlets)} ({'; '.join(why)})."
+            )
+        return lines
