@@ -339,12 +339,10 @@ def _resolve_weekday(text: str, start: int, end: int, ref: date, day: int, rel: 
     # weekday owning a thing names a day already past; "Tuesday" in a Monday paper is tomorrow,
     # unless it is "said Tuesday".
     possessive = re.match(r"\w+\.?['’]s\b", text[start : start + 14]) is not None
-    hand = (_future_context(text, start) and not possessive) or (
-        day == ref.isoweekday() % 7 + 1
-        and not re.search(r"\bsaid\s+(?:on\s+)?$", text[max(0, start - 12) : start])
-    )
     said = re.search(r"\bsaid\s+(?:on\s+)?$", text[max(0, start - 12) : start]) is not None
-    if said or possessive or _future_context(text, start):
+    future = _future_context(text, start)
+    hand = (future and not possessive) or (day == ref.isoweekday() % 7 + 1 and not said)
+    if said or possessive or future:
         # Settled by the words: a statement made, a thing that exists, a future clause.
         return following if hand else past
     back, ahead = (ref - past).days, (following - ref).days

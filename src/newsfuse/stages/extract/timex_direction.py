@@ -86,11 +86,12 @@ FUTURE_CUE = re.compile(
     r")\b|'ll\b)",
     re.IGNORECASE,
 )
-PAST_CUE = re.compile(r"\b(?:said|says|was|were|had|did|\w+[^e\W]ed)\b", re.IGNORECASE)
+_PAST_WORDS = r"said|says|was|were|had|did|\w+[^e\W]ed"
+PAST_CUE = re.compile(rf"\b(?:{_PAST_WORDS})\b", re.IGNORECASE)
 # The features also know the commonest irregular past forms of news verbs ("In January, the bank
 # bought ..."); the hand rule's test above keeps its own shorter list.
 _PAST_VERB = re.compile(
-    r"\b(?:said|says|was|were|had|did|\w+[^e\W]ed|agreed|freed|began|became|bought|brought|came"
+    rf"\b(?:{_PAST_WORDS}|agreed|freed|began|became|bought|brought|came"
     r"|went|took|made|met|left|told|gave|got|held|fell|rose|sold|paid|won|lost|saw|found|spent|sent"
     r"|built|led|fought|thought|knew|grew|drew|kept|felt|heard|stood|caught|sought|shot|flew|threw"
     r"|broke|spoke|stole|drove|wrote|chose|struck|ran|hit|quit|arose|withdrew|overthrew|swept)\b",
@@ -102,7 +103,7 @@ _DEADLINE = re.compile(
 )
 _PRESENT_VERB = re.compile(
     r"\b(?:is|are|ends|begins|starts|opens|closes|expires|runs|meets|takes|comes|goes|falls|resumes"
-    r"|holds|leaves|arrives|returns|votes|visits|opens|becomes)\b",
+    r"|holds|leaves|arrives|returns|votes|visits|becomes)\b",
     re.IGNORECASE,
 )
 _SINCE = re.compile(r"\bsince\s+(?:early\s+|late\s+|mid-?)?$", re.IGNORECASE)
