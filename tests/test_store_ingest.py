@@ -207,14 +207,14 @@ def test_tracking_resumed_after_every_commit_matches_the_in_memory_corpus_run(
 ) -> None:
     """Stop the ingest after each tracking commit and run it again: every run resumes the tracker
     from the stored rows (header, per-story rows, per-feature counts), and the end result must be
-    the uninterrupted one, ids and all.  The feature log is folded into its table whenever it
-    outgrows it, so the runs resume from features in both.
+    the uninterrupted one, ids and all.  The feature log is folded into its table once it holds
+    more than 300 entries, so the runs resume from features in both.
 
     The stories are the in-memory corpus run's; their ids may not be: the default tracker
     consolidates once per commit (the in-memory run once, at the end), and a merge keeps the id
     of the story that is bigger when it happens, which depends on where the commits fell."""
     monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "TRACK_BATCHES", 1)
-    monkeypatch.setattr(importlib.import_module("newsfuse.store.store"), "FEATURE_LOG_MIN", 0)
+    monkeypatch.setattr(importlib.import_module("newsfuse.store.store"), "FEATURE_LOG_MIN", 300)
 
     def stop_after_tracking(stage: str, done: int, total: int) -> None:
         if stage == "track":

@@ -17,7 +17,7 @@ from factories import make_article
 from newsfuse.models import Article, content_id
 from newsfuse.stages.clean.html import extract_html
 from newsfuse.stages.clean.text import clean_page_text
-from newsfuse.stages.cluster import ClusterSettings, StoryTracker, cluster
+from newsfuse.stages.cluster import ClusterSettings, StoryTracker, article_features, cluster
 
 
 def _read(path: Path) -> Article:
@@ -921,3 +921,40 @@ def test_members_by_time_gives_a_relinked_batch_the_same_stories_where_arrival_d
             found[members_by].append(_partition(_consolidated(order, settings).stories()))
     assert found["arrival"][0] != found["arrival"][1]
     assert found["time"][0] == found["time"][1]
+
+
+def test_a_tracker_holds_the_frequencies_its_stories_need_and_takes_the_rest_when_given(
+    harbour: list[Article],
+) -> None:
+    """What a store's tracker does between commits: after the rows are written it drops the
+    frequencies no held story refers to; before an article it is told the stored frequencies
+    of the article's features it lacks, and it then decides and counts as a tracker that never
+    dropped any."""
+    settings = dataclasses.replace(ONE_PASS, window_days=1.0)
+    old = dataclasses.replace(_unrelated(), published_at="2025-09-01")
+    whole, lean = StoryTracker(settings), StoryTracker(settings)
+    for tracker in (whole, lean):
+        tracker.add(old)
+        tracker.consolidate()
+    lean.take_changes()
+    stored = lean.feature_rows(lean._df)  # what the store holds after the commit
+    assert lean.forget_expired() == 0  # the old story is still the only one: nothing expired
+    assert lean.forget_features() == 0
+    later = [dataclasses.replace(a, published_at="2025-10-14") for a in harbour]
+    for tracker in (whole, lean):
+        tracker.add(later[0])
+        tracker.consolidate()
+    lean.take_changes()
+    stored.update(lean.feature_rows(lean._df))
+    assert lean.forget_expired() == 1  # the September story left the window
+    dropped = lean.forget_features()
+    assert dropped > 0 and set(lean._df) < set(whole._df)
+    for article in later[1:]:
+        features = article_features(article, settings)
+        unknown = lean.unknown_features(features)
+        lean.know_features({f: stored[f] for f in unknown if f in stored})
+        lean.know_features({f: (99, 0) for f in features.terms if f in lean._df})  # held: kept
+        assert lean.add_article(article, features)[0] == whole.add(article)
+        stored.update(lean.feature_rows(lean._df))
+    assert all(lean._df[f] == whole._df[f] for f in lean._df)
+    assert {f: n for f, (n, _) in stored.items()} == whole._df

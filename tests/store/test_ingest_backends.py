@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -75,7 +76,8 @@ def test_a_story_merged_by_a_later_ingest_is_moved_and_recorded(
         assert store.merged_into(stored) == story.id
         header = store.tracker_state("cluster")
         assert header is not None
-        rows, norms, features = store.tracker_rows("cluster")
+        rows, norms = store.tracker_rows("cluster")
+        features = store.tracker_feature_rows("cluster")
         tracker = StoryTracker.from_rows(header, rows, norms, features, store.story_article_ids())
         assert {s: sorted(ids) for s, ids in tracker.stories().items()} == {
             story.id: sorted(story.article_ids)
@@ -261,6 +263,36 @@ def _memberships(store: Store) -> dict[str, list[str]]:
     return {story.id: story.article_ids for story in store.list_stories()}
 
 
+def _count_feature_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record how many feature rows each :meth:`Store.tracker_feature_rows` call returns."""
+    counts: list[int] = []
+    original = Store.tracker_feature_rows
+
+    def counted(
+        self: Store, name: str, features: Iterable[str] | None = None
+    ) -> dict[str, tuple[int, int]]:
+        rows = original(self, name, features)
+        counts.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(Store, "tracker_feature_rows", counted)
+    return counts
+
+
+def _load_whole_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ingest resumes the tracker from every stored story and feature row, and the tracker
+    forgets neither stories nor frequencies: how tracking ran before windows and feature reads."""
+    original = Store.tracker_feature_rows
+    monkeypatch.setattr(StoryTracker, "live_from", staticmethod(lambda header: None))
+    monkeypatch.setattr(StoryTracker, "forget_expired", lambda self: 0)
+    monkeypatch.setattr(StoryTracker, "forget_features", lambda self: 0)
+    monkeypatch.setattr(
+        Store,
+        "tracker_feature_rows",
+        lambda self, name, features=None: original(self, name),
+    )
+
+
 @pytest.mark.parametrize("merging", [False, True], ids=["joins", "joins-and-merges"])
 def test_an_ingest_resumes_only_the_live_stories_and_tracks_as_a_whole_store_load(
     store_url: str,
@@ -282,25 +314,30 @@ def test_an_ingest_resumes_only_the_live_stories_and_tracks_as_a_whole_store_loa
         )
     settings = dataclasses.replace(Settings(), cluster=cluster)
     monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "TRACK_BATCHES", 1)
+    read = _count_feature_reads(monkeypatch)
     with Store.open(store_url) as windowed:
         for chunk in chunks:
             ingest([str(chunk)], windowed, settings, batch_size=4)
+        most = max(read)
+        features = windowed.tracker_feature_rows("cluster")
+        # each resumed ingest read the rows of its window's and its articles' features only
+        assert 0 < most < len(features) // 2
         header = windowed.tracker_state("cluster")
         assert header is not None
         live_from = StoryTracker.live_from(header)
         assert live_from is not None
-        live, _, _ = windowed.tracker_rows("cluster", live_from=live_from)
-        every, _, _ = windowed.tracker_rows("cluster")
+        live, _ = windowed.tracker_rows("cluster", live_from=live_from)
+        every, _ = windowed.tracker_rows("cluster")
         assert 0 < len(live) < len(every) // 2  # the window does leave most stories out
         assert all(row["last_time"] >= live_from for row in live)
         found = _memberships(windowed)
-    # the reference: each ingest loads every stored story and the tracker never forgets one
-    monkeypatch.setattr(StoryTracker, "live_from", staticmethod(lambda header: None))
-    monkeypatch.setattr(StoryTracker, "forget_expired", lambda self: 0)
+    # the reference: each ingest loads every stored story and feature, the tracker forgets none
+    _load_whole_store(monkeypatch)
     with Store.open(tmp_path / "whole.db") as whole:
         for chunk in chunks:
             ingest([str(chunk)], whole, settings, batch_size=4)
         expected = _memberships(whole)
+        assert whole.tracker_feature_rows("cluster") == features
     assert found == expected
     # the example story went on over the whole ten days: the one each chunk had to reload
     assert max(len(ids) for ids in found.values()) >= 4
@@ -344,17 +381,21 @@ def test_an_undated_ingest_resumes_only_the_stories_inside_its_arrival_window(
         )
     settings = dataclasses.replace(Settings(), cluster=cluster)
     monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "TRACK_BATCHES", 1)
+    read = _count_feature_reads(monkeypatch)
     with Store.open(store_url) as windowed:
         for chunk in chunks:
             ingest([str(chunk)], windowed, settings, batch_size=4)
+        most = max(read)
+        features = windowed.tracker_feature_rows("cluster")
+        assert 0 < most < len(features) * 2 // 3  # the window holds 20 of 65 articles
         header = windowed.tracker_state("cluster")
         assert header is not None
         updated_from = StoryTracker.live_updated_from(header)
         assert updated_from == header["seq"] - 20 + 1
-        live, _, _ = windowed.tracker_rows(
+        live, _ = windowed.tracker_rows(
             "cluster", live_from=StoryTracker.live_from(header), live_updated_from=updated_from
         )
-        every, _, _ = windowed.tracker_rows("cluster")
+        every, _ = windowed.tracker_rows("cluster")
         undated = [r for r in every if r["last_time"] is None]
         assert len(undated) > len(every) * 3 // 4  # the roundups' stories
         assert 0 < len(live) < len(every) // 2  # the window does leave most stories out
@@ -365,14 +406,14 @@ def test_an_undated_ingest_resumes_only_the_stories_inside_its_arrival_window(
         assert left and set(left) <= set(found)
         report = report_story(windowed, left[0], settings)
         assert report.articles and {a.id for a in report.articles} == set(found[left[0]])
-    # the reference: each ingest loads every stored story and the tracker never forgets one
-    monkeypatch.setattr(StoryTracker, "live_from", staticmethod(lambda header: None))
+    # the reference: each ingest loads every stored story and feature, the tracker forgets none
+    _load_whole_store(monkeypatch)
     monkeypatch.setattr(StoryTracker, "live_updated_from", staticmethod(lambda header: None))
-    monkeypatch.setattr(StoryTracker, "forget_expired", lambda self: 0)
     with Store.open(tmp_path / "whole.db") as whole:
         for chunk in chunks:
             ingest([str(chunk)], whole, settings, batch_size=4)
         expected = _memberships(whole)
+        assert whole.tracker_feature_rows("cluster") == features
     assert found == expected
     # the example story (dated by its pages) went on over every chunk
     assert max(len(ids) for ids in found.values()) >= 4

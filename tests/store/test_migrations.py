@@ -147,7 +147,10 @@ def test_a_store_at_0002_with_a_whole_tracker_state_is_split_into_rows(
         header = store.tracker_state("cluster")
         assert header is not None
         whole = StoryTracker.from_rows(
-            header, *store.tracker_rows("cluster"), store.story_article_ids()
+            header,
+            *store.tracker_rows("cluster"),
+            store.tracker_feature_rows("cluster"),
+            store.story_article_ids(),
         ).state()
     engine = _engine(store_url)
     try:
@@ -165,7 +168,8 @@ def test_a_store_at_0002_with_a_whole_tracker_state_is_split_into_rows(
         assert store.revision() == head_revision()
         header = store.tracker_state("cluster")
         assert header is not None and "stories" not in header
-        stories, norms, features = store.tracker_rows("cluster")
+        stories, norms = store.tracker_rows("cluster")
+        features = store.tracker_feature_rows("cluster")
         assert len(stories) == len(norms) == len(whole["stories"])
         assert {f: df for f, (df, _) in features.items()} == whole["df"]
         resumed = StoryTracker.from_rows(
@@ -231,7 +235,8 @@ def test_a_store_at_0003_with_evictions_in_its_story_rows_is_upgraded_to_head(
         engine.dispose()
     with Store.open(store_url) as store:
         assert store.revision() == head_revision()
-        stories, norms, features_now = store.tracker_rows("cluster")
+        stories, norms = store.tracker_rows("cluster")
+        features_now = store.tracker_feature_rows("cluster")
         assert not any({"article_ids", "unposted", "norms"} & set(s) for s in stories)
         assert any(evicted for _, evicted in features_now.values())
         assert all(kept for *_, kept in norms.values())  # each member's norms
@@ -240,9 +245,7 @@ def test_a_store_at_0003_with_evictions_in_its_story_rows_is_upgraded_to_head(
         memberships = store.story_article_ids()
         resumed = StoryTracker.from_rows(header, stories, norms, features_now, memberships)
         # 0006 filled ``last_time`` from the rows: the window selects the live stories in SQL
-        live, live_norms, _ = store.tracker_rows(
-            "cluster", live_from=StoryTracker.live_from(header)
-        )
+        live, live_norms = store.tracker_rows("cluster", live_from=StoryTracker.live_from(header))
         assert 0 < len(live) < len(stories)
         live_members = store.story_article_ids([str(row["id"]) for row in live])
         windowed = StoryTracker.from_rows(header, live, live_norms, features_now, live_members)

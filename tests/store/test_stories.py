@@ -118,7 +118,7 @@ def test_tracker_kept_as_rows_comes_back_and_goes_on_like_the_original(
     an article or were rescored, the features touched), rebuild the whole tracker: postings,
     evictions and expired stories included, so the resumed tracker decides like the original.
     Whether the features are still in the log or were folded into their table does not matter."""
-    if fold:  # fold the log whenever it outgrows the table, however small
+    if fold:  # fold the log at every commit
         monkeypatch.setattr(store_module, "FEATURE_LOG_MIN", 0)
     cleaned = sorted((clean_document(r, Settings().clean) for r in all_example_raws), key=_id)
     # the real texts, a day apart, so that a 2-day window expires stories; a strict threshold, so
@@ -148,7 +148,7 @@ def test_tracker_kept_as_rows_comes_back_and_goes_on_like_the_original(
     posted = {sid for items in state["postings"].values() for sid, _ in items}
     assert rescored_only  # stories scored but not joined: only their norms were written
     assert len(posted) < len(state["stories"])  # stories expired, or were evicted from all
-    features = store.tracker_rows("cluster")[2]
+    features = store.tracker_feature_rows("cluster")
     assert any(evicted for _, evicted in features.values())  # busier stories evicted others
     assert all("article_ids" not in row for row in store.tracker_rows("cluster")[0])
     assert bool(store.counts()["tracker_features"]) == fold  # else all still in the log
@@ -156,7 +156,7 @@ def test_tracker_kept_as_rows_comes_back_and_goes_on_like_the_original(
     header = store.tracker_state("cluster")
     assert header is not None
     resumed = StoryTracker.from_rows(
-        header, *store.tracker_rows("cluster"), store.story_article_ids()
+        header, *store.tracker_rows("cluster"), features, store.story_article_ids()
     )
     assert all(s["members"] for s in resumed.state()["stories"])  # the learned scorer's too
     assert _by_id(resumed.state()) == _by_id(tracker.state())
@@ -211,7 +211,7 @@ def test_a_merge_moves_the_articles_and_keeps_the_history(
     with pytest.raises(NotInStoreError):
         filled.get_story("sty_a")
     assert filled.latest_report("sty_a") is None
-    stories, norms, _ = filled.tracker_rows("cluster")
+    stories, norms = filled.tracker_rows("cluster")
     assert [row["id"] for row in stories] == ["sty_b"]
     assert norms == {}
     assert filled.merged_from(["sty_a", "sty_b"]) == {"sty_b": ["sty_a"]}

@@ -44,7 +44,14 @@ from newsfuse.pipeline import (
     clean_articles,
     extract_articles,
 )
-from newsfuse.stages.cluster import ClusterSettings, StoryMerge, StoryTracker
+from newsfuse.stages.cluster import (
+    ArticleFeatures,
+    ClusterSettings,
+    StoryMerge,
+    StoryTracker,
+    article_features,
+    story_row_features,
+)
 from newsfuse.stages.ingest.sources import read_sources
 from newsfuse.store import Store
 
@@ -441,8 +448,10 @@ class _Run:
         titles: dict[str, str] = {}
         for start in range(0, len(article_ids), self.batch_size):
             chunk = article_ids[start : start + self.batch_size]
-            for article in self.store.get_articles(chunk, mentions_only=True):
-                story_id = tracking.add(article)
+            articles = self.store.get_articles(chunk, mentions_only=True)
+            for article, story_id in zip(
+                articles, tracking.add_all(self.store, articles), strict=True
+            ):
                 titles.setdefault(story_id, _title(article))
                 added.setdefault(story_id, []).append(article.id)
         merges: list[tuple[str, str, float]] = []
@@ -490,18 +499,33 @@ class _Tracking:
         if header is None:
             tracker = StoryTracker(settings.cluster)
         else:
-            stories, norms, features = store.tracker_rows(
+            stories, norms = store.tracker_rows(
                 _CLUSTER,
                 live_from=StoryTracker.live_from(header),
                 live_updated_from=StoryTracker.live_updated_from(header),
             )
+            carried = set().union(*map(story_row_features, stories))
+            features = store.tracker_feature_rows(_CLUSTER, carried)
             memberships = store.story_article_ids([str(row["id"]) for row in stories])
             tracker = StoryTracker.from_rows(header, stories, norms, features, memberships)
         return cls(tracker, int(tracker.header()["seq"]))
 
-    def add(self, article: Article) -> str:
-        """Track one article; its story's id."""
-        story_id, features = self.tracker.add_article(article)
+    def add_all(self, store: Store, articles: Sequence[Article]) -> list[str]:
+        """Track articles in order; their stories' ids.
+
+        The tracker holds the frequencies of its stories' features only (see
+        ``StoryTracker.know_features``): those of the articles' features it lacks are read from
+        the store first, one query for the lot, so the IDF it weighs them with is the corpus's.
+        """
+        found = [article_features(a, self.tracker.settings) for a in articles]
+        unknown = set().union(*map(self.tracker.unknown_features, found))
+        if unknown:
+            self.tracker.know_features(store.tracker_feature_rows(_CLUSTER, unknown))
+        return [self.add(a, f) for a, f in zip(articles, found, strict=True)]
+
+    def add(self, article: Article, features: ArticleFeatures) -> str:
+        """Track one article whose features' frequencies the tracker holds; its story's id."""
+        story_id, features = self.tracker.add_article(article, features)
         self.touched.update(features.terms)
         self.touched.update(features.entities)
         self.touched.update(self.tracker.carried(story_id))
@@ -530,6 +554,7 @@ class _Tracking:
         self.seq, self.touched = int(header["seq"]), set()
         # their rows are written: hold only the window in memory, as a reload would
         self.tracker.forget_expired()
+        self.tracker.forget_features()
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,7 @@ __all__ = [
     "cluster",
     "default_encoder",
     "embedding_text",
+    "story_row_features",
 ]
 
 PRIOR_PATH = Path(__file__).with_name("cluster_prior.json.gz")
@@ -239,6 +240,33 @@ def _story_record(story: _Story) -> dict[str, Any]:
         "graph": [[other, weight] for other, weight in story.graph.items()],
         "links": [[other, *stats] for other, stats in story.links.items()],
     }
+
+
+def story_row_features(row: Mapping[str, Any]) -> set[str]:
+    """Every feature whose frequency a tracker holding the story of ``row`` (a
+    :meth:`StoryTracker.story_row`) may look up: its terms and entities and those of its kept
+    members, titles included.  A store loads the rows of these with the story."""
+    found = set(_pairs_dict(row["weights"])) | set(_pairs_dict(row["entities"]))
+    for member in row.get("members", ()):
+        found.update(str(term) for term, _ in _pairs_list(member["terms"]))
+        found.update(str(t) for t in member["title"])
+        found.update(str(e) for e in member.get("entities", ()))
+    return found
+
+
+def _story_features(story: _Story) -> set[str]:
+    """:func:`story_row_features` of a held story."""
+    found = set(story.weights) | set(story.entities)
+    for member in story.members:
+        found.update(member.terms)
+        found.update(member.title)
+        found.update(member.entities)
+    return found
+
+
+def _pairs_list(raw: Mapping[str, Any] | Sequence[Sequence[Any]]) -> list[tuple[Any, Any]]:
+    """Stored ``[key, value]`` pairs (or an object, as older states wrote them) as pairs."""
+    return list(raw.items()) if isinstance(raw, Mapping) else [(k, v) for k, v in raw]
 
 
 def _pairs_dict(raw: Mapping[str, Any] | Sequence[Sequence[Any]]) -> dict[str, Any]:
@@ -980,10 +1008,14 @@ class StoryTracker:
     # row, not the evicted story's row: before, the evicted stories (more of them the more stories
     # there are) were rewritten at every commit, which made tracking superlinear in the corpus.
 
-    def add_article(self, article: Article) -> tuple[str, ArticleFeatures]:
-        """:meth:`add`, also returning the features counted: their document frequencies changed."""
+    def add_article(
+        self, article: Article, features: ArticleFeatures | None = None
+    ) -> tuple[str, ArticleFeatures]:
+        """:meth:`add` (with the article's :func:`article_features` when already computed), also
+        returning the features counted: their document frequencies changed."""
         vector = self._embed(article) if self.settings.embedding_weight > 0 else None
-        features = article_features(article, self.settings)
+        if features is None:
+            features = article_features(article, self.settings)
         return self.add_features(features, vector), features
 
     def header(self) -> dict[str, Any]:
@@ -1004,6 +1036,48 @@ class StoryTracker:
     def feature_rows(self, features: Iterable[str]) -> dict[str, tuple[int, int]]:
         """``(document frequency, updated of the last story evicted or 0)`` of ``features``."""
         return {f: (self._df[f], self._evicted.get(f, 0)) for f in features if f in self._df}
+
+    # A store's tracker holds the frequencies of the features it can look up, not of every feature
+    # the corpus has had: those of the stories it holds (:func:`story_row_features`, loaded with
+    # them by :meth:`from_rows`) and those of the articles it is about to take, which the store
+    # hands over first (:meth:`unknown_features`, :meth:`know_features`).  The IDF of any other
+    # feature is never asked for, so the decisions are those of a tracker holding every row,
+    # while a resumed ingest reads and keeps rows in proportion to its window, not to the corpus's
+    # vocabulary (which grows with every name the news brings).
+
+    def unknown_features(self, features: ArticleFeatures) -> list[str]:
+        """The features of an article about to be added whose frequencies this tracker does not
+        hold (new to the corpus, or held only by the store), sorted."""
+        wanted = {*features.terms, *features.entities, *features.title}
+        return sorted(f for f in wanted if f not in self._df)
+
+    def know_features(self, rows: Mapping[str, tuple[int, int]]) -> None:
+        """Take the stored ``(df, evicted)`` of features this tracker does not hold (those it holds
+        are newer than any stored row and are kept)."""
+        for feature, (df, evicted) in rows.items():
+            if feature not in self._df:
+                self._df[feature] = int(df)
+                if evicted:
+                    self._evicted[feature] = int(evicted)
+        self._idf_memo.clear()
+
+    def forget_features(self) -> int:
+        """Drop the frequencies of the features no held story refers to; how many were dropped.
+
+        Call only when a store has every row this tracker changed (after :meth:`feature_rows` of
+        the touched features are written): the store hands them back with the articles that
+        need them (:meth:`know_features`).  With :meth:`forget_expired`, a long ingest holds
+        its window, not the vocabulary of everything it has seen.
+        """
+        kept: set[str] = set()
+        for story in self._stories.values():
+            kept.update(_story_features(story))
+        gone = [f for f in self._df if f not in kept]
+        for feature in gone:
+            del self._df[feature]
+            self._evicted.pop(feature, None)
+        self._idf_memo.clear()
+        return len(gone)
 
     def take_changes(self) -> tuple[list[str], list[str]]:
         """The stories whose :meth:`story_row` and whose :meth:`norms_row` changed since the last

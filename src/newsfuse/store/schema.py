@@ -334,7 +334,8 @@ class TrackerNormsRow(Base):
 
 class TrackerFeatureLogRow(Base):
     """The feature rows (:class:`TrackerFeatureRow` values) one tracking commit changed, appended
-    as one document and folded into ``tracker_features`` once the log outgrows it.
+    as one document and folded into ``tracker_features`` once the log holds more than
+    ``FEATURE_LOG_MIN`` entries.
 
     Updating tens of thousands of rows in place dirtied nearly every page of ``tracker_features``
     at each commit, more pages the larger the vocabulary; one appended document costs what the

@@ -10,7 +10,7 @@ the database's locks).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -71,8 +71,8 @@ _IN_CHUNK = 500
 """Values per ``IN (...)`` list: under SQLite's bound-parameter limit on every build."""
 
 FEATURE_LOG_MIN = 100_000
-"""Logged feature entries below which a tracker's feature log is never folded (see
-:meth:`Store._compact_feature_log`): a small store's log costs little to read back."""
+"""Logged feature entries above which a tracker's feature log is folded into its table (see
+:meth:`Store._compact_feature_log`): a log this long costs little to read back."""
 
 _BATCH_LOCK = 0x6E657773  # "news": the PostgreSQL advisory lock that serializes batches
 
@@ -1010,13 +1010,15 @@ class Store:
 
     def _compact_feature_log(self, session: Session, name: str) -> None:
         """Fold tracker ``name``'s feature log into ``tracker_features`` once the log holds more
-        entries than the table has rows (and at least :data:`FEATURE_LOG_MIN`).
+        than :data:`FEATURE_LOG_MIN` entries.
 
         Why a log: a commit touches tens of thousands of features spread over the whole table,
         so updating them in place dirtied nearly every page of it — a cost that grew with the
         vocabulary, hence with the corpus.  Appending them is one sequential write of what the
-        commit touched; folding rewrites the table, but only after the log has grown as large as
-        the table, so its cost per logged entry stays bounded.
+        commit touched; folding updates the rows of many commits at once.  Why a fixed bound
+        rather than one that grows with the table: every resumed ingest reads the log
+        (:meth:`tracker_feature_rows`), so its length is the part of that read that no index
+        narrows.
         """
         entries = session.scalar(
             select(func.coalesce(func.sum(TrackerFeatureLogRow.entries), 0)).where(
@@ -1024,13 +1026,6 @@ class Store:
             )
         )
         if int(entries or 0) <= FEATURE_LOG_MIN:
-            return
-        rows = session.scalar(
-            select(func.count())
-            .select_from(TrackerFeatureRow)
-            .where(TrackerFeatureRow.tracker == name)
-        )
-        if int(entries or 0) <= int(rows or 0):
             return
         folded = self._read_feature_log(session, name, {})
         insert = self._insert(TrackerFeatureRow)
@@ -1050,16 +1045,24 @@ class Store:
 
     @staticmethod
     def _read_feature_log(
-        session: Session, name: str, features: dict[str, tuple[int, int]]
+        session: Session,
+        name: str,
+        features: dict[str, tuple[int, int]],
+        only: set[str] | None = None,
     ) -> dict[str, tuple[int, int]]:
-        """``features`` updated with tracker ``name``'s logged feature rows, oldest log row first."""
+        """``features`` updated with tracker ``name``'s logged feature rows (of ``only``, when
+        given), oldest log row first."""
         query = (
             select(TrackerFeatureLogRow.body)
             .where(TrackerFeatureLogRow.tracker == name)
             .order_by(TrackerFeatureLogRow.id)
         )
         for body in session.scalars(query):
-            features.update((str(f), (int(n), int(e))) for f, (n, e) in body.items())
+            features.update(
+                (str(f), (int(n), int(e)))
+                for f, (n, e) in body.items()
+                if only is None or f in only
+            )
         return features
 
     def tracker_rows(
@@ -1068,9 +1071,8 @@ class Store:
         *,
         live_from: float | None = None,
         live_updated_from: int | None = None,
-    ) -> tuple[list[dict[str, Any]], dict[str, list[Any]], dict[str, tuple[int, int]]]:
-        """The per-story states (sorted by story id) and per-story norms of tracker ``name``, and
-        every per-feature ``(df, evicted)``.
+    ) -> tuple[list[dict[str, Any]], dict[str, list[Any]]]:
+        """The per-story states (sorted by story id) and per-story norms of tracker ``name``.
 
         With ``live_from``, only the stories whose last article is at or after it (days since the
         epoch) or that have no dated article: what a tracker whose window starts there can still
@@ -1078,6 +1080,7 @@ class Store:
         updated at or after it (the arrival window of ``cluster.undated_window``).  Selected in
         SQL through ``ix_tracker_stories_tracker_last_time`` and ``..._updated``, so resuming a
         tracker costs the stories inside its windows, not every story the store has tracked.
+        Their features' rows are :meth:`tracker_feature_rows`.
         """
         live: ColumnElement[bool] = TrackerStoryRow.tracker == name
         undated: ColumnElement[bool] = TrackerStoryRow.last_time.is_(None)
@@ -1099,15 +1102,39 @@ class Store:
             )
             .where(live)
         )
-        features = select(
-            TrackerFeatureRow.feature, TrackerFeatureRow.df, TrackerFeatureRow.evicted
-        ).where(TrackerFeatureRow.tracker == name)
         with self._read() as session:
             states = [dict(state) for state in session.scalars(stories)]
             kept = {str(s): list(n) for s, n in session.execute(norms)}
-            counts = {str(f): (int(n), int(e)) for f, n, e in session.execute(features)}
-            self._read_feature_log(session, name, counts)
-        return states, kept, counts
+        return states, kept
+
+    def tracker_feature_rows(
+        self, name: str, features: Iterable[str] | None = None
+    ) -> dict[str, tuple[int, int]]:
+        """The per-feature ``(df, evicted)`` of tracker ``name``: of ``features`` (those the store
+        has; through the table's primary key, a few hundred per query), or of every feature.
+
+        A resumed tracker asks for the features of its stories and of the articles it is about to
+        take, so an ingest reads rows in proportion to its window, not to the vocabulary of the
+        whole corpus (every name the news ever brought).  The feature log is read too (it is at
+        most :data:`FEATURE_LOG_MIN` entries long), its newer rows winning.
+        """
+        wanted = None if features is None else sorted(set(features))
+        table = select(
+            TrackerFeatureRow.feature, TrackerFeatureRow.df, TrackerFeatureRow.evicted
+        ).where(TrackerFeatureRow.tracker == name)
+        counts: dict[str, tuple[int, int]] = {}
+        with self._read() as session:
+            if wanted is None:
+                parts: Iterator[Any] = iter([session.execute(table)])
+            else:
+                parts = (
+                    session.execute(table.where(TrackerFeatureRow.feature.in_(list(chunk))))
+                    for chunk in _chunks(wanted)
+                )
+            for part in parts:
+                counts.update((str(f), (int(n), int(e))) for f, n, e in part)
+            self._read_feature_log(session, name, counts, None if wanted is None else set(wanted))
+        return counts
 
     def story_article_ids(self, story_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
         """Each story's article ids in the story's order, by story id: of ``story_ids`` (through
