@@ -515,7 +515,8 @@ class _Tracking:
 
         The tracker holds the frequencies of its stories' features only (see
         ``StoryTracker.know_features``): those of the articles' features it lacks are read from
-        the store first, one query for the lot, so the IDF it weighs them with is the corpus's.
+        the store first, in one read for the lot (a query per few hundred features), so the IDF
+        it weighs them with is the corpus's.
         """
         found = [article_features(a, self.tracker.settings) for a in articles]
         unknown = set().union(*map(self.tracker.unknown_features, found))
