@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from newsfuse.errors import MissingExtraError
+from newsfuse.stages.align.background import load_background
 from newsfuse.stages.align.embeddings import SentenceEncoder, model_path
 from newsfuse.stages.align.pairs import (
     EMBEDDING_FEATURES,
@@ -26,6 +27,7 @@ from newsfuse.stages.align.pairs import (
     pair_features,
     same_statement_scores,
 )
+from newsfuse.stages.similarity import terms
 
 _SENTENCE_END = re.compile(r"(?<=[.!?”])\s+(?=[A-Z“])")
 
@@ -106,6 +108,39 @@ def test_reworded_statements_outscore_different_ones_with_embeddings(
     different_scores = _scores(different, SentenceEncoder())
     assert min(same_scores) > max(different_scores)
     assert not any(s >= 0.5 for s in different_scores)
+
+
+def test_a_lone_pair_reads_word_rarity_from_the_news_background(seeds_dir: Path) -> None:
+    """Scored alone, two sentences of the seeds that share only the story's common words
+    ("Pakistan", "Afghan", "talks") are no longer one statement because the pair is all the
+    corpus there is (issue 13's false link: extending the talks "corroborated" by the airstrike
+    threat); the same report copied with a word dropped still is."""
+    extended = _sentence(seeds_dir, "001", "agreed to extend peace talks")
+    unrelated = [
+        _sentence(seeds_dir, "000", "airstrikes"),
+        _sentence(seeds_dir, "002", "focused on preventing Afghan territory"),
+    ]
+    matcher = StatementMatcher()
+    for other in unrelated:
+        # the pair alone, as before the background: every shared word looked rare
+        (alone,) = same_statement_scores([extended], [other], encoder=None)
+        assert alone >= 0.5
+        assert not matcher.decide(extended, other)
+    assert matcher.decide(extended, extended.replace(" on Thursday", ""))
+
+
+def test_the_background_counts_common_words_as_common() -> None:
+    background = load_background()
+    assert background.sentences > 10_000
+    said, ceasefire = (background.frequency.get(t, 0) for t in terms("said ceasefire"))
+    assert said > 50 * max(ceasefire, 1)
+    pair = ("Talks collapsed on Wednesday.", "Negotiations broke down on Wednesday.")
+    plain, informed = (
+        pair_features([pair[0]], [pair[1]], encoder=None, background=b)[0]
+        for b in (None, background)
+    )
+    # "wednesday" is shared: rare in the pair alone, common in the news
+    assert informed["coverage_idf_max"] < plain["coverage_idf_max"]
 
 
 def test_a_different_figure_lowers_the_score(doha_ceasefire: tuple[str, str]) -> None:

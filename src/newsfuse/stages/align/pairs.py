@@ -52,6 +52,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
+from newsfuse.stages.align.background import Background, load_background
 from newsfuse.stages.similarity import cosine, stem, terms
 from newsfuse.stages.spacy_import import STOP_WORDS
 
@@ -146,53 +147,53 @@ FEATURES: tuple[str, ...] = LEXICAL_FEATURES + EMBEDDING_FEATURES
 # regression, C=1, on standardised features, folded back to raw-feature weights).  Its printout
 # lists the same numbers; re-fit and paste when a feature changes.
 WEIGHTS_EMBEDDING = Weights(
-    intercept=7.7535,
+    intercept=7.7356,
     coefficients=(
-        -0.5742,  # tfidf
-        -3.8245,  # token_set
-        0.8469,  # bigram_dice
-        -1.7364,  # char4_dice
-        -1.7216,  # coverage_min
-        -0.0916,  # unmatched_log
-        -7.1460,  # length_ratio
-        -0.7565,  # numbers_conflict
-        0.0249,  # numbers_one_sided
-        -0.3310,  # entity_jaccard
-        0.1537,  # entity_unmatched
-        9.5788,  # ngram1_min
-        -1.9434,  # ngram1_max
-        0.4896,  # ngram2_min
-        -0.5890,  # ngram2_max
-        -1.6571,  # ngram3_min
-        -1.6391,  # ngram3_max
-        -1.7742,  # ngram4_min
-        0.9966,  # ngram4_max
-        4.6560,  # lcs_longer
-        -3.7800,  # lcs_shorter
-        -1.0251,  # negation_mismatch
-        -0.1031,  # length_difference
-        -1.5936,  # log_length_ratio_sq
-        0.0009,  # unmatched_min
-        0.2711,  # unmatched_max
-        3.1005,  # edit_similarity
-        0.0011,  # unmatched_idf_min
-        -1.5993,  # unmatched_idf_max
-        -0.9648,  # coverage_idf_min
-        0.9793,  # coverage_idf_max
-        1.7161,  # char3_min
-        5.3607,  # char3_max
-        3.7367,  # char5_min
-        -4.7011,  # char5_max
-        6.4665,  # embedding
-        -4.4975,  # token_match_min
-        -9.8131,  # token_match_max
-        3.3874,  # token_idf_match_min
-        5.9308,  # token_idf_match_max
-        0.2119,  # token_idf_f
-        0.0028,  # token_unmatched_min
-        0.0103,  # token_unmatched_max
-        -0.0143,  # token_weak_min
-        -0.0168,  # token_weak_max
+        -0.6121,  # tfidf
+        -3.8599,  # token_set
+        0.8625,  # bigram_dice
+        -1.7656,  # char4_dice
+        -1.7123,  # coverage_min
+        -0.0920,  # unmatched_log
+        -7.1152,  # length_ratio
+        -0.7556,  # numbers_conflict
+        0.0247,  # numbers_one_sided
+        -0.3265,  # entity_jaccard
+        0.1569,  # entity_unmatched
+        9.4578,  # ngram1_min
+        -1.8457,  # ngram1_max
+        0.5385,  # ngram2_min
+        -0.6227,  # ngram2_max
+        -1.6318,  # ngram3_min
+        -1.6631,  # ngram3_max
+        -1.7031,  # ngram4_min
+        0.9404,  # ngram4_max
+        4.5971,  # lcs_longer
+        -3.7236,  # lcs_shorter
+        -1.0260,  # negation_mismatch
+        -0.1038,  # length_difference
+        -1.6349,  # log_length_ratio_sq
+        0.0018,  # unmatched_min
+        0.2696,  # unmatched_max
+        3.0906,  # edit_similarity
+        0.0006,  # unmatched_idf_min
+        -1.5995,  # unmatched_idf_max
+        -0.9702,  # coverage_idf_min
+        1.0050,  # coverage_idf_max
+        1.7744,  # char3_min
+        5.3421,  # char3_max
+        3.6717,  # char5_min
+        -4.6465,  # char5_max
+        6.4907,  # embedding
+        -4.5543,  # token_match_min
+        -9.8488,  # token_match_max
+        3.3685,  # token_idf_match_min
+        5.8991,  # token_idf_match_max
+        0.3511,  # token_idf_f
+        0.0027,  # token_unmatched_min
+        0.0104,  # token_unmatched_max
+        -0.0141,  # token_weak_min
+        -0.0169,  # token_weak_max
     ),
     uses_embedding=True,
 )
@@ -441,15 +442,15 @@ def _idf(frequency: int, total: int) -> float:
 
 
 def _tfidf_vectors(
-    documents: Sequence[Sequence[str]], frequency: Mapping[str, int]
+    documents: Sequence[Sequence[str]], frequency: Mapping[str, int], total: int
 ) -> list[dict[str, float]]:
     """TF-IDF vectors with the idf floored at 1 (``ln((1+N)/(1+df)) + 1``).
 
     :func:`newsfuse.stages.similarity.tfidf` gives a term found in every document zero weight, which
     is right for a story's many sentences but, for a single pair, zeroes every shared word.  With the
-    +1, a lone pair is scored by plain word overlap and a large batch by proper rarity.
+    +1, a lone pair is scored by plain word overlap and a large batch by proper rarity.  ``total``:
+    how many documents ``frequency`` counts over.
     """
-    total = len(documents)
     vectors: list[dict[str, float]] = []
     for doc in documents:
         vector = {t: (1 + math.log(c)) * _idf(frequency[t], total) for t, c in Counter(doc).items()}
@@ -561,11 +562,13 @@ def pair_features(
     left_hints: Sequence[Hints] | None = None,
     right_hints: Sequence[Hints] | None = None,
     corpus: Sequence[str] = (),
+    background: Background | None = None,
 ) -> list[PairFeatures]:
     """The features of each pair ``(left[i], right[i])``.
 
     Rarity (IDF, of words and of word pieces) comes from ``corpus`` plus every sentence given (pass
-    the story's claims as ``corpus`` when scoring a few pairs of a larger story).  Each sentence is
+    the story's claims as ``corpus`` when scoring a few pairs of a larger story), and word rarity
+    also from ``background`` when given (see :class:`StatementContext`).  Each sentence is
     profiled and encoded once, however many pairs it is in.  Without an ``encoder`` the embedding
     features are 0.0.
     """
@@ -576,7 +579,9 @@ def pair_features(
             raise ValueError("hints must give one entry per sentence")
     if not left:
         return []
-    context = StatementContext(sorted(set(left) | set(right) | set(corpus)), encoder=encoder)
+    context = StatementContext(
+        sorted(set(left) | set(right) | set(corpus)), encoder=encoder, background=background
+    )
     return [
         context.features(
             a,
@@ -593,15 +598,30 @@ class StatementContext:
     these sentences), TF-IDF vectors, word-piece vectors with an encoder, and each sentence's
     profile on first use.  Scoring a pair then costs set intersections and two rapidfuzz calls,
     whatever the number of sentences: a story's candidate pairs are scored without recomputing
-    the story's rarity for every batch."""
+    the story's rarity for every batch.
 
-    def __init__(self, texts: Sequence[str], *, encoder: SentenceEncoder | None = None) -> None:
+    ``background``: for sentences that come without their story (a lone pair), word rarity and the
+    TF-IDF weights count the background's news sentences too, so a common word stays common
+    (:mod:`newsfuse.stages.align.background`).  Word pieces' rarity (the embedding features) still
+    comes from these sentences alone."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        *,
+        encoder: SentenceEncoder | None = None,
+        background: Background | None = None,
+    ) -> None:
         self.texts = list(dict.fromkeys(texts))
         self._index = {t: i for i, t in enumerate(self.texts)}
         documents = [terms(t) for t in self.texts]
-        frequency = _rarity(documents)
-        self._rarity = {t: _idf(c, len(self.texts)) for t, c in frequency.items()}
-        self._vectors = _tfidf_vectors(documents, frequency)
+        frequency: Mapping[str, int] = _rarity(documents)
+        total = len(self.texts)
+        if background is not None:
+            frequency = {t: c + background.frequency.get(t, 0) for t, c in frequency.items()}
+            total += background.sentences
+        self._rarity = {t: _idf(c, total) for t, c in frequency.items()}
+        self._vectors = _tfidf_vectors(documents, frequency, total)
         self._encoded: list[Encoded] | None = None
         self._sentence_matrix: npt.NDArray[np.float32] | None = None
         self._piece_weights: list[npt.NDArray[np.float64]] = []
@@ -698,11 +718,13 @@ def same_statement_scores(
     right_hints: Sequence[Hints] | None = None,
     corpus: Sequence[str] = (),
     min_support: float = MIN_SUPPORT,
+    background: Background | None = None,
 ) -> list[float]:
     """P(same statement) of each pair ``(left[i], right[i])``; 0.5 and above means "the same".
 
     With an ``encoder`` the embedding weights are used, without one the lexical weights.  Pairs
-    outside the model's support (:data:`MIN_SUPPORT`) score 0.0.
+    outside the model's support (:data:`MIN_SUPPORT`) score 0.0.  Rarity as in
+    :func:`pair_features`.
     """
     weights = WEIGHTS_EMBEDDING if encoder is not None else WEIGHTS_LEXICAL
     features = pair_features(
@@ -712,6 +734,7 @@ def same_statement_scores(
         left_hints=left_hints,
         right_hints=right_hints,
         corpus=corpus,
+        background=background,
     )
     return [
         weights.probability(f.vector()) if f[SUPPORT_FEATURE] >= min_support else 0.0
@@ -745,7 +768,8 @@ class StatementMatcher:
         return WEIGHTS_EMBEDDING if self.encoder is not None else WEIGHTS_LEXICAL
 
     def score(self, a: str, b: str, *, hints: tuple[Hints, Hints] | None = None) -> float:
-        """P(``a`` and ``b`` are the same statement)."""
+        """P(``a`` and ``b`` are the same statement), the two read as a lone pair: word rarity
+        from the shipped news background (:mod:`newsfuse.stages.align.background`) and the pair."""
         return same_statement_scores(
             [a],
             [b],
@@ -753,6 +777,7 @@ class StatementMatcher:
             left_hints=None if hints is None else [hints[0]],
             right_hints=None if hints is None else [hints[1]],
             min_support=self.min_support,
+            background=load_background(),
         )[0]
 
     def decide(self, a: str, b: str, *, hints: tuple[Hints, Hints] | None = None) -> bool:
@@ -760,7 +785,8 @@ class StatementMatcher:
         return self.score(a, b, hints=hints) >= self._threshold
 
     def similarity_matrix(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-        """Symmetric matrix of P(same statement) over all pairs of ``texts`` (1.0 on the diagonal)."""
+        """Symmetric matrix of P(same statement) over all pairs of ``texts`` (1.0 on the diagonal);
+        rarity from ``texts``, a story's sentences."""
         n = len(texts)
         matrix = np.eye(n, dtype=np.float64)
         if n < 2:
