@@ -180,15 +180,19 @@ def logistic_system(
     labels: npt.NDArray[np.int64],
     folds: npt.NDArray[np.int64],
     support: npt.NDArray[np.bool_],
+    score_on: Floats | None = None,
 ) -> tuple[npt.NDArray[np.int64], tuple[float, ...]]:
-    """Out-of-fold decisions of the logistic regression; pairs outside ``support`` (the pipeline's
-    :data:`~newsfuse.stages.align.pairs.MIN_SUPPORT` gate) are "different", as in the pipeline."""
+    """Out-of-fold decisions of the logistic regression fitted on the training folds of ``x``;
+    pairs outside ``support`` (the pipeline's :data:`~newsfuse.stages.align.pairs.MIN_SUPPORT`
+    gate) are "different", as in the pipeline.  ``score_on``: the test folds' pairs read another
+    way (the same columns), to see how weights fitted on ``x`` do on them."""
+    tested = x if score_on is None else score_on
 
     def fit(
         train: npt.NDArray[np.bool_],
     ) -> Callable[[npt.NDArray[np.bool_]], npt.NDArray[np.int64]]:
         intercept, coefficients = fit_logistic(x[train], labels[train])
-        return lambda test: ((x[test] @ coefficients + intercept >= 0) & support[test]).astype(
+        return lambda test: ((tested[test] @ coefficients + intercept >= 0) & support[test]).astype(
             np.int64
         )
 
@@ -237,29 +241,6 @@ def lone_pair_features(data: Sequence[Pair], background: Background | None) -> t
         for p in data
     ]
     return np.array(rows, dtype=np.float64), time.perf_counter() - start
-
-
-def transfer_system(
-    fit_on: Floats,
-    score_on: Floats,
-    labels: npt.NDArray[np.int64],
-    folds: npt.NDArray[np.int64],
-) -> tuple[npt.NDArray[np.int64], tuple[float, ...]]:
-    """Weights fitted on the training folds' features ``fit_on`` (rarity over every MSRP
-    sentence, as the shipped constants are fitted), decisions on the test fold's ``score_on``
-    features, with the support gate read from them: how the shipped model does on pairs scored
-    the other way."""
-    gate = score_on[:, pairs.FEATURES.index(pairs.SUPPORT_FEATURE)] >= pairs.MIN_SUPPORT
-
-    def fit(
-        train: npt.NDArray[np.bool_],
-    ) -> Callable[[npt.NDArray[np.bool_]], npt.NDArray[np.int64]]:
-        intercept, coefficients = fit_logistic(fit_on[train], labels[train])
-        return lambda test: ((score_on[test] @ coefficients + intercept >= 0) & gate[test]).astype(
-            np.int64
-        )
-
-    return cross_validate(folds, labels, fit)
 
 
 def tfidf_scores(data: Sequence[Pair]) -> tuple[Floats, float]:
@@ -380,9 +361,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             seconds_lone,
         ),
     ):
-        mask = np.zeros(len(pairs.FEATURES), dtype=bool)
-        mask[lexical_columns] = True
-        predictions, accuracies = transfer_system(x_lexical[:, mask], lone[:, mask], labels, folds)
+        # the shipped weights are fitted with corpus rarity; each test pair is read alone
+        gate = lone[:, pairs.FEATURES.index(pairs.SUPPORT_FEATURE)] >= pairs.MIN_SUPPORT
+        predictions, accuracies = logistic_system(
+            x_lexical[:, lexical_columns], labels, folds, gate, lone[:, lexical_columns]
+        )
         results.append(
             Result(label, predictions, accuracies, seconds, "weights fitted with corpus rarity")
         )
