@@ -8,11 +8,60 @@ and plain helpers can use it, which a fixture could not.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from pathlib import Path
 
 from newsfuse.models import Article, Span, content_id
+from newsfuse.stages.clean.html import extract_html
+from newsfuse.stages.clean.text import clean_page_text
 
-__all__ = ["make_article"]
+__all__ = ["ecb_events", "make_article", "read_article"]
+
+ROOT = Path(__file__).resolve().parents[1]
+ECB_DIR = ROOT.parent / "shared" / "bench" / "events-dev"
+
+
+def ecb_events(topic: int) -> dict[str, list[Article]] | None:
+    """The reports of one ECB+ topic (read from ``../shared`` with ``benchmarks/ecb.py``), by
+    event, as undated articles; None when the data is not there."""
+    import importlib
+    import sys
+
+    if not ECB_DIR.is_dir():
+        return None
+    benchmarks = str(ROOT / "benchmarks")
+    sys.path.insert(0, benchmarks)
+    try:
+        ecb = importlib.import_module("ecb")
+    finally:
+        sys.path.remove(benchmarks)
+    events: dict[str, list[Article]] = {}
+    for doc in ecb.load_documents([topic], data_dir=ECB_DIR):
+        article = make_article(doc.text, article_id=content_id(doc.doc, prefix="art_"))
+        events.setdefault(doc.story, []).append(dataclasses.replace(article, url=doc.url))
+    return events
+
+
+def read_article(path: Path) -> Article:
+    """A page of the seeds or the example as the cleaner leaves it (HTML or pasted text), with no
+    annotations: what the story tracker reads."""
+    raw = path.read_text(encoding="utf-8")
+    page = extract_html(raw) if path.suffix == ".html" else clean_page_text(raw)
+    return Article(
+        id=content_id(raw, prefix="art_"),
+        raw_id=content_id(raw),
+        origin=str(path),
+        url=page.url,
+        outlet=page.outlet,
+        title=page.title,
+        byline=page.byline,
+        dateline=page.dateline,
+        published_at=page.published_at,
+        language="en",
+        text=page.text,
+        extractor=page.extractor,
+    )
 
 
 def make_article(

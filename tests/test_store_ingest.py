@@ -6,6 +6,7 @@ must give the same families and stories as ``analyse_corpus``; later ingests mus
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import shutil
@@ -15,6 +16,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from factories import ecb_events
 from newsfuse.config import Settings, load_settings
 from newsfuse.corpus import CorpusResult, analyse_corpus, families_of, ingest, report_story
 from newsfuse.errors import ConfigError, InputError
@@ -331,3 +333,36 @@ def test_a_cut_copy_the_bands_miss_is_still_one_source_in_its_storys_report(
         report = report_story(store, story.id, Settings())
     reported = {Path(a.origin).name: a for a in report.articles}
     assert reported[cut.name].dup_group == reported[wire.origin.rsplit("/", 1)[-1]].dup_group
+
+
+def test_a_story_cut_at_the_commit_is_stored_as_its_parts(tmp_path: Path) -> None:
+    """ECB+ topic 30 (two events of one kind, 27 undated reports) in one tracking commit: the
+    commit's merges leave one story holding both events, the split cuts it (``cluster.
+    split_threshold``), and the store lists exactly the stories of the in-memory run, none
+    mixing the two events."""
+    events = ecb_events(30)
+    if events is None:
+        pytest.skip("ECB+ not found under ../shared/bench/events-dev")
+    reports = [(a.text, name) for name, each in events.items() for a in each]
+    event = {f"https://ecb.example/{n}": name for n, (_, name) in enumerate(reports)}
+    lines = [
+        json.dumps({"text": text, "url": f"https://ecb.example/{n}"})
+        for n, (text, _) in enumerate(reports)
+    ]
+    source = tmp_path / "topic30.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raws = [r for r in read_sources([str(source)], Settings().ingest) if isinstance(r, RawDocument)]
+    reference = analyse_corpus(raws, Settings(), min_articles=10**6)
+    unsplit = dataclasses.replace(Settings().cluster, split_threshold=0.0)
+    whole = analyse_corpus(raws, Settings(), cluster_settings=unsplit, min_articles=10**6)
+    assert len(reference.stories) > len(whole.stories)  # the split did cut a story here
+    with Store.open(tmp_path / "store.db") as store:
+        ingest([str(source)], store, Settings(), batch_size=8)
+        stories = {s.id: s.article_ids for s in store.list_stories()}
+        articles = {a.id: a for a in store.get_articles(store.article_ids())}
+    assert stories == dict(reference.stories)
+
+    def mixed(found: dict[str, tuple[str, ...]]) -> int:
+        return sum(len({event[str(articles[i].url)] for i in ids}) > 1 for ids in found.values())
+
+    assert mixed(stories) < mixed(dict(whole.stories))

@@ -13,30 +13,11 @@ from typing import Any
 
 import pytest
 
-from factories import make_article
+from factories import ecb_events, make_article, read_article
 from newsfuse.models import Article, content_id
-from newsfuse.stages.clean.html import extract_html
-from newsfuse.stages.clean.text import clean_page_text
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker, article_features, cluster
 
-
-def _read(path: Path) -> Article:
-    raw = path.read_text(encoding="utf-8")
-    page = extract_html(raw) if path.suffix == ".html" else clean_page_text(raw)
-    return Article(
-        id=content_id(raw, prefix="art_"),
-        raw_id=content_id(raw),
-        origin=str(path),
-        url=page.url,
-        outlet=page.outlet,
-        title=page.title,
-        byline=page.byline,
-        dateline=page.dateline,
-        published_at=page.published_at,
-        language="en",
-        text=page.text,
-        extractor=page.extractor,
-    )
+_read = read_article
 
 
 @pytest.fixture(scope="module")
@@ -694,29 +675,9 @@ def ecb_topic() -> dict[str, list[Article]]:
 
 def _ecb_events(topic: int) -> dict[str, list[Article]]:
     """The reports of one ECB+ topic (read from ``../shared``), by event."""
-    benchmarks = Path(__file__).resolve().parents[2] / "benchmarks"
-    data = benchmarks.parent.parent / "shared" / "bench" / "events-dev"
-    if not data.is_dir():
-        pytest.skip(f"ECB+ not found at {data}")
-    import sys
-
-    sys.path.insert(0, str(benchmarks))
-    try:
-        ecb = importlib.import_module("ecb")
-    finally:
-        sys.path.remove(str(benchmarks))
-    events: dict[str, list[Article]] = {}
-    for doc in ecb.load_documents([topic], data_dir=data):
-        article = dataclasses.replace(
-            _unrelated(),
-            id=content_id(doc.doc, prefix="art_"),
-            title=None,
-            outlet=None,
-            published_at=None,
-            text=doc.text,
-            url=doc.url,
-        )
-        events.setdefault(doc.story, []).append(article)
+    events = ecb_events(topic)
+    if events is None:
+        pytest.skip("ECB+ not found under ../shared/bench/events-dev")
     return events
 
 
@@ -857,8 +818,8 @@ def test_relinked_graph_gives_one_batch_the_same_stories_in_every_arrival_order(
     events = _ecb_events(13)
     articles = [a for each in events.values() for a in each]
     event = {a.id: name for name, each in events.items() for a in each}
-    arrival = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_relink=False)
-    relinked = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_relink=True)
+    arrival = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_relink=False, split_threshold=0.0)
+    relinked = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_relink=True, split_threshold=0.0)
     found: dict[bool, list[set[frozenset[str]]]] = {False: [], True: []}
     for seed in range(3):
         order = list(articles)
@@ -917,7 +878,9 @@ def test_members_by_time_gives_a_relinked_batch_the_same_stories_where_arrival_d
         order = list(articles)
         random.Random(seed).shuffle(order)
         for members_by in found:
-            settings = ClusterSettings(merge_relink=True, members_by=members_by)
+            settings = ClusterSettings(
+                merge_relink=True, members_by=members_by, split_threshold=0.0
+            )
             found[members_by].append(_partition(_consolidated(order, settings).stories()))
     assert found["arrival"][0] != found["arrival"][1]
     assert found["time"][0] == found["time"][1]

@@ -48,6 +48,7 @@ from newsfuse.stages.cluster import (
     ArticleFeatures,
     ClusterSettings,
     StoryMerge,
+    StorySplit,
     StoryTracker,
     article_features,
     story_row_features,
@@ -86,6 +87,7 @@ _LEGACY_CLUSTER: Mapping[str, Any] = {
     "merge_relink": False,
     "undated_window": 0,
     "members_by": "arrival",
+    "split_threshold": 0.0,
 }
 """What a store built before a cluster setting existed ran with: no merges (and, had it merged,
 the member cosine, every arrival-graph neighbour scored, the links as the articles made them on
@@ -442,20 +444,25 @@ class _Run:
         Read ``batch_size`` at a time and kept only as ids: a commit's articles with their
         annotations were the largest thing a tracking commit held in memory.  A story merged into
         another hands this commit's articles over here; its stored articles (if it was stored
-        before) are moved by the store.
+        before) are moved by the store.  A story cut in two (``StoryTracker.take_splits``) was
+        born in this commit, so its parts take their articles here and the store has nothing to
+        move.
         """
         added: dict[str, list[str]] = {}
         titles: dict[str, str] = {}
+        article_titles: dict[str, str] = {}  # a story cut at the commit is named by its first
         for start in range(0, len(article_ids), self.batch_size):
             chunk = article_ids[start : start + self.batch_size]
             articles = self.store.get_articles(chunk, mentions_only=True)
             for article, story_id in zip(
                 articles, tracking.add_all(self.store, articles), strict=True
             ):
-                titles.setdefault(story_id, _title(article))
+                article_titles[article.id] = _title(article)
+                titles.setdefault(story_id, article_titles[article.id])
                 added.setdefault(story_id, []).append(article.id)
+        splits, consolidated = tracking.consolidate()
         merges: list[tuple[str, str, float]] = []
-        for merge in tracking.consolidate():
+        for merge in consolidated:
             moved = added.pop(merge.absorbed, [])
             if moved:
                 added.setdefault(merge.into, []).extend(moved)
@@ -464,6 +471,14 @@ class _Run:
             # an earlier merge into the story just absorbed now ends in its new home
             merges = [(a, merge.into if i == merge.absorbed else i, w) for a, i, w in merges]
             merges.append((merge.absorbed, merge.into, merge.similarity))
+        # the splits come after the merges (see StoryTracker.consolidate): every article of a cut
+        # story is this commit's, so its parts' memberships are read back from the tracker (a
+        # part named as a story merged in this commit takes that id back, and that merge has no
+        # record)
+        for split in splits:
+            for story_id in [split.story, *(part for part, _ in split.parts)]:
+                added[story_id] = tracking.tracker.story_articles(story_id)
+                titles[story_id] = article_titles[added[story_id][0]]
         return added, titles, merges
 
 
@@ -532,16 +547,18 @@ class _Tracking:
         self.touched.update(self.tracker.carried(story_id))
         return story_id
 
-    def consolidate(self) -> list[StoryMerge]:
-        """The tracker's merges for this commit (see ``StoryTracker.consolidate``).  A merge
-        re-posts the merged story under its features, which can evict other stories from their
-        postings: those features' rows are written with the commit."""
+    def consolidate(self) -> tuple[list[StorySplit], list[StoryMerge]]:
+        """The tracker's splits and merges for this commit (see ``StoryTracker.consolidate``).  A
+        split or a merge re-posts the stories it makes under their features, which can evict other
+        stories from their postings: those features' rows are written with the commit."""
         merges = self.tracker.consolidate()
         self.tracker.take_merges()  # the caller hands them to the store with the memberships
-        for merge in merges:
-            if self.tracker.has_story(merge.into):
-                self.touched.update(self.tracker.carried(merge.into))
-        return merges
+        splits = self.tracker.take_splits()
+        made = [m.into for m in merges] + [i for s in splits for i in (s.story, *dict(s.parts))]
+        for story_id in made:
+            if self.tracker.has_story(story_id):
+                self.touched.update(self.tracker.carried(story_id))
+        return splits, merges
 
     def save(self, store: Store) -> None:
         """Write what changed since the last commit (call inside the batch with the memberships)."""

@@ -106,12 +106,14 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
+
+import numpy as np
 
 from newsfuse.config import ClusterSettings
 from newsfuse.errors import MissingExtraError
@@ -132,6 +134,11 @@ from newsfuse.stages.cluster_scoring import (
     numbers,
     with_margins,
 )
+from newsfuse.stages.cluster_splitting import (
+    SPLIT_MAX_ARTICLES,
+    SPLIT_MIN_ARTICLES,
+    average_linkage_groups,
+)
 from newsfuse.stages.similarity import terms
 
 __all__ = [
@@ -141,6 +148,7 @@ __all__ = [
     "ClusterSettings",
     "Encoder",
     "StoryMerge",
+    "StorySplit",
     "StoryTracker",
     "article_features",
     "cluster",
@@ -168,6 +176,7 @@ _MEMBER_NORMS = ("norm", "title_norm", "title_mass")  # Member.state() keys kept
 _GRAPH_EDGES = 8
 _GRAPH_FLOOR = 0.001
 _GRAPH_NEIGHBOURS = 64
+_BORN_MAX = 4096  # articles whose features a tracker holds between two consolidations (splits)
 
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
 # "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
@@ -185,6 +194,25 @@ class StoryMerge:
     absorbed: str
     into: str
     similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class StorySplit:
+    """A story born since the last consolidation was two (or more): ``parts`` are the new stories
+    cut from ``story``, each with its article ids, in arrival order; ``story`` keeps the rest
+    (its first article among them).  See :mod:`newsfuse.stages.cluster_splitting`."""
+
+    story: str
+    parts: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Arrival:
+    """What the tracker holds of an article until the next consolidation, to rebuild its story."""
+
+    features: ArticleFeatures
+    unit: list[float] | None
+    member: Member | None
 
 
 @dataclass(slots=True)
@@ -306,6 +334,8 @@ class StoryTracker:
         self._joined: set[str] = set()  # stories that took an article
         self._rescored: set[str] = set()  # stories whose norms were recomputed
         self._merges: list[StoryMerge] = []  # merges since take_merges()
+        self._splits: list[StorySplit] = []  # splits since take_splits()
+        self._born: dict[str, _Arrival] = {}  # articles added since consolidate() (bounded)
         self._dirty: set[str] = set()  # stories that took an article since consolidate()
         self._graph_in: dict[str, set[str]] = {}  # story → stories with arrival links into it
 
@@ -364,6 +394,8 @@ class StoryTracker:
             story = self._stories[best_id]
         member = self._member(features) if settings.learned else None
         self._absorb(story, features.article_id, tf, entities, when, unit, member)
+        if settings.splitting and len(self._born) < _BORN_MAX:
+            self._born[features.article_id] = _Arrival(features, unit, member)
         self._add_graph(
             story,
             {other: p * max(1, len(self._stories[other].members)) for other, p in arrival.items()},
@@ -432,6 +464,7 @@ class StoryTracker:
         """
         dirty, self._dirty = sorted(self._dirty), set()
         if not self.settings.merging:
+            self._finish(dirty)
             return []
         if self.settings.arrival_graph and self.settings.merge_relink:
             for story_id in dirty:  # each rebuilds its own links out only: any order gives these
@@ -461,7 +494,95 @@ class StoryTracker:
             directed.pop(absorbed.id, None)
             self._push_pairs(into.id, heap, version, directed, scores)
         self._dirty.clear()
+        reborn = set(self._finish([*dirty, *(m.into for m in merges)]))
+        if reborn:  # a part named as a story merged in this call undoes that merge: no record
+            merges = [m for m in merges if m.absorbed not in reborn]
+            self._merges = [m for m in self._merges if m.absorbed not in reborn]
         return merges
+
+    def _finish(self, touched: Sequence[str]) -> list[str]:
+        """The end of a consolidation: cut the ``touched`` stories born since the last one where
+        their articles' links say they are several (after the merges, so a merge of two stories
+        that are not one is undone too), and forget the held arrivals; the new stories' ids."""
+        created = self._split_born(sorted(set(touched))) if self.settings.splitting else []
+        self._born.clear()
+        return created
+
+    def _split_born(self, dirty: Sequence[str]) -> list[str]:
+        """Cut the stories of ``dirty`` born since the last consolidation where their own
+        articles' links say they are several (:mod:`newsfuse.stages.cluster_splitting`); the ids
+        of the new stories."""
+        created: list[str] = []
+        for story_id in dirty:
+            story = self._stories.get(story_id)
+            if story is None or not (
+                SPLIT_MIN_ARTICLES <= len(story.article_ids) <= SPLIT_MAX_ARTICLES
+            ):
+                continue
+            if not all(a in self._born for a in story.article_ids):
+                continue
+            groups = self._split_groups(story)
+            if len(groups) > 1:
+                created.extend(self._cut(story, groups))
+        return created
+
+    def _split_groups(self, story: _Story) -> list[list[str]]:
+        """The story's articles grouped by average linkage over their links to each other: each
+        scored as an arrival against the others as one-article stories, with this tracker's
+        frequencies (:class:`_MemberLinks`)."""
+        articles = [self._born[a] for a in story.article_ids]
+        scorer = _MemberLinks(self, len(articles))
+        ids = [scorer.add_features(a.features, a.unit) for a in articles]
+        index = {story_id: row for row, story_id in enumerate(ids)}
+        matrix = np.eye(len(ids))
+        for row, arrival in enumerate(articles):
+            features = arrival.features
+            weighted = scorer._features(features.terms, list(features.entities))
+            probe = scorer._probe(weighted, features)
+            others = [story_id for story_id in ids if story_id != ids[row]]
+            for link in scorer._links(others, weighted, probe, arrival.unit, features.when):
+                matrix[row, index[link.story_id]] = link.probability()
+        groups = average_linkage_groups((matrix + matrix.T) / 2, self.settings.split_threshold)
+        return [[story.article_ids[row] for row in group] for group in groups]
+
+    def _cut(self, story: _Story, groups: Sequence[Sequence[str]]) -> list[str]:
+        """Rebuild ``story`` from the group holding its first article and a new story from each
+        other group (named after its first article, as :meth:`add` names a story), absorbing the
+        held arrivals in their order; the new ids.  The arrival links out of the story stay with
+        it.  A group whose id is taken leaves the story whole."""
+        names = [
+            story.id if story.article_ids[0] in g else content_id(g[0], prefix="story_")
+            for g in groups
+        ]
+        if any(name in self._stories and name != story.id for name in names):
+            return []
+        self._stories.pop(story.id)
+        self._unindex(story, set(story.weights) | set(story.entities))
+        self._active.discard(story.id)
+        seq, self._seq = self._seq, story.updated
+        parts: list[tuple[str, tuple[str, ...]]] = []
+        for name, group in zip(names, groups, strict=True):
+            part = _Story(name, [], {}, {}, None, None, story.updated)
+            if name == story.id:
+                part.graph, part.links = story.graph, story.links
+            self._stories[name] = part
+            for article_id in group:
+                arrival = self._born[article_id]
+                features = arrival.features
+                self._absorb(
+                    part,
+                    article_id,
+                    features.terms,
+                    list(features.entities),
+                    features.when,
+                    arrival.unit,
+                    arrival.member,
+                )
+            if name != story.id:
+                parts.append((name, tuple(group)))
+        self._seq = seq
+        self._splits.append(StorySplit(story.id, tuple(parts)))
+        return [name for name, _ in parts]
 
     def _relink(self, story: _Story) -> None:
         """Rebuild the arrival links out of a changed story (``merge_relink``): each kept member
@@ -916,6 +1037,10 @@ class StoryTracker:
             return None
         return int(header["seq"]) - window + 1
 
+    def story_articles(self, story_id: str) -> list[str]:
+        """The ids of a held story's articles, in the order they joined it."""
+        return list(self._stories[story_id].article_ids)
+
     def has_story(self, story_id: str) -> bool:
         """Whether ``story_id`` is one of the stories this tracker holds (not merged away)."""
         return story_id in self._stories
@@ -1102,6 +1227,13 @@ class StoryTracker:
         """
         merges, self._merges = self._merges, []
         return merges
+
+    def take_splits(self) -> list[StorySplit]:
+        """The splits since the last call, in the order they happened; and forget them.  Every
+        article of a split story arrived since the consolidation before, so a store that writes
+        each commit's memberships after consolidating has nothing of it to move."""
+        splits, self._splits = self._splits, []
+        return splits
 
     def story_row(self, story_id: str) -> dict[str, Any]:
         """One story of :meth:`state` without its article ids (the store's memberships, see above)
@@ -1600,6 +1732,26 @@ class StoryTracker:
             posting = self._postings.get(feature)
             if posting is not None and posting.pop(story.id, None) is not None and not posting:
                 del self._postings[feature]
+
+
+class _MemberLinks(StoryTracker):
+    """A scratch tracker for :meth:`StoryTracker._split_groups`: every article its own story,
+    every other article a candidate, and the frequencies of the tracker it checks for (read, never
+    counted again: the articles are already counted there)."""
+
+    def __init__(self, tracker: StoryTracker, articles: int) -> None:
+        settings = replace(
+            tracker.settings, rescore=articles, max_candidates=articles, split_threshold=0.0
+        )
+        super().__init__(settings)
+        self._df = tracker._df
+        self._docs = tracker._docs
+
+    def _count(self, features: Iterable[str]) -> None:
+        return None
+
+    def _pick(self, links: Sequence[Link]) -> str | None:
+        return None
 
 
 def cluster(
