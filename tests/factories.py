@@ -15,8 +15,9 @@ from pathlib import Path
 from newsfuse.models import Article, Span, content_id
 from newsfuse.stages.clean.html import extract_html
 from newsfuse.stages.clean.text import clean_page_text
+from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 
-__all__ = ["ecb_events", "make_article", "read_article"]
+__all__ = ["ecb_events", "make_article", "read_article", "tracked"]
 
 ROOT = Path(__file__).resolve().parents[1]
 ECB_DIR = ROOT.parent / "shared" / "bench" / "events-dev"
@@ -105,3 +106,12 @@ def make_article(
         extractor="test",
         sentences=tuple(spans),
     )
+
+
+def tracked(articles: Sequence[Article], settings: ClusterSettings) -> StoryTracker:
+    """A story tracker fed ``articles`` in the order given, then consolidated once (one commit)."""
+    tracker = StoryTracker(settings)
+    for article in articles:
+        tracker.add(article)
+    tracker.consolidate()
+    return tracker

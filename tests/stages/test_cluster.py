@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from factories import ecb_events, make_article, read_article
+from factories import ecb_events, make_article, read_article, tracked
 from newsfuse.models import Article, content_id
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker, article_features, cluster
 
@@ -721,12 +721,7 @@ def _counting_scorings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]
     return scored
 
 
-def _consolidated(articles: Sequence[Article], settings: ClusterSettings) -> StoryTracker:
-    tracker = StoryTracker(settings)
-    for article in articles:
-        tracker.add(article)
-    tracker.consolidate()
-    return tracker
+_consolidated = tracked
 
 
 UNCAPPED = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_neighbours=0)

@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 
-from factories import ecb_events
+from factories import ecb_events, tracked
 from newsfuse.models import Article
 from newsfuse.stages.cluster import ClusterSettings, StoryTracker
 from newsfuse.stages.cluster_splitting import average_linkage_groups
@@ -21,14 +21,6 @@ def topic_13() -> dict[str, list[Article]]:
     if events is None:
         pytest.skip("ECB+ not found under ../shared/bench/events-dev")
     return events
-
-
-def _tracked(order: list[Article], settings: ClusterSettings) -> StoryTracker:
-    tracker = StoryTracker(settings)
-    for article in order:
-        tracker.add(article)
-    tracker.consolidate()
-    return tracker
 
 
 def _mixed(tracker: StoryTracker, event: dict[str, str]) -> int:
@@ -48,8 +40,8 @@ def test_a_story_that_mixes_two_events_is_cut_at_the_consolidation(
     for seed in range(3):
         order = list(articles)
         random.Random(seed).shuffle(order)
-        mixed[False] += _mixed(_tracked(order, unsplit), event) > 0
-        mixed[True] += _mixed(_tracked(order, ClusterSettings()), event) > 0
+        mixed[False] += _mixed(tracked(order, unsplit), event) > 0
+        mixed[True] += _mixed(tracked(order, ClusterSettings()), event) > 0
     assert mixed == {False: 2, True: 0}
 
 
@@ -81,7 +73,7 @@ def test_only_stories_born_since_the_last_consolidation_are_checked(
     gone, so it is left as it is."""
     first, second = topic_13.values()
     settings = ClusterSettings(link_threshold=0.0, merge_threshold=1.0, merge_linkage="cosine")
-    tracker = _tracked(list(first), settings)
+    tracker = tracked(list(first), settings)
     before = dict(tracker.stories())
     tracker.take_splits()
     joined = {tracker.add(article) for article in second} & set(before)
