@@ -449,7 +449,8 @@ def undated_windows(windows: Sequence[int], orders: int) -> int:
     lines = [
         f"Command: `python benchmarks/clustering.py --seeds {orders} --undated-windows "
         f"{','.join(map(str, windows))}` — the default tracker (graph merge model, link "
-        f"{threshold[0]}, merge {threshold[1]}) on the two validation sets only, {orders} shuffled "
+        f"{threshold[0]}, merge {threshold[1]}, split {default.split_threshold}) on the two "
+        f"validation sets only, {orders} shuffled "
         "arrival orders (seeds 0..), one consolidation at the end of each set; "
         + ", ".join(f"{name} {len(pool)} articles" for name, pool in pools.items())
         + ".  BCubed F1, mean ± standard deviation over the orders; pooled = the mean of the two.",
