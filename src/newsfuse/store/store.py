@@ -21,6 +21,7 @@ from typing import Any, Self
 from sqlalchemy import (
     ColumnElement,
     Engine,
+    Select,
     and_,
     bindparam,
     delete,
@@ -1118,22 +1119,15 @@ class Store:
         whole corpus (every name the news ever brought).  The feature log is read too (it is at
         most :data:`FEATURE_LOG_MIN` entries long), its newer rows winning.
         """
-        wanted = None if features is None else sorted(set(features))
+        only = None if features is None else set(features)
         table = select(
             TrackerFeatureRow.feature, TrackerFeatureRow.df, TrackerFeatureRow.evicted
         ).where(TrackerFeatureRow.tracker == name)
         counts: dict[str, tuple[int, int]] = {}
         with self._read() as session:
-            if wanted is None:
-                parts: Iterator[Any] = iter([session.execute(table)])
-            else:
-                parts = (
-                    session.execute(table.where(TrackerFeatureRow.feature.in_(list(chunk))))
-                    for chunk in _chunks(wanted)
-                )
-            for part in parts:
+            for part in _every_or_keyed(session, table, TrackerFeatureRow.feature, only):
                 counts.update((str(f), (int(n), int(e))) for f, n, e in part)
-            self._read_feature_log(session, name, counts, None if wanted is None else set(wanted))
+            self._read_feature_log(session, name, counts, only)
         return counts
 
     def story_article_ids(self, story_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
@@ -1147,14 +1141,7 @@ class Store:
         )
         found: dict[str, list[str]] = {}
         with self._read() as session:
-            if story_ids is None:
-                parts: Iterator[Any] = iter([session.execute(query)])
-            else:
-                parts = (
-                    session.execute(query.where(StoryArticleRow.story_id.in_(list(chunk))))
-                    for chunk in _chunks(sorted(set(story_ids)))
-                )
-            for part in parts:
+            for part in _every_or_keyed(session, query, StoryArticleRow.story_id, story_ids):
                 for story_id, article_id in part:
                     found.setdefault(str(story_id), []).append(str(article_id))
         return found
@@ -1276,6 +1263,19 @@ def _article(row: ArticleRow, *, mentions_only: bool = False) -> Article:
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), _IN_CHUNK):
         yield items[start : start + _IN_CHUNK]
+
+
+def _every_or_keyed(
+    session: Session, query: Select[*tuple[Any, ...]], column: Any, keys: Iterable[str] | None
+) -> Iterator[Any]:
+    """The results of ``query``: all of them (``keys`` None), or those whose ``column`` is one of
+    ``keys``, read through ``IN`` lists of :data:`_IN_CHUNK` (sorted, so the reads are the same
+    for the same keys)."""
+    if keys is None:
+        yield session.execute(query)
+        return
+    for chunk in _chunks(sorted(set(keys))):
+        yield session.execute(query.where(column.in_(list(chunk))))
 
 
 def _escape_like(text: str) -> str:
