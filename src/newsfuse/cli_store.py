@@ -215,6 +215,7 @@ def stories_command(
         stories = stories[:limit] if cut else stories
         undated = opened.undated_articles([s.id for s in stories])
         merged = opened.merged_from([s.id for s in stories])
+        split_into, split_from = opened.split_history([s.id for s in stories])
         if not stories:
             return ("[]\n" if as_json else ""), _nothing_listed_note(opened, since, search)
     more = f"newsfuse: the {limit} most recently updated stories; more match (--limit 0 lists all)"
@@ -228,6 +229,8 @@ def stories_command(
                 "articles": len(s.article_ids),
                 "undated_articles": undated.get(s.id, 0),
                 "merged_from": merged.get(s.id, []),
+                "split_into": split_into.get(s.id, []),
+                "split_from": split_from.get(s.id),
                 "created_at": s.created_at.isoformat(),
                 "updated_at": s.updated_at.isoformat(),
             }
@@ -237,6 +240,7 @@ def stories_command(
     lines = [
         f"{s.id}  {s.updated_at.strftime('%Y-%m-%d %H:%M')}  {len(s.article_ids):>4}  {s.title}"
         + _merged_note(merged.get(s.id, []))
+        + _split_note(split_into.get(s.id, []), split_from.get(s.id))
         for s in stories
     ]
     return "".join(f"{line}\n" for line in lines), note
@@ -282,6 +286,14 @@ def _merged_note(absorbed: Sequence[str]) -> str:
     if not absorbed:
         return ""
     return f"  (merged from {', '.join(absorbed)})"
+
+
+def _split_note(parts: Sequence[str], origin: str | None) -> str:
+    """What a story line adds when later articles showed a story to be two: the stories cut from
+    it, and the story it was cut from, so a reader who knew one finds where its articles went."""
+    notes = [f"split into {', '.join(parts)}"] if parts else []
+    notes += [f"split from {origin}"] if origin else []
+    return f"  ({'; '.join(notes)})" if notes else ""
 
 
 def undated_note(undated: int, total: int) -> str | None:

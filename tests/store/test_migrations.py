@@ -33,7 +33,7 @@ def test_empty_database_is_migrated_to_head(store_url: str) -> None:
     with Store.open(store_url, upgrade=False) as store:
         assert store.revision() is None
         store.upgrade()
-        assert store.revision() == head_revision() == "0008"
+        assert store.revision() == head_revision() == "0009"
         store.upgrade()  # at head: nothing to do
     engine = _engine(store_url)
     try:

@@ -220,3 +220,31 @@ def test_a_merge_moves_the_articles_and_keeps_the_history(
     with pytest.raises(NotInStoreError, match="sty_gone"):
         filled.put_story("sty_c", "x", [])
         filled.merge_stories([("sty_c", "sty_gone", 0.4)])
+
+
+def test_a_split_rewrites_the_memberships_and_keeps_the_history(
+    filled: Store, example_articles: list[Article], clock: Any
+) -> None:
+    """The tracker's split in the store: the cut story keeps the articles listed for it, each part
+    is created (titled by its first article) with its own, every article ends in one story, both
+    count as updated (their reports are out of date), and the split stays on record both ways;
+    a story the same commit created is cut without a record."""
+    a, b, c = example_articles
+    filled.put_story("sty_a", "Harbour strike", [a.id, b.id, c.id])
+    split_at = clock.advance(hours=1)
+
+    assert filled.split_stories([("sty_a", [("sty_a", [a.id, c.id]), ("sty_p", [b.id])])]) == [
+        "sty_a"
+    ]
+
+    assert filled.get_story("sty_a").article_ids == (a.id, c.id)
+    part = filled.get_story("sty_p")
+    assert part.article_ids == (b.id,) and part.title == b.title
+    assert filled.get_story("sty_a").updated_at == part.updated_at == split_at
+    assert filled.split_history(["sty_a", "sty_p"]) == ({"sty_a": ["sty_p"]}, {"sty_p": "sty_a"})
+    assert (
+        filled.split_stories([("sty_p", [("sty_p", [b.id]), ("sty_q", [a.id])])], unseen={"sty_p"})
+        == []
+    )
+    assert filled.get_story("sty_a").article_ids == (c.id,)  # a moved on with the second cut
+    assert filled.split_history(["sty_q"]) == ({}, {})

@@ -131,6 +131,9 @@ class IngestSummary:
     merged_stories: tuple[str, ...] = ()
     """Stored stories a later article showed to be part of another (moved there; see
     ``Store.merge_stories``)."""
+    split_stories: tuple[str, ...] = ()
+    """Stored stories later articles showed to be two or more: the parts cut from them are among
+    ``new_stories`` (see ``Store.split_stories``)."""
     rejected: Mapping[str, int] = field(default_factory=dict)
     """Rejections by stage (read, clean, dedupe, …)."""
     seconds: float = 0.0
@@ -143,7 +146,8 @@ class IngestSummary:
             f"prepare   {self.prepared} document(s): {self.articles} new article(s), "
             f"{self.duplicates} duplicate text(s), {self.in_families} in near-duplicate families",
             f"track     {self.tracked} article(s): {len(self.new_stories)} new stories, "
-            f"{len(self.extended_stories)} extended, {len(self.merged_stories)} merged into another",
+            f"{len(self.extended_stories)} extended, {len(self.merged_stories)} merged into another, "
+            f"{len(self.split_stories)} split",
             f"rejected  {sum(self.rejected.values())}" + (f" ({rejected})" if rejected else ""),
         ]
 
@@ -235,6 +239,7 @@ class _Run:
     new_stories: set[str] = field(default_factory=set)
     extended: set[str] = field(default_factory=set)
     merged: set[str] = field(default_factory=set)
+    split: set[str] = field(default_factory=set)
 
     def summary(self, seconds: float) -> IngestSummary:
         c = self.counts
@@ -251,6 +256,7 @@ class _Run:
             new_stories=tuple(sorted(self.new_stories - self.merged)),
             extended_stories=tuple(sorted(self.extended - self.new_stories - self.merged)),
             merged_stories=tuple(sorted(self.merged)),
+            split_stories=tuple(sorted(self.split - self.merged)),
             rejected=dict(sorted(self.rejected.items())),
             seconds=round(seconds, 3),
         )
@@ -421,12 +427,14 @@ class _Run:
                     tracking = _Tracking.load(self.store, self.settings)
                 tracked = self.store.article_ids_in_stories(ids)
                 new = [i for i in ids if i not in tracked]
-                added, titles, merges = self._track_articles(tracking, new)
+                added, titles, merges, cuts = self._track_articles(tracking, new)
                 created = self.store.append_to_stories(
                     {story_id: (titles[story_id], ids) for story_id, ids in added.items()}
                 )
                 moved = self.store.merge_stories(merges)
+                self.split.update(self.store.split_stories(cuts, unseen=created))
                 self.new_stories.update(created)
+                self.new_stories.update(p for _, parts in cuts for p, _ in parts[1:])
                 self.extended.update(set(added) - created)
                 self.extended.update(into for absorbed, into, _ in merges if absorbed in moved)
                 self.merged.update(moved)
@@ -436,31 +444,35 @@ class _Run:
 
     def _track_articles(
         self, tracking: _Tracking, article_ids: list[str]
-    ) -> tuple[dict[str, list[str]], dict[str, str], list[tuple[str, str, float]]]:
+    ) -> tuple[
+        dict[str, list[str]],
+        dict[str, str],
+        list[tuple[str, str, float]],
+        list[tuple[str, list[tuple[str, list[str]]]]],
+    ]:
         """Feed articles to the tracker, then let it consolidate (``StoryTracker.consolidate``);
-        their ids by story, a title for each story, and the merges for the store
-        (``Store.merge_stories``), each into the story it ended up in.
+        their ids by story, a title for each story, the merges for the store
+        (``Store.merge_stories``), each into the story it ended up in, and the splits
+        (``Store.split_stories``): each cut story with the whole membership of it and its parts.
 
         Read ``batch_size`` at a time and kept only as ids: a commit's articles with their
         annotations were the largest thing a tracking commit held in memory.  A story merged into
         another hands this commit's articles over here; its stored articles (if it was stored
-        before) are moved by the store.  A story cut in two (``StoryTracker.take_splits``) was
-        born in this commit, so its parts take their articles here and the store has nothing to
-        move.
+        before) are moved by the store.  The parts of a cut story take their articles, stored or
+        new, from the split; the cut story takes this commit's here (so a story the commit
+        creates exists before a merge into it), and the split then writes its whole membership.
         """
         added: dict[str, list[str]] = {}
         titles: dict[str, str] = {}
-        article_titles: dict[str, str] = {}  # a story cut at the commit is named by its first
         for start in range(0, len(article_ids), self.batch_size):
             chunk = article_ids[start : start + self.batch_size]
             articles = self.store.get_articles(chunk, mentions_only=True)
             for article, story_id in zip(
                 articles, tracking.add_all(self.store, articles), strict=True
             ):
-                article_titles[article.id] = _title(article)
-                titles.setdefault(story_id, article_titles[article.id])
+                titles.setdefault(story_id, _title(article))
                 added.setdefault(story_id, []).append(article.id)
-        splits, consolidated = tracking.consolidate()
+        splits, consolidated = tracking.consolidate(self.store)
         merges: list[tuple[str, str, float]] = []
         for merge in consolidated:
             moved = added.pop(merge.absorbed, [])
@@ -471,15 +483,19 @@ class _Run:
             # an earlier merge into the story just absorbed now ends in its new home
             merges = [(a, merge.into if i == merge.absorbed else i, w) for a, i, w in merges]
             merges.append((merge.absorbed, merge.into, merge.similarity))
-        # the splits come after the merges (see StoryTracker.consolidate): every article of a cut
-        # story is this commit's, so its parts' memberships are read back from the tracker (a
-        # part named as a story merged in this commit takes that id back, and that merge has no
-        # record)
+        # the splits come after the merges (see StoryTracker.consolidate); a part named as a story
+        # merged in this commit takes that id back, and that merge has no record
+        cuts: list[tuple[str, list[tuple[str, list[str]]]]] = []
         for split in splits:
-            for story_id in [split.story, *(part for part, _ in split.parts)]:
-                added[story_id] = tracking.tracker.story_articles(story_id)
-                titles[story_id] = article_titles[added[story_id][0]]
-        return added, titles, merges
+            members = [split.story, *(part for part, _ in split.parts)]
+            cuts.append((split.story, [(s, tracking.tracker.story_articles(s)) for s in members]))
+            new = {a for s in members for a in added.pop(s, [])}
+            kept = [a for a in tracking.tracker.story_articles(split.story) if a in new]
+            if kept:
+                added[split.story] = kept
+            else:
+                titles.pop(split.story, None)
+        return added, titles, merges, cuts
 
 
 @dataclass(slots=True)
@@ -539,6 +555,23 @@ class _Tracking:
             self.tracker.know_features(store.tracker_feature_rows(_CLUSTER, unknown))
         return [self.add(a, f) for a, f in zip(articles, found, strict=True)]
 
+    def fetch(
+        self, store: Store, article_ids: Sequence[str]
+    ) -> list[tuple[ArticleFeatures, Sequence[float] | None]]:
+        """Stored articles' features (and embeddings) for a split check, their frequencies read
+        first as for new ones (:meth:`add_all`); a few hundred articles at a time."""
+        found: list[tuple[ArticleFeatures, Sequence[float] | None]] = []
+        for start in range(0, len(article_ids), 256):
+            articles = store.get_articles(
+                list(article_ids[start : start + 256]), mentions_only=True
+            )
+            features = [article_features(a, self.tracker.settings) for a in articles]
+            unknown = set().union(*map(self.tracker.unknown_features, features))
+            if unknown:
+                self.tracker.know_features(store.tracker_feature_rows(_CLUSTER, unknown))
+            found.extend(zip(features, map(self.tracker.vector, articles), strict=True))
+        return found
+
     def add(self, article: Article, features: ArticleFeatures) -> str:
         """Track one article whose features' frequencies the tracker holds; its story's id."""
         story_id, features = self.tracker.add_article(article, features)
@@ -547,11 +580,12 @@ class _Tracking:
         self.touched.update(self.tracker.carried(story_id))
         return story_id
 
-    def consolidate(self) -> tuple[list[StorySplit], list[StoryMerge]]:
+    def consolidate(self, store: Store) -> tuple[list[StorySplit], list[StoryMerge]]:
         """The tracker's splits and merges for this commit (see ``StoryTracker.consolidate``).  A
         split or a merge re-posts the stories it makes under their features, which can evict other
-        stories from their postings: those features' rows are written with the commit."""
-        merges = self.tracker.consolidate()
+        stories from their postings: those features' rows are written with the commit.  A story
+        due for a split check has its earlier articles read back from ``store``."""
+        merges = self.tracker.consolidate(lambda ids: self.fetch(store, ids))
         self.tracker.take_merges()  # the caller hands them to the store with the memberships
         splits = self.tracker.take_splits()
         made = [m.into for m in merges] + [i for s in splits for i in (s.story, *dict(s.parts))]

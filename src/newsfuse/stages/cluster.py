@@ -147,6 +147,7 @@ __all__ = [
     "ArticleFeatures",
     "ClusterSettings",
     "Encoder",
+    "FetchArticles",
     "StoryMerge",
     "StorySplit",
     "StoryTracker",
@@ -176,7 +177,8 @@ _MEMBER_NORMS = ("norm", "title_norm", "title_mass")  # Member.state() keys kept
 _GRAPH_EDGES = 8
 _GRAPH_FLOOR = 0.001
 _GRAPH_NEIGHBOURS = 64
-_BORN_MAX = 4096  # articles whose features a tracker holds between two consolidations (splits)
+_HELD_MAX = 4096  # articles whose features a tracker holds at once for split checks
+_SPLIT_GROWTH = 1.5  # a story is checked for a split again once it has grown by half
 
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
 # "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
@@ -198,9 +200,9 @@ class StoryMerge:
 
 @dataclass(frozen=True, slots=True)
 class StorySplit:
-    """A story born since the last consolidation was two (or more): ``parts`` are the new stories
-    cut from ``story``, each with its article ids, in arrival order; ``story`` keeps the rest
-    (its first article among them).  See :mod:`newsfuse.stages.cluster_splitting`."""
+    """A story was two (or more): ``parts`` are the new stories cut from ``story``, each with its
+    article ids, in arrival order; ``story`` keeps the rest (its first article among them).  See
+    :mod:`newsfuse.stages.cluster_splitting` and :meth:`StoryTracker.consolidate`."""
 
     story: str
     parts: tuple[tuple[str, tuple[str, ...]], ...]
@@ -208,7 +210,7 @@ class StorySplit:
 
 @dataclass(frozen=True, slots=True)
 class _Arrival:
-    """What the tracker holds of an article until the next consolidation, to rebuild its story."""
+    """What the tracker holds of an article to check its story for a split and rebuild it."""
 
     features: ArticleFeatures
     unit: list[float] | None
@@ -234,6 +236,15 @@ class _Story:
     graph: dict[str, float] = field(default_factory=dict)  # arrival links out (merge_linkage graph)
     # the same links' [count, probability sum, best probability] (the graph merge model reads them)
     links: dict[str, list[float]] = field(default_factory=dict)
+    checked: int = 0  # the number of articles it had when last checked for a split (0: never)
+
+
+FetchArticles = Callable[
+    [Sequence[str]], Sequence[tuple["ArticleFeatures", Sequence[float] | None]]
+]
+"""Given article ids the tracker has seen before, their features (and embeddings, or ``None``):
+how a store hands back the articles of a stored story for :meth:`StoryTracker.consolidate` to
+check it for a split.  The tracker must already hold the features' frequencies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +278,7 @@ def _story_record(story: _Story) -> dict[str, Any]:
         "members": [m.state() for m in story.members],
         "graph": [[other, weight] for other, weight in story.graph.items()],
         "links": [[other, *stats] for other, stats in story.links.items()],
+        "checked": story.checked,
     }
 
 
@@ -335,7 +347,7 @@ class StoryTracker:
         self._rescored: set[str] = set()  # stories whose norms were recomputed
         self._merges: list[StoryMerge] = []  # merges since take_merges()
         self._splits: list[StorySplit] = []  # splits since take_splits()
-        self._born: dict[str, _Arrival] = {}  # articles added since consolidate() (bounded)
+        self._held: dict[str, _Arrival] = {}  # articles added since consolidate() (bounded)
         self._dirty: set[str] = set()  # stories that took an article since consolidate()
         self._graph_in: dict[str, set[str]] = {}  # story → stories with arrival links into it
 
@@ -374,7 +386,7 @@ class StoryTracker:
             best_id = self._pick(links)
         else:
             best_id = self._choose(candidates, weighted, None, unit, when)
-        arrival = self._arrival_links(links, best_id) if settings.arrival_graph else {}
+        graph = self._arrival_links(links, best_id) if settings.arrival_graph else {}
 
         self._seq += 1
         if best_id is None:
@@ -392,14 +404,14 @@ class StoryTracker:
             self._stories[story.id] = story
         else:
             story = self._stories[best_id]
-        member = self._member(features) if settings.learned else None
-        self._absorb(story, features.article_id, tf, entities, when, unit, member)
-        if settings.splitting and len(self._born) < _BORN_MAX:
-            self._born[features.article_id] = _Arrival(features, unit, member)
+        arrival = self._arrival(features, unit)
+        self._absorb(story, features.article_id, tf, entities, when, unit, arrival.member)
+        if settings.splitting and len(self._held) < _HELD_MAX:
+            self._held[features.article_id] = arrival
         self._add_graph(
             story,
-            {other: p * max(1, len(self._stories[other].members)) for other, p in arrival.items()},
-            {other: [1.0, p, p] for other, p in arrival.items()},
+            {other: p * max(1, len(self._stories[other].members)) for other, p in graph.items()},
+            {other: [1.0, p, p] for other, p in graph.items()},
         )
         self._dirty.add(story.id)
         return story.id
@@ -445,7 +457,7 @@ class StoryTracker:
                 story.links.pop(dropped, None)
                 self._graph_in.get(dropped, set()).discard(story.id)
 
-    def consolidate(self) -> list[StoryMerge]:
+    def consolidate(self, fetch: FetchArticles | None = None) -> list[StoryMerge]:
         """Merge the stories that changed since the last call with their candidate stories, closest
         pair first, while a pair's linkage (``merge_linkage``: mean member cosine, the learned
         merge model, the mean member link probability, or the average linkage over the arrival-link
@@ -461,10 +473,15 @@ class StoryTracker:
         ``members`` × ``max_candidates`` link features and ``max_candidates`` × ``members``²
         member cosines.  Never the whole corpus.  A story's id, once given by :meth:`add`, may be
         merged away here.
+
+        After the merges, the changed stories are checked for a split (:meth:`_split_due`): those
+        of 3 to 64 articles that have grown by half since their last check.  The articles that
+        came since the last call are held; ``fetch`` hands back the earlier ones (a store reads
+        them), else a story with articles from before is left unchecked.
         """
         dirty, self._dirty = sorted(self._dirty), set()
         if not self.settings.merging:
-            self._finish(dirty)
+            self._finish(dirty, fetch)
             return []
         if self.settings.arrival_graph and self.settings.merge_relink:
             for story_id in dirty:  # each rebuilds its own links out only: any order gives these
@@ -494,43 +511,75 @@ class StoryTracker:
             directed.pop(absorbed.id, None)
             self._push_pairs(into.id, heap, version, directed, scores)
         self._dirty.clear()
-        reborn = set(self._finish([*dirty, *(m.into for m in merges)]))
+        reborn = set(self._finish([*dirty, *(m.into for m in merges)], fetch))
         if reborn:  # a part named as a story merged in this call undoes that merge: no record
             merges = [m for m in merges if m.absorbed not in reborn]
             self._merges = [m for m in self._merges if m.absorbed not in reborn]
         return merges
 
-    def _finish(self, touched: Sequence[str]) -> list[str]:
-        """The end of a consolidation: cut the ``touched`` stories born since the last one where
-        their articles' links say they are several (after the merges, so a merge of two stories
-        that are not one is undone too), and forget the held arrivals; the new stories' ids."""
-        created = self._split_born(sorted(set(touched))) if self.settings.splitting else []
-        self._born.clear()
+    def _finish(self, touched: Sequence[str], fetch: FetchArticles | None) -> list[str]:
+        """The end of a consolidation: cut the ``touched`` stories where their articles' links say
+        they are several (after the merges, so a merge of two stories that are not one is undone
+        too), and forget the held arrivals; the new stories' ids."""
+        created = self._split_due(sorted(set(touched)), fetch) if self.settings.splitting else []
+        self._held.clear()
         return created
 
-    def _split_born(self, dirty: Sequence[str]) -> list[str]:
-        """Cut the stories of ``dirty`` born since the last consolidation where their own
-        articles' links say they are several (:mod:`newsfuse.stages.cluster_splitting`); the ids
-        of the new stories."""
+    def _split_due(self, touched: Sequence[str], fetch: FetchArticles | None) -> list[str]:
+        """Check the ``touched`` stories that are due (:meth:`_due`) for a split and cut those whose
+        own articles' links say they are several (:mod:`newsfuse.stages.cluster_splitting`); the
+        ids of the new stories.
+
+        A story is checked with all its articles' features: those that came since the last
+        consolidation are held; the others come from ``fetch``, for at most ``_HELD_MAX`` articles
+        at a time.  Checking again only once a story has grown by half (``_SPLIT_GROWTH``) bounds
+        the articles fetched for a story over its life to about three times its size: the cost
+        per article stays constant however many commits a story spans.
+        """
+        due = [s for s in (self._stories.get(i) for i in touched) if s is not None and _due(s)]
         created: list[str] = []
-        for story_id in dirty:
-            story = self._stories.get(story_id)
-            if story is None or not (
-                SPLIT_MIN_ARTICLES <= len(story.article_ids) <= SPLIT_MAX_ARTICLES
-            ):
-                continue
-            if not all(a in self._born for a in story.article_ids):
-                continue
-            groups = self._split_groups(story)
-            if len(groups) > 1:
-                created.extend(self._cut(story, groups))
+        start = 0
+        while start < len(due):
+            chunk: list[_Story] = []
+            missing: list[str] = []
+            for story in due[start:]:
+                lacking = [a for a in story.article_ids if a not in self._held]
+                if chunk and len(missing) + len(lacking) > _HELD_MAX:
+                    break
+                chunk.append(story)
+                missing.extend(lacking)
+            start += len(chunk)
+            fetched = self._hold(fetch(missing)) if fetch is not None and missing else []
+            for story in chunk:
+                if all(a in self._held for a in story.article_ids):
+                    story.checked = len(story.article_ids)
+                    groups = self._split_groups(story)
+                    if len(groups) > 1:
+                        created.extend(self._cut(story, groups))
+            for article_id in fetched:
+                self._held.pop(article_id, None)
         return created
+
+    def _hold(
+        self, articles: Sequence[tuple[ArticleFeatures, Sequence[float] | None]]
+    ) -> list[str]:
+        """Hold fetched articles (seen and counted before) for a split check; their ids."""
+        embedding = self.settings.embedding_weight > 0
+        for features, vector in articles:
+            unit = _unit(vector) if embedding and vector is not None else None
+            self._held[features.article_id] = self._arrival(features, unit)
+        return [features.article_id for features, _ in articles]
+
+    def _arrival(self, features: ArticleFeatures, unit: list[float] | None) -> _Arrival:
+        """What the tracker holds of an article: its features, unit embedding and the member
+        sketch a story keeps of it (learned scorer only)."""
+        return _Arrival(features, unit, self._member(features) if self.settings.learned else None)
 
     def _split_groups(self, story: _Story) -> list[list[str]]:
         """The story's articles grouped by average linkage over their links to each other: each
         scored as an arrival against the others as one-article stories, with this tracker's
         frequencies (:class:`_MemberLinks`)."""
-        articles = [self._born[a] for a in story.article_ids]
+        articles = [self._held[a] for a in story.article_ids]
         scorer = _MemberLinks(self, len(articles))
         ids = [scorer.add_features(a.features, a.unit) for a in articles]
         index = {story_id: row for row, story_id in enumerate(ids)}
@@ -562,12 +611,12 @@ class StoryTracker:
         seq, self._seq = self._seq, story.updated
         parts: list[tuple[str, tuple[str, ...]]] = []
         for name, group in zip(names, groups, strict=True):
-            part = _Story(name, [], {}, {}, None, None, story.updated)
+            part = _Story(name, [], {}, {}, None, None, story.updated, checked=len(group))
             if name == story.id:
                 part.graph, part.links = story.graph, story.links
             self._stories[name] = part
             for article_id in group:
-                arrival = self._born[article_id]
+                arrival = self._held[article_id]
                 features = arrival.features
                 self._absorb(
                     part,
@@ -975,6 +1024,8 @@ class StoryTracker:
                 members=[Member.from_state(m) for m in raw.get("members", [])],
                 graph={str(k): float(v) for k, v in _pairs_dict(raw.get("graph", [])).items()},
                 links={str(k): [float(v) for v in rest] for k, *rest in raw.get("links", [])},
+                # stories stored before split checks counted as checked at their size
+                checked=int(raw.get("checked", len(raw["article_ids"]))),
             )
             tracker._stories[story.id] = story
         for story in tracker._stories.values():
@@ -1138,7 +1189,7 @@ class StoryTracker:
     ) -> tuple[str, ArticleFeatures]:
         """:meth:`add` (with the article's :func:`article_features` when already computed), also
         returning the features counted: their document frequencies changed."""
-        vector = self._embed(article) if self.settings.embedding_weight > 0 else None
+        vector = self.vector(article)
         if features is None:
             features = article_features(article, self.settings)
         return self.add_features(features, vector), features
@@ -1229,9 +1280,9 @@ class StoryTracker:
         return merges
 
     def take_splits(self) -> list[StorySplit]:
-        """The splits since the last call, in the order they happened; and forget them.  Every
-        article of a split story arrived since the consolidation before, so a store that writes
-        each commit's memberships after consolidating has nothing of it to move."""
+        """The splits since the last call, in the order they happened; and forget them.  A split
+        comes after the merges of its consolidation; a store moves the memberships of the cut
+        story's earlier articles (``Store.split_stories``)."""
         splits, self._splits = self._splits, []
         return splits
 
@@ -1302,6 +1353,10 @@ class StoryTracker:
         return cls.from_state(state)
 
     # --- internals -----------------------------------------------------------------------------------
+
+    def vector(self, article: Article) -> Sequence[float] | None:
+        """The article's embedding when this tracker reads embeddings (else ``None``)."""
+        return self._embed(article) if self.settings.embedding_weight > 0 else None
 
     def _embed(self, article: Article) -> Sequence[float] | None:
         """The article's embedding, or ``None`` when the ``embeddings`` extra is not installed."""
@@ -1766,7 +1821,9 @@ def cluster(
     commits of 2,048 articles do that for the default 5,000).  A batch of fewer undated articles
     than that is consolidated once, as before.  Undated articles have no arrival order in a
     batch (they come by id), so stories of a batch of more than ``undated_window`` of them can
-    split where their articles are further apart than that in id order.  ``in_order=True`` feeds
+    split where their articles are further apart than that in id order.  A story that spans
+    consolidations is checked for a split with its earlier articles, as a store reads them back
+    (:meth:`StoryTracker.consolidate`).  ``in_order=True`` feeds
     the articles as given instead: a stream's arrival order (``benchmarks/scale.py --undated``
     feeds a crawl's, publication order with the dates taken out).
     """
@@ -1780,13 +1837,18 @@ def cluster(
         ]
     every = tracker.settings.undated_window // 2
     undated = 0
+    held = {a.id: (a, v) for a, v in zip(ordered, vectors, strict=True)}
+
+    def fetch(ids: Sequence[str]) -> list[tuple[ArticleFeatures, Sequence[float] | None]]:
+        return [(article_features(held[i][0], tracker.settings), held[i][1]) for i in ids]
+
     for article, vector in zip(ordered, vectors, strict=True):
         tracker.add(article, vector)
         if every and _days(article.published_at) is None:
             undated += 1
             if undated % every == 0:
-                tracker.consolidate()
-    tracker.consolidate()
+                tracker.consolidate(fetch)
+    tracker.consolidate(fetch)
     return tracker.stories()
 
 
@@ -1899,6 +1961,15 @@ def _days(published_at: str | None) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp() / 86400.0
+
+
+def _due(story: _Story) -> bool:
+    """Whether a story is checked for a split: 3 to 64 articles, and never checked or grown by
+    half since it was."""
+    size = len(story.article_ids)
+    return (
+        SPLIT_MIN_ARTICLES <= size <= SPLIT_MAX_ARTICLES and size >= _SPLIT_GROWTH * story.checked
+    )
 
 
 def _gap(when: float | None, story: _Story) -> float:

@@ -56,6 +56,7 @@ __all__ = [
     "StoryArticleRow",
     "StoryMergeRow",
     "StoryRow",
+    "StorySplitRow",
     "TrackerFeatureLogRow",
     "TrackerFeatureRow",
     "TrackerNormsRow",
@@ -268,6 +269,25 @@ class StoryMergeRow(Base):
     into_id: Mapped[str] = mapped_column(ID, index=True)
     similarity: Mapped[float] = mapped_column(Float)
     merged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StorySplitRow(Base):
+    """Later articles showed a story to be two (or more): ``part_id`` was cut from ``story_id``
+    with ``articles`` articles (``StoryTracker.consolidate``, ``cluster.split_threshold``).
+
+    History, as :class:`StoryMergeRow`: both stories live on (the cut one keeps its first article
+    and its id), and either may be merged or cut again later, so neither id is a foreign key.
+    ``newsfuse stories`` shows where a story's articles went; both reports are regenerated on
+    request from their articles.
+    """
+
+    __tablename__ = "story_splits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    story_id: Mapped[str] = mapped_column(ID, index=True)
+    part_id: Mapped[str] = mapped_column(ID, index=True)
+    articles: Mapped[int] = mapped_column(Integer)
+    split_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class TrackerStateRow(Base):

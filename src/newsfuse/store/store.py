@@ -10,7 +10,7 @@ the database's locks).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,6 +58,7 @@ from newsfuse.store.schema import (
     StoryArticleRow,
     StoryMergeRow,
     StoryRow,
+    StorySplitRow,
     TrackerFeatureLogRow,
     TrackerFeatureRow,
     TrackerNormsRow,
@@ -747,6 +748,85 @@ class Store:
                 for into, absorbed in session.execute(query):
                     found.setdefault(into, []).append(absorbed)
         return found
+
+    def split_stories(
+        self,
+        splits: Sequence[tuple[str, Sequence[tuple[str, Sequence[str]]]]],
+        *,
+        unseen: Collection[str] = (),
+    ) -> list[str]:
+        """Apply the story tracker's splits (``StoryTracker.take_splits``, after
+        :meth:`merge_stories`), each ``(story, [(story id, article ids), ...])``: the whole
+        membership, in order, of the cut story and of each part cut from it; the cut stories for
+        which a :class:`StorySplitRow` per part now keeps the history.
+
+        The memberships of the listed articles are written anew: an article that was stored in
+        the cut story (or, after a merge the split undid, in a part) ends in exactly the story
+        listed for it.  A part not yet stored is created, titled by its first article.  The cut
+        story and its parts count as updated, so their stored reports are out of date and
+        regenerated on request.  A split of a story in ``unseen`` (created by this commit) is not
+        recorded: no one has seen that story.
+        """
+        now = self._clock()
+        recorded: list[str] = []
+        with self._write() as session:
+            for story_id, members in splits:
+                if not members:
+                    continue
+                ids = [s for s, _ in members]
+                articles = [a for _, listed in members for a in listed]
+                stored = set(session.scalars(select(StoryRow.id).where(StoryRow.id.in_(ids))))
+                for part_id, listed in members:
+                    if part_id not in stored:
+                        first = session.get(ArticleRow, listed[0])
+                        title = (first.title if first is not None else None) or ""
+                        session.add(
+                            StoryRow(id=part_id, title=title, created_at=now, updated_at=now)
+                        )
+                session.execute(update(StoryRow).where(StoryRow.id.in_(ids)).values(updated_at=now))
+                session.execute(delete(StoryArticleRow).where(StoryArticleRow.story_id.in_(ids)))
+                for chunk in _chunks(articles):
+                    session.execute(
+                        delete(StoryArticleRow).where(StoryArticleRow.article_id.in_(chunk))
+                    )
+                session.add_all(
+                    StoryArticleRow(story_id=part_id, article_id=a, position=i)
+                    for part_id, listed in members
+                    for i, a in enumerate(listed)
+                )
+                if story_id in stored and story_id not in unseen:
+                    session.add_all(
+                        StorySplitRow(
+                            story_id=story_id, part_id=part_id, articles=len(listed), split_at=now
+                        )
+                        for part_id, listed in members
+                        if part_id != story_id
+                    )
+                    recorded.append(story_id)
+                session.flush()
+        return recorded
+
+    def split_history(
+        self, story_ids: Sequence[str]
+    ) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """For each of ``story_ids``: the stories cut from it (oldest first), and the story it was
+        last cut from (stories with none left out of each)."""
+        into: dict[str, list[str]] = {}
+        origin: dict[str, str] = {}
+        with self._read() as session:
+            for chunk in _chunks(list(story_ids)):
+                query = (
+                    select(StorySplitRow.story_id, StorySplitRow.part_id)
+                    .where(or_(StorySplitRow.story_id.in_(chunk), StorySplitRow.part_id.in_(chunk)))
+                    .order_by(StorySplitRow.id)
+                )
+                wanted = set(chunk)
+                for story_id, part_id in session.execute(query):
+                    if story_id in wanted:
+                        into.setdefault(story_id, []).append(part_id)
+                    if part_id in wanted:
+                        origin[part_id] = story_id
+        return into, origin
 
     def merged_into(self, story_id: str) -> str | None:
         """The story that ``story_id`` ended up in after its merges (following later merges of
