@@ -18,7 +18,12 @@ as in ``clustering.py``: ECB+ validation (``ecb.CHOOSE_TOPICS``) and test (the v
 roundups ``val`` halves.  Nothing here is chosen on a test set: the growth factor (1.5) and the
 split threshold are the shipped ones.
 
-    python benchmarks/cluster_commits.py [--seeds 3] [--commits 25,100] [--out FILE]
+``--growth 1,1.25,1.5,2`` runs the choice of ``cluster.split_growth`` instead (how much a story
+must have grown since its last check to be checked again), on the validation sets only, at each
+``--commits`` size, and writes ``results/cluster_commits_growth.md``.
+
+    python benchmarks/cluster_commits.py [--seeds 3] [--commits 25,100] [--growth LIST]
+                                         [--out FILE]
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import argparse
 import statistics
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -57,6 +63,7 @@ from newsfuse.stages.cluster import (
 )
 
 RESULTS = Path(__file__).resolve().parent / "results" / "cluster_commits.md"
+GROWTH_RESULTS = Path(__file__).resolve().parent / "results" / "cluster_commits_growth.md"
 ECB_VAL, ROUNDUPS_VAL = "ECB+ validation", "roundups validation"
 ECB_TEST, ROUNDUPS_TEST = "ECB+ test", "roundups test"
 
@@ -71,10 +78,17 @@ def _fetcher(articles: Sequence[Article], settings: ClusterSettings) -> FetchArt
     return fetch
 
 
-def streamed(pool: Pool, commit: int, fetching: bool, orders: int) -> Run:
-    """The default tracker fed ``pool`` in ``orders`` shuffled orders, consolidated every
-    ``commit`` articles (0: once, at the end), earlier articles handed back when ``fetching``."""
-    settings = ClusterSettings()
+def streamed(
+    pool: Pool,
+    commit: int,
+    fetching: bool,
+    orders: int,
+    settings: ClusterSettings | None = None,
+) -> Run:
+    """The tracker (default settings unless given) fed ``pool`` in ``orders`` shuffled orders,
+    consolidated every ``commit`` articles (0: once, at the end), earlier articles handed back
+    when ``fetching``."""
+    settings = settings or ClusterSettings()
     scores = []
     for seed in range(orders):
         articles = _shuffled(pool, seed)
@@ -90,14 +104,45 @@ def streamed(pool: Pool, commit: int, fetching: bool, orders: int) -> Run:
     return Run(scores, [0.0] * orders)
 
 
+def growth_grid(growths: Sequence[float], commits: Sequence[int], orders: int) -> str:
+    """Pooled validation F1 (the mean of the two sets' mean F1) of each growth factor at each
+    commit size, as a Markdown table; nothing on the test sets is read."""
+    sets = {ECB_VAL: ecb_pool(CHOOSE_TOPICS), ROUNDUPS_VAL: roundups_halves()[0]}
+    lines = [
+        f"Command: `python benchmarks/cluster_commits.py --seeds {orders} --commits "
+        f"{','.join(map(str, commits))} --growth {','.join(map(str, growths))}` — validation "
+        f"sets only, {orders} shuffled orders; BCubed F1 mean (spread) per set, pooled = the mean "
+        "of the two.",
+        "",
+        "| split_growth | commit | " + " | ".join(sets) + " | pooled |",
+        "|---:|---:|" + "---:|" * (len(sets) + 1),
+    ]
+    for growth in growths:
+        settings = replace(ClusterSettings(), split_growth=growth)
+        for commit in commits:
+            runs = {n: streamed(p, commit, True, orders, settings) for n, p in sets.items()}
+            cells = [f"{run.f1:.4f} ({run.spread:.3f})" for run in runs.values()]
+            pooled = statistics.mean(run.f1 for run in runs.values())
+            lines.append(f"| {growth} | {commit} | " + " | ".join(cells) + f" | {pooled:.4f} |")
+            print(lines[-1], flush=True)
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3, help="arrival orders per set")
     parser.add_argument("--commits", default="25,100", help="articles per commit")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--growth", default="", help="split_growth values to compare instead")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     orders = args.seeds
     commits = [int(k) for k in args.commits.split(",")]
+    if args.growth:
+        grid = growth_grid([float(g) for g in args.growth.split(",")], commits, orders)
+        out = args.out or GROWTH_RESULTS
+        out.write_text("# Story tracking streamed in commits: split_growth\n\n" + grid)
+        print(grid)
+        return 0
     roundups_val, roundups_test = roundups_halves()
     sets = {
         ECB_VAL: ecb_pool(CHOOSE_TOPICS),
@@ -156,7 +201,7 @@ def main() -> int:
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {gap:+.3f} |")
         print(lines[-1], flush=True)
     text = "\n".join(lines) + "\n"
-    args.out.write_text("# Story tracking streamed in commits\n\n" + text, encoding="utf-8")
+    (args.out or RESULTS).write_text("# Story tracking streamed in commits\n\n" + text)
     print(text)
     return 0
 

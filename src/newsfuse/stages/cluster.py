@@ -178,7 +178,6 @@ _GRAPH_EDGES = 8
 _GRAPH_FLOOR = 0.001
 _GRAPH_NEIGHBOURS = 64
 _HELD_MAX = 4096  # articles whose features a tracker holds at once for split checks
-_SPLIT_GROWTH = 1.5  # a story is checked for a split again once it has grown by half
 
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
 # "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
@@ -532,11 +531,13 @@ class StoryTracker:
 
         A story is checked with all its articles' features: those that came since the last
         consolidation are held; the others come from ``fetch``, for at most ``_HELD_MAX`` articles
-        at a time.  Checking again only once a story has grown by half (``_SPLIT_GROWTH``) bounds
+        at a time.  Checking again only once a story has grown by half (``split_growth``) bounds
         the articles fetched for a story over its life to about three times its size: the cost
         per article stays constant however many commits a story spans.
         """
-        due = [s for s in (self._stories.get(i) for i in touched) if s is not None and _due(s)]
+        growth = self.settings.split_growth
+        found = (self._stories.get(i) for i in touched)
+        due = [s for s in found if s is not None and _due(s, growth)]
         created: list[str] = []
         start = 0
         while start < len(due):
@@ -1963,13 +1964,11 @@ def _days(published_at: str | None) -> float | None:
     return moment.timestamp() / 86400.0
 
 
-def _due(story: _Story) -> bool:
+def _due(story: _Story, growth: float) -> bool:
     """Whether a story is checked for a split: 3 to 64 articles, and never checked or grown by
-    half since it was."""
+    ``growth`` times since it was."""
     size = len(story.article_ids)
-    return (
-        SPLIT_MIN_ARTICLES <= size <= SPLIT_MAX_ARTICLES and size >= _SPLIT_GROWTH * story.checked
-    )
+    return SPLIT_MIN_ARTICLES <= size <= SPLIT_MAX_ARTICLES and size >= growth * story.checked
 
 
 def _gap(when: float | None, story: _Story) -> float:

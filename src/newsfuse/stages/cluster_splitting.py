@@ -1,14 +1,15 @@
-"""Where a story born in one batch is really two: average linkage over its articles' links.
+"""Where a story is really two: average linkage over its articles' links.
 
 An article joins the story it links to best on arrival, once, against the stories that exist
-then; a wrong join is never undone by the merges that follow.  When every article of a story
-arrived since the last consolidation (the tracker still holds their features), the story can be
-checked as a batch clustering would check it: each article's learned link probability to each
+then; a wrong join is never undone by the merges that follow.  With all its articles' features
+(those that came since the last consolidation are held; a store reads the earlier ones back),
+a story can be checked as a batch clustering would check it: each article's learned link probability to each
 other article of the story (as a one-article story), symmetrised, and average linkage joining
 while the mean link of two groups reaches the split threshold.  More than one group: the story is
 cut.  Measured on the validation sets only (``benchmarks/clustering.py``; the threshold,
 ``cluster.split_threshold``, chosen there).  Cost: k² link features for a story of k articles,
-for stories of at most :data:`SPLIT_MAX_ARTICLES` born in the batch, so bounded per article.
+for stories of at most :data:`SPLIT_MAX_ARTICLES`, checked again only once grown by half, so
+bounded per article.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ __all__ = ["SPLIT_MAX_ARTICLES", "SPLIT_MIN_ARTICLES", "average_linkage_groups"]
 SPLIT_MIN_ARTICLES = 3
 """Two articles that joined are one link, already judged on arrival; three can outvote one."""
 SPLIT_MAX_ARTICLES = 64
-"""Larger stories born in one batch are left whole: the check costs k² link features."""
+"""Larger stories are left whole: the check costs k² link features."""
 
 
 def average_linkage_groups(links: npt.NDArray[np.float64], threshold: float) -> list[list[int]]:
