@@ -248,3 +248,18 @@ def test_a_split_rewrites_the_memberships_and_keeps_the_history(
     )
     assert filled.get_story("sty_a").article_ids == (c.id,)  # a moved on with the second cut
     assert filled.split_history(["sty_q"]) == ({}, {})
+
+
+def test_a_story_merged_away_and_cut_out_again_is_not_reported_as_merged(
+    filled: Store, example_articles: list[Article]
+) -> None:
+    """A part takes the id of the story its first article started, even one merged away long
+    before: that story exists again, so it is no longer "merged into" the story it left."""
+    a, b, c = example_articles
+    filled.put_story("sty_a", "Harbour strike", [a.id])
+    filled.put_story("sty_b", "Harbour strike, day two", [b.id, c.id])
+    filled.merge_stories([("sty_a", "sty_b", 0.3)])
+    assert filled.merged_into("sty_a") == "sty_b"
+    filled.split_stories([("sty_b", [("sty_b", [b.id, c.id]), ("sty_a", [a.id])])])
+    assert filled.merged_into("sty_a") is None
+    assert filled.get_story("sty_a").article_ids == (a.id,)

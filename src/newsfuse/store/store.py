@@ -830,9 +830,12 @@ class Store:
 
     def merged_into(self, story_id: str) -> str | None:
         """The story that ``story_id`` ended up in after its merges (following later merges of
-        that story too), or ``None`` when it was never merged."""
+        that story too), or ``None`` when it was never merged or is a story again (a split can
+        cut a part named as a story merged away long before: its id is taken back)."""
         found, seen = None, {story_id}
         with self._read() as session:
+            if session.get(StoryRow, story_id) is not None:
+                return None
             while True:
                 into = session.scalar(
                     select(StoryMergeRow.into_id)
