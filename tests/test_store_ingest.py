@@ -418,3 +418,7 @@ def test_a_stored_story_later_shown_to_be_two_is_cut_and_the_store_keeps_the_his
     listing = runner.invoke(app, ["stories", "--store", str(path)]).stdout
     assert f"(split into {', '.join(parts)})" in listing
     assert f"(split from {stored.id})" in listing
+    rows = json.loads(runner.invoke(app, ["stories", "--store", str(path), "--json"]).stdout)
+    by_id = {row["id"]: row for row in rows}
+    assert by_id[stored.id]["split_into"] == parts and by_id[stored.id]["split_from"] is None
+    assert all(by_id[p]["split_from"] == stored.id for p in parts)
