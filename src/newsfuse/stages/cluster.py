@@ -177,7 +177,8 @@ _MEMBER_NORMS = ("norm", "title_norm", "title_mass")  # Member.state() keys kept
 _GRAPH_EDGES = 8
 _GRAPH_FLOOR = 0.001
 _GRAPH_NEIGHBOURS = 64
-_HELD_MAX = 4096  # articles whose features a tracker holds at once for split checks
+_HELD_MAX = 4096  # articles added since the last consolidation whose features are held (splits)
+_FETCH_MAX = 512  # earlier articles fetched at once for split checks (a story has at most 64)
 
 # A capitalised word (or run of them) that does not start a sentence or a paragraph: "Bernie Sanders",
 # "Nevada".  Sentence-initial words are capitalised by grammar, not because they name something.
@@ -530,7 +531,7 @@ class StoryTracker:
         ids of the new stories.
 
         A story is checked with all its articles' features: those that came since the last
-        consolidation are held; the others come from ``fetch``, for at most ``_HELD_MAX`` articles
+        consolidation are held; the others come from ``fetch``, for at most ``_FETCH_MAX`` articles
         at a time.  Checking again only once a story has grown by half (``split_growth``) bounds
         the articles fetched for a story over its life to about three times its size: the cost
         per article stays constant however many commits a story spans.
@@ -545,7 +546,7 @@ class StoryTracker:
             missing: list[str] = []
             for story in due[start:]:
                 lacking = [a for a in story.article_ids if a not in self._held]
-                if chunk and len(missing) + len(lacking) > _HELD_MAX:
+                if chunk and len(missing) + len(lacking) > _FETCH_MAX:
                     break
                 chunk.append(story)
                 missing.extend(lacking)
