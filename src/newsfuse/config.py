@@ -509,8 +509,8 @@ class ClusterSettings:
     articles gives 0.902 / 0.868 (test, run once: 0.874 → 0.962, 0.837 → 0.872; ``python
     benchmarks/cluster_commits.py --seeds 3``).  Why "grown by half": the articles read back for
     a story over its life are then at most about three times its size, a constant cost per
-    article (``split_growth`` 1.5).  On validation (``python benchmarks/cluster_commits.py
-    --growth 1,1.25,1.5,2``, five orders, pooled F1 at commits of 25 / 100): checking at every
+    article (``split_growth`` 1.5).  On validation (``python benchmarks/cluster_commits.py --seeds 5
+    --growth 1.0,1.25,1.5,2.0``, pooled F1 at commits of 25 / 100): checking at every
     touch 0.8855 / 0.8904, grown by a quarter 0.8843 / 0.8892, by half 0.8838 / 0.8869, doubled
     0.8777 / 0.8806; every touch gains less than one order's spread and makes a commit's cost
     grow with its stories' sizes.  0 turns it off (stores built before read 0).
