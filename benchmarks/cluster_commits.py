@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
@@ -112,18 +113,22 @@ def growth_grid(growths: Sequence[float], commits: Sequence[int], orders: int) -
         f"Command: `python benchmarks/cluster_commits.py --seeds {orders} --commits "
         f"{','.join(map(str, commits))} --growth {','.join(map(str, growths))}` — validation "
         f"sets only, {orders} shuffled orders; BCubed F1 mean (spread) per set, pooled = the mean "
-        "of the two.",
+        "of the two; CPU s: the tracking of both sets in every order (`time.process_time`, one "
+        "process on a shared machine: compare within a commit size).",
         "",
-        "| split_growth | commit | " + " | ".join(sets) + " | pooled |",
-        "|---:|---:|" + "---:|" * (len(sets) + 1),
+        "| split_growth | commit | " + " | ".join(sets) + " | pooled | CPU s |",
+        "|---:|---:|" + "---:|" * (len(sets) + 2),
     ]
     for growth in growths:
         settings = replace(ClusterSettings(), split_growth=growth)
         for commit in commits:
+            start = time.process_time()
             runs = {n: streamed(p, commit, True, orders, settings) for n, p in sets.items()}
+            seconds = time.process_time() - start
             cells = [f"{run.f1:.4f} ({run.spread:.3f})" for run in runs.values()]
             pooled = statistics.mean(run.f1 for run in runs.values())
-            lines.append(f"| {growth} | {commit} | " + " | ".join(cells) + f" | {pooled:.4f} |")
+            row = " | ".join([str(growth), str(commit), *cells, f"{pooled:.4f}", f"{seconds:.1f}"])
+            lines.append(f"| {row} |")
             print(lines[-1], flush=True)
     return "\n".join(lines) + "\n"
 
