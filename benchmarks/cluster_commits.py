@@ -5,9 +5,9 @@ Why (issue 14, "one is two"): ``benchmarks/clustering.py`` feeds each set as one
 story is born in the commit that checks it.  A store commits every few thousand articles and a
 feed every few minutes, so a story usually spans commits; before, such a story was never checked
 again (its earlier articles' features were gone), and a join or a merge that put two events
-together stayed.  Now a story is checked when it has grown by half since its last check, its
-earlier articles read back (``StoryTracker.consolidate(fetch)``; a store reads them from its
-articles, here they come from memory).
+together stayed.  Now a story is checked when it has grown by a quarter since its last check
+(``split_growth``), its earlier articles read back (``StoryTracker.consolidate(fetch)``; a store
+reads them from its articles, here they come from memory).
 
 Each set is fed to the default tracker (``ClusterSettings()``) in ``--seeds`` shuffled orders (the
 orders of ``clustering.py``), consolidated after every K articles and at the end, for K in

@@ -475,7 +475,7 @@ class StoryTracker:
         merged away here.
 
         After the merges, the changed stories are checked for a split (:meth:`_split_due`): those
-        of 3 to 64 articles that have grown by half since their last check.  The articles that
+        of 3 to 64 articles never checked or grown ``split_growth`` times since.  The articles that
         came since the last call are held; ``fetch`` hands back the earlier ones (a store reads
         them), else a story with articles from before is left unchecked.
         """
@@ -532,9 +532,9 @@ class StoryTracker:
 
         A story is checked with all its articles' features: those that came since the last
         consolidation are held; the others come from ``fetch``, for at most ``_FETCH_MAX`` articles
-        at a time.  Checking again only once a story has grown by half (``split_growth``) bounds
-        the articles fetched for a story over its life to about three times its size: the cost
-        per article stays constant however many commits a story spans.
+        at a time.  Checking again only once a story has grown ``split_growth`` times (g, 1.25)
+        bounds the articles fetched for a story over its life to about g / (g − 1) times its size
+        (five): the cost per article stays constant however many commits a story spans.
         """
         growth = self.settings.split_growth
         found = (self._stories.get(i) for i in touched)

@@ -8,7 +8,7 @@ other article of the story (as a one-article story), symmetrised, and average li
 while the mean link of two groups reaches the split threshold.  More than one group: the story is
 cut.  Measured on the validation sets only (``benchmarks/clustering.py``; the threshold,
 ``cluster.split_threshold``, chosen there).  Cost: k² link features for a story of k articles,
-for stories of at most :data:`SPLIT_MAX_ARTICLES`, checked again only once grown by half, so
+for stories of at most :data:`SPLIT_MAX_ARTICLES`, checked again only once grown by a quarter, so
 bounded per article.
 """
 

@@ -4,7 +4,7 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-06
 
-The story tracker now checks a stored story for a split when it has grown by half since its
+The story tracker now checks a stored story for a split when it has grown by a quarter since its
 last check, reading its earlier articles back from the store (``StoryTracker.consolidate``):
 the cut story keeps its id and first article, each part becomes a story of its own, and this
 table keeps the history so ``newsfuse stories`` can show it.  Nothing to convert: earlier stores
