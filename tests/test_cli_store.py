@@ -560,3 +560,24 @@ def _assert_resumes_like_a_whole_ingest(path: Path, complete_path: Path) -> None
         (story,) = store.list_stories()
         whole = {s.id: s.article_ids for s in complete.list_stories()}
         assert whole[story.id] == story.article_ids
+
+
+def test_a_split_story_is_listed_with_where_its_articles_went(
+    store_path: Path, tmp_path: Path
+) -> None:
+    """After the tracker cut stored articles out of a story, ``stories`` names the part beside
+    the story and the story beside the part (and in ``--json``)."""
+    path = tmp_path / "split.db"
+    shutil.copyfile(store_path, path)
+    big = max(_stories(path), key=lambda row: int(str(row["articles"])))
+    with Store.open(path) as store:
+        ids = list(store.get_story(str(big["id"])).article_ids)
+        cut, _ = store.split_stories(
+            [(str(big["id"]), [(str(big["id"]), ids[:-2]), ("sty_part", ids[-2:])])]
+        )
+    assert cut == [big["id"]]
+    rows = {row["id"]: row for row in _stories(path)}
+    assert rows[big["id"]]["split_into"] == ["sty_part"] and rows[big["id"]]["split_from"] is None
+    assert rows["sty_part"]["split_from"] == big["id"] and rows["sty_part"]["articles"] == 2
+    listing = runner.invoke(app, ["stories", "--store", str(path)]).stdout
+    assert "(split into sty_part)" in listing and f"(split from {big['id']})" in listing

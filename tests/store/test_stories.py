@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from newsfuse.config import Settings
+from newsfuse.corpus.ingest import _Run
+from newsfuse.executors.local import LocalExecutor
 from newsfuse.models import Article, RawDocument
 from newsfuse.stages.clean.article import clean_document
-from newsfuse.stages.cluster import ClusterSettings, StoryTracker
+from newsfuse.stages.cluster import ClusterSettings, StoryMerge, StorySplit, StoryTracker
 from newsfuse.store import NotInStoreError, Store
 from newsfuse.store import store as store_module
 
@@ -228,24 +230,24 @@ def test_a_split_rewrites_the_memberships_and_keeps_the_history(
     """The tracker's split in the store: the cut story keeps the articles listed for it, each part
     is created (titled by its first article) with its own, every article ends in one story, both
     count as updated (their reports are out of date), and the split stays on record both ways;
-    a story the same commit created is cut without a record."""
+    a part made only of the commit's own articles is cut without a record (no one saw them in
+    the cut story)."""
     a, b, c = example_articles
     filled.put_story("sty_a", "Harbour strike", [a.id, b.id, c.id])
     split_at = clock.advance(hours=1)
 
-    assert filled.split_stories([("sty_a", [("sty_a", [a.id, c.id]), ("sty_p", [b.id])])]) == [
-        "sty_a"
-    ]
+    cut = filled.split_stories([("sty_a", [("sty_a", [a.id, c.id]), ("sty_p", [b.id])])])
+    assert cut == (["sty_a"], ["sty_p"])
 
     assert filled.get_story("sty_a").article_ids == (a.id, c.id)
     part = filled.get_story("sty_p")
     assert part.article_ids == (b.id,) and part.title == b.title
     assert filled.get_story("sty_a").updated_at == part.updated_at == split_at
     assert filled.split_history(["sty_a", "sty_p"]) == ({"sty_a": ["sty_p"]}, {"sty_p": "sty_a"})
-    assert (
-        filled.split_stories([("sty_p", [("sty_p", [b.id]), ("sty_q", [a.id])])], unseen={"sty_p"})
-        == []
+    moved = filled.split_stories(
+        [("sty_p", [("sty_p", [b.id]), ("sty_q", [a.id])])], new_articles=[a.id]
     )
+    assert moved == ([], ["sty_q"])
     assert filled.get_story("sty_a").article_ids == (c.id,)  # a moved on with the second cut
     assert filled.split_history(["sty_q"]) == ({}, {})
 
@@ -263,3 +265,61 @@ def test_a_story_merged_away_and_cut_out_again_is_not_reported_as_merged(
     filled.split_stories([("sty_b", [("sty_b", [b.id, c.id]), ("sty_a", [a.id])])])
     assert filled.merged_into("sty_a") is None
     assert filled.get_story("sty_a").article_ids == (a.id,)
+
+
+class _ScriptedTracking:
+    """A tracking whose decisions are given (joins, merges, splits, final memberships): a commit
+    whose shape real reports reach only by chance, written through the ingest's own code."""
+
+    def __init__(
+        self,
+        joins: dict[str, str],
+        merges: list[StoryMerge],
+        splits: list[StorySplit],
+        members: dict[str, list[str]],
+    ) -> None:
+        self.joins, self.merges, self.splits, self.members = joins, merges, splits, members
+        self.tracker = self
+
+    def add_all(self, store: Store, articles: list[Article]) -> list[str]:
+        return [self.joins[a.id] for a in articles]
+
+    def consolidate(self, store: Store) -> tuple[list[StorySplit], list[StoryMerge]]:
+        return self.splits, self.merges
+
+    def story_articles(self, story_id: str) -> list[str]:
+        return self.members[story_id]
+
+
+def test_a_part_that_takes_back_a_story_made_in_the_commit_still_takes_its_merge(
+    filled: Store, example_articles: list[Article]
+) -> None:
+    """A story A made by this commit absorbs a stored story D and then merges into a stored C,
+    which the split cuts again, A taking its id back (its merge into C is undone, D's into A
+    stands): the commit creates A before D's merge moves D's article there, and the split
+    writes every membership; no split is recorded, since C never held what A took."""
+    a, c, d = (x.id for x in example_articles)
+    filled.put_story("sty_c", "C", [c])
+    filled.put_story("sty_d", "D", [d])
+    scripted = _ScriptedTracking(
+        joins={a: "sty_a"},
+        merges=[StoryMerge("sty_d", "sty_a", 0.4)],
+        splits=[StorySplit("sty_c", (("sty_a", (a, d)),))],
+        members={"sty_c": [c], "sty_a": [a, d]},
+    )
+    run = _Run(
+        store=filled,
+        settings=Settings(),
+        executor=LocalExecutor(),
+        progress=lambda stage, done, total: None,
+        on_rejection=None,
+        batch_size=8,
+        debug=False,
+    )
+    with filled.batch():
+        run._commit(scripted, [a])  # type: ignore[arg-type]
+    assert filled.get_story("sty_c").article_ids == (c,)
+    assert filled.get_story("sty_a").article_ids == (a, d)
+    assert filled.merged_into("sty_d") == "sty_a"
+    assert filled.split_history(["sty_c", "sty_a"]) == ({}, {})
+    assert run.new_stories == {"sty_a"} and not run.split

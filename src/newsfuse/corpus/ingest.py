@@ -427,20 +427,26 @@ class _Run:
                     tracking = _Tracking.load(self.store, self.settings)
                 tracked = self.store.article_ids_in_stories(ids)
                 new = [i for i in ids if i not in tracked]
-                added, titles, merges, cuts = self._track_articles(tracking, new)
-                created = self.store.append_to_stories(
-                    {story_id: (titles[story_id], ids) for story_id, ids in added.items()}
-                )
-                moved = self.store.merge_stories(merges)
-                self.split.update(self.store.split_stories(cuts, unseen=created))
-                self.new_stories.update(created)
-                self.new_stories.update(p for _, parts in cuts for p, _ in parts[1:])
-                self.extended.update(set(added) - created)
-                self.extended.update(into for absorbed, into, _ in merges if absorbed in moved)
-                self.merged.update(moved)
+                self._commit(tracking, new)
                 tracking.save(self.store)
             self.counts["tracked"] += len(new)
             self.progress("track", start + len(ids), len(todo))
+
+    def _commit(self, tracking: _Tracking, article_ids: list[str]) -> None:
+        """Track one commit's articles and write what it made of the stories, in the order the
+        tracker decided it: the commit's articles into their stories (creating the new ones),
+        then the merges, then the splits (call inside the commit's batch)."""
+        added, titles, merges, cuts = self._track_articles(tracking, article_ids)
+        created = self.store.append_to_stories(
+            {story_id: (titles[story_id], ids) for story_id, ids in added.items()}
+        )
+        moved = self.store.merge_stories(merges)
+        cut, parts = self.store.split_stories(cuts, new_articles=article_ids, titles=titles)
+        self.split.update(cut)
+        self.new_stories.update(created, parts)
+        self.extended.update(set(added) - created)
+        self.extended.update(into for absorbed, into, _ in merges if absorbed in moved)
+        self.merged.update(moved)
 
     def _track_articles(
         self, tracking: _Tracking, article_ids: list[str]
@@ -464,13 +470,15 @@ class _Run:
         """
         added: dict[str, list[str]] = {}
         titles: dict[str, str] = {}
+        article_titles: dict[str, str] = {}  # a split's part is titled by its first article
         for start in range(0, len(article_ids), self.batch_size):
             chunk = article_ids[start : start + self.batch_size]
             articles = self.store.get_articles(chunk, mentions_only=True)
             for article, story_id in zip(
                 articles, tracking.add_all(self.store, articles), strict=True
             ):
-                titles.setdefault(story_id, _title(article))
+                article_titles[article.id] = _title(article)
+                titles.setdefault(story_id, article_titles[article.id])
                 added.setdefault(story_id, []).append(article.id)
         splits, consolidated = tracking.consolidate(self.store)
         merges: list[tuple[str, str, float]] = []
@@ -484,18 +492,26 @@ class _Run:
             merges = [(a, merge.into if i == merge.absorbed else i, w) for a, i, w in merges]
             merges.append((merge.absorbed, merge.into, merge.similarity))
         # the splits come after the merges (see StoryTracker.consolidate); a part named as a story
-        # merged in this commit takes that id back, and that merge has no record
+        # merged in this commit takes that id back, and that merge has no record.  Each story of
+        # a split takes this commit's articles here, so one this commit creates exists before a
+        # merge into it; the split then writes every membership of the story and its parts.
+        commit = set(article_ids)
         cuts: list[tuple[str, list[tuple[str, list[str]]]]] = []
         for split in splits:
             members = [split.story, *(part for part, _ in split.parts)]
             cuts.append((split.story, [(s, tracking.tracker.story_articles(s)) for s in members]))
-            new = {a for s in members for a in added.pop(s, [])}
-            kept = [a for a in tracking.tracker.story_articles(split.story) if a in new]
-            if kept:
-                added[split.story] = kept
-            else:
-                titles.pop(split.story, None)
+            for story_id, ids in cuts[-1][1]:
+                added.pop(story_id, None)
+                kept = [a for a in ids if a in commit]
+                if kept:
+                    added[story_id] = kept
+                if story_id != split.story or story_id not in titles:
+                    titles[story_id] = article_titles.get(ids[0]) or self._stored_title(ids[0])
         return added, titles, merges, cuts
+
+    def _stored_title(self, article_id: str) -> str:
+        """The title a story started by a stored article takes (a split's part)."""
+        return _title(self.store.get_articles([article_id], mentions_only=True)[0])
 
 
 @dataclass(slots=True)

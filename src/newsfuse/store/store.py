@@ -753,22 +753,28 @@ class Store:
         self,
         splits: Sequence[tuple[str, Sequence[tuple[str, Sequence[str]]]]],
         *,
-        unseen: Collection[str] = (),
-    ) -> list[str]:
+        new_articles: Collection[str] = (),
+        titles: Mapping[str, str] | None = None,
+    ) -> tuple[list[str], list[str]]:
         """Apply the story tracker's splits (``StoryTracker.take_splits``, after
         :meth:`merge_stories`), each ``(story, [(story id, article ids), ...])``: the whole
-        membership, in order, of the cut story and of each part cut from it; the cut stories for
-        which a :class:`StorySplitRow` per part now keeps the history.
+        membership, in order, of the cut story and of each part cut from it.  Returns the cut
+        stories whose split is recorded and the parts this call created.
 
         The memberships of the listed articles are written anew: an article that was stored in
         the cut story (or, after a merge the split undid, in a part) ends in exactly the story
-        listed for it.  A part not yet stored is created, titled by its first article.  The cut
+        listed for it.  A part not yet stored is created, titled from ``titles`` (else by its first
+        article's headline).  The cut
         story and its parts count as updated, so their stored reports are out of date and
-        regenerated on request.  A split of a story in ``unseen`` (created by this commit) is not
-        recorded: no one has seen that story.
+        regenerated on request.  A part is recorded (a :class:`StorySplitRow`) only when it takes
+        an article the cut story held before this commit (one not in ``new_articles``): a part
+        of this commit's articles alone, or any part of a story this commit created, was never
+        seen in the cut story.
         """
         now = self._clock()
+        new = set(new_articles)
         recorded: list[str] = []
+        created: list[str] = []
         with self._write() as session:
             for story_id, members in splits:
                 if not members:
@@ -776,13 +782,18 @@ class Store:
                 ids = [s for s, _ in members]
                 articles = [a for _, listed in members for a in listed]
                 stored = set(session.scalars(select(StoryRow.id).where(StoryRow.id.in_(ids))))
+                held = select(StoryArticleRow.article_id).where(
+                    StoryArticleRow.story_id == story_id
+                )
+                seen = set(session.scalars(held)) - new
                 for part_id, listed in members:
                     if part_id not in stored:
                         first = session.get(ArticleRow, listed[0])
-                        title = (first.title if first is not None else None) or ""
+                        title = (titles or {}).get(part_id) or (first.title if first else "") or ""
                         session.add(
                             StoryRow(id=part_id, title=title, created_at=now, updated_at=now)
                         )
+                        created.append(part_id)
                 session.execute(update(StoryRow).where(StoryRow.id.in_(ids)).values(updated_at=now))
                 session.execute(delete(StoryArticleRow).where(StoryArticleRow.story_id.in_(ids)))
                 for chunk in _chunks(articles):
@@ -794,17 +805,15 @@ class Store:
                     for part_id, listed in members
                     for i, a in enumerate(listed)
                 )
-                if story_id in stored and story_id not in unseen:
-                    session.add_all(
-                        StorySplitRow(
-                            story_id=story_id, part_id=part_id, articles=len(listed), split_at=now
-                        )
-                        for part_id, listed in members
-                        if part_id != story_id
-                    )
+                parts = [(p, len(listed)) for p, listed in members[1:] if seen & set(listed)]
+                session.add_all(
+                    StorySplitRow(story_id=story_id, part_id=p, articles=n, split_at=now)
+                    for p, n in parts
+                )
+                if parts:
                     recorded.append(story_id)
                 session.flush()
-        return recorded
+        return recorded, created
 
     def split_history(
         self, story_ids: Sequence[str]
@@ -815,17 +824,18 @@ class Store:
         origin: dict[str, str] = {}
         with self._read() as session:
             for chunk in _chunks(list(story_ids)):
-                query = (
-                    select(StorySplitRow.story_id, StorySplitRow.part_id)
-                    .where(or_(StorySplitRow.story_id.in_(chunk), StorySplitRow.part_id.in_(chunk)))
-                    .order_by(StorySplitRow.id)
+                rows = select(StorySplitRow.story_id, StorySplitRow.part_id).order_by(
+                    StorySplitRow.id
                 )
-                wanted = set(chunk)
-                for story_id, part_id in session.execute(query):
-                    if story_id in wanted:
-                        into.setdefault(story_id, []).append(part_id)
-                    if part_id in wanted:
-                        origin[part_id] = story_id
+                # one IN list per query: two would pass SQLite's oldest parameter limit
+                for story_id, part_id in session.execute(
+                    rows.where(StorySplitRow.story_id.in_(chunk))
+                ):
+                    into.setdefault(story_id, []).append(part_id)
+                for story_id, part_id in session.execute(
+                    rows.where(StorySplitRow.part_id.in_(chunk))
+                ):
+                    origin[part_id] = story_id
         return into, origin
 
     def merged_into(self, story_id: str) -> str | None:
@@ -845,6 +855,8 @@ class Store:
                 )
                 if into is None or into in seen:  # the end of the chain (or a cycle: stop)
                     return found
+                if session.get(StoryRow, into) is not None:  # a story (again): it holds them
+                    return into
                 seen.add(into)
                 found = into
 
