@@ -558,34 +558,31 @@ class _Tracking:
         return cls(tracker, int(tracker.header()["seq"]))
 
     def add_all(self, store: Store, articles: Sequence[Article]) -> list[str]:
-        """Track articles in order; their stories' ids.
-
-        The tracker holds the frequencies of its stories' features only (see
-        ``StoryTracker.know_features``): those of the articles' features it lacks are read from
-        the store first, in one read for the lot (a query per few hundred features), so the IDF
-        it weighs them with is the corpus's.
-        """
-        found = [article_features(a, self.tracker.settings) for a in articles]
-        unknown = set().union(*map(self.tracker.unknown_features, found))
-        if unknown:
-            self.tracker.know_features(store.tracker_feature_rows(_CLUSTER, unknown))
+        """Track articles in order; their stories' ids."""
+        found = self._features(store, articles)
         return [self.add(a, f) for a, f in zip(articles, found, strict=True)]
 
     def fetch(
         self, store: Store, article_ids: Sequence[str]
     ) -> list[tuple[ArticleFeatures, Sequence[float] | None]]:
-        """Stored articles' features (and embeddings) for a split check, their frequencies read
-        first as for new ones (:meth:`add_all`); a few hundred articles at a time."""
-        found: list[tuple[ArticleFeatures, Sequence[float] | None]] = []
-        for start in range(0, len(article_ids), 256):
-            articles = store.get_articles(
-                list(article_ids[start : start + 256]), mentions_only=True
-            )
-            features = [article_features(a, self.tracker.settings) for a in articles]
-            unknown = set().union(*map(self.tracker.unknown_features, features))
-            if unknown:
-                self.tracker.know_features(store.tracker_feature_rows(_CLUSTER, unknown))
-            found.extend(zip(features, map(self.tracker.vector, articles), strict=True))
+        """Stored articles' features (and embeddings) for a split check (the tracker asks for a
+        few hundred at a time)."""
+        articles = store.get_articles(list(article_ids), mentions_only=True)
+        features = self._features(store, articles)
+        return list(zip(features, map(self.tracker.vector, articles), strict=True))
+
+    def _features(self, store: Store, articles: Sequence[Article]) -> list[ArticleFeatures]:
+        """The articles' features, with the frequencies of those the tracker lacks read first.
+
+        The tracker holds the frequencies of its stories' features only (see
+        ``StoryTracker.know_features``): those of the articles' features it lacks are read from
+        the store in one read for the lot (a query per few hundred features), so the IDF it
+        weighs them with is the corpus's.
+        """
+        found = [article_features(a, self.tracker.settings) for a in articles]
+        unknown = set().union(*map(self.tracker.unknown_features, found))
+        if unknown:
+            self.tracker.know_features(store.tracker_feature_rows(_CLUSTER, unknown))
         return found
 
     def add(self, article: Article, features: ArticleFeatures) -> str:

@@ -1839,10 +1839,10 @@ def cluster(
         ]
     every = tracker.settings.undated_window // 2
     undated = 0
-    held = {a.id: (a, v) for a, v in zip(ordered, vectors, strict=True)}
+    by_id = {a.id: (a, v) for a, v in zip(ordered, vectors, strict=True)}
 
     def fetch(ids: Sequence[str]) -> list[tuple[ArticleFeatures, Sequence[float] | None]]:
-        return [(article_features(held[i][0], tracker.settings), held[i][1]) for i in ids]
+        return [(article_features(by_id[i][0], tracker.settings), by_id[i][1]) for i in ids]
 
     for article, vector in zip(ordered, vectors, strict=True):
         tracker.add(article, vector)

@@ -788,8 +788,10 @@ class Store:
                 seen = set(session.scalars(held)) - new
                 for part_id, listed in members:
                     if part_id not in stored:
-                        first = session.get(ArticleRow, listed[0])
-                        title = (titles or {}).get(part_id) or (first.title if first else "") or ""
+                        title = (titles or {}).get(part_id)
+                        if title is None:
+                            first = session.get(ArticleRow, listed[0])
+                            title = (first.title if first else None) or ""
                         session.add(
                             StoryRow(id=part_id, title=title, created_at=now, updated_at=now)
                         )
@@ -822,20 +824,13 @@ class Store:
         last cut from (stories with none left out of each)."""
         into: dict[str, list[str]] = {}
         origin: dict[str, str] = {}
+        rows = select(StorySplitRow.story_id, StorySplitRow.part_id).order_by(StorySplitRow.id)
         with self._read() as session:
-            for chunk in _chunks(list(story_ids)):
-                rows = select(StorySplitRow.story_id, StorySplitRow.part_id).order_by(
-                    StorySplitRow.id
-                )
-                # one IN list per query: two would pass SQLite's oldest parameter limit
-                for story_id, part_id in session.execute(
-                    rows.where(StorySplitRow.story_id.in_(chunk))
-                ):
+            for part in _every_or_keyed(session, rows, StorySplitRow.story_id, story_ids):
+                for story_id, part_id in part:
                     into.setdefault(story_id, []).append(part_id)
-                for story_id, part_id in session.execute(
-                    rows.where(StorySplitRow.part_id.in_(chunk))
-                ):
-                    origin[part_id] = story_id
+            for part in _every_or_keyed(session, rows, StorySplitRow.part_id, story_ids):
+                origin.update((part_id, story_id) for story_id, part_id in part)
         return into, origin
 
     def merged_into(self, story_id: str) -> str | None:
