@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from newsfuse.places import names_a_place
+
 __all__ = [
     "REPORT_SCHEMA_VERSION",
     "Article",
@@ -198,9 +200,11 @@ _CREDIT = re.compile(r"\(([^()]+)\)\s*$")
 
 
 def dateline_credit(dateline: str | None) -> str | None:
-    """The news agency a dateline credits in brackets ("Reuters" in "KABUL (Reuters)"), else None."""
+    """The news agency a dateline credits in brackets ("Reuters" in "KABUL (Reuters)"), else None:
+    also for a place in the brackets ("KABUL (Afghanistan)"), which credits no one."""
     match = _CREDIT.search(dateline or "")
-    return match.group(1).strip() or None if match else None
+    credit = match.group(1).strip() if match else ""
+    return credit if credit and not names_a_place(credit) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -491,6 +491,8 @@ def test_other_sites_furniture_lines(line: str, reason: str) -> None:
         ("WASHINGTON (Reuters) - The talks resumed.", "WASHINGTON (Reuters)", "Reuters"),
         ("KABUL, Oct 30 (AP) — The talks resumed.", "KABUL (AP)", "AP"),
         ("NEW YORK: The talks resumed.", "NEW YORK", None),
+        ("KABUL (Afghanistan) — The talks resumed.", "KABUL (Afghanistan)", None),  # a place
+        ("LAHORE (Punjab): The talks resumed.", "LAHORE (Punjab)", None),
         ("Lahore (Web Desk): The talks resumed.", "Lahore", None),  # a desk is not an outlet
         ("Karachi (Dawn Online): The talks resumed.", "Karachi (Dawn)", "Dawn"),
         ("BREAKING: The talks resumed.", None, None),

@@ -126,6 +126,37 @@ def _article(article_id: str, outlet: str | None, dateline: str | None) -> Artic
     )
 
 
+def test_a_dateline_bracketing_a_place_credits_no_one(tmp_path: Path) -> None:
+    """ "VALLEN (Norway) -" names where, not whose: the two papers stay two sources."""
+    report = _report(
+        tmp_path / "story",
+        {
+            name: text.replace("VALLEN (Reuters) -", "VALLEN (Norway) -")
+            for name, text in (("gazette.txt", GAZETTE), ("courier.txt", COURIER))
+        }
+        | {"observer.txt": OBSERVER},
+    )
+    articles = {Path(a.origin).name: a for a in report.articles}
+    courier = articles["courier.txt"]
+    assert (courier.outlet, courier.dateline, courier.credit) == (
+        "Vallen Courier",
+        "VALLEN (Norway)",
+        None,
+    )
+    assert SourceIndex(report.articles).count(a.id for a in report.articles) == 3
+    deal = [f for f in report.story.facts if "6 per cent" in f.text]
+    assert deal and deal[0].independent_sources == 3
+
+
+def test_a_stored_dateline_bracketing_a_place_or_a_state_credits_no_one() -> None:
+    kabul = _article("c1", "Daily Post", "KABUL (Afghanistan)")
+    lahore = _article("c2", "Denver Post", "LAHORE (Punjab)")
+    doha = _article("c3", "Coastal Observer", "DOHA (Qatar)")
+    assert [a.credit for a in (kabul, lahore, doha)] == [None, None, None]
+    assert SourceIndex([kabul, lahore, doha]).count(["c1", "c2", "c3"]) == 3
+    assert _article("c4", "Vallen Courier", "KABUL (Reuters)").credit == "Reuters"
+
+
 def test_a_credit_names_the_agency_of_the_story_by_its_initials() -> None:
     agency = _article("a1", "Calderra Press Agency", "PORT MERROW (CPA)")
     paper = _article("a2", "Eastshore Daily", "Port Merrow (CPA)")

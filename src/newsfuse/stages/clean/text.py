@@ -59,6 +59,7 @@ import re
 from dataclasses import dataclass
 
 from newsfuse.models import RemovedLine
+from newsfuse.places import names_a_place
 from newsfuse.stages.clean.page import CleanedPage
 
 __all__ = ["EXTRACTOR", "REASONS", "clean_page_text", "opening_dateline"]
@@ -732,6 +733,8 @@ def _dateline(line: str) -> tuple[str, str | None, str] | None:
     outlet = _outlet(paren) if paren is not None else None
     if paren is not None and outlet is None:
         return None
+    if paren is not None and names_a_place(paren):
+        place, outlet = f"{place} ({paren.strip()})", None  # "KABUL (Afghanistan)": no credit
     if paren is None:
         # Without an agency in brackets, only the wire convention counts: the place in capitals.
         letters = [c for c in place if c.isalpha()]
