@@ -37,6 +37,9 @@ such runs to another ``--out`` so the README's figures stay those of the default
 crawl of undated pages meets them (``cluster(..., in_order=True)``): the tracker's time window is
 then inactive and only the arrival window of undated stories (``cluster.undated_window``) bounds
 its working set.  Dedupe reads no dates.  Written to ``--out`` (``scale_undated.md`` by default).
+``--undated --by-id`` feeds the same undated articles as one batch (``cluster()`` without
+``in_order``: canonical order, by id, which scatters a story's reports over the whole corpus), as
+a bulk load of an undated archive meets them (``scale_undated_by_id.md``).
 """
 
 from __future__ import annotations
@@ -118,6 +121,7 @@ def worker(
     with_reference: bool,
     overrides: Sequence[str] = (),
     undated: bool = False,
+    by_id: bool = False,
 ) -> dict[str, Any]:
     """Everything measured on one corpus size, in this (fresh) process; ``overrides`` are
     ``--set`` settings (``cluster.merge_linkage=graph``) for the tracker; ``undated``: no dates,
@@ -140,7 +144,7 @@ def worker(
         start, start_cpu = time.perf_counter(), time.process_time()
         families = group((signatures(a.id, a.text, settings) for a in articles), settings)
         middle, middle_cpu = time.perf_counter(), time.process_time()
-        stories = cluster(articles, cluster_settings, in_order=undated)
+        stories = cluster(articles, cluster_settings, in_order=undated and not by_id)
         cluster_times.append(time.perf_counter() - middle)
         cluster_cpu.append(time.process_time() - middle_cpu)
         dedupe_times.append(middle - start)
@@ -337,6 +341,7 @@ def render(report: Report, args: argparse.Namespace) -> str:
     )
     flags += "".join(f" --set {override}" for override in args.set)
     flags += " --undated" if args.undated else ""
+    flags += " --by-id" if args.by_id else ""
     command = f"python benchmarks/scale.py --sizes {args.sizes} --seed {args.seed} --repeat {args.repeat}{flags}"
     lines = [
         f"Command: `{command}` — synthetic corpora from `benchmarks/corpus.py` (seed {args.seed}); "
@@ -344,7 +349,10 @@ def render(report: Report, args: argparse.Namespace) -> str:
         f"best of {args.repeat} runs. Dedupe: text → `signatures` → `group` (defaults); "
         "clustering: `cluster()` (the StoryTracker, defaults unless set by `--set`, "
         + (
-            "no publication dates, fed in publication order as a crawl meets them: "
+            "no publication dates, fed as one batch in canonical order (by id) as a bulk load of "
+            "an undated archive meets them: `cluster(...)`, the batch held open to its end, "
+            if args.by_id
+            else "no publication dates, fed in publication order as a crawl meets them: "
             "`cluster(..., in_order=True)`, the arrival window of undated stories the only one, "
             if args.undated
             else "canonical time order, "
@@ -511,12 +519,26 @@ def main() -> int:
         action="store_true",
         help="no publication dates, articles in publication order (writes scale_undated.md)",
     )
+    parser.add_argument(
+        "--by-id",
+        action="store_true",
+        help="with --undated: one batch in id order (writes scale_undated_by_id.md)",
+    )
     args = parser.parse_args()
+    if args.by_id and not args.undated:
+        parser.error("--by-id needs --undated")
     if args.undated and args.out == RESULTS:
-        args.out = RESULTS.with_name("scale_undated.md")
+        name = "scale_undated_by_id.md" if args.by_id else "scale_undated.md"
+        args.out = RESULTS.with_name(name)
     if args.worker is not None:
         found = worker(
-            args.worker, args.seed, args.repeat, not args.no_reference, args.set, args.undated
+            args.worker,
+            args.seed,
+            args.repeat,
+            not args.no_reference,
+            args.set,
+            args.undated,
+            args.by_id,
         )
         print(json.dumps(found))
         return 0
@@ -544,6 +566,7 @@ def main() -> int:
                 *extra,
                 *sets,
                 *(["--undated"] if args.undated else []),
+                *(["--by-id"] if args.by_id else []),
             ]
         )
         assert isinstance(row, dict)

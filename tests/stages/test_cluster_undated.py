@@ -150,3 +150,73 @@ def test_a_story_that_left_the_window_is_final_as_an_expired_dated_one() -> None
         off.add(article)
     off.consolidate()
     assert {a.id for a in first} <= set(off.stories()[old])
+
+
+def _scattered(stories: list[list[Article]], count: int) -> list[Article]:
+    """The reports of the first ``count`` roundups in id order, as a batch feeds undated articles:
+    a story's three reports end up far apart."""
+    return sorted((a for reports in stories[:count] for a in reports), key=lambda a: a.id)
+
+
+def _batch(window: int, articles: list[Article], *, batch: bool) -> StoryTracker:
+    tracker = StoryTracker(dataclasses.replace(ClusterSettings(), undated_window=window))
+    if batch:
+        tracker.begin_batch()
+    for article in articles:
+        tracker.add(article)
+    tracker.consolidate()
+    return tracker
+
+
+def test_a_batch_keeps_its_undated_stories_live_until_it_ends() -> None:
+    """Fed in id order, a batch of many more undated reports than the window cut its stories
+    in pieces; held open as one batch it finds the stories the window-less tracker finds, and
+    once closed its stories leave by arrivals again."""
+    stories = _roundups()
+    articles = _scattered(stories, 5 * WINDOW // 3)
+    truth = {a.id: n for n, reports in enumerate(stories) for a in reports}
+
+    def f1(tracker: StoryTracker) -> float:
+        return _f1({a: s for s, ids in tracker.stories().items() for a in ids}, truth)
+
+    off = _batch(0, articles, batch=False)
+    cut = _batch(WINDOW, articles, batch=False)
+    held = _batch(WINDOW, articles, batch=True)
+    assert held.stories() == off.stories()
+    assert f1(cut) < f1(off) - 0.05  # the window alone scatters them
+
+    held.take_changes()
+    assert held.forget_expired() == 0  # nothing leaves while the batch is open
+    held.end_batch()
+    before = len(held.stories())
+    assert held.forget_expired() > before // 2  # then all but the last window's stories go
+
+
+def test_a_tracker_resumed_inside_a_batch_decides_as_the_original() -> None:
+    """A store persists the open batch in the header: resumed from the rows it selects as live
+    (``live_updated_from``), a tracker goes on exactly as the uninterrupted one."""
+    stories = _roundups()
+    articles = _scattered(stories, 5 * WINDOW // 3)
+    first, rest = articles[: 2 * WINDOW], articles[2 * WINDOW :]
+    tracker = _batch(WINDOW, first, batch=True)
+    tracker.take_changes()
+    header = tracker.header()
+    assert header["batch_from"] == 1
+    updated_from = StoryTracker.live_updated_from(header)
+    assert updated_from == 1  # the whole batch, not the last WINDOW arrivals
+    rows = [tracker.story_row(s) for s in tracker.stories()]
+    live = [r for r in rows if r["updated"] >= updated_from]
+    assert len(live) == len(rows)
+    ids = tracker.stories()
+    resumed = StoryTracker.from_rows(
+        header,
+        live,
+        {r["id"]: tracker.norms_row(r["id"]) for r in live},
+        tracker.feature_rows(tracker.state()["df"]),
+        {r["id"]: ids[r["id"]] for r in live},
+    )
+    for article in rest:
+        assert resumed.add(article) == tracker.add(article)
+    tracker.consolidate()
+    resumed.consolidate()
+    assert resumed.stories() == tracker.stories()

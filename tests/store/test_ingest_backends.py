@@ -417,3 +417,35 @@ def test_an_undated_ingest_resumes_only_the_stories_inside_its_arrival_window(
     assert found == expected
     # the example story (dated by its pages) went on over every chunk
     assert max(len(ids) for ids in found.values()) >= 4
+
+
+def test_one_undated_ingest_is_one_batch_whatever_its_commits(
+    store_url: str, tmp_path: Path, examples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All the undated reports in one ingest, tracked in commits of 4 in id order (which
+    scatters each roundup's reports over the whole ingest) with an arrival window of 20: no
+    story leaves before the ingest ends, so the stories are those of no window at all; after it
+    the window applies again (the header closes the batch, the live rows are bounded)."""
+    chunks = [str(c) for c in _undated_chunks(tmp_path, examples_dir)]
+    cluster = ClusterSettings(link_threshold=0.45, merge_threshold=1.0, undated_window=20)
+    monkeypatch.setattr(importlib.import_module("newsfuse.corpus.ingest"), "TRACK_BATCHES", 1)
+    found: dict[str, dict[str, list[str]]] = {}
+    for window in (20, 0):
+        settings = dataclasses.replace(
+            Settings(), cluster=dataclasses.replace(cluster, undated_window=window)
+        )
+        with Store.open(store_url if window else tmp_path / "off.db") as store:
+            ingest(chunks, store, settings, batch_size=4)
+            found[str(window)] = _memberships(store)
+            header = store.tracker_state("cluster")
+            assert header is not None and header["batch_from"] is None
+            if window:
+                every, _ = store.tracker_rows("cluster")
+                live, _ = store.tracker_rows(
+                    "cluster",
+                    live_from=StoryTracker.live_from(header),
+                    live_updated_from=StoryTracker.live_updated_from(header),
+                )
+                assert 0 < len(live) < len(every)  # the undated stories that left are out
+    assert found["20"] == found["0"]
+    assert max(len(ids) for ids in found["20"].values()) >= 3

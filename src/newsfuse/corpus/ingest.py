@@ -413,6 +413,10 @@ class _Run:
     # -- 3. track ------------------------------------------------------------------------------
 
     def track(self) -> None:
+        """Track every stored article that is in no story yet, a commit of ``batch_size *
+        TRACK_BATCHES`` at a time, as one tracker batch (``StoryTracker.begin_batch``): the
+        ingest's undated articles come in id order, not as they arrived, so none of its stories
+        leaves the arrival window before the ingest ends."""
         untracked = self.store.articles_without_story()
         todo = [i for _, i in sorted((_time_order(i, when), i) for i, when in untracked)]
         tracking: _Tracking | None = None
@@ -425,12 +429,21 @@ class _Run:
                 stored_seq = (self.store.tracker_state(_CLUSTER_SEQ) or {}).get("seq", 0)
                 if tracking is None or stored_seq != tracking.seq:
                     tracking = _Tracking.load(self.store, self.settings)
+                # one batch for the whole ingest (kept open in the header if it is interrupted)
+                tracking.tracker.begin_batch()
                 tracked = self.store.article_ids_in_stories(ids)
                 new = [i for i in ids if i not in tracked]
                 self._commit(tracking, new)
                 tracking.save(self.store)
             self.counts["tracked"] += len(new)
             self.progress("track", start + len(ids), len(todo))
+        if tracking is not None:
+            with self.store.batch():
+                stored_seq = (self.store.tracker_state(_CLUSTER_SEQ) or {}).get("seq", 0)
+                if stored_seq != tracking.seq:
+                    tracking = _Tracking.load(self.store, self.settings)
+                tracking.tracker.end_batch()
+                tracking.save(self.store)
 
     def _commit(self, tracking: _Tracking, article_ids: list[str]) -> None:
         """Track one commit's articles and write what it made of the stories, in the order the

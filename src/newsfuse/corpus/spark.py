@@ -284,6 +284,7 @@ def _track_stories(articles: RDD[Article], settings: ClusterSettings) -> dict[st
     features: RDD[ArticleFeatures] = articles.map(lambda a: article_features(a, settings))
     ordered = features.sortBy(lambda f: f.canonical_key())  # type: ignore[type-var]
     tracker = StoryTracker(settings)
+    tracker.begin_batch()  # as cluster() does: one batch, consolidated once
     for item in ordered.toLocalIterator(prefetchPartitions=True):
         tracker.add_features(item)
     tracker.consolidate()  # as cluster() does: the same stories as the local path
