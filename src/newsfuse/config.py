@@ -532,6 +532,11 @@ class ClusterSettings:
     story F1 0.898 / 0.925 at 10k / 100k; with the window off (0) 12.4, 1,653 MB and 0.908 /
     0.940 (precision lost, not yet isolated: cluster()'s consolidation every 2,500 undated
     articles, or the stories that left).  Dated stories keep the time window.  0 turns it off (stores built before it read 0).
+    The window counts arrivals of a stream: within one batch (a ``cluster()`` call, one store
+    ingest), whose undated articles are fed in id order, not as they came, no story the batch
+    touches leaves before the batch ends (``StoryTracker.begin_batch``; ``benchmarks/scale.py
+    --undated --by-id``), so the undated stories held are at most 5,000 plus those of the
+    batch; between batches the window applies as above.
     A store keeps the cluster settings it was built with: it refuses others with one line naming
     each that differs; a store built before ``merge_threshold`` and ``merge_linkage`` existed
     reads them as 1.0 and ``"cosine"``, the one pass it ran, whatever the defaults become (and

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -449,3 +450,51 @@ def test_one_undated_ingest_is_one_batch_whatever_its_commits(
                 assert 0 < len(live) < len(every)  # the undated stories that left are out
     assert found["20"] == found["0"]
     assert max(len(ids) for ids in found["20"].values()) >= 3
+
+
+def test_an_interrupted_undated_ingest_resumes_its_batch(
+    store_url: str, tmp_path: Path, examples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An undated ingest stopped after its third tracking commit leaves its batch open in the
+    header; the ingest that takes it up holds the same stories live (it loads them from SQL
+    through ``live_updated_from``), closes the batch, and the stories come out as from one
+    uninterrupted ingest; an ingest with nothing to track closes a batch left open."""
+    chunks = [str(c) for c in _undated_chunks(tmp_path, examples_dir)]
+    cluster = ClusterSettings(link_threshold=0.45, merge_threshold=1.0, undated_window=8)
+    settings = dataclasses.replace(Settings(), cluster=cluster)
+    module = importlib.import_module("newsfuse.corpus.ingest")
+    monkeypatch.setattr(module, "TRACK_BATCHES", 1)
+    with Store.open(tmp_path / "whole.db") as whole:
+        ingest(chunks[:2], whole, settings, batch_size=4)
+        ingest(chunks[2:], whole, settings, batch_size=4)
+        expected = _memberships(whole)
+
+    commit = module._Run._commit
+    calls = [0]
+
+    def stopping(run: Any, tracking: Any, article_ids: list[str]) -> None:
+        calls[0] += 1
+        if calls[0] == 3:
+            raise KeyboardInterrupt
+        commit(run, tracking, article_ids)
+
+    with Store.open(store_url) as store:
+        ingest(chunks[:2], store, settings, batch_size=4)
+        monkeypatch.setattr(module._Run, "_commit", stopping)
+        with pytest.raises(KeyboardInterrupt):
+            ingest(chunks[2:], store, settings, batch_size=4)
+        header = store.tracker_state("cluster")
+        assert header is not None and header["batch_from"] is not None
+        assert header["batch_from"] > 1  # the batch began after the first ingest's articles
+        monkeypatch.setattr(module._Run, "_commit", commit)
+        ingest(chunks[2:], store, settings, batch_size=4)
+        assert _memberships(store) == expected
+        assert store.tracker_state("cluster")["batch_from"] is None  # type: ignore[index]
+
+        # a batch left open and nothing left to track: the next ingest closes it
+        header = store.tracker_state("cluster")
+        assert header is not None
+        with store.batch():
+            store.put_tracker_state("cluster", {**header, "batch_from": header["seq"] - 3})
+        ingest(chunks[:1], store, settings, batch_size=4)  # all stored already
+        assert store.tracker_state("cluster")["batch_from"] is None  # type: ignore[index]

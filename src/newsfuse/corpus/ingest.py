@@ -437,13 +437,21 @@ class _Run:
                 tracking.save(self.store)
             self.counts["tracked"] += len(new)
             self.progress("track", start + len(ids), len(todo))
-        if tracking is not None:
-            with self.store.batch():
-                stored_seq = (self.store.tracker_state(_CLUSTER_SEQ) or {}).get("seq", 0)
-                if stored_seq != tracking.seq:
-                    tracking = _Tracking.load(self.store, self.settings)
-                tracking.tracker.end_batch()
-                tracking.save(self.store)
+        self._close_batch(tracking)
+
+    def _close_batch(self, tracking: _Tracking | None) -> None:
+        """End the tracker batch this ingest (or one interrupted before it) opened, in a commit
+        of its own: from now on its undated stories leave by arrivals again."""
+        if tracking is None:  # nothing tracked now: close a batch an interrupted ingest left open
+            header = self.store.tracker_state(_CLUSTER)
+            if header is None or header.get("batch_from") is None:
+                return
+        with self.store.batch():
+            stored_seq = (self.store.tracker_state(_CLUSTER_SEQ) or {}).get("seq", 0)
+            if tracking is None or stored_seq != tracking.seq:
+                tracking = _Tracking.load(self.store, self.settings)
+            tracking.tracker.end_batch()
+            tracking.save(self.store)
 
     def _commit(self, tracking: _Tracking, article_ids: list[str]) -> None:
         """Track one commit's articles and write what it made of the stories, in the order the

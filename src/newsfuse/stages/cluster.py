@@ -1098,7 +1098,8 @@ class StoryTracker:
 
     def begin_batch(self) -> None:
         """Open a batch: until :meth:`end_batch`, an undated story that an article of the batch
-        touched does not leave by arrivals (``undated_window``).
+        touched does not leave by arrivals (``undated_window``); stories the batch does not touch
+        leave as before.
 
         Why: the arrival window stands for time in an undated *stream*, where a story's reports
         come close together.  The articles of one batch (a :func:`cluster` call, one ingest) have
@@ -1107,14 +1108,24 @@ class StoryTracker:
         articles cut most of its stories in pieces (synthetic undated 20k: BCubed F1 0.834 against
         0.963 with the batch held open; ``benchmarks/scale.py --undated --by-id``).  The working
         set is then bounded by the batch, which the caller chooses, and by the window between
-        batches.  Opening a batch that is open keeps its start (an ingest resumed after a crash
-        goes on as the interrupted one would have)."""
+        batches.  Opening a batch that is open keeps its start: a store keeps it in the header, so
+        an ingest that resumes an interrupted one holds the same stories live."""
         if self._batch_from is None:
             self._batch_from = self._seq + 1
 
     def end_batch(self) -> None:
-        """Close the open batch: its stories leave by arrivals again (from the next article)."""
+        """Close the open batch: its stories leave by arrivals again, at once (:meth:`_gone`).
+
+        The arrival heap is rebuilt from the live undated stories: while the batch was open
+        nothing was popped, so it held an entry per article the batch absorbed."""
         self._batch_from = None
+        if self.settings.undated_window > 0:
+            self._arrivals = [
+                (s.updated, s.id)
+                for s in self._stories.values()
+                if s.id in self._active and s.last_time is None
+            ]
+            heapq.heapify(self._arrivals)
 
     def story_articles(self, story_id: str) -> list[str]:
         """The ids of a held story's articles, in the order they joined it."""
@@ -1852,15 +1863,15 @@ def cluster(
     Feeds them in a canonical order (dated articles by ``published_at``, then undated ones; ties by
     id) so a batch gives the same stories however it was listed, as one batch
     (:meth:`StoryTracker.begin_batch`: no undated story leaves by arrivals before the end), and
-    consolidates once at the end.  A story that spans consolidations is checked for a split with
-    its earlier articles, as a store reads them back (:meth:`StoryTracker.consolidate`).
+    consolidates once at the end.
 
     ``in_order=True`` feeds the articles as given instead, as a stream: a crawl's arrival order
     (``benchmarks/scale.py --undated`` feeds publication order with the dates taken out).  There
     the arrival window applies, so it consolidates also after every ``undated_window // 2``
     undated articles: a story the window has closed on takes no merge, so each must be
     consolidated while it is live (a store's commits of 2,048 articles do that for the default
-    5,000).
+    5,000).  A story that spans consolidations is checked for a split with its earlier
+    articles, as a store reads them back (:meth:`StoryTracker.consolidate`).
     """
     tracker = StoryTracker(settings)
     ordered = list(articles) if in_order else sorted(articles, key=_canonical_key)
