@@ -311,8 +311,8 @@ def undated_note(undated: int, total: int) -> str | None:
     return (
         f"note: {undated} of {total} listed article(s) have no publication date; the story tracker "
         "grouped them by words and names alone, without its time window; a story with no dated "
-        "article takes no more once cluster.undated_window articles in a row have not joined it "
-        "(see undated_articles in --json)"
+        "article takes no more once cluster.undated_window articles in a row after the ingest "
+        "that last added to it have not joined it (see undated_articles in --json)"
     )
 
 
