@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,6 +82,24 @@ def _f1(placed: dict[str, str], truth: dict[str, int]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def _resumed_from_live_rows(
+    tracker: StoryTracker, updated_from: int
+) -> tuple[StoryTracker, list[dict[str, Any]], list[dict[str, Any]]]:
+    """A tracker resumed as a store resumes it: from the rows of the stories updated at or
+    after ``updated_from``; also those rows and all of them."""
+    rows = [tracker.story_row(s) for s in tracker.stories()]
+    live = [r for r in rows if r["updated"] >= updated_from]
+    ids = tracker.stories()
+    resumed = StoryTracker.from_rows(
+        tracker.header(),
+        live,
+        {r["id"]: tracker.norms_row(r["id"]) for r in live},
+        tracker.feature_rows(tracker.state()["df"]),
+        {r["id"]: ids[r["id"]] for r in live},
+    )
+    return resumed, live, rows
+
+
 def test_an_undated_stream_keeps_a_bounded_active_set_and_its_stories() -> None:
     stories = _roundups()
     truth = {a.id: n for n, reports in enumerate(stories) for a in reports}
@@ -124,17 +143,8 @@ def test_a_story_that_left_the_window_is_final_as_an_expired_dated_one() -> None
     header = tracker.header()
     updated_from = StoryTracker.live_updated_from(header)
     assert updated_from is not None
-    rows = [tracker.story_row(s) for s in tracker.stories()]
-    live = [r for r in rows if r["updated"] >= updated_from]
+    resumed, live, rows = _resumed_from_live_rows(tracker, updated_from)
     assert old not in {r["id"] for r in live} and len(live) < len(rows)
-    ids = tracker.stories()
-    resumed = StoryTracker.from_rows(
-        header,
-        live,
-        {r["id"]: tracker.norms_row(r["id"]) for r in live},
-        tracker.feature_rows(tracker.state()["df"]),
-        {r["id"]: ids[r["id"]] for r in live},
-    )
     assert tracker.forget_expired() >= 1 and old not in tracker.stories()
 
     late = tracker.add(first[2])
@@ -214,17 +224,8 @@ def test_a_tracker_resumed_inside_a_batch_decides_as_the_original() -> None:
     assert header["batch_from"] == len(before) + 1
     updated_from = StoryTracker.live_updated_from(header)
     assert updated_from == len(before) + 1  # the batch: the stream's stories have all left
-    rows = [tracker.story_row(s) for s in tracker.stories()]
-    live = [r for r in rows if r["updated"] >= updated_from]
+    resumed, live, rows = _resumed_from_live_rows(tracker, updated_from)
     assert 0 < len(live) < len(rows)
-    ids = tracker.stories()
-    resumed = StoryTracker.from_rows(
-        header,
-        live,
-        {r["id"]: tracker.norms_row(r["id"]) for r in live},
-        tracker.feature_rows(tracker.state()["df"]),
-        {r["id"]: ids[r["id"]] for r in live},
-    )
     for article in rest:
         assert resumed.add(article) == tracker.add(article)
     for both in (tracker, resumed):

@@ -1047,13 +1047,7 @@ class StoryTracker:
             if s.id in tracker._active and s.last_time is not None
         ]
         heapq.heapify(tracker._expiry)
-        if tracker.settings.undated_window > 0:
-            tracker._arrivals = [
-                (s.updated, s.id)
-                for s in tracker._stories.values()
-                if s.id in tracker._active and s.last_time is None
-            ]
-            heapq.heapify(tracker._arrivals)
+        tracker._rebuild_arrivals()
         evicted = state.get("evicted")  # given by from_rows; derived for a whole state
         tracker._evicted = (
             tracker._derive_evictions()
@@ -1119,6 +1113,10 @@ class StoryTracker:
         The arrival heap is rebuilt from the live undated stories: while the batch was open
         nothing was popped, so it held an entry per article the batch absorbed."""
         self._batch_from = None
+        self._rebuild_arrivals()
+
+    def _rebuild_arrivals(self) -> None:
+        """The arrival window's heap from the live undated stories, one entry each."""
         if self.settings.undated_window > 0:
             self._arrivals = [
                 (s.updated, s.id)
