@@ -6,8 +6,8 @@ outlet that datelines its copy the same way one "source", so the corroboration c
 for a reason that is not there.  The names come from ISO 3166 (``pycountry``), not from a list
 written here: common, official and short names of the countries, the names of their
 subdivisions, and the part before a comma ("Korea, Republic of").  A name ISO does not use
-("Russia" for the Russian Federation, "Britain") is missed and read as before.  Two-letter codes are left out on purpose: "PA" (the Press Association) is also
-Panama's code.
+("Russia" for the Russian Federation, "Britain") is missed and read as before.  Two-letter
+codes are left out on purpose: "PA" (the Press Association) is also Panama's code.
 """
 
 from __future__ import annotations
