@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from newsfuse.domains import registrable_domain
 from newsfuse.places import names_a_place
 
 __all__ = [
@@ -189,11 +190,12 @@ class Claim:
     quote: Quote | None = None
 
 
-def outlet_name(outlet: str | None, origin: str) -> str:
-    """The outlet an article counts for: its outlet, or, unnamed, its own source named by its file."""
+def outlet_name(outlet: str | None, origin: str, url: str | None = None) -> str:
+    """The outlet an article counts for: its outlet; unnamed, the domain of its web address
+    ("dawn.com"); without either, its own source named by its file."""
     if outlet:
         return outlet
-    return f"unknown outlet ({origin.rsplit('/', 1)[-1]})"
+    return registrable_domain(url) or f"unknown outlet ({origin.rsplit('/', 1)[-1]})"
 
 
 _CREDIT = re.compile(r"\(([^()]+)\)\s*$")
@@ -243,11 +245,13 @@ class Article:
 
     @property
     def source_name(self) -> str:
-        """The outlet this article counts for; an unnamed outlet counts as its own source.
+        """The outlet this article counts for; unnamed, the domain of its web address, and
+        without one its own source.
 
-        One rule for every stage and output, so one source never appears under two names.
+        One rule for every stage and output, so one source never appears under two names (a
+        story's articles first get one name per outlet: ``stages.align.sources.unify_outlets``).
         """
-        return outlet_name(self.outlet, self.origin)
+        return outlet_name(self.outlet, self.origin, self.url)
 
     def slice(self, span: Span) -> str:
         """Return the text a span of this article covers."""

@@ -52,6 +52,7 @@ from newsfuse.stages.align.same_fact import (
     PairDecision,
     VectorDecision,
 )
+from newsfuse.stages.align.sources import unify_outlets
 from newsfuse.stages.clean.article import clean_document
 from newsfuse.stages.dedupe import assign_families, refine_families
 from newsfuse.stages.extract.annotate import Extractor
@@ -320,6 +321,7 @@ def analyse_story(
     # a story's articles from a corpus come with families found on banded candidates; within the
     # story every pair is compared, so a copy cut to fit counts as the source it copies
     articles = refine_families(articles, settings.dedupe)
+    articles = unify_outlets(articles)  # one outlet, one name: "Dawn", "dawn.com", "DAWN"
     entities, annotated_tuple = guarded(
         "canonical",
         "merged entity names",

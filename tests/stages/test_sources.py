@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,9 @@ from factories import make_article
 from newsfuse.config import load_settings
 from newsfuse.models import Article, Report
 from newsfuse.pipeline import run
-from newsfuse.stages.align.sources import SourceIndex
+from newsfuse.stages.align.sources import OutletSighting, SourceIndex, canonical_outlets
 from newsfuse.store.listing import StorySource
-from newsfuse.web.catalog import independent_sources
+from newsfuse.web.catalog import independent_sources, source_names
 
 # Two papers run one agency's copy, each cut and reworded past near-duplicate reach; a third
 # paper reports the story itself.  Written for this test.
@@ -240,3 +241,98 @@ def test_a_wire_copy_and_its_rerun_are_named_as_one_source(examples_dir: Path) -
         "Counted as one independent source: Calderra Press Agency, Eastshore Daily "
         "(near-duplicate copies of one text; datelines crediting CPA)."
     ]
+
+
+def _body(page: str) -> str:
+    """A page's report without its masthead, headline and copyright line: no name of its outlet."""
+    return "\n\n".join(page.strip().split("\n\n")[2:-1])
+
+
+def test_one_outlets_pages_under_two_host_names_are_one_source(tmp_path: Path) -> None:
+    """The Gazette's story on www. and the courier's text on the Gazette's mobile site, unnamed:
+    one outlet, so the pay deal the three pages carry has two independent sources, not three."""
+    rows = [
+        {
+            "text": GAZETTE.replace("VALLEN (Reuters) -", "VALLEN -"),
+            "url": "https://www.harbourgazette.com/2026/03/strike-ends",
+        },
+        {
+            "text": _body(COURIER).replace("VALLEN (Reuters) -", "VALLEN -"),
+            "url": "https://m.harbourgazette.com/dockers-back-deal",
+        },
+        {"text": OBSERVER, "url": "https://coastalobserver.co.uk/vallen-strike"},
+    ]
+    story = tmp_path / "story.jsonl"
+    story.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    report = run([str(story)], load_settings())
+    assert sorted(a.outlet or "" for a in report.articles) == [
+        "Harbour Gazette",
+        "Harbour Gazette",
+        "The Coastal Observer",
+    ]
+    assert SourceIndex(report.articles).count(a.id for a in report.articles) == 2
+    deal = [f for f in report.story.facts if "6 per cent" in f.text]
+    assert deal and deal[0].independent_sources == 2
+    assert set(deal[0].outlets) == {"Harbour Gazette", "The Coastal Observer"}
+
+
+def test_an_outlets_name_however_written_is_one_outlet() -> None:
+    names = canonical_outlets(
+        [
+            OutletSighting("o1", "The Coastal Observer", None),
+            OutletSighting("o2", "Coastal Observer", None),
+            OutletSighting("o3", "COASTAL OBSERVER", "https://coastalobserver.co.uk/a"),
+            OutletSighting("o4", None, "https://www.coastalobserver.co.uk/b"),
+            OutletSighting("o5", "coastalobserver.co.uk", None),  # a page's linked site
+            OutletSighting("o6", "Vallen Courier", None),
+            OutletSighting("o7", None, None),
+        ]
+    )
+    assert {names[f"o{i}"] for i in range(1, 6)} == {"The Coastal Observer"}
+    assert (names["o6"], names["o7"]) == ("Vallen Courier", None)
+    articles = [
+        _article(article_id, name, None) for article_id, name in names.items() if name is not None
+    ]
+    assert SourceIndex(articles).count(a.id for a in articles) == 2
+
+
+def test_a_domain_carrying_several_names_joins_none_of_them() -> None:
+    """An aggregator's links (one domain, each page naming its outlet) stay separate outlets."""
+    names = canonical_outlets(
+        [
+            OutletSighting("g1", "Harbour Gazette", "https://news.aggregator.com/a"),
+            OutletSighting("g2", "Vallen Courier", "https://news.aggregator.com/b"),
+            OutletSighting("g3", None, "https://news.aggregator.com/c"),
+            OutletSighting("g4", "Harbour Gazette", "https://www.harbourgazette.com/x"),
+        ]
+    )
+    assert names == {
+        "g1": "Harbour Gazette",
+        "g2": "Vallen Courier",
+        "g3": "aggregator.com",
+        "g4": "Harbour Gazette",
+    }
+
+
+def test_an_unnamed_page_is_named_by_its_domain() -> None:
+    page = dataclasses.replace(
+        _article("u1", None, None), url="https://epaper.harbourgazette.com/2026/strike"
+    )
+    assert page.source_name == "harbourgazette.com"
+    assert _article("u2", None, None).source_name == "unknown outlet (u2.txt)"
+
+
+def test_a_stored_story_unifies_outlets_by_the_same_rule() -> None:
+    stored = (
+        StorySource("s1", "Harbour Gazette", "a.jsonl", None, None, "https://harbourgazette.com/a"),
+        StorySource("s2", None, "b.jsonl", None, None, "https://m.harbourgazette.com/b"),
+        StorySource("s3", "The Coastal Observer", "c.txt", None, None, None),
+        StorySource("s4", "Coastal Observer", "d.txt", None, None, None),
+    )
+    assert independent_sources(stored) == 2
+    assert source_names(stored) == {
+        "s1": "Harbour Gazette",
+        "s2": "Harbour Gazette",
+        "s3": "The Coastal Observer",
+        "s4": "The Coastal Observer",
+    }

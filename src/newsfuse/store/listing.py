@@ -43,14 +43,15 @@ class StoryFilter:
 
 @dataclass(frozen=True, slots=True)
 class StorySource:
-    """One article of a story as the list needs it: who published it, its copy family and its
-    dateline (which may credit the agency whose copy it is)."""
+    """One article of a story as the list needs it: who published it (its outlet's name and its
+    web address), its copy family and its dateline (which may credit the agency whose copy it is)."""
 
     article_id: str
     outlet: str | None
     origin: str
     dup_group: str | None
     dateline: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,13 +137,16 @@ def story_page(session: Session, wanted: StoryFilter) -> StoryPage:
                 ArticleRow.origin,
                 ArticleRow.dup_group,
                 ArticleRow.dateline,
+                ArticleRow.url,
             )
             .join(ArticleRow, ArticleRow.id == StoryArticleRow.article_id)
             .where(StoryArticleRow.story_id.in_(list(sources)))
             .order_by(StoryArticleRow.story_id, StoryArticleRow.position)
         )
-        for story_id, article_id, outlet, origin, dup_group, dateline in members:
-            sources[story_id].append(StorySource(article_id, outlet, origin, dup_group, dateline))
+        for story_id, article_id, outlet, origin, dup_group, dateline, url in members:
+            sources[story_id].append(
+                StorySource(article_id, outlet, origin, dup_group, dateline, url)
+            )
     return StoryPage(
         stories=tuple(
             StorySummary(row.id, row.title, row.created_at, row.updated_at, tuple(sources[row.id]))

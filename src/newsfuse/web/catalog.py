@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from newsfuse.models import dateline_credit, outlet_name
-from newsfuse.stages.align.sources import SourceMember, source_groups
+from newsfuse.stages.align.sources import (
+    OutletSighting,
+    SourceMember,
+    canonical_outlets,
+    source_groups,
+)
 from newsfuse.store import Store
 from newsfuse.store.listing import StoryFilter, StoryPage, StorySource, StorySummary
 
@@ -22,23 +27,30 @@ __all__ = [
     "StoryLine",
     "independent_sources",
     "parse_bound",
-    "source_name",
+    "source_names",
     "story_filter",
     "story_line",
 ]
 
 
-def source_name(source: StorySource) -> str:
-    """The outlet a stored article counts for: the same rule as ``Article.source_name``."""
-    return outlet_name(source.outlet, source.origin)
+def source_names(sources: tuple[StorySource, ...]) -> dict[str, str]:
+    """The outlet each stored article of one story counts for, by the rules of a report: each
+    outlet under its one name in the story (``unify_outlets``), then ``Article.source_name``."""
+    names = canonical_outlets(OutletSighting(s.article_id, s.outlet, s.url) for s in sources)
+    return {s.article_id: outlet_name(names[s.article_id], s.origin) for s in sources}
 
 
 def independent_sources(sources: tuple[StorySource, ...]) -> int:
     """How many independent sources a story's articles are (an outlet, a family and a credited
     agency once), by the rule a report counts with."""
+    names = source_names(sources)
     members = (
         SourceMember(
-            s.article_id, source_name(s), s.dup_group, s.outlet, dateline_credit(s.dateline)
+            s.article_id,
+            names[s.article_id],
+            s.dup_group,
+            names[s.article_id] if s.outlet or s.url else None,
+            dateline_credit(s.dateline),
         )
         for s in sources
     )
@@ -78,7 +90,7 @@ def story_line(summary: StorySummary) -> StoryLine:
         created_at=summary.created_at.astimezone(UTC).isoformat(timespec="seconds"),
         updated_at=summary.updated_at.astimezone(UTC).isoformat(timespec="seconds"),
         articles=len(summary.sources),
-        outlets=tuple(sorted({source_name(s) for s in summary.sources}, key=str.lower)),
+        outlets=tuple(sorted(set(source_names(summary.sources).values()), key=str.lower)),
         independent_sources=independent_sources(summary.sources),
     )
 

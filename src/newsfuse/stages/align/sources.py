@@ -17,19 +17,38 @@ article, when Geo News's own report is in the story) is that outlet's report aga
 confirmation: :meth:`SourceIndex.count_claims` counts it for the outlet it names (by name, not
 initials: a speaker's "the PM" is no outlet's initials).  Only outlets of the story are recognised, so a reported source that is not an article here
 still counts for the article that relays it.
+
+An outlet is one outlet under every name a story gives it (:func:`unify_outlets`): the same name
+however written ("The COW News", "COW News"), and the same registrable domain of the articles' web
+addresses ("Dawn" at www.dawn.com, an unnamed page at epaper.dawn.com, "dawn.com" as a page's
+linked site).  Counted apart, one outlet's two reports would be two "independent" sources and a
+fact only it reports would read as corroborated.  A domain joins its articles only while it carries
+at most one name: several names on one domain (an aggregator's links, each naming its source) stay
+as many outlets, the count erring towards more sources only where the addresses cannot tell.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from newsfuse.domains import registrable_domain
 from newsfuse.models import Article
 from newsfuse.stages.grouping import UnionFind
 from newsfuse.stages.summarize import outlet_key
 
-__all__ = ["SourceIndex", "SourceMember", "outlet_name_key", "outlet_names", "source_groups"]
+__all__ = [
+    "OutletSighting",
+    "SourceIndex",
+    "SourceMember",
+    "canonical_outlets",
+    "outlet_name_key",
+    "outlet_names",
+    "source_groups",
+    "unify_outlets",
+]
 
 _NOT_A_NAME_CHARACTER = re.compile(r"[^\w]+")
 _NAME_WORD = re.compile(r"[^\W\d_]+")
@@ -50,6 +69,67 @@ def _initials(name: str) -> str | None:
     "Associated Press of Pakistan" → "app"), as a name key; None for a name of one word."""
     words = [w for w in _NAME_WORD.findall(name) if w.casefold() not in _MINOR_WORDS]
     return "".join(w[0] for w in words).casefold() if len(words) >= 2 else None
+
+
+@dataclass(frozen=True, slots=True)
+class OutletSighting:
+    """What an article says of its outlet: the name it gives (None: none) and its web address."""
+
+    article_id: str
+    outlet: str | None
+    url: str | None
+
+
+def canonical_outlets(sightings: Iterable[OutletSighting]) -> dict[str, str | None]:
+    """Each article's outlet under the one name the story gives that outlet (see the module):
+    articles are one outlet when their names share a key or their addresses a registrable domain
+    that carries no second name.  The name shown is the outlet's most used name (then the longest,
+    then the first alphabetically); an outlet named by no article is its domain; an article with
+    neither a name nor a web address keeps None (its own source)."""
+    ordered = sorted(sightings, key=lambda s: s.article_id)
+    groups = UnionFind[str](s.article_id for s in ordered)
+    shown: dict[str, str | None] = {}
+    domain_of: dict[str, str] = {}
+    names_on: dict[str, set[str]] = {}
+    first_by_name: dict[str, str] = {}
+    for sighting in ordered:
+        named_domain = registrable_domain(sighting.outlet)  # "nayakashmir.com" as a page's name
+        domain = registrable_domain(sighting.url) or named_domain
+        name = sighting.outlet if named_domain is None else None
+        shown[sighting.article_id] = name
+        if domain is not None:
+            domain_of[sighting.article_id] = domain
+            names_on.setdefault(domain, set())
+        if name and (key := outlet_name_key(name)):
+            if domain is not None:
+                names_on[domain].add(key)
+            groups.union(first_by_name.setdefault(key, sighting.article_id), sighting.article_id)
+    first_by_domain: dict[str, str] = {}
+    for sighting in ordered:
+        domain = domain_of.get(sighting.article_id)
+        if domain is None:
+            continue
+        if len(names_on[domain]) > 1 and shown[sighting.article_id]:
+            continue  # an aggregator's domain: its named articles stay their named outlets
+        key = domain if len(names_on[domain]) <= 1 else f"unnamed on {domain}"
+        groups.union(first_by_domain.setdefault(key, sighting.article_id), sighting.article_id)
+    members: dict[str, list[str]] = {}
+    for sighting in ordered:
+        members.setdefault(groups.find(sighting.article_id), []).append(sighting.article_id)
+    result: dict[str, str | None] = {}
+    for ids in members.values():
+        names = Counter(name for i in ids if (name := shown[i]))
+        domains = Counter(domain_of[i] for i in ids if i in domain_of)
+        best = min(names, key=lambda n: (-names[n], -len(n), n)) if names else None
+        best = best or (min(domains, key=lambda d: (-domains[d], d)) if domains else None)
+        result.update(dict.fromkeys(ids, best))
+    return result
+
+
+def unify_outlets(articles: Sequence[Article]) -> list[Article]:
+    """The story's articles with each outlet under its one name (:func:`canonical_outlets`)."""
+    names = canonical_outlets(OutletSighting(a.id, a.outlet, a.url) for a in articles)
+    return [a if names[a.id] == a.outlet else replace(a, outlet=names[a.id]) for a in articles]
 
 
 @dataclass(frozen=True, slots=True)
