@@ -48,6 +48,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import astuple, dataclass
 from hashlib import sha1
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -299,20 +300,45 @@ def load_roundup_stories(part: str, labels_file: Path = ROUNDUP_LABELS) -> list[
         articles = [next(annotated) for _ in story.articles]
         articles = list(canonicalise(articles)[1])
         keys = {str(k): a for k, a in enumerate(articles)}
-        mine = []
-        for x in labels:
-            if int(x["line"]) != story.line:
-                continue
-            ends = []
-            for side in ("a", "b"):
-                article = keys[str(x[f"{side}_article"])]
-                start, end = int(x[f"{side}_start"]), int(x[f"{side}_end"])
-                if sha1(article.text[start:end].encode()).hexdigest()[:16] != x[f"{side}_sha1"]:
-                    break
-                ends.append((str(x[f"{side}_article"]), start, end))
-            if len(ends) == 2:
-                mine.append(Label(ends[0], ends[1], bool(x["same"])))
-        found.append(Story(articles, mine, keys))
+        mine = [x for x in labels if int(x["line"]) == story.line]
+        found.append(Story(articles, checked_labels(mine, keys, "article"), keys))
+    return found
+
+
+def checked_labels(
+    rows: Sequence[dict[str, Any]], keys: dict[str, Article], field: str
+) -> list[Label]:
+    """The labels of ``rows`` whose two passages (article ``<side>_<field>``, span, SHA-1 of the
+    text) still read as labelled; one whose text changed is left out."""
+    found = []
+    for x in rows:
+        ends = []
+        for side in ("a", "b"):
+            article = keys[str(x[f"{side}_{field}"])]
+            start, end = int(x[f"{side}_start"]), int(x[f"{side}_end"])
+            if sha1(article.text[start:end].encode()).hexdigest()[:16] != x[f"{side}_sha1"]:
+                break
+            ends.append((str(x[f"{side}_{field}"]), start, end))
+        if len(ends) == 2:
+            found.append(Label(ends[0], ends[1], bool(x["same"])))
+    return found
+
+
+def load_ecb_stories(part: str, labels_file: Path | None = None) -> list[Story]:
+    """The labelled whole-article ECB+ stories of one part (``validation`` or ``fit``;
+    :mod:`ecb_facts`), only those with labels; a label whose passage text changed is left out."""
+    import ecb_facts
+
+    path = labels_file or ecb_facts.LABELS
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    found = []
+    for story in ecb_facts.load_stories(part):
+        keys = dict(zip(story.docs, story.articles, strict=True))
+        mine = checked_labels(
+            [x for x in rows if x["story"] == story.name and x["part"] == part], keys, "doc"
+        )
+        if mine:
+            found.append(Story(list(story.articles), mine, keys))
     return found
 
 
