@@ -11,7 +11,9 @@ Stories: one ECB+ subtopic (one event) is one story; three of its documents of a
 :data:`MAX_SENTENCES` sentences, drawn with ``random.Random(SEED)``.  Parts: ``validation`` = the
 subtopics of :data:`ecb.CHOOSE_TOPICS` (settings are chosen on them); ``fit`` = those of
 :data:`ecb.FIT_TOPICS` (models may be fitted on them), in the seeded order, the first
-:data:`FIT_STORIES`.  The val topics of ``train_val_test_split.json`` and topics 36–45 are never read.
+:data:`FIT_STORIES`; ``test`` = those of the val topics of ``train_val_test_split.json`` (the
+held-out split of ``benchmarks/clustering.py`` too), labelled after every setting was chosen and
+reported once.  Topics 36–45 are never read.
 
 Articles as the pipeline reads them: the document's title line (a document with a web address opens
 with its title) and a date line under it are the title and left out of the body; the outlet is the
@@ -102,8 +104,12 @@ def _annotated(articles: Sequence[Article]) -> list[Article]:
 
 
 def load_stories(part: str) -> list[EcbStory]:
-    """The part's stories (``validation`` or ``fit``), in their seeded order."""
-    topics = {"validation": ecb.CHOOSE_TOPICS, "fit": ecb.FIT_TOPICS}[part]
+    """The part's stories (``validation``, ``fit`` or ``test``), in their seeded order."""
+    topics = {
+        "validation": ecb.CHOOSE_TOPICS,
+        "fit": ecb.FIT_TOPICS,
+        "test": ecb.split_topics()["val"],
+    }[part]
     documents = ecb.load_documents(topics)
     by_story: dict[str, list[ecb.EcbDocument]] = {}
     for doc in documents:
@@ -210,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sheets", type=Path, help="write the labelling sheets here")
     parser.add_argument("--answers", type=Path, help="read answers here into the labels file")
     args = parser.parse_args(argv)
-    stories = load_stories("validation") + load_stories("fit")
+    stories = load_stories("validation") + load_stories("fit") + load_stories("test")
     if args.sheets:
         write_sheets(stories, args.sheets)
         print(f"{len(stories)} sheets in {args.sheets}")
