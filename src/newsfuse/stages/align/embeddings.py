@@ -22,7 +22,9 @@ same input, so the same sentences give the same vectors on every run of the same
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -82,6 +84,19 @@ def load_base_model() -> tuple[Any, Any]:
     return tokenizer, model
 
 
+@contextmanager
+def without_onednn() -> Iterator[None]:
+    """Run torch without oneDNN: it keeps a compiled kernel per batch shape (hundreds of them
+    for sentences of every length).  Switching it off makes torch warn, on every run, that TF32
+    on Intel GPUs is unavailable, which says nothing to a reader of newsfuse's output."""
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
+        with torch.backends.mkldnn.flags(enabled=False):
+            yield
+
+
 @dataclass(frozen=True, slots=True)
 class Encoded:
     """One sentence's vectors: the pooled sentence vector and its word pieces' contextual vectors.
@@ -132,8 +147,7 @@ class SentenceEncoder:
         tokenizer, model = _load_model()
         order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), texts[i]))
         found: dict[int, Encoded] = {}
-        # Without oneDNN: it keeps a compiled kernel per batch shape (hundreds of them here).
-        with torch.inference_mode(), torch.backends.mkldnn.flags(enabled=False):
+        with torch.inference_mode(), without_onednn():
             for start in range(0, len(order), self.batch_size):
                 batch = order[start : start + self.batch_size]
                 inputs = tokenizer(
