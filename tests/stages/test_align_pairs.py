@@ -6,8 +6,8 @@ Sentences are read from the seeds at test time (never copied into the repo) by a
 from __future__ import annotations
 
 import re
-import warnings
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
