@@ -27,6 +27,7 @@ articles' numbered sentences (``--sheets DIR``); every pair not listed is labell
 
     python benchmarks/ecb_facts.py --sheets /tmp/sheets          # write the labelling sheets
     python benchmarks/ecb_facts.py --answers /tmp/answers        # answers → the labels file
+    python benchmarks/ecb_facts.py --answers /tmp/second --out benchmarks/data/ecb_fact_pairs_reader2.jsonl
 """
 
 from __future__ import annotations
@@ -215,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sheets", type=Path, help="write the labelling sheets here")
     parser.add_argument("--answers", type=Path, help="read answers here into the labels file")
+    parser.add_argument("--out", type=Path, default=LABELS, help="the labels file to write")
     args = parser.parse_args(argv)
     stories = load_stories("validation") + load_stories("fit") + load_stories("test")
     if args.sheets:
@@ -222,8 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{len(stories)} sheets in {args.sheets}")
     if args.answers:
         rows = read_answers(stories, args.answers)
-        LABELS.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-        print(f"{len(rows)} pairs ({sum(int(str(r['same'])) for r in rows)} same) in {LABELS}")
+        args.out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        print(f"{len(rows)} pairs ({sum(int(str(r['same'])) for r in rows)} same) in {args.out}")
     return 0
 
 

@@ -3,7 +3,8 @@
 ``benchmarks/data/roundup_fact_pairs.jsonl`` was labelled by one reader per pair, following the
 written guide (``benchmarks/data/README.md``).  A second reader labelled every pair of the
 validation roundups again, independently, from the same guide and the sentences alone
-(``roundup_fact_pairs_reader2.jsonl``, same layout).  Printed:
+(``roundup_fact_pairs_reader2.jsonl``, same layout), and every pair of the validation ECB+
+whole-article stories (``ecb_fact_pairs_reader2.jsonl``; :mod:`ecb_facts`).  Printed:
 
 * the second reader scored against the first (pair precision / recall / F1, Cohen's kappa): how
   much of the distance to a perfect score is disagreement between readers about what "the same
@@ -28,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import ecb_facts
 import facts
 from newsfuse.config import DEFAULT_LINK_THRESHOLD, DEFAULT_THRESHOLD, AlignSettings
 
@@ -35,16 +37,22 @@ SECOND_READER = facts.ROOT / "benchmarks" / "data" / "roundup_fact_pairs_reader2
 RESULTS = facts.ROOT / "benchmarks" / "results" / "fact_label_agreement.md"
 TFIDF_THRESHOLD = 0.10
 """The TF-IDF cosine threshold ``benchmarks/facts.py`` chose on the validation roundups."""
-Key = tuple[int, int, int, int, int]
+ECB_SECOND_READER = facts.ROOT / "benchmarks" / "data" / "ecb_fact_pairs_reader2.jsonl"
+ECB_TFIDF_THRESHOLD = 0.10
+"""The TF-IDF cosine threshold ``benchmarks/facts.py`` chose on the validation sets."""
+ROUNDUP_KEY = ("line", "a_article", "a_start", "b_article", "b_start")
+ECB_KEY = ("story", "a_doc", "a_start", "b_doc", "b_start")
+
+Key = tuple[object, ...]
 
 
-def _labels(path: Path) -> dict[Key, int]:
+def _labels(path: Path, fields: Sequence[str] = ROUNDUP_KEY) -> dict[Key, int]:
+    """The validation part's labels of one file, by the fields naming a pair."""
     found = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         x = json.loads(line)
         if x["part"] == "validation":
-            key = (x["line"], x["a_article"], x["a_start"], x["b_article"], x["b_start"])
-            found[key] = int(x["same"])
+            found[tuple(x[f] for f in fields)] = int(x["same"])
     return found
 
 
@@ -75,16 +83,19 @@ def _method(kind: str) -> facts.Method:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    if not SECOND_READER.is_file():
-        print(f"newsfuse: {SECOND_READER}: no second reader's labels", file=sys.stderr)
-        return 1
-    first, second = _labels(facts.ROUNDUP_LABELS), _labels(SECOND_READER)
+def section(
+    title: str,
+    first: dict[Key, int],
+    second: dict[Key, int],
+    readers: Sequence[Sequence[facts.Story]],
+    tfidf_threshold: float,
+) -> list[str]:
+    """One set's table: the second reader against the first, then the shipped decision and the
+    TF-IDF baseline against either reader."""
     n, precision, recall, f1, kappa = agreement(first, second)
     both = [k for k in second if k in first]
     lines = [
-        "Command: `python benchmarks/fact_label_agreement.py` — validation roundups: "
-        f"{n} pairs labelled by both readers; same: "
+        f"{title}: {n} pairs labelled by both readers; same: "
         f"{sum(first[k] for k in both)} by the first, {sum(second[k] for k in both)} by the second.",
         "",
         "| scored | against reader 1: P / R / F1 | against reader 2: P / R / F1 |",
@@ -101,22 +112,51 @@ def main(argv: Sequence[str] | None = None) -> int:
             DEFAULT_LINK_THRESHOLD,
         ),
         (
-            f"baseline: TF-IDF cosine, {TFIDF_THRESHOLD:.2f}",
+            f"baseline: TF-IDF cosine, {tfidf_threshold:.2f}",
             _method("cosine"),
-            TFIDF_THRESHOLD,
-            TFIDF_THRESHOLD,
+            tfidf_threshold,
+            tfidf_threshold,
         ),
     )
-    readers = [
-        facts.load_roundup_stories("validation"),
-        facts.load_roundup_stories("validation", SECOND_READER),
-    ]
     for name, method, threshold, link in methods:
         cells = []
         for stories in readers:
             p, r, f = facts._scores(facts.run(stories, method, threshold, link=link))
             cells.append(f"{p:.3f} / {r:.3f} / **{f:.3f}**")
         lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for path in (SECOND_READER, ECB_SECOND_READER):
+        if not path.is_file():
+            print(f"newsfuse: {path}: no second reader's labels", file=sys.stderr)
+            return 1
+    lines = [
+        "Command: `python benchmarks/fact_label_agreement.py`",
+        "",
+        *section(
+            "Validation roundups",
+            _labels(facts.ROUNDUP_LABELS),
+            _labels(SECOND_READER),
+            [
+                facts.load_roundup_stories("validation"),
+                facts.load_roundup_stories("validation", SECOND_READER),
+            ],
+            TFIDF_THRESHOLD,
+        ),
+        "",
+        *section(
+            "Validation ECB+ whole-article stories",
+            _labels(ecb_facts.LABELS, ECB_KEY),
+            _labels(ECB_SECOND_READER, ECB_KEY),
+            [
+                facts.load_ecb_stories("validation"),
+                facts.load_ecb_stories("validation", ECB_SECOND_READER),
+            ],
+            ECB_TFIDF_THRESHOLD,
+        ),
+    ]
     text = "\n".join(lines) + "\n"
     print(text, end="")
     RESULTS.write_text(text, encoding="utf-8")

@@ -566,13 +566,15 @@ def choose(
     method: Method, validations: Sequence[Sequence[Story]]
 ) -> tuple[float, float, float, list[Counts]]:
     """Band, threshold and link threshold by the mean pair F1 over the validation sets (each set
-    weighing the same, whatever its size): per band its best threshold and link (the lower link
-    on a tie), then the highest band (the fewest encoder passes) within 0.005 of the best band's
-    mean F1.  Returns the chosen setting and its counts on each set."""
+    weighing the same, whatever its size): per band its best threshold and link (on a tie the
+    higher threshold, then the lower link: every pair threshold under the link groups the same,
+    and the higher lets fewer pairs into the grouping), then the highest band (the fewest encoder
+    passes) within 0.005 of the best band's mean F1.  Returns the chosen setting and its counts on
+    each set."""
     per_band: list[tuple[float, float, float, float, list[Counts]]] = []
     for band in method.bands:
         best: tuple[float, float, float, list[Counts]] | None = None
-        for threshold in method.thresholds:
+        for threshold in sorted(method.thresholds, reverse=True):
             for offset in method.link_offsets:
                 link = round(threshold + offset, 2)
                 if link > max(method.thresholds):

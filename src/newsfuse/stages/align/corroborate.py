@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -200,7 +201,8 @@ def _coverage_gaps(
                 continue
             missing.append(fact.id)
             if closest is not None:
-                near.append(NearestPassage(fact.id, closest[0], round(closest[1], 4)))
+                # rounded down: a passage under the threshold never reads as at it (0.44996 → 0.4499)
+                near.append(NearestPassage(fact.id, closest[0], math.floor(closest[1] * 1e4) / 1e4))
         if missing:
             gaps.append(CoverageGap(outlet, tuple(missing), tuple(near)))
     return tuple(gaps)

@@ -185,9 +185,10 @@ corroboration looks like rather than paraphrase: pair ROC AUC 0.856 / 0.867 on r
 against 0.842 / 0.846 for :data:`CONTAINMENT`, with no model beyond spaCy's; the cost is the full
 feature set per candidate pair (``benchmarks/story_scale.py``).  The fitted intercept (-7.5818) is
 shifted by +0.9067 (logit(0.40) - logit(0.212)), so that the pair threshold a first validation run
-chose for claims lands on ``align.threshold``'s shared default.  A shift keeps the ranking of pairs
-but not the averages that average linkage compares with the link threshold, so the thresholds were
-then chosen again on this shipped scale (``benchmarks/facts.py``: 0.30 to 0.40 with link 0.50)."""
+chose for claims lands on the shared default of that time (0.40).  A shift keeps the ranking of
+pairs but not the averages that average linkage compares with the link threshold, so the thresholds
+were then chosen again on this shipped scale (``benchmarks/facts.py``: 0.30 to 0.40 with link 0.50
+on the roundups; 0.45 with link 0.45 once whole-article ECB+ stories joined the validation)."""
 
 
 LEXICAL_EMBEDDING = LinearDecision(
