@@ -11,6 +11,9 @@ service giving each writer a sub-domain) are read as one domain.
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 __all__ = ["registrable_domain"]
 
 
@@ -21,9 +24,21 @@ def registrable_domain(address: str | None) -> str | None:
 
     ``tld`` is imported here, not with the module: every command imports the data model, and only
     an article with a web address needs the list (about 50 ms to import)."""
-    if not address or any(ch.isspace() for ch in address.strip()):
+    if not address or any(ch.isspace() for ch in address.strip()) or not _bundled_list():
         return None
     from tld import get_fld
 
-    found = get_fld(address.strip(), fail_silently=True, fix_protocol=True)
+    try:
+        found = get_fld(address.strip(), fail_silently=True, fix_protocol=True)
+    except Exception:  # tld raises despite fail_silently when its list cannot be read
+        return None
     return found.casefold() if isinstance(found, str) else None
+
+
+@cache
+def _bundled_list() -> bool:
+    """Whether ``tld``'s bundled public suffix list is there: without it, ``tld`` would try to
+    download the list (and write it into its package), and nothing may be fetched at run time."""
+    import tld
+
+    return (Path(tld.__file__).with_name("res") / "effective_tld_names.dat.txt").is_file()

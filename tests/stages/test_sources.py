@@ -296,6 +296,51 @@ def test_an_outlets_name_however_written_is_one_outlet() -> None:
     assert SourceIndex(articles).count(a.id for a in articles) == 2
 
 
+def test_the_outlet_shows_its_most_used_name_whatever_the_order() -> None:
+    sightings = [
+        OutletSighting("n1", "COASTAL OBSERVER", None),
+        OutletSighting("n2", "The Coastal Observer", None),
+        OutletSighting("n3", "The Coastal Observer", "https://coastalobserver.co.uk/a"),
+        OutletSighting("n4", "—", "https://www.coastalobserver.co.uk/b"),  # no name in it
+        OutletSighting("n5", None, "https://epaper.coastalobserver.co.uk/c"),
+    ]
+    names = canonical_outlets(sightings)
+    assert set(names.values()) == {"The Coastal Observer"}
+    assert canonical_outlets(reversed(sightings)) == names
+
+
+def test_one_name_on_an_aggregators_domain_does_not_claim_its_other_pages() -> None:
+    names = canonical_outlets(
+        [
+            OutletSighting("y1", "Reuters", "https://news.aggregator.com/a"),
+            OutletSighting("y2", None, "https://news.aggregator.com/b"),
+            OutletSighting("y3", "nayakashmir.com", "https://news.aggregator.com/c"),
+            OutletSighting("y4", "Coastal Observer", "https://news.aggregator.com/d"),
+        ]
+    )
+    # a page naming a site by its domain is that site's, wherever it is hosted
+    assert names == {
+        "y1": "Reuters",
+        "y2": "aggregator.com",
+        "y3": "nayakashmir.com",
+        "y4": "Coastal Observer",
+    }
+    alone = canonical_outlets(
+        [
+            OutletSighting("z1", "Reuters", "https://news.aggregator.com/a"),
+            OutletSighting("z2", None, "https://news.aggregator.com/b"),
+            OutletSighting("z3", "Financial Times", "https://www.ft.com/x"),
+            OutletSighting("z4", None, "https://ft.com/y"),
+        ]
+    )
+    assert alone == {
+        "z1": "Reuters",
+        "z2": "aggregator.com",
+        "z3": "Financial Times",
+        "z4": "Financial Times",
+    }
+
+
 def test_a_domain_carrying_several_names_joins_none_of_them() -> None:
     """An aggregator's links (one domain, each page naming its outlet) stay separate outlets."""
     names = canonical_outlets(
@@ -330,6 +375,12 @@ def test_a_stored_story_unifies_outlets_by_the_same_rule() -> None:
         StorySource("s4", "Coastal Observer", "d.txt", None, None, None),
     )
     assert independent_sources(stored) == 2
+    # a credit naming the outlet joins its copy to it, as in a report
+    credited = (
+        *stored,
+        StorySource("s5", "Vallen Courier", "e.txt", None, "VALLEN (Harbour Gazette)"),
+    )
+    assert independent_sources(credited) == 2
     assert source_names(stored) == {
         "s1": "Harbour Gazette",
         "s2": "Harbour Gazette",

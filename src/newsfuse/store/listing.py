@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from newsfuse.store.schema import ArticleRow, StoryArticleRow, StoryRow
@@ -104,7 +104,13 @@ def _filtered(query: Select[Any], wanted: StoryFilter) -> Select[Any]:
                 .join(ArticleRow, ArticleRow.id == StoryArticleRow.article_id)
                 .where(
                     StoryArticleRow.story_id == StoryRow.id,
-                    ArticleRow.outlet.ilike(pattern, escape="\\"),
+                    # an unnamed page is listed under its address's domain ("dawn.com")
+                    or_(
+                        ArticleRow.outlet.ilike(pattern, escape="\\"),
+                        and_(
+                            ArticleRow.outlet.is_(None), ArticleRow.url.ilike(pattern, escape="\\")
+                        ),
+                    ),
                 )
             )
         )

@@ -43,13 +43,13 @@ def source_names(sources: tuple[StorySource, ...]) -> dict[str, str]:
 def independent_sources(sources: tuple[StorySource, ...]) -> int:
     """How many independent sources a story's articles are (an outlet, a family and a credited
     agency once), by the rule a report counts with."""
-    names = source_names(sources)
+    names = canonical_outlets(OutletSighting(s.article_id, s.outlet, s.url) for s in sources)
     members = (
         SourceMember(
             s.article_id,
-            names[s.article_id],
+            outlet_name(names[s.article_id], s.origin),
             s.dup_group,
-            names[s.article_id] if s.outlet or s.url else None,
+            names[s.article_id],  # the outlet's name as a report's article carries it
             dateline_credit(s.dateline),
         )
         for s in sources

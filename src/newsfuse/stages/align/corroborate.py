@@ -201,8 +201,10 @@ def _coverage_gaps(
                 continue
             missing.append(fact.id)
             if closest is not None:
-                # rounded down: a passage under the threshold never reads as at it (0.44996 → 0.4499)
-                near.append(NearestPassage(fact.id, closest[0], math.floor(closest[1] * 1e4) / 1e4))
+                # rounded down, so a passage under the threshold never reads as at it (0.44996 →
+                # 0.4499); the inner round keeps 0.57 from flooring to 0.5699 (0.57 * 1e4 < 5700)
+                shown = math.floor(round(closest[1] * 1e4, 6)) / 1e4
+                near.append(NearestPassage(fact.id, closest[0], shown))
         if missing:
             gaps.append(CoverageGap(outlet, tuple(missing), tuple(near)))
     return tuple(gaps)

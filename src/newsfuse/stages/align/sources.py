@@ -19,12 +19,12 @@ initials: a speaker's "the PM" is no outlet's initials).  Only outlets of the st
 still counts for the article that relays it.
 
 An outlet is one outlet under every name a story gives it (:func:`unify_outlets`): the same name
-however written ("The COW News", "COW News"), and the same registrable domain of the articles' web
-addresses ("Dawn" at www.dawn.com, an unnamed page at epaper.dawn.com, "dawn.com" as a page's
-linked site).  Counted apart, one outlet's two reports would be two "independent" sources and a
-fact only it reports would read as corroborated.  A domain joins its articles only while it carries
-at most one name: several names on one domain (an aggregator's links, each naming its source) stay
-as many outlets, the count erring towards more sources only where the addresses cannot tell.
+however written ("The COW News", "COW News"), and an unnamed page of the domain that outlet's
+pages name it on ("Dawn" at www.dawn.com, an unnamed page of epaper.dawn.com, "dawn.com" as a
+page's linked site).  Counted apart, one outlet's two reports would be two "independent" sources
+and a fact only it reports would read as corroborated.  An unnamed page joins a named outlet only
+where its domain carries that one name and spells it: an aggregator's domain, whose links each
+name their source, keeps them apart, and its unnamed pages are one outlet, the domain.
 """
 
 from __future__ import annotations
@@ -81,38 +81,45 @@ class OutletSighting:
 
 
 def canonical_outlets(sightings: Iterable[OutletSighting]) -> dict[str, str | None]:
-    """Each article's outlet under the one name the story gives that outlet (see the module):
-    articles are one outlet when their names share a key or their addresses a registrable domain
-    that carries no second name.  The name shown is the outlet's most used name (then the longest,
-    then the first alphabetically); an outlet named by no article is its domain; an article with
-    neither a name nor a web address keeps None (its own source)."""
+    """Each article's outlet under the one name the story gives that outlet (see the module).
+
+    Articles that name their outlet are one outlet when the names share a key.  A page that names
+    none joins the outlet named on its registrable domain when the domain carries that one name
+    and the domain spells the name (:func:`_fits`: "Dawn" and dawn.com, "BBC News" and bbc.co.uk);
+    otherwise the unnamed pages of a domain are one outlet, the domain.  A page naming a domain ("nayakashmir.com", a linked site) is that domain's,
+    wherever it is hosted.  The name shown is the outlet's most used name (then the longest, then
+    the first alphabetically); an outlet no article names is its domain; an article with neither a
+    name nor a web address keeps None (its own source).  The result does not depend on order."""
     ordered = sorted(sightings, key=lambda s: s.article_id)
     groups = UnionFind[str](s.article_id for s in ordered)
     shown: dict[str, str | None] = {}
     domain_of: dict[str, str] = {}
-    names_on: dict[str, set[str]] = {}
+    names_on: dict[str, dict[str, str]] = {}  # domain → name key → its first article
     first_by_name: dict[str, str] = {}
     for sighting in ordered:
         named_domain = registrable_domain(sighting.outlet)  # "nayakashmir.com" as a page's name
-        domain = registrable_domain(sighting.url) or named_domain
-        name = sighting.outlet if named_domain is None else None
-        shown[sighting.article_id] = name
+        domain = named_domain or registrable_domain(sighting.url)
+        key = outlet_name_key(sighting.outlet) if sighting.outlet and not named_domain else ""
+        shown[sighting.article_id] = sighting.outlet if key else None
         if domain is not None:
             domain_of[sighting.article_id] = domain
-            names_on.setdefault(domain, set())
-        if name and (key := outlet_name_key(name)):
-            if domain is not None:
-                names_on[domain].add(key)
+            names_on.setdefault(domain, {})
+        if key:
             groups.union(first_by_name.setdefault(key, sighting.article_id), sighting.article_id)
-    first_by_domain: dict[str, str] = {}
+            if domain is not None:
+                names_on[domain].setdefault(key, sighting.article_id)
+    first_unnamed: dict[str, str] = {}
     for sighting in ordered:
         domain = domain_of.get(sighting.article_id)
-        if domain is None:
+        if domain is None or shown[sighting.article_id]:
             continue
-        if len(names_on[domain]) > 1 and shown[sighting.article_id]:
-            continue  # an aggregator's domain: its named articles stay their named outlets
-        key = domain if len(names_on[domain]) <= 1 else f"unnamed on {domain}"
-        groups.union(first_by_domain.setdefault(key, sighting.article_id), sighting.article_id)
+        named = names_on[domain]
+        if len(named) == 1:
+            ((key, owner),) = named.items()
+            if _fits(key, domain):
+                groups.union(owner, sighting.article_id)
+                continue
+        groups.union(first_unnamed.setdefault(domain, sighting.article_id), sighting.article_id)
     members: dict[str, list[str]] = {}
     for sighting in ordered:
         members.setdefault(groups.find(sighting.article_id), []).append(sighting.article_id)
@@ -124,6 +131,19 @@ def canonical_outlets(sightings: Iterable[OutletSighting]) -> dict[str, str | No
         best = best or (min(domains, key=lambda d: (-domains[d], d)) if domains else None)
         result.update(dict.fromkeys(ids, best))
     return result
+
+
+def _fits(key: str, domain: str) -> bool:
+    """Whether an unnamed page of ``domain`` is the outlet named ``key`` there: a name the domain
+    spells ("dawn" in dawn.com, "bbc" in "bbc news", "guardian" in theguardian.com) or opens
+    with its initials ("ft.com", "nytimes.com", "apnews.com").  The host alone says nothing: one
+    "Reuters" link among an aggregator's pages does not make the aggregator's other pages
+    Reuters's."""
+    label = domain.split(".", 1)[0]
+    compact = key.replace(" ", "")
+    initials = "".join(word[0] for word in key.split())
+    spelled = (len(label) >= 3 and label in compact) or compact in label
+    return spelled or (len(initials) >= 2 and label.startswith(initials))
 
 
 def unify_outlets(articles: Sequence[Article]) -> list[Article]:
