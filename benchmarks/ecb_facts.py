@@ -44,8 +44,9 @@ from pathlib import Path
 
 import ecb
 from newsfuse.domains import registrable_domain
-from newsfuse.models import Article, Span, content_id
+from newsfuse.models import Article, Span
 from newsfuse.stages.extract.canonical import canonicalise
+from roundups import bench_article
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "benchmarks" / "data" / "ecb_fact_pairs.jsonl"
@@ -80,22 +81,9 @@ def _article(doc: ecb.EcbDocument) -> Article:
         title = lines.pop(0)
         if lines and len(lines[0].split()) <= 8 and _DATE_LINE.search(lines[0]):
             lines.pop(0)
-    body = "\n".join(lines)
     origin = f"ecbplus/{doc.topic}/{doc.doc}.xml"
-    return Article(
-        id=content_id(origin, body, prefix="art_"),
-        raw_id=content_id(origin, prefix="raw_"),
-        origin=origin,
-        url=doc.url,
-        outlet=registrable_domain(doc.url) or f"outlet {doc.doc}",
-        title=title,
-        byline=None,
-        dateline=None,
-        published_at=None,
-        language="en",
-        text=body,
-        extractor="bench",
-    )
+    outlet = registrable_domain(doc.url) or f"outlet {doc.doc}"
+    return bench_article(origin, "\n".join(lines), outlet=outlet, title=title, url=doc.url)
 
 
 def _annotated(articles: Sequence[Article]) -> list[Article]:
