@@ -86,8 +86,8 @@ def canonical_outlets(sightings: Iterable[OutletSighting]) -> dict[str, str | No
     Articles that name their outlet are one outlet when the names share a key.  A page that names
     none joins the outlet named on its registrable domain when the domain carries that one name
     and the domain spells the name (:func:`_fits`: "Dawn" and dawn.com, "BBC News" and bbc.co.uk);
-    otherwise the unnamed pages of a domain are one outlet, the domain.  A page naming a domain ("nayakashmir.com", a linked site) is that domain's,
-    wherever it is hosted.  The name shown is the outlet's most used name (then the longest, then
+    otherwise the unnamed pages of a domain are one outlet, the domain.  A page naming a domain
+    ("nayakashmir.com", a linked site) is that domain's, wherever it is hosted.  The name shown is the outlet's most used name (then the longest, then
     the first alphabetically); an outlet no article names is its domain; an article with neither a
     name nor a web address keeps None (its own source).  The result does not depend on order."""
     ordered = sorted(sightings, key=lambda s: s.article_id)
@@ -142,7 +142,7 @@ def _fits(key: str, domain: str) -> bool:
     label = domain.split(".", 1)[0]
     compact = key.replace(" ", "")
     initials = "".join(word[0] for word in key.split())
-    spelled = (len(label) >= 3 and label in compact) or compact in label
+    spelled = (len(label) >= 3 and label in compact) or (len(compact) >= 2 and compact in label)
     return spelled or (len(initials) >= 2 and label.startswith(initials))
 
 
