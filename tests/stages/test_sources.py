@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from factories import make_article
-from newsfuse.config import load_settings
+from newsfuse.config import Settings, load_settings
+from newsfuse.corpus import ingest
 from newsfuse.models import Article, Report
 from newsfuse.pipeline import run
 from newsfuse.stages.align.sources import OutletSighting, SourceIndex, canonical_outlets
-from newsfuse.store.listing import StorySource
-from newsfuse.web.catalog import independent_sources, source_names
+from newsfuse.store import Store
+from newsfuse.store.listing import StoryFilter, StorySource
+from newsfuse.web.catalog import independent_sources, source_names, story_line
 
 # Two papers run one agency's copy, each cut and reworded past near-duplicate reach; a third
 # paper reports the story itself.  Written for this test.
@@ -387,3 +389,26 @@ def test_a_stored_story_unifies_outlets_by_the_same_rule() -> None:
         "s3": "The Coastal Observer",
         "s4": "The Coastal Observer",
     }
+
+
+def test_the_story_list_finds_an_unnamed_page_by_its_domain(tmp_path: Path) -> None:
+    """The list names an unnamed page by its address's domain, and its outlet filter finds it so."""
+    rows = [
+        {
+            "text": GAZETTE.replace("VALLEN (Reuters) -", "VALLEN -"),
+            "url": "https://www.harbourgazette.com/2026/03/strike-ends",
+        },
+        {
+            "text": _body(COURIER).replace("VALLEN (Reuters) -", "VALLEN -"),
+            "url": "https://m.harbourgazette.com/dockers-back-deal",
+        },
+    ]
+    story = tmp_path / "story.jsonl"
+    story.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    with Store.open(tmp_path / "corpus.db") as store:
+        ingest([str(story)], store, Settings())
+        (found,) = store.story_page(StoryFilter(outlet="harbourgazette.com")).stories
+        assert {s.outlet for s in found.sources} == {"Harbour Gazette", None}
+        assert story_line(found).outlets == ("Harbour Gazette",)
+        assert story_line(found).independent_sources == 1
+        assert not store.story_page(StoryFilter(outlet="coastalobserver")).stories
