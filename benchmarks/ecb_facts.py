@@ -39,6 +39,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from hashlib import sha1
 from pathlib import Path
 
@@ -92,8 +93,10 @@ def _annotated(articles: Sequence[Article]) -> list[Article]:
     return list(canonicalise(prepare_annotated(list(articles)))[1])
 
 
-def load_stories(part: str) -> list[EcbStory]:
-    """The part's stories (``validation``, ``fit`` or ``test``), in their seeded order."""
+@cache
+def load_stories(part: str) -> tuple[EcbStory, ...]:
+    """The part's stories (``validation``, ``fit`` or ``test``), in their seeded order; annotated
+    once per process (the facts benchmark and the reader agreement read a part more than once)."""
     topics = {
         "validation": ecb.CHOOSE_TOPICS,
         "fit": ecb.FIT_TOPICS,
@@ -127,7 +130,7 @@ def load_stories(part: str) -> list[EcbStory]:
         )
         if part == "fit" and len(stories) >= FIT_STORIES:
             break
-    return stories
+    return tuple(stories)
 
 
 def _sha(text: str) -> str:

@@ -36,11 +36,10 @@ Reported per method and set: pair precision (of labelled pairs put into one fact
 labelled the same), recall (of pairs labelled the same, how many share a fact), F1, and the share
 of labelled passages whose outlets come out right (its own plus those of the passages labelled the
 same as it, against those of the facts it is in); and the validation-to-test F1 gaps (roundups,
-whole articles).  A passage
-belongs to every fact one of its claims is in (a claim at least half inside it), so labels stay
-valid when claims split.  Two figures for one thing ("41 ships" / "38 ships") are labelled
-different statements; when the pipeline puts them into one (disputed) fact they count against
-precision here.
+whole articles).  A passage belongs to every fact one of its claims is in (a claim at least half
+inside it), so labels stay valid when claims split.  Two figures for one thing ("41 ships" / "38
+ships") are labelled different statements; when the pipeline puts them into one (disputed) fact
+they count against precision here.
 
     python benchmarks/facts.py
 """

@@ -250,10 +250,10 @@ def _body(page: str) -> str:
     return "\n\n".join(page.strip().split("\n\n")[2:-1])
 
 
-def test_one_outlets_pages_under_two_host_names_are_one_source(tmp_path: Path) -> None:
-    """The Gazette's story on www. and the courier's text on the Gazette's mobile site, unnamed:
-    one outlet, so the pay deal the three pages carry has two independent sources, not three."""
-    rows = [
+def _gazette_pages() -> list[dict[str, str]]:
+    """The Gazette's story at www., and the courier's text as an unnamed page of the Gazette's
+    mobile site; neither credits the wire."""
+    return [
         {
             "text": GAZETTE.replace("VALLEN (Reuters) -", "VALLEN -"),
             "url": "https://www.harbourgazette.com/2026/03/strike-ends",
@@ -262,10 +262,20 @@ def test_one_outlets_pages_under_two_host_names_are_one_source(tmp_path: Path) -
             "text": _body(COURIER).replace("VALLEN (Reuters) -", "VALLEN -"),
             "url": "https://m.harbourgazette.com/dockers-back-deal",
         },
-        {"text": OBSERVER, "url": "https://coastalobserver.co.uk/vallen-strike"},
     ]
-    story = tmp_path / "story.jsonl"
-    story.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def _jsonl(folder: Path, rows: list[dict[str, str]]) -> Path:
+    path = folder / "story.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_one_outlets_pages_under_two_host_names_are_one_source(tmp_path: Path) -> None:
+    """The Gazette's story on www. and the courier's text on the Gazette's mobile site, unnamed:
+    one outlet, so the pay deal the three pages carry has two independent sources, not three."""
+    observer = {"text": OBSERVER, "url": "https://coastalobserver.co.uk/vallen-strike"}
+    story = _jsonl(tmp_path, [*_gazette_pages(), observer])
     report = run([str(story)], load_settings())
     assert sorted(a.outlet or "" for a in report.articles) == [
         "Harbour Gazette",
@@ -393,18 +403,7 @@ def test_a_stored_story_unifies_outlets_by_the_same_rule() -> None:
 
 def test_the_story_list_finds_an_unnamed_page_by_its_domain(tmp_path: Path) -> None:
     """The list names an unnamed page by its address's domain, and its outlet filter finds it so."""
-    rows = [
-        {
-            "text": GAZETTE.replace("VALLEN (Reuters) -", "VALLEN -"),
-            "url": "https://www.harbourgazette.com/2026/03/strike-ends",
-        },
-        {
-            "text": _body(COURIER).replace("VALLEN (Reuters) -", "VALLEN -"),
-            "url": "https://m.harbourgazette.com/dockers-back-deal",
-        },
-    ]
-    story = tmp_path / "story.jsonl"
-    story.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    story = _jsonl(tmp_path, _gazette_pages())
     with Store.open(tmp_path / "corpus.db") as store:
         ingest([str(story)], store, Settings())
         (found,) = store.story_page(StoryFilter(outlet="harbourgazette.com")).stories

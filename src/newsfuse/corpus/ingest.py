@@ -424,11 +424,7 @@ class _Run:
         for start in range(0, len(todo), step):
             ids = todo[start : start + step]
             with self.store.batch():
-                # Inside the write transaction: if another ingest moved the tracker on since we
-                # loaded it, load it again, and skip what that ingest already tracked.
-                stored_seq = (self.store.tracker_state(_CLUSTER_SEQ) or {}).get("seq", 0)
-                if tracking is None or stored_seq != tracking.seq:
-                    tracking = _Tracking.load(self.store, self.settings)
+                tracking = self._current(tracking)  # and skip what another ingest tracked
                 # one batch for the whole ingest (kept open in the header if it is interrupted)
                 tracking.tracker.begin_batch()
                 tracked = self.store.article_ids_in_stories(ids)
@@ -447,11 +443,17 @@ class _Run:
             if header is None or header.get("batch_from") is None:
                 return
         with self.store.batch():
-            stored_seq = (self.store.tracker_state(_CLUSTER_SEQ) or {}).get("seq", 0)
-            if tracking is None or stored_seq != tracking.seq:
-                tracking = _Tracking.load(self.store, self.settings)
+            tracking = self._current(tracking)
             tracking.tracker.end_batch()
             tracking.save(self.store)
+
+    def _current(self, tracking: _Tracking | None) -> _Tracking:
+        """The tracker as stored (call inside the write transaction): ``tracking`` unless another
+        ingest moved the tracker on since it was loaded, then loaded again."""
+        stored_seq = (self.store.tracker_state(_CLUSTER_SEQ) or {}).get("seq", 0)
+        if tracking is None or stored_seq != tracking.seq:
+            return _Tracking.load(self.store, self.settings)
+        return tracking
 
     def _commit(self, tracking: _Tracking, article_ids: list[str]) -> None:
         """Track one commit's articles and write what it made of the stories, in the order the

@@ -1101,9 +1101,8 @@ class StoryTracker:
         over the whole batch, so with the window a batch of more than ``undated_window`` undated
         articles cut most of its stories in pieces (the synthetic undated corpus as one batch of
         100k: story BCubed F1 0.530 before, 0.968 held open; ``benchmarks/scale.py --undated
-        --by-id``).  The working
-        set is then bounded by the batch, which the caller chooses, and by the window between
-        batches.  Opening a batch that is open keeps its start: a store keeps it in the header, so
+        --by-id``).  The working set is then bounded by the batch, which the caller chooses, and
+        by the window between batches.  Opening a batch that is open keeps its start: a store keeps it in the header, so
         an ingest that resumes an interrupted one holds the same stories live."""
         if self._batch_from is None:
             self._batch_from = self._seq + 1

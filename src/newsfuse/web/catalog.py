@@ -33,23 +33,34 @@ __all__ = [
 ]
 
 
-def source_names(sources: tuple[StorySource, ...]) -> dict[str, str]:
+def _outlets(sources: tuple[StorySource, ...]) -> dict[str, str | None]:
+    """Each stored article's outlet under its one name in the story, as ``unify_outlets`` gives a
+    report's articles (None: no name and no web address)."""
+    return canonical_outlets(OutletSighting(s.article_id, s.outlet, s.url) for s in sources)
+
+
+def source_names(
+    sources: tuple[StorySource, ...], outlets: dict[str, str | None] | None = None
+) -> dict[str, str]:
     """The outlet each stored article of one story counts for, by the rules of a report: each
-    outlet under its one name in the story (``unify_outlets``), then ``Article.source_name``."""
-    names = canonical_outlets(OutletSighting(s.article_id, s.outlet, s.url) for s in sources)
-    return {s.article_id: outlet_name(names[s.article_id], s.origin) for s in sources}
+    outlet under its one name in the story, then ``Article.source_name``."""
+    outlets = _outlets(sources) if outlets is None else outlets
+    return {s.article_id: outlet_name(outlets[s.article_id], s.origin) for s in sources}
 
 
-def independent_sources(sources: tuple[StorySource, ...]) -> int:
+def independent_sources(
+    sources: tuple[StorySource, ...], outlets: dict[str, str | None] | None = None
+) -> int:
     """How many independent sources a story's articles are (an outlet, a family and a credited
     agency once), by the rule a report counts with."""
-    names = canonical_outlets(OutletSighting(s.article_id, s.outlet, s.url) for s in sources)
+    outlets = _outlets(sources) if outlets is None else outlets
+    names = source_names(sources, outlets)
     members = (
         SourceMember(
             s.article_id,
-            outlet_name(names[s.article_id], s.origin),
+            names[s.article_id],
             s.dup_group,
-            names[s.article_id],  # the outlet's name as a report's article carries it
+            outlets[s.article_id],  # the outlet's name as a report's article carries it
             dateline_credit(s.dateline),
         )
         for s in sources
@@ -84,14 +95,15 @@ class StoryLine:
 
 def story_line(summary: StorySummary) -> StoryLine:
     """A stored story's line: outlets sorted by name, each once."""
+    outlets = _outlets(summary.sources)
     return StoryLine(
         id=summary.id,
         title=summary.title,
         created_at=summary.created_at.astimezone(UTC).isoformat(timespec="seconds"),
         updated_at=summary.updated_at.astimezone(UTC).isoformat(timespec="seconds"),
         articles=len(summary.sources),
-        outlets=tuple(sorted(set(source_names(summary.sources).values()), key=str.lower)),
-        independent_sources=independent_sources(summary.sources),
+        outlets=tuple(sorted(set(source_names(summary.sources, outlets).values()), key=str.lower)),
+        independent_sources=independent_sources(summary.sources, outlets),
     )
 
 
