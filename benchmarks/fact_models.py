@@ -101,7 +101,7 @@ def training_sources(encoder: SentenceEncoder | None) -> list[Source]:
     )
     msrp = Source(
         "MSRP",
-        np.array([context.features(r.left, r.right).vector() for r in rows]),
+        context.feature_matrix([(r.left, r.right) for r in rows]),
         np.array([r.label for r in rows]),
     )
     sentences = ecb.load_sentences("train")
@@ -112,9 +112,10 @@ def training_sources(encoder: SentenceEncoder | None) -> list[Source]:
         by_topic[sentence.topic].append(sentence.text)
     contexts = {t: StatementContext(sorted(set(v)), encoder=encoder) for t, v in by_topic.items()}
     pairs = ecb.sentence_pairs(chosen)
-    x = np.array(
-        [contexts[p.left.topic].features(p.left.text, p.right.text).vector() for p in pairs]
-    )
+    x = np.zeros((len(pairs), len(FEATURES)))
+    for topic, context in contexts.items():
+        mine = [k for k, p in enumerate(pairs) if p.left.topic == topic]
+        x[mine] = context.feature_matrix([(pairs[k].left.text, pairs[k].right.text) for k in mine])
     y = np.array([p.label for p in pairs])
     within = np.array([p.same_subtopic for p in pairs])
     return [
@@ -145,7 +146,7 @@ def labelled_rows(stories: Sequence[facts.Story], encoder: SentenceEncoder | Non
             if not left or not right:
                 continue
             labels.append(int(label.same))
-            rows.append(np.array([context.features(a, b).vector() for a in left for b in right]))
+            rows.append(context.feature_matrix([(a, b) for a in left for b in right]))
             groups.append(number)
     return LabelledSet(np.array(labels), rows, np.array(groups))
 

@@ -61,8 +61,7 @@ def part_rows(
     columns = [FEATURES.index(n) for n in names]
 
     def named(context: StatementContext, pairs: list[tuple[str, str]]) -> Floats:
-        found = [context.features(a, b).vector() for a, b in pairs]
-        return np.array(found, dtype=np.float64)[:, columns]
+        return context.feature_matrix(pairs)[:, columns]
 
     return facts.labelled_rows(part, encoder, named)
 

@@ -641,15 +641,28 @@ def results_markdown(
 # --- profile -------------------------------------------------------------------------------------
 
 
-def profile_worker(story_path: Path, output: Path, stats_path: Path) -> int:
-    """In this process: the report under cProfile, stats dumped even when interrupted or failing."""
+def profile_worker(
+    story_path: Path, output: Path, stats_path: Path, settings: Sequence[str] = ()
+) -> int:
+    """In this process: the report under cProfile (with ``--set`` for each of ``settings``), stats
+    dumped even when interrupted or failing."""
     from newsfuse.cli import app
 
     profiler = cProfile.Profile()
     code = 0
     profiler.enable()
     try:
-        app(["report", str(story_path), "-o", str(output), "--quiet"], standalone_mode=False)
+        app(
+            [
+                "report",
+                str(story_path),
+                "-o",
+                str(output),
+                "--quiet",
+                *(part for setting in settings for part in ("--set", setting)),
+            ],
+            standalone_mode=False,
+        )
     except KeyboardInterrupt:
         code = 130
     except SystemExit as exc:
@@ -677,6 +690,7 @@ def profile(size: int, args: argparse.Namespace, workdir: Path) -> int:
         str(path),
         str(workdir / "report.json"),
         str(stats_path),
+        *(part for setting in args.set for part in ("--set", setting)),
     ]
     run = run_process(
         command, timeout=args.timeout, memory_bytes=memory, cwd=workdir, interrupt_first=True
@@ -745,7 +759,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.profile_worker:
         story_path, output, stats_path = (Path(p) for p in args.profile_worker)
-        return profile_worker(story_path, output, stats_path)
+        return profile_worker(story_path, output, stats_path, args.set)
 
     with tempfile.TemporaryDirectory(prefix="story-scale-") as tmp:
         workdir = Path(tmp)

@@ -121,6 +121,7 @@ class SentenceEncoder:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.batch_size = batch_size
+        self._previous: dict[str, Encoded] = {}
 
     def setup(self) -> None:
         """Load the model now (e.g. once per worker before timing starts), and warm it up: the
@@ -131,15 +132,26 @@ class SentenceEncoder:
         """One unit-length float32 row per text, in order; ``(0, 384)`` for no texts."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        return np.stack([e.sentence for e in self.encode_tokens(texts)])
+        return np.stack([e.sentence for e in self._read(texts)])
 
     def encode_tokens(self, texts: Sequence[str]) -> list[Encoded]:
         """Sentence and word-piece vectors of each text, in order.
 
         Texts are batched by length (less padding, the same batches for the same input); the
         sentence vector is the attention-masked mean of the last layer, as all-MiniLM-L6-v2's
-        pooling module computes it, then L2-normalised.
+        pooling module computes it, then L2-normalised.  The texts of the previous call are
+        kept until the next one (a story's claims, asked for again as its facts' wordings), and
+        only the others are read; :meth:`encode` keeps nothing (a corpus's articles).
         """
+        if not texts:
+            return []
+        missing = sorted({t for t in texts if t not in self._previous})
+        read = dict(zip(missing, self._read(missing), strict=True))
+        found = [read[t] if t in read else self._previous[t] for t in texts]
+        self._previous = dict(zip(texts, found, strict=True))
+        return found
+
+    def _read(self, texts: Sequence[str]) -> list[Encoded]:
         if not texts:
             return []
         import torch
@@ -179,3 +191,4 @@ class SentenceEncoder:
 
     def __setstate__(self, state: dict[str, int]) -> None:
         self.batch_size = state["batch_size"]
+        self._previous = {}

@@ -21,9 +21,8 @@ claim relayed from another outlet of the story for that outlet).
 from __future__ import annotations
 
 import bisect
-import heapq
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +43,8 @@ __all__ = [
     "sentence_units",
 ]
 
+_JOINS_AHEAD = 256
+"""Joins whose claim pairs :func:`group_claims` scores in one call before trying them."""
 MIN_CLAIM_WORDS = 5  # shorter sentences ("Kabul denies this.") state too little to align
 _DANGLING_PENALTY = 1000.0  # never show "He warned …" when another outlet names the speaker
 _DANGLING = frozenset({"he", "she", "they", "it", "this", "that", "these", "those", "his", "her"})
@@ -67,12 +68,18 @@ class ClaimRef:
 
 
 class _PairScores:
-    """Same-fact probabilities of claim pairs: the candidates' up front, any other pair on demand."""
+    """Same-fact probabilities of claim pairs: the candidates' up front, any other pair on demand.
+
+    Scoring pays a fixed cost per call (:mod:`.pair_rows` builds a few sparse products), so pairs
+    that will probably be asked for can be scored ahead in one call (:meth:`prefetch`); they count
+    as scored only once asked for, so what the grouping reports as scored does not depend on it.
+    """
 
     def __init__(self, claims: PreparedClaims, matcher: FactMatcher) -> None:
         self._claims = claims
         self._matcher = matcher
         self._known: dict[tuple[int, int], float] = {}
+        self._ahead: dict[tuple[int, int], float] = {}
 
     def at_least(self, threshold: float) -> list[tuple[int, int]]:
         """Every scored pair at or above ``threshold``, sorted."""
@@ -86,8 +93,22 @@ class _PairScores:
         for i, j, s in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
             self._known[(min(i, j), max(i, j))] = s
 
+    def prefetch(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Score now, in one call, those of ``pairs`` not scored yet."""
+        missing = sorted(
+            {(min(i, j), max(i, j)) for i, j in pairs} - self._known.keys() - self._ahead.keys()
+        )
+        if missing:
+            left = np.array([i for i, _ in missing], dtype=np.intp)
+            right = np.array([j for _, j in missing], dtype=np.intp)
+            scores = self._matcher.score(self._claims, left, right)
+            self._ahead.update(zip(missing, scores.tolist(), strict=True))
+
     def mean(self, pairs: list[tuple[int, int]]) -> float:
         keys = [(min(i, j), max(i, j)) for i, j in pairs]
+        for key in keys:
+            if key not in self._known and key in self._ahead:
+                self._known[key] = self._ahead.pop(key)
         missing = sorted({k for k in keys if k not in self._known})
         if missing:
             left = np.array([i for i, _ in missing], dtype=np.intp)
@@ -112,18 +133,25 @@ def group_claims(
     linked = UnionFind[int](range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     strong = np.flatnonzero(scores >= matcher.threshold)
-    heap = [(-float(scores[k]), int(left[k]), int(right[k])) for k in strong]
-    heapq.heapify(heap)
-    while heap:
-        _, i, j = heapq.heappop(heap)
+    # Strongest first; the ties in pair order, as a heap of (-score, i, j) would pop them.
+    order = sorted((-float(scores[k]), int(left[k]), int(right[k])) for k in strong)
+
+    def across(i: int, j: int) -> list[tuple[int, int]]:
         a, b = linked.find(i), linked.find(j)
         if a == b:
-            continue
-        across = [(x, y) for x in members[a] for y in members[b] if article_of[x] != article_of[y]]
-        if known.mean(across) < matcher.link_threshold:
-            continue
-        root = linked.union(a, b)
-        members[root] = sorted(members.pop(a) + members.pop(b))
+            return []
+        return [(x, y) for x in members[a] for y in members[b] if article_of[x] != article_of[y]]
+
+    for start in range(0, len(order), _JOINS_AHEAD):
+        ahead = order[start : start + _JOINS_AHEAD]
+        known.prefetch(pair for _, i, j in ahead for pair in across(i, j))
+        for _, i, j in ahead:
+            pairs = across(i, j)
+            if not pairs or known.mean(pairs) < matcher.link_threshold:
+                continue
+            a, b = linked.find(i), linked.find(j)
+            root = linked.union(a, b)
+            members[root] = sorted(members.pop(a) + members.pop(b))
     return [members[root] for root in sorted(members)], known
 
 

@@ -32,8 +32,10 @@ Two weight sets exist: with and without the embedding features, so the decision 
 optional model (:data:`WEIGHTS_LEXICAL`) and the benchmark can show what the model adds.
 
 Cost: everything about one sentence (word n-grams, character n-grams, rarity weights, its vectors) is
-computed once per sentence; a pair costs set intersections, two rapidfuzz distances and one small
-matrix product, so a story's tens of thousands of claim pairs stay cheap.
+computed once per sentence, and a batch of pairs is scored at once: the overlaps as sparse products
+over every sentence's rows (:mod:`newsfuse.stages.align.pair_rows`), the sequence measures in
+rapidfuzz's own loop, the word-piece matching one product per sentence against all its partners.
+A story's tens of thousands of claim pairs cost 10-15 µs each without embeddings.
 """
 
 from __future__ import annotations
@@ -49,11 +51,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq, Levenshtein
 
 from newsfuse.stages.align.background import Background, load_background
-from newsfuse.stages.similarity import cosine, stem, terms
+from newsfuse.stages.align.pair_rows import LEXICAL_COLUMNS, ProfileRows, lexical_rows
+from newsfuse.stages.similarity import cosine, sparse_rows, stem, terms
 from newsfuse.stages.spacy_import import STOP_WORDS
 
 if TYPE_CHECKING:
@@ -93,39 +94,15 @@ class Weights:
         z = self.intercept + sum(w * v for w, v in zip(self.coefficients, values, strict=True))
         return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
+    def probabilities(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """P(same statement) for each row of feature vectors."""
+        z = self.intercept + matrix @ np.array(self.coefficients, dtype=np.float64)
+        return np.asarray(_logistic(z), dtype=np.float64)
+
 
 # "_min"/"_max": a directional measure taken both ways (a against b, b against a), the lower and the
 # higher value, so the features do not depend on which sentence comes first.
-LEXICAL_FEATURES: tuple[str, ...] = (
-    "tfidf",
-    "token_set",
-    "bigram_dice",
-    "char4_dice",
-    "coverage_min",
-    "unmatched_log",
-    "length_ratio",
-    "numbers_conflict",
-    "numbers_one_sided",
-    "entity_jaccard",
-    "entity_unmatched",
-    *(f"ngram{n}_{side}" for n in (1, 2, 3, 4) for side in ("min", "max")),
-    "lcs_longer",
-    "lcs_shorter",
-    "negation_mismatch",
-    "length_difference",
-    "log_length_ratio_sq",
-    "unmatched_min",
-    "unmatched_max",
-    "edit_similarity",
-    "unmatched_idf_min",
-    "unmatched_idf_max",
-    "coverage_idf_min",
-    "coverage_idf_max",
-    "char3_min",
-    "char3_max",
-    "char5_min",
-    "char5_max",
-)
+LEXICAL_FEATURES: tuple[str, ...] = LEXICAL_COLUMNS
 # Only with an encoder; 0.0 (and weight 0.0) in the lexical weights.
 EMBEDDING_FEATURES: tuple[str, ...] = (
     "embedding",
@@ -387,6 +364,13 @@ class _Profile:
     entities: frozenset[str]
 
 
+def _logistic(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """1 / (1 + e^-z), without overflow for large negative z."""
+    positive = z >= 0
+    e = np.exp(-np.abs(z))
+    return np.asarray(np.where(positive, 1.0 / (1.0 + e), e / (1.0 + e)), dtype=np.float64)
+
+
 def _char_ngrams(text: str, n: int) -> frozenset[str]:
     return frozenset(text[i : i + n] for i in range(max(len(text) - n + 1, 0)))
 
@@ -419,13 +403,9 @@ def _profile(text: str, hints: Hints | None, rarity: Mapping[str, float]) -> _Pr
     )
 
 
-def _dice(left: frozenset[object], right: frozenset[object]) -> float:
-    total = len(left) + len(right)
-    return 2 * len(left & right) / total if total else 1.0
-
-
 def _both_ways(shared: float, left: float, right: float) -> tuple[float, float]:
-    """``shared`` as a share of each side (1.0 for an empty side), lower first."""
+    """``shared`` as a share of each side (1.0 for an empty side), lower first (one pair's; the
+    batch form is :func:`newsfuse.stages.align.pair_rows._both_ways`)."""
     first = shared / left if left else 1.0
     second = shared / right if right else 1.0
     return (first, second) if first <= second else (second, first)
@@ -459,99 +439,64 @@ def _tfidf_vectors(
     return vectors
 
 
-def _lexical(
-    a: _Profile, b: _Profile, tfidf: float, rarity: Mapping[str, float]
-) -> dict[str, float]:
-    shared = a.content & b.content
-    only_a, only_b = a.content - b.content, b.content - a.content
-    both_numbers = bool(a.numbers) and bool(b.numbers)
-    entity_union = a.entities | b.entities
-    length_a, length_b = len(a.stems), len(b.stems)
-    found = {
-        "tfidf": tfidf,
-        "token_set": fuzz.token_set_ratio(a.lowered, b.lowered) / 100.0,
-        "bigram_dice": _dice(a.bigrams, b.bigrams),
-        "char4_dice": _dice(a.char4, b.char4),
-        "coverage_min": _both_ways(len(shared), len(a.content), len(b.content))[0],
-        "unmatched_log": math.log1p(len(only_a) + len(only_b)),
-        "length_ratio": min(length_a, length_b) / max(length_a, length_b, 1),
-        "numbers_conflict": 1.0 if both_numbers and a.numbers != b.numbers else 0.0,
-        "numbers_one_sided": 1.0 if bool(a.numbers) != bool(b.numbers) else 0.0,
-        "entity_jaccard": len(a.entities & b.entities) / len(entity_union) if entity_union else 1.0,
-        "entity_unmatched": math.log1p(len(a.entities ^ b.entities)),
-    }
-    for n, (grams_a, grams_b) in enumerate(zip(a.ngrams, b.ngrams, strict=True), start=1):
-        matched = sum((grams_a & grams_b).values())
-        low, high = _both_ways(matched, max(length_a - n + 1, 0), max(length_b - n + 1, 0))
-        # A side too short for n-grams of this size shares none: 0, not "all of them matched".
-        if not (length_a >= n and length_b >= n):
-            low = high = 0.0
-        found[f"ngram{n}_min"], found[f"ngram{n}_max"] = low, high
-    common = LCSseq.similarity(a.stems, b.stems)
-    unmatched_a = sum(rarity[t] for t in only_a)
-    unmatched_b = sum(rarity[t] for t in only_b)
-    shared_weight = sum(rarity[t] for t in shared)
-    found |= {
-        "lcs_longer": common / max(length_a, length_b, 1),
-        "lcs_shorter": common / max(min(length_a, length_b), 1),
-        "negation_mismatch": 1.0 if a.negated != b.negated else 0.0,
-        "length_difference": float(abs(length_a - length_b)),
-        "log_length_ratio_sq": math.log((length_a + 1) / (length_b + 1)) ** 2,
-        "unmatched_min": float(min(len(only_a), len(only_b))),
-        "unmatched_max": float(max(len(only_a), len(only_b))),
-        "edit_similarity": Levenshtein.normalized_similarity(a.stems, b.stems),
-        "unmatched_idf_min": math.log1p(min(unmatched_a, unmatched_b)),
-        "unmatched_idf_max": math.log1p(max(unmatched_a, unmatched_b)),
-    }
-    found["coverage_idf_min"], found["coverage_idf_max"] = _both_ways(
-        shared_weight, a.content_weight, b.content_weight
-    )
-    found["char3_min"], found["char3_max"] = _both_ways(
-        len(a.char3 & b.char3), len(a.char3), len(b.char3)
-    )
-    found["char5_min"], found["char5_max"] = _both_ways(
-        len(a.char5 & b.char5), len(a.char5), len(b.char5)
-    )
-    return found
-
-
 def _soft_alignment(
-    a: Encoded, b: Encoded, weight_a: npt.NDArray[np.float64], weight_b: npt.NDArray[np.float64]
-) -> dict[str, float]:
-    """BERTScore-style matching of two sentences' word pieces (Zhang et al. 2020).
+    encoded: Sequence[Encoded],
+    weights: Sequence[npt.NDArray[np.float64]],
+    left: npt.NDArray[np.intp],
+    right: npt.NDArray[np.intp],
+) -> npt.NDArray[np.float64]:
+    """BERTScore-style matching of word pieces (Zhang et al. 2020) for each pair ``(left[k],
+    right[k])`` of ``encoded``: :data:`EMBEDDING_FEATURES` after the sentence cosine.
 
     Each piece is matched to its most similar piece on the other side (greedy, cosine); the mean best
-    cosine is the precision/recall of the matching, plain and weighted by rarity.  The rarity mass
-    left unmatched (``1 - best cosine``) and of pieces with no match above :data:`_WEAK_MATCH` says
-    how much one sentence states that the other does not.
+    cosine is the precision/recall of the matching, plain and weighted by rarity (``weights``).  The
+    rarity mass left unmatched (``1 - best cosine``) and of pieces with no match above
+    :data:`_WEAK_MATCH` says how much one sentence states that the other does not.  The pairs of one
+    left sentence are matched in one product against all their right sentences' pieces.
     """
-    if not len(a.tokens) or not len(b.tokens):
-        return dict.fromkeys(EMBEDDING_FEATURES[1:], 0.0)
-    similarity = a.tokens @ b.tokens.T
-    best_a = similarity.max(axis=1).astype(np.float64)
-    best_b = similarity.max(axis=0).astype(np.float64)
-    match = sorted((float(best_a.mean()), float(best_b.mean())))
-    idf_a = float(best_a @ weight_a / weight_a.sum())
-    idf_b = float(best_b @ weight_b / weight_b.sum())
-    idf_match = sorted((idf_a, idf_b))
-    unmatched = sorted((float((1 - best_a) @ weight_a), float((1 - best_b) @ weight_b)))
-    weak = sorted(
-        (
-            float(weight_a[best_a < _WEAK_MATCH].sum()),
-            float(weight_b[best_b < _WEAK_MATCH].sum()),
+    found = np.zeros((len(left), len(EMBEDDING_FEATURES) - 1), dtype=np.float64)
+    order = np.argsort(left, kind="stable")
+    breaks = np.flatnonzero(np.diff(left[order])) + 1
+    for positions in np.split(order, breaks):
+        if not len(positions):
+            continue
+        first = encoded[int(left[positions[0]])]
+        weight_a = weights[int(left[positions[0]])]
+        if not len(first.tokens):
+            continue
+        positions = np.array([k for k in positions if len(encoded[int(right[k])].tokens)])
+        if not len(positions):
+            continue
+        partners = [int(right[k]) for k in positions]
+        sizes = np.array([len(encoded[j].tokens) for j in partners])
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        similarity = first.tokens @ np.vstack([encoded[j].tokens for j in partners]).T
+        best_a = np.maximum.reduceat(similarity, starts, axis=1).astype(np.float64)
+        best_b = similarity.max(axis=0).astype(np.float64)
+        weight_b = np.concatenate([weights[j] for j in partners])
+        match_a = best_a.mean(axis=0)
+        match_b = np.add.reduceat(best_b, starts) / sizes
+        idf_a = weight_a @ best_a / weight_a.sum()
+        idf_b = np.add.reduceat(best_b * weight_b, starts) / np.add.reduceat(weight_b, starts)
+        unmatched_a = weight_a @ (1 - best_a)
+        unmatched_b = np.add.reduceat((1 - best_b) * weight_b, starts)
+        weak_a = weight_a @ (best_a < _WEAK_MATCH)
+        weak_b = np.add.reduceat(weight_b * (best_b < _WEAK_MATCH), starts)
+        both = idf_a + idf_b
+        found[positions] = np.column_stack(
+            [
+                np.minimum(match_a, match_b),
+                np.maximum(match_a, match_b),
+                np.minimum(idf_a, idf_b),
+                np.maximum(idf_a, idf_b),
+                np.where(both > 0, 2 * idf_a * idf_b / np.where(both > 0, both, 1.0), 0.0),
+                np.minimum(unmatched_a, unmatched_b),
+                np.maximum(unmatched_a, unmatched_b),
+                np.minimum(weak_a, weak_b),
+                np.maximum(weak_a, weak_b),
+            ]
         )
-    )
-    return {
-        "token_match_min": match[0],
-        "token_match_max": match[1],
-        "token_idf_match_min": idf_match[0],
-        "token_idf_match_max": idf_match[1],
-        "token_idf_f": 2 * idf_a * idf_b / (idf_a + idf_b) if idf_a + idf_b > 0 else 0.0,
-        "token_unmatched_min": unmatched[0],
-        "token_unmatched_max": unmatched[1],
-        "token_weak_min": weak[0],
-        "token_weak_max": weak[1],
-    }
+    return found
 
 
 def pair_features(
@@ -582,23 +527,35 @@ def pair_features(
     context = StatementContext(
         sorted(set(left) | set(right) | set(corpus)), encoder=encoder, background=background
     )
+    pairs = list(zip(left, right, strict=True))
+    pair_hints: list[tuple[Hints | None, Hints | None]] | None = None
+    if left_hints is not None or right_hints is not None:
+        pair_hints = [
+            (
+                left_hints[k] if left_hints is not None else None,
+                right_hints[k] if right_hints is not None else None,
+            )
+            for k in range(len(pairs))
+        ]
+    matrix = context.feature_matrix(pairs, pair_hints)
     return [
-        context.features(
-            a,
-            b,
-            left_hints[position] if left_hints is not None else None,
-            right_hints[position] if right_hints is not None else None,
+        PairFeatures(
+            dict(zip(FEATURES, row.tolist(), strict=True)),
+            number_agreement(
+                context.profile_numbers(a, None if pair_hints is None else pair_hints[k][0]),
+                context.profile_numbers(b, None if pair_hints is None else pair_hints[k][1]),
+            ),
         )
-        for position, (a, b) in enumerate(zip(left, right, strict=True))
+        for k, ((a, b), row) in enumerate(zip(pairs, matrix, strict=True))
     ]
 
 
 class StatementContext:
     """Everything about a set of sentences the pair features need, computed once: rarity (IDF over
     these sentences), TF-IDF vectors, word-piece vectors with an encoder, and each sentence's
-    profile on first use.  Scoring a pair then costs set intersections and two rapidfuzz calls,
-    whatever the number of sentences: a story's candidate pairs are scored without recomputing
-    the story's rarity for every batch.
+    profile on first use.  Scoring pairs then costs their own features only
+    (:meth:`feature_matrix`), whatever the number of sentences: a story's candidate pairs are
+    scored without recomputing the story's rarity for every batch.
 
     ``background``: for sentences that come without their story (a lone pair), word rarity and the
     TF-IDF weights count the background's news sentences too, so a common word stays common
@@ -636,6 +593,7 @@ class StatementContext:
                 for e in self._encoded
             ]
         self._profiles: dict[tuple[str, Hints | None], _Profile] = {}
+        self._rows: ProfileRows | None = None
 
     def sentence_vectors(self) -> npt.NDArray[np.float32] | None:
         """The unit sentence embeddings of :attr:`texts`, when an encoder was given."""
@@ -655,23 +613,87 @@ class StatementContext:
             self._profiles[key] = _profile(text, hints, self._rarity)
         return self._profiles[key]
 
+    def _rows_of(self, keys: Sequence[tuple[str, Hints | None]]) -> ProfileRows:
+        profiles = [self._profile(text, hints) for text, hints in keys]
+        return ProfileRows.build(
+            tfidf=sparse_rows([self._vectors[self._index[text]] for text, _ in keys]),
+            content=[p.content for p in profiles],
+            rarity=self._rarity,
+            bigrams=[p.bigrams for p in profiles],
+            char4=[p.char4 for p in profiles],
+            char3=[p.char3 for p in profiles],
+            char5=[p.char5 for p in profiles],
+            ngrams=[p.ngrams for p in profiles],
+            entities=[p.entities for p in profiles],
+            numbers=[p.numbers for p in profiles],
+            negated=[p.negated for p in profiles],
+            lowered=[p.lowered for p in profiles],
+            stems=[p.stems for p in profiles],
+        )
+
+    def feature_matrix(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        hints: Sequence[tuple[Hints | None, Hints | None]] | None = None,
+    ) -> npt.NDArray[np.float64]:
+        """The :data:`FEATURES` of each pair of this context's sentences, one row per pair.
+
+        The lexical features come from sparse rows of the sentences' profiles
+        (:mod:`newsfuse.stages.align.pair_rows`): of every sentence, built once and kept, when a
+        call reads at least half of them (a story's candidate pairs); otherwise of only the
+        sentences this call reads (a few pairs scored against a story's rarity), and likewise
+        for a call with ``hints`` (one entry per pair)."""
+        found = np.zeros((len(pairs), len(FEATURES)), dtype=np.float64)
+        if not pairs:
+            return found
+        plain = hints is None or all(h == (None, None) for h in hints)
+        keyed = [
+            (
+                (a, None if plain or hints is None else hints[k][0]),
+                (b, None if plain or hints is None else hints[k][1]),
+            )
+            for k, (a, b) in enumerate(pairs)
+        ]
+        keys = list(dict.fromkeys(key for pair in keyed for key in pair))
+        if plain and (self._rows is not None or 2 * len(keys) >= len(self.texts)):
+            if self._rows is None:
+                self._rows = self._rows_of([(t, None) for t in self.texts])
+            rows = self._rows
+            left = self.positions([a for a, _ in pairs])
+            right = self.positions([b for _, b in pairs])
+        else:
+            row_of = {key: i for i, key in enumerate(keys)}
+            rows = self._rows_of(keys)
+            left = np.array([row_of[first] for first, _ in keyed], dtype=np.intp)
+            right = np.array([row_of[second] for _, second in keyed], dtype=np.intp)
+        found[:, : len(LEXICAL_COLUMNS)] = lexical_rows(rows, left, right)
+        if self._encoded is not None:
+            first = self.positions([a for a, _ in pairs])
+            second = self.positions([b for _, b in pairs])
+            sentences = self.sentence_vectors()
+            assert sentences is not None
+            found[:, len(LEXICAL_COLUMNS)] = np.einsum(
+                "ij,ij->i", sentences[first], sentences[second]
+            )
+            found[:, len(LEXICAL_COLUMNS) + 1 :] = _soft_alignment(
+                self._encoded, self._piece_weights, first, second
+            )
+        return found
+
+    def profile_numbers(self, text: str, hints: Hints | None = None) -> frozenset[str]:
+        """The figures of one of this context's sentences (the hints' when given)."""
+        return self._profile(text, hints).numbers
+
     def features(
         self, a: str, b: str, a_hints: Hints | None = None, b_hints: Hints | None = None
     ) -> PairFeatures:
-        """The features of one pair of sentences of this context."""
-        i, j = self._index[a], self._index[b]
-        first, second = self._profile(a, a_hints), self._profile(b, b_hints)
-        values = _lexical(first, second, cosine(self._vectors[i], self._vectors[j]), self._rarity)
-        if self._encoded is None:
-            values |= dict.fromkeys(EMBEDDING_FEATURES, 0.0)
-        else:
-            values["embedding"] = float(
-                np.dot(self._encoded[i].sentence, self._encoded[j].sentence)
-            )
-            values |= _soft_alignment(
-                self._encoded[i], self._encoded[j], self._piece_weights[i], self._piece_weights[j]
-            )
-        return PairFeatures(values, number_agreement(first.numbers, second.numbers))
+        """The features of one pair of sentences of this context (a batch of pairs is cheaper
+        through :meth:`feature_matrix`)."""
+        row = self.feature_matrix([(a, b)], [(a_hints, b_hints)])[0]
+        return PairFeatures(
+            dict(zip(FEATURES, row.tolist(), strict=True)),
+            number_agreement(self.profile_numbers(a, a_hints), self.profile_numbers(b, b_hints)),
+        )
 
     def overlap(self, a: str, b: str) -> dict[str, float]:
         """Only :data:`OVERLAP_FEATURES` of one pair (the same values :meth:`features` gives), for
@@ -698,15 +720,9 @@ class StatementContext:
     ) -> list[float]:
         """P(same statement) of each pair (0.0 outside the model's support)."""
         weights = WEIGHTS_EMBEDDING if self._encoded is not None else WEIGHTS_LEXICAL
-        found = []
-        for a, b in pairs:
-            features = self.features(a, b)
-            found.append(
-                weights.probability(features.vector())
-                if features[SUPPORT_FEATURE] >= min_support
-                else 0.0
-            )
-        return found
+        matrix = self.feature_matrix(pairs)
+        supported = matrix[:, FEATURES.index(SUPPORT_FEATURE)] >= min_support
+        return [float(x) for x in np.where(supported, weights.probabilities(matrix), 0.0)]
 
 
 def same_statement_scores(

@@ -98,7 +98,11 @@ class LinearDecision:
         """P(same fact) of each pair of ``context``'s texts, from only the features it reads."""
         if set(self.features) <= set(OVERLAP_FEATURES):
             return np.array([self.probability(context.overlap(a, b)) for a, b in pairs])
-        return np.array([self.probability(context.features(a, b).values) for a, b in pairs])
+        if not pairs:
+            return np.zeros(0, dtype=np.float64)
+        columns = [FEATURES.index(name) for name in self.features]
+        z = self.intercept + context.feature_matrix(pairs)[:, columns] @ np.array(self.coefficients)
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
 
     @property
     def floor(self) -> float:
