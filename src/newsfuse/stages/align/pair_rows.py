@@ -18,9 +18,10 @@ ones the per-pair definitions give, up to the order of floating-point sums.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,7 @@ from rapidfuzz.distance import LCSseq, Levenshtein
 from rapidfuzz.process import cpdist
 from scipy import sparse
 
-__all__ = ["LEXICAL_COLUMNS", "ProfileRows", "lexical_rows"]
+__all__ = ["LEXICAL_COLUMNS", "ProfileFields", "ProfileRows", "lexical_rows"]
 
 Floats = npt.NDArray[np.float64]
 Indices = npt.NDArray[np.intp]
@@ -70,41 +71,86 @@ _CHUNK = 4096
 _FIRST_STEM_CHARACTER = 0x10000  # past the surrogates, so every stem id is one valid character
 
 
-def _blocks(
-    blocks: Sequence[Sequence[Mapping[Any, int] | Iterable[Hashable]]],
-) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """Several per-row item collections side by side in one matrix (each block its own columns; a
-    set's members count 1, a multiset's their count), and the columns × blocks indicator that sums
-    a row's values block by block."""
-    rows = len(blocks[0])
-    indices: list[int] = []
-    block_of: list[int] = []
-    data: list[float] = []
-    indptr = [0]
-    vocabularies: list[dict[Hashable, int]] = [{} for _ in blocks]
-    for row in range(rows):
-        for k, (block, vocabulary) in enumerate(zip(blocks, vocabularies, strict=True)):
-            items = block[row]
-            before = len(indices)
+class _Blocks:
+    """Rows of several item collections side by side (each block its own columns; a set's members
+    count 1, a multiset's their count), gathered row by row in typed arrays: a large story has
+    millions of entries, and lists of Python numbers would cost several times their size."""
+
+    def __init__(self, blocks: int) -> None:
+        self.vocabularies: list[dict[Hashable, int]] = [{} for _ in range(blocks)]
+        self._indices = array("q")
+        self._block_of = array("b")
+        self._data = array("f")  # counts are small whole numbers, exact in float32
+        self._indptr = array("q", [0])
+
+    def add(self, row: Sequence[Mapping[Any, int] | Iterable[Hashable]]) -> None:
+        """One row: one collection per block."""
+        for k, (items, vocabulary) in enumerate(zip(row, self.vocabularies, strict=True)):
+            before = len(self._indices)
             if isinstance(items, Mapping):
                 for item, count in items.items():
-                    indices.append(vocabulary.setdefault(item, len(vocabulary)))
-                    data.append(float(count))
+                    self._indices.append(vocabulary.setdefault(item, len(vocabulary)))
+                    self._data.append(count)
             else:
-                indices.extend(vocabulary.setdefault(item, len(vocabulary)) for item in items)
-                data.extend([1.0] * (len(indices) - before))
-            block_of.extend([k] * (len(indices) - before))
-        indptr.append(len(indices))
-    widths = np.array([len(v) for v in vocabularies], dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(np.int64)
-    columns = np.array(indices, dtype=np.int64) + starts[np.array(block_of, dtype=np.int64)]
-    total = max(int(widths.sum()), 1)
-    matrix = sparse.csr_matrix((np.array(data, dtype=np.float64), columns, indptr), (rows, total))
-    owner = np.repeat(np.arange(len(blocks)), widths)
-    indicator = sparse.csr_matrix(
-        (np.ones(len(owner)), (np.arange(len(owner)), owner)), shape=(total, len(blocks))
-    )
-    return matrix, indicator
+                self._indices.extend(vocabulary.setdefault(i, len(vocabulary)) for i in items)
+                self._data.extend(array("f", [1.0]) * (len(self._indices) - before))
+            self._block_of.extend(array("b", [k]) * (len(self._indices) - before))
+        self._indptr.append(len(self._indices))
+
+    def starts(self) -> npt.NDArray[np.int64]:
+        """The first column of each block."""
+        widths = np.array([len(v) for v in self.vocabularies], dtype=np.int64)
+        return np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(np.int64)
+
+    def matrices(self) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """The rows as one matrix, and the columns × blocks indicator that sums a row's values
+        block by block."""
+        widths = [len(v) for v in self.vocabularies]
+        total = max(sum(widths), 1)
+        columns = (
+            np.frombuffer(self._indices, dtype=np.int64)
+            + self.starts()[np.frombuffer(self._block_of, dtype=np.int8)]
+        )
+        matrix = sparse.csr_matrix(
+            (
+                np.frombuffer(self._data, dtype=np.float32),
+                columns,
+                np.frombuffer(self._indptr, dtype=np.int64),
+            ),
+            (len(self._indptr) - 1, total),
+        )
+        owner = np.repeat(np.arange(len(widths)), widths)
+        indicator = sparse.csr_matrix(
+            (np.ones(len(owner)), (np.arange(len(owner)), owner)), shape=(total, len(widths))
+        )
+        return matrix, indicator
+
+
+class ProfileFields(Protocol):
+    """What :class:`ProfileRows` reads of one sentence's profile."""
+
+    @property
+    def content(self) -> frozenset[str]: ...  # content words
+    @property
+    def bigrams(self) -> frozenset[tuple[str, str]]: ...  # word bigrams
+    @property
+    def char4(self) -> frozenset[str]: ...  # of the words joined by single spaces
+    @property
+    def char3(self) -> frozenset[str]: ...  # of the lowered text
+    @property
+    def char5(self) -> frozenset[str]: ...  # of the lowered text
+    @property
+    def ngrams(self) -> tuple[Mapping[tuple[str, ...], int], ...]: ...  # stem n-grams, n = 1..4
+    @property
+    def entities(self) -> frozenset[str]: ...
+    @property
+    def numbers(self) -> frozenset[str]: ...
+    @property
+    def negated(self) -> bool: ...
+    @property
+    def lowered(self) -> str: ...
+    @property
+    def stems(self) -> tuple[str, ...]: ...
 
 
 def _spelt(sequences: Sequence[Sequence[str]]) -> list[str]:
@@ -148,36 +194,49 @@ class ProfileRows:
     @classmethod
     def build(
         cls,
+        profiles: Iterable[ProfileFields],
         *,
         tfidf: sparse.csr_matrix,
-        content: Sequence[frozenset[str]],
         rarity: Mapping[str, float],
-        bigrams: Sequence[frozenset[tuple[str, str]]],
-        char4: Sequence[frozenset[str]],
-        char3: Sequence[frozenset[str]],
-        char5: Sequence[frozenset[str]],
-        ngrams: Sequence[Sequence[Mapping[tuple[str, ...], int]]],
-        entities: Sequence[frozenset[str]],
-        numbers: Sequence[frozenset[str]],
-        negated: Sequence[bool],
-        lowered: Sequence[str],
-        stems: Sequence[Sequence[str]],
     ) -> ProfileRows:
-        """The rows of the profiles whose fields are given, each field one entry per profile."""
-        sets, indicator = _blocks(
-            [[sorted(row) for row in content], bigrams, char4, char3, char5, entities]
-        )
-        grams, gram_sums = _blocks([[g[n] for g in ngrams] for n in range(4)])
+        """The rows of ``profiles``, read one at a time (a caller may make each on the fly);
+        ``rarity`` weighs the content words."""
+        sets, grams = _Blocks(len(_SETS)), _Blocks(4)
+        numbers: list[frozenset[str]] = []
+        negated: list[bool] = []
+        lowered: list[str] = []
+        stems: list[tuple[str, ...]] = []
+        for profile in profiles:
+            sets.add(
+                [
+                    profile.content,
+                    profile.bigrams,
+                    profile.char4,
+                    profile.char3,
+                    profile.char5,
+                    profile.entities,
+                ]
+            )
+            grams.add(profile.ngrams)
+            numbers.append(profile.numbers)
+            negated.append(profile.negated)
+            lowered.append(profile.lowered)
+            stems.append(profile.stems)
+        set_matrix, indicator = sets.matrices()
+        weights = np.zeros(set_matrix.shape[1], dtype=np.float64)
+        for word, column in sets.vocabularies[0].items():  # the content block starts at 0
+            weights[column] = rarity[str(word)]
+        gram_matrix, gram_sums = grams.matrices()
         figure_sets: dict[frozenset[str], int] = {}
         return cls(
             tfidf=tfidf,
-            sets=sets,
-            set_sums=sparse.hstack([indicator, _rarity_column(sets, content, rarity)], "csr"),
-            set_sizes=np.asarray((sets @ indicator).toarray(), dtype=np.float64),
-            content_weight=np.array(
-                [sum(rarity[w] for w in row) for row in content], dtype=np.float64
+            sets=set_matrix,
+            set_sums=sparse.hstack(
+                [indicator, sparse.csr_matrix(weights.reshape(-1, 1))], format="csr"
             ),
-            grams=grams,
+            set_sizes=np.asarray((set_matrix @ indicator).toarray(), dtype=np.float64),
+            content_weight=np.asarray(set_matrix @ weights, dtype=np.float64),
+            grams=gram_matrix,
             gram_sums=gram_sums,
             numbers=np.array(
                 [figure_sets.setdefault(f, len(figure_sets)) if f else -1 for f in numbers],
@@ -185,22 +244,9 @@ class ProfileRows:
             ),
             negated=np.array(negated, dtype=np.bool_),
             length=np.array([len(s) for s in stems], dtype=np.float64),
-            lowered=list(lowered),
+            lowered=lowered,
             stems=_spelt(stems),
         )
-
-
-def _rarity_column(
-    sets: sparse.csr_matrix, content: Sequence[frozenset[str]], rarity: Mapping[str, float]
-) -> sparse.csr_matrix:
-    """A column over ``sets``' columns: each content word's rarity (0 for the other blocks).  A
-    row's content words come first in its row of ``sets``, in sorted order (see :func:`_blocks`)."""
-    weights = np.zeros(sets.shape[1], dtype=np.float64)
-    for row, words in enumerate(content):
-        start = sets.indptr[row]
-        for offset, word in enumerate(sorted(words)):
-            weights[sets.indices[start + offset]] = rarity[word]
-    return sparse.csr_matrix(weights.reshape(-1, 1))
 
 
 def _both_ways(shared: Floats, left: Floats, right: Floats) -> tuple[Floats, Floats]:

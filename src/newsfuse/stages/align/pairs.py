@@ -614,21 +614,12 @@ class StatementContext:
         return self._profiles[key]
 
     def _rows_of(self, keys: Sequence[tuple[str, Hints | None]]) -> ProfileRows:
-        profiles = [self._profile(text, hints) for text, hints in keys]
+        """Rows of these sentences' profiles, each made for its row and dropped (the character
+        n-gram sets of a large story's sentences would hold hundreds of MB as Python sets)."""
         return ProfileRows.build(
+            (self._profiles.get(key) or _profile(key[0], key[1], self._rarity) for key in keys),
             tfidf=sparse_rows([self._vectors[self._index[text]] for text, _ in keys]),
-            content=[p.content for p in profiles],
             rarity=self._rarity,
-            bigrams=[p.bigrams for p in profiles],
-            char4=[p.char4 for p in profiles],
-            char3=[p.char3 for p in profiles],
-            char5=[p.char5 for p in profiles],
-            ngrams=[p.ngrams for p in profiles],
-            entities=[p.entities for p in profiles],
-            numbers=[p.numbers for p in profiles],
-            negated=[p.negated for p in profiles],
-            lowered=[p.lowered for p in profiles],
-            stems=[p.stems for p in profiles],
         )
 
     def feature_matrix(
