@@ -113,9 +113,13 @@ def training_sources(encoder: SentenceEncoder | None) -> list[Source]:
     contexts = {t: StatementContext(sorted(set(v)), encoder=encoder) for t, v in by_topic.items()}
     pairs = ecb.sentence_pairs(chosen)
     x = np.zeros((len(pairs), len(FEATURES)))
-    for topic, context in contexts.items():
-        mine = [k for k, p in enumerate(pairs) if p.left.topic == topic]
-        x[mine] = context.feature_matrix([(pairs[k].left.text, pairs[k].right.text) for k in mine])
+    of_topic: dict[int, list[int]] = defaultdict(list)
+    for k, pair in enumerate(pairs):
+        of_topic[pair.left.topic].append(k)
+    for topic, mine in of_topic.items():
+        x[mine] = contexts[topic].feature_matrix(
+            [(pairs[k].left.text, pairs[k].right.text) for k in mine]
+        )
     y = np.array([p.label for p in pairs])
     within = np.array([p.same_subtopic for p in pairs])
     return [

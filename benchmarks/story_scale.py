@@ -393,6 +393,11 @@ def floor_command(story_path: Path, model: str) -> list[str]:
     return [sys.executable, "-c", FLOOR_SCRIPT, str(story_path), model]
 
 
+def set_options(settings: Sequence[str]) -> list[str]:
+    """``--set KEY=VALUE`` for each of ``settings``, as ``newsfuse report`` takes them."""
+    return [part for setting in settings for part in ("--set", setting)]
+
+
 def newsfuse_command(story_path: Path, output: Path, settings: Sequence[str] = ()) -> list[str]:
     """The report as a user runs it (``newsfuse`` as imported from this interpreter's path), with
     ``--set KEY=VALUE`` for each of ``settings``."""
@@ -405,7 +410,7 @@ def newsfuse_command(story_path: Path, output: Path, settings: Sequence[str] = (
         "-o",
         str(output),
         "--quiet",
-        *(part for setting in settings for part in ("--set", setting)),
+        *set_options(settings),
     ]
 
 
@@ -659,7 +664,7 @@ def profile_worker(
                 "-o",
                 str(output),
                 "--quiet",
-                *(part for setting in settings for part in ("--set", setting)),
+                *set_options(settings),
             ],
             standalone_mode=False,
         )
@@ -690,7 +695,7 @@ def profile(size: int, args: argparse.Namespace, workdir: Path) -> int:
         str(path),
         str(workdir / "report.json"),
         str(stats_path),
-        *(part for setting in args.set for part in ("--set", setting)),
+        *set_options(args.set),
     ]
     run = run_process(
         command, timeout=args.timeout, memory_bytes=memory, cwd=workdir, interrupt_first=True

@@ -12,8 +12,9 @@ import pytest
 
 from newsfuse.models import Article
 from newsfuse.stages.align import facts as facts_module
+from newsfuse.stages.align.embeddings import Encoded
 from newsfuse.stages.align.facts import MIN_CLAIM_WORDS, group_claims
-from newsfuse.stages.align.pairs import FEATURES, Hints, StatementContext
+from newsfuse.stages.align.pairs import FEATURES, Hints, StatementContext, _soft_alignment
 from newsfuse.stages.align.same_fact import FactMatcher
 
 SAME = "About 4,200 dockworkers walked out on Monday, the union said."
@@ -42,7 +43,7 @@ def test_a_pair_scores_the_same_in_a_batch_and_alone(
     pairs = [(texts[i], texts[j]) for i, j in picked.tolist()]
     batch = context.feature_matrix(pairs)
     for k in range(0, 200, 20):
-        alone = context.features(*pairs[k]).vector()
+        alone = StatementContext(texts).features(*pairs[k]).vector()  # rows of its two alone
         assert batch[k] == pytest.approx(alone, abs=1e-12)
 
 
@@ -100,3 +101,26 @@ def test_pairs_scored_ahead_count_as_scored_only_once_asked_for(
     assert [pair for pair, _ in known.items()] == [(0, 5)]
     fresh = facts_module._PairScores(matcher.prepare(texts), matcher)
     assert fresh.mean([(0, 5)]) == pytest.approx(alone, abs=1e-12)
+
+
+def test_word_piece_matching_does_not_depend_on_the_batch() -> None:
+    """The word-piece features of a pair are the same whether its sentence is matched against
+    one partner or many at once (made-up unit vectors; no model needed)."""
+    rng = np.random.default_rng(11)
+
+    def encoded(pieces: int) -> Encoded:
+        tokens = rng.normal(size=(pieces, 16)).astype(np.float32)
+        tokens /= np.linalg.norm(tokens, axis=1, keepdims=True)
+        sentence = tokens.sum(axis=0)  # (not a model's pooling: only the pieces are compared)
+        return Encoded(sentence=sentence, tokens=tokens, pieces=tuple(range(pieces)))
+
+    sentences = [encoded(n) for n in (7, 0, 12, 3, 30, 9)]
+    weights = [rng.uniform(1.0, 4.0, size=len(e.tokens)) for e in sentences]
+    left = np.zeros(5, dtype=np.intp)
+    right = np.arange(1, 6, dtype=np.intp)
+    together = _soft_alignment(sentences, weights, left, right)
+    for k in range(5):
+        alone = _soft_alignment(sentences, weights, left[k : k + 1], right[k : k + 1])
+        assert together[k] == pytest.approx(alone[0], rel=1e-12, abs=1e-15)
+    assert not together[0].any()  # a sentence with no word pieces matches nothing
+    assert together[1:, 0].min() > 0

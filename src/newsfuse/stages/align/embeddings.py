@@ -137,11 +137,12 @@ class SentenceEncoder:
     def encode_tokens(self, texts: Sequence[str]) -> list[Encoded]:
         """Sentence and word-piece vectors of each text, in order.
 
-        Texts are batched by length (less padding, the same batches for the same input); the
-        sentence vector is the attention-masked mean of the last layer, as all-MiniLM-L6-v2's
-        pooling module computes it, then L2-normalised.  The texts of the previous call are
-        kept until the next one (a story's claims, asked for again as its facts' wordings), and
-        only the others are read; :meth:`encode` keeps nothing (a corpus's articles).
+        Texts are batched by length (less padding); the sentence vector is the attention-masked
+        mean of the last layer, as all-MiniLM-L6-v2's pooling module computes it, then
+        L2-normalised.  The previous call's vectors are kept until the next call (a story's
+        claims, asked for again as its facts' wordings) and only the other texts are read, so a
+        text's vectors can differ in float32 rounding with what the call before held (a batch's
+        padding changes the sums); :meth:`encode` keeps nothing (a corpus's articles).
         """
         if not texts:
             return []

@@ -133,7 +133,7 @@ def group_claims(
     linked = UnionFind[int](range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     strong = np.flatnonzero(scores >= matcher.threshold)
-    # Strongest first; the ties in pair order, as a heap of (-score, i, j) would pop them.
+    # Strongest first, ties in (i, j) order, so the joins do not depend on the candidates' order.
     order = sorted((-float(scores[k]), int(left[k]), int(right[k])) for k in strong)
 
     def across(i: int, j: int) -> list[tuple[int, int]]:

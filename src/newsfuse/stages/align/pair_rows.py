@@ -1,4 +1,4 @@
-"""The lexical pair features of many sentence pairs at once, from sparse rows built once per story.
+"""The lexical pair features of many sentence pairs at once, from sparse rows of their profiles.
 
 :mod:`newsfuse.stages.align.pairs` profiles each sentence once (its content words, word bigrams,
 character n-grams, stemmed word n-grams, entities, figures).  Scoring a pair from two profiles in
@@ -155,7 +155,9 @@ class ProfileFields(Protocol):
 
 def _spelt(sequences: Sequence[Sequence[str]]) -> list[str]:
     """Each sequence of stems as a string of one character per distinct stem, so rapidfuzz's string
-    measures count whole stems, as they do on the sequences themselves."""
+    measures count whole stems, as they do on the sequences themselves.  Room for 1,048,576
+    distinct stems (the code points past the surrogates; ``chr`` refuses more), far more than a
+    story's."""
     ids: dict[str, int] = {}
     return [
         "".join(chr(_FIRST_STEM_CHARACTER + ids.setdefault(s, len(ids))) for s in stems)
@@ -174,9 +176,10 @@ class ProfileRows:
     ``sets`` holds each profile's sets side by side (:data:`_SETS`: content words, word bigrams,
     character 4-, 3- and 5-grams, entities), ``grams`` its stemmed word n-gram counts (n = 1..4);
     ``set_sums`` / ``gram_sums`` sum a row block by block, ``set_sums`` with one more column, the
-    content words' rarity.  Columns exist only for the profiles given, so a pair's features do not
-    depend on which other sentences were built alongside it.  ``tfidf``: the normalised TF-IDF
-    rows the caller computed."""
+    content words' rarity.  Each row is read only against its pair's other row, so a pair's
+    features are the same whichever other sentences were built alongside it (up to the order of
+    floating-point sums, which follows the columns').  ``tfidf``: the normalised TF-IDF rows the
+    caller computed."""
 
     tfidf: sparse.csr_matrix
     sets: sparse.csr_matrix

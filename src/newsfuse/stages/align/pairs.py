@@ -75,6 +75,7 @@ __all__ = [
     "Weights",
     "candidate_entities",
     "candidate_numbers",
+    "logistic",
     "number_agreement",
     "pair_features",
     "same_statement_scores",
@@ -97,7 +98,7 @@ class Weights:
     def probabilities(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """P(same statement) for each row of feature vectors."""
         z = self.intercept + matrix @ np.array(self.coefficients, dtype=np.float64)
-        return np.asarray(_logistic(z), dtype=np.float64)
+        return logistic(z)
 
 
 # "_min"/"_max": a directional measure taken both ways (a against b, b against a), the lower and the
@@ -364,7 +365,7 @@ class _Profile:
     entities: frozenset[str]
 
 
-def _logistic(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def logistic(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """1 / (1 + e^-z), without overflow for large negative z."""
     positive = z >= 0
     e = np.exp(-np.abs(z))
@@ -470,9 +471,12 @@ def _soft_alignment(
         partners = [int(right[k]) for k in positions]
         sizes = np.array([len(encoded[j].tokens) for j in partners])
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        similarity = first.tokens @ np.vstack([encoded[j].tokens for j in partners]).T
-        best_a = np.maximum.reduceat(similarity, starts, axis=1).astype(np.float64)
-        best_b = similarity.max(axis=0).astype(np.float64)
+        # In float64: a float32 product's rounding would depend on how many partners are stacked,
+        # and a pair's features on the batch it came in.
+        stacked = np.vstack([encoded[j].tokens for j in partners]).astype(np.float64)
+        similarity = first.tokens.astype(np.float64) @ stacked.T
+        best_a = np.maximum.reduceat(similarity, starts, axis=1)
+        best_b = similarity.max(axis=0)
         weight_b = np.concatenate([weights[j] for j in partners])
         match_a = best_a.mean(axis=0)
         match_b = np.add.reduceat(best_b, starts) / sizes
@@ -517,37 +521,56 @@ def pair_features(
     profiled and encoded once, however many pairs it is in.  Without an ``encoder`` the embedding
     features are 0.0.
     """
+    context, pairs, hints, matrix = _pairs_matrix(
+        left, right, encoder, left_hints, right_hints, corpus, background
+    )
+    return [
+        PairFeatures(
+            dict(zip(FEATURES, row.tolist(), strict=True)),
+            number_agreement(
+                context.profile_numbers(a, None if hints is None else hints[k][0]),
+                context.profile_numbers(b, None if hints is None else hints[k][1]),
+            ),
+        )
+        for k, ((a, b), row) in enumerate(zip(pairs, matrix, strict=True))
+    ]
+
+
+def _pairs_matrix(
+    left: Sequence[str],
+    right: Sequence[str],
+    encoder: SentenceEncoder | None,
+    left_hints: Sequence[Hints] | None,
+    right_hints: Sequence[Hints] | None,
+    corpus: Sequence[str],
+    background: Background | None,
+) -> tuple[
+    StatementContext,
+    list[tuple[str, str]],
+    list[tuple[Hints | None, Hints | None]] | None,
+    npt.NDArray[np.float64],
+]:
+    """The context, the pairs, their hints and their feature rows, for :func:`pair_features` and
+    :func:`same_statement_scores`."""
     if len(left) != len(right):
         raise ValueError(f"{len(left)} left sentences but {len(right)} right ones")
-    for hints in (left_hints, right_hints):
-        if hints is not None and len(hints) != len(left):
+    for given in (left_hints, right_hints):
+        if given is not None and len(given) != len(left):
             raise ValueError("hints must give one entry per sentence")
-    if not left:
-        return []
     context = StatementContext(
         sorted(set(left) | set(right) | set(corpus)), encoder=encoder, background=background
     )
     pairs = list(zip(left, right, strict=True))
-    pair_hints: list[tuple[Hints | None, Hints | None]] | None = None
+    hints: list[tuple[Hints | None, Hints | None]] | None = None
     if left_hints is not None or right_hints is not None:
-        pair_hints = [
+        hints = [
             (
                 left_hints[k] if left_hints is not None else None,
                 right_hints[k] if right_hints is not None else None,
             )
             for k in range(len(pairs))
         ]
-    matrix = context.feature_matrix(pairs, pair_hints)
-    return [
-        PairFeatures(
-            dict(zip(FEATURES, row.tolist(), strict=True)),
-            number_agreement(
-                context.profile_numbers(a, None if pair_hints is None else pair_hints[k][0]),
-                context.profile_numbers(b, None if pair_hints is None else pair_hints[k][1]),
-            ),
-        )
-        for k, ((a, b), row) in enumerate(zip(pairs, matrix, strict=True))
-    ]
+    return context, pairs, hints, context.feature_matrix(pairs, hints)
 
 
 class StatementContext:
@@ -594,6 +617,7 @@ class StatementContext:
             ]
         self._profiles: dict[tuple[str, Hints | None], _Profile] = {}
         self._rows: ProfileRows | None = None
+        self._read: set[str] = set()  # the sentences plain calls have read, until _rows is made
 
     def sentence_vectors(self) -> npt.NDArray[np.float32] | None:
         """The unit sentence embeddings of :attr:`texts`, when an encoder was given."""
@@ -630,14 +654,19 @@ class StatementContext:
         """The :data:`FEATURES` of each pair of this context's sentences, one row per pair.
 
         The lexical features come from sparse rows of the sentences' profiles
-        (:mod:`newsfuse.stages.align.pair_rows`): of every sentence, built once and kept, when a
-        call reads at least half of them (a story's candidate pairs); otherwise of only the
-        sentences this call reads (a few pairs scored against a story's rarity), and likewise
-        for a call with ``hints`` (one entry per pair)."""
+        (:mod:`newsfuse.stages.align.pair_rows`): of every sentence, built once and kept, once
+        the calls so far have read at least half of them (a story's candidate pairs, or many
+        small calls); before that, of only the sentences a call reads (a few pairs scored
+        against a story's rarity), and likewise for a call with ``hints`` (one entry per
+        pair)."""
+        if hints is not None and len(hints) != len(pairs):
+            raise ValueError(f"{len(hints)} hints for {len(pairs)} pairs")
         found = np.zeros((len(pairs), len(FEATURES)), dtype=np.float64)
         if not pairs:
             return found
         plain = hints is None or all(h == (None, None) for h in hints)
+        if plain and self._rows is None:
+            self._read.update(text for pair in pairs for text in pair)
         keyed = [
             (
                 (a, None if plain or hints is None else hints[k][0]),
@@ -646,9 +675,10 @@ class StatementContext:
             for k, (a, b) in enumerate(pairs)
         ]
         keys = list(dict.fromkeys(key for pair in keyed for key in pair))
-        if plain and (self._rows is not None or 2 * len(keys) >= len(self.texts)):
+        if plain and (self._rows is not None or 2 * len(self._read) >= len(self.texts)):
             if self._rows is None:
                 self._rows = self._rows_of([(t, None) for t in self.texts])
+                self._read.clear()
             rows = self._rows
             left = self.positions([a for a, _ in pairs])
             right = self.positions([b for _, b in pairs])
@@ -672,8 +702,11 @@ class StatementContext:
         return found
 
     def profile_numbers(self, text: str, hints: Hints | None = None) -> frozenset[str]:
-        """The figures of one of this context's sentences (the hints' when given)."""
-        return self._profile(text, hints).numbers
+        """The figures of one of this context's sentences (the hints' when given), as its profile
+        reads them, without making the rest of the profile."""
+        if hints is not None and hints.numbers is not None:
+            return hints.numbers
+        return candidate_numbers(text)
 
     def features(
         self, a: str, b: str, a_hints: Hints | None = None, b_hints: Hints | None = None
@@ -734,19 +767,11 @@ def same_statement_scores(
     :func:`pair_features`.
     """
     weights = WEIGHTS_EMBEDDING if encoder is not None else WEIGHTS_LEXICAL
-    features = pair_features(
-        left,
-        right,
-        encoder=encoder,
-        left_hints=left_hints,
-        right_hints=right_hints,
-        corpus=corpus,
-        background=background,
+    _, _, _, matrix = _pairs_matrix(
+        left, right, encoder, left_hints, right_hints, corpus, background
     )
-    return [
-        weights.probability(f.vector()) if f[SUPPORT_FEATURE] >= min_support else 0.0
-        for f in features
-    ]
+    supported = matrix[:, FEATURES.index(SUPPORT_FEATURE)] >= min_support
+    return [float(x) for x in np.where(supported, weights.probabilities(matrix), 0.0)]
 
 
 class StatementMatcher:

@@ -39,6 +39,7 @@ from newsfuse.stages.align.pairs import (
     MIN_SUPPORT,
     OVERLAP_FEATURES,
     StatementContext,
+    logistic,
 )
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class LinearDecision:
             return np.zeros(0, dtype=np.float64)
         columns = [FEATURES.index(name) for name in self.features]
         z = self.intercept + context.feature_matrix(pairs)[:, columns] @ np.array(self.coefficients)
-        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+        return logistic(z)
 
     @property
     def floor(self) -> float:
