@@ -485,12 +485,9 @@ class ClusterSettings:
     the commit (``benchmarks/scale.py --undated``, 10k: clustering 65.9 s against 42.2 s).
     Dated stories keep the one pass: by the commit the time window may have closed on the
     stories an article could join when it came.  Not the default: at ``merge_threshold`` 0.1 it
-    takes ECB+ validation under 0.90; with merge 0.05 and split 0.02, which
-    ``benchmarks/clustering.py`` chooses for it on validation (ECB+ 0.908, roundups 0.902, both
-    above the defaults', every target met with spread 0), the roundups validation streamed in
-    commits of 10 / 25 / 100 falls from 0.873 / 0.873 / 0.875 to 0.854 / 0.852 / 0.856 (five
-    orders): a store commits many times, and the lower merge threshold over-merges across
-    commits.
+    takes ECB+ validation under 0.90; a grid with it on chose merge 0.05 (ECB+ 0.9050, roundups
+    0.9010, both above the defaults'), but the merge threshold also decides dated and
+    multi-commit streams, which that grid did not measure.
     ``members_by`` says which ``members`` a story keeps: ``"time"`` (the default) the latest by
     publication time, then by article id (undated news: the largest ids), ``"arrival"`` the most
     recent to arrive.  Why (issue 14): kept by arrival, a story of the same articles kept other
