@@ -41,10 +41,6 @@ Systems, side by side in one run:
   articles' link probabilities (:mod:`newsfuse.stages.cluster_splitting`); its threshold is chosen
   with the merge threshold on validation, and every row before it runs with the split off, so
   each shows what its own consolidation does;
-* the **batch made again** (``cluster.merge_rebuild``, opt-in): at the commit the undated stories
-  born in the batch are taken apart and linked again in article-id order, then merged and split
-  as above, so one commit's stories do not depend on the arrival order; its merge and split
-  thresholds are chosen on validation like the split's;
 * the **defaults as shipped** (``ClusterSettings()``, its own thresholds, not chosen again
   here: the grids below may choose a link threshold of 1.0, which misses the scale targets);
 * the **batch ceiling of the same features** (:mod:`link_batch`): every article pair scored with
@@ -122,11 +118,6 @@ SPLIT = (
     "then stories born in the batch cut along their articles' links (split_threshold)"
 )
 DEFAULT = "newsfuse StoryTracker, the defaults (ClusterSettings(), thresholds as shipped)"
-REBUILD = (
-    "newsfuse StoryTracker + consolidation with the batch made again (merge_rebuild: the stories"
-    " born in the batch taken apart and linked again in article-id order), graph merge model,"
-    " then the split"
-)
 LINK_BATCH = "tracker's link probabilities + agglomerative (batch, all pairs)"
 MEMBER_BATCH = "tracker's member cosines + agglomerative (batch, all pairs)"
 MERGE_BATCH = (
@@ -160,11 +151,6 @@ SPLIT_GRID = [
 ]
 """The split threshold with the merge threshold (link 0.9, as the arrival-graph default):
 an average linkage over link probabilities, so of the order of the batch ceiling's (0.02)."""
-REBUILD_GRID = [
-    (0.90, merge, split) for merge in (0.03, 0.05, 0.07, 0.10) for split in (0.02, 0.03, 0.04)
-]
-"""The split grid with lower merge thresholds: the one-article stories a rebuilt batch starts
-from have fewer links each than the one pass's stories."""
 LINK_LINKAGE = [(0.70, 0.40)]
 COSINE_LINK_AND_MERGE = [(0.80, 0.16)]
 """The two other linkages run at the thresholds they were chosen at on the validation sets in an
@@ -528,12 +514,6 @@ def main() -> int:
             SPLIT_GRID,
             orders,
         ),
-        (
-            REBUILD,
-            tracker_system(replace(default, merge_rebuild=True), link_merge_split),
-            REBUILD_GRID,
-            orders,
-        ),
         (TRACKER, tracker_system(one_pass), LINK_THRESHOLDS, orders),
         (
             MERGED,
@@ -675,16 +655,7 @@ def main() -> int:
     def each(name: str, value: float, target: float) -> str:
         return f"{name} {value:.3f} ({verdict(value >= target)})"
 
-    for label in (
-        DEFAULT,
-        SPLIT,
-        REBUILD,
-        TRACKER,
-        MERGED,
-        GRAPH,
-        GRAPH_LEARNED,
-        GRAPH_LEARNED_ARRIVAL,
-    ):
+    for label in (DEFAULT, SPLIT, TRACKER, MERGED, GRAPH, GRAPH_LEARNED, GRAPH_LEARNED_ARRIVAL):
         ours = results[label]
         spread = {name: ours[name].spread for name in reported}
         lines += [
