@@ -125,7 +125,6 @@ def measure(
         base,
         members_by=members_by or base.members_by,
         merge_linkage="graph_learned",
-        merge_rebuild=False,  # the grid compares the links made on arrival with merge_relink
         link_threshold=link,
         merge_threshold=merge,
         merge_neighbours=neighbours,

@@ -493,8 +493,7 @@ def main() -> int:
     held_out = {ECB_TEST: ecb_test, ROUNDUPS_TEST: roundups_test}
     default = ClusterSettings()
     # the rows before the split: what each consolidation does on its own
-    # (and on the links made on arrival: merge_rebuild is the defaults' own row's)
-    unsplit = replace(default, split_threshold=0.0, merge_rebuild=False)
+    unsplit = replace(default, split_threshold=0.0)
     one_pass = replace(unsplit, merge_threshold=1.0, merge_linkage="cosine")
     link_merge = ("link_threshold", "merge_threshold")
     link_merge_split = (*link_merge, "split_threshold")

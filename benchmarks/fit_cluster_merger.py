@@ -95,7 +95,6 @@ def graph_pairs(pool: Pool, seeds: int, policy: Policy) -> tuple[list[list[float
         link_threshold=GRAPH_LINK_THRESHOLD,
         merge_threshold=POLICY_THRESHOLD,
         merge_linkage="graph_learned",
-        merge_rebuild=False,  # the links made on arrival, as the model was fitted on
     )
     rows: list[list[float]] = []
     labels: list[int] = []

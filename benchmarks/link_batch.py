@@ -110,7 +110,6 @@ def merge_model_batch(
         merge_linkage="graph_learned",
         merge_neighbours=0,
         merge_relink=False,
-        merge_rebuild=False,  # its links are the whole set's, made below: not rebuilt
         members_by="time",
     )
     tracker = _Singletons(every)

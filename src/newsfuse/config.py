@@ -472,22 +472,6 @@ class ClusterSettings:
     nine validation orders (``benchmarks/cluster_order.py``, the rule in its docstring) relinked
     at 0.1 pooled 0.9015, mean spread 0.0106, against the links made on arrival's 0.8936, 0.0062:
     still off.
-    ``merge_rebuild`` (graph linkages; issue 14): at each consolidation the undated stories
-    born since the last one are taken apart into one-article stories, each linked as an arrival
-    (unranked link model, its ``_GRAPH_EDGES`` best candidates) to the stories before it in
-    article-id order at the commit's frequencies, and the merges and the split make the stories
-    again (:meth:`StoryTracker._rebuild_batch`).  Why: the one pass's joins and arrival links
-    depend on the arrival order, and a merge never undoes a join.  On the validation sets only
-    (30 orders, one commit): ECB+ 0.8982 and roundups 0.9007 in every order (spread 0), against
-    the links made on arrival's 0.9024 ± 0.0067 (0.886-0.915; a three-order spread above 0.01 in
-    6 of 10 blocks) and 0.8952 ± 0.0032 (1 of 10); streamed in commits of 10 / 25 / 100 (nine
-    orders) within 0.003 of them on both sets.  Cost: each held article linked once more at
-    the commit (``benchmarks/scale.py --undated``, 10k: clustering 65.9 s against 42.2 s).
-    Dated stories keep the one pass: by the commit the time window may have closed on the
-    stories an article could join when it came.  Not the default: at ``merge_threshold`` 0.1 it
-    takes ECB+ validation under 0.90; a grid with it on chose merge 0.05 (ECB+ 0.9050, roundups
-    0.9010, both above the defaults'), but the merge threshold also decides dated and
-    multi-commit streams, which that grid did not measure.
     ``members_by`` says which ``members`` a story keeps: ``"time"`` (the default) the latest by
     publication time, then by article id (undated news: the largest ids), ``"arrival"`` the most
     recent to arrive.  Why (issue 14): kept by arrival, a story of the same articles kept other
@@ -610,12 +594,6 @@ class ClusterSettings:
         False,
         "Rebuild a changed story's arrival links from its kept members when consolidating "
         "(graph linkages).",
-    )
-    merge_rebuild: bool = setting(
-        False,
-        "At a commit, take the undated stories born in the batch apart into one-article "
-        "stories, linked as arrivals in article-id order, and make them again by the merges: "
-        "the same stories in any arrival order (graph linkages).",
     )
     members_by: str = setting(
         "time",

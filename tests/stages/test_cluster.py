@@ -813,9 +813,8 @@ def test_relinked_graph_gives_one_batch_the_same_stories_in_every_arrival_order(
     events = _ecb_events(13)
     articles = [a for each in events.values() for a in each]
     event = {a.id: name for name, each in events.items() for a in each}
-    unbuilt = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_rebuild=False)
-    arrival = dataclasses.replace(unbuilt, merge_relink=False, split_threshold=0.0)
-    relinked = dataclasses.replace(unbuilt, merge_relink=True, split_threshold=0.0)
+    arrival = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_relink=False, split_threshold=0.0)
+    relinked = dataclasses.replace(GRAPH_LEARNED_MERGE, merge_relink=True, split_threshold=0.0)
     found: dict[bool, list[set[frozenset[str]]]] = {False: [], True: []}
     for seed in range(3):
         order = list(articles)
@@ -828,28 +827,6 @@ def test_relinked_graph_gives_one_batch_the_same_stories_in_every_arrival_order(
     stories = found[True][0]
     assert all(len({event[a] for a in ids}) == 1 for ids in stories)
     assert len(stories) < len(articles) / 2
-
-
-def test_a_rebuilt_undated_batch_has_the_same_stories_in_every_arrival_order() -> None:
-    """ECB+ topics 10 and 13 (validation topics: two events of one kind each) fed as one batch
-    in four shuffled orders: the one pass's stories differ between orders, and the
-    consolidation with ``merge_rebuild``, which takes the batch's stories apart and makes them
-    again from one-article stories linked in article-id order, gives the same stories in every
-    order."""
-    for topic in (10, 13):
-        articles = [a for each in _ecb_events(topic).values() for a in each]
-        one_pass, consolidated = [], []
-        for seed in range(4):
-            order = list(articles)
-            random.Random(seed).shuffle(order)
-            tracker = StoryTracker(ClusterSettings(merge_rebuild=True))
-            for article in order:
-                tracker.add(article)
-            one_pass.append(frozenset(_partition(tracker.stories())))
-            tracker.consolidate()
-            consolidated.append(frozenset(_partition(tracker.stories())))
-        assert len(set(one_pass)) > 1, topic
-        assert len(set(consolidated)) == 1, topic
 
 
 def test_members_kept_by_time_and_id_are_the_same_in_every_arrival_order(
@@ -897,7 +874,7 @@ def test_members_by_time_gives_a_relinked_batch_the_same_stories_where_arrival_d
         random.Random(seed).shuffle(order)
         for members_by in found:
             settings = ClusterSettings(
-                merge_relink=True, members_by=members_by, split_threshold=0.0, merge_rebuild=False
+                merge_relink=True, members_by=members_by, split_threshold=0.0
             )
             found[members_by].append(_partition(_consolidated(order, settings).stories()))
     assert found["arrival"][0] != found["arrival"][1]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import json
-import random
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from factories import ecb_events
 from newsfuse.config import Settings
 from newsfuse.corpus import families_of, ingest, report_story
 from newsfuse.errors import ConfigError
@@ -500,55 +498,3 @@ def test_an_interrupted_undated_ingest_resumes_its_batch(
             store.put_tracker_state("cluster", {**header, "batch_from": header["seq"] - 3})
         ingest(chunks[:1], store, settings, batch_size=4)  # all stored already
         assert store.tracker_state("cluster")["batch_from"] is None  # type: ignore[index]
-
-
-def test_a_rebuilt_undated_ingest_stores_the_same_stories_in_any_order(
-    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With ``cluster.merge_rebuild`` the commit takes the undated stories born in it apart and
-    makes them again in article-id order, and the ingest files the commit's articles under the
-    stories made again: ECB+ topic 13's reports (two events of one kind) ingested in shuffled
-    orders, each in one commit, are stored as the same stories, every article in exactly one,
-    and the tracker resumed from the store holds the stories the memberships say."""
-    events = ecb_events(13)
-    if events is None:
-        pytest.skip("ECB+ not found under ../shared/bench/events-dev")
-    records = [
-        json.dumps({"title": None, "text": a.text, "outlet": None, "url": a.url})
-        for reports in events.values()
-        for a in reports
-    ]
-    rebuilt: list[int] = []
-    take = StoryTracker.take_rebuilds
-
-    def counted(self: StoryTracker) -> dict[str, str]:
-        found = take(self)
-        rebuilt.append(len(found))
-        return found
-
-    monkeypatch.setattr(StoryTracker, "take_rebuilds", counted)
-    settings = dataclasses.replace(Settings(), cluster=ClusterSettings(merge_rebuild=True))
-    partitions = set()
-    for seed in range(3):
-        ordered = list(records)
-        random.Random(seed).shuffle(ordered)
-        source = tmp_path / f"order-{seed}.jsonl"
-        source.write_text("".join(line + "\n" for line in ordered), encoding="utf-8")
-        with Store.open(store_url if seed == 0 else tmp_path / f"{seed}.db") as store:
-            summary = ingest([str(source)], store, settings, batch_size=len(records))
-            stories = _memberships(store)
-            filed = [a for ids in stories.values() for a in ids]
-            assert len(filed) == len(set(filed)) == summary.articles == len(records)
-            header = store.tracker_state("cluster")
-            assert header is not None
-            rows, norms = store.tracker_rows("cluster")
-            features = store.tracker_feature_rows("cluster")
-            tracker = StoryTracker.from_rows(
-                header, rows, norms, features, store.story_article_ids()
-            )
-            assert {s: sorted(ids) for s, ids in tracker.stories().items()} == {
-                s: sorted(ids) for s, ids in stories.items()
-            }
-            partitions.add(frozenset(frozenset(ids) for ids in stories.values()))
-    assert max(rebuilt) > len(records) / 2  # the undated stories of the commit were made again
-    assert len(partitions) == 1

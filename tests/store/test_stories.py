@@ -290,9 +290,6 @@ class _ScriptedTracking:
     def story_articles(self, story_id: str) -> list[str]:
         return self.members[story_id]
 
-    def take_rebuilds(self) -> dict[str, str]:
-        return {}
-
 
 def test_a_part_that_takes_back_a_story_made_in_the_commit_still_takes_its_merge(
     filled: Store, example_articles: list[Article]

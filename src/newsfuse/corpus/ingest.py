@@ -85,7 +85,6 @@ _LEGACY_CLUSTER: Mapping[str, Any] = {
     "merge_linkage": "cosine",
     "merge_neighbours": 0,
     "merge_relink": False,
-    "merge_rebuild": False,
     "undated_window": 0,
     "members_by": "arrival",
     "split_threshold": 0.0,
@@ -292,7 +291,7 @@ class _Run:
                 **_LEGACY_CLUSTER,
                 **state["settings"],
             }
-            for graph_only in ("merge_neighbours", "merge_relink", "merge_rebuild"):
+            for graph_only in ("merge_neighbours", "merge_relink"):
                 if graph_only not in state["settings"] and not _graph_merging(stored_cluster):
                     # never read by a store that did not consolidate on the arrival graph:
                     # whatever value it is given now, the store's stories are the same
@@ -505,17 +504,6 @@ class _Run:
                 titles.setdefault(story_id, article_titles[article.id])
                 added.setdefault(story_id, []).append(article.id)
         splits, consolidated = tracking.consolidate(self.store)
-        rebuilt = tracking.tracker.take_rebuilds()
-        if rebuilt:  # stories born in this commit, made again from one-article stories
-            regrouped: dict[str, list[str]] = {}
-            for story_id, ids in added.items():
-                for article_id in ids:
-                    regrouped.setdefault(rebuilt.get(article_id, story_id), []).append(article_id)
-            titles = {
-                s: titles[s] if s in titles and s in added else article_titles[ids[0]]
-                for s, ids in regrouped.items()
-            }
-            added = regrouped
         merges: list[tuple[str, str, float]] = []
         for merge in consolidated:
             moved = added.pop(merge.absorbed, [])

@@ -348,7 +348,6 @@ class StoryTracker:
         self._rescored: set[str] = set()  # stories whose norms were recomputed
         self._merges: list[StoryMerge] = []  # merges since take_merges()
         self._splits: list[StorySplit] = []  # splits since take_splits()
-        self._rebuilt: dict[str, str] = {}  # article → story it was made again as (take_rebuilds)
         self._held: dict[str, _Arrival] = {}  # articles added since consolidate() (bounded)
         self._dirty: set[str] = set()  # stories that took an article since consolidate()
         self._graph_in: dict[str, set[str]] = {}  # story → stories with arrival links into it
@@ -408,7 +407,7 @@ class StoryTracker:
             story = self._stories[best_id]
         arrival = self._arrival(features, unit)
         self._absorb(story, features.article_id, tf, entities, when, unit, arrival.member)
-        if (settings.splitting or settings.merge_rebuild) and len(self._held) < _HELD_MAX:
+        if settings.splitting and len(self._held) < _HELD_MAX:
             self._held[features.article_id] = arrival
         self._add_graph(
             story,
@@ -485,8 +484,6 @@ class StoryTracker:
         if not self.settings.merging:
             self._finish(dirty, fetch)
             return []
-        if self.settings.arrival_graph and self.settings.merge_rebuild:
-            dirty = self._rebuild_batch(dirty)
         if self.settings.arrival_graph and self.settings.merge_relink:
             for story_id in dirty:  # each rebuilds its own links out only: any order gives these
                 if story_id in self._stories:
@@ -638,104 +635,6 @@ class StoryTracker:
         self._seq = seq
         self._splits.append(StorySplit(story.id, tuple(parts)))
         return [name for name, _ in parts]
-
-    def _rebuild_batch(self, dirty: Sequence[str]) -> list[str]:
-        """Take the changed stories born in this batch (every article held) apart into
-        one-article stories, made again in article-id order with members sketched at the
-        commit's frequencies, each linked as :meth:`add_features` links an arrival, before it is
-        made, to the stories before it (the live stories of earlier commits and the
-        one-article stories of lower id): the batch's arrivals replayed in a fixed order, at
-        the commit's frequencies, with nothing joined on arrival.  The stories to
-        consolidate (the new one-article stories and the other changed stories), sorted.
-
-        Why (issue 14): what the one pass joined on arrival, and the links an article made to
-        the stories that existed when it came, depend on the order the batch's articles came
-        in; a merge never undoes a join, and two stories' merge probability depends on how
-        their articles were grouped (ECB+ validation: one true story held apart at 8 + 3
-        articles in one order, merged whole from nine pieces in another).  Rebuilt, a batch's
-        new stories are a function of the batch's articles and the stories before it, not of
-        the order they came in.  One-sided links, as on arrival: the graph merge model was
-        fitted on arrival links, where a pair is linked from its later article only; linked
-        both ways, every linked pair of one-article stories reads as fully linked and the model
-        over-merges (roundups validation streamed in commits of 100: 0.875 -> 0.837).  Cost:
-        the held articles of the batch (at most ``_HELD_MAX``), each linked like an arrival (one
-        candidate search, ``rescore`` link features), then the merges as usual: bounded by the
-        batch and the candidate index, never the corpus.
-
-        Undated stories only: a dated article was scored against the stories inside the time
-        window at its arrival, and by the commit the clock has moved on and the window may
-        have closed on them (a story reported every 1.9 days with a 2-day window lost its
-        links to its previous report).  Dated batches keep the one pass (``cluster()`` feeds
-        them in publication order, a canonical order already)."""
-        born = [
-            self._stories[s]
-            for s in dirty
-            if s in self._active  # a story the window has left stays as it was made
-            and self._stories[s].last_time is None  # undated: see above
-            and self._stories[s].checked == 0
-            and all(a in self._held for a in self._stories[s].article_ids)
-        ]
-        if not born:
-            return list(dirty)
-        gone = {story.id for story in born}
-        names = {content_id(a, prefix="story_") for story in born for a in story.article_ids}
-        if any(name in self._stories and name not in gone for name in names):
-            return list(dirty)  # an article fed twice: its story is kept as the one pass made it
-        articles: list[str] = []
-        updated: dict[str, int] = {}  # each article's story's last arrival: the arrival window's
-        for story in born:  # drop the one pass's stories and every arrival link out of or into them
-            updated.update(dict.fromkeys(story.article_ids, story.updated))
-            self._stories.pop(story.id)
-            self._unindex(story, set(story.weights) | set(story.entities))
-            self._active.discard(story.id)
-            self._joined.discard(story.id)
-            self._rescored.discard(story.id)
-            for other in story.graph:
-                self._graph_in.get(other, set()).discard(story.id)
-            articles.extend(story.article_ids)
-        for story_id in sorted(gone):
-            for source_id in sorted(self._graph_in.pop(story_id, set())):
-                source = self._stories.get(source_id)
-                if source is not None:
-                    source.graph.pop(story_id, None)
-                    source.links.pop(story_id, None)
-                    self._joined.add(source_id)
-        singles: list[_Story] = []
-        for article_id in sorted(set(articles)):
-            arrival = self._held[article_id]
-            features = arrival.features
-            tf, entities = features.terms, list(features.entities)
-            weighted = self._features(tf, entities)  # scored as on arrival, before it is posted
-            links = self._links(
-                self._candidates(tf, entities),
-                weighted,
-                self._probe(weighted, features),
-                arrival.unit,
-                features.when,
-            )
-            graph = self._arrival_links(links, None)
-            story = _Story(
-                id=content_id(article_id, prefix="story_"),
-                article_ids=[],
-                weights={},
-                entities={},
-                first_time=None,
-                last_time=None,
-                updated=updated[article_id],
-            )
-            self._stories[story.id] = story
-            member = self._member(features) if self.settings.learned else None
-            seq, self._seq = self._seq, story.updated  # _absorb stamps the story with _seq
-            self._absorb(story, article_id, tf, entities, features.when, arrival.unit, member)
-            self._seq = seq
-            self._rebuilt[article_id] = story.id
-            singles.append(story)
-            self._add_graph(
-                story,
-                {o: p * max(1, len(self._stories[o].members)) for o, p in graph.items()},
-                {o: [1.0, p, p] for o, p in graph.items()},
-            )
-        return sorted({s.id for s in singles} | {s for s in dirty if s not in gone})
 
     def _relink(self, story: _Story) -> None:
         """Rebuild the arrival links out of a changed story (``merge_relink``): each kept member
@@ -1418,15 +1317,6 @@ class StoryTracker:
         """
         merges, self._merges = self._merges, []
         return merges
-
-    def take_rebuilds(self) -> dict[str, str]:
-        """The articles whose stories a consolidation took apart (``merge_rebuild``), each with
-        the one-article story it was made again as (the merges and splits that followed start
-        from these), since the last call; and forget them.  Only stories born since the last
-        consolidation are taken apart, so a store has written none of them: it files the
-        commit's articles under these ids before it applies the merges."""
-        rebuilt, self._rebuilt = self._rebuilt, {}
-        return rebuilt
 
     def take_splits(self) -> list[StorySplit]:
         """The splits since the last call, in the order they happened; and forget them.  A split
