@@ -31,8 +31,8 @@ Why these features:
 Two weight sets exist: with and without the embedding features, so the decision works without the
 optional model (:data:`WEIGHTS_LEXICAL`) and the benchmark can show what the model adds.
 
-Cost: everything about one sentence (word n-grams, character n-grams, rarity weights, its vectors) is
-computed once per sentence, and a batch of pairs is scored at once: the overlaps as sparse products
+Cost: everything about one sentence (word n-grams, character n-grams, rarity weights, its
+vectors) is computed once per sentence, and a batch of pairs is scored at once: the overlaps as sparse products
 over every sentence's rows (:mod:`newsfuse.stages.align.pair_rows`), the sequence measures in
 rapidfuzz's own loop, the word-piece matching one product per sentence against all its partners.
 A story's tens of thousands of claim pairs cost 10-15 µs each without embeddings.

@@ -15,8 +15,9 @@ the agency: the count errs towards fewer sources rather than a false "corroborat
 A claim one outlet relays from another outlet of the story ("…, Geo News reported" in a paper's
 article, when Geo News's own report is in the story) is that outlet's report again, not a second
 confirmation: :meth:`SourceIndex.count_claims` counts it for the outlet it names (by name, not
-initials: a speaker's "the PM" is no outlet's initials).  Only outlets of the story are recognised, so a reported source that is not an article here
-still counts for the article that relays it.
+initials: a speaker's "the PM" is no outlet's initials).  Only outlets of the story are
+recognised, so a reported source that is not an article here still counts for the article that
+relays it.
 
 An outlet is one outlet under every name a story gives it (:func:`unify_outlets`): the same name
 however written ("The COW News", "COW News"), and an unnamed page of the domain that outlet's
@@ -87,9 +88,10 @@ def canonical_outlets(sightings: Iterable[OutletSighting]) -> dict[str, str | No
     none joins the outlet named on its registrable domain when the domain carries that one name
     and the domain spells the name (:func:`_fits`: "Dawn" and dawn.com, "BBC News" and bbc.co.uk);
     otherwise the unnamed pages of a domain are one outlet, the domain.  A page naming a domain
-    ("nayakashmir.com", a linked site) is that domain's, wherever it is hosted.  The name shown is the outlet's most used name (then the longest, then
-    the first alphabetically); an outlet no article names is its domain; an article with neither a
-    name nor a web address keeps None (its own source).  The result does not depend on order."""
+    ("nayakashmir.com", a linked site) is that domain's, wherever it is hosted.  The name shown is
+    the outlet's most used name (then the longest, then the first alphabetically); an outlet no
+    article names is its domain; an article with neither a name nor a web address keeps None (its
+    own source).  The result does not depend on order."""
     ordered = sorted(sightings, key=lambda s: s.article_id)
     groups = UnionFind[str](s.article_id for s in ordered)
     shown: dict[str, str | None] = {}
