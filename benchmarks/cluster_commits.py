@@ -11,7 +11,9 @@ reads them from its articles, here they come from memory).
 
 Each set is fed to the default tracker (``ClusterSettings()``) in ``--seeds`` shuffled orders (the
 orders of ``clustering.py``), consolidated after every K articles and at the end, for K in
-``--commits``, both ways; the one-commit run and two TF-IDF baselines (a single pass, which
+``--commits``, both ways, and as separate ingests track such commits: each commit's articles put
+in the canonical order first (``cluster.canonical_order``: by time, then id), so only which commit
+an article arrives in depends on the arrival order; the one-commit run and two TF-IDF baselines (a single pass, which
 streams, and average-linkage agglomerative, which sees the whole set) beside them, their
 thresholds chosen on the two validation sets (best mean F1, as ``clustering.py`` chooses).  Sets
 as in ``clustering.py``: ECB+ validation (``ecb.CHOOSE_TOPICS``) and test (the val topics), the
@@ -61,6 +63,7 @@ from newsfuse.stages.cluster import (
     FetchArticles,
     StoryTracker,
     article_features,
+    canonical_order,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results" / "cluster_commits.md"
@@ -85,14 +88,23 @@ def streamed(
     fetching: bool,
     orders: int,
     settings: ClusterSettings | None = None,
+    as_ingest: bool = False,
 ) -> Run:
     """The tracker (default settings unless given) fed ``pool`` in ``orders`` shuffled orders,
     consolidated every ``commit`` articles (0: once, at the end), earlier articles handed back
-    when ``fetching``."""
+    when ``fetching``; ``as_ingest``: each commit's articles put in the canonical order first, as
+    an ingest tracks them (so only which commit an article arrives in depends on the order)."""
     settings = settings or ClusterSettings()
     scores = []
     for seed in range(orders):
         articles = _shuffled(pool, seed)
+        if as_ingest:
+            size = commit or len(articles)
+            articles = [
+                article
+                for start in range(0, len(articles), size)
+                for article in canonical_order(articles[start : start + size])
+            ]
         handed = _fetcher(articles, settings) if fetching else None
         tracker = StoryTracker(settings)
         for n, article in enumerate(articles, 1):
@@ -158,14 +170,24 @@ def main() -> int:
     choice = [sets[ECB_VAL], sets[ROUNDUPS_VAL]]
     rows: list[tuple[str, Callable[[Pool], Run]]] = [
         (
-            "default tracker, the whole set one commit",
+            "default tracker, the whole set one commit, one article at a time as shuffled",
             partial(streamed, commit=0, fetching=True, orders=orders),
-        )
+        ),
+        (
+            "default tracker, the whole set one commit in the canonical order (as an ingest "
+            "tracks it)",
+            partial(streamed, commit=0, fetching=True, orders=orders, as_ingest=True),
+        ),
     ]
     for k in commits:
         rows += [
             (
-                f"commits of {k}: stored stories checked again (as shipped)",
+                f"commits of {k}, each in the canonical order, as separate ingests track them "
+                "(as shipped)",
+                partial(streamed, commit=k, fetching=True, orders=orders, as_ingest=True),
+            ),
+            (
+                f"commits of {k}: stored stories checked again (one article at a time as shuffled)",
                 partial(streamed, commit=k, fetching=True, orders=orders),
             ),
             (

@@ -152,6 +152,7 @@ __all__ = [
     "StorySplit",
     "StoryTracker",
     "article_features",
+    "canonical_order",
     "cluster",
     "default_encoder",
     "embedding_text",
@@ -1872,7 +1873,7 @@ def cluster(
     articles, as a store reads them back (:meth:`StoryTracker.consolidate`).
     """
     tracker = StoryTracker(settings)
-    ordered = list(articles) if in_order else sorted(articles, key=_canonical_key)
+    ordered = list(articles) if in_order else canonical_order(articles)
     vectors: Sequence[Sequence[float] | None] = [None] * len(ordered)
     encoder = default_encoder() if tracker.settings.embedding_weight > 0 else None
     if encoder is not None:  # one batch is many times faster than one text at a time
@@ -1960,6 +1961,15 @@ def embedding_text(article: Article) -> str:
 
 
 # --- features ----------------------------------------------------------------------------------------
+
+
+def canonical_order(articles: Iterable[Article]) -> list[Article]:
+    """``articles`` in the order the tracker takes a batch in: dated ones by ``published_at``,
+    then undated ones; ties by id.  Why: a batch has no order of its own (a crawl lists it one
+    way, a re-run another), and a one-pass tracker's stories depend on the order it meets
+    articles in, so a batch is fed in this order and gives the same stories however it came.
+    An ingest orders its untracked articles the same way (``corpus.ingest``, from two columns)."""
+    return sorted(articles, key=_canonical_key)
 
 
 def _canonical_key(article: Article) -> tuple[int, float, str]:
