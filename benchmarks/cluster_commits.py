@@ -13,12 +13,12 @@ Each set is fed to the default tracker (``ClusterSettings()``) in ``--seeds`` sh
 orders of ``clustering.py``), consolidated after every K articles and at the end, for K in
 ``--commits``, both ways, and as separate ingests track such commits: each commit's articles put
 in the canonical order first (``cluster.canonical_order``: by time, then id), so only which commit
-an article arrives in depends on the arrival order; the one-commit run and two TF-IDF baselines (a single pass, which
-streams, and average-linkage agglomerative, which sees the whole set) beside them, their
-thresholds chosen on the two validation sets (best mean F1, as ``clustering.py`` chooses).  Sets
-as in ``clustering.py``: ECB+ validation (``ecb.CHOOSE_TOPICS``) and test (the val topics), the
-roundups ``val`` halves.  Nothing here is chosen on a test set: the growth factor (1.5) and the
-split threshold are the shipped ones.
+an article arrives in depends on the arrival order; the one-commit run and two TF-IDF baselines
+(a single pass, which streams, and average-linkage agglomerative, which sees the whole set) beside
+them, their thresholds chosen on the two validation sets (best mean F1, as ``clustering.py``
+chooses).  Sets as in ``clustering.py``: ECB+ validation (``ecb.CHOOSE_TOPICS``) and test (the
+val topics), the roundups ``val`` halves.  Nothing here is chosen on a test set: the growth factor
+(1.5) and the split threshold are the shipped ones.
 
 ``--growth 1,1.25,1.5,2`` runs the choice of ``cluster.split_growth`` instead (how much a story
 must have grown since its last check to be checked again), on the validation sets only, at each
