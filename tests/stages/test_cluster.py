@@ -15,7 +15,13 @@ import pytest
 
 from factories import ecb_events, make_article, read_article, tracked
 from newsfuse.models import Article, content_id
-from newsfuse.stages.cluster import ClusterSettings, StoryTracker, article_features, cluster
+from newsfuse.stages.cluster import (
+    ClusterSettings,
+    StoryTracker,
+    article_features,
+    canonical_order,
+    cluster,
+)
 
 _read = read_article
 
@@ -94,6 +100,21 @@ def test_cluster_does_not_depend_on_input_order(
         shuffled = list(pooled)
         random.Random(seed).shuffle(shuffled)
         assert cluster(shuffled) == expected
+
+
+def test_canonical_order_puts_dated_articles_by_time_then_undated_by_id(
+    harbour: list[Article], istanbul: list[Article]
+) -> None:
+    pooled = [*harbour, *istanbul]
+    undated = [a for a in pooled if not a.published_at]
+    dated = [a for a in pooled if a.published_at]
+    assert dated and undated  # the pool holds both kinds
+    ordered = canonical_order(reversed(pooled))
+    assert [a.id for a in ordered[len(dated) :]] == sorted(a.id for a in undated)
+    whens = [article_features(a).when for a in ordered[: len(dated)]]
+    days = [when for when in whens if when is not None]
+    assert len(days) == len(dated) and days == sorted(days)
+    assert canonical_order(pooled) == ordered
 
 
 def test_an_unrelated_article_starts_its_own_story(harbour: list[Article]) -> None:
