@@ -98,11 +98,7 @@ class _PairScores:
         missing = sorted(
             {(min(i, j), max(i, j)) for i, j in pairs} - self._known.keys() - self._ahead.keys()
         )
-        if missing:
-            left = np.array([i for i, _ in missing], dtype=np.intp)
-            right = np.array([j for _, j in missing], dtype=np.intp)
-            scores = self._matcher.score(self._claims, left, right)
-            self._ahead.update(zip(missing, scores.tolist(), strict=True))
+        self._ahead.update(zip(missing, self._score(missing), strict=True))
 
     def mean(self, pairs: list[tuple[int, int]]) -> float:
         keys = [(min(i, j), max(i, j)) for i, j in pairs]
@@ -110,11 +106,17 @@ class _PairScores:
             if key not in self._known and key in self._ahead:
                 self._known[key] = self._ahead.pop(key)
         missing = sorted({k for k in keys if k not in self._known})
-        if missing:
-            left = np.array([i for i, _ in missing], dtype=np.intp)
-            right = np.array([j for _, j in missing], dtype=np.intp)
-            self.add(left, right, self._matcher.score(self._claims, left, right))
+        self._known.update(zip(missing, self._score(missing), strict=True))
         return float(np.mean([self._known[k] for k in keys])) if keys else 0.0
+
+    def _score(self, pairs: Sequence[tuple[int, int]]) -> list[float]:
+        """The matcher's scores of ``pairs`` (each ``(i, j)`` with ``i < j``), in one call."""
+        if not pairs:
+            return []
+        left = np.array([i for i, _ in pairs], dtype=np.intp)
+        right = np.array([j for _, j in pairs], dtype=np.intp)
+        scores: list[float] = self._matcher.score(self._claims, left, right).tolist()
+        return scores
 
 
 def group_claims(
